@@ -1,0 +1,8 @@
+import { defineConfig } from 'drizzle-kit';
+
+export default defineConfig({
+  dialect: 'sqlite',
+  schema: './src/db/schema/*.ts',
+  out: './drizzle',
+  dbCredentials: { url: process.env.GLASSBOX_DB ?? './data/glassbox.db' },
+});

@@ -1,0 +1,69 @@
+// Raw data of a model: logged predictions (with their joined actuals), actuals that
+// arrived before their prediction, and the baseline rows. Raw rows are the source of
+// truth; every statistic can be rebuilt from them.
+import { sqliteTable, integer, text, real, index, primaryKey } from 'drizzle-orm/sqlite-core';
+import { models } from './core.js';
+
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey(),
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    eventId: text('event_id').notNull(),
+    /** the prediction's timestamp (epoch ms), never the arrival time */
+    ts: integer('ts').notNull(),
+    /** the features object exactly as it came, as JSON text */
+    features: text('features').notNull(),
+    score: real('score'),
+    predictedLabel: text('predicted_label'),
+    value: real('value'),
+    actualLabel: text('actual_label'),
+    actualValue: real('actual_value'),
+    actualAt: integer('actual_at'),
+  },
+  (t) => [index('events_model_ts').on(t.modelId, t.ts)],
+);
+
+/** Actuals whose prediction has not arrived yet; joined and removed when it does. */
+export const pendingActuals = sqliteTable(
+  'pending_actuals',
+  {
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    eventId: text('event_id').notNull(),
+    actualLabel: text('actual_label'),
+    actualValue: real('actual_value'),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.eventId] })],
+);
+
+export const baselines = sqliteTable('baselines', {
+  modelId: integer('model_id')
+    .primaryKey()
+    .references(() => models.id, { onDelete: 'cascade' }),
+  rowCount: integer('row_count').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  /** what drift needs, computed once when the baseline is set (BaselineProfile) */
+  profile: text('profile', { mode: 'json' }).notNull(),
+});
+
+export const baselineRows = sqliteTable(
+  'baseline_rows',
+  {
+    id: integer('id').primaryKey(),
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    features: text('features').notNull(),
+    score: real('score'),
+    predictedLabel: text('predicted_label'),
+    value: real('value'),
+    actualLabel: text('actual_label'),
+    actualValue: real('actual_value'),
+  },
+  (t) => [index('baseline_rows_model').on(t.modelId)],
+);

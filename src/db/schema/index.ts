@@ -1,0 +1,3 @@
+// Every table, one file per domain; drizzle-kit reads the folder.
+export * from './core.js';
+export * from './events.js';

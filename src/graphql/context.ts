@@ -1,0 +1,80 @@
+// Per-request GraphQL context: who is asking (from the bearer key), and the services'
+// dependencies. Role checks happen here, once, with one vocabulary of errors.
+import type { Logger } from '../log.js';
+import { forbidden, unauthenticated } from '../errors.js';
+import { authenticate, keyCount } from '../services/keys.js';
+import { roleAllows, type Actor, type Deps, type Role } from '../services/deps.js';
+
+/** Extra services adapters may need (scheduler hooks, notifiers); filled by main.ts. */
+export interface AppServices {
+  /** called after a monitor is created, updated or deleted, so the scheduler follows */
+  monitorsChanged?: () => void;
+  /** anything else a later module registers */
+  [name: string]: unknown;
+}
+
+export interface AuthSettings {
+  adminKey: string | undefined;
+  /** local mode is possible at all: a loopback HOST and no GLASSBOX_ADMIN_KEY */
+  localModeAllowed: boolean;
+}
+
+export interface GqlContext {
+  deps: Deps;
+  services: AppServices;
+  actor: Actor | null;
+  reqId: string;
+  log: Logger;
+  /** the actor, when its role allows `role`; else throws UNAUTHENTICATED or FORBIDDEN */
+  requireRole(role: Role): Actor;
+}
+
+/** Whether requests without a key act as the local ADMIN right now. */
+export function inLocalMode(deps: Deps, auth: AuthSettings): boolean {
+  return auth.localModeAllowed && keyCount(deps) === 0;
+}
+
+/**
+ * Resolves the Authorization header to an actor. A presented but unknown or revoked key
+ * is refused even in local mode: a typo must not silently act as admin.
+ */
+export function resolveActor(
+  deps: Deps,
+  auth: AuthSettings,
+  header: string | undefined,
+): { actor: Actor | null; reason: string } {
+  if (header) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m) return { actor: null, reason: 'the Authorization header must be "Bearer <secret>"' };
+    const actor = authenticate(deps, m[1]!, auth.adminKey);
+    return actor ? { actor, reason: '' } : { actor: null, reason: 'the API key is unknown or revoked' };
+  }
+  if (inLocalMode(deps, auth)) return { actor: { name: 'local', role: 'ADMIN' }, reason: '' };
+  return { actor: null, reason: 'an API key is required: send "Authorization: Bearer <secret>"' };
+}
+
+/** Builds the context of one request. */
+export function buildContext(
+  deps: Deps,
+  services: AppServices,
+  auth: AuthSettings,
+  header: string | undefined,
+  reqId: string,
+  log: Logger,
+): GqlContext {
+  const { actor, reason } = resolveActor(deps, auth, header);
+  return {
+    deps,
+    services,
+    actor,
+    reqId,
+    log,
+    requireRole(role: Role): Actor {
+      if (!actor) throw unauthenticated(reason);
+      if (!roleAllows(actor.role, role)) {
+        throw forbidden(`this needs the ${role} role; the key "${actor.name}" has ${actor.role}`);
+      }
+      return actor;
+    },
+  };
+}

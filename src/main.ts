@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// The glassbox command: serve (default), migrate, demo, ingest.
+import { Command } from 'commander';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openStore } from './db/client.js';
+import { startGlassbox } from './server.js';
+import { createLogger } from './log.js';
+
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`glassbox: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+async function serve(): Promise<void> {
+  const config = configOrExit();
+  const log = createLogger(config.logLevel);
+  const gb = await startGlassbox({ config, log });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: no new requests, draining the ones in flight');
+    const force = setTimeout(() => {
+      log.error('shutdown took over 30 s; exiting');
+      process.exit(1);
+    }, 30_000);
+    force.unref();
+    gb.close().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (err) => {
+        log.error({ err }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+const program = new Command()
+  .name('glassbox')
+  .description('Glassbox: model performance management for ML models in production');
+
+program.command('serve', { isDefault: true }).description('start the server (GraphQL, REST ingest, Slack)').action(serve);
+
+program
+  .command('migrate')
+  .description('apply database migrations to GLASSBOX_DB and exit')
+  .action(() => {
+    const config = configOrExit();
+    const store = openStore(config.dbPath);
+    store.close();
+    process.stdout.write(`migrated ${config.dbPath}\n`);
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`glassbox: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+// The composition root: builds every part from a Config, so main.ts and the tests start
+// the very same server. Nothing here runs at import time.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import { isLoopback } from './config.js';
+import { systemClock, type Clock } from './clock.js';
+import { createLogger, type Logger } from './log.js';
+import { openStore, type Store } from './db/client.js';
+import type { Deps } from './services/deps.js';
+import { createHttpMetrics } from './http/metrics.js';
+import { createHttpApp, type Mount } from './http/app.js';
+import { startApollo } from './graphql/server.js';
+import { inLocalMode, type AppServices, type AuthSettings } from './graphql/context.js';
+
+export interface GlassboxOptions {
+  config: Config;
+  clock?: Clock;
+  log?: Logger;
+  /** an already open store (tests); otherwise config.dbPath is opened and migrated */
+  store?: Store;
+  /** extra routes (tests) */
+  mounts?: Mount[];
+}
+
+export interface Glassbox {
+  url: string;
+  port: number;
+  deps: Deps;
+  services: AppServices;
+  server: Server;
+  /** stops accepting, drains in-flight requests, stops jobs, closes the database */
+  close(): Promise<void>;
+}
+
+/** Starts Glassbox on config.host:config.port (0 = any free port). */
+export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
+  const { config } = opts;
+  const log = opts.log ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock();
+  const store = opts.store ?? openStore(config.dbPath);
+  const deps: Deps = { store, clock, log };
+  const services: AppServices = {};
+  const auth: AuthSettings = { adminKey: config.adminKey, localModeAllowed: !config.adminKey && isLoopback(config.host) };
+  const introspection = config.introspection ?? inLocalMode(deps, auth);
+  const metrics = createHttpMetrics();
+  const apollo = await startApollo({ introspection, metrics, log });
+  const stoppers: Array<() => Promise<void> | void> = [];
+
+  const mounts: Mount[] = [...(opts.mounts ?? [])];
+  const app = createHttpApp({ deps, services, auth, log, metrics, maxBodyBytes: config.maxBodyBytes, apollo }, mounts);
+  const server = createServer(app);
+  server.requestTimeout = 0; // NDJSON uploads may stream for minutes
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+
+  if (inLocalMode(deps, auth)) {
+    log.warn(
+      { url },
+      'local mode: no GLASSBOX_ADMIN_KEY and no API keys, so every request on this loopback address acts as ADMIN; create a key (createApiKey) to turn authentication on',
+    );
+  }
+  log.info({ url, db: config.dbPath }, 'glassbox listening');
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      for (const stop of stoppers.reverse()) await stop();
+      await apollo.stop();
+      store.close();
+    })());
+
+  return { url, port, deps, services, server, close };
+}

@@ -1,0 +1,26 @@
+// What every service function takes first: storage, time and a logger (ARCHITECTURE:
+// services receive their dependencies, they never reach for globals).
+import type { Store } from '../db/client.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+
+export interface Deps {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+}
+
+/** Who is acting: the key's name, `local`, `admin` (bootstrap key) or `slack:<user id>`. */
+export interface Actor {
+  name: string;
+  role: Role;
+}
+
+export type Role = 'ADMIN' | 'EDITOR' | 'INGEST' | 'VIEWER';
+
+const RANK: Record<Role, number> = { VIEWER: 0, INGEST: 1, EDITOR: 2, ADMIN: 3 };
+
+/** True when `role` may do what `needed` may. */
+export function roleAllows(role: Role, needed: Role): boolean {
+  return RANK[role] >= RANK[needed];
+}

@@ -1,0 +1,178 @@
+// The model registry: create, update, delete, look up. Validation names the field at fault.
+import { eq, asc } from 'drizzle-orm';
+import { models } from '../db/schema/index.js';
+import { badInput, conflict, notFound } from '../errors.js';
+import type { FeatureDef, ModelRecord, TaskType, FeatureType } from '../domain/model.js';
+import { recordAudit } from './audit.js';
+import type { Actor, Deps } from './deps.js';
+
+export interface CreateModelArgs {
+  name: string;
+  task: TaskType;
+  description?: string | null;
+  positiveClass?: string | null;
+  decisionThreshold?: number | null;
+  features: Array<{ name: string; type: FeatureType; protected?: boolean | null; min?: number | null; max?: number | null }>;
+}
+
+export interface UpdateModelArgs {
+  description?: string | null;
+  decisionThreshold?: number | null;
+}
+
+const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+type Row = typeof models.$inferSelect;
+
+function toRecord(r: Row): ModelRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    task: r.task as TaskType,
+    description: r.description,
+    positiveClass: r.positiveClass,
+    decisionThreshold: r.decisionThreshold,
+    features: r.features as FeatureDef[],
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+function checkThreshold(v: number | null | undefined, field: string): void {
+  if (v === null || v === undefined) return;
+  if (!Number.isFinite(v) || v <= 0 || v >= 1) throw badInput(field, `must be strictly between 0 and 1, got ${v}`);
+}
+
+/** Checks a CreateModelInput; throws BAD_USER_INPUT naming the first field at fault. */
+export function validateModelInput(input: CreateModelArgs): FeatureDef[] {
+  if (!SLUG.test(input.name)) {
+    throw badInput(
+      'input.name',
+      `"${input.name}" is not a valid model name: use 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`,
+    );
+  }
+  if (input.task === 'BINARY_CLASSIFICATION') {
+    if (!input.positiveClass) throw badInput('input.positiveClass', 'is required for BINARY_CLASSIFICATION (the label that counts as positive)');
+  } else if (input.decisionThreshold !== null && input.decisionThreshold !== undefined) {
+    throw badInput('input.decisionThreshold', 'applies to BINARY_CLASSIFICATION only');
+  }
+  checkThreshold(input.decisionThreshold, 'input.decisionThreshold');
+  if (input.features.length === 0) throw badInput('input.features', 'a model needs at least one feature');
+  const seen = new Set<string>();
+  return input.features.map((f, i) => {
+    const field = `input.features[${i}]`;
+    if (!f.name || !f.name.trim()) throw badInput(`${field}.name`, 'must not be empty');
+    if (f.name.length > 128) throw badInput(`${field}.name`, 'must be at most 128 characters');
+    if (seen.has(f.name)) throw badInput(`${field}.name`, `"${f.name}" is declared twice; feature names must be unique`);
+    seen.add(f.name);
+    if (f.protected && f.type !== 'CATEGORICAL') throw badInput(`${field}.protected`, `"${f.name}" is ${f.type}; only CATEGORICAL features can be protected`);
+    const hasBounds = (f.min ?? null) !== null || (f.max ?? null) !== null;
+    if (hasBounds && f.type !== 'NUMERIC') throw badInput(`${field}.min`, `"${f.name}" is CATEGORICAL; min and max apply to NUMERIC features only`);
+    for (const k of ['min', 'max'] as const) {
+      const v = f[k];
+      if (v !== null && v !== undefined && !Number.isFinite(v)) throw badInput(`${field}.${k}`, 'must be a finite number');
+    }
+    if (f.min !== null && f.min !== undefined && f.max !== null && f.max !== undefined && f.min > f.max) {
+      throw badInput(`${field}.min`, `min (${f.min}) must not exceed max (${f.max})`);
+    }
+    return { name: f.name, type: f.type, protected: !!f.protected, min: f.min ?? null, max: f.max ?? null };
+  });
+}
+
+/** Creates a model; CONFLICT when the name is taken. */
+export async function createModel(deps: Deps, actor: Actor, input: CreateModelArgs): Promise<ModelRecord> {
+  const features = validateModelInput(input);
+  const now = deps.clock.now();
+  const { db } = deps.store;
+  return db.transaction((tx) => {
+    if (tx.select({ id: models.id }).from(models).where(eq(models.name, input.name)).get()) {
+      throw conflict(`a model named "${input.name}" already exists`, 'input.name');
+    }
+    const row = tx
+      .insert(models)
+      .values({
+        name: input.name,
+        task: input.task,
+        description: input.description ?? null,
+        positiveClass: input.positiveClass ?? null,
+        decisionThreshold: input.task === 'BINARY_CLASSIFICATION' ? (input.decisionThreshold ?? 0.5) : null,
+        features,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning()
+      .get();
+    recordAudit(tx, now, actor, 'createModel', input.name, input);
+    return toRecord(row);
+  });
+}
+
+/** Listeners told when a model's statistics depend on something that changed. */
+export type ThresholdChanged = (model: ModelRecord) => void;
+
+/**
+ * Updates description and decision threshold. `onThresholdChange` runs inside the
+ * transaction (the statistics that depend on the threshold are rebuilt there).
+ */
+export async function updateModel(
+  deps: Deps,
+  actor: Actor,
+  name: string,
+  input: UpdateModelArgs,
+  onThresholdChange?: ThresholdChanged,
+): Promise<ModelRecord> {
+  const { db } = deps.store;
+  const now = deps.clock.now();
+  return db.transaction((tx) => {
+    const row = tx.select().from(models).where(eq(models.name, name)).get();
+    if (!row) throw notFound(`model "${name}"`);
+    const patch: Partial<Row> = { updatedAt: now };
+    if (input.description !== undefined) patch.description = input.description;
+    if (input.decisionThreshold !== undefined && input.decisionThreshold !== null) {
+      if (row.task !== 'BINARY_CLASSIFICATION') throw badInput('input.decisionThreshold', 'applies to BINARY_CLASSIFICATION only');
+      checkThreshold(input.decisionThreshold, 'input.decisionThreshold');
+      patch.decisionThreshold = input.decisionThreshold;
+    }
+    const updated = toRecord(tx.update(models).set(patch).where(eq(models.id, row.id)).returning().get());
+    recordAudit(tx, now, actor, 'updateModel', name, input);
+    if (patch.decisionThreshold !== undefined && patch.decisionThreshold !== row.decisionThreshold) onThresholdChange?.(updated);
+    return updated;
+  });
+}
+
+/** Deletes a model and, by cascade, everything of it. NOT_FOUND when absent. */
+export async function deleteModel(deps: Deps, actor: Actor, name: string): Promise<boolean> {
+  const { db } = deps.store;
+  const now = deps.clock.now();
+  return db.transaction((tx) => {
+    const row = tx.select({ id: models.id }).from(models).where(eq(models.name, name)).get();
+    if (!row) throw notFound(`model "${name}"`);
+    tx.delete(models).where(eq(models.id, row.id)).run();
+    recordAudit(tx, now, actor, 'deleteModel', name);
+    return true;
+  });
+}
+
+/** All models, by name. */
+export async function listModels(deps: Deps): Promise<ModelRecord[]> {
+  return deps.store.db.select().from(models).orderBy(asc(models.name)).all().map(toRecord);
+}
+
+/** The model of that name, or null. */
+export async function findModel(deps: Deps, name: string): Promise<ModelRecord | null> {
+  const row = deps.store.db.select().from(models).where(eq(models.name, name)).get();
+  return row ? toRecord(row) : null;
+}
+
+/** The model with that id, or null. */
+export async function findModelById(deps: Deps, id: number): Promise<ModelRecord | null> {
+  const row = deps.store.db.select().from(models).where(eq(models.id, id)).get();
+  return row ? toRecord(row) : null;
+}
+
+/** The model of that name; NOT_FOUND when absent (for mutations). */
+export async function requireModel(deps: Deps, name: string): Promise<ModelRecord> {
+  const m = await findModel(deps, name);
+  if (!m) throw notFound(`model "${name}"`);
+  return m;
+}

@@ -1,0 +1,120 @@
+// Numbers, durations and trends written for people reading Slack at 3 a.m.:
+// PSI 0.31, accuracy 91.2%, 12,408 events, ▁▂▄█.
+
+const RATE_METRICS = new Set([
+  'MISSING_RATE',
+  'TYPE_MISMATCH_RATE',
+  'OUT_OF_RANGE_RATE',
+  'NEW_CATEGORY_RATE',
+  'ACCURACY',
+  'PRECISION',
+  'RECALL',
+  'F1',
+  'FALSE_POSITIVE_RATE',
+  'MACRO_F1',
+  'WEIGHTED_F1',
+  'LABEL_COVERAGE',
+  'MAPE',
+]);
+const COUNT_METRICS = new Set(['PREDICTION_COUNT']);
+const P_VALUES = new Set(['CHI2_P_VALUE']);
+
+/** 12408 -> "12,408"; always en-US grouping so messages read the same everywhere. */
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** 0.912 -> "91.2%"; tiny non-zero rates keep a significant digit ("0.04%"). */
+export function formatPercent(ratio: number): string {
+  const pct = ratio * 100;
+  if (pct !== 0 && Math.abs(pct) < 0.1) return `${Number(pct.toPrecision(1))}%`;
+  return `${pct.toFixed(1)}%`;
+}
+
+/** A plain value with 2 decimals, or 3 significant digits when smaller than 0.01 or large. */
+export function formatDecimal(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1000) return Math.round(v).toLocaleString('en-US');
+  if (a < 0.01) return String(Number(v.toPrecision(2)));
+  return v.toFixed(2);
+}
+
+/** A metric's value as a person reads it: rates in %, counts grouped, scores with 2 decimals. */
+export function formatMetricValue(metric: string, value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
+  if (RATE_METRICS.has(metric)) return formatPercent(value);
+  if (COUNT_METRICS.has(metric)) return formatCount(value);
+  if (P_VALUES.has(metric)) return value < 0.001 ? '<0.001' : value.toFixed(3);
+  return formatDecimal(value);
+}
+
+/** PSI -> "PSI", JS_DISTANCE -> "JS distance", FALSE_POSITIVE_RATE -> "false positive rate". */
+export function metricLabel(metric: string): string {
+  const special: Record<string, string> = {
+    PSI: 'PSI',
+    JS_DISTANCE: 'JS distance',
+    KS_STATISTIC: 'KS statistic',
+    CHI2_P_VALUE: 'chi² p-value',
+    AUC: 'AUC',
+    F1: 'F1',
+    MACRO_F1: 'macro F1',
+    WEIGHTED_F1: 'weighted F1',
+    MAE: 'MAE',
+    RMSE: 'RMSE',
+    MAPE: 'MAPE',
+    R2: 'R²',
+  };
+  return special[metric] ?? metric.toLowerCase().replace(/_/g, ' ');
+}
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** A sparkline of the series; gaps (null) are spaces; '' when nothing to draw. */
+export function sparkline(values: Array<number | null>): string {
+  const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (present.length === 0) return '';
+  const lo = Math.min(...present);
+  const hi = Math.max(...present);
+  return values
+    .map((v) => {
+      if (v === null || !Number.isFinite(v)) return ' ';
+      if (hi === lo) return BARS[3];
+      return BARS[Math.min(BARS.length - 1, Math.floor(((v - lo) / (hi - lo)) * BARS.length))];
+    })
+    .join('');
+}
+
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+
+/** "30m" | "24h" | "7d" | "2w" -> milliseconds; null when not such a duration. */
+export function parseWindow(text: string): number | null {
+  const m = /^(\d+)\s*([mhdw])$/i.exec(text.trim());
+  if (!m) return null;
+  const n = Number(m[1]);
+  if (n <= 0) return null;
+  return n * UNIT_MS[m[2]!.toLowerCase()]!;
+}
+
+/** 5400000 -> "1h 30m"; the two largest units only. */
+export function formatDuration(ms: number): string {
+  const mins = Math.max(0, Math.round(ms / 60_000));
+  const d = Math.floor(mins / 1440);
+  const h = Math.floor((mins % 1440) / 60);
+  const m = mins % 60;
+  const parts = [d ? `${d}d` : '', h ? `${h}h` : '', m ? `${m}m` : ''].filter(Boolean);
+  return parts.slice(0, 2).join(' ') || '0m';
+}
+
+/** "2h 5m ago" relative to `now`; "just now" under a minute. */
+export function ago(at: number, now: number): string {
+  const diff = now - at;
+  if (diff < 60_000) return 'just now';
+  return `${formatDuration(diff)} ago`;
+}
+
+/** Slack's date token: shows in the reader's time zone, falls back to UTC ISO text. */
+export function slackDate(ms: number): string {
+  const iso = new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${iso}>`;
+}

@@ -1,0 +1,83 @@
+// Starts the real Glassbox server on an ephemeral port, with a fresh SQLite file in a
+// temp dir and real migrations, a fixed clock and a silent logger.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../src/config.js';
+import { fixedClock } from '../../src/clock.js';
+import { silentLogger } from '../../src/log.js';
+import { startGlassbox, type Glassbox } from '../../src/server.js';
+
+export const T0 = Date.parse('2024-05-06T00:00:00Z');
+
+export interface TestServer {
+  url: string;
+  gqlUrl: string;
+  dir: string;
+  dbPath: string;
+  gb: Glassbox;
+  deps: Glassbox['deps'];
+  clock: ReturnType<typeof fixedClock>;
+  /** POST a GraphQL operation; returns the parsed body (data and errors) and status */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, key?: string): Promise<{ status: number; data: T; errors?: any[]; body: any }>;
+  /** POST anything */
+  post(path: string, body: string | Buffer, headers?: Record<string, string>): Promise<{ status: number; text: string; json: any }>;
+  /** stops the server; keeps the files unless `remove` */
+  stop(remove?: boolean): Promise<void>;
+  /** stops and starts again on the same database file (same port not guaranteed) */
+  restart(): Promise<TestServer>;
+}
+
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  now?: number;
+  dir?: string;
+}
+
+/** A real server for a test file; call stop() in afterAll. */
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'glassbox-test-'));
+  const dbPath = join(dir, 'glassbox.db');
+  const config: Config = loadConfig({ GLASSBOX_DB: dbPath, HOST: '127.0.0.1', PORT: '0', GLASSBOX_SCHEDULER: 'off', LOG_LEVEL: 'silent', ...opts.env });
+  const clock = fixedClock(opts.now ?? T0);
+  const gb = await startGlassbox({ config, clock, log: silentLogger() });
+  const gqlUrl = `${gb.url}/graphql`;
+
+  const post: TestServer['post'] = async (path, body, headers = {}) => {
+    const res = await fetch(`${gb.url}${path}`, { method: 'POST', body, headers });
+    const text = await res.text();
+    let json: any = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, text, json };
+  };
+
+  const ts: TestServer = {
+    url: gb.url,
+    gqlUrl,
+    dir,
+    dbPath,
+    gb,
+    deps: gb.deps,
+    clock,
+    post,
+    async gql(query, variables, key) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (key) headers.authorization = `Bearer ${key}`;
+      const r = await post('/graphql', JSON.stringify({ query, variables }), headers);
+      return { status: r.status, data: r.json?.data, errors: r.json?.errors, body: r.json };
+    },
+    async stop(remove = false) {
+      await gb.close();
+      if (remove) rmSync(dir, { recursive: true, force: true });
+    },
+    async restart() {
+      await gb.close();
+      return startTestServer({ ...opts, dir, now: clock.now() });
+    },
+  };
+  return ts;
+}
