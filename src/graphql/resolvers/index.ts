@@ -24,8 +24,11 @@ export function mergeResolvers(): AnyMap {
   return out;
 }
 
-/** The role a not-yet-implemented root field needs before it says so. */
-const pendingRole = (type: string) => (type === 'Query' ? 'VIEWER' : 'INGEST');
+const INGEST_MUTATIONS = new Set(['logPredictions', 'logActuals', 'setBaseline', 'setBaselineFromWindow']);
+
+/** The role a not-yet-implemented root field needs before it says so (the contract's roles). */
+const pendingRole = (type: string, field: string) =>
+  type === 'Query' ? 'VIEWER' : INGEST_MUTATIONS.has(field) ? 'INGEST' : field.endsWith('ApiKey') ? 'ADMIN' : 'EDITOR';
 
 /**
  * Adds a NOT_IMPLEMENTED resolver to every root field without one, and to every
@@ -44,7 +47,7 @@ export function fillPending(schema: GraphQLSchema, resolvers: AnyMap): AnyMap {
       resolvers[type.name] = {
         ...(resolvers[type.name] ?? {}),
         [field.name]: (_p: unknown, _a: unknown, ctx: GqlContext) => {
-          if (root) ctx.requireRole(pendingRole(type.name));
+          if (root) ctx.requireRole(pendingRole(type.name, field.name));
           throw notImplemented(key);
         },
       };
