@@ -1,0 +1,21 @@
+// `npm run bench`: every benchmark, each printing its ratios against a baseline measured
+// in the same run (the machines are shared and noisy; absolute numbers drift, ratios less).
+// `npm run bench -- ingest` or `-- metrics` runs one.
+const which = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const want = (name: string) => which.length === 0 || which.includes(name);
+
+async function main(): Promise<void> {
+  if (want('ingest')) {
+    const { runIngestBench } = await import('./ingest.js');
+    await runIngestBench({});
+  }
+  if (want('metrics')) {
+    const { runMetricsBench } = await import('./metrics.js');
+    await runMetricsBench({});
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
