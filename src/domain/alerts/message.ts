@@ -1,0 +1,48 @@
+// One sentence an operator can act on at 3 a.m.: what, where, how bad, against what,
+// over which window and on how many events.
+// "CRITICAL: PSI of income on credit-risk is 0.31 (threshold 0.2) over the last 24h (n=12,408)"
+import { METRICS } from './metric-rules.js';
+
+export interface MessageParts {
+  /** WARNING/CRITICAL for a firing alert, RESOLVED once it is over */
+  state: 'WARNING' | 'CRITICAL' | 'RESOLVED';
+  metric: string;
+  feature: string | null;
+  attribute: string | null;
+  model: string;
+  value: number | null;
+  threshold: number | null;
+  window: string;
+  sampleSize: number | null;
+  /** who resolved it by hand, if someone did */
+  resolvedBy?: string;
+}
+
+/** A number as people read it: thousands separated, at most three significant digits below 1000. */
+export function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString('en-US');
+  return String(Number(v.toPrecision(3)));
+}
+
+/** "PSI of income on credit-risk", "accuracy on fraud", "disparate impact ratio by gender on loans". */
+export function subjectOf(p: Pick<MessageParts, 'metric' | 'feature' | 'attribute' | 'model'>): string {
+  const info = METRICS[p.metric];
+  const label = info?.label ?? p.metric;
+  if (p.feature) return `${label} of ${p.feature} on ${p.model}`;
+  if (p.attribute) return `${label} by ${p.attribute} on ${p.model}`;
+  if (info?.family === 'drift') return `${label} of the output of ${p.model}`;
+  return `${label} on ${p.model}`;
+}
+
+/** The alert's message for its current state. */
+export function alertMessage(p: MessageParts): string {
+  const value = p.value === null ? 'no value' : formatNumber(p.value);
+  const threshold = p.threshold === null ? '' : ` (threshold ${formatNumber(p.threshold)})`;
+  const n = p.sampleSize === null ? '' : ` (n=${formatNumber(p.sampleSize)})`;
+  if (p.state === 'RESOLVED') {
+    const who = p.resolvedBy ? ` by ${p.resolvedBy}` : '';
+    return `RESOLVED${who}: ${subjectOf(p)} is ${value}${threshold} over the last ${p.window}${n}`;
+  }
+  return `${p.state}: ${subjectOf(p)} is ${value}${threshold} over the last ${p.window}${n}`;
+}
