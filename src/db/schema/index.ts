@@ -1,3 +1,4 @@
 // Every table, one file per domain; drizzle-kit reads the folder.
 export * from './core.js';
 export * from './events.js';
+export * from './monitoring.js';
