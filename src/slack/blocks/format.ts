@@ -80,7 +80,7 @@ export function sparkline(values: Array<number | null>): string {
     .map((v) => {
       if (v === null || !Number.isFinite(v)) return ' ';
       if (hi === lo) return BARS[3];
-      return BARS[Math.min(BARS.length - 1, Math.floor(((v - lo) / (hi - lo)) * BARS.length))];
+      return BARS[Math.round(((v - lo) / (hi - lo)) * (BARS.length - 1))];
     })
     .join('');
 }

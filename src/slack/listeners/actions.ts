@@ -1,0 +1,80 @@
+// The alert message's controls. Each press changes the alert through the same service as
+// the GraphQL mutations (actor slack:<user id>, audited there), then redraws the message.
+import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
+import type { Actor } from '../../services/deps.js';
+import { ACTION, SNOOZE_CHOICES, alertMessage, type AlertView } from '../blocks/alert.js';
+import { errorMessage } from '../blocks/help.js';
+import { parseWindow, slackDate } from '../blocks/format.js';
+import { actorMention } from '../blocks/kit.js';
+import { slackActor, type SlackContext } from '../context.js';
+import { userFacingError } from '../user-errors.js';
+
+type Operation = (actor: Actor, id: string, until: number) => Promise<AlertView>;
+
+interface Pressed {
+  alertId: string;
+  snoozeMs: number;
+}
+
+const ONE_HOUR = 3_600_000;
+
+/** The alert id and snooze length a control carries: a button's value, or `<id>:<duration>`. */
+export function readPress(action: ButtonAction | StaticSelectAction): Pressed | null {
+  const raw = action.type === 'button' ? action.value : action.selected_option?.value;
+  if (!raw) return null;
+  const [alertId, duration] = raw.split(':');
+  if (!alertId) return null;
+  if (duration === undefined) return { alertId, snoozeMs: ONE_HOUR };
+  if (!(SNOOZE_CHOICES as readonly string[]).includes(duration)) return null;
+  return { alertId, snoozeMs: parseWindow(duration)! };
+}
+
+function alreadyResolved(a: AlertView): string {
+  const when = a.resolvedAt !== null ? ` ${slackDate(a.resolvedAt)}` : '';
+  const who = a.lastActor ? ` by ${actorMention(a.lastActor)}` : '';
+  return `Alert #${a.id} (${a.monitor} on ${a.model}) was already resolved${who}${when}; nothing changed. A new alert opens if the monitor breaches again.`;
+}
+
+/** Registers alert_acknowledge, alert_snooze, alert_snooze_for and alert_resolve. */
+export function registerActions(app: App, ctx: SlackContext): void {
+  const ops: Array<[string, Operation]> = [
+    [ACTION.acknowledge, (actor, id) => ctx.alerts.acknowledge(actor, id)],
+    [ACTION.snooze, (actor, id, until) => ctx.alerts.snooze(actor, id, until)],
+    [ACTION.snoozeFor, (actor, id, until) => ctx.alerts.snooze(actor, id, until)],
+    [ACTION.resolve, (actor, id) => ctx.alerts.resolve(actor, id)],
+  ];
+  for (const [actionId, op] of ops) {
+    app.action<BlockAction<ButtonAction | StaticSelectAction>>(actionId, async ({ ack, body, action, client }) => {
+      await ack();
+      const userId = body.user.id;
+      const channel = body.container?.channel_id ?? body.channel?.id;
+      const ts = body.container?.message_ts ?? body.message?.ts;
+      const tell = async (text: string, blocks?: ReturnType<typeof errorMessage>['blocks']) => {
+        if (channel) await client.chat.postEphemeral({ channel, user: userId, text, ...(blocks ? { blocks } : {}) });
+      };
+      const press = readPress(action);
+      if (!press) {
+        await tell(`That control did not say which alert it is for (action ${actionId}); nothing changed.`);
+        return;
+      }
+      try {
+        const current = await ctx.alerts.get(press.alertId);
+        if (!current) {
+          await tell(`Alert #${press.alertId} no longer exists (its monitor or model was deleted); nothing changed.`);
+          return;
+        }
+        if (current.status === 'RESOLVED') {
+          await tell(alreadyResolved(current));
+          if (channel && ts) await client.chat.update({ channel, ts, ...alertMessage(current) });
+          return;
+        }
+        const actor = slackActor(userId);
+        const updated = await op(actor, press.alertId, ctx.deps.clock.now() + press.snoozeMs);
+        if (channel && ts) await client.chat.update({ channel, ts, ...alertMessage({ ...updated, lastActor: actor.name }) });
+      } catch (err) {
+        const message = userFacingError(err, ctx.deps.log, { action: actionId, alertId: press.alertId, user: userId });
+        await tell(message.text, message.blocks);
+      }
+    });
+  }
+}

@@ -1,0 +1,26 @@
+// /glassbox: acked at once; help answers in the HTTP response, anything that reads the
+// database answers through respond() (Slack's three seconds are for the ack only).
+import type { App } from '@slack/bolt';
+import { helpMessage } from '../blocks/help.js';
+import type { SlackContext } from '../context.js';
+import { parseCommand } from '../parse-command.js';
+import { userFacingError } from '../user-errors.js';
+
+/** Registers the /glassbox slash command. */
+export function registerCommands(app: App, ctx: SlackContext): void {
+  app.command('/glassbox', async ({ command, ack, respond }) => {
+    const cmd = parseCommand(command.text ?? '');
+    if (cmd.kind === 'help') {
+      await ack({ response_type: 'ephemeral', ...helpMessage(cmd.note) });
+      return;
+    }
+    await ack();
+    try {
+      const { message, visible } = await ctx.answer(cmd);
+      await respond({ response_type: visible ? 'in_channel' : 'ephemeral', ...message });
+    } catch (err) {
+      const message = userFacingError(err, ctx.deps.log, { command: command.text, user: command.user_id });
+      await respond({ response_type: 'ephemeral', ...message });
+    }
+  });
+}
