@@ -1,0 +1,108 @@
+// `glassbox ingest --model NAME [--actuals | --baseline] FILE`: the third door, over the
+// same service as GraphQL and NDJSON. CSV cells are typed by the model's declared
+// features; a progress bar is drawn only on a terminal; a summary ends the run.
+import { createReadStream, statSync } from 'node:fs';
+import { extname } from 'node:path';
+import { pipeline } from 'node:stream';
+import { Command, Option } from 'commander';
+import { parse } from 'csv-parse';
+import cliProgress from 'cli-progress';
+import { loadConfig } from '../config.js';
+import { systemClock } from '../clock.js';
+import { createLogger } from '../log.js';
+import { openStore } from '../db/client.js';
+import { requireModel } from '../services/models.js';
+import { ingestNdjson, ingestObjects, type IngestKind, type IngestResult } from '../services/ingest.js';
+import { typeCsvRecord } from '../domain/ingest/csv-typing.js';
+import type { Actor, Deps } from '../services/deps.js';
+
+export interface IngestCliOptions {
+  model: string;
+  kind: IngestKind;
+  file: string;
+  /** draw a progress bar (a terminal) */
+  progress?: boolean;
+  batchSize?: number;
+}
+
+const CLI_ACTOR: Actor = { name: 'local', role: 'ADMIN' };
+const LISTED = 20;
+
+type Format = 'ndjson' | 'csv';
+
+/** The file's format from its extension; null when it is neither NDJSON nor CSV. */
+export function formatOf(file: string): Format | null {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.csv') return 'csv';
+  if (ext === '.ndjson' || ext === '.jsonl' || ext === '.json') return 'ndjson';
+  return null;
+}
+
+/** Ingests one file with `deps`; returns the counts (rejections do not throw). */
+export async function runIngestFile(deps: Deps, opts: IngestCliOptions): Promise<IngestResult> {
+  const format = formatOf(opts.file);
+  if (!format) throw new Error(`${opts.file}: unknown format; use a .ndjson (or .jsonl) or .csv file`);
+  const model = await requireModel(deps, opts.model);
+  const total = statSync(opts.file).size;
+  const bar = opts.progress ? new cliProgress.SingleBar({ format: '{bar} {percentage}% | {value}/{total} bytes | eta {eta}s', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+  bar?.start(total, 0);
+  let read = 0;
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const chunk of createReadStream(opts.file)) {
+      read += (chunk as Buffer).length;
+      bar?.update(read);
+      yield chunk as Buffer;
+    }
+  }
+  const streamOpts = { via: 'cli' as const, batchSize: opts.batchSize, maxErrors: 10_000 };
+  try {
+    if (format === 'ndjson') return await ingestNdjson(deps, CLI_ACTOR, model, opts.kind, counted(), streamOpts);
+    const records = pipeline(counted(), parse({ columns: true, bom: true, skip_empty_lines: true }), () => undefined);
+    async function* typed(): AsyncGenerator<unknown> {
+      for await (const record of records) yield typeCsvRecord(model.features, record as Record<string, string>);
+    }
+    return await ingestObjects(deps, CLI_ACTOR, model, opts.kind, typed(), streamOpts);
+  } finally {
+    bar?.stop();
+  }
+}
+
+/** The summary printed at the end of a run. */
+export function summarize(opts: IngestCliOptions, r: IngestResult): string {
+  const unit = opts.kind === 'baseline' ? 'baseline rows' : opts.kind;
+  const where = formatOf(opts.file) === 'csv' ? 'record' : 'line';
+  const lines = [`${opts.model}: ${unit} from ${opts.file}: ${r.accepted} accepted, ${r.duplicates} duplicates, ${r.rejected} rejected`];
+  for (const e of r.errors.slice(0, LISTED)) lines.push(`  ${where} ${e.index}${e.eventId ? ` (${e.eventId})` : ''}: ${e.message}`);
+  if (r.rejected > LISTED) lines.push(`  ... and ${r.rejected - LISTED} more rejected`);
+  return lines.join('\n') + '\n';
+}
+
+/** The `ingest` subcommand for main.ts; exit code 0, 2 when lines were rejected, 1 on failure. */
+export function ingestCommand(): Command {
+  return new Command('ingest')
+    .description('load predictions, actuals or a baseline from a .ndjson or .csv file into GLASSBOX_DB')
+    .requiredOption('--model <name>', 'the model to load into')
+    .addOption(new Option('--actuals', 'the file holds actuals (eventId, actualLabel / actualValue)').conflicts('baseline'))
+    .addOption(new Option('--baseline', 'the file is the new baseline (replaces the current one)').conflicts('actuals'))
+    .option('--batch-size <n>', 'lines per transaction', (v) => Number.parseInt(v, 10))
+    .argument('<file>', '.ndjson / .jsonl or .csv')
+    .action(async (file: string, o: { model: string; actuals?: boolean; baseline?: boolean; batchSize?: number }) => {
+      const config = loadConfig();
+      const store = openStore(config.dbPath);
+      const deps: Deps = { store, clock: systemClock(), log: createLogger(config.logLevel) };
+      const opts: IngestCliOptions = {
+        model: o.model,
+        kind: o.actuals ? 'actuals' : o.baseline ? 'baseline' : 'predictions',
+        file,
+        progress: process.stderr.isTTY === true,
+        batchSize: o.batchSize,
+      };
+      try {
+        const result = await runIngestFile(deps, opts);
+        process.stdout.write(summarize(opts, result));
+        process.exitCode = result.rejected > 0 ? 2 : 0;
+      } finally {
+        store.close();
+      }
+    });
+}

@@ -1,0 +1,191 @@
+// Per-line validation of what a model is sent: predictions, actuals and baseline rows.
+// Pure: the same checks for GraphQL items, NDJSON lines and CSV records. A feature value
+// of the wrong type is not checked here on purpose: it is data about the model's inputs,
+// stored as it came and counted by the integrity metrics.
+import type { ModelRecord, TaskType } from '../model.js';
+import { parseInstant } from './timestamp.js';
+
+export const MAX_EVENT_ID = 128;
+
+/** One rejected line: its 0-based index, its eventId when readable, a reason naming the field. */
+export interface IngestError {
+  index: number;
+  eventId: string | null;
+  message: string;
+}
+
+/** A prediction that passed validation, ready to store. */
+export interface PredictionRow {
+  index: number;
+  eventId: string;
+  ts: number;
+  features: Record<string, unknown>;
+  /** the features as they came (NDJSON), or null to serialise `features` */
+  featuresText: string | null;
+  score: number | null;
+  predictedLabel: string | null;
+  value: number | null;
+  actualLabel: string | null;
+  actualValue: number | null;
+}
+
+export interface ActualRow {
+  index: number;
+  eventId: string;
+  actualLabel: string | null;
+  actualValue: number | null;
+}
+
+export interface BaselineRowIn {
+  index: number;
+  features: Record<string, unknown>;
+  featuresText: string | null;
+  score: number | null;
+  predictedLabel: string | null;
+  value: number | null;
+  actualLabel: string | null;
+  actualValue: number | null;
+}
+
+export type Checked<T> = { ok: true; row: T } | { ok: false; error: IngestError; field: string; reason: string };
+
+type Obj = Record<string, unknown>;
+
+const fail = (index: number, eventId: string | null, field: string, reason: string): Checked<never> => ({
+  ok: false,
+  error: { index, eventId, message: `${field}: ${reason}` },
+  field,
+  reason,
+});
+
+/** A value for an error message: short, and never a whole line. */
+export function show(v: unknown): string {
+  let s: string;
+  try {
+    s = typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'undefined' : JSON.stringify(v) ?? String(v);
+  } catch {
+    s = String(v);
+  }
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** An eventId as stored, or a reason. IDs may come as strings or integers (GraphQL ID). */
+function eventIdOf(v: unknown): string | { reason: string } {
+  if (v === undefined || v === null) return { reason: 'is required' };
+  let id: string;
+  if (typeof v === 'string') id = v;
+  else if (typeof v === 'number' && Number.isSafeInteger(v)) id = String(v);
+  else return { reason: `must be a string, got ${show(v)}` };
+  if (id.length === 0) return { reason: 'must not be empty' };
+  if (id.length > MAX_EVENT_ID) return { reason: `must be at most ${MAX_EVENT_ID} characters, got ${id.length}` };
+  return id;
+}
+
+function timeOf(v: unknown): number | null {
+  if (typeof v === 'string') return parseInstant(v);
+  if (v instanceof Date) {
+    const t = v.getTime();
+    return Number.isFinite(t) ? t : null;
+  }
+  return null;
+}
+
+type Num = number | null | { reason: string };
+
+/** An optional number: absent/null -> null; a finite number; else a reason. */
+function numberOf(v: unknown): Num {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  return { reason: `must be a finite number, got ${show(v)}` };
+}
+
+type Label = string | null | { reason: string };
+
+/** An optional label: strings as they are; numbers and booleans as String() writes them. */
+function labelOf(v: unknown): Label {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'string') return v;
+  if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean') return String(v);
+  return { reason: `must be a string, got ${show(v)}` };
+}
+
+const bad = (x: unknown): x is { reason: string } => typeof x === 'object' && x !== null;
+
+interface Outputs {
+  score: number | null;
+  predictedLabel: string | null;
+  value: number | null;
+  actualLabel: string | null;
+  actualValue: number | null;
+}
+
+/** Type checks shared by predictions and baseline rows; `required` enforces the task's output. */
+function outputsOf(o: Obj, task: TaskType, required: boolean): Outputs | { field: string; reason: string } {
+  const score = numberOf(o.score);
+  if (bad(score)) return { field: 'score', reason: score.reason };
+  if (score !== null && (score < 0 || score > 1)) return { field: 'score', reason: `must be in [0, 1], got ${score}` };
+  const predictedLabel = labelOf(o.predictedLabel);
+  if (bad(predictedLabel)) return { field: 'predictedLabel', reason: predictedLabel.reason };
+  const value = numberOf(o.value);
+  if (bad(value)) return { field: 'value', reason: value.reason };
+  const actualLabel = labelOf(o.actualLabel);
+  if (bad(actualLabel)) return { field: 'actualLabel', reason: actualLabel.reason };
+  const actualValue = numberOf(o.actualValue);
+  if (bad(actualValue)) return { field: 'actualValue', reason: actualValue.reason };
+  if (required) {
+    if (task === 'BINARY_CLASSIFICATION' && score === null && predictedLabel === null) {
+      return { field: 'score', reason: 'a binary classifier needs a score in [0, 1] or a predictedLabel' };
+    }
+    if (task === 'REGRESSION' && value === null) return { field: 'value', reason: 'a regression model needs a finite value' };
+    if (task === 'MULTICLASS_CLASSIFICATION' && predictedLabel === null) {
+      return { field: 'predictedLabel', reason: 'a multiclass classifier needs a predictedLabel' };
+    }
+  }
+  return { score, predictedLabel, value, actualLabel, actualValue };
+}
+
+/** Checks one prediction against the model; `featuresText` is the raw features text, if known. */
+export function checkPrediction(model: ModelRecord, input: unknown, index: number, featuresText: string | null = null): Checked<PredictionRow> {
+  if (!isObject(input)) return fail(index, null, 'line', `must be a JSON object, got ${show(input)}`);
+  const id = eventIdOf(input.eventId);
+  if (typeof id !== 'string') return fail(index, null, 'eventId', id.reason);
+  if (input.timestamp === undefined || input.timestamp === null) return fail(index, id, 'timestamp', 'is required');
+  const ts = timeOf(input.timestamp);
+  if (ts === null) {
+    return fail(index, id, 'timestamp', `${show(input.timestamp)} is not an ISO-8601 instant with a zone, such as 2024-05-06T12:00:00Z`);
+  }
+  const features = input.features;
+  if (!isObject(features)) return fail(index, id, 'features', `must be an object of feature values, got ${show(features)}`);
+  const out = outputsOf(input, model.task, true);
+  if ('field' in out) return fail(index, id, out.field, out.reason);
+  return { ok: true, row: { index, eventId: id, ts, features, featuresText, ...out } };
+}
+
+/** Checks one actual: an eventId and the label (classifiers) or value (regression). */
+export function checkActual(model: ModelRecord, input: unknown, index: number): Checked<ActualRow> {
+  if (!isObject(input)) return fail(index, null, 'line', `must be a JSON object, got ${show(input)}`);
+  const id = eventIdOf(input.eventId);
+  if (typeof id !== 'string') return fail(index, null, 'eventId', id.reason);
+  const actualLabel = labelOf(input.actualLabel);
+  if (bad(actualLabel)) return fail(index, id, 'actualLabel', actualLabel.reason);
+  const actualValue = numberOf(input.actualValue);
+  if (bad(actualValue)) return fail(index, id, 'actualValue', actualValue.reason);
+  if (model.task === 'REGRESSION') {
+    if (actualValue === null) return fail(index, id, 'actualValue', 'a regression model needs a finite actualValue');
+  } else if (actualLabel === null) {
+    return fail(index, id, 'actualLabel', 'a classifier needs an actualLabel');
+  }
+  return { ok: true, row: { index, eventId: id, actualLabel, actualValue } };
+}
+
+/** Checks one baseline row: features an object; outputs, where given, of the right type. */
+export function checkBaselineRow(model: ModelRecord, input: unknown, index: number, featuresText: string | null = null): Checked<BaselineRowIn> {
+  if (!isObject(input)) return fail(index, null, 'line', `must be a JSON object, got ${show(input)}`);
+  const features = input.features;
+  if (!isObject(features)) return fail(index, null, 'features', `must be an object of feature values, got ${show(features)}`);
+  const out = outputsOf(input, model.task, false);
+  if ('field' in out) return fail(index, null, out.field, out.reason);
+  return { ok: true, row: { index, features, featuresText, ...out } };
+}

@@ -1,0 +1,139 @@
+// One ingest call (a GraphQL list, an NDJSON body, a CLI file): validates items as they
+// come, writes them in batches of one synchronous transaction each, counts, and writes
+// one audit entry for the call in the transaction of its last batch.
+import type { ModelRecord } from '../domain/model.js';
+import {
+  checkActual,
+  checkPrediction,
+  type ActualRow,
+  type IngestError,
+  type PredictionRow,
+} from '../domain/ingest/validate.js';
+import { recordAudit } from './audit.js';
+import { dropEventIndex } from './ingest-index.js';
+import { writeActuals, writePredictions } from './ingest-writer.js';
+import type { Actor, Deps } from './deps.js';
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  errors: IngestError[];
+}
+
+export type RowKind = 'predictions' | 'actuals';
+
+/** What a door feeds items into: the prediction/actual run, or the baseline collector. */
+export interface LineConsumer {
+  add(index: number, input: unknown, featuresText?: string | null): void;
+  reject(index: number, message: string): void;
+  finish(): IngestResult;
+  abort(): IngestResult;
+}
+
+export interface RunOptions {
+  /** lines per transaction */
+  batchSize?: number;
+  /** how many rejections are listed in `errors` (all are counted) */
+  maxErrors?: number;
+  /** which door, for the audit entry */
+  via: 'graphql' | 'ndjson' | 'cli';
+}
+
+/** Lines per transaction: big enough that the commit's fsync is amortised, small enough to interleave requests. */
+export const DEFAULT_BATCH = 2000;
+
+const ACTION: Record<RowKind, string> = { predictions: 'logPredictions', actuals: 'logActuals' };
+
+export class IngestRun implements LineConsumer {
+  private batch: Array<PredictionRow | ActualRow> = [];
+  private readonly result: IngestResult = { accepted: 0, duplicates: 0, rejected: 0, errors: [] };
+  private readonly batchSize: number;
+  private readonly maxErrors: number;
+  private done = false;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly actor: Actor,
+    readonly model: ModelRecord,
+    readonly kind: RowKind,
+    private readonly opts: RunOptions,
+  ) {
+    this.batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
+    this.maxErrors = opts.maxErrors ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Validates one item; a full batch is committed before this returns. */
+  add(index: number, input: unknown, featuresText: string | null = null): void {
+    const checked = this.kind === 'predictions' ? checkPrediction(this.model, input, index, featuresText) : checkActual(this.model, input, index);
+    if (!checked.ok) {
+      this.rejectError(checked.error);
+      return;
+    }
+    this.batch.push(checked.row);
+    if (this.batch.length >= this.batchSize) this.commit(false);
+  }
+
+  /** Records a rejected line that could not even be read (not JSON, too long). */
+  reject(index: number, message: string): void {
+    this.rejectError({ index, eventId: null, message });
+  }
+
+  /** Commits what is left and the audit entry together; returns the counts of the call. */
+  finish(): IngestResult {
+    if (!this.done) this.commit(true);
+    return this.result;
+  }
+
+  /** The call was cut off: the pending partial batch is dropped, what was committed is audited. */
+  abort(): IngestResult {
+    if (this.done) return this.result;
+    this.done = true;
+    this.batch = [];
+    const tx = this.deps.store.sqlite.transaction(() => this.audit(true));
+    tx.immediate();
+    return this.result;
+  }
+
+  private rejectError(error: IngestError): void {
+    this.result.rejected++;
+    if (this.result.errors.length < this.maxErrors) this.result.errors.push(error);
+  }
+
+  private commit(last: boolean): void {
+    const rows = this.batch;
+    this.batch = [];
+    const { deps, model } = this;
+    const now = deps.clock.now();
+    const tx = deps.store.sqlite.transaction(() => {
+      const counts =
+        this.kind === 'predictions'
+          ? writePredictions(deps, model, rows as PredictionRow[], now)
+          : { ...writeActuals(deps, model, rows as ActualRow[], now), duplicates: 0 };
+      if (last) this.audit(false, counts);
+      return counts;
+    });
+    let counts: { accepted: number; duplicates: number };
+    try {
+      counts = tx.immediate();
+    } catch (err) {
+      // the in-memory event index may hold rows that were rolled back
+      dropEventIndex(deps.store.sqlite, model.id);
+      throw err;
+    }
+    this.result.accepted += counts.accepted;
+    this.result.duplicates += counts.duplicates;
+    if (last) this.done = true;
+  }
+
+  private audit(aborted: boolean, pending?: { accepted: number; duplicates: number }): void {
+    const r = this.result;
+    recordAudit(this.deps.store.db, this.deps.clock.now(), this.actor, ACTION[this.kind], this.model.name, {
+      via: this.opts.via,
+      accepted: r.accepted + (pending?.accepted ?? 0),
+      duplicates: r.duplicates + (pending?.duplicates ?? 0),
+      rejected: r.rejected,
+      ...(aborted ? { aborted: true } : {}),
+    });
+  }
+}

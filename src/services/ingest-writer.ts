@@ -1,0 +1,136 @@
+// The one write path of predictions and actuals. Each function runs inside the caller's
+// write transaction and keeps the statistics in step in that same transaction, so the
+// raw events and every aggregate commit or roll back together.
+import type Database from 'better-sqlite3';
+import type { ModelRecord } from '../domain/model.js';
+import type { ActualRow, PredictionRow } from '../domain/ingest/validate.js';
+import { hashEventId } from '../domain/ingest/event-id-table.js';
+import { eventIndexFor, findEvent } from './ingest-index.js';
+import { applyActualsToStats, applyEventsToStats, type StoredEvent } from './stats.js';
+import type { Deps } from './deps.js';
+
+interface Stmts {
+  insert: Database.Statement;
+  anyPending: Database.Statement;
+  pending: Database.Statement;
+  dropPending: Database.Statement;
+  upsertPending: Database.Statement;
+  eventAt: Database.Statement;
+  setActual: Database.Statement;
+}
+
+const statements = new WeakMap<Database.Database, Stmts>();
+
+function stmts(sqlite: Database.Database): Stmts {
+  let s = statements.get(sqlite);
+  if (!s) {
+    s = {
+      insert: sqlite.prepare(
+        `INSERT INTO events (model_id, event_id, ts, features, score, predicted_label, value, actual_label, actual_value, actual_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      anyPending: sqlite.prepare('SELECT 1 FROM pending_actuals WHERE model_id = ? LIMIT 1').pluck(),
+      pending: sqlite.prepare('SELECT actual_label, actual_value, received_at FROM pending_actuals WHERE model_id = ? AND event_id = ?').raw(),
+      dropPending: sqlite.prepare('DELETE FROM pending_actuals WHERE model_id = ? AND event_id = ?'),
+      upsertPending: sqlite.prepare(
+        `INSERT INTO pending_actuals (model_id, event_id, actual_label, actual_value, received_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (model_id, event_id) DO UPDATE SET actual_label = excluded.actual_label,
+           actual_value = excluded.actual_value, received_at = excluded.received_at`,
+      ),
+      eventAt: sqlite.prepare(
+        'SELECT id, ts, features, score, predicted_label, value, actual_label, actual_value FROM events WHERE id = ?',
+      ).raw(),
+      setActual: sqlite.prepare('UPDATE events SET actual_label = ?, actual_value = ?, actual_at = ? WHERE id = ?'),
+    };
+    statements.set(sqlite, s);
+  }
+  return s;
+}
+
+type EventTuple = [number, number, string, number | null, string | null, number | null, string | null, number | null];
+
+function toStored(t: EventTuple): StoredEvent {
+  return {
+    id: t[0],
+    ts: t[1],
+    features: JSON.parse(t[2]) as Record<string, unknown>,
+    score: t[3],
+    predictedLabel: t[4],
+    value: t[5],
+    actualLabel: t[6],
+    actualValue: t[7],
+  };
+}
+
+/**
+ * Stores the predictions whose eventId the model does not have yet (earlier rows of the
+ * same batch included), joins actuals that arrived first, updates the statistics.
+ * Must run inside a write transaction. Returns how many were stored and skipped.
+ */
+export function writePredictions(deps: Deps, model: ModelRecord, rows: PredictionRow[], now: number): { accepted: number; duplicates: number } {
+  const sqlite = deps.store.sqlite;
+  const s = stmts(sqlite);
+  const idx = eventIndexFor(sqlite, model.id);
+  const mayHavePending = s.anyPending.get(model.id) !== undefined;
+  const stored: StoredEvent[] = [];
+  let duplicates = 0;
+  for (const r of rows) {
+    const h = hashEventId(r.eventId);
+    if (findEvent(sqlite, idx, model.id, r.eventId, h) >= 0) {
+      duplicates++;
+      continue;
+    }
+    let { actualLabel, actualValue } = r;
+    let actualAt: number | null = actualLabel !== null || actualValue !== null ? now : null;
+    if (mayHavePending) {
+      const p = s.pending.get(model.id, r.eventId) as [string | null, number | null, number] | undefined;
+      if (p) {
+        s.dropPending.run(model.id, r.eventId);
+        // the actual on the prediction line is the later of the two, so it wins
+        if (actualAt === null) [actualLabel, actualValue, actualAt] = p;
+      }
+    }
+    const text = r.featuresText ?? JSON.stringify(r.features);
+    const id = Number(
+      s.insert.run(model.id, r.eventId, r.ts, text, r.score, r.predictedLabel, r.value, actualLabel, actualValue, actualAt).lastInsertRowid,
+    );
+    idx.table.add(h, id);
+    idx.hwm = id;
+    stored.push({
+      id,
+      ts: r.ts,
+      features: r.features,
+      score: r.score,
+      predictedLabel: r.predictedLabel,
+      value: r.value,
+      actualLabel,
+      actualValue,
+    });
+  }
+  if (stored.length > 0) applyEventsToStats(deps, model, stored);
+  return { accepted: stored.length, duplicates };
+}
+
+/**
+ * Attaches each actual to its event (replacing an earlier actual), or keeps it pending
+ * until the event arrives; the statistics follow each change. Must run inside a write
+ * transaction. Every valid actual is accepted.
+ */
+export function writeActuals(deps: Deps, model: ModelRecord, rows: ActualRow[], now: number): { accepted: number } {
+  const sqlite = deps.store.sqlite;
+  const s = stmts(sqlite);
+  const idx = eventIndexFor(sqlite, model.id);
+  const changes: Array<{ before: StoredEvent; after: StoredEvent }> = [];
+  for (const r of rows) {
+    const id = findEvent(sqlite, idx, model.id, r.eventId);
+    if (id < 0) {
+      s.upsertPending.run(model.id, r.eventId, r.actualLabel, r.actualValue, now);
+      continue;
+    }
+    const before = toStored(s.eventAt.get(id) as EventTuple);
+    s.setActual.run(r.actualLabel, r.actualValue, now, id);
+    changes.push({ before, after: { ...before, actualLabel: r.actualLabel, actualValue: r.actualValue } });
+  }
+  if (changes.length > 0) applyActualsToStats(deps, model, changes);
+  return { accepted: rows.length };
+}

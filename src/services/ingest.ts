@@ -1,0 +1,146 @@
+// The three doors' entry points into the one validation and write path: GraphQL lists,
+// streamed NDJSON bodies (HTTP and CLI) and typed CSV records (CLI).
+import { StringDecoder } from 'node:string_decoder';
+import { badInput } from '../errors.js';
+import type { ModelRecord } from '../domain/model.js';
+import { LineSplitter } from '../domain/ingest/lines.js';
+import { topLevelMember } from '../domain/ingest/json-span.js';
+import { requireModel } from './models.js';
+import { BaselineCollector } from './baselines.js';
+import { IngestRun, type IngestResult, type LineConsumer } from './ingest-run.js';
+import type { Actor, Deps } from './deps.js';
+
+export type { IngestResult } from './ingest-run.js';
+export { DEFAULT_BATCH } from './ingest-run.js';
+
+export type IngestKind = 'predictions' | 'actuals' | 'baseline';
+
+export interface StreamOptions {
+  via: 'ndjson' | 'cli';
+  batchSize?: number;
+  /** rejections listed in the answer (all are counted); bounds the answer's size */
+  maxErrors?: number;
+  /** longest line held in memory; a longer one is rejected */
+  maxLineChars?: number;
+}
+
+/** Rejections listed in an NDJSON answer by default. */
+export const MAX_LISTED_ERRORS = 1000;
+const MAX_LINE_CHARS = 1 << 20;
+
+function consumerFor(deps: Deps, actor: Actor, model: ModelRecord, kind: IngestKind, opts: StreamOptions): LineConsumer {
+  const maxErrors = opts.maxErrors ?? MAX_LISTED_ERRORS;
+  if (kind === 'baseline') return new BaselineCollector(deps, actor, model, opts.via, maxErrors);
+  return new IngestRun(deps, actor, model, kind, { via: opts.via, batchSize: opts.batchSize, maxErrors });
+}
+
+/** Logs predictions given as a list (GraphQL); the index of an error is the position in the list. */
+export async function logPredictions(deps: Deps, actor: Actor, modelName: string, items: readonly unknown[]): Promise<IngestResult> {
+  const model = await requireModel(deps, modelName);
+  const run = new IngestRun(deps, actor, model, 'predictions', { via: 'graphql' });
+  items.forEach((item, i) => run.add(i, item));
+  return run.finish();
+}
+
+/** Logs actuals given as a list (GraphQL); an actual for an event not logged yet is kept until it comes. */
+export async function logActuals(deps: Deps, actor: Actor, modelName: string, items: readonly unknown[]): Promise<IngestResult> {
+  const model = await requireModel(deps, modelName);
+  const run = new IngestRun(deps, actor, model, 'actuals', { via: 'graphql' });
+  items.forEach((item, i) => run.add(i, item));
+  return run.finish();
+}
+
+/** Bytes that say a body is not text at all (NUL), or is compressed without saying so. */
+function notText(chunk: Buffer): string | null {
+  if (chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b) return 'is gzip-compressed: send it with Content-Encoding: gzip';
+  const nul = chunk.indexOf(0);
+  return nul >= 0 ? `is not NDJSON text: it holds a NUL byte at offset ${nul}` : null;
+}
+
+/**
+ * Ingests an NDJSON body as it streams in: constant memory (for predictions and actuals),
+ * one transaction per batch, accepted lines durable when this resolves. If the stream
+ * fails midway, committed batches stay, the partial batch is dropped, and the error is
+ * rethrown. BAD_USER_INPUT only when the body is not NDJSON at all.
+ */
+export async function ingestNdjson(
+  deps: Deps,
+  actor: Actor,
+  model: ModelRecord,
+  kind: IngestKind,
+  body: AsyncIterable<Buffer | string>,
+  opts: StreamOptions,
+): Promise<IngestResult> {
+  const consumer = consumerFor(deps, actor, model, kind, opts);
+  const wantFeatures = kind !== 'actuals';
+  const splitter = new LineSplitter((line, index) => {
+    if (line === null) {
+      consumer.reject(index, `line: longer than ${opts.maxLineChars ?? MAX_LINE_CHARS} characters`);
+      return;
+    }
+    let input: unknown;
+    try {
+      input = JSON.parse(line);
+    } catch (err) {
+      const why = (err as Error).message;
+      consumer.reject(index, `line: not valid JSON (${why.length > 120 ? `${why.slice(0, 117)}...` : why})`);
+      return;
+    }
+    consumer.add(index, input, wantFeatures && typeof input === 'object' ? topLevelMember(line, 'features') : null);
+  }, opts.maxLineChars ?? MAX_LINE_CHARS);
+  const decoder = new StringDecoder('utf8');
+  let first = true;
+  let refused = false;
+  try {
+    for await (const chunk of body) {
+      if (typeof chunk === 'string') {
+        splitter.push(chunk);
+        continue;
+      }
+      if (first && chunk.length > 0) {
+        first = false;
+        const why = notText(chunk);
+        if (why) {
+          refused = true;
+          throw badInput('body', why);
+        }
+      }
+      splitter.push(decoder.write(chunk));
+    }
+    splitter.push(decoder.end());
+    splitter.end();
+  } catch (err) {
+    if (!refused) {
+      try {
+        consumer.abort();
+      } catch (auditErr) {
+        deps.log.error({ err: auditErr }, 'could not audit a cut-off ingest');
+      }
+    }
+    throw err;
+  }
+  return consumer.finish();
+}
+
+/**
+ * Ingests already-parsed objects (CSV records typed by the model), numbered from 0 in
+ * the order given; the same batches and guarantees as ingestNdjson.
+ */
+export async function ingestObjects(
+  deps: Deps,
+  actor: Actor,
+  model: ModelRecord,
+  kind: IngestKind,
+  items: AsyncIterable<unknown> | Iterable<unknown>,
+  opts: StreamOptions,
+): Promise<IngestResult> {
+  const consumer = consumerFor(deps, actor, model, kind, opts);
+  let i = 0;
+  try {
+    for await (const item of items) consumer.add(i++, item);
+  } catch (err) {
+    consumer.abort();
+    throw err;
+  }
+  return consumer.finish();
+}
