@@ -1,0 +1,75 @@
+// What accumulating and computing need to know about a model and its baseline profile,
+// precomputed once per (model, profile) so the per-event path does no lookups.
+import { thresholdOf, type ModelRecord, type TaskType } from '../model.js';
+import { outputColumn, type BaselineProfile, type ColumnProfile } from './profile.js';
+import { searchsortedLeft, searchsortedRight } from './quantile.js';
+
+export interface ColumnContext {
+  name: string;
+  numeric: boolean;
+  declaredMin: number | null;
+  declaredMax: number | null;
+  /** the baseline's profile of this column (null without a baseline) */
+  profile: ColumnProfile | null;
+  /** categorical: the baseline's category counts (null without a baseline) */
+  baseCounts: Map<string, number> | null;
+  /** fine edges (numeric with a non-empty baseline), else null */
+  edges: Float64Array | null;
+  nslots: number;
+  /** decile bin (PSI/JS) of each fine slot */
+  slotBin: Uint16Array | null;
+  /** slots of the in-range bounds (exactly-at-edge slots); values in slots outside are out of range */
+  loSlot: number;
+  hiSlot: number;
+}
+
+export interface StatsContext {
+  task: TaskType;
+  positiveClass: string | null;
+  threshold: number;
+  features: ColumnContext[];
+  output: ColumnContext;
+  /** indexes into `features` of the protected attributes */
+  protectedIdx: number[];
+  profileKey: string | null;
+}
+
+function columnContext(name: string, numeric: boolean, min: number | null, max: number | null, profile: ColumnProfile | null): ColumnContext {
+  const c: ColumnContext = { name, numeric, declaredMin: min, declaredMax: max, profile, baseCounts: null, edges: null, nslots: 0, slotBin: null, loSlot: -1, hiSlot: -1 };
+  if (profile?.kind === 'categorical') c.baseCounts = new Map(Object.entries(profile.counts));
+  if (!numeric || !profile || profile.kind !== 'numeric' || profile.n === 0) return c;
+  const edges = Float64Array.from(profile.edges);
+  const nslots = 2 * edges.length + 1;
+  const slotBin = new Uint16Array(nslots);
+  for (let s = 0; s < nslots; s++) {
+    // at e_i: the deciles strictly below e_i; inside (e_{i-1}, e_i): the deciles <= e_{i-1}
+    // (deciles are edges, so none lies strictly inside an interval)
+    const i = s >> 1;
+    slotBin[s] = (s & 1) === 1 ? searchsortedLeft(profile.deciles, edges[i]!) : i === 0 ? 0 : searchsortedRight(profile.deciles, edges[i - 1]!);
+  }
+  const lo = min ?? profile.min;
+  const hi = max ?? profile.max;
+  c.edges = edges;
+  c.nslots = nslots;
+  c.slotBin = slotBin;
+  c.loSlot = 2 * searchsortedLeft(edges, lo) + 1;
+  c.hiSlot = 2 * searchsortedLeft(edges, hi) + 1;
+  return c;
+}
+
+/** The context of a model against its baseline profile (null: no baseline yet). */
+export function makeStatsContext(model: ModelRecord, profile: BaselineProfile | null): StatsContext {
+  const out = outputColumn(model);
+  const features = model.features.map((f) =>
+    columnContext(f.name, f.type === 'NUMERIC', f.min, f.max, profile?.features[f.name] ?? null),
+  );
+  return {
+    task: model.task,
+    positiveClass: model.positiveClass,
+    threshold: thresholdOf(model),
+    features,
+    output: columnContext(out.name, out.numeric, null, null, profile?.output ?? null),
+    protectedIdx: model.features.flatMap((f, i) => (f.protected ? [i] : [])),
+    profileKey: profile?.key ?? null,
+  };
+}

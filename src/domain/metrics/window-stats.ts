@@ -1,0 +1,398 @@
+// WindowStats: everything the metrics of METRICS.md need about a set of events, kept as
+// counts and sums so that statistics of disjoint sets merge exactly (ARCHITECTURE rule 4:
+// aggregate as you go). One per (model, UTC hour) is stored; any window is a merge.
+import type { StatsContext } from './context.js';
+import { addHistInto, emptyHist, slotOf, type DenseHist, type FineHist } from './fine-hist.js';
+import { addScore, emptyScoreHist, mergeScoreHistInto, type ScoreHist } from './score-hist.js';
+import { categoryOf } from './values.js';
+
+/** An event as accumulated: its features as received, its prediction and its actual. */
+export interface StatsEvent {
+  features: Record<string, unknown>;
+  score: number | null;
+  predictedLabel: string | null;
+  value: number | null;
+  actualLabel: string | null;
+  actualValue: number | null;
+}
+
+export interface NumericColumnStats {
+  kind: 'numeric';
+  missing: number;
+  mismatch: number;
+  usable: number;
+  /** usable values below the declared min / above the declared max (when declared) */
+  belowMin: number;
+  aboveMax: number;
+  /** against the profile's fine edges; null without a baseline */
+  hist: FineHist | null;
+  /** value -> count while at most EXACT_VALUES distinct values, then null (fine histogram only) */
+  values: Map<number, number> | null;
+}
+
+/** Distinct values of a column kept exactly (KS and Wasserstein then exact on small windows). */
+export const EXACT_VALUES = 4096;
+
+export interface CategoricalColumnStats {
+  kind: 'categorical';
+  missing: number;
+  mismatch: number;
+  counts: Map<string, number>;
+}
+
+export type ColumnStats = NumericColumnStats | CategoricalColumnStats;
+
+export interface BinaryPerf {
+  kind: 'binary';
+  tp: number;
+  fp: number;
+  tn: number;
+  fn: number;
+  /** labelled events without a score: logLoss, brier and AUC are null while any exist */
+  unscored: number;
+  logLossSum: number;
+  brierSum: number;
+  scores: ScoreHist;
+}
+
+export interface MulticlassPerf {
+  kind: 'multiclass';
+  /** actual + NUL + (SOH when no prediction, else STX + predicted) -> count */
+  confusion: Map<string, number>;
+}
+
+export interface RegressionPerf {
+  kind: 'regression';
+  /** labelled events with a value */
+  n: number;
+  absSum: number;
+  sqSum: number;
+  apeSum: number;
+  apeCount: number;
+  /** mean and sum of squared deviations of the actuals (Chan et al. merge) */
+  yMean: number;
+  yM2: number;
+}
+
+export type PerfStats = BinaryPerf | MulticlassPerf | RegressionPerf;
+
+/** Per group of a protected attribute: the counters fairness needs. */
+export const G_COUNT = 0;
+export const G_PRED = 1;
+export const G_PRED_POS = 2;
+export const G_LAB_POS = 3;
+export const G_LAB_NEG = 4;
+export const G_TP = 5;
+export const G_FP = 6;
+
+export interface WindowStats {
+  /** the profile the fine histograms were built against (null: none) */
+  profileKey: string | null;
+  count: number;
+  labeled: number;
+  scoreSum: number;
+  scoreCount: number;
+  valueSum: number;
+  valueCount: number;
+  features: ColumnStats[];
+  output: ColumnStats;
+  perf: PerfStats;
+  /** per protected attribute (context order): group -> counters G_* */
+  fairness: Array<Map<string, number[]>>;
+}
+
+const LOGLOSS_EPS = 1e-15;
+
+function emptyColumn(numeric: boolean, nslots: number): ColumnStats {
+  return numeric
+    ? { kind: 'numeric', missing: 0, mismatch: 0, usable: 0, belowMin: 0, aboveMax: 0, hist: nslots > 0 ? emptyHist(nslots) : null, values: new Map() }
+    : { kind: 'categorical', missing: 0, mismatch: 0, counts: new Map() };
+}
+
+function emptyPerf(ctx: StatsContext): PerfStats {
+  if (ctx.task === 'REGRESSION') return { kind: 'regression', n: 0, absSum: 0, sqSum: 0, apeSum: 0, apeCount: 0, yMean: 0, yM2: 0 };
+  if (ctx.task === 'MULTICLASS_CLASSIFICATION') return { kind: 'multiclass', confusion: new Map() };
+  return { kind: 'binary', tp: 0, fp: 0, tn: 0, fn: 0, unscored: 0, logLossSum: 0, brierSum: 0, scores: emptyScoreHist() };
+}
+
+/** Statistics of no event, ready to accumulate into. */
+export function emptyStats(ctx: StatsContext): WindowStats {
+  return {
+    profileKey: ctx.profileKey,
+    count: 0,
+    labeled: 0,
+    scoreSum: 0,
+    scoreCount: 0,
+    valueSum: 0,
+    valueCount: 0,
+    features: ctx.features.map((c) => emptyColumn(c.numeric, c.nslots)),
+    output: emptyColumn(ctx.output.numeric, ctx.output.nslots),
+    perf: emptyPerf(ctx),
+    fairness: ctx.protectedIdx.map(() => new Map()),
+  };
+}
+
+function dense(col: NumericColumnStats, nslots: number): DenseHist {
+  let h = col.hist;
+  if (h === null || !h.dense) {
+    const d = emptyHist(nslots);
+    if (h) addHistInto(d, h);
+    col.hist = h = d;
+  }
+  return h;
+}
+
+function addNumeric(col: NumericColumnStats, c: StatsContext['features'][number], v: unknown): void {
+  if (v === undefined || v === null) {
+    col.missing++;
+    return;
+  }
+  if (typeof v !== 'number') {
+    col.mismatch++;
+    return;
+  }
+  if (v !== v) {
+    col.missing++;
+    return;
+  }
+  if (v === Infinity || v === -Infinity) {
+    col.mismatch++;
+    return;
+  }
+  col.usable++;
+  if (c.declaredMin !== null && v < c.declaredMin) col.belowMin++;
+  if (c.declaredMax !== null && v > c.declaredMax) col.aboveMax++;
+  const m = col.values;
+  if (m !== null) {
+    m.set(v, (m.get(v) ?? 0) + 1);
+    if (m.size > EXACT_VALUES) col.values = null;
+  }
+  if (c.edges !== null) {
+    const h = dense(col, c.nslots);
+    const s = slotOf(c.edges, v);
+    h.counts[s]! += 1;
+    if ((s & 1) === 0) h.sums[s]! += v;
+  }
+}
+
+function addCategorical(col: CategoricalColumnStats, v: unknown): void {
+  const k = categoryOf(v);
+  if (k === null) col.missing++;
+  else if (k === undefined) col.mismatch++;
+  else col.counts.set(k, (col.counts.get(k) ?? 0) + 1);
+}
+
+function addColumn(col: ColumnStats, c: StatsContext['features'][number], v: unknown): void {
+  if (col.kind === 'numeric') addNumeric(col, c, v);
+  else addCategorical(col, v);
+}
+
+/** Predicted class of a binary event: score >= threshold, else its label; null with neither. */
+export function predictedPositive(ctx: StatsContext, e: StatsEvent): boolean | null {
+  if (e.score !== null) return e.score >= ctx.threshold;
+  if (e.predictedLabel !== null) return e.predictedLabel === ctx.positiveClass;
+  return null;
+}
+
+function isLabelled(ctx: StatsContext, e: StatsEvent): boolean {
+  return ctx.task === 'REGRESSION' ? e.actualValue !== null : e.actualLabel !== null;
+}
+
+/**
+ * Adds (sign 1) or removes (sign -1) what depends on the event's actual: labelled count,
+ * performance and the labelled part of fairness. Used alone when an actual arrives or is
+ * replaced; an event with no actual changes nothing.
+ */
+export function applyLabel(stats: WindowStats, e: StatsEvent, ctx: StatsContext, sign: 1 | -1): void {
+  if (!isLabelled(ctx, e)) return;
+  stats.labeled += sign;
+  const p = stats.perf;
+  if (p.kind === 'binary') {
+    const y = e.actualLabel === ctx.positiveClass;
+    const yhat = predictedPositive(ctx, e) === true;
+    if (y) {
+      if (yhat) p.tp += sign;
+      else p.fn += sign;
+    } else if (yhat) p.fp += sign;
+    else p.tn += sign;
+    const s = e.score;
+    if (s === null) p.unscored += sign;
+    else {
+      const sc = s < LOGLOSS_EPS ? LOGLOSS_EPS : s > 1 - LOGLOSS_EPS ? 1 - LOGLOSS_EPS : s;
+      p.logLossSum += sign * -(y ? Math.log(sc) : Math.log(1 - sc));
+      const d = s - (y ? 1 : 0);
+      p.brierSum += sign * d * d;
+      addScore(p.scores, s, y, sign);
+    }
+    applyFairnessLabel(stats, e, ctx, y, yhat, sign);
+  } else if (p.kind === 'multiclass') {
+    const key = e.actualLabel + '\u0000' + (e.predictedLabel === null ? '\u0001' : '\u0002' + e.predictedLabel);
+    const c = (p.confusion.get(key) ?? 0) + sign;
+    if (c === 0) p.confusion.delete(key);
+    else p.confusion.set(key, c);
+  } else if (e.value !== null) {
+    const y = e.actualValue!;
+    const err = y - e.value;
+    p.absSum += sign * Math.abs(err);
+    p.sqSum += sign * err * err;
+    if (y !== 0) {
+      p.apeSum += sign * (Math.abs(err) / Math.abs(y));
+      p.apeCount += sign;
+    }
+    // Welford's update, and its exact inverse for a removal
+    const n0 = p.n;
+    const n1 = n0 + sign;
+    if (n1 === 0) {
+      p.yMean = 0;
+      p.yM2 = 0;
+    } else if (sign === 1) {
+      const d0 = y - p.yMean;
+      p.yMean += d0 / n1;
+      p.yM2 += d0 * (y - p.yMean);
+    } else {
+      const mean1 = (n0 * p.yMean - y) / n1;
+      p.yM2 -= (y - mean1) * (y - p.yMean);
+      p.yMean = mean1;
+    }
+    p.n = n1;
+  }
+}
+
+function groupCounters(stats: WindowStats, a: number, g: string): number[] {
+  const m = stats.fairness[a]!;
+  let c = m.get(g);
+  if (!c) {
+    c = [0, 0, 0, 0, 0, 0, 0];
+    m.set(g, c);
+  }
+  return c;
+}
+
+function applyFairnessLabel(stats: WindowStats, e: StatsEvent, ctx: StatsContext, y: boolean, yhat: boolean, sign: number): void {
+  for (let a = 0; a < ctx.protectedIdx.length; a++) {
+    const g = categoryOf(e.features[ctx.features[ctx.protectedIdx[a]!]!.name]);
+    if (typeof g !== 'string') continue;
+    const c = groupCounters(stats, a, g);
+    if (y) {
+      c[G_LAB_POS]! += sign;
+      if (yhat) c[G_TP]! += sign;
+    } else {
+      c[G_LAB_NEG]! += sign;
+      if (yhat) c[G_FP]! += sign;
+    }
+  }
+}
+
+/** Adds one event (features, prediction and, if present, its actual). */
+export function accumulate(stats: WindowStats, e: StatsEvent, ctx: StatsContext): void {
+  stats.count++;
+  const cols = ctx.features;
+  const f = e.features;
+  for (let i = 0; i < cols.length; i++) addColumn(stats.features[i]!, cols[i]!, f[cols[i]!.name]);
+  const out = ctx.output;
+  addColumn(stats.output, out, out.name === 'score' ? e.score : out.name === 'value' ? e.value : e.predictedLabel);
+  if (e.score !== null) {
+    stats.scoreSum += e.score;
+    stats.scoreCount++;
+  }
+  if (e.value !== null) {
+    stats.valueSum += e.value;
+    stats.valueCount++;
+  }
+  if (ctx.task === 'BINARY_CLASSIFICATION' && ctx.protectedIdx.length > 0) {
+    const pred = predictedPositive(ctx, e);
+    for (let a = 0; a < ctx.protectedIdx.length; a++) {
+      const g = categoryOf(f[cols[ctx.protectedIdx[a]!]!.name]);
+      if (typeof g !== 'string') continue;
+      const c = groupCounters(stats, a, g);
+      c[G_COUNT]! += 1;
+      if (pred !== null) {
+        c[G_PRED]! += 1;
+        if (pred) c[G_PRED_POS]! += 1;
+      }
+    }
+  }
+  applyLabel(stats, e, ctx, 1);
+}
+
+function mergeColumnInto(t: ColumnStats, s: ColumnStats, nslots: number): void {
+  t.missing += s.missing;
+  t.mismatch += s.mismatch;
+  if (t.kind === 'numeric' && s.kind === 'numeric') {
+    t.usable += s.usable;
+    t.belowMin += s.belowMin;
+    t.aboveMax += s.aboveMax;
+    if (s.hist) addHistInto(dense(t, nslots), s.hist);
+    if (t.values !== null && s.values !== null) {
+      const m = t.values;
+      for (const [v, c] of s.values) m.set(v, (m.get(v) ?? 0) + c);
+      if (m.size > EXACT_VALUES) t.values = null;
+    } else t.values = null;
+  } else if (t.kind === 'categorical' && s.kind === 'categorical') {
+    for (const [k, c] of s.counts) t.counts.set(k, (t.counts.get(k) ?? 0) + c);
+  } else throw new Error('merging statistics of different column kinds');
+}
+
+function mergePerfInto(t: PerfStats, s: PerfStats): void {
+  if (t.kind === 'binary' && s.kind === 'binary') {
+    t.tp += s.tp;
+    t.fp += s.fp;
+    t.tn += s.tn;
+    t.fn += s.fn;
+    t.unscored += s.unscored;
+    t.logLossSum += s.logLossSum;
+    t.brierSum += s.brierSum;
+    mergeScoreHistInto(t.scores, s.scores);
+  } else if (t.kind === 'multiclass' && s.kind === 'multiclass') {
+    for (const [k, c] of s.confusion) t.confusion.set(k, (t.confusion.get(k) ?? 0) + c);
+  } else if (t.kind === 'regression' && s.kind === 'regression') {
+    if (s.n === 0) return;
+    const n = t.n + s.n;
+    const delta = s.yMean - t.yMean;
+    // Chan, Golub & LeVeque (1979) pairwise update: no cancellation
+    t.yM2 += s.yM2 + (delta * delta * t.n * s.n) / n;
+    t.yMean += (delta * s.n) / n;
+    t.n = n;
+    t.absSum += s.absSum;
+    t.sqSum += s.sqSum;
+    t.apeSum += s.apeSum;
+    t.apeCount += s.apeCount;
+  } else throw new Error('merging statistics of different tasks');
+}
+
+/** Adds `src` into `target` (which it mutates; `src` is left as it was). */
+export function mergeInto(target: WindowStats, src: WindowStats, ctx: StatsContext): void {
+  if (target.profileKey !== src.profileKey) throw new Error('merging statistics built against different baselines');
+  target.count += src.count;
+  target.labeled += src.labeled;
+  target.scoreSum += src.scoreSum;
+  target.scoreCount += src.scoreCount;
+  target.valueSum += src.valueSum;
+  target.valueCount += src.valueCount;
+  for (let i = 0; i < target.features.length; i++) mergeColumnInto(target.features[i]!, src.features[i]!, ctx.features[i]!.nslots);
+  mergeColumnInto(target.output, src.output, ctx.output.nslots);
+  mergePerfInto(target.perf, src.perf);
+  for (let a = 0; a < target.fairness.length; a++) {
+    for (const [g, c] of src.fairness[a]!) {
+      const t = groupCounters(target, a, g);
+      for (let k = 0; k < c.length; k++) t[k]! += c[k]!;
+    }
+  }
+}
+
+/** The statistics of the union of two disjoint sets of events. */
+export function merge(a: WindowStats, b: WindowStats, ctx: StatsContext): WindowStats {
+  const out = emptyStats(ctx);
+  out.profileKey = a.profileKey;
+  mergeInto(out, a, ctx);
+  mergeInto(out, b, ctx);
+  return out;
+}
+
+/** A deep copy, safe to mutate. */
+export function cloneStats(s: WindowStats, ctx: StatsContext): WindowStats {
+  const out = emptyStats(ctx);
+  out.profileKey = s.profileKey;
+  mergeInto(out, s, ctx);
+  return out;
+}
