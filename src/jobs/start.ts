@@ -1,0 +1,102 @@
+// Starts the background work of a server: the monitors' cron tasks (unless the scheduler
+// is off) and the delivery loop (always: GLASSBOX_SCHEDULER=off stops evaluations only).
+import type { Deps } from '../services/deps.js';
+import type { Notifiers } from '../services/notifier.js';
+import type { EvaluateOptions } from '../services/evaluation.js';
+import { releaseClaims } from '../services/outbox.js';
+import { listMonitors } from '../services/monitors.js';
+import type { RetryPolicy } from '../domain/alerts/retry.js';
+import { createMonitorScheduler, routeCronLogs, type MonitorScheduler } from './schedule.js';
+import { catchUp, createEvaluationQueue } from './evaluate-monitors.js';
+import { run as deliver, type DeliverReport } from './deliver-notifications.js';
+
+export interface JobOptions extends EvaluateOptions {
+  /** false when GLASSBOX_SCHEDULER=off */
+  scheduler: boolean;
+  notifiers: Notifiers;
+  /** how often the outbox is drained (and the monitors' tasks re-synced); default 2 s */
+  deliveryIntervalMs?: number;
+  policy?: RetryPolicy;
+  random?: () => number;
+}
+
+export interface Jobs {
+  /** Re-reads the monitors and (re)schedules their tasks now; call after a monitor changes. */
+  sync(): void;
+  /** Drains the outbox now (tests, testChannel-like callers). */
+  deliverNow(): Promise<DeliverReport>;
+  /** The cron side, when the scheduler is on. */
+  scheduler: MonitorScheduler | null;
+  /** Resolves when the start-up catch-up is over. */
+  caughtUp: Promise<number[]>;
+  /** Stops the tasks and the loop; waits for the run in progress. */
+  stop(): Promise<void>;
+}
+
+/** Starts the jobs; in-flight deliveries a crash left behind are released for retry. */
+export function startJobs(deps: Deps, opts: JobOptions): Jobs {
+  routeCronLogs(deps.log);
+  const released = releaseClaims(deps);
+  if (released) deps.log.info({ released }, 'retrying notifications that were in flight when the server stopped');
+  const evalOpts: EvaluateOptions = opts.computeMetric ? { computeMetric: opts.computeMetric } : {};
+  const queue = createEvaluationQueue(deps, evalOpts);
+  let scheduler: MonitorScheduler | null = null;
+  let stopped = false;
+
+  const sync = () => {
+    if (!scheduler || stopped) return;
+    void listMonitors(deps)
+      .then((ms) => scheduler?.sync(ms))
+      .catch((err: unknown) => deps.log.error({ err }, 'could not sync the monitor schedule'));
+  };
+  let caughtUp: Promise<number[]> = Promise.resolve([]);
+  if (opts.scheduler) {
+    scheduler = createMonitorScheduler((id, at) => queue.enqueue(id, at), deps.log);
+    sync();
+    caughtUp = catchUp(deps, deps.clock.now(), evalOpts).catch((err: unknown) => {
+      deps.log.error({ err }, 'catch-up after start failed');
+      return [];
+    });
+  } else {
+    deps.log.info('GLASSBOX_SCHEDULER=off: monitors run only when evaluateMonitor is called; notifications are still delivered');
+  }
+
+  let running: Promise<DeliverReport> | null = null;
+  const deliverNow = (): Promise<DeliverReport> =>
+    (running ??= deliver(deps, deps.clock.now(), {
+      notifiers: opts.notifiers,
+      ...(opts.policy ? { policy: opts.policy } : {}),
+      ...(opts.random ? { random: opts.random } : {}),
+    }).finally(() => {
+      running = null;
+    }));
+
+  let timer: NodeJS.Timeout | null = null;
+  const loop = () => {
+    timer = setTimeout(() => {
+      sync();
+      deliverNow()
+        .catch((err: unknown) => deps.log.error({ err }, 'delivery run failed'))
+        .finally(() => {
+          if (!stopped) loop();
+        });
+    }, opts.deliveryIntervalMs ?? 2_000);
+    timer.unref();
+  };
+  loop();
+
+  return {
+    sync,
+    deliverNow,
+    get scheduler() {
+      return scheduler;
+    },
+    caughtUp,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      scheduler?.stop();
+      await Promise.allSettled([running, queue.idle(), caughtUp]);
+    },
+  };
+}

@@ -1,0 +1,138 @@
+// Running a monitor: read the window's metric, decide with the pure state machine, then
+// write the evaluation, the alert change and the outbox rows in one synchronous
+// transaction (ARCHITECTURE rule 2). One evaluation per (monitor, run time): a repeated
+// or overlapping run of the same tick records nothing more and notifies nobody again.
+import { and, eq } from 'drizzle-orm';
+import { evaluations, monitors } from '../db/schema/index.js';
+import { AppError, badInput, notFound } from '../errors.js';
+import type { ModelRecord } from '../domain/model.js';
+import { applyEvaluation, severityOf, type RuleState, type Severity } from '../domain/alerts/state-machine.js';
+import { ticksBetween, windowAt } from '../domain/windows.js';
+import { parseSchedule } from '../jobs/schedule.js';
+import type { Deps } from './deps.js';
+import { findModel, findModelById } from './models.js';
+import { checkMonitor, type MonitorFields } from './monitor-validation.js';
+import { getMonitor, toEvaluationRecord, toMonitorRecord, type EvaluationRecord, type MonitorRecord } from './monitors.js';
+import { openAlertRow, openAlertState, writeTransition } from './alerts.js';
+
+export interface MetricQuery {
+  metric: string;
+  feature?: string | null;
+  attribute?: string | null;
+  from: number;
+  to: number;
+}
+
+/** The metrics team's single number over a window (src/services/metrics.ts). */
+export type ComputeMetric = (deps: Deps, model: ModelRecord, q: MetricQuery) => Promise<{ value: number | null; sampleSize: number }>;
+
+export interface EvaluateOptions {
+  computeMetric?: ComputeMetric;
+}
+
+/** Most ticks a backtest replays. */
+export const MAX_BACKTEST_TICKS = 10_000;
+
+// TODO(metrics): replace with src/services/metrics.ts computeMetric once it lands.
+const pendingCompute: ComputeMetric = async () => {
+  throw new AppError('INTERNAL_SERVER_ERROR', 'metric computation is not wired into this server yet');
+};
+
+function computeOf(opts: EvaluateOptions): ComputeMetric {
+  return opts.computeMetric ?? pendingCompute;
+}
+
+/**
+ * The metric over [at - window, at) and its severity. A metric that cannot be computed
+ * for a reason the user can fix (no baseline yet) is NO_DATA and logged; a bug is thrown.
+ */
+async function measure(deps: Deps, compute: ComputeMetric, m: MonitorRecord, model: ModelRecord, at: number) {
+  const { from, to } = windowAt(at, m.windowMs);
+  let value: number | null = null;
+  let sampleSize = 0;
+  try {
+    ({ value, sampleSize } = await compute(deps, model, { metric: m.metric, feature: m.feature, attribute: m.attribute, from, to }));
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code === 'INTERNAL_SERVER_ERROR') throw err;
+    deps.log.warn({ monitorId: m.id, metric: m.metric, reason: err.message }, 'monitor metric unavailable; recorded as NO_DATA');
+  }
+  const severity: Severity = severityOf(value, sampleSize, {
+    comparator: m.comparator,
+    warning: m.warningThreshold,
+    critical: m.criticalThreshold,
+    minSampleSize: m.minSampleSize,
+  });
+  return { from, to, value: Number.isFinite(value) ? value : null, sampleSize, severity };
+}
+
+function existing(deps: Deps, monitorId: number, at: number): EvaluationRecord | null {
+  const row = deps.store.db.select().from(evaluations).where(and(eq(evaluations.monitorId, monitorId), eq(evaluations.at, at))).get();
+  return row ? toEvaluationRecord(row) : null;
+}
+
+/**
+ * Exactly what a scheduled run at `at` does: evaluates, records, moves the alert on and
+ * queues its notifications, once per (monitor, at). Any `at` is allowed (backfill);
+ * evaluations apply to the alert in the order they are made. NOT_FOUND for an unknown monitor.
+ */
+export async function evaluateMonitor(deps: Deps, id: number, at: number, opts: EvaluateOptions = {}): Promise<EvaluationRecord> {
+  if (!Number.isFinite(at)) throw badInput('at', 'must be a date');
+  const monitor = await getMonitor(deps, id);
+  if (!monitor) throw notFound(`monitor ${id}`);
+  const done = existing(deps, id, at);
+  if (done) return done;
+  const model = (await findModelById(deps, monitor.modelId))!;
+  const e = await measure(deps, computeOf(opts), monitor, model, at);
+  const now = deps.clock.now();
+  return deps.store.db.transaction((tx) => {
+    const row = tx.select().from(monitors).where(eq(monitors.id, id)).get();
+    if (!row) throw notFound(`monitor ${id}`);
+    const inserted = tx
+      .insert(evaluations)
+      .values({ monitorId: id, at, from: e.from, to: e.to, value: e.value, sampleSize: e.sampleSize, severity: e.severity, recordedAt: now })
+      .onConflictDoNothing()
+      .returning()
+      .get();
+    // Another run of the same tick got here first: its decision stands, alone.
+    if (!inserted) return existing(deps, id, at)!;
+    const current = toMonitorRecord(row);
+    const open = openAlertRow(tx, id);
+    const prev: RuleState = { streak: row.streak, alert: openAlertState(open) };
+    const tr = applyEvaluation({ forEvaluations: current.forEvaluations, repeatIntervalMs: current.repeatIntervalMs }, prev, at, e.severity);
+    writeTransition(tx, { monitor: current, modelName: model.name, open, tr, at, now, evaluation: e });
+    if (tr.state.streak !== row.streak) tx.update(monitors).set({ streak: tr.state.streak }).where(eq(monitors.id, id)).run();
+    return toEvaluationRecord(inserted);
+  });
+}
+
+/**
+ * What a monitor defined by `input` would have evaluated at each tick of its schedule in
+ * [from, to), oldest first. Records nothing and notifies nobody. BAD_USER_INPUT when the
+ * range is empty or holds more than 10,000 ticks.
+ */
+export async function backtestMonitor(
+  deps: Deps,
+  input: MonitorFields & { model: string },
+  from: number,
+  to: number,
+  opts: EvaluateOptions = {},
+): Promise<EvaluationRecord[]> {
+  const model = await findModel(deps, input.model);
+  if (!model) throw badInput('input.model', `no model named "${input.model}"`);
+  const spec = checkMonitor(model, input);
+  if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) throw badInput('to', 'must be after from');
+  const parsed = parseSchedule(spec.schedule);
+  if (!parsed.ok) throw badInput('input.schedule', parsed.reason);
+  const ticks = ticksBetween(parsed.fields, from, to, MAX_BACKTEST_TICKS);
+  if (ticks.length > MAX_BACKTEST_TICKS) {
+    throw badInput('to', `schedule "${spec.schedule}" fires more than ${MAX_BACKTEST_TICKS.toLocaleString('en-US')} times in [from, to); backtest a shorter range or a sparser schedule`);
+  }
+  const monitor: MonitorRecord = { ...spec, id: 0, modelId: model.id, createdAt: from, updatedAt: from };
+  const compute = computeOf(opts);
+  const out: EvaluationRecord[] = [];
+  for (const at of ticks) {
+    const e = await measure(deps, compute, monitor, model, at);
+    out.push({ monitorId: 0, at, from: e.from, to: e.to, value: e.value, sampleSize: e.sampleSize, severity: e.severity });
+  }
+  return out;
+}

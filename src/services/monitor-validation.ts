@@ -1,0 +1,100 @@
+// Checks a monitor definition against its model, its channels and the contract's rules.
+// Every complaint is a BAD_USER_INPUT naming the field and the reason.
+import { badInput } from '../errors.js';
+import type { ModelRecord } from '../domain/model.js';
+import { checkMetricFits } from '../domain/alerts/metric-rules.js';
+import { checkThresholds, type Comparator } from '../domain/alerts/thresholds.js';
+import { DAY, MINUTE, parseDuration } from '../domain/windows.js';
+import { parseSchedule } from '../jobs/schedule.js';
+
+export interface MonitorSpec {
+  name: string;
+  metric: string;
+  feature: string | null;
+  attribute: string | null;
+  window: string;
+  windowMs: number;
+  schedule: string;
+  comparator: Comparator;
+  warningThreshold: number | null;
+  criticalThreshold: number | null;
+  forEvaluations: number;
+  minSampleSize: number;
+  repeatInterval: string;
+  repeatIntervalMs: number;
+  enabled: boolean;
+}
+
+/** What a caller may give: GraphQL's optional fields, unchecked. */
+export interface MonitorFields {
+  name: string;
+  metric: string;
+  feature?: string | null;
+  attribute?: string | null;
+  window: string;
+  schedule: string;
+  comparator: string;
+  warningThreshold?: number | null;
+  criticalThreshold?: number | null;
+  forEvaluations?: number | null;
+  minSampleSize?: number | null;
+  repeatInterval?: string | null;
+  enabled?: boolean | null;
+}
+
+export const MAX_WINDOW_MS = 90 * DAY;
+const MAX_REPEAT_MS = 30 * DAY;
+const COMPARATORS = new Set(['GT', 'GTE', 'LT', 'LTE']);
+
+function duration(text: string, field: string, min: number, max: number, maxText: string): number {
+  const ms = parseDuration(text ?? '');
+  if (ms === null) throw badInput(field, `"${text}" is not a duration; write a whole number and a unit: 30m, 1h, 24h, 7d`);
+  if (ms < min) throw badInput(field, `"${text}" is too short; the least is 1m`);
+  if (ms > max) throw badInput(field, `"${text}" is too long; the most is ${maxText}`);
+  return ms;
+}
+
+function wholeNumber(v: number | null | undefined, field: string, dflt: number, min: number, max: number): number {
+  if (v === null || v === undefined) return dflt;
+  if (!Number.isInteger(v) || v < min || v > max) throw badInput(field, `must be a whole number from ${min} to ${max}, got ${v}`);
+  return v;
+}
+
+/** The full, checked definition of a monitor of `model`; throws BAD_USER_INPUT on the first problem. */
+export function checkMonitor(model: ModelRecord, f: MonitorFields, prefix = 'input'): MonitorSpec {
+  const name = (f.name ?? '').trim();
+  if (!name) throw badInput(`${prefix}.name`, 'must not be empty');
+  if (name.length > 128) throw badInput(`${prefix}.name`, 'must be at most 128 characters');
+  const feature = f.feature ?? null;
+  const attribute = f.attribute ?? null;
+  const problem = checkMetricFits(model, f.metric, feature, attribute);
+  if (problem) throw badInput(`${prefix}.${problem.field}`, problem.message);
+  const windowMs = duration(f.window, `${prefix}.window`, MINUTE, MAX_WINDOW_MS, '90d');
+  const parsed = parseSchedule(f.schedule);
+  if (!parsed.ok) throw badInput(`${prefix}.schedule`, parsed.reason);
+  if (!COMPARATORS.has(f.comparator)) throw badInput(`${prefix}.comparator`, 'must be GT, GTE, LT or LTE');
+  const comparator = f.comparator as Comparator;
+  const warningThreshold = f.warningThreshold ?? null;
+  const criticalThreshold = f.criticalThreshold ?? null;
+  const th = checkThresholds(comparator, warningThreshold, criticalThreshold);
+  if (th) throw badInput(`${prefix}.${th.field}`, th.message);
+  const repeatInterval = (f.repeatInterval ?? '4h').trim();
+  const repeatIntervalMs = duration(repeatInterval, `${prefix}.repeatInterval`, MINUTE, MAX_REPEAT_MS, '30d');
+  return {
+    name,
+    metric: f.metric,
+    feature,
+    attribute,
+    window: f.window,
+    windowMs,
+    schedule: f.schedule,
+    comparator,
+    warningThreshold,
+    criticalThreshold,
+    forEvaluations: wholeNumber(f.forEvaluations, `${prefix}.forEvaluations`, 1, 1, 1000),
+    minSampleSize: wholeNumber(f.minSampleSize, `${prefix}.minSampleSize`, 1, 0, 1_000_000_000),
+    repeatInterval,
+    repeatIntervalMs,
+    enabled: f.enabled ?? true,
+  };
+}
