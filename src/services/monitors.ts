@@ -34,7 +34,10 @@ export interface CreateMonitorArgs extends MonitorFields {
   channels?: string[] | null;
 }
 
-export type UpdateMonitorArgs = Partial<Omit<MonitorFields, 'metric' | 'feature' | 'attribute'>> & { channels?: string[] | null };
+/** Fields to change; absent or null leaves a field as it is, except a null threshold, which clears it. */
+export type UpdateMonitorArgs = {
+  [K in keyof Omit<MonitorFields, 'metric' | 'feature' | 'attribute'>]?: MonitorFields[K] | null;
+} & { channels?: string[] | null };
 
 type Row = typeof monitors.$inferSelect;
 

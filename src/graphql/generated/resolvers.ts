@@ -4,6 +4,10 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { ModelRecord } from '../../domain/model.js';
 import type { ApiKeyRecord } from '../../services/keys.js';
 import type { AuditRecord } from '../../services/audit.js';
+import type { MonitorRecord, EvaluationRecord } from '../../services/monitors.js';
+import type { AlertRecord, AlertEventRecord } from '../../services/alerts.js';
+import type { ChannelRecord } from '../../services/channels.js';
+import type { DeliveryRecord } from '../../services/outbox.js';
 import type { GqlContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -833,15 +837,15 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   ActualInput: ResolverTypeWrapper<Partial<ActualInput>>;
-  Alert: ResolverTypeWrapper<Partial<Omit<Alert, 'model' | 'monitor'> & { model: ResolversTypes['Model'], monitor: ResolversTypes['Monitor'] }>>;
-  AlertEvent: ResolverTypeWrapper<Partial<AlertEvent>>;
+  Alert: ResolverTypeWrapper<AlertRecord>;
+  AlertEvent: ResolverTypeWrapper<AlertEventRecord>;
   AlertStatus: ResolverTypeWrapper<Partial<AlertStatus>>;
   ApiKey: ResolverTypeWrapper<ApiKeyRecord>;
   AuditEntry: ResolverTypeWrapper<AuditRecord>;
   Baseline: ResolverTypeWrapper<Partial<Baseline>>;
   BaselineRowInput: ResolverTypeWrapper<Partial<BaselineRowInput>>;
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
-  Channel: ResolverTypeWrapper<Partial<Channel>>;
+  Channel: ResolverTypeWrapper<ChannelRecord>;
   ChannelKind: ResolverTypeWrapper<Partial<ChannelKind>>;
   Comparator: ResolverTypeWrapper<Partial<Comparator>>;
   CreateChannelInput: ResolverTypeWrapper<Partial<CreateChannelInput>>;
@@ -849,9 +853,9 @@ export type ResolversTypes = ResolversObject<{
   CreateMonitorInput: ResolverTypeWrapper<Partial<CreateMonitorInput>>;
   CreatedApiKey: ResolverTypeWrapper<Partial<Omit<CreatedApiKey, 'apiKey'> & { apiKey: ResolversTypes['ApiKey'] }>>;
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
-  Delivery: ResolverTypeWrapper<Partial<Delivery>>;
+  Delivery: ResolverTypeWrapper<DeliveryRecord>;
   DeliveryStatus: ResolverTypeWrapper<Partial<DeliveryStatus>>;
-  Evaluation: ResolverTypeWrapper<Partial<Evaluation>>;
+  Evaluation: ResolverTypeWrapper<EvaluationRecord>;
   Fairness: ResolverTypeWrapper<Partial<Fairness>>;
   Feature: ResolverTypeWrapper<Partial<Feature>>;
   FeatureDrift: ResolverTypeWrapper<Partial<FeatureDrift>>;
@@ -870,7 +874,7 @@ export type ResolversTypes = ResolversObject<{
   Metric: ResolverTypeWrapper<Partial<Metric>>;
   Model: ResolverTypeWrapper<ModelRecord>;
   ModelHealth: ResolverTypeWrapper<Partial<Omit<ModelHealth, 'openAlerts'> & { openAlerts: Array<ResolversTypes['Alert']> }>>;
-  Monitor: ResolverTypeWrapper<Partial<Omit<Monitor, 'model' | 'openAlert'> & { model: ResolversTypes['Model'], openAlert?: Maybe<ResolversTypes['Alert']> }>>;
+  Monitor: ResolverTypeWrapper<MonitorRecord>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Performance: ResolverTypeWrapper<Partial<Performance>>;
   PredictionInput: ResolverTypeWrapper<Partial<PredictionInput>>;
@@ -888,21 +892,21 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   ActualInput: Partial<ActualInput>;
-  Alert: Partial<Omit<Alert, 'model' | 'monitor'> & { model: ResolversParentTypes['Model'], monitor: ResolversParentTypes['Monitor'] }>;
-  AlertEvent: Partial<AlertEvent>;
+  Alert: AlertRecord;
+  AlertEvent: AlertEventRecord;
   ApiKey: ApiKeyRecord;
   AuditEntry: AuditRecord;
   Baseline: Partial<Baseline>;
   BaselineRowInput: Partial<BaselineRowInput>;
   Boolean: Partial<Scalars['Boolean']['output']>;
-  Channel: Partial<Channel>;
+  Channel: ChannelRecord;
   CreateChannelInput: Partial<CreateChannelInput>;
   CreateModelInput: Partial<CreateModelInput>;
   CreateMonitorInput: Partial<CreateMonitorInput>;
   CreatedApiKey: Partial<Omit<CreatedApiKey, 'apiKey'> & { apiKey: ResolversParentTypes['ApiKey'] }>;
   DateTime: Partial<Scalars['DateTime']['output']>;
-  Delivery: Partial<Delivery>;
-  Evaluation: Partial<Evaluation>;
+  Delivery: DeliveryRecord;
+  Evaluation: EvaluationRecord;
   Fairness: Partial<Fairness>;
   Feature: Partial<Feature>;
   FeatureDrift: Partial<FeatureDrift>;
@@ -917,7 +921,7 @@ export type ResolversParentTypes = ResolversObject<{
   JSON: Partial<Scalars['JSON']['output']>;
   Model: ModelRecord;
   ModelHealth: Partial<Omit<ModelHealth, 'openAlerts'> & { openAlerts: Array<ResolversParentTypes['Alert']> }>;
-  Monitor: Partial<Omit<Monitor, 'model' | 'openAlert'> & { model: ResolversParentTypes['Model'], openAlert?: Maybe<ResolversParentTypes['Alert']> }>;
+  Monitor: MonitorRecord;
   Mutation: Record<PropertyKey, never>;
   Performance: Partial<Performance>;
   PredictionInput: Partial<PredictionInput>;

@@ -8,10 +8,13 @@ import type { GqlContext } from '../context.js';
 import { notImplemented } from '../../errors.js';
 import { modelsResolvers } from './models.js';
 import { authResolvers } from './auth.js';
+import { monitorsResolvers } from './monitors.js';
+import { alertsResolvers } from './alerts.js';
+import { channelsResolvers } from './channels.js';
 
 type AnyMap = Record<string, Record<string, unknown>>;
 
-const DOMAINS: Resolvers[] = [modelsResolvers, authResolvers];
+const DOMAINS: Resolvers[] = [modelsResolvers, authResolvers, monitorsResolvers, alertsResolvers, channelsResolvers];
 
 /** Every domain's resolvers in one map (a later domain may add fields to a type). */
 export function mergeResolvers(): AnyMap {

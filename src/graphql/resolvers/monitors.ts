@@ -1,0 +1,74 @@
+// Monitors over GraphQL: parse, call one service, shape the answer.
+import type { Resolvers } from '../generated/resolvers.js';
+import type { GqlContext } from '../context.js';
+import { notFound } from '../../errors.js';
+import {
+  createMonitor,
+  deleteMonitor,
+  getMonitor,
+  lastEvaluation,
+  listEvaluations,
+  listMonitors,
+  modelOfMonitor,
+  monitorChannelList,
+  updateMonitor,
+} from '../../services/monitors.js';
+import { backtestMonitor, evaluateMonitor } from '../../services/evaluation.js';
+import { openAlertOf } from '../../services/alerts.js';
+
+/** A GraphQL ID as a row id; NaN (found nowhere) for anything that is not one. */
+export const idOf = (id: string | number): number => (/^\d{1,15}$/.test(String(id)) ? Number(id) : Number.NaN);
+
+/** Tells the scheduler a monitor changed, so its cron task follows at once. */
+const changed = (ctx: GqlContext) => ctx.services.monitorsChanged?.();
+
+export const monitorsResolvers: Resolvers = {
+  Query: {
+    monitors: (_p, { model }, ctx) => {
+      ctx.requireRole('VIEWER');
+      return listMonitors(ctx.deps, { model: model ?? null });
+    },
+    monitor: (_p, { id }, ctx) => {
+      ctx.requireRole('VIEWER');
+      return getMonitor(ctx.deps, idOf(id));
+    },
+  },
+  Mutation: {
+    createMonitor: async (_p, { input }, ctx) => {
+      const m = await createMonitor(ctx.deps, ctx.requireRole('EDITOR'), input);
+      changed(ctx);
+      return m;
+    },
+    updateMonitor: async (_p, { id, input }, ctx) => {
+      const m = await updateMonitor(ctx.deps, ctx.requireRole('EDITOR'), idOf(id), input);
+      changed(ctx);
+      return m;
+    },
+    deleteMonitor: async (_p, { id }, ctx) => {
+      const ok = await deleteMonitor(ctx.deps, ctx.requireRole('EDITOR'), idOf(id));
+      changed(ctx);
+      return ok;
+    },
+    evaluateMonitor: async (_p, { id, at }, ctx) => {
+      ctx.requireRole('EDITOR');
+      const n = idOf(id);
+      if (!(await getMonitor(ctx.deps, n))) throw notFound(`monitor ${id}`);
+      return evaluateMonitor(ctx.deps, n, at ? at.getTime() : ctx.deps.clock.now());
+    },
+    backtestMonitor: (_p, { input, from, to }, ctx) => {
+      ctx.requireRole('EDITOR');
+      return backtestMonitor(ctx.deps, input, from.getTime(), to.getTime());
+    },
+  },
+  Monitor: {
+    id: (m) => String(m.id),
+    model: (m, _a, ctx) => modelOfMonitor(ctx.deps, m),
+    channels: (m, _a, ctx) => monitorChannelList(ctx.deps, m.id),
+    lastEvaluation: (m, _a, ctx) => lastEvaluation(ctx.deps, m.id),
+    evaluations: (m, { limit }, ctx) => listEvaluations(ctx.deps, m.id, limit ?? 100),
+    openAlert: (m, _a, ctx) => openAlertOf(ctx.deps, m.id),
+  },
+  Model: {
+    monitors: (model, _a, ctx) => listMonitors(ctx.deps, { modelId: model.id }),
+  },
+};
