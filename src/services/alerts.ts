@@ -205,11 +205,20 @@ export function writeTransition(tx: Db, c: ChangeContext): number | null {
 
 type Action = 'acknowledgeAlert' | 'snoozeAlert' | 'resolveAlert';
 
-function act(deps: Deps, actor: Actor, id: number, action: Action, step: (s: RuleState) => Transition, details: Record<string, unknown>): AlertRecord {
+function act(
+  deps: Deps,
+  actor: Actor,
+  id: number,
+  action: Action,
+  step: (s: RuleState) => Transition,
+  details: Record<string, unknown>,
+  check?: (now: number) => void,
+): AlertRecord {
   const now = deps.clock.now();
   return deps.store.db.transaction((tx) => {
     const row = Number.isSafeInteger(id) ? tx.select().from(alerts).where(eq(alerts.id, id)).get() : undefined;
     if (!row) throw notFound(`alert ${id}`);
+    check?.(now);
     if (row.status === 'RESOLVED') {
       // Resolving twice (a double click in Slack) is one resolution; anything else is too late.
       if (action === 'resolveAlert') return readAlert(tx, id)!;
@@ -235,10 +244,11 @@ export const MAX_SNOOZE_MS = 30 * DAY;
 
 /** SNOOZED until `until` (in the future, at most 30 days away): nothing notified until then, then FIRING again. */
 export async function snoozeAlert(deps: Deps, actor: Actor, id: number, until: number, note?: string | null): Promise<AlertRecord> {
-  const now = deps.clock.now();
-  if (!Number.isFinite(until) || until <= now) throw badInput('until', `must be in the future (now is ${new Date(now).toISOString()})`);
-  if (until - now > MAX_SNOOZE_MS) throw badInput('until', 'a snooze lasts at most 30 days; resolve the alert or disable its monitor instead');
-  return act(deps, actor, id, 'snoozeAlert', (s) => snooze(s, until, actor.name, note ?? undefined), { until: new Date(until).toISOString() });
+  const check = (now: number) => {
+    if (!Number.isFinite(until) || until <= now) throw badInput('until', `must be in the future (now is ${new Date(now).toISOString()})`);
+    if (until - now > MAX_SNOOZE_MS) throw badInput('until', 'a snooze lasts at most 30 days; resolve the alert or disable its monitor instead');
+  };
+  return act(deps, actor, id, 'snoozeAlert', (s) => snooze(s, until, actor.name, note ?? undefined), { until: new Date(until).toISOString() }, check);
 }
 
 /** RESOLVED at once (notified); a new alert needs forEvaluations new breaches. Resolving twice is harmless. */
