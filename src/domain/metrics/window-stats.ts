@@ -103,9 +103,10 @@ export interface WindowStats {
 
 const LOGLOSS_EPS = 1e-15;
 
-function emptyColumn(numeric: boolean, nslots: number): ColumnStats {
+// histograms are allocated on the first value: an empty window costs nothing
+function emptyColumn(numeric: boolean): ColumnStats {
   return numeric
-    ? { kind: 'numeric', missing: 0, mismatch: 0, usable: 0, belowMin: 0, aboveMax: 0, hist: nslots > 0 ? emptyHist(nslots) : null, values: new Map() }
+    ? { kind: 'numeric', missing: 0, mismatch: 0, usable: 0, belowMin: 0, aboveMax: 0, hist: null, values: new Map() }
     : { kind: 'categorical', missing: 0, mismatch: 0, counts: new Map() };
 }
 
@@ -125,8 +126,8 @@ export function emptyStats(ctx: StatsContext): WindowStats {
     scoreCount: 0,
     valueSum: 0,
     valueCount: 0,
-    features: ctx.features.map((c) => emptyColumn(c.numeric, c.nslots)),
-    output: emptyColumn(ctx.output.numeric, ctx.output.nslots),
+    features: ctx.features.map((c) => emptyColumn(c.numeric)),
+    output: emptyColumn(ctx.output.numeric),
     perf: emptyPerf(ctx),
     fairness: ctx.protectedIdx.map(() => new Map()),
   };

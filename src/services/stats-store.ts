@@ -1,0 +1,204 @@
+// Storage of the hourly statistics and the in-process caches around it: the model's
+// statistics context (its baseline profile, parsed once), recently written hour rows
+// (kept mutable so a busy hour is not re-parsed per batch) and merged days for queries.
+// A cached row is used only while its `rev` is the database's, which also covers a
+// rolled-back transaction (its rev never reaches the database).
+import type Database from 'better-sqlite3';
+import type { ModelRecord } from '../domain/model.js';
+import { makeStatsContext, type StatsContext } from '../domain/metrics/context.js';
+import type { BaselineProfile } from '../domain/metrics/profile.js';
+import { deserializeStats, serializeStats } from '../domain/metrics/stats-codec.js';
+import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../domain/metrics/window-stats.js';
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+/** How many mutable hour rows and merged days a process keeps (each up to ~1-2 MB). */
+const HOT_HOURS = 24;
+const HOT_DAYS = 32;
+
+interface Stmts {
+  baselineStamp: Database.Statement;
+  profile: Database.Statement;
+  revs: Database.Statement;
+  rev: Database.Statement;
+  data: Database.Statement;
+  upsert: Database.Statement;
+  deleteModel: Database.Statement;
+  events: Database.Statement;
+  span: Database.Statement;
+}
+
+interface ContextEntry {
+  stamp: string;
+  ctx: StatsContext;
+}
+
+interface CachedStats {
+  rev: string;
+  stats: WindowStats;
+}
+
+interface StoreCache {
+  stmts: Stmts;
+  contexts: Map<number, ContextEntry>;
+  hours: Map<string, CachedStats>;
+  days: Map<string, CachedStats>;
+}
+
+const caches = new WeakMap<Database.Database, StoreCache>();
+
+function cacheOf(sqlite: Database.Database): StoreCache {
+  let c = caches.get(sqlite);
+  if (!c) {
+    c = {
+      stmts: {
+        // the profile JSON starts with its key: a cheap fingerprint of the stored profile
+        baselineStamp: sqlite.prepare('SELECT updated_at, row_count, substr(profile, 1, 40) FROM baselines WHERE model_id = ?').raw(),
+        profile: sqlite.prepare('SELECT profile FROM baselines WHERE model_id = ?').pluck(),
+        revs: sqlite.prepare('SELECT hour, rev FROM stats_hourly WHERE model_id = ? AND hour >= ? AND hour < ? ORDER BY hour').raw(),
+        rev: sqlite.prepare('SELECT rev FROM stats_hourly WHERE model_id = ? AND hour = ?').pluck(),
+        data: sqlite.prepare('SELECT data FROM stats_hourly WHERE model_id = ? AND hour = ?').pluck(),
+        upsert: sqlite.prepare(
+          `INSERT INTO stats_hourly (model_id, hour, rev, data) VALUES (?, ?, ?, ?)
+           ON CONFLICT (model_id, hour) DO UPDATE SET rev = excluded.rev, data = excluded.data`,
+        ),
+        deleteModel: sqlite.prepare('DELETE FROM stats_hourly WHERE model_id = ?'),
+        events: sqlite
+          .prepare(
+            `SELECT ts, features, score, predicted_label, value, actual_label, actual_value FROM events
+             WHERE model_id = ? AND ts >= ? AND ts < ? ORDER BY ts`,
+          )
+          .raw(),
+        span: sqlite.prepare('SELECT min(ts), max(ts) FROM events WHERE model_id = ?').raw(),
+      },
+      contexts: new Map(),
+      hours: new Map(),
+      days: new Map(),
+    };
+    caches.set(sqlite, c);
+  }
+  return c;
+}
+
+function touch<V>(m: Map<string, V>, key: string, value: V, limit: number): void {
+  m.delete(key);
+  m.set(key, value);
+  while (m.size > limit) m.delete(m.keys().next().value!);
+}
+
+/** The model's baseline profile as stored, or null. */
+export function readProfile(sqlite: Database.Database, modelId: number): BaselineProfile | null {
+  const text = cacheOf(sqlite).stmts.profile.get(modelId) as string | undefined;
+  if (text === undefined) return null;
+  return (typeof text === 'string' ? JSON.parse(text) : text) as BaselineProfile;
+}
+
+/** The statistics context of the model against its current baseline (cached while both are unchanged). */
+export function statsContext(sqlite: Database.Database, model: ModelRecord): StatsContext {
+  const c = cacheOf(sqlite);
+  const b = c.stmts.baselineStamp.get(model.id) as [number, number, string] | undefined;
+  const stamp = `${model.updatedAt}|${model.decisionThreshold}|${b ? b.join('|') : 'none'}`;
+  const hit = c.contexts.get(model.id);
+  if (hit && hit.stamp === stamp) return hit.ctx;
+  const ctx = makeStatsContext(model, b ? readProfile(sqlite, model.id) : null);
+  c.contexts.set(model.id, { stamp, ctx });
+  return ctx;
+}
+
+/** Forgets everything cached about the model (its baseline or its statistics were replaced). */
+export function forgetModel(sqlite: Database.Database, modelId: number): void {
+  const c = cacheOf(sqlite);
+  c.contexts.delete(modelId);
+  for (const m of [c.hours, c.days]) for (const k of Array.from(m.keys())) if (k.startsWith(`${modelId}:`)) m.delete(k);
+}
+
+/** The raw events of the model in [from, to), as accumulated. */
+export function* readEvents(sqlite: Database.Database, modelId: number, from: number, to: number): Generator<StatsEvent & { ts: number }> {
+  type Row = [number, string, number | null, string | null, number | null, string | null, number | null];
+  for (const r of cacheOf(sqlite).stmts.events.iterate(modelId, from, to) as Iterable<Row>) {
+    yield { ts: r[0], features: JSON.parse(r[1]), score: r[2], predictedLabel: r[3], value: r[4], actualLabel: r[5], actualValue: r[6] };
+  }
+}
+
+/** [first, last] event timestamps of the model, or null without events. */
+export function eventSpan(sqlite: Database.Database, modelId: number): [number, number] | null {
+  const r = cacheOf(sqlite).stmts.span.get(modelId) as [number | null, number | null];
+  return r[0] === null || r[1] === null ? null : [r[0], r[1]];
+}
+
+/** Statistics of [from, to) straight from the raw events. */
+export function statsFromEvents(sqlite: Database.Database, ctx: StatsContext, modelId: number, from: number, to: number): WindowStats {
+  const s = emptyStats(ctx);
+  for (const e of readEvents(sqlite, modelId, from, to)) accumulate(s, e, ctx);
+  return s;
+}
+
+/** (hour, rev) of the stored rows of the model in [from, to). */
+export function hourRevs(sqlite: Database.Database, modelId: number, from: number, to: number): Array<[number, number]> {
+  return cacheOf(sqlite).stmts.revs.all(modelId, from, to) as Array<[number, number]>;
+}
+
+/**
+ * The stored statistics of one hour, for reading only (do not mutate); rebuilt from the
+ * raw events when the row was built against another baseline. Null when no row.
+ */
+export function readHour(sqlite: Database.Database, ctx: StatsContext, modelId: number, hour: number, rev: number): WindowStats | null {
+  const c = cacheOf(sqlite);
+  const hit = c.hours.get(`${modelId}:${hour}`);
+  if (hit && hit.rev === String(rev) && hit.stats.profileKey === ctx.profileKey) return hit.stats;
+  const data = c.stmts.data.get(modelId, hour) as Buffer | undefined;
+  if (data === undefined) return null;
+  const s = deserializeStats(data, ctx);
+  return s.profileKey === ctx.profileKey ? s : statsFromEvents(sqlite, ctx, modelId, hour, hour + HOUR_MS);
+}
+
+/**
+ * The hour's statistics to modify, owned by the caller until `writeHour`: the cached
+ * mutable row when current, else the stored row, else empty. `stale` when the stored row
+ * was built against another baseline (the caller then rebuilds it from the raw events).
+ */
+export function takeHour(sqlite: Database.Database, ctx: StatsContext, modelId: number, hour: number): { stats: WindowStats; stale: boolean } {
+  const c = cacheOf(sqlite);
+  const key = `${modelId}:${hour}`;
+  const rev = c.stmts.rev.get(modelId, hour) as number | undefined;
+  const hit = c.hours.get(key);
+  c.hours.delete(key); // mutated from here on: not valid until written
+  if (rev === undefined) return { stats: emptyStats(ctx), stale: false };
+  if (hit && hit.rev === String(rev) && hit.stats.profileKey === ctx.profileKey) return { stats: hit.stats, stale: false };
+  const s = deserializeStats(c.stmts.data.get(modelId, hour) as Buffer, ctx);
+  return s.profileKey === ctx.profileKey ? { stats: s, stale: false } : { stats: emptyStats(ctx), stale: true };
+}
+
+/** Stores the hour's statistics (inside the caller's transaction) and keeps them hot. */
+export function writeHour(sqlite: Database.Database, modelId: number, hour: number, stats: WindowStats): void {
+  const c = cacheOf(sqlite);
+  const rev = Math.floor(Math.random() * 2 ** 52);
+  c.stmts.upsert.run(modelId, hour, rev, serializeStats(stats));
+  touch(c.hours, `${modelId}:${hour}`, { rev: String(rev), stats }, HOT_HOURS);
+}
+
+/** Deletes every stored hour of the model. */
+export function deleteHours(sqlite: Database.Database, modelId: number): void {
+  cacheOf(sqlite).stmts.deleteModel.run(modelId);
+  forgetModel(sqlite, modelId);
+}
+
+/** A merged day from the cache, valid while the day's rows have exactly these revs. */
+export function cachedDay(sqlite: Database.Database, modelId: number, day: number, signature: string, profileKey: string | null): WindowStats | null {
+  const hit = cacheOf(sqlite).days.get(`${modelId}:${day}`);
+  return hit && hit.rev === signature && hit.stats.profileKey === profileKey ? hit.stats : null;
+}
+
+/** Remembers a merged day (not to be mutated afterwards). */
+export function rememberDay(sqlite: Database.Database, modelId: number, day: number, signature: string, stats: WindowStats): void {
+  touch(cacheOf(sqlite).days, `${modelId}:${day}`, { rev: signature, stats }, HOT_DAYS);
+}
+
+/** Drops the query-side caches (for cold measurements). */
+export function dropStatsCaches(sqlite: Database.Database): void {
+  const c = cacheOf(sqlite);
+  c.hours.clear();
+  c.days.clear();
+  c.contexts.clear();
+}
