@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { openStore } from './db/client.js';
 import { startGlassbox } from './server.js';
 import { createLogger } from './log.js';
+import { ingestCommand } from './cli/ingest.js';
 
 function configOrExit(): Config {
   try {
@@ -62,6 +63,8 @@ program
     store.close();
     process.stdout.write(`migrated ${config.dbPath}\n`);
   });
+
+program.addCommand(ingestCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`glassbox: ${err instanceof Error ? err.message : String(err)}\n`);

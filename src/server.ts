@@ -10,6 +10,7 @@ import { openStore, type Store } from './db/client.js';
 import type { Deps } from './services/deps.js';
 import { createHttpMetrics } from './http/metrics.js';
 import { createHttpApp, type Mount } from './http/app.js';
+import { mountIngestRoutes } from './http/ingest-routes.js';
 import { startApollo } from './graphql/server.js';
 import { inLocalMode, type AppServices, type AuthSettings } from './graphql/context.js';
 
@@ -47,7 +48,7 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const apollo = await startApollo({ introspection, metrics, log });
   const stoppers: Array<() => Promise<void> | void> = [];
 
-  const mounts: Mount[] = [...(opts.mounts ?? [])];
+  const mounts: Mount[] = [mountIngestRoutes, ...(opts.mounts ?? [])];
   const app = createHttpApp({ deps, services, auth, log, metrics, maxBodyBytes: config.maxBodyBytes, apollo }, mounts);
   const server = createServer(app);
   server.requestTimeout = 0; // NDJSON uploads may stream for minutes

@@ -30,10 +30,11 @@ function readableAs(contentType: string | undefined): boolean {
   );
 }
 
+/** The body as chunks; leaving the loop early (a refused body) must not destroy the socket before the answer. */
 function bodyOf(req: Request): AsyncIterable<Buffer> {
   const encoding = (req.header('content-encoding') ?? 'identity').toLowerCase();
-  if (encoding === 'identity') return req;
-  if (encoding === 'gzip') return pipeline(req, createGunzip(), () => undefined);
+  if (encoding === 'identity') return req.iterator({ destroyOnReturn: false });
+  if (encoding === 'gzip') return pipeline(req, createGunzip(), () => undefined).iterator({ destroyOnReturn: false });
   throw badInput('Content-Encoding', `"${encoding}" is not supported; send identity or gzip`);
 }
 

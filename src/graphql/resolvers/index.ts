@@ -11,10 +11,12 @@ import { authResolvers } from './auth.js';
 import { monitorsResolvers } from './monitors.js';
 import { alertsResolvers } from './alerts.js';
 import { channelsResolvers } from './channels.js';
+import { ingestResolvers } from './ingest.js';
+import { metricsResolvers } from './metrics.js';
 
 type AnyMap = Record<string, Record<string, unknown>>;
 
-const DOMAINS: Resolvers[] = [modelsResolvers, authResolvers, monitorsResolvers, alertsResolvers, channelsResolvers];
+const DOMAINS: Resolvers[] = [modelsResolvers, authResolvers, monitorsResolvers, alertsResolvers, channelsResolvers, ingestResolvers, metricsResolvers];
 
 /** Every domain's resolvers in one map (a later domain may add fields to a type). */
 export function mergeResolvers(): AnyMap {

@@ -1,0 +1,170 @@
+// What a cut-off stream, a killed server and a huge body leave behind: only whole
+// committed batches, every acknowledged event, a sound database, bounded memory.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { Readable } from 'node:stream';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { DEFAULT_BATCH } from '../../src/services/ingest.js';
+import { ADMIN_KEY, createModel, ndjson, prediction } from './support.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer({ env: { GLASSBOX_ADMIN_KEY: ADMIN_KEY } });
+});
+afterAll(async () => {
+  await s.stop(true);
+});
+
+const count = (srv: TestServer, model: string) =>
+  (srv.deps.store.sqlite.prepare('SELECT count(*) AS n FROM events e JOIN models m ON m.id = e.model_id WHERE m.name = ?').get(model) as { n: number }).n;
+
+async function until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const end = performance.now() + ms;
+  while (!check()) {
+    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Streams `body` to the NDJSON route; resolves with the parsed answer. */
+function stream(url: string, path: string, body: Readable, key?: string): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', ...(key ? { authorization: `Bearer ${key}` } : {}) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    body.pipe(req);
+  });
+}
+
+describe('a client that disconnects mid-stream', () => {
+  it('keeps the committed batches, nothing of the cut batch, and a retry only adds the rest', async () => {
+    await createModel(s, 'cut');
+    const total = DEFAULT_BATCH * 3 + 500;
+    const rows = Array.from({ length: total }, (_, i) => prediction(i));
+    const req = request(`${s.url}/v1/models/cut/predictions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${ADMIN_KEY}` },
+    });
+    req.on('error', () => undefined);
+    req.write(ndjson(rows));
+    await until(() => count(s, 'cut') === DEFAULT_BATCH * 3, 'three committed batches');
+    req.write('{"eventId":"half-a-li');
+    req.destroy();
+    await until(
+      () => (s.deps.store.sqlite.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'logPredictions' AND target = 'cut'`).get() as { n: number }).n === 1,
+      'the audit entry of the cut-off call',
+    );
+    expect(count(s, 'cut')).toBe(DEFAULT_BATCH * 3);
+    const audit = s.deps.store.sqlite.prepare(`SELECT details FROM audit_log WHERE target = 'cut' AND action = 'logPredictions'`).get() as { details: string };
+    expect(JSON.parse(audit.details)).toMatchObject({ via: 'ndjson', accepted: DEFAULT_BATCH * 3, aborted: true });
+
+    const retry = await stream(s.url, '/v1/models/cut/predictions', Readable.from([ndjson(rows)]), ADMIN_KEY);
+    expect(retry.json).toEqual({ accepted: 500, duplicates: DEFAULT_BATCH * 3, rejected: 0, errors: [] });
+    expect(count(s, 'cut')).toBe(total);
+  });
+});
+
+describe('a 100 MB body', () => {
+  it('streams through with bounded memory', async () => {
+    await createModel(s, 'big');
+    const lines = 200_000;
+    const pad = 'p'.repeat(400);
+    let i = 0;
+    const body = new Readable({
+      read() {
+        let chunk = '';
+        for (let k = 0; k < 500 && i < lines; k++, i++) chunk += JSON.stringify(prediction(i, { features: { x: i, c: 'k', pad } })) + '\n';
+        this.push(i < lines || chunk ? chunk : null);
+        if (i >= lines && chunk) this.push(null);
+      },
+    });
+    global.gc?.();
+    const before = process.memoryUsage();
+    let peak = 0;
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peak = Math.max(peak, m.heapUsed + m.arrayBuffers - before.heapUsed - before.arrayBuffers);
+    }, 20);
+    const r = await stream(s.url, '/v1/models/big/predictions', body, ADMIN_KEY);
+    clearInterval(sampler);
+    expect(r.json).toEqual({ accepted: lines, duplicates: 0, rejected: 0, errors: [] });
+    expect(count(s, 'big')).toBe(lines);
+    // a buffered 100 MB body would be >= 100 MB of buffer plus its text
+    expect(peak).toBeLessThan(80 * 2 ** 20);
+  }, 60_000);
+});
+
+describe('kill -9 during sustained ingest', () => {
+  let child: ChildProcess | null = null;
+  afterAll(() => child?.kill('SIGKILL'));
+
+  it('loses no acknowledged event and leaves a sound database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glassbox-kill-'));
+    const dbPath = join(dir, 'glassbox.db');
+    child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts'), 'serve'], {
+      cwd: ROOT,
+      env: { ...process.env, GLASSBOX_DB: dbPath, PORT: '0', HOST: '127.0.0.1', GLASSBOX_SCHEDULER: 'off', LOG_LEVEL: 'info', GLASSBOX_ADMIN_KEY: ADMIN_KEY },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let err = '';
+      child!.stderr!.on('data', (c: Buffer) => {
+        err += c.toString();
+        const m = /"url":"(http:[^"]+)"/.exec(err);
+        if (m) resolve(m[1]!);
+      });
+      child!.on('exit', () => reject(new Error(`server exited: ${err}`)));
+    });
+    const gql = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+      body: JSON.stringify({ query: `mutation { createModel(input: { name: "k", task: REGRESSION, features: [{ name: "x", type: NUMERIC }] }) { name } }` }),
+    });
+    expect(gql.status).toBe(200);
+
+    const acknowledged: string[] = [];
+    let n = 0;
+    const sender = async () => {
+      for (;;) {
+        const rows = Array.from({ length: 1500 }, () => ({ ...prediction(n++), score: undefined, value: n }) as Record<string, unknown>);
+        const r = await stream(url, '/v1/models/k/predictions', Readable.from([ndjson(rows)]), ADMIN_KEY).catch(() => null);
+        if (!r) return;
+        expect(r.json.accepted).toBe(rows.length);
+        for (const row of rows) acknowledged.push(row.eventId as string);
+      }
+    };
+    const senders = [sender(), sender()];
+    await until(() => acknowledged.length >= 6000, 'some acknowledged batches');
+    child.kill('SIGKILL');
+    await Promise.all(senders);
+    await new Promise((r) => child!.once('exit', r));
+
+    const db = new Database(dbPath, { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+    const again = await startTestServer({ dir, env: { GLASSBOX_ADMIN_KEY: ADMIN_KEY } });
+    try {
+      const stored = new Set((again.deps.store.sqlite.prepare('SELECT event_id FROM events').pluck().all() as string[]));
+      expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
+      expect(stored.size).toBeGreaterThanOrEqual(acknowledged.length);
+      // a retry of everything sent so far finds only duplicates for what was stored
+      const retry = await stream(again.url, '/v1/models/k/predictions', Readable.from([ndjson(acknowledged.slice(0, 3000).map((id) => ({ eventId: id, timestamp: '2024-05-06T00:00:00Z', features: {}, value: 1 })))]), ADMIN_KEY);
+      expect(retry.json).toMatchObject({ accepted: 0, duplicates: 3000 });
+    } finally {
+      await again.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
