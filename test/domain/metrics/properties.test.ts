@@ -1,0 +1,188 @@
+// Properties of the metric math and of the mergeable statistics (issue 4, fast-check).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { jsDistance, psi } from '../../../src/domain/metrics/binned-drift.js';
+import { computeDrift, computeFairness, computeIntegrity, computeOutputDrift, computePerformance, computeTraffic } from '../../../src/domain/metrics/compute-window.js';
+import { makeStatsContext, type StatsContext } from '../../../src/domain/metrics/context.js';
+import { ksStatisticExact, wassersteinExact } from '../../../src/domain/metrics/exact.js';
+import { npStd } from '../../../src/domain/metrics/numpy-sum.js';
+import { buildBaselineProfile, type BaselineRow } from '../../../src/domain/metrics/profile.js';
+import { aucOf, emptyScoreHist, addScore } from '../../../src/domain/metrics/score-hist.js';
+import { deserializeStats, serializeStats } from '../../../src/domain/metrics/stats-codec.js';
+import { accumulate, emptyStats, merge, type StatsEvent, type WindowStats } from '../../../src/domain/metrics/window-stats.js';
+import type { ModelRecord } from '../../../src/domain/model.js';
+
+const model: ModelRecord = {
+  id: 1,
+  name: 'prop',
+  task: 'BINARY_CLASSIFICATION',
+  description: null,
+  positiveClass: 'yes',
+  decisionThreshold: 0.4,
+  features: [
+    { name: 'x', type: 'NUMERIC', protected: false, min: null, max: null },
+    { name: 'y', type: 'NUMERIC', protected: false, min: -5, max: 5 },
+    { name: 'g', type: 'CATEGORICAL', protected: true, min: null, max: null },
+  ],
+  createdAt: 0,
+  updatedAt: 0,
+};
+
+const counts = fc.array(fc.nat({ max: 1000 }), { minLength: 1, maxLength: 12 });
+const num = fc.oneof(fc.integer({ min: -20, max: 20 }), fc.double({ min: -10, max: 10, noNaN: true }));
+const rawValue = fc.oneof({ weight: 8, arbitrary: num }, { weight: 1, arbitrary: fc.constantFrom(null, undefined, 'str', true, { a: 1 }) });
+const event: fc.Arbitrary<StatsEvent> = fc.record({
+  features: fc.record({ x: rawValue, y: rawValue, g: fc.oneof(fc.constantFrom('a', 'b', 'c', null), fc.integer({ min: 0, max: 2 })) }),
+  score: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { freq: 8 }),
+  predictedLabel: fc.constant(null),
+  value: fc.constant(null),
+  actualLabel: fc.option(fc.constantFrom('yes', 'no'), { freq: 3 }),
+  actualValue: fc.constant(null),
+});
+const baselineRows: fc.Arbitrary<BaselineRow[]> = fc.array(event, { minLength: 1, maxLength: 60 });
+
+function summary(s: WindowStats, ctx: StatsContext): unknown {
+  return {
+    drift: computeDrift(s, ctx),
+    out: computeOutputDrift(s, ctx),
+    integrity: computeIntegrity(s, ctx),
+    perf: computePerformance(s),
+    fair: computeFairness(s, ctx, 0),
+    traffic: computeTraffic(s),
+  };
+}
+
+/** Equal up to float rounding (sums taken in another order). */
+function close(a: unknown, b: unknown, path = ''): void {
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (Math.abs(a - b) > 1e-9 * Math.max(1, Math.abs(a))) throw new Error(`${path}: ${a} != ${b}`);
+  } else if (a && b && typeof a === 'object') {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b as object)])) close((a as any)[k], (b as any)[k], `${path}.${k}`);
+  } else expect(b, path).toEqual(a);
+}
+
+function statsOf(events: StatsEvent[], ctx: StatsContext): WindowStats {
+  const s = emptyStats(ctx);
+  for (const e of events) accumulate(s, e, ctx);
+  return s;
+}
+
+describe('binned drift', () => {
+  it('PSI is >= 0 and 0 on identical distributions', () => {
+    fc.assert(
+      fc.property(counts, counts, (p, q) => {
+        const k = Math.min(p.length, q.length);
+        const [a, b] = [p.slice(0, k), q.slice(0, k)];
+        const v = psi(a, b);
+        if (v !== null) expect(v).toBeGreaterThanOrEqual(0);
+        const same = psi(a, a.map((x) => x * 3));
+        if (same !== null) expect(same).toBeCloseTo(0, 12);
+      }),
+    );
+  });
+
+  it('JS distance is in [0, 1], symmetric, 0 on identical distributions', () => {
+    fc.assert(
+      fc.property(counts, counts, (p, q) => {
+        const k = Math.min(p.length, q.length);
+        const [a, b] = [p.slice(0, k), q.slice(0, k)];
+        const d = jsDistance(a, b);
+        if (d === null) return;
+        expect(d).toBeGreaterThanOrEqual(0);
+        expect(d).toBeLessThanOrEqual(1);
+        expect(jsDistance(b, a)).toBeCloseTo(d, 12);
+        expect(jsDistance(a, a)).toBeCloseTo(0, 6);
+      }),
+    );
+  });
+});
+
+describe('KS and Wasserstein from the statistics', () => {
+  it('KS is in [0, 1] and equals the exact statistic; Wasserstein is exact on small windows', () => {
+    fc.assert(
+      fc.property(fc.array(num, { minLength: 1, maxLength: 80 }), fc.array(num, { minLength: 1, maxLength: 80 }), (base, win) => {
+        const rows = base.map((x) => ({ features: { x }, score: null, predictedLabel: null, value: null, actualLabel: null, actualValue: null }));
+        const ctx = makeStatsContext(model, buildBaselineProfile(model, rows));
+        const d = computeDrift(statsOf(win.map((x) => ({ ...rows[0]!, features: { x } })), ctx), ctx)[0]!;
+        const a = Float64Array.from(win).sort();
+        const b = Float64Array.from(base).sort();
+        expect(d.ksStatistic).toBeGreaterThanOrEqual(0);
+        expect(d.ksStatistic).toBeLessThanOrEqual(1);
+        expect(d.ksStatistic).toBeCloseTo(ksStatisticExact(a, b), 12);
+        const sd = npStd(Float64Array.from(base));
+        if (sd === 0) expect(d.wasserstein).toBeNull();
+        else expect(d.wasserstein!).toBeCloseTo(wassersteinExact(a, b) / sd, 9);
+      }),
+    );
+  });
+
+  it('beyond the exact-value limit: KS within 1/2048 + rounding, Wasserstein within 1%', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const normal = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
+    const base = Array.from({ length: 20_000 }, () => normal());
+    const win = Array.from({ length: 30_000 }, () => normal() * 1.1 + 0.2);
+    const rows = base.map((x) => ({ features: { x }, score: null, predictedLabel: null, value: null, actualLabel: null, actualValue: null }));
+    const ctx = makeStatsContext(model, buildBaselineProfile(model, rows));
+    const s = statsOf(win.map((x) => ({ ...rows[0]!, features: { x } })), ctx);
+    expect(s.features[0]!.kind === 'numeric' && s.features[0]!.values).toBeNull();
+    const d = computeDrift(s, ctx)[0]!;
+    const a = Float64Array.from(win).sort();
+    const b = Float64Array.from(base).sort();
+    expect(Math.abs(d.ksStatistic! - ksStatisticExact(a, b))).toBeLessThanOrEqual(1 / 2048 + 1e-12);
+    const w = wassersteinExact(a, b) / npStd(Float64Array.from(base));
+    expect(Math.abs(d.wasserstein! - w) / w).toBeLessThan(0.01);
+  });
+});
+
+describe('AUC', () => {
+  it('a perfect ranking gives 1, a reversed one 0', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 0.49, noNaN: true }), { minLength: 1 }), fc.array(fc.double({ min: 0.5, max: 1, noNaN: true }), { minLength: 1 }), (neg, pos) => {
+        const h = emptyScoreHist();
+        for (const s of neg) addScore(h, s, false, 1);
+        for (const s of pos) addScore(h, s, true, 1);
+        expect(aucOf(h)).toBe(1);
+        const r = emptyScoreHist();
+        for (const s of neg) addScore(r, s, true, 1);
+        for (const s of pos) addScore(r, s, false, 1);
+        expect(aucOf(r)).toBe(0);
+      }),
+    );
+  });
+});
+
+describe('WindowStats', () => {
+  const setup = fc.tuple(baselineRows, fc.array(event, { maxLength: 80 }));
+
+  it('permuting the events changes nothing', () => {
+    fc.assert(
+      fc.property(setup, fc.func(fc.double()), ([rows, events], key) => {
+        const ctx = makeStatsContext(model, buildBaselineProfile(model, rows));
+        const shuffled = events.map((e, i) => [key(i), e] as const).sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+        close(summary(statsOf(events, ctx), ctx), summary(statsOf(shuffled, ctx), ctx));
+      }),
+    );
+  });
+
+  it('splitting a window in two and merging gives the whole window', () => {
+    fc.assert(
+      fc.property(setup, fc.nat(), ([rows, events], cut) => {
+        const ctx = makeStatsContext(model, buildBaselineProfile(model, rows));
+        const k = events.length ? cut % (events.length + 1) : 0;
+        const merged = merge(statsOf(events.slice(0, k), ctx), statsOf(events.slice(k), ctx), ctx);
+        close(summary(statsOf(events, ctx), ctx), summary(merged, ctx));
+      }),
+    );
+  });
+
+  it('survives its binary form unchanged', () => {
+    fc.assert(
+      fc.property(setup, ([rows, events]) => {
+        const ctx = makeStatsContext(model, buildBaselineProfile(model, rows));
+        const s = statsOf(events, ctx);
+        expect(summary(deserializeStats(serializeStats(s), ctx), ctx)).toEqual(summary(s, ctx));
+      }),
+    );
+  });
+});
