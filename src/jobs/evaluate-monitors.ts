@@ -1,6 +1,7 @@
 // The evaluation job: runs monitors at their ticks, one at a time, and catches up once at
 // start-up on monitors whose last tick passed while the server was down.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { AppError } from '../errors.js';
 import { previousTick, type CronFields } from '../domain/windows.js';
 import type { Deps } from '../services/deps.js';
 import { evaluateMonitor, type EvaluateOptions } from '../services/evaluation.js';
@@ -13,6 +14,8 @@ export async function runMonitor(deps: Deps, monitorId: number, at: number, opts
     await evaluateMonitor(deps, monitorId, at, opts);
     return true;
   } catch (err) {
+    // Deleted between its tick and its turn: nothing to do, and the next sync drops its task.
+    if (err instanceof AppError && err.code === 'NOT_FOUND') return false;
     deps.log.error({ err, monitorId, at: new Date(at).toISOString() }, 'monitor evaluation failed');
     return false;
   }

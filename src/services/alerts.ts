@@ -183,7 +183,7 @@ export function writeTransition(tx: Db, c: ChangeContext): number | null {
     const value = breach ? ev.value : o.value;
     const n = breach ? ev.sampleSize : o.sampleSize;
     tx.update(alerts)
-      .set({ status: next.status, severity: next.severity, snoozedUntil: next.snoozedUntil, acknowledgedBy: next.acknowledgedBy, lastNotifiedAt: next.lastNotifiedAt, value, threshold, sampleSize: n, message: text(next.severity, value, threshold, n), updatedAt: at })
+      .set({ status: next.status, severity: next.severity, snoozedUntil: next.snoozedUntil, acknowledgedBy: next.acknowledgedBy, lastNotifiedAt: next.lastNotifiedAt, value, threshold, sampleSize: n, message: text(next.severity, value, threshold, n), updatedAt: Math.max(o.updatedAt, at) })
       .where(eq(alerts.id, o.id))
       .run();
   }

@@ -14,6 +14,7 @@ import { findModel, findModelById } from './models.js';
 import { checkMonitor, type MonitorFields } from './monitor-validation.js';
 import { getMonitor, toEvaluationRecord, toMonitorRecord, type EvaluationRecord, type MonitorRecord } from './monitors.js';
 import { openAlertRow, openAlertState, writeTransition } from './alerts.js';
+import { computeMetric } from './metrics.js';
 
 export interface MetricQuery {
   metric: string;
@@ -33,13 +34,8 @@ export interface EvaluateOptions {
 /** Most ticks a backtest replays. */
 export const MAX_BACKTEST_TICKS = 10_000;
 
-// TODO(metrics): replace with src/services/metrics.ts computeMetric once it lands.
-const pendingCompute: ComputeMetric = async () => {
-  throw new AppError('INTERNAL_SERVER_ERROR', 'metric computation is not wired into this server yet');
-};
-
 function computeOf(opts: EvaluateOptions): ComputeMetric {
-  return opts.computeMetric ?? pendingCompute;
+  return opts.computeMetric ?? computeMetric;
 }
 
 /**
