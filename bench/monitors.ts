@@ -60,4 +60,3 @@ export async function runMonitorsBench(opts: { monitors?: number; eventsPerHour?
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) void runMonitorsBench({});

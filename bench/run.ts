@@ -13,6 +13,10 @@ async function main(): Promise<void> {
     const { runMetricsBench } = await import('./metrics.js');
     await runMetricsBench({});
   }
+  if (want('monitors')) {
+    const { runMonitorsBench } = await import('./monitors.js');
+    await runMonitorsBench({});
+  }
 }
 
 main().catch((err) => {
