@@ -8,6 +8,8 @@ import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './log.js';
 import { openStore, type Store } from './db/client.js';
 import type { Deps } from './services/deps.js';
+import type { ModelRecord } from './domain/model.js';
+import { rebuildStats } from './services/stats.js';
 import { createHttpMetrics } from './http/metrics.js';
 import { createHttpApp, type Mount } from './http/app.js';
 import { mountIngestRoutes } from './http/ingest-routes.js';
@@ -41,7 +43,8 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const clock = opts.clock ?? systemClock();
   const store = opts.store ?? openStore(config.dbPath);
   const deps: Deps = { store, clock, log };
-  const services: AppServices = {};
+  // a new decision threshold changes every stored confusion count: rebuild them in its transaction
+  const services: AppServices = { thresholdChanged: (m: ModelRecord) => rebuildStats(deps, m) };
   const auth: AuthSettings = { adminKey: config.adminKey, localModeAllowed: !config.adminKey && isLoopback(config.host) };
   const introspection = config.introspection ?? inLocalMode(deps, auth);
   const metrics = createHttpMetrics();
