@@ -16,7 +16,7 @@ function addRaw(sqlite: Database.Database, ctx: StatsContext, modelId: number, a
 
 function dayStats(sqlite: Database.Database, ctx: StatsContext, modelId: number, day: number, revs: Array<[number, number]>): WindowStats {
   const signature = revs.map((r) => `${r[0]}:${r[1]}`).join(',');
-  const hit = cachedDay(sqlite, modelId, day, signature, ctx.profileKey);
+  const hit = cachedDay(sqlite, modelId, day, signature, ctx.statsKey);
   if (hit) return hit;
   const s = emptyStats(ctx);
   for (const [hour, rev] of revs) {

@@ -141,16 +141,16 @@ export function hourRevs(sqlite: Database.Database, modelId: number, from: numbe
 
 /**
  * The stored statistics of one hour, for reading only (do not mutate); rebuilt from the
- * raw events when the row was built against another baseline. Null when no row.
+ * raw events when the row was built against another baseline or threshold. Null when no row.
  */
 export function readHour(sqlite: Database.Database, ctx: StatsContext, modelId: number, hour: number, rev: number): WindowStats | null {
   const c = cacheOf(sqlite);
   const hit = c.hours.get(`${modelId}:${hour}`);
-  if (hit && hit.rev === String(rev) && hit.stats.profileKey === ctx.profileKey) return hit.stats;
+  if (hit && hit.rev === String(rev) && hit.stats.key === ctx.statsKey) return hit.stats;
   const data = c.stmts.data.get(modelId, hour) as Buffer | undefined;
   if (data === undefined) return null;
   const s = deserializeStats(data, ctx);
-  return s.profileKey === ctx.profileKey ? s : statsFromEvents(sqlite, ctx, modelId, hour, hour + HOUR_MS);
+  return s.key === ctx.statsKey ? s : statsFromEvents(sqlite, ctx, modelId, hour, hour + HOUR_MS);
 }
 
 /**
@@ -165,9 +165,9 @@ export function takeHour(sqlite: Database.Database, ctx: StatsContext, modelId: 
   const hit = c.hours.get(key);
   c.hours.delete(key); // mutated from here on: not valid until written
   if (rev === undefined) return { stats: emptyStats(ctx), stale: false };
-  if (hit && hit.rev === String(rev) && hit.stats.profileKey === ctx.profileKey) return { stats: hit.stats, stale: false };
+  if (hit && hit.rev === String(rev) && hit.stats.key === ctx.statsKey) return { stats: hit.stats, stale: false };
   const s = deserializeStats(c.stmts.data.get(modelId, hour) as Buffer, ctx);
-  return s.profileKey === ctx.profileKey ? { stats: s, stale: false } : { stats: emptyStats(ctx), stale: true };
+  return s.key === ctx.statsKey ? { stats: s, stale: false } : { stats: emptyStats(ctx), stale: true };
 }
 
 /** Stores the hour's statistics (inside the caller's transaction) and keeps them hot. */
@@ -185,9 +185,9 @@ export function deleteHours(sqlite: Database.Database, modelId: number): void {
 }
 
 /** A merged day from the cache, valid while the day's rows have exactly these revs. */
-export function cachedDay(sqlite: Database.Database, modelId: number, day: number, signature: string, profileKey: string | null): WindowStats | null {
+export function cachedDay(sqlite: Database.Database, modelId: number, day: number, signature: string, key: string): WindowStats | null {
   const hit = cacheOf(sqlite).days.get(`${modelId}:${day}`);
-  return hit && hit.rev === signature && hit.stats.profileKey === profileKey ? hit.stats : null;
+  return hit && hit.rev === signature && hit.stats.key === key ? hit.stats : null;
 }
 
 /** Remembers a merged day (not to be mutated afterwards). */

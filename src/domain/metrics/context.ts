@@ -31,7 +31,13 @@ export interface StatsContext {
   output: ColumnContext;
   /** indexes into `features` of the protected attributes */
   protectedIdx: number[];
+  /** the baseline profile's key, null without a baseline */
   profileKey: string | null;
+  /**
+   * what stored statistics depend on (baseline layout, threshold, positive class): rows
+   * built under another key are stale and rebuilt from the raw events
+   */
+  statsKey: string;
 }
 
 function columnContext(name: string, numeric: boolean, min: number | null, max: number | null, profile: ColumnProfile | null): ColumnContext {
@@ -71,5 +77,6 @@ export function makeStatsContext(model: ModelRecord, profile: BaselineProfile | 
     output: columnContext(out.name, out.numeric, null, null, profile?.output ?? null),
     protectedIdx: model.features.flatMap((f, i) => (f.protected ? [i] : [])),
     profileKey: profile?.key ?? null,
+    statsKey: JSON.stringify([profile?.key ?? null, thresholdOf(model), model.positiveClass]),
   };
 }

@@ -56,7 +56,7 @@ export function serializeStats(s: WindowStats): Uint8Array {
   const w: Writer = { blocks: [] };
   const header = {
     v: VERSION,
-    pk: s.profileKey,
+    k: s.key,
     n: s.count,
     l: s.labeled,
     ss: s.scoreSum,
@@ -148,7 +148,7 @@ export function deserializeStats(bytes: Uint8Array, ctx: StatsContext): WindowSt
   } else if (p.k === 'm') perf = { kind: 'multiclass', confusion: new Map(p.c) };
   else perf = { kind: 'regression', n: p.n, absSum: p.a, sqSum: p.s, apeSum: p.p, apeCount: p.pc, yMean: p.ym, yM2: p.y2 };
   return {
-    profileKey: h.pk,
+    key: h.k,
     count: h.n,
     labeled: h.l,
     scoreSum: h.ss,

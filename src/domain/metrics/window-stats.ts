@@ -86,8 +86,8 @@ export const G_TP = 5;
 export const G_FP = 6;
 
 export interface WindowStats {
-  /** the profile the fine histograms were built against (null: none) */
-  profileKey: string | null;
+  /** the context's statsKey when built (baseline layout, threshold, positive class) */
+  key: string;
   count: number;
   labeled: number;
   scoreSum: number;
@@ -119,7 +119,7 @@ function emptyPerf(ctx: StatsContext): PerfStats {
 /** Statistics of no event, ready to accumulate into. */
 export function emptyStats(ctx: StatsContext): WindowStats {
   return {
-    profileKey: ctx.profileKey,
+    key: ctx.statsKey,
     count: 0,
     labeled: 0,
     scoreSum: 0,
@@ -363,7 +363,7 @@ function mergePerfInto(t: PerfStats, s: PerfStats): void {
 
 /** Adds `src` into `target` (which it mutates; `src` is left as it was). */
 export function mergeInto(target: WindowStats, src: WindowStats, ctx: StatsContext): void {
-  if (target.profileKey !== src.profileKey) throw new Error('merging statistics built against different baselines');
+  if (target.key !== src.key) throw new Error('merging statistics built against different baselines or thresholds');
   target.count += src.count;
   target.labeled += src.labeled;
   target.scoreSum += src.scoreSum;
@@ -384,7 +384,7 @@ export function mergeInto(target: WindowStats, src: WindowStats, ctx: StatsConte
 /** The statistics of the union of two disjoint sets of events. */
 export function merge(a: WindowStats, b: WindowStats, ctx: StatsContext): WindowStats {
   const out = emptyStats(ctx);
-  out.profileKey = a.profileKey;
+  out.key = a.key;
   mergeInto(out, a, ctx);
   mergeInto(out, b, ctx);
   return out;
@@ -393,7 +393,7 @@ export function merge(a: WindowStats, b: WindowStats, ctx: StatsContext): Window
 /** A deep copy, safe to mutate. */
 export function cloneStats(s: WindowStats, ctx: StatsContext): WindowStats {
   const out = emptyStats(ctx);
-  out.profileKey = s.profileKey;
+  out.key = s.key;
   mergeInto(out, s, ctx);
   return out;
 }
