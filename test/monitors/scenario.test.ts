@@ -116,8 +116,9 @@ describe('monitoring with GraphQL alone', () => {
     expect(hook.json.alert).toMatchObject({ model: 'credit-risk', metric: 'PSI', feature: 'income', severity: 'CRITICAL', status: 'FIRING', threshold: 0.25 });
     expect(hook.json.alert.message).toMatch(/^CRITICAL: PSI of income on credit-risk is [\d.]+ \(threshold 0.25\) over the last 1h \(n=400\)$/);
 
-    const open = await gqlOk(`query($id: ID!) { monitor(id: $id) { openAlert { status severity } lastEvaluation { severity } } }`, { id: monitorId });
-    expect(open.monitor).toEqual({ openAlert: { status: 'FIRING', severity: 'CRITICAL' }, lastEvaluation: { severity: 'CRITICAL' } });
+    const open = await gqlOk(`query($id: ID!) { monitor(id: $id) { openAlert { id status severity } lastEvaluation { severity } } model(name: "credit-risk") { health { status openAlerts { id } } } }`, { id: monitorId });
+    expect(open.monitor).toMatchObject({ openAlert: { status: 'FIRING', severity: 'CRITICAL' }, lastEvaluation: { severity: 'CRITICAL' } });
+    expect(open.model.health).toMatchObject({ status: 'CRITICAL', openAlerts: [{ id: open.monitor.openAlert.id }] });
   });
 
   it('is acknowledged, then resolves on recovery, and the receiver hears both', async () => {
@@ -134,6 +135,8 @@ describe('monitoring with GraphQL alone', () => {
 
     const a = await gqlOk(`query($id: ID!) { alert(id: $id) { status acknowledgedBy resolvedAt events { kind actor note } deliveries { type status attempts } } }`, { id: alert.id });
     expect(a.alert).toMatchObject({ status: 'RESOLVED', acknowledgedBy: 'local', resolvedAt: iso(T0 + 3 * HOUR) });
+    const health = await gqlOk(`{ model(name: "credit-risk") { health { status openAlerts { id } } } }`);
+    expect(health.model.health).toMatchObject({ status: 'HEALTHY', openAlerts: [] });
     expect(a.alert.events).toEqual([
       { kind: 'opened', actor: null, note: null },
       { kind: 'acknowledged', actor: 'local', note: 'upstream income feed doubled' },
