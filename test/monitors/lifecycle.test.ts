@@ -1,7 +1,7 @@
 // The alert lifecycle end to end through the services and jobs, with a real database
 // file and a local webhook receiver: firing, escalation, acknowledgement, reminders,
 // recovery, retries, restarts and overlapping runs.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { createModel } from '../../src/services/models.js';
 import { createChannel } from '../../src/services/channels.js';
@@ -12,6 +12,7 @@ import { claimDueDeliveries, countDeliveries, listDeliveries } from '../../src/s
 import { run as deliver } from '../../src/jobs/deliver-notifications.js';
 import { createWebhookNotifier } from '../../src/notify/webhook.js';
 import { openStore } from '../../src/db/client.js';
+import { startJobs } from '../../src/jobs/start.js';
 import { ADMIN, HOUR, T0, dispose, freshDeps, scriptedMetric, startReceiver, type TestDeps } from './helpers.js';
 
 const SECRET = 'sekrit-sauce';
@@ -198,6 +199,20 @@ describe('lifecycle over a webhook', () => {
     expect(types()).toEqual(['alert.firing']);
     const [delivery] = await listDeliveries(after, (await listAlerts(after))[0]!.id);
     expect(delivery!.attempts).toBe(2);
+  });
+
+  it('the jobs of a restarted server release the dead claims and deliver on their own loop', async () => {
+    await evaluate(T0 + HOUR, 0.5);
+    claimDueDeliveries(d, d.clock.now(), 10, 60_000);
+    d.store.close();
+    d = { ...d, store: openStore(d.dbPath) };
+    const jobs = startJobs(d, { scheduler: false, notifiers: notifiers(), deliveryIntervalMs: 10 });
+    try {
+      await vi.waitFor(() => expect(countDeliveries(d)).toMatchObject({ DELIVERED: 1, PENDING: 0 }), { timeout: 5_000, interval: 10 });
+    } finally {
+      await jobs.stop();
+    }
+    expect(types()).toEqual(['alert.firing']);
   });
 
   it('two overlapping runs of one tick record one evaluation and notify once', async () => {
