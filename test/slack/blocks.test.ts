@@ -61,6 +61,7 @@ describe('numbers for people', () => {
     expect(sparkline([0, 1, 2, 3, 4, 5, 6, 7])).toBe('▁▂▃▄▅▆▇█');
     expect(sparkline([1, null, 1])).toBe('▄ ▄');
     expect(sparkline([null, null])).toBe('');
+    expect(sparkline([null, 0.5, null])).toBe('');
     expect(sparkline([])).toBe('');
   });
 

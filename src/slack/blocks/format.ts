@@ -33,7 +33,7 @@ export function formatPercent(ratio: number): string {
 
 /** A plain value with 2 decimals, or 3 significant digits when smaller than 0.01 or large. */
 export function formatDecimal(v: number): string {
-  if (v === 0) return '0';
+  if (v === 0) return '0.00';
   const a = Math.abs(v);
   if (a >= 1000) return Math.round(v).toLocaleString('en-US');
   if (a < 0.01) return String(Number(v.toPrecision(2)));
@@ -70,10 +70,10 @@ export function metricLabel(metric: string): string {
 
 const BARS = '▁▂▃▄▅▆▇█';
 
-/** A sparkline of the series; gaps (null) are spaces; '' when nothing to draw. */
+/** A sparkline of the series; gaps (null) are spaces; '' when under two points make no trend. */
 export function sparkline(values: Array<number | null>): string {
   const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  if (present.length === 0) return '';
+  if (present.length < 2) return '';
   const lo = Math.min(...present);
   const hi = Math.max(...present);
   return values

@@ -34,11 +34,15 @@ export function statusMessage(v: StatusView): SlackMessage {
     perf && perf.value !== null
       ? `*${capitalize(metricLabel(perf.metric))} (7d)*\n${formatMetricValue(perf.metric, perf.value)}${perf.trend && sparkline(perf.trend) ? ` \`${sparkline(perf.trend)}\`` : ''}`
       : `*Performance (7d)*\n${perf && perf.labeled === 0 ? 'no actuals yet' : 'n/a'}`;
+  // Name only the features that moved; a stable model says so with its largest PSI.
+  const moved = worst.filter((d) => d.psi! >= 0.1);
   const driftText = !v.hasBaseline
     ? '*Worst drift (24h)*\nno baseline'
     : worst.length === 0
       ? '*Worst drift (24h)*\nno data'
-      : `*Worst drift (24h)*\n${worst.map((d) => `${esc(d.feature)} PSI ${formatDecimal(d.psi!)}`).join(', ')}`;
+      : moved.length === 0
+        ? `*Worst drift (24h)*\nstable (largest PSI ${formatDecimal(worst[0]!.psi!)}, ${esc(worst[0]!.feature)})`
+        : `*Worst drift (24h)*\n${moved.map((d) => `${esc(d.feature)} PSI ${formatDecimal(d.psi!)}`).join(', ')}`;
   blocks.push(
     fields([
       `*Traffic (24h)*\n${formatCount(v.events24h)} events${traffic ? ` \`${traffic}\`` : ''}`,

@@ -1,0 +1,162 @@
+// Each subcommand -> the services that know the answer -> a pure builder. Thin on
+// purpose: the numbers come from the same functions GraphQL and the monitors use.
+import type { ModelRecord } from '../domain/model.js';
+import { listAlerts, type AlertRecord } from '../services/alerts.js';
+import type { Deps } from '../services/deps.js';
+import { drift, modelHealth, outputDrift, performance, series, traffic, type Granularity } from '../services/metrics.js';
+import { findModel, listModels } from '../services/models.js';
+import type { AlertLine } from './blocks/alert-list.js';
+import { alertListMessage } from './blocks/alert-list.js';
+import { driftMessage, sortDriftWorstFirst } from './blocks/drift.js';
+import { helpMessage, unknownModelMessage } from './blocks/help.js';
+import { modelsMessage } from './blocks/models.js';
+import { headlineMetric, performanceMessage, type PerformanceNumbers } from './blocks/performance.js';
+import { statusMessage } from './blocks/status.js';
+import { closestNames } from './closest-names.js';
+import type { Answer } from './context.js';
+import type { Command } from './parse-command.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const OPEN = ['FIRING', 'ACKNOWLEDGED', 'SNOOZED'] as const;
+
+/** An alert record as one line of a list. */
+export function alertLineOf(a: AlertRecord): AlertLine {
+  return {
+    id: String(a.id),
+    model: a.model,
+    monitor: a.monitorName,
+    metric: a.metric,
+    feature: a.feature ?? a.attribute,
+    severity: a.severity,
+    status: a.status,
+    value: a.value,
+    threshold: a.threshold,
+    openedAt: a.openedAt,
+    acknowledgedBy: a.acknowledgedBy,
+    snoozedUntil: a.snoozedUntil,
+  };
+}
+
+// Hourly points read well up to two days; beyond, one point a day.
+const granularityFor = (windowMs: number): Granularity => (windowMs <= 2 * DAY ? 'HOUR' : 'DAY');
+
+async function lookup(deps: Deps, name: string): Promise<ModelRecord | Answer> {
+  const model = await findModel(deps, name) ?? (await findModel(deps, name.toLowerCase()));
+  if (model) return model;
+  const names = (await listModels(deps)).map((m) => m.name);
+  return { message: unknownModelMessage(name, closestNames(name, names), names), visible: false };
+}
+
+const isAnswer = (x: ModelRecord | Answer): x is Answer => 'message' in x;
+
+async function modelsAnswer(deps: Deps): Promise<Answer> {
+  const now = deps.clock.now();
+  const rows = [];
+  for (const m of await listModels(deps)) {
+    const health = await modelHealth(deps, m);
+    const t = await traffic(deps, m, now - DAY, now);
+    rows.push({ name: m.name, task: m.task, health: health.status, openAlerts: health.openAlerts.length, events24h: t.predictionCount });
+  }
+  return { message: modelsMessage(rows), visible: true };
+}
+
+async function statusAnswer(deps: Deps, model: ModelRecord): Promise<Answer> {
+  const now = deps.clock.now();
+  const health = await modelHealth(deps, model);
+  const t = await traffic(deps, model, now - DAY, now);
+  const counts = await series(deps, model, { metric: 'PREDICTION_COUNT', from: now - DAY, to: now, granularity: 'HOUR' });
+  const output = await outputDrift(deps, model, now - DAY, now);
+  const rows = [...(await drift(deps, model, now - DAY, now)), ...(output ? [output] : [])];
+  const perf = await performance(deps, model, now - 7 * DAY, now);
+  const head = headlineMetric(model.task);
+  const value = (perf as unknown as Record<string, number | null>)[head.field] ?? null;
+  const trend =
+    perf.labeledCount > 0
+      ? (await series(deps, model, { metric: head.metric, from: now - 7 * DAY, to: now, granularity: 'DAY' })).map((p) => p.value)
+      : undefined;
+  const message = statusMessage({
+    model: model.name,
+    task: model.task,
+    health: health.status,
+    summary: health.summary,
+    events24h: t.predictionCount,
+    trafficTrend: counts.map((p) => p.sampleSize),
+    openAlerts: health.openAlerts.map(alertLineOf),
+    hasBaseline: output !== null,
+    drift: rows,
+    performance: { metric: head.metric, value, labeled: perf.labeledCount, ...(trend ? { trend } : {}) },
+    now,
+  });
+  return { message, visible: true };
+}
+
+async function alertsAnswer(deps: Deps, model: ModelRecord | null): Promise<Answer> {
+  const open = await listAlerts(deps, { ...(model ? { modelId: model.id } : {}), status: [...OPEN] });
+  return { message: alertListMessage(open.map(alertLineOf), deps.clock.now(), model?.name), visible: true };
+}
+
+async function driftAnswer(deps: Deps, model: ModelRecord, window: string, windowMs: number): Promise<Answer> {
+  const to = deps.clock.now();
+  const from = to - windowMs;
+  const rows = await drift(deps, model, from, to);
+  const output = await outputDrift(deps, model, from, to);
+  const worst = sortDriftWorstFirst(rows).find((r) => r.psi !== null);
+  const trend = worst
+    ? (await series(deps, model, { metric: 'PSI', feature: worst.feature, from, to, granularity: granularityFor(windowMs) })).map((p) => p.value)
+    : undefined;
+  const message = driftMessage({
+    model: model.name,
+    window,
+    rows,
+    output,
+    hasBaseline: output !== null,
+    ...(worst && trend ? { trend: { feature: worst.feature, values: trend } } : {}),
+  });
+  return { message, visible: true };
+}
+
+async function performanceAnswer(deps: Deps, model: ModelRecord, window: string, windowMs: number): Promise<Answer> {
+  const to = deps.clock.now();
+  const from = to - windowMs;
+  const perf = await performance(deps, model, from, to);
+  const head = headlineMetric(model.task);
+  const trend =
+    perf.labeledCount > 0
+      ? (await series(deps, model, { metric: head.metric, from, to, granularity: granularityFor(windowMs) })).map((p) => p.value)
+      : undefined;
+  const message = performanceMessage({
+    model: model.name,
+    task: model.task,
+    window,
+    perf: perf as unknown as PerformanceNumbers,
+    ...(trend ? { trend: { metric: head.metric, values: trend } } : {}),
+  });
+  return { message, visible: true };
+}
+
+/** The answerer of every subcommand; unknown models get suggestions, never an error. */
+export function createAnswers(deps: Deps): (cmd: Command) => Promise<Answer> {
+  return async (cmd) => {
+    switch (cmd.kind) {
+      case 'help':
+        return { message: helpMessage(cmd.note), visible: false };
+      case 'models':
+        return modelsAnswer(deps);
+      case 'alerts': {
+        if (!cmd.model) return alertsAnswer(deps, null);
+        const m = await lookup(deps, cmd.model);
+        return isAnswer(m) ? m : alertsAnswer(deps, m);
+      }
+      case 'status':
+      case 'drift':
+      case 'performance': {
+        const m = await lookup(deps, cmd.model);
+        if (isAnswer(m)) return m;
+        if (cmd.kind === 'status') return statusAnswer(deps, m);
+        if (cmd.kind === 'drift') return driftAnswer(deps, m, cmd.window, cmd.windowMs);
+        return performanceAnswer(deps, m, cmd.window, cmd.windowMs);
+      }
+    }
+  };
+}
