@@ -15,6 +15,7 @@ import { createHttpApp, type Mount } from './http/app.js';
 import { mountIngestRoutes } from './http/ingest-routes.js';
 import { startApollo } from './graphql/server.js';
 import { inLocalMode, type AppServices, type AuthSettings } from './graphql/context.js';
+import { createSlackApp, slackConfigured, slackStartupNote } from './slack/app.js';
 
 export interface GlassboxOptions {
   config: Config;
@@ -51,7 +52,10 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const apollo = await startApollo({ introspection, metrics, log });
   const stoppers: Array<() => Promise<void> | void> = [];
 
-  const mounts: Mount[] = [mountIngestRoutes, ...(opts.mounts ?? [])];
+  const slack = slackConfigured(config) ? createSlackApp(deps, config) : null;
+  if (slack) services.slack = slack;
+
+  const mounts: Mount[] = [mountIngestRoutes, ...(slack ? [slack.mount] : []), ...(opts.mounts ?? [])];
   const app = createHttpApp({ deps, services, auth, log, metrics, maxBodyBytes: config.maxBodyBytes, apollo }, mounts);
   const server = createServer(app);
   server.requestTimeout = 0; // NDJSON uploads may stream for minutes
@@ -70,6 +74,11 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
     );
   }
   log.info({ url, db: config.dbPath }, 'glassbox listening');
+  log.info(slackStartupNote(config));
+  if (slack) {
+    await slack.start();
+    stoppers.push(() => slack.stop());
+  }
 
   let closing: Promise<void> | null = null;
   const close = () =>
