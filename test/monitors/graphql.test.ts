@@ -1,6 +1,6 @@
 // Monitors, alerts and channels over the real server: validation that names the field,
 // the audit trail, lookups of absent things, and an alert's life seen through GraphQL.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { evaluateMonitor } from '../../src/services/evaluation.js';
 import { run as deliver } from '../../src/jobs/deliver-notifications.js';
@@ -168,7 +168,14 @@ describe('alerts', () => {
     const id = Number(created.data.createMonitor.id);
     const metric = scriptedMetric({ value: 0.31, sampleSize: 12_408 });
     await evaluateMonitor(s.deps, id, T0 + HOUR, { computeMetric: metric.compute });
-    await deliver(s.deps, s.clock.now(), { notifiers: { WEBHOOK: createWebhookNotifier({ clock: s.clock }) } });
+    const before = rx.received.length;
+    await vi.waitFor(
+      async () => {
+        await deliver(s.deps, s.clock.now(), { notifiers: { WEBHOOK: createWebhookNotifier({ clock: s.clock }) } });
+        expect(rx.received.length).toBe(before + 1);
+      },
+      { timeout: 5_000, interval: 20 },
+    );
 
     const ALERT = `id status severity value threshold message openedAt resolvedAt acknowledgedBy snoozedUntil monitor { name } model { name } events { kind actor note at } deliveries { type status attempts lastError channel { name } deliveredAt nextAttemptAt }`;
     const list = await s.gql(`{ alerts(model: "credit-risk", status: [FIRING]) { ${ALERT} } model(name: "credit-risk") { alerts { id } } }`);
