@@ -13,6 +13,8 @@ export interface SlackCall {
   /** fields, with JSON-looking strings (blocks, attachments) parsed */
   args: Record<string, any>;
   token: string | undefined;
+  /** what the fake answered: the JSON body, or the HTTP status of a scripted failure */
+  response: Record<string, any> | { status: number };
 }
 
 /** How a method should fail: a Slack error (200 ok:false), a rate limit (429), or an HTTP status. */
@@ -143,24 +145,21 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     }
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : typeof args.token === 'string' ? args.token : undefined;
-    calls.push({ method, path, args, token });
+    const failure = failures.get(method)?.shift();
+    let status = 200;
+    let headers: Record<string, string> = { 'content-type': 'application/json' };
+    let body: Record<string, any>;
+    if (!failure) body = isApi ? answer(method, args) : { ok: true };
+    else if ('status' in failure) body = { status: (status = failure.status) };
+    else if ('retryAfter' in failure) {
+      status = 429;
+      headers = { ...headers, 'retry-after': String(failure.retryAfter) };
+      body = { ok: false, error: 'ratelimited' };
+    } else body = { ok: false, error: failure.error };
+    calls.push({ method, path, args, token, response: body });
     settleWaiters();
-
-    const queue = failures.get(method);
-    const failure = queue?.shift();
-    if (failure) {
-      if ('status' in failure) {
-        res.writeHead(failure.status, { 'content-type': 'text/plain' }).end('upstream trouble');
-      } else if ('retryAfter' in failure) {
-        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(failure.retryAfter) });
-        res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
-      } else {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: failure.error }));
-      }
-      return;
-    }
-    const body = isApi ? answer(method, args) : { ok: true };
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (failure && 'status' in failure) res.writeHead(status, { 'content-type': 'text/plain' }).end('upstream trouble');
+    else res.writeHead(status, headers).end(JSON.stringify(body));
   });
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
