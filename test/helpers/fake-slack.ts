@@ -14,7 +14,7 @@ export interface SlackCall {
   args: Record<string, any>;
   token: string | undefined;
   /** what the fake answered: the JSON body, or the HTTP status of a scripted failure */
-  response: Record<string, any> | { status: number };
+  response: Record<string, any>;
 }
 
 /** How a method should fail: a Slack error (200 ok:false), a rate limit (429), or an HTTP status. */
