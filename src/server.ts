@@ -16,6 +16,9 @@ import { mountIngestRoutes } from './http/ingest-routes.js';
 import { startApollo } from './graphql/server.js';
 import { inLocalMode, type AppServices, type AuthSettings } from './graphql/context.js';
 import { createSlackApp, slackConfigured, slackStartupNote } from './slack/app.js';
+import { startJobs, type Jobs } from './jobs/start.js';
+import { createWebhookNotifier } from './notify/webhook.js';
+import type { Notifiers } from './services/notifier.js';
 
 export interface GlassboxOptions {
   config: Config;
@@ -25,6 +28,8 @@ export interface GlassboxOptions {
   store?: Store;
   /** extra routes (tests) */
   mounts?: Mount[];
+  /** how often the outbox is drained; default 2 s */
+  deliveryIntervalMs?: number;
 }
 
 export interface Glassbox {
@@ -33,6 +38,8 @@ export interface Glassbox {
   deps: Deps;
   services: AppServices;
   server: Server;
+  /** the monitors' cron tasks and the delivery loop */
+  jobs: Jobs;
   /** stops accepting, drains in-flight requests, stops jobs, closes the database */
   close(): Promise<void>;
 }
@@ -80,6 +87,17 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
     stoppers.push(() => slack.stop());
   }
 
+  const notifiers: Notifiers = { WEBHOOK: createWebhookNotifier({ clock }), ...(slack ? { SLACK: slack.notifier } : {}) };
+  services.notifiers = notifiers;
+  const jobs = startJobs(deps, {
+    scheduler: config.scheduler,
+    notifiers,
+    ...(opts.deliveryIntervalMs ? { deliveryIntervalMs: opts.deliveryIntervalMs } : {}),
+  });
+  services.monitorsChanged = () => jobs.sync();
+  stoppers.push(() => jobs.stop()); // stopped before the store closes: a run in progress finishes first
+  if (!config.scheduler) log.info('GLASSBOX_SCHEDULER=off: monitors run only on request (evaluateMonitor); notifications are still delivered');
+
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
@@ -92,5 +110,5 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
       store.close();
     })());
 
-  return { url, port, deps, services, server, close };
+  return { url, port, deps, services, server, jobs, close };
 }

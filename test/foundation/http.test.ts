@@ -61,7 +61,7 @@ describe('http', () => {
   it('answers an unknown route with 404 JSON', async () => {
     const r = await fetch(`${s.url}/nope`);
     expect(r.status).toBe(404);
-    expect((await r.json()).error.code).toBe('NOT_FOUND');
+    expect(((await r.json()) as any).error.code).toBe('NOT_FOUND');
   });
 
   it('keeps data across a restart on the same file', async () => {
