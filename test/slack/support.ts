@@ -31,7 +31,7 @@ export interface SlackWorld {
   mention(text: string, opts?: { threadTs?: string }): Promise<SlackCall>;
   press(p: Omit<ButtonPress, 'responseUrl'>): Promise<Response>;
   gqlOk<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
-  /** drains the outbox now, as the server's delivery loop does */
+  /** drains the outbox now, through the server's delivery loop when it has one */
   drain(): ReturnType<typeof deliver>;
   stop(): Promise<void>;
 }
@@ -77,7 +77,14 @@ export async function startSlackWorld(now = T0): Promise<SlackWorld> {
       if (r.errors) throw new Error(JSON.stringify(r.errors));
       return r.data;
     },
-    drain: () => deliver(s.deps, s.clock.now(), { notifiers: { SLACK: slack.notifier } }),
+    async drain() {
+      // The server's own loop may be mid-pass (started before our rows existed): finish it,
+      // then run a pass that surely sees them.
+      const jobs = (s.gb as { jobs?: { deliverNow(): ReturnType<typeof deliver> } }).jobs;
+      if (!jobs) return deliver(s.deps, s.clock.now(), { notifiers: { SLACK: slack.notifier } });
+      await jobs.deliverNow();
+      return jobs.deliverNow();
+    },
     async stop() {
       await s.stop(true);
       await fake.stop();
