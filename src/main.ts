@@ -6,6 +6,8 @@ import { openStore } from './db/client.js';
 import { startGlassbox } from './server.js';
 import { createLogger } from './log.js';
 import { ingestCommand } from './cli/ingest.js';
+import { runDemo } from './cli/demo.js';
+import { systemClock } from './clock.js';
 
 function configOrExit(): Config {
   try {
@@ -65,6 +67,16 @@ program
   });
 
 program.addCommand(ingestCommand());
+
+program
+  .command('demo')
+  .description('create two example models with 14 days of drifting traffic, monitors and alerts in GLASSBOX_DB')
+  .option('--reset', 'delete the demo models and their data first, then create them again')
+  .action(async (o: { reset?: boolean }) => {
+    const config = configOrExit();
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+    await runDemo({ dbPath: config.dbPath, reset: o.reset === true, out: process.stdout, now: systemClock().now(), url });
+  });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`glassbox: ${err instanceof Error ? err.message : String(err)}\n`);

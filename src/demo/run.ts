@@ -1,0 +1,187 @@
+// The demo, through the same services GraphQL, NDJSON and the scheduler use: two models
+// with baselines and monitors, then 14 days replayed in time order — each step logs the
+// predictions made and the actuals that arrived since the last step, then evaluates the
+// monitors whose schedule ticks there, exactly as the scheduler would have.
+import { fixedClock } from '../clock.js';
+import type { Store } from '../db/client.js';
+import { conflict } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { ModelRecord } from '../domain/model.js';
+import { ticksBetween } from '../domain/windows.js';
+import { parseSchedule } from '../jobs/schedule.js';
+import type { Actor, Deps } from '../services/deps.js';
+import { createModel, deleteModel, findModel, type CreateModelArgs } from '../services/models.js';
+import { ingestObjects } from '../services/ingest.js';
+import { createMonitor, type MonitorRecord } from '../services/monitors.js';
+import { evaluateMonitor } from '../services/evaluation.js';
+import { acknowledgeAlert, listAlerts, openAlertOf } from '../services/alerts.js';
+import { CREDIT_RISK, creditRiskModel, creditRiskSim } from './credit-risk.js';
+import { DELIVERY_ETA, deliveryEtaModel, deliveryEtaSim } from './delivery-eta.js';
+import { demoMonitors } from './monitors.js';
+import type { DemoProgress } from './progress.js';
+import { DAY_MS, DRIFT_START_DAY, HISTORY_DAYS, HOUR_MS, type DemoModelSim, type SimulatedRow } from './simulation.js';
+import { baselineRows, hourTraffic, type DemoEvent } from './traffic.js';
+import type { DemoModelSummary, DemoSummary } from './next-steps.js';
+
+/** Every demo model's description starts with this, so --reset never deletes a user's own model. */
+export const DEMO_MARK = 'Demo model created by `glassbox demo`.';
+export const DEMO_MODELS = [CREDIT_RISK, DELIVERY_ETA] as const;
+const BASELINE_ROWS = 3000;
+const ACTOR: Actor = { name: 'demo', role: 'ADMIN' };
+/** Someone on call acknowledges the missing-field alert a day and a half into the drift. */
+const ACK_DAY = DRIFT_START_DAY + 1.5;
+const ACK_MONITOR = 'employment_years missing';
+const ACK_NOTE = 'The partner channel form has no employment field; asked the partner team to add it.';
+
+export interface DemoRunOptions {
+  /** the present: traffic ends here */
+  now: number;
+  /** delete the demo models first (only models the demo made) */
+  reset: boolean;
+  progress: DemoProgress;
+}
+
+export type DemoOutcome = { status: 'created'; summary: DemoSummary } | { status: 'exists'; models: string[] };
+
+interface Track {
+  model: ModelRecord;
+  sim: DemoModelSim;
+  events: DemoEvent[];
+  /** labelled events by arrival of their actual */
+  arrivals: DemoEvent[];
+  nextEvent: number;
+  nextArrival: number;
+  predictions: number;
+  actuals: number;
+}
+
+const DESCRIPTIONS: Record<string, string> = {
+  [CREDIT_RISK]: `${DEMO_MARK} Scores the probability that a loan defaults; from day 10 a new partner channel shifts income, drops employment_years and lowers women's scores.`,
+  [DELIVERY_ETA]: `${DEMO_MARK} Predicts a delivery's minutes to the door; healthy but for a storm on day 6.`,
+};
+
+function predictionOf(model: ModelRecord, e: DemoEvent): Record<string, unknown> {
+  const p: Record<string, unknown> = { eventId: e.eventId, timestamp: new Date(e.ts).toISOString(), features: e.row.features };
+  if (model.task === 'REGRESSION') p.value = e.row.value;
+  else p.score = e.row.score;
+  return p;
+}
+
+function actualOf(model: ModelRecord, e: DemoEvent): Record<string, unknown> {
+  return model.task === 'REGRESSION' ? { eventId: e.eventId, actualValue: e.row.actualValue } : { eventId: e.eventId, actualLabel: e.row.actualLabel };
+}
+
+function baselineOf(row: SimulatedRow): Record<string, unknown> {
+  return { ...row };
+}
+
+/** Removes the demo's models; refuses to touch a model of the same name the demo did not make. */
+async function removeDemoModels(deps: Deps, present: ModelRecord[]): Promise<void> {
+  for (const m of present) {
+    if (!(m.description ?? '').startsWith(DEMO_MARK)) {
+      throw conflict(
+        `a model named "${m.name}" exists and was not created by glassbox demo, so --reset leaves it alone; ` +
+          `run the demo on another database (GLASSBOX_DB=./data/demo.db glassbox demo) or delete that model first`,
+      );
+    }
+  }
+  for (const m of present) await deleteModel(deps, ACTOR, m.name);
+}
+
+/** The schedule ticks of the monitors in (start, now], as time -> indexes of the monitors due then. */
+function scheduleTicks(defs: Array<{ name: string; schedule: string }>, start: number, now: number): Map<number, number[]> {
+  const due = new Map<number, number[]>();
+  defs.forEach((m, i) => {
+    const parsed = parseSchedule(m.schedule);
+    if (!parsed.ok) throw new Error(`demo monitor "${m.name}": ${parsed.reason}`);
+    for (const at of ticksBetween(parsed.fields, start + 1, now + 1, 100_000)) due.set(at, [...(due.get(at) ?? []), i]);
+  });
+  return due;
+}
+
+async function ingestUntil(deps: Deps, t: Track, until: number): Promise<void> {
+  const preds: unknown[] = [];
+  while (t.nextEvent < t.events.length && t.events[t.nextEvent]!.ts < until) preds.push(predictionOf(t.model, t.events[t.nextEvent++]!));
+  const acts: unknown[] = [];
+  while (t.nextArrival < t.arrivals.length && t.arrivals[t.nextArrival]!.actualAt! < until) acts.push(actualOf(t.model, t.arrivals[t.nextArrival++]!));
+  if (preds.length) t.predictions += (await ingestObjects(deps, ACTOR, t.model, 'predictions', preds, { via: 'cli' })).accepted;
+  if (acts.length) t.actuals += (await ingestObjects(deps, ACTOR, t.model, 'actuals', acts, { via: 'cli' })).accepted;
+}
+
+async function summaryOf(deps: Deps, t: Track, monitors: MonitorRecord[]): Promise<DemoModelSummary> {
+  const alerts = await listAlerts(deps, { model: t.model.name });
+  const open = alerts.filter((a) => a.status !== 'RESOLVED');
+  return {
+    name: t.model.name,
+    predictions: t.predictions,
+    actuals: t.actuals,
+    monitors: monitors.filter((m) => m.modelId === t.model.id).length,
+    openAlerts: open.length,
+    resolvedAlerts: alerts.length - open.length,
+    worst: open.some((a) => a.severity === 'CRITICAL') ? 'CRITICAL' : open.length ? 'WARNING' : null,
+  };
+}
+
+/** Registers a model with its baseline, and draws its whole history (not logged yet). */
+async function setUpModel(deps: Deps, args: CreateModelArgs, sim: DemoModelSim, start: number, now: number): Promise<Track> {
+  const model = await createModel(deps, ACTOR, args);
+  await ingestObjects(deps, ACTOR, model, 'baseline', baselineRows(sim, BASELINE_ROWS).map(baselineOf), { via: 'cli' });
+  const events: DemoEvent[] = [];
+  for (let h = start; h < now; h += HOUR_MS) events.push(...hourTraffic(sim, start, h, now));
+  const arrivals = events.filter((e) => e.actualAt !== null && e.actualAt < now).sort((a, b) => a.actualAt! - b.actualAt!);
+  return { model, sim, events, arrivals, nextEvent: 0, nextArrival: 0, predictions: 0, actuals: 0 };
+}
+
+/**
+ * Creates the demo in `store` as of `opts.now`. Deterministic: the same `now` gives the
+ * same models, events, evaluations and alerts. Leaves existing demo models alone (status
+ * `exists`) unless `reset`.
+ */
+export async function runDemoScenario(store: Store, log: Logger, opts: DemoRunOptions): Promise<DemoOutcome> {
+  const clock = fixedClock(opts.now);
+  const deps: Deps = { store, clock, log };
+  const present = (await Promise.all(DEMO_MODELS.map((n) => findModel(deps, n)))).filter((m): m is ModelRecord => m !== null);
+  if (present.length > 0 && !opts.reset) return { status: 'exists', models: present.map((m) => m.name) };
+  if (present.length > 0) await removeDemoModels(deps, present);
+
+  const { now, progress } = opts;
+  const start = Math.floor(now / HOUR_MS) * HOUR_MS - HISTORY_DAYS * DAY_MS;
+  const defs = demoMonitors();
+  const due = scheduleTicks(defs, start, now);
+  const steps = [...due.keys()].sort((a, b) => a - b);
+  if (steps[steps.length - 1] !== now) steps.push(now);
+  progress.begin(2 + steps.length);
+
+  // the models exist (and were trained) just before their history begins
+  clock.set(start - HOUR_MS);
+  const tracks: Track[] = [];
+  progress.advance('creating credit-risk and its baseline');
+  tracks.push(await setUpModel(deps, creditRiskModel(DESCRIPTIONS[CREDIT_RISK]!), creditRiskSim, start, now));
+  progress.advance('creating delivery-eta, its baseline and the monitors');
+  tracks.push(await setUpModel(deps, deliveryEtaModel(DESCRIPTIONS[DELIVERY_ETA]!), deliveryEtaSim, start, now));
+  const monitors: MonitorRecord[] = [];
+  for (const input of defs) monitors.push(await createMonitor(deps, ACTOR, input));
+  const ackMonitor = monitors.find((m) => m.name === ACK_MONITOR)!;
+
+  let evaluations = 0;
+  let acknowledged = false;
+  for (const at of steps) {
+    clock.set(at);
+    for (const t of tracks) await ingestUntil(deps, t, at);
+    for (const i of due.get(at) ?? []) {
+      await evaluateMonitor(deps, monitors[i]!.id, at);
+      evaluations++;
+    }
+    if (!acknowledged && at >= start + ACK_DAY * DAY_MS) {
+      const open = await openAlertOf(deps, ackMonitor.id);
+      if (open) await acknowledgeAlert(deps, ACTOR, open.id, ACK_NOTE);
+      acknowledged = true;
+    }
+    progress.advance(`simulating day ${Math.min(HISTORY_DAYS, Math.ceil((at - start) / DAY_MS))} of ${HISTORY_DAYS}`);
+  }
+  progress.end();
+  clock.set(now);
+
+  const models = await Promise.all(tracks.map((t) => summaryOf(deps, t, monitors)));
+  return { status: 'created', summary: { from: start, to: now, evaluations, models } };
+}
