@@ -50,9 +50,11 @@ const THREAD_KIND: Record<string, ThreadKind> = {
   'alert.reminder': 'reminder',
   'alert.acknowledged': 'acknowledged',
   'alert.snoozed': 'snoozed',
-  'alert.unsnoozed': 'unsnoozed',
   'alert.resolved': 'resolved',
 };
+
+// Shown in the channel as well as in the thread: the alert got worse, or is back.
+const BROADCAST = new Set<ThreadKind>(['escalated', 'unsnoozed']);
 
 // A redraw that cannot happen (message deleted, too old to edit) must not block the reply.
 const UPDATE_GIVE_UP = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed', 'channel_not_found', 'not_in_channel']);
@@ -65,7 +67,8 @@ export async function deliverToSlack(client: webApi.WebClient, d: SlackDelivery,
       const r = await client.chat.postMessage({ channel: d.slackChannel, text });
       return { ok: true, ref: { channel: String(r.channel), ts: String(r.ts) } };
     }
-    const kind = THREAD_KIND[d.type];
+    // "firing" again on an alert that already has a message is a snooze running out
+    const kind = d.thread && d.type === 'alert.firing' ? 'unsnoozed' : THREAD_KIND[d.type];
     const current = d.current ?? d.alert;
     if (!d.thread || !kind) {
       // the first notification, or a later one whose original never made it: post it whole
@@ -85,8 +88,7 @@ export async function deliverToSlack(client: webApi.WebClient, d: SlackDelivery,
       channel: d.thread.channel,
       thread_ts: d.thread.ts,
       ...reply,
-      // an escalation is worth showing in the channel too, not only in the thread
-      reply_broadcast: kind === 'escalated',
+      reply_broadcast: BROADCAST.has(kind),
     });
     return { ok: true, ref: d.thread };
   } catch (err) {

@@ -224,6 +224,15 @@ describe('Slack errors in the outbox', () => {
   });
 });
 
+describe('testChannel', () => {
+  it('posts a test message to a SLACK channel and reports the confirmation', async () => {
+    const ok = await w.gqlOk(`mutation { testChannel(name: "fraud-slack") }`);
+    expect(ok.testChannel).toBe(true);
+    const post = await w.fake.waitFor('chat.postMessage', (c) => String(c.args.text).includes('Test notification'));
+    expect(post.args.channel).toBe('#ml-oncall');
+  });
+});
+
 describe('daily digest', () => {
   it('posts every model worst first to the digest channel', async () => {
     const ts = await runDigest(w.s.deps, w.slack.client, '#digest');
