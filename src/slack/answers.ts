@@ -70,7 +70,8 @@ async function statusAnswer(deps: Deps, model: ModelRecord): Promise<Answer> {
   const rows = [...(await drift(deps, model, now - DAY, now)), ...(output ? [output] : [])];
   const perf = await performance(deps, model, now - 7 * DAY, now);
   const head = headlineMetric(model.task);
-  const value = (perf as unknown as Record<string, number | null>)[head.field] ?? null;
+  const numbers: PerformanceNumbers = { ...perf };
+  const value = numbers[head.field] ?? null;
   const trend =
     perf.labeledCount > 0
       ? (await series(deps, model, { metric: head.metric, from: now - 7 * DAY, to: now, granularity: 'DAY' })).map((p) => p.value)
@@ -129,7 +130,7 @@ async function performanceAnswer(deps: Deps, model: ModelRecord, window: string,
     model: model.name,
     task: model.task,
     window,
-    perf: perf as unknown as PerformanceNumbers,
+    perf: { ...perf },
     ...(trend ? { trend: { metric: head.metric, values: trend } } : {}),
   });
   return { message, visible: true };

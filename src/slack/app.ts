@@ -54,12 +54,14 @@ export function slackStartupNote(config: Config): string {
 /** Bolt's logger interface over our pino logger; Bolt's chatter goes to debug. */
 function boltLogger(log: Logger): BoltLogger {
   const child = log.child({ component: 'slack' });
-  const text = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  // Bolt logs strings and Error objects; keep errors structured (with their stack).
+  const text = (msg: unknown[]) => msg.filter((m) => !(m instanceof Error)).map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  const err = (msg: unknown[]) => ({ err: msg.find((m) => m instanceof Error) });
   return {
     debug: (...m) => child.debug(text(m)),
     info: (...m) => child.debug(text(m)),
-    warn: (...m) => child.warn(text(m)),
-    error: (...m) => child.error(text(m)),
+    warn: (...m) => child.warn(err(m), text(m)),
+    error: (...m) => child.error(err(m), text(m)),
     setLevel: () => {},
     getLevel: () => LogLevel.INFO,
     setName: () => {},
