@@ -54,7 +54,7 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoOutcome> {
       out.write(
         `The demo is already there (${outcome.models.join(', ')}); nothing changed.\n` +
           `Start the server with: ${serveHint(opts.dbPath)}\n` +
-          `Or start over, deleting ${DEMO_MODELS.join(' and ')} with all their data: glassbox demo --reset\n`,
+          `Or start over, deleting ${DEMO_MODELS.join(' and ')} with everything attached: npm run demo -- --reset   (or: glassbox demo --reset)\n`,
       );
       return outcome;
     }

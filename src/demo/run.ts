@@ -75,17 +75,16 @@ function baselineOf(row: SimulatedRow): Record<string, unknown> {
   return { ...row };
 }
 
-/** Removes the demo's models; refuses to touch a model of the same name the demo did not make. */
-async function removeDemoModels(deps: Deps, present: ModelRecord[]): Promise<void> {
+/** Refuses to go on when a model of a demo name exists that the demo did not make. */
+function refuseForeignModels(present: ModelRecord[]): void {
   for (const m of present) {
     if (!(m.description ?? '').startsWith(DEMO_MARK)) {
       throw conflict(
-        `a model named "${m.name}" exists and was not created by glassbox demo, so --reset leaves it alone; ` +
+        `a model named "${m.name}" exists and was not created by glassbox demo, so the demo leaves it alone; ` +
           `run the demo on another database (GLASSBOX_DB=./data/demo.db glassbox demo) or delete that model first`,
       );
     }
   }
-  for (const m of present) await deleteModel(deps, ACTOR, m.name);
 }
 
 /** The schedule ticks of the monitors in (start, now], as time -> indexes of the monitors due then. */
@@ -135,14 +134,15 @@ async function setUpModel(deps: Deps, args: CreateModelArgs, sim: DemoModelSim, 
 /**
  * Creates the demo in `store` as of `opts.now`. Deterministic: the same `now` gives the
  * same models, events, evaluations and alerts. Leaves existing demo models alone (status
- * `exists`) unless `reset`.
+ * `exists`) unless `reset`; CONFLICT when a model of a demo name is not the demo's.
  */
 export async function runDemoScenario(store: Store, log: Logger, opts: DemoRunOptions): Promise<DemoOutcome> {
   const clock = fixedClock(opts.now);
   const deps: Deps = { store, clock, log };
   const present = (await Promise.all(DEMO_MODELS.map((n) => findModel(deps, n)))).filter((m): m is ModelRecord => m !== null);
+  refuseForeignModels(present);
   if (present.length > 0 && !opts.reset) return { status: 'exists', models: present.map((m) => m.name) };
-  if (present.length > 0) await removeDemoModels(deps, present);
+  for (const m of present) await deleteModel(deps, ACTOR, m.name);
 
   const { now, progress } = opts;
   const start = Math.floor(now / HOUR_MS) * HOUR_MS - HISTORY_DAYS * DAY_MS;

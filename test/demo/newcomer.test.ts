@@ -10,6 +10,9 @@ import { runDemo } from '../../src/cli/demo.js';
 import type { DemoOutcome } from '../../src/demo/run.js';
 import { exampleQueries } from '../../src/demo/next-steps.js';
 import { silentLogger } from '../../src/log.js';
+import { fixedClock } from '../../src/clock.js';
+import { openStore } from '../../src/db/client.js';
+import { createModel, findModel } from '../../src/services/models.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 // a present that is not on a six-hour tick, so the last partial step is exercised too
@@ -137,5 +140,27 @@ describe('glassbox demo, as a newcomer meets it', () => {
     });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('already there');
+  });
+});
+
+describe('glassbox demo next to a model of its own', () => {
+  it("never deletes a user's model that happens to share a demo name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glassbox-demo-'));
+    const dbPath = join(dir, 'glassbox.db');
+    try {
+      const store = openStore(dbPath);
+      const deps = { store, clock: fixedClock(NOW), log: silentLogger() };
+      await createModel(deps, { name: 'ops', role: 'EDITOR' }, { name: 'credit-risk', task: 'REGRESSION', features: [{ name: 'x', type: 'NUMERIC' }] });
+      store.close();
+      for (const reset of [false, true]) {
+        await expect(demo(dbPath, reset)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('not created by glassbox demo') });
+      }
+      const check = openStore(dbPath);
+      const kept = await findModel({ store: check, clock: fixedClock(NOW), log: silentLogger() }, 'credit-risk');
+      check.close();
+      expect(kept?.task).toBe('REGRESSION');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
