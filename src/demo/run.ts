@@ -19,7 +19,7 @@ import { CREDIT_RISK, creditRiskModel, creditRiskSim } from './credit-risk.js';
 import { DELIVERY_ETA, deliveryEtaModel, deliveryEtaSim } from './delivery-eta.js';
 import { demoMonitors } from './monitors.js';
 import type { DemoProgress } from './progress.js';
-import { DAY_MS, DRIFT_START_DAY, HISTORY_DAYS, HOUR_MS, type DemoModelSim, type SimulatedRow } from './simulation.js';
+import { DAY_MS, DRIFT_START_DAY, HISTORY_DAYS, HOUR_MS, type DemoModelSim } from './simulation.js';
 import { baselineRows, hourTraffic, type DemoEvent } from './traffic.js';
 import type { DemoModelSummary, DemoSummary } from './next-steps.js';
 
@@ -45,7 +45,6 @@ export type DemoOutcome = { status: 'created'; summary: DemoSummary } | { status
 
 interface Track {
   model: ModelRecord;
-  sim: DemoModelSim;
   events: DemoEvent[];
   /** labelled events by arrival of their actual */
   arrivals: DemoEvent[];
@@ -69,10 +68,6 @@ function predictionOf(model: ModelRecord, e: DemoEvent): Record<string, unknown>
 
 function actualOf(model: ModelRecord, e: DemoEvent): Record<string, unknown> {
   return model.task === 'REGRESSION' ? { eventId: e.eventId, actualValue: e.row.actualValue } : { eventId: e.eventId, actualLabel: e.row.actualLabel };
-}
-
-function baselineOf(row: SimulatedRow): Record<string, unknown> {
-  return { ...row };
 }
 
 /** Refuses to go on when a model of a demo name exists that the demo did not make. */
@@ -124,11 +119,11 @@ async function summaryOf(deps: Deps, t: Track, monitors: MonitorRecord[]): Promi
 /** Registers a model with its baseline, and draws its whole history (not logged yet). */
 async function setUpModel(deps: Deps, args: CreateModelArgs, sim: DemoModelSim, start: number, now: number): Promise<Track> {
   const model = await createModel(deps, ACTOR, args);
-  await ingestObjects(deps, ACTOR, model, 'baseline', baselineRows(sim, BASELINE_ROWS).map(baselineOf), { via: 'cli' });
+  await ingestObjects(deps, ACTOR, model, 'baseline', baselineRows(sim, BASELINE_ROWS), { via: 'cli' });
   const events: DemoEvent[] = [];
   for (let h = start; h < now; h += HOUR_MS) events.push(...hourTraffic(sim, start, h, now));
   const arrivals = events.filter((e) => e.actualAt !== null && e.actualAt < now).sort((a, b) => a.actualAt! - b.actualAt!);
-  return { model, sim, events, arrivals, nextEvent: 0, nextArrival: 0, predictions: 0, actuals: 0 };
+  return { model, events, arrivals, nextEvent: 0, nextArrival: 0, predictions: 0, actuals: 0 };
 }
 
 /**
