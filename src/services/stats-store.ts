@@ -53,8 +53,9 @@ function cacheOf(sqlite: Database.Database): StoreCache {
   if (!c) {
     c = {
       stmts: {
-        // the profile JSON starts with its key: a cheap fingerprint of the stored profile
-        baselineStamp: sqlite.prepare('SELECT updated_at, row_count, substr(profile, 1, 40) FROM baselines WHERE model_id = ?').raw(),
+        // not the profile itself: reading its megabytes per batch would dominate ingest.
+        // Every baseline change also goes through setBaselineProfile, which forgets the model.
+        baselineStamp: sqlite.prepare('SELECT updated_at, row_count FROM baselines WHERE model_id = ?').raw(),
         profile: sqlite.prepare('SELECT profile FROM baselines WHERE model_id = ?').pluck(),
         revs: sqlite.prepare('SELECT hour, rev FROM stats_hourly WHERE model_id = ? AND hour >= ? AND hour < ? ORDER BY hour').raw(),
         rev: sqlite.prepare('SELECT rev FROM stats_hourly WHERE model_id = ? AND hour = ?').pluck(),
@@ -97,7 +98,7 @@ export function readProfile(sqlite: Database.Database, modelId: number): Baselin
 /** The statistics context of the model against its current baseline (cached while both are unchanged). */
 export function statsContext(sqlite: Database.Database, model: ModelRecord): StatsContext {
   const c = cacheOf(sqlite);
-  const b = c.stmts.baselineStamp.get(model.id) as [number, number, string] | undefined;
+  const b = c.stmts.baselineStamp.get(model.id) as [number, number] | undefined;
   const stamp = `${model.updatedAt}|${model.decisionThreshold}|${b ? b.join('|') : 'none'}`;
   const hit = c.contexts.get(model.id);
   if (hit && hit.stamp === stamp) return hit.ctx;
@@ -195,10 +196,10 @@ export function rememberDay(sqlite: Database.Database, modelId: number, day: num
   touch(cacheOf(sqlite).days, `${modelId}:${day}`, { rev: signature, stats }, HOT_DAYS);
 }
 
-/** Drops the query-side caches (for cold measurements). */
-export function dropStatsCaches(sqlite: Database.Database): void {
+/** Drops the in-process caches (for cold measurements); `keepContexts` keeps the parsed baseline profiles. */
+export function dropStatsCaches(sqlite: Database.Database, opts: { keepContexts?: boolean } = {}): void {
   const c = cacheOf(sqlite);
   c.hours.clear();
   c.days.clear();
-  c.contexts.clear();
+  if (!opts.keepContexts) c.contexts.clear();
 }

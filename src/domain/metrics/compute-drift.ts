@@ -4,7 +4,8 @@
 // Wasserstein is exact except inside an interval where F_w - F_b changes sign (docs/metrics.md).
 import { chi2Contingency, jsDistance, psi } from './binned-drift.js';
 import type { ColumnContext } from './context.js';
-import { denseHist } from './fine-hist.js';
+import { denseView } from './fine-hist.js';
+import { sortedValues, type SortedValues } from './exact-values.js';
 import { ksTwoSamplePValue } from './kolmogorov.js';
 import type { ColumnStats } from './window-stats.js';
 
@@ -44,7 +45,7 @@ function numericDrift(col: ColumnStats & { kind: 'numeric' }, c: ColumnContext):
   const out = emptyDrift(c, nw, p?.n ?? 0);
   if (!p || nw === 0 || p.n === 0 || !c.edges || !col.hist) return out;
   const nb = p.n;
-  const h = denseHist(col.hist, c.nslots);
+  const h = denseView(col.hist, c.nslots);
   const wc = h.counts;
   const bc = p.counts;
   const bs = p.openSums;
@@ -61,7 +62,7 @@ function numericDrift(col: ColumnStats & { kind: 'numeric' }, c: ColumnContext):
   out.psi = psi(wBins, bBins);
   out.jsDistance = jsDistance(wBins, bBins);
 
-  const [d, w] = col.values && p.exact ? exactKsW(col.values, nw, e, bc, nb) : fineKsW(h.counts, h.sums, nw, e, bc, bs, nb);
+  const [d, w] = col.values && p.exact ? exactKsW(sortedValues(col.values), nw, e, bc, nb) : fineKsW(h.counts, h.sums, nw, e, bc, bs, nb);
   out.ksStatistic = d;
   out.ksPValue = ksTwoSamplePValue(d, nw, nb);
   out.wasserstein = p.std === 0 ? null : w / p.std;
@@ -136,8 +137,8 @@ function fineKsW(wc: Float64Array, ws: Float64Array, nw: number, e: Float64Array
  * KS statistic and Wasserstein-1 from the window's exact values and a baseline whose
  * distinct values are all edges: a merge walk over both step functions, as scipy does.
  */
-function exactKsW(values: Map<number, number>, nw: number, e: Float64Array, bc: readonly number[], nb: number): [number, number] {
-  const xs = Float64Array.from(values.keys()).sort();
+function exactKsW(values: SortedValues, nw: number, e: Float64Array, bc: readonly number[], nb: number): [number, number] {
+  const xs = values.v;
   let i = 0;
   let j = 0;
   let cw = 0;
@@ -149,7 +150,7 @@ function exactKsW(values: Map<number, number>, nw: number, e: Float64Array, bc: 
   while (i < xs.length || j < e.length) {
     const x = j >= e.length || (i < xs.length && xs[i]! <= e[j]!) ? xs[i]! : e[j]!;
     if (prev === prev) w += fdiff * (x - prev);
-    if (i < xs.length && xs[i] === x) cw += values.get(xs[i++]!)!;
+    if (i < xs.length && xs[i] === x) cw += values.c[i++]!;
     if (j < e.length && e[j] === x) cb += bc[2 * j++ + 1]!;
     fdiff = Math.abs(cw / nw - cb / nb);
     if (fdiff > d) d = fdiff;

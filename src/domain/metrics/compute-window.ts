@@ -84,12 +84,12 @@ export function computeIntegrity(stats: WindowStats, ctx: StatsContext): Integri
       if (c.edges && col.hist) {
         let out = 0;
         const h = col.hist;
-        if (h.dense) {
+        if (h.form === 'dense') {
           for (let s = 0; s < c.loSlot; s++) out += h.counts[s]!;
           for (let s = c.hiSlot + 1; s < c.nslots; s++) out += h.counts[s]!;
-        } else {
+        } else if (h.form === 'sparse') {
           for (let j = 0; j < h.idx.length; j++) if (h.idx[j]! < c.loSlot || h.idx[j]! > c.hiSlot) out += h.counts[j]!;
-        }
+        } else for (const [s, k] of h.counts) if (s < c.loSlot || s > c.hiSlot) out += k;
         r.outOfRangeRate = out / n;
       } else if (c.edges && col.usable === 0) r.outOfRangeRate = 0;
       else if (c.declaredMin !== null && c.declaredMax !== null) r.outOfRangeRate = (col.belowMin + col.aboveMax) / n;

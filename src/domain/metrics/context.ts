@@ -3,6 +3,7 @@
 import { thresholdOf, type ModelRecord, type TaskType } from '../model.js';
 import { outputColumn, type BaselineProfile, type ColumnProfile } from './profile.js';
 import { searchsortedLeft, searchsortedRight } from './quantile.js';
+import { slotIndex, type SlotIndex } from './fine-hist.js';
 
 export interface ColumnContext {
   name: string;
@@ -15,6 +16,8 @@ export interface ColumnContext {
   baseCounts: Map<string, number> | null;
   /** fine edges (numeric with a non-empty baseline), else null */
   edges: Float64Array | null;
+  /** lookup table over `edges` */
+  index: SlotIndex | null;
   nslots: number;
   /** decile bin (PSI/JS) of each fine slot */
   slotBin: Uint16Array | null;
@@ -41,7 +44,7 @@ export interface StatsContext {
 }
 
 function columnContext(name: string, numeric: boolean, min: number | null, max: number | null, profile: ColumnProfile | null): ColumnContext {
-  const c: ColumnContext = { name, numeric, declaredMin: min, declaredMax: max, profile, baseCounts: null, edges: null, nslots: 0, slotBin: null, loSlot: -1, hiSlot: -1 };
+  const c: ColumnContext = { name, numeric, declaredMin: min, declaredMax: max, profile, baseCounts: null, edges: null, index: null, nslots: 0, slotBin: null, loSlot: -1, hiSlot: -1 };
   if (profile?.kind === 'categorical') c.baseCounts = new Map(Object.entries(profile.counts));
   if (!numeric || !profile || profile.kind !== 'numeric' || profile.n === 0) return c;
   const edges = Float64Array.from(profile.edges);
@@ -56,6 +59,7 @@ function columnContext(name: string, numeric: boolean, min: number | null, max: 
   const lo = min ?? profile.min;
   const hi = max ?? profile.max;
   c.edges = edges;
+  c.index = slotIndex(edges);
   c.nslots = nslots;
   c.slotBin = slotBin;
   c.loSlot = 2 * searchsortedLeft(edges, lo) + 1;

@@ -1,25 +1,33 @@
 // A window's histogram of one numeric column over its baseline's fine edges e_0 < ... <
 // e_{K-1}: slot 2i counts values in the open interval (e_{i-1}, e_i) (with e_{-1} = -inf,
 // e_K = +inf) and keeps their sum; slot 2i+1 counts values exactly equal to e_i.
-// Dense while accumulating or merging, sparse as stored.
+// Three forms: a Map while few slots are used (a quiet hour), dense arrays once many are
+// (a busy hour, a merged window), sparse arrays as stored.
 
 export interface DenseHist {
-  dense: true;
+  form: 'dense';
   /** per slot */
   counts: Float64Array;
   /** per slot; only even (open-interval) slots are non-zero */
   sums: Float64Array;
 }
 
-export interface SparseHist {
-  dense: false;
-  /** ascending slot numbers */
-  idx: Float64Array;
-  counts: Float64Array;
-  sums: Float64Array;
+export interface MapHist {
+  form: 'map';
+  counts: Map<number, number>;
+  sums: Map<number, number>;
 }
 
-export type FineHist = DenseHist | SparseHist;
+export interface SparseHist {
+  form: 'sparse';
+  /** ascending slot numbers */
+  idx: Float64Array | Uint32Array | Uint16Array;
+  counts: Float64Array | Uint32Array | Uint16Array;
+  sums: Float64Array | Uint32Array | Uint16Array;
+}
+
+export type FineHist = DenseHist | MapHist | SparseHist;
+export type MutableHist = DenseHist | MapHist;
 
 /** Slot of a finite value against ascending distinct edges (see the file header). */
 export function slotOf(edges: Float64Array, v: number): number {
@@ -33,57 +41,147 @@ export function slotOf(edges: Float64Array, v: number): number {
   return lo < edges.length && edges[lo] === v ? 2 * lo + 1 : 2 * lo;
 }
 
+/**
+ * A lookup table over [e_0, e_{K-1}] cut in equal buckets, each knowing the first edge at
+ * or above its start: a value's slot is then found among a few edges, not by a full
+ * binary search (the per-event, per-feature cost of ingest).
+ */
+export interface SlotIndex {
+  edges: Float64Array;
+  lo: number;
+  hi: number;
+  scale: number;
+  /** first[b] = number of edges below the start of bucket b (length buckets + 1) */
+  first: Int32Array;
+}
+
+/** The lookup table of ascending distinct edges. */
+export function slotIndex(edges: Float64Array): SlotIndex {
+  const K = edges.length;
+  const lo = K ? edges[0]! : 0;
+  const hi = K ? edges[K - 1]! : 0;
+  const buckets = Math.max(1, 2 * K);
+  const scale = hi > lo ? buckets / (hi - lo) : 0;
+  const first = new Int32Array(buckets + 1);
+  let e = 0;
+  for (let b = 0; b <= buckets; b++) {
+    const start = lo + b / scale;
+    while (e < K && edges[e]! < start) e++;
+    first[b] = scale === 0 ? 0 : e;
+  }
+  return { edges, lo, hi, scale, first };
+}
+
+/** slotOf(edges, v), through the lookup table. */
+export function slotOfIndexed(ix: SlotIndex, v: number): number {
+  const edges = ix.edges;
+  if (!(v > ix.lo && v < ix.hi) || ix.scale === 0) return slotOf(edges, v);
+  const b = Math.floor((v - ix.lo) * ix.scale);
+  // bucket b starts at or below v (up to rounding): step back past any edge >= v, then forward
+  let i = ix.first[b]!;
+  while (i > 0 && edges[i - 1]! >= v) i--;
+  while (i < edges.length && edges[i]! < v) i++;
+  return i < edges.length && edges[i] === v ? 2 * i + 1 : 2 * i;
+}
+
+/** Used slots beyond which dense arrays beat a Map (memory and time). */
+const denseFrom = (nslots: number) => nslots >>> 4;
+
 /** An empty dense histogram with `nslots` slots. */
-export function emptyHist(nslots: number): DenseHist {
-  return { dense: true, counts: new Float64Array(nslots), sums: new Float64Array(nslots) };
+export function emptyDense(nslots: number): DenseHist {
+  return { form: 'dense', counts: new Float64Array(nslots), sums: new Float64Array(nslots) };
 }
 
-/** Adds `src` (either form) into the dense `target`, with sign +1 or -1. */
-export function addHistInto(target: DenseHist, src: FineHist, sign = 1): void {
-  const tc = target.counts;
-  const ts = target.sums;
-  if (src.dense) {
-    const sc = src.counts;
-    const ss = src.sums;
-    for (let i = 0; i < sc.length; i++) {
-      if (sc[i] !== 0) {
-        tc[i]! += sign * sc[i]!;
-        ts[i]! += sign * ss[i]!;
+/** Number of slots in use (an upper bound for the dense form). */
+export function usedSlots(h: FineHist): number {
+  return h.form === 'map' ? h.counts.size : h.form === 'sparse' ? h.idx.length : h.counts.length;
+}
+
+/** `h` itself when it can take about `incoming` more slots in its form, else a copy in the form that can. */
+export function mutableHist(h: FineHist | null, nslots: number, incoming = 0): MutableHist {
+  if (h !== null && h.form === 'dense') return h;
+  const used = (h ? usedSlots(h) : 0) + incoming;
+  if (h !== null && h.form === 'map' && used <= denseFrom(nslots)) return h;
+  const out: MutableHist = used > denseFrom(nslots) ? emptyDense(nslots) : { form: 'map', counts: new Map(), sums: new Map() };
+  if (h) addHistInto(out, h, 1, nslots);
+  return out;
+}
+
+/** Adds one value at `slot` (a Map that grows past its use is made dense). */
+export function addToHist(h: MutableHist, slot: number, v: number, nslots: number): MutableHist {
+  if (h.form === 'dense') {
+    h.counts[slot]! += 1;
+    if ((slot & 1) === 0) h.sums[slot]! += v;
+    return h;
+  }
+  h.counts.set(slot, (h.counts.get(slot) ?? 0) + 1);
+  if ((slot & 1) === 0) h.sums.set(slot, (h.sums.get(slot) ?? 0) + v);
+  return h.counts.size > denseFrom(nslots) ? mutableHist(h, nslots, nslots) : h;
+}
+
+/** Adds `src` (any form) into `target`, with sign +1 or -1. A Map target must not outgrow its use: see mutableHist. */
+export function addHistInto(target: MutableHist, src: FineHist, sign: number, nslots: number): void {
+  const add =
+    target.form === 'dense'
+      ? (s: number, c: number, x: number) => {
+          target.counts[s]! += sign * c;
+          target.sums[s]! += sign * x;
+        }
+      : (s: number, c: number, x: number) => {
+          target.counts.set(s, (target.counts.get(s) ?? 0) + sign * c);
+          if (x !== 0) target.sums.set(s, (target.sums.get(s) ?? 0) + sign * x);
+        };
+  if (src.form === 'dense') {
+    const { counts, sums } = src;
+    if (target.form === 'dense') {
+      const tc = target.counts;
+      const ts = target.sums;
+      for (let i = 0; i < nslots; i++) {
+        if (counts[i] !== 0) {
+          tc[i]! += sign * counts[i]!;
+          ts[i]! += sign * sums[i]!;
+        }
       }
-    }
-    return;
-  }
-  const { idx, counts, sums } = src;
-  for (let j = 0; j < idx.length; j++) {
-    const s = idx[j]!;
-    tc[s]! += sign * counts[j]!;
-    ts[s]! += sign * sums[j]!;
-  }
+    } else for (let i = 0; i < nslots; i++) if (counts[i] !== 0) add(i, counts[i]!, sums[i]!);
+  } else if (src.form === 'sparse') {
+    const { idx, counts, sums } = src;
+    for (let j = 0; j < idx.length; j++) add(idx[j]!, counts[j]!, sums[j]!);
+  } else for (const [s, c] of src.counts) add(s, c, src.sums.get(s) ?? 0);
 }
 
-/** The dense form of a histogram (the same object when already dense). */
-export function denseHist(h: FineHist, nslots: number): DenseHist {
-  if (h.dense) return h;
-  const d = emptyHist(nslots);
-  addHistInto(d, h);
-  return d;
+let scratch: DenseHist | null = null;
+
+/**
+ * Dense arrays of a histogram, for reading at once: the histogram itself when dense, else
+ * a shared scratch buffer overwritten by the next call (no allocation per query).
+ */
+export function denseView(h: FineHist, nslots: number): DenseHist {
+  if (h.form === 'dense') return h;
+  if (!scratch || scratch.counts.length < nslots) scratch = emptyDense(nslots);
+  else {
+    scratch.counts.fill(0, 0, nslots);
+    scratch.sums.fill(0, 0, nslots);
+  }
+  addHistInto(scratch, h, 1, nslots);
+  return scratch;
 }
 
-/** The sparse form: only slots with a non-zero count. */
+/** The sparse form: only slots with a non-zero count, ascending. */
 export function sparseHist(h: FineHist): SparseHist {
-  if (!h.dense) return h;
-  let nnz = 0;
-  for (let i = 0; i < h.counts.length; i++) if (h.counts[i] !== 0) nnz++;
-  const idx = new Float64Array(nnz);
-  const counts = new Float64Array(nnz);
-  const sums = new Float64Array(nnz);
-  let j = 0;
-  for (let i = 0; i < h.counts.length; i++) {
-    if (h.counts[i] === 0) continue;
-    idx[j] = i;
-    counts[j] = h.counts[i]!;
-    sums[j] = h.sums[i]!;
-    j++;
+  if (h.form === 'sparse') return h;
+  let slots: number[];
+  if (h.form === 'map') slots = Array.from(h.counts.keys()).filter((s) => h.counts.get(s) !== 0).sort((a, b) => a - b);
+  else {
+    slots = [];
+    for (let i = 0; i < h.counts.length; i++) if (h.counts[i] !== 0) slots.push(i);
   }
-  return { dense: false, idx, counts, sums };
+  const idx = Float64Array.from(slots);
+  const counts = new Float64Array(slots.length);
+  const sums = new Float64Array(slots.length);
+  for (let j = 0; j < slots.length; j++) {
+    const s = slots[j]!;
+    counts[j] = h.form === 'map' ? h.counts.get(s)! : h.counts[s]!;
+    sums[j] = h.form === 'map' ? (h.sums.get(s) ?? 0) : h.sums[s]!;
+  }
+  return { form: 'sparse', idx, counts, sums };
 }

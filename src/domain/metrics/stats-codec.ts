@@ -1,25 +1,48 @@
 // Binary form of WindowStats, as stored per (model, hour). A small JSON header carries the
 // counters; the bulky parts (fine histograms, exact values, AUC score histograms) follow as
-// float64 blocks that are read back as views, with no per-number parsing. Measured against
-// JSON text in bench/metrics.ts: the bulky parts are what a large window reads.
+// numeric arrays, each in the narrowest of float64 / uint32 / uint16 that holds it exactly
+// (slot numbers and counts are small integers), read back as views with no per-number
+// parsing. Measured against JSON text in bench/metrics.ts.
 import { sparseHist } from './fine-hist.js';
+import { sortedValues, type SortedValues } from './exact-values.js';
 import type { StatsContext } from './context.js';
 import { EXACT_LIMIT, SCORE_BINS, type ScoreHist } from './score-hist.js';
 import type { ColumnStats, PerfStats, WindowStats } from './window-stats.js';
 
-const VERSION = 1;
+const VERSION = 2;
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('stats codec assumes a little-endian host');
 
-type Block = Float64Array[];
+export type NumArray = Float64Array | Uint32Array | Uint16Array;
+type Block = NumArray[];
 
 interface Writer {
   blocks: Block[];
 }
 
-function addBlock(w: Writer, arrays: Float64Array[]): number {
-  w.blocks.push(arrays);
+const BYTES = { d: 8, u: 4, s: 2 } as const;
+type Kind = keyof typeof BYTES;
+
+function kindOf(a: ArrayLike<number>): Kind {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    if (!(x >= 0 && Number.isInteger(x))) return 'd';
+    if (x > max) max = x;
+  }
+  return max <= 0xffff ? 's' : max <= 0xffffffff ? 'u' : 'd';
+}
+
+function narrow(a: ArrayLike<number>): NumArray {
+  const k = kindOf(a);
+  return k === 's' ? Uint16Array.from(a) : k === 'u' ? Uint32Array.from(a) : a instanceof Float64Array ? a : Float64Array.from(a);
+}
+
+function addBlock(w: Writer, arrays: Array<ArrayLike<number>>): number {
+  w.blocks.push(arrays.map(narrow));
   return w.blocks.length - 1;
 }
+
+const kindOfArray = (a: NumArray): Kind => (a instanceof Uint16Array ? 's' : a instanceof Uint32Array ? 'u' : 'd');
 
 function encodeColumn(w: Writer, c: ColumnStats): unknown {
   if (c.kind === 'categorical') return { k: 'c', m: c.missing, x: c.mismatch, c: Array.from(c.counts) };
@@ -29,7 +52,10 @@ function encodeColumn(w: Writer, c: ColumnStats): unknown {
     h = addBlock(w, [s.idx, s.counts, s.sums]);
   }
   let v = -1;
-  if (c.values) v = addBlock(w, [Float64Array.from(c.values.keys()), Float64Array.from(c.values.values())]);
+  if (c.values) {
+    const sv = sortedValues(c.values);
+    v = addBlock(w, [sv.v, sv.c]);
+  }
   return { k: 'n', m: c.missing, x: c.mismatch, u: c.usable, lo: c.belowMin, hi: c.aboveMax, h, v };
 }
 
@@ -37,11 +63,10 @@ function encodeScores(w: Writer, s: ScoreHist): number {
   if (s.binPos) {
     const idx: number[] = [];
     for (let i = 0; i <= SCORE_BINS; i++) if (s.binPos[i] !== 0 || s.binNeg![i] !== 0) idx.push(i);
-    const keys = Float64Array.from(idx);
-    return addBlock(w, [keys, keys.map((i) => s.binPos![i]!), keys.map((i) => s.binNeg![i]!)]);
+    return addBlock(w, [idx, idx.map((i) => s.binPos![i]!), idx.map((i) => s.binNeg![i]!)]);
   }
   const keys = Float64Array.from(new Set([...s.pos!.keys(), ...s.neg!.keys()]));
-  return addBlock(w, [keys, keys.map((k) => s.pos!.get(k) ?? 0), keys.map((k) => s.neg!.get(k) ?? 0)]);
+  return addBlock(w, [keys, Array.from(keys, (k) => s.pos!.get(k) ?? 0), Array.from(keys, (k) => s.neg!.get(k) ?? 0)]);
 }
 
 function encodePerf(w: Writer, p: PerfStats): unknown {
@@ -67,54 +92,53 @@ export function serializeStats(s: WindowStats): Uint8Array {
     o: encodeColumn(w, s.output),
     p: encodePerf(w, s.perf),
     g: s.fairness.map((m) => Array.from(m)),
-    b: [] as Array<[number, number]>,
+    b: [] as Array<[number, string]>,
   };
-  let floats = 0;
+  const bytes = { d: 0, u: 0, s: 0 };
   for (const b of w.blocks) {
-    header.b.push([b.length, b[0]!.length]);
-    floats += b.length * b[0]!.length;
+    const kinds = b.map(kindOfArray).join('');
+    header.b.push([b[0]!.length, kinds]);
+    for (const k of kinds as Iterable<Kind>) bytes[k] += b[0]!.length * BYTES[k];
   }
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const start = (4 + json.length + 7) & ~7;
-  const out = new Uint8Array(start + floats * 8);
+  const out = new Uint8Array(start + bytes.d + bytes.u + bytes.s);
   new DataView(out.buffer).setUint32(0, json.length, true);
   out.set(json, 4);
-  const f = new Float64Array(out.buffer, start, floats);
-  let at = 0;
-  for (const b of w.blocks) for (const a of b) {
-    f.set(a, at);
-    at += a.length;
-  }
+  // float64 first, then uint32, then uint16: every array stays naturally aligned
+  const at = { d: start, u: start + bytes.d, s: start + bytes.d + bytes.u };
+  for (const b of w.blocks)
+    for (const a of b) {
+      const k = kindOfArray(a);
+      out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at[k]);
+      at[k] += a.byteLength;
+    }
   return out;
 }
 
 /** WindowStats from stored bytes (histograms stay sparse views into a private copy). */
-export function deserializeStats(bytes: Uint8Array, ctx: StatsContext): WindowStats {
+export function deserializeStats(data: Uint8Array, ctx: StatsContext): WindowStats {
   // a private, 8-aligned copy: SQLite's buffer may be reused and need not be aligned
-  const buf = new Uint8Array(bytes.length);
-  buf.set(bytes);
+  const buf = new Uint8Array(data.length);
+  buf.set(data);
   const len = new DataView(buf.buffer).getUint32(0, true);
   const h = JSON.parse(Buffer.from(buf.buffer, 4, len).toString('utf8'));
   if (h.v !== VERSION) throw new Error(`unknown statistics version ${h.v}`);
   const start = (4 + len + 7) & ~7;
-  const blocks: Block[] = [];
-  let at = start;
-  for (const [arity, nnz] of h.b as Array<[number, number]>) {
-    const b: Block = [];
-    for (let i = 0; i < arity; i++) {
-      b.push(new Float64Array(buf.buffer, at, nnz));
-      at += nnz * 8;
-    }
-    blocks.push(b);
-  }
+  const layout = h.b as Array<[number, string]>;
+  const bytes = { d: 0, u: 0, s: 0 };
+  for (const [nnz, kinds] of layout) for (const k of kinds as Iterable<Kind>) bytes[k] += nnz * BYTES[k];
+  const at = { d: start, u: start + bytes.d, s: start + bytes.d + bytes.u };
+  const blocks: Block[] = layout.map(([nnz, kinds]) =>
+    Array.from(kinds as Iterable<Kind>, (k) => {
+      const a = k === 'd' ? new Float64Array(buf.buffer, at.d, nnz) : k === 'u' ? new Uint32Array(buf.buffer, at.u, nnz) : new Uint16Array(buf.buffer, at.s, nnz);
+      at[k] += nnz * BYTES[k];
+      return a;
+    }),
+  );
   const col = (c: any, numeric: boolean): ColumnStats => {
     if (c.k === 'c' || !numeric) return { kind: 'categorical', missing: c.m, mismatch: c.x, counts: new Map(c.c ?? []) };
-    let values: Map<number, number> | null = null;
-    if (c.v >= 0) {
-      const [k, n] = blocks[c.v]!;
-      values = new Map();
-      for (let i = 0; i < k!.length; i++) values.set(k![i]!, n![i]!);
-    }
+    const values: SortedValues | null = c.v >= 0 ? { form: 'sorted', v: blocks[c.v]![0]!, c: blocks[c.v]![1]! } : null;
     const hb = c.h >= 0 ? blocks[c.h]! : null;
     return {
       kind: 'numeric',
@@ -123,7 +147,7 @@ export function deserializeStats(bytes: Uint8Array, ctx: StatsContext): WindowSt
       usable: c.u,
       belowMin: c.lo,
       aboveMax: c.hi,
-      hist: hb ? { dense: false, idx: hb[0]!, counts: hb[1]!, sums: hb[2]! } : null,
+      hist: hb ? { form: 'sparse', idx: hb[0]!, counts: hb[1]!, sums: hb[2]! } : null,
       values,
     };
   };

@@ -2,9 +2,10 @@
 // counts and sums so that statistics of disjoint sets merge exactly (ARCHITECTURE rule 4:
 // aggregate as you go). One per (model, UTC hour) is stored; any window is a merge.
 import type { StatsContext } from './context.js';
-import { addHistInto, emptyHist, slotOf, type DenseHist, type FineHist } from './fine-hist.js';
+import { addHistInto, addToHist, mutableHist, slotOfIndexed, usedSlots, type FineHist } from './fine-hist.js';
 import { addScore, emptyScoreHist, mergeScoreHistInto, type ScoreHist } from './score-hist.js';
 import { categoryOf } from './values.js';
+import { EXACT_VALUES_ACCUMULATED, mergeValues, valuesMap, type ExactValues } from './exact-values.js';
 
 /** An event as accumulated: its features as received, its prediction and its actual. */
 export interface StatsEvent {
@@ -26,12 +27,9 @@ export interface NumericColumnStats {
   aboveMax: number;
   /** against the profile's fine edges; null without a baseline */
   hist: FineHist | null;
-  /** value -> count while at most EXACT_VALUES distinct values, then null (fine histogram only) */
-  values: Map<number, number> | null;
+  /** value -> count while few distinct values (exact-values.ts), then null (fine histogram only) */
+  values: ExactValues | null;
 }
-
-/** Distinct values of a column kept exactly (KS and Wasserstein then exact on small windows). */
-export const EXACT_VALUES = 4096;
 
 export interface CategoricalColumnStats {
   kind: 'categorical';
@@ -133,16 +131,6 @@ export function emptyStats(ctx: StatsContext): WindowStats {
   };
 }
 
-function dense(col: NumericColumnStats, nslots: number): DenseHist {
-  let h = col.hist;
-  if (h === null || !h.dense) {
-    const d = emptyHist(nslots);
-    if (h) addHistInto(d, h);
-    col.hist = h = d;
-  }
-  return h;
-}
-
 function addNumeric(col: NumericColumnStats, c: StatsContext['features'][number], v: unknown): void {
   if (v === undefined || v === null) {
     col.missing++;
@@ -163,16 +151,15 @@ function addNumeric(col: NumericColumnStats, c: StatsContext['features'][number]
   col.usable++;
   if (c.declaredMin !== null && v < c.declaredMin) col.belowMin++;
   if (c.declaredMax !== null && v > c.declaredMax) col.aboveMax++;
-  const m = col.values;
-  if (m !== null) {
+  if (col.values !== null) {
+    const m = (col.values = valuesMap(col.values));
     m.set(v, (m.get(v) ?? 0) + 1);
-    if (m.size > EXACT_VALUES) col.values = null;
+    if (m.size > EXACT_VALUES_ACCUMULATED) col.values = null;
   }
-  if (c.edges !== null) {
-    const h = dense(col, c.nslots);
-    const s = slotOf(c.edges, v);
-    h.counts[s]! += 1;
-    if ((s & 1) === 0) h.sums[s]! += v;
+  if (c.index !== null) {
+    const h = col.hist;
+    const s = slotOfIndexed(c.index, v);
+    col.hist = addToHist(h !== null && h.form !== 'sparse' ? h : mutableHist(h, c.nslots, 1), s, v, c.nslots);
   }
 }
 
@@ -323,12 +310,11 @@ function mergeColumnInto(t: ColumnStats, s: ColumnStats, nslots: number): void {
     t.usable += s.usable;
     t.belowMin += s.belowMin;
     t.aboveMax += s.aboveMax;
-    if (s.hist) addHistInto(dense(t, nslots), s.hist);
-    if (t.values !== null && s.values !== null) {
-      const m = t.values;
-      for (const [v, c] of s.values) m.set(v, (m.get(v) ?? 0) + c);
-      if (m.size > EXACT_VALUES) t.values = null;
-    } else t.values = null;
+    if (s.hist) {
+      const h = (t.hist = mutableHist(t.hist, nslots, usedSlots(s.hist)));
+      addHistInto(h, s.hist, 1, nslots);
+    }
+    t.values = t.values !== null && s.values !== null ? mergeValues(t.values, s.values) : null;
   } else if (t.kind === 'categorical' && s.kind === 'categorical') {
     for (const [k, c] of s.counts) t.counts.set(k, (t.counts.get(k) ?? 0) + c);
   } else throw new Error('merging statistics of different column kinds');
