@@ -145,7 +145,16 @@ export function addHistInto(target: MutableHist, src: FineHist, sign: number, ns
     } else for (let i = 0; i < nslots; i++) if (counts[i] !== 0) add(i, counts[i]!, sums[i]!);
   } else if (src.form === 'sparse') {
     const { idx, counts, sums } = src;
-    for (let j = 0; j < idx.length; j++) add(idx[j]!, counts[j]!, sums[j]!);
+    if (target.form === 'dense') {
+      // the hot loop of every query: plain typed-array adds
+      const tc = target.counts;
+      const ts = target.sums;
+      for (let j = 0; j < idx.length; j++) {
+        const s = idx[j]!;
+        tc[s]! += sign * counts[j]!;
+        ts[s]! += sign * sums[j]!;
+      }
+    } else for (let j = 0; j < idx.length; j++) add(idx[j]!, counts[j]!, sums[j]!);
   } else for (const [s, c] of src.counts) add(s, c, src.sums.get(s) ?? 0);
 }
 
