@@ -15,7 +15,7 @@ import {
   type PerformanceResult,
   type TrafficResult,
 } from '../domain/metrics/compute-window.js';
-import { checkMetricQuery, metricValue, type Metric } from '../domain/metrics/metric-value.js';
+import { checkMetricQuery, metricKind, metricValue, type Metric } from '../domain/metrics/metric-value.js';
 import { badInput } from '../errors.js';
 import { listOpenAlerts, type AlertRecord } from './alerts.js';
 import type { Deps } from './deps.js';
@@ -57,46 +57,46 @@ export function checkWindow(from: number, to: number): void {
   }
 }
 
-function stats(deps: Deps, model: ModelRecord, from: number, to: number) {
+function stats(deps: Deps, model: ModelRecord, from: number, to: number, histograms: boolean) {
   checkWindow(from, to);
-  return windowStats(deps.store.sqlite, model, from, to);
+  return windowStats(deps.store.sqlite, model, from, to, { histograms });
 }
 
 /** Drift of every feature in [from, to) against the baseline (all null without one). */
 export async function drift(deps: Deps, model: ModelRecord, from: number, to: number): Promise<DriftResult[]> {
-  const { stats: s, ctx } = stats(deps, model, from, to);
+  const { stats: s, ctx } = stats(deps, model, from, to, true);
   return computeDrift(s, ctx);
 }
 
 /** Drift of the model's output in [from, to); null while the model has no baseline. */
 export async function outputDrift(deps: Deps, model: ModelRecord, from: number, to: number): Promise<DriftResult | null> {
-  const { stats: s, ctx } = stats(deps, model, from, to);
+  const { stats: s, ctx } = stats(deps, model, from, to, true);
   return ctx.profileKey === null ? null : computeOutputDrift(s, ctx);
 }
 
 /** Missing, type-mismatch, out-of-range and new-category rates of every feature in [from, to). */
 export async function integrity(deps: Deps, model: ModelRecord, from: number, to: number): Promise<IntegrityResult[]> {
-  const { stats: s, ctx } = stats(deps, model, from, to);
+  const { stats: s, ctx } = stats(deps, model, from, to, false);
   return computeIntegrity(s, ctx);
 }
 
 /** Performance over the labelled events of [from, to). */
 export async function performance(deps: Deps, model: ModelRecord, from: number, to: number): Promise<PerformanceResult> {
-  return computePerformance(stats(deps, model, from, to).stats);
+  return computePerformance(stats(deps, model, from, to, false).stats);
 }
 
 /** Fairness over a protected attribute in [from, to); BAD_USER_INPUT for an attribute that is not one. */
 export async function fairness(deps: Deps, model: ModelRecord, attribute: string, from: number, to: number): Promise<FairnessResult> {
   const problem = checkMetricQuery(model, 'DEMOGRAPHIC_PARITY_DIFFERENCE', null, attribute);
   if (problem) throw badInput(problem.field === 'metric' ? 'attribute' : problem.field, problem.reason.replace('DEMOGRAPHIC_PARITY_DIFFERENCE', 'fairness'));
-  const { stats: s, ctx } = stats(deps, model, from, to);
+  const { stats: s, ctx } = stats(deps, model, from, to, false);
   const pos = ctx.protectedIdx.findIndex((i) => ctx.features[i]!.name === attribute);
   return computeFairness(s, ctx, pos);
 }
 
 /** Prediction count, mean prediction and label coverage in [from, to). */
 export async function traffic(deps: Deps, model: ModelRecord, from: number, to: number): Promise<TrafficResult> {
-  return computeTraffic(stats(deps, model, from, to).stats);
+  return computeTraffic(stats(deps, model, from, to, false).stats);
 }
 
 function checkQuery(model: ModelRecord, q: MetricQuery): Metric {
@@ -112,7 +112,7 @@ function checkQuery(model: ModelRecord, q: MetricQuery): Metric {
  */
 export async function computeMetric(deps: Deps, model: ModelRecord, q: MetricQuery): Promise<{ value: number | null; sampleSize: number }> {
   const metric = checkQuery(model, q);
-  const { stats: s, ctx } = windowStats(deps.store.sqlite, model, q.from, q.to);
+  const { stats: s, ctx } = windowStats(deps.store.sqlite, model, q.from, q.to, { histograms: metricKind(metric) === 'drift' });
   return metricValue(metric, s, ctx, q.feature, q.attribute);
 }
 
@@ -125,7 +125,7 @@ export async function series(deps: Deps, model: ModelRecord, q: MetricQuery & { 
   for (let b = Math.floor(q.from / unit) * unit; b < q.to; b += unit) {
     const start = Math.max(b, q.from);
     const end = Math.min(b + unit, q.to);
-    const { stats: s, ctx } = windowStats(deps.store.sqlite, model, start, end);
+    const { stats: s, ctx } = windowStats(deps.store.sqlite, model, start, end, { histograms: metricKind(metric) === 'drift' });
     points.push(s.count === 0 ? { start, value: null, sampleSize: 0 } : { start, ...metricValue(metric, s, ctx, q.feature, q.attribute) });
   }
   return points;

@@ -14,21 +14,31 @@ function addRaw(sqlite: Database.Database, ctx: StatsContext, modelId: number, a
   if (from < to) for (const e of readEvents(sqlite, modelId, from, to)) accumulate(acc, e, ctx);
 }
 
-function dayStats(sqlite: Database.Database, ctx: StatsContext, modelId: number, day: number, revs: Array<[number, number]>): WindowStats {
+function dayStats(sqlite: Database.Database, ctx: StatsContext, modelId: number, day: number, revs: Array<[number, number]>, withHists: boolean): WindowStats {
   const signature = revs.map((r) => `${r[0]}:${r[1]}`).join(',');
-  const hit = cachedDay(sqlite, modelId, day, signature, ctx.statsKey);
+  const hit = cachedDay(sqlite, modelId, day, signature, ctx.statsKey, withHists);
   if (hit) return hit;
   const s = emptyStats(ctx);
   for (const [hour, rev] of revs) {
-    const h = readHour(sqlite, ctx, modelId, hour, rev);
+    const h = readHour(sqlite, ctx, modelId, hour, rev, withHists);
     if (h) mergeInto(s, h, ctx);
   }
   rememberDay(sqlite, modelId, day, signature, s);
   return s;
 }
 
-/** Fresh (caller-owned) statistics of the model's events in [from, to), and the context to read them with. */
-export function windowStats(sqlite: Database.Database, model: ModelRecord, from: number, to: number): { stats: WindowStats; ctx: StatsContext } {
+/**
+ * Fresh (caller-owned) statistics of the model's events in [from, to), and the context to
+ * read them with; `histograms: false` skips the numeric histograms (all but drift).
+ */
+export function windowStats(
+  sqlite: Database.Database,
+  model: ModelRecord,
+  from: number,
+  to: number,
+  opts: { histograms?: boolean } = {},
+): { stats: WindowStats; ctx: StatsContext } {
+  const withHists = opts.histograms ?? true;
   const ctx = statsContext(sqlite, model);
   const acc = emptyStats(ctx);
   const h0 = ceilTo(from, HOUR_MS);
@@ -45,10 +55,10 @@ export function windowStats(sqlite: Database.Database, model: ModelRecord, from:
     const day = floorTo(revs[i]![0], DAY_MS);
     let j = i;
     while (j < revs.length && revs[j]![0] < day + DAY_MS) j++;
-    if (day >= h0 && day + DAY_MS <= h1) mergeInto(acc, dayStats(sqlite, ctx, model.id, day, revs.slice(i, j)), ctx);
+    if (day >= h0 && day + DAY_MS <= h1) mergeInto(acc, dayStats(sqlite, ctx, model.id, day, revs.slice(i, j), withHists), ctx);
     else
       for (let k = i; k < j; k++) {
-        const h = readHour(sqlite, ctx, model.id, revs[k]![0], revs[k]![1]);
+        const h = readHour(sqlite, ctx, model.id, revs[k]![0], revs[k]![1], withHists);
         if (h) mergeInto(acc, h, ctx);
       }
     i = j;

@@ -23,6 +23,7 @@ interface Stmts {
   revs: Database.Statement;
   rev: Database.Statement;
   data: Database.Statement;
+  dataAndHists: Database.Statement;
   upsert: Database.Statement;
   deleteModel: Database.Statement;
   events: Database.Statement;
@@ -60,9 +61,10 @@ function cacheOf(sqlite: Database.Database): StoreCache {
         revs: sqlite.prepare('SELECT hour, rev FROM stats_hourly WHERE model_id = ? AND hour >= ? AND hour < ? ORDER BY hour').raw(),
         rev: sqlite.prepare('SELECT rev FROM stats_hourly WHERE model_id = ? AND hour = ?').pluck(),
         data: sqlite.prepare('SELECT data FROM stats_hourly WHERE model_id = ? AND hour = ?').pluck(),
+        dataAndHists: sqlite.prepare('SELECT data, hists FROM stats_hourly WHERE model_id = ? AND hour = ?').raw(),
         upsert: sqlite.prepare(
-          `INSERT INTO stats_hourly (model_id, hour, rev, data) VALUES (?, ?, ?, ?)
-           ON CONFLICT (model_id, hour) DO UPDATE SET rev = excluded.rev, data = excluded.data`,
+          `INSERT INTO stats_hourly (model_id, hour, rev, data, hists) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (model_id, hour) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
         ),
         deleteModel: sqlite.prepare('DELETE FROM stats_hourly WHERE model_id = ?'),
         events: sqlite
@@ -140,17 +142,26 @@ export function hourRevs(sqlite: Database.Database, modelId: number, from: numbe
   return cacheOf(sqlite).stmts.revs.all(modelId, from, to) as Array<[number, number]>;
 }
 
+function readStored(c: StoreCache, ctx: StatsContext, modelId: number, hour: number, withHists: boolean): WindowStats | null {
+  if (!withHists) {
+    const core = c.stmts.data.get(modelId, hour) as Buffer | undefined;
+    return core === undefined ? null : deserializeStats(core, null, ctx, false);
+  }
+  const r = c.stmts.dataAndHists.get(modelId, hour) as [Buffer, Buffer | null] | undefined;
+  return r === undefined ? null : deserializeStats(r[0], r[1], ctx, true);
+}
+
 /**
- * The stored statistics of one hour, for reading only (do not mutate); rebuilt from the
- * raw events when the row was built against another baseline or threshold. Null when no row.
+ * The stored statistics of one hour, for reading only (do not mutate), with or without the
+ * numeric histograms (only drift needs them); rebuilt from the raw events when the row was
+ * built against another baseline or threshold. Null when no row.
  */
-export function readHour(sqlite: Database.Database, ctx: StatsContext, modelId: number, hour: number, rev: number): WindowStats | null {
+export function readHour(sqlite: Database.Database, ctx: StatsContext, modelId: number, hour: number, rev: number, withHists = true): WindowStats | null {
   const c = cacheOf(sqlite);
   const hit = c.hours.get(`${modelId}:${hour}`);
-  if (hit && hit.rev === String(rev) && hit.stats.key === ctx.statsKey) return hit.stats;
-  const data = c.stmts.data.get(modelId, hour) as Buffer | undefined;
-  if (data === undefined) return null;
-  const s = deserializeStats(data, ctx);
+  if (hit && hit.rev === String(rev) && hit.stats.key === ctx.statsKey && (hit.stats.histograms || !withHists)) return hit.stats;
+  const s = readStored(c, ctx, modelId, hour, withHists);
+  if (s === null) return null;
   return s.key === ctx.statsKey ? s : statsFromEvents(sqlite, ctx, modelId, hour, hour + HOUR_MS);
 }
 
@@ -166,8 +177,8 @@ export function takeHour(sqlite: Database.Database, ctx: StatsContext, modelId: 
   const hit = c.hours.get(key);
   c.hours.delete(key); // mutated from here on: not valid until written
   if (rev === undefined) return { stats: emptyStats(ctx), stale: false };
-  if (hit && hit.rev === String(rev) && hit.stats.key === ctx.statsKey) return { stats: hit.stats, stale: false };
-  const s = deserializeStats(c.stmts.data.get(modelId, hour) as Buffer, ctx);
+  if (hit && hit.rev === String(rev) && hit.stats.key === ctx.statsKey && hit.stats.histograms) return { stats: hit.stats, stale: false };
+  const s = readStored(c, ctx, modelId, hour, true)!;
   return s.key === ctx.statsKey ? { stats: s, stale: false } : { stats: emptyStats(ctx), stale: true };
 }
 
@@ -175,7 +186,8 @@ export function takeHour(sqlite: Database.Database, ctx: StatsContext, modelId: 
 export function writeHour(sqlite: Database.Database, modelId: number, hour: number, stats: WindowStats): void {
   const c = cacheOf(sqlite);
   const rev = Math.floor(Math.random() * 2 ** 52);
-  c.stmts.upsert.run(modelId, hour, rev, serializeStats(stats));
+  const { core, hists } = serializeStats(stats);
+  c.stmts.upsert.run(modelId, hour, rev, core, hists);
   touch(c.hours, `${modelId}:${hour}`, { rev: String(rev), stats }, HOT_HOURS);
 }
 
@@ -185,15 +197,19 @@ export function deleteHours(sqlite: Database.Database, modelId: number): void {
   forgetModel(sqlite, modelId);
 }
 
-/** A merged day from the cache, valid while the day's rows have exactly these revs. */
-export function cachedDay(sqlite: Database.Database, modelId: number, day: number, signature: string, key: string): WindowStats | null {
-  const hit = cacheOf(sqlite).days.get(`${modelId}:${day}`);
-  return hit && hit.rev === signature && hit.stats.key === key ? hit.stats : null;
+/** A merged day from the cache (with histograms when asked), valid while the day's rows have exactly these revs. */
+export function cachedDay(sqlite: Database.Database, modelId: number, day: number, signature: string, key: string, withHists: boolean): WindowStats | null {
+  const days = cacheOf(sqlite).days;
+  for (const h of withHists ? [true] : [false, true]) {
+    const hit = days.get(`${modelId}:${day}:${h}`);
+    if (hit && hit.rev === signature && hit.stats.key === key) return hit.stats;
+  }
+  return null;
 }
 
 /** Remembers a merged day (not to be mutated afterwards). */
 export function rememberDay(sqlite: Database.Database, modelId: number, day: number, signature: string, stats: WindowStats): void {
-  touch(cacheOf(sqlite).days, `${modelId}:${day}`, { rev: signature, stats }, HOT_DAYS);
+  touch(cacheOf(sqlite).days, `${modelId}:${day}:${stats.histograms}`, { rev: signature, stats }, HOT_DAYS);
 }
 
 /** Drops the in-process caches (for cold measurements); `keepContexts` keeps the parsed baseline profiles. */

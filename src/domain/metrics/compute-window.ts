@@ -63,11 +63,13 @@ export interface TrafficResult {
 
 /** Drift of every feature, in the model's order. */
 export function computeDrift(stats: WindowStats, ctx: StatsContext): DriftResult[] {
+  if (!stats.histograms) throw new Error('drift needs statistics read with their histograms');
   return ctx.features.map((c, i) => columnDrift(stats.features[i]!, c));
 }
 
 /** Drift of the model's output (score, value or predicted label). */
 export function computeOutputDrift(stats: WindowStats, ctx: StatsContext): DriftResult {
+  if (!stats.histograms) throw new Error('drift needs statistics read with their histograms');
   return columnDrift(stats.output, ctx.output);
 }
 
@@ -81,17 +83,7 @@ export function computeIntegrity(stats: WindowStats, ctx: StatsContext): Integri
     r.missingRate = col.missing / n;
     r.typeMismatchRate = col.mismatch / n;
     if (col.kind === 'numeric') {
-      if (c.edges && col.hist) {
-        let out = 0;
-        const h = col.hist;
-        if (h.form === 'dense') {
-          for (let s = 0; s < c.loSlot; s++) out += h.counts[s]!;
-          for (let s = c.hiSlot + 1; s < c.nslots; s++) out += h.counts[s]!;
-        } else if (h.form === 'sparse') {
-          for (let j = 0; j < h.idx.length; j++) if (h.idx[j]! < c.loSlot || h.idx[j]! > c.hiSlot) out += h.counts[j]!;
-        } else for (const [s, k] of h.counts) if (s < c.loSlot || s > c.hiSlot) out += k;
-        r.outOfRangeRate = out / n;
-      } else if (c.edges && col.usable === 0) r.outOfRangeRate = 0;
+      if (c.edges) r.outOfRangeRate = col.outOfRange / n;
       else if (c.declaredMin !== null && c.declaredMax !== null) r.outOfRangeRate = (col.belowMin + col.aboveMax) / n;
     } else if (c.baseCounts) {
       let fresh = 0;

@@ -125,6 +125,7 @@ export function checkMetricQuery(model: ModelRecord, metric: string, feature?: s
 export function metricValue(metric: Metric, stats: WindowStats, ctx: StatsContext, feature?: string | null, attribute?: string | null): { value: number | null; sampleSize: number } {
   const kind = metricKind(metric);
   if (kind === 'drift') {
+    if (!stats.histograms) throw new Error('drift needs statistics read with their histograms');
     const i = feature != null ? ctx.features.findIndex((c) => c.name === feature) : -1;
     const d = i >= 0 ? columnDrift(stats.features[i]!, ctx.features[i]!) : columnDrift(stats.output, ctx.output);
     return { value: d[DRIFT[metric]!.field], sampleSize: d.sampleSize };

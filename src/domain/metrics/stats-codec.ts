@@ -1,23 +1,21 @@
-// Binary form of WindowStats, as stored per (model, hour). A small JSON header carries the
-// counters; the bulky parts (fine histograms, exact values, AUC score histograms) follow as
-// numeric arrays, each in the narrowest of float64 / uint32 / uint16 that holds it exactly
-// (slot numbers and counts are small integers), read back as views with no per-number
-// parsing. Measured against JSON text in bench/metrics.ts.
+// Binary form of WindowStats, as stored per (model, hour), in two parts: `core` (every
+// counter, performance and fairness: small) and `hists` (the fine histograms and exact
+// values of numeric columns: what drift alone reads, and most of the bytes). Each holds
+// numeric arrays in the narrowest of float64 / uint32 / uint16 that keeps them exact,
+// read back as views with no per-number parsing; core starts with a JSON header.
+// Measured against JSON text in bench/metrics.ts.
 import { sparseHist } from './fine-hist.js';
 import { sortedValues, type SortedValues } from './exact-values.js';
 import type { StatsContext } from './context.js';
 import { EXACT_LIMIT, SCORE_BINS, type ScoreHist } from './score-hist.js';
 import type { ColumnStats, PerfStats, WindowStats } from './window-stats.js';
 
-const VERSION = 2;
+const VERSION = 3;
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('stats codec assumes a little-endian host');
 
 export type NumArray = Float64Array | Uint32Array | Uint16Array;
 type Block = NumArray[];
-
-interface Writer {
-  blocks: Block[];
-}
+type Layout = Array<[number, string]>;
 
 const BYTES = { d: 8, u: 4, s: 2 } as const;
 type Kind = keyof typeof BYTES;
@@ -37,48 +35,96 @@ function narrow(a: ArrayLike<number>): NumArray {
   return k === 's' ? Uint16Array.from(a) : k === 'u' ? Uint32Array.from(a) : a instanceof Float64Array ? a : Float64Array.from(a);
 }
 
-function addBlock(w: Writer, arrays: Array<ArrayLike<number>>): number {
-  w.blocks.push(arrays.map(narrow));
-  return w.blocks.length - 1;
-}
-
 const kindOfArray = (a: NumArray): Kind => (a instanceof Uint16Array ? 's' : a instanceof Uint32Array ? 'u' : 'd');
 
-function encodeColumn(w: Writer, c: ColumnStats): unknown {
+function addBlock(blocks: Block[], arrays: Array<ArrayLike<number>>): number {
+  blocks.push(arrays.map(narrow));
+  return blocks.length - 1;
+}
+
+function layoutOf(blocks: Block[]): Layout {
+  return blocks.map((b) => [b[0]!.length, b.map(kindOfArray).join('')]);
+}
+
+function sizes(layout: Layout): Record<Kind, number> {
+  const bytes = { d: 0, u: 0, s: 0 };
+  for (const [nnz, kinds] of layout) for (const k of kinds as Iterable<Kind>) bytes[k] += nnz * BYTES[k];
+  return bytes;
+}
+
+/** Writes the arrays at `start` (8-aligned): float64 first, then uint32, then uint16, so each stays aligned. */
+function writeArrays(out: Uint8Array, start: number, blocks: Block[], bytes: Record<Kind, number>): void {
+  const at = { d: start, u: start + bytes.d, s: start + bytes.d + bytes.u };
+  for (const b of blocks)
+    for (const a of b) {
+      const k = kindOfArray(a);
+      out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at[k]);
+      at[k] += a.byteLength;
+    }
+}
+
+function readArrays(buf: Uint8Array, start: number, layout: Layout): Block[] {
+  const bytes = sizes(layout);
+  const at = { d: start, u: start + bytes.d, s: start + bytes.d + bytes.u };
+  return layout.map(([nnz, kinds]) =>
+    Array.from(kinds as Iterable<Kind>, (k) => {
+      const a = k === 'd' ? new Float64Array(buf.buffer, at.d, nnz) : k === 'u' ? new Uint32Array(buf.buffer, at.u, nnz) : new Uint16Array(buf.buffer, at.s, nnz);
+      at[k] += nnz * BYTES[k];
+      return a;
+    }),
+  );
+}
+
+/** A private, 8-aligned copy: SQLite's buffer may be reused and need not be aligned. */
+function aligned(data: Uint8Array): Uint8Array {
+  const buf = new Uint8Array(data.length);
+  buf.set(data);
+  return buf;
+}
+
+function encodeColumn(core: Block[], hists: Block[], c: ColumnStats): unknown {
   if (c.kind === 'categorical') return { k: 'c', m: c.missing, x: c.mismatch, c: Array.from(c.counts) };
   let h = -1;
   if (c.hist) {
     const s = sparseHist(c.hist);
-    h = addBlock(w, [s.idx, s.counts, s.sums]);
+    h = addBlock(hists, [s.idx, s.counts, s.sums]);
   }
   let v = -1;
   if (c.values) {
     const sv = sortedValues(c.values);
-    v = addBlock(w, [sv.v, sv.c]);
+    v = addBlock(hists, [sv.v, sv.c]);
   }
-  return { k: 'n', m: c.missing, x: c.mismatch, u: c.usable, lo: c.belowMin, hi: c.aboveMax, h, v };
+  return { k: 'n', m: c.missing, x: c.mismatch, u: c.usable, lo: c.belowMin, hi: c.aboveMax, r: c.outOfRange, h, v };
 }
 
-function encodeScores(w: Writer, s: ScoreHist): number {
+function encodeScores(blocks: Block[], s: ScoreHist): number {
   if (s.binPos) {
     const idx: number[] = [];
     for (let i = 0; i <= SCORE_BINS; i++) if (s.binPos[i] !== 0 || s.binNeg![i] !== 0) idx.push(i);
-    return addBlock(w, [idx, idx.map((i) => s.binPos![i]!), idx.map((i) => s.binNeg![i]!)]);
+    return addBlock(blocks, [idx, idx.map((i) => s.binPos![i]!), idx.map((i) => s.binNeg![i]!)]);
   }
   const keys = Float64Array.from(new Set([...s.pos!.keys(), ...s.neg!.keys()]));
-  return addBlock(w, [keys, Array.from(keys, (k) => s.pos!.get(k) ?? 0), Array.from(keys, (k) => s.neg!.get(k) ?? 0)]);
+  return addBlock(blocks, [keys, Array.from(keys, (k) => s.pos!.get(k) ?? 0), Array.from(keys, (k) => s.neg!.get(k) ?? 0)]);
 }
 
-function encodePerf(w: Writer, p: PerfStats): unknown {
+function encodePerf(blocks: Block[], p: PerfStats): unknown {
   if (p.kind === 'binary')
-    return { k: 'b', tp: p.tp, fp: p.fp, tn: p.tn, fn: p.fn, un: p.unscored, ll: p.logLossSum, br: p.brierSum, s: encodeScores(w, p.scores), bin: p.scores.binPos !== null };
+    return { k: 'b', tp: p.tp, fp: p.fp, tn: p.tn, fn: p.fn, un: p.unscored, ll: p.logLossSum, br: p.brierSum, s: encodeScores(blocks, p.scores), bin: p.scores.binPos !== null };
   if (p.kind === 'multiclass') return { k: 'm', c: Array.from(p.confusion) };
   return { k: 'r', n: p.n, a: p.absSum, s: p.sqSum, p: p.apeSum, pc: p.apeCount, ym: p.yMean, y2: p.yM2 };
 }
 
-/** The stored bytes of a WindowStats. */
-export function serializeStats(s: WindowStats): Uint8Array {
-  const w: Writer = { blocks: [] };
+export interface StoredStats {
+  core: Uint8Array;
+  /** null when no numeric column has a histogram or exact values */
+  hists: Uint8Array | null;
+}
+
+/** The stored parts of a full WindowStats. */
+export function serializeStats(s: WindowStats): StoredStats {
+  if (!s.histograms) throw new Error('cannot store statistics read without their histograms');
+  const core: Block[] = [];
+  const hists: Block[] = [];
   const header = {
     v: VERSION,
     k: s.key,
@@ -88,58 +134,46 @@ export function serializeStats(s: WindowStats): Uint8Array {
     sc: s.scoreCount,
     vs: s.valueSum,
     vc: s.valueCount,
-    f: s.features.map((c) => encodeColumn(w, c)),
-    o: encodeColumn(w, s.output),
-    p: encodePerf(w, s.perf),
+    f: s.features.map((c) => encodeColumn(core, hists, c)),
+    o: encodeColumn(core, hists, s.output),
+    p: encodePerf(core, s.perf),
     g: s.fairness.map((m) => Array.from(m)),
-    b: [] as Array<[number, string]>,
+    b: [] as Layout,
+    hb: layoutOf(hists),
   };
-  const bytes = { d: 0, u: 0, s: 0 };
-  for (const b of w.blocks) {
-    const kinds = b.map(kindOfArray).join('');
-    header.b.push([b[0]!.length, kinds]);
-    for (const k of kinds as Iterable<Kind>) bytes[k] += b[0]!.length * BYTES[k];
-  }
+  header.b = layoutOf(core);
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const start = (4 + json.length + 7) & ~7;
-  const out = new Uint8Array(start + bytes.d + bytes.u + bytes.s);
+  const cb = sizes(header.b);
+  const out = new Uint8Array(start + cb.d + cb.u + cb.s);
   new DataView(out.buffer).setUint32(0, json.length, true);
   out.set(json, 4);
-  // float64 first, then uint32, then uint16: every array stays naturally aligned
-  const at = { d: start, u: start + bytes.d, s: start + bytes.d + bytes.u };
-  for (const b of w.blocks)
-    for (const a of b) {
-      const k = kindOfArray(a);
-      out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at[k]);
-      at[k] += a.byteLength;
-    }
-  return out;
+  writeArrays(out, start, core, cb);
+  let hout: Uint8Array | null = null;
+  if (hists.length) {
+    const hb = sizes(header.hb);
+    hout = new Uint8Array(hb.d + hb.u + hb.s);
+    writeArrays(hout, 0, hists, hb);
+  }
+  return { core: out, hists: hout };
 }
 
-/** WindowStats from stored bytes (histograms stay sparse views into a private copy). */
-export function deserializeStats(data: Uint8Array, ctx: StatsContext): WindowStats {
-  // a private, 8-aligned copy: SQLite's buffer may be reused and need not be aligned
-  const buf = new Uint8Array(data.length);
-  buf.set(data);
+/**
+ * WindowStats from its stored parts (histograms stay sparse views into a private copy).
+ * Without `hists` the result has no histograms (`histograms: false`): enough for
+ * everything but drift.
+ */
+export function deserializeStats(coreData: Uint8Array, histData: Uint8Array | null, ctx: StatsContext, withHists = true): WindowStats {
+  const buf = aligned(coreData);
   const len = new DataView(buf.buffer).getUint32(0, true);
   const h = JSON.parse(Buffer.from(buf.buffer, 4, len).toString('utf8'));
   if (h.v !== VERSION) throw new Error(`unknown statistics version ${h.v}`);
-  const start = (4 + len + 7) & ~7;
-  const layout = h.b as Array<[number, string]>;
-  const bytes = { d: 0, u: 0, s: 0 };
-  for (const [nnz, kinds] of layout) for (const k of kinds as Iterable<Kind>) bytes[k] += nnz * BYTES[k];
-  const at = { d: start, u: start + bytes.d, s: start + bytes.d + bytes.u };
-  const blocks: Block[] = layout.map(([nnz, kinds]) =>
-    Array.from(kinds as Iterable<Kind>, (k) => {
-      const a = k === 'd' ? new Float64Array(buf.buffer, at.d, nnz) : k === 'u' ? new Uint32Array(buf.buffer, at.u, nnz) : new Uint16Array(buf.buffer, at.s, nnz);
-      at[k] += nnz * BYTES[k];
-      return a;
-    }),
-  );
+  const blocks = readArrays(buf, (4 + len + 7) & ~7, h.b);
+  const hblocks = withHists && histData ? readArrays(aligned(histData), 0, h.hb) : null;
   const col = (c: any, numeric: boolean): ColumnStats => {
     if (c.k === 'c' || !numeric) return { kind: 'categorical', missing: c.m, mismatch: c.x, counts: new Map(c.c ?? []) };
-    const values: SortedValues | null = c.v >= 0 ? { form: 'sorted', v: blocks[c.v]![0]!, c: blocks[c.v]![1]! } : null;
-    const hb = c.h >= 0 ? blocks[c.h]! : null;
+    const values: SortedValues | null = hblocks && c.v >= 0 ? { form: 'sorted', v: hblocks[c.v]![0]!, c: hblocks[c.v]![1]! } : null;
+    const hb = hblocks && c.h >= 0 ? hblocks[c.h]! : null;
     return {
       kind: 'numeric',
       missing: c.m,
@@ -147,6 +181,7 @@ export function deserializeStats(data: Uint8Array, ctx: StatsContext): WindowSta
       usable: c.u,
       belowMin: c.lo,
       aboveMax: c.hi,
+      outOfRange: c.r,
       hist: hb ? { form: 'sparse', idx: hb[0]!, counts: hb[1]!, sums: hb[2]! } : null,
       values,
     };
@@ -173,6 +208,7 @@ export function deserializeStats(data: Uint8Array, ctx: StatsContext): WindowSta
   else perf = { kind: 'regression', n: p.n, absSum: p.a, sqSum: p.s, apeSum: p.p, apeCount: p.pc, yMean: p.ym, yM2: p.y2 };
   return {
     key: h.k,
+    histograms: withHists,
     count: h.n,
     labeled: h.l,
     scoreSum: h.ss,

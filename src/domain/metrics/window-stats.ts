@@ -25,6 +25,8 @@ export interface NumericColumnStats {
   /** usable values below the declared min / above the declared max (when declared) */
   belowMin: number;
   aboveMax: number;
+  /** usable values outside [lo, hi] of the baseline profile (declared bounds first); 0 without a baseline */
+  outOfRange: number;
   /** against the profile's fine edges; null without a baseline */
   hist: FineHist | null;
   /** value -> count while few distinct values (exact-values.ts), then null (fine histogram only) */
@@ -86,6 +88,8 @@ export const G_FP = 6;
 export interface WindowStats {
   /** the context's statsKey when built (baseline layout, threshold, positive class) */
   key: string;
+  /** false when read without the numeric histograms (enough for all but drift) */
+  histograms: boolean;
   count: number;
   labeled: number;
   scoreSum: number;
@@ -104,7 +108,7 @@ const LOGLOSS_EPS = 1e-15;
 // histograms are allocated on the first value: an empty window costs nothing
 function emptyColumn(numeric: boolean): ColumnStats {
   return numeric
-    ? { kind: 'numeric', missing: 0, mismatch: 0, usable: 0, belowMin: 0, aboveMax: 0, hist: null, values: new Map() }
+    ? { kind: 'numeric', missing: 0, mismatch: 0, usable: 0, belowMin: 0, aboveMax: 0, outOfRange: 0, hist: null, values: new Map() }
     : { kind: 'categorical', missing: 0, mismatch: 0, counts: new Map() };
 }
 
@@ -118,6 +122,7 @@ function emptyPerf(ctx: StatsContext): PerfStats {
 export function emptyStats(ctx: StatsContext): WindowStats {
   return {
     key: ctx.statsKey,
+    histograms: true,
     count: 0,
     labeled: 0,
     scoreSum: 0,
@@ -159,6 +164,7 @@ function addNumeric(col: NumericColumnStats, c: StatsContext['features'][number]
   if (c.index !== null) {
     const h = col.hist;
     const s = slotOfIndexed(c.index, v);
+    if (s < c.loSlot || s > c.hiSlot) col.outOfRange++;
     col.hist = addToHist(h !== null && h.form !== 'sparse' ? h : mutableHist(h, c.nslots, 1), s, v, c.nslots);
   }
 }
@@ -310,6 +316,7 @@ function mergeColumnInto(t: ColumnStats, s: ColumnStats, nslots: number): void {
     t.usable += s.usable;
     t.belowMin += s.belowMin;
     t.aboveMax += s.aboveMax;
+    t.outOfRange += s.outOfRange;
     if (s.hist) {
       const h = (t.hist = mutableHist(t.hist, nslots, usedSlots(s.hist)));
       addHistInto(h, s.hist, 1, nslots);
@@ -350,6 +357,7 @@ function mergePerfInto(t: PerfStats, s: PerfStats): void {
 /** Adds `src` into `target` (which it mutates; `src` is left as it was). */
 export function mergeInto(target: WindowStats, src: WindowStats, ctx: StatsContext): void {
   if (target.key !== src.key) throw new Error('merging statistics built against different baselines or thresholds');
+  target.histograms = target.histograms && src.histograms;
   target.count += src.count;
   target.labeled += src.labeled;
   target.scoreSum += src.scoreSum;

@@ -185,7 +185,17 @@ describe('WindowStats', () => {
       fc.property(setup, ([rows, events]) => {
         const ctx = makeStatsContext(model, buildBaselineProfile(model, rows));
         const s = statsOf(events, ctx);
-        expect(summary(deserializeStats(serializeStats(s), ctx), ctx)).toEqual(summary(s, ctx));
+        const { core, hists } = serializeStats(s);
+        expect(summary(deserializeStats(core, hists, ctx), ctx)).toEqual(summary(s, ctx));
+        // without the histograms: everything but drift is the same
+        const light = deserializeStats(core, null, ctx, false);
+        expect([computeIntegrity(light, ctx), computePerformance(light), computeFairness(light, ctx, 0), computeTraffic(light)]).toEqual([
+          computeIntegrity(s, ctx),
+          computePerformance(s),
+          computeFairness(s, ctx, 0),
+          computeTraffic(s),
+        ]);
+        expect(() => computeDrift(light, ctx)).toThrow();
       }),
     );
   });

@@ -1,0 +1,1 @@
+ALTER TABLE `stats_hourly` ADD `hists` blob;
