@@ -287,13 +287,17 @@ export async function runMetricsBench(opts: MetricsBenchOptions = {}): Promise<R
   }
   const fmt = (x: number | undefined) => (x === undefined ? '-' : x < 10 ? x.toFixed(2) : x.toFixed(0));
   log('');
-  log(`| query (7 days) | ${sizes.map((n) => `${n.toLocaleString('en-US')} cold / warm ms`).join(' | ')} | 1M/10k warm | vs plain (largest, warm) |`);
+  const short = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
+  const [lo, hi] = [sizes[0]!, sizes[sizes.length - 1]!];
+  log(`| query (7 days) | ${sizes.map((n) => `${short(n)} cold / warm ms`).join(' | ')} | ${short(hi)}/${short(lo)} cold / warm | vs plain at ${short(hi)}: cold / warm |`);
   log(`|---|${sizes.map(() => '---').join('|')}|---|---|`);
-  const small = results[sizes[0]!]!;
-  const large = results[sizes[sizes.length - 1]!]!;
+  const small = results[lo]!;
+  const large = results[hi]!;
   for (const q of queries) {
     const cells = sizes.map((n) => `${fmt(results[n]![`${q} cold`])} / ${fmt(results[n]![`${q} warm`])}`);
-    log(`| ${q} | ${cells.join(' | ')} | ${(large[`${q} warm`]! / small[`${q} warm`]!).toFixed(2)} | ${(large[`${q} warm`]! / large[`plain ${q}`]!).toFixed(3)} (plain ${fmt(large[`plain ${q}`])} ms) |`);
+    const ratio = (k: string) => (large[`${q} ${k}`]! / small[`${q} ${k}`]!).toFixed(2);
+    const plain = (k: string) => (large[`${q} ${k}`]! / large[`plain ${q}`]!).toFixed(3);
+    log(`| ${q} | ${cells.join(' | ')} | ${ratio('cold')} / ${ratio('warm')} | ${plain('cold')} / ${plain('warm')} (plain ${fmt(large[`plain ${q}`])} ms) |`);
   }
   log('');
   log(`| one busy hour, stored | ${sizes.map((n) => n.toLocaleString('en-US')).join(' | ')} |`);
