@@ -4,7 +4,8 @@
 import type Database from 'better-sqlite3';
 import type { ModelRecord } from '../domain/model.js';
 import type { StatsContext } from '../domain/metrics/context.js';
-import { accumulate, emptyStats, mergeInto, type WindowStats } from '../domain/metrics/window-stats.js';
+import { accumulate, emptyStats, type WindowStats } from '../domain/metrics/window-stats.js';
+import { mergeInto } from '../domain/metrics/merge-stats.js';
 import { cachedDay, DAY_MS, HOUR_MS, hourRevs, readEvents, readHour, rememberDay, statsContext } from './stats-store.js';
 
 const floorTo = (t: number, unit: number) => Math.floor(t / unit) * unit;

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { computeDrift, computeFairness, computeIntegrity, computeOutputDrift, computePerformance, computeTraffic } from '../../../src/domain/metrics/compute-window.js';
 import { makeStatsContext } from '../../../src/domain/metrics/context.js';
 import { buildBaselineProfile } from '../../../src/domain/metrics/profile.js';
-import { accumulate, emptyStats, mergeInto, type WindowStats } from '../../../src/domain/metrics/window-stats.js';
+import { accumulate, emptyStats, type WindowStats } from '../../../src/domain/metrics/window-stats.js';
+import { mergeInto } from '../../../src/domain/metrics/merge-stats.js';
 import { compareObject, FIXTURE_NAMES, loadFixture } from './load-fixture.js';
 
 const HOUR = 3_600_000;

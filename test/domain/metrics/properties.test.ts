@@ -10,7 +10,8 @@ import { buildBaselineProfile, type BaselineRow } from '../../../src/domain/metr
 import { aucOf, emptyScoreHist, addScore } from '../../../src/domain/metrics/score-hist.js';
 import { slotIndex, slotOf, slotOfIndexed } from '../../../src/domain/metrics/fine-hist.js';
 import { deserializeStats, serializeStats } from '../../../src/domain/metrics/stats-codec.js';
-import { accumulate, emptyStats, merge, type StatsEvent, type WindowStats } from '../../../src/domain/metrics/window-stats.js';
+import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../../../src/domain/metrics/window-stats.js';
+import { merge } from '../../../src/domain/metrics/merge-stats.js';
 import type { ModelRecord } from '../../../src/domain/model.js';
 
 const model: ModelRecord = {

@@ -1,0 +1,90 @@
+// Merging WindowStats of disjoint sets of events: exact for every counter and sum, so a
+// window's statistics are the merge of its hours' (split-merge equals whole, property-tested).
+import type { StatsContext } from './context.js';
+import { mergeValues } from './exact-values.js';
+import { addHistInto, mutableHist, usedSlots } from './fine-hist.js';
+import { mergeScoreHistInto } from './score-hist.js';
+import { emptyStats, groupCounters, type ColumnStats, type PerfStats, type WindowStats } from './window-stats.js';
+
+function mergeColumnInto(t: ColumnStats, s: ColumnStats, nslots: number): void {
+  t.missing += s.missing;
+  t.mismatch += s.mismatch;
+  if (t.kind === 'numeric' && s.kind === 'numeric') {
+    t.usable += s.usable;
+    t.belowMin += s.belowMin;
+    t.aboveMax += s.aboveMax;
+    t.outOfRange += s.outOfRange;
+    if (s.hist) {
+      const h = (t.hist = mutableHist(t.hist, nslots, usedSlots(s.hist)));
+      addHistInto(h, s.hist, 1, nslots);
+    }
+    t.values = t.values !== null && s.values !== null ? mergeValues(t.values, s.values) : null;
+  } else if (t.kind === 'categorical' && s.kind === 'categorical') {
+    for (const [k, c] of s.counts) t.counts.set(k, (t.counts.get(k) ?? 0) + c);
+  } else throw new Error('merging statistics of different column kinds');
+}
+
+function mergePerfInto(t: PerfStats, s: PerfStats): void {
+  if (t.kind === 'binary' && s.kind === 'binary') {
+    t.tp += s.tp;
+    t.fp += s.fp;
+    t.tn += s.tn;
+    t.fn += s.fn;
+    t.unscored += s.unscored;
+    t.logLossSum += s.logLossSum;
+    t.brierSum += s.brierSum;
+    mergeScoreHistInto(t.scores, s.scores);
+  } else if (t.kind === 'multiclass' && s.kind === 'multiclass') {
+    for (const [k, c] of s.confusion) t.confusion.set(k, (t.confusion.get(k) ?? 0) + c);
+  } else if (t.kind === 'regression' && s.kind === 'regression') {
+    if (s.n === 0) return;
+    const n = t.n + s.n;
+    const delta = s.yMean - t.yMean;
+    // Chan, Golub & LeVeque (1979) pairwise update: no cancellation
+    t.yM2 += s.yM2 + (delta * delta * t.n * s.n) / n;
+    t.yMean += (delta * s.n) / n;
+    t.n = n;
+    t.absSum += s.absSum;
+    t.sqSum += s.sqSum;
+    t.apeSum += s.apeSum;
+    t.apeCount += s.apeCount;
+  } else throw new Error('merging statistics of different tasks');
+}
+
+/** Adds `src` into `target` (which it mutates; `src` is left as it was). */
+export function mergeInto(target: WindowStats, src: WindowStats, ctx: StatsContext): void {
+  if (target.key !== src.key) throw new Error('merging statistics built against different baselines or thresholds');
+  target.histograms = target.histograms && src.histograms;
+  target.count += src.count;
+  target.labeled += src.labeled;
+  target.scoreSum += src.scoreSum;
+  target.scoreCount += src.scoreCount;
+  target.valueSum += src.valueSum;
+  target.valueCount += src.valueCount;
+  for (let i = 0; i < target.features.length; i++) mergeColumnInto(target.features[i]!, src.features[i]!, ctx.features[i]!.nslots);
+  mergeColumnInto(target.output, src.output, ctx.output.nslots);
+  mergePerfInto(target.perf, src.perf);
+  for (let a = 0; a < target.fairness.length; a++) {
+    for (const [g, c] of src.fairness[a]!) {
+      const t = groupCounters(target, a, g);
+      for (let k = 0; k < c.length; k++) t[k]! += c[k]!;
+    }
+  }
+}
+
+/** The statistics of the union of two disjoint sets of events. */
+export function merge(a: WindowStats, b: WindowStats, ctx: StatsContext): WindowStats {
+  const out = emptyStats(ctx);
+  out.key = a.key;
+  mergeInto(out, a, ctx);
+  mergeInto(out, b, ctx);
+  return out;
+}
+
+/** A deep copy, safe to mutate. */
+export function cloneStats(s: WindowStats, ctx: StatsContext): WindowStats {
+  const out = emptyStats(ctx);
+  out.key = s.key;
+  mergeInto(out, s, ctx);
+  return out;
+}
