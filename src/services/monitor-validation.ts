@@ -2,7 +2,7 @@
 // Every complaint is a BAD_USER_INPUT naming the field and the reason.
 import { badInput } from '../errors.js';
 import type { ModelRecord } from '../domain/model.js';
-import { checkMetricFits } from '../domain/alerts/metric-rules.js';
+import { checkMetricFits } from '../domain/metrics/catalogue.js';
 import { checkThresholds, type Comparator } from '../domain/alerts/thresholds.js';
 import { DAY, MINUTE, parseDuration } from '../domain/windows.js';
 import { parseSchedule } from '../jobs/schedule.js';

@@ -168,8 +168,8 @@ describe('metrics service', () => {
     }
     expect((await computeMetric(deps, model, { metric: 'AUC', from, to })).value).toBeCloseTo(fx.expected.windows.at(-1)!.performance.auc, 3);
     expect(await field(computeMetric(deps, model, { metric: 'PSI', feature: 'nope', from, to }))).toBe('feature');
-    expect(await field(computeMetric(deps, model, { metric: 'KS_STATISTIC', feature: 'island', from, to }))).toBe('feature');
-    expect(await field(computeMetric(deps, model, { metric: 'CHI2_P_VALUE', from, to }))).toBe('metric');
+    expect(await field(computeMetric(deps, model, { metric: 'KS_STATISTIC', feature: 'island', from, to }))).toBe('metric');
+    expect(await field(computeMetric(deps, model, { metric: 'CHI2_P_VALUE', from, to }))).toBe('feature');
     expect(await field(computeMetric(deps, model, { metric: 'ACCURACY', feature: 'island', from, to }))).toBe('feature');
     expect(await field(fairness(deps, model, 'island', from, to))).toBe('attribute');
     expect(await field(fairness(deps, model, 'nope', from, to))).toBe('attribute');

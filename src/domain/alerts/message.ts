@@ -1,7 +1,7 @@
 // One sentence an operator can act on at 3 a.m.: what, where, how bad, against what,
 // over which window and on how many events.
 // "CRITICAL: PSI of income on credit-risk is 0.31 (threshold 0.2) over the last 24h (n=12,408)"
-import { METRICS } from './metric-rules.js';
+import { METRICS } from '../metrics/catalogue.js';
 
 export interface MessageParts {
   /** WARNING/CRITICAL for a firing alert, RESOLVED once it is over */

@@ -1,11 +1,11 @@
 // One number per (metric, window): what monitors, series, health and Slack read. Which
-// metric fits which task and column is decided here, once.
+// metric fits which task and column is the catalogue's call (catalogue.ts).
 import type { ModelRecord } from '../model.js';
 import { computeFairness, computeIntegrity, computePerformance, computeTraffic, type PerformanceResult } from './compute-window.js';
 import { columnDrift } from './compute-drift.js';
 import type { StatsContext } from './context.js';
-import { outputColumn } from './profile.js';
 import type { WindowStats } from './window-stats.js';
+import { METRICS as CATALOGUE, checkMetricFits, type MetricFamily } from './catalogue.js';
 
 export const METRICS = [
   'PSI', 'JS_DISTANCE', 'KS_STATISTIC', 'WASSERSTEIN', 'CHI2_P_VALUE',
@@ -17,37 +17,36 @@ export const METRICS = [
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
-type Kind = 'drift' | 'integrity' | 'performance' | 'fairness' | 'traffic';
+type Kind = MetricFamily;
 
-const DRIFT: Record<string, { field: 'psi' | 'jsDistance' | 'ksStatistic' | 'wasserstein' | 'chi2PValue'; only?: 'NUMERIC' | 'CATEGORICAL' }> = {
-  PSI: { field: 'psi' },
-  JS_DISTANCE: { field: 'jsDistance' },
-  KS_STATISTIC: { field: 'ksStatistic', only: 'NUMERIC' },
-  WASSERSTEIN: { field: 'wasserstein', only: 'NUMERIC' },
-  CHI2_P_VALUE: { field: 'chi2PValue', only: 'CATEGORICAL' },
+const DRIFT: Record<string, 'psi' | 'jsDistance' | 'ksStatistic' | 'wasserstein' | 'chi2PValue'> = {
+  PSI: 'psi',
+  JS_DISTANCE: 'jsDistance',
+  KS_STATISTIC: 'ksStatistic',
+  WASSERSTEIN: 'wasserstein',
+  CHI2_P_VALUE: 'chi2PValue',
 };
-const INTEGRITY: Record<string, { field: 'missingRate' | 'typeMismatchRate' | 'outOfRangeRate' | 'newCategoryRate'; only?: 'NUMERIC' | 'CATEGORICAL' }> = {
-  MISSING_RATE: { field: 'missingRate' },
-  TYPE_MISMATCH_RATE: { field: 'typeMismatchRate' },
-  OUT_OF_RANGE_RATE: { field: 'outOfRangeRate', only: 'NUMERIC' },
-  NEW_CATEGORY_RATE: { field: 'newCategoryRate', only: 'CATEGORICAL' },
+const INTEGRITY: Record<string, 'missingRate' | 'typeMismatchRate' | 'outOfRangeRate' | 'newCategoryRate'> = {
+  MISSING_RATE: 'missingRate',
+  TYPE_MISMATCH_RATE: 'typeMismatchRate',
+  OUT_OF_RANGE_RATE: 'outOfRangeRate',
+  NEW_CATEGORY_RATE: 'newCategoryRate',
 };
-const B = ['BINARY_CLASSIFICATION'];
-const PERFORMANCE: Record<string, { field: keyof PerformanceResult; tasks: string[] }> = {
-  ACCURACY: { field: 'accuracy', tasks: ['BINARY_CLASSIFICATION', 'MULTICLASS_CLASSIFICATION'] },
-  PRECISION: { field: 'precision', tasks: B },
-  RECALL: { field: 'recall', tasks: B },
-  F1: { field: 'f1', tasks: B },
-  FALSE_POSITIVE_RATE: { field: 'falsePositiveRate', tasks: B },
-  AUC: { field: 'auc', tasks: B },
-  LOG_LOSS: { field: 'logLoss', tasks: B },
-  BRIER_SCORE: { field: 'brierScore', tasks: B },
-  MACRO_F1: { field: 'macroF1', tasks: ['MULTICLASS_CLASSIFICATION'] },
-  WEIGHTED_F1: { field: 'weightedF1', tasks: ['MULTICLASS_CLASSIFICATION'] },
-  MAE: { field: 'mae', tasks: ['REGRESSION'] },
-  RMSE: { field: 'rmse', tasks: ['REGRESSION'] },
-  MAPE: { field: 'mape', tasks: ['REGRESSION'] },
-  R2: { field: 'r2', tasks: ['REGRESSION'] },
+const PERFORMANCE: Record<string, keyof PerformanceResult> = {
+  ACCURACY: 'accuracy',
+  PRECISION: 'precision',
+  RECALL: 'recall',
+  F1: 'f1',
+  FALSE_POSITIVE_RATE: 'falsePositiveRate',
+  AUC: 'auc',
+  LOG_LOSS: 'logLoss',
+  BRIER_SCORE: 'brierScore',
+  MACRO_F1: 'macroF1',
+  WEIGHTED_F1: 'weightedF1',
+  MAE: 'mae',
+  RMSE: 'rmse',
+  MAPE: 'mape',
+  R2: 'r2',
 };
 const FAIRNESS: Record<string, 'demographicParityDifference' | 'disparateImpactRatio' | 'equalOpportunityDifference' | 'equalizedOddsDifference'> = {
   DEMOGRAPHIC_PARITY_DIFFERENCE: 'demographicParityDifference',
@@ -55,20 +54,16 @@ const FAIRNESS: Record<string, 'demographicParityDifference' | 'disparateImpactR
   EQUAL_OPPORTUNITY_DIFFERENCE: 'equalOpportunityDifference',
   EQUALIZED_ODDS_DIFFERENCE: 'equalizedOddsDifference',
 };
-const TRAFFIC: Record<string, { field: 'predictionCount' | 'meanScore' | 'meanValue' | 'labelCoverage'; tasks?: string[] }> = {
-  PREDICTION_COUNT: { field: 'predictionCount' },
-  MEAN_SCORE: { field: 'meanScore', tasks: ['BINARY_CLASSIFICATION', 'MULTICLASS_CLASSIFICATION'] },
-  MEAN_VALUE: { field: 'meanValue', tasks: ['REGRESSION'] },
-  LABEL_COVERAGE: { field: 'labelCoverage' },
+const TRAFFIC: Record<string, 'predictionCount' | 'meanScore' | 'meanValue' | 'labelCoverage'> = {
+  PREDICTION_COUNT: 'predictionCount',
+  MEAN_SCORE: 'meanScore',
+  MEAN_VALUE: 'meanValue',
+  LABEL_COVERAGE: 'labelCoverage',
 };
 
 /** Which family a metric belongs to. */
 export function metricKind(metric: Metric): Kind {
-  if (metric in DRIFT) return 'drift';
-  if (metric in INTEGRITY) return 'integrity';
-  if (metric in PERFORMANCE) return 'performance';
-  if (metric in FAIRNESS) return 'fairness';
-  return 'traffic';
+  return CATALOGUE[metric]!.family;
 }
 
 export interface MetricQueryProblem {
@@ -76,46 +71,10 @@ export interface MetricQueryProblem {
   reason: string;
 }
 
-const TASK_WORDS: Record<string, string> = {
-  BINARY_CLASSIFICATION: 'binary classification',
-  MULTICLASS_CLASSIFICATION: 'multiclass classification',
-  REGRESSION: 'regression',
-};
-
 /** Why (metric, feature, attribute) does not fit the model, or null when it does. */
 export function checkMetricQuery(model: ModelRecord, metric: string, feature?: string | null, attribute?: string | null): MetricQueryProblem | null {
-  if (!(METRICS as readonly string[]).includes(metric)) return { field: 'metric', reason: `unknown metric "${metric}"` };
-  const m = metric as Metric;
-  const kind = metricKind(m);
-  const task = TASK_WORDS[model.task] ?? model.task;
-  if (feature != null && kind !== 'drift' && kind !== 'integrity') return { field: 'feature', reason: `${m} is not a per-feature metric; leave feature out` };
-  if (attribute != null && kind !== 'fairness') return { field: 'attribute', reason: `${m} is not a fairness metric; leave attribute out` };
-  const feat = feature != null ? model.features.find((f) => f.name === feature) : undefined;
-  if (feature != null && !feat) return { field: 'feature', reason: `model "${model.name}" has no feature "${feature}" (it has ${model.features.map((f) => f.name).join(', ') || 'none'})` };
-  if (kind === 'drift') {
-    const only = DRIFT[m]!.only;
-    const type = feat ? feat.type : outputColumn(model).numeric ? 'NUMERIC' : 'CATEGORICAL';
-    if (only && type !== only) {
-      const what = feat ? `feature "${feat.name}" is ${type}` : `the output of a ${task} model is ${type}`;
-      return { field: feat ? 'feature' : 'metric', reason: `${m} applies to ${only} columns only; ${what}` };
-    }
-  } else if (kind === 'integrity') {
-    if (!feat) return { field: 'feature', reason: `${m} needs a feature` };
-    const only = INTEGRITY[m]!.only;
-    if (only && feat.type !== only) return { field: 'feature', reason: `${m} applies to ${only} features only; "${feat.name}" is ${feat.type}` };
-  } else if (kind === 'performance') {
-    if (!PERFORMANCE[m]!.tasks.includes(model.task)) return { field: 'metric', reason: `${m} does not apply to a ${task} model` };
-  } else if (kind === 'fairness') {
-    if (model.task !== 'BINARY_CLASSIFICATION') return { field: 'metric', reason: `${m} needs a binary classifier; "${model.name}" is ${task}` };
-    if (attribute == null) return { field: 'attribute', reason: `${m} needs an attribute (a protected feature)` };
-    const a = model.features.find((f) => f.name === attribute);
-    if (!a) return { field: 'attribute', reason: `model "${model.name}" has no feature "${attribute}"` };
-    if (!a.protected) return { field: 'attribute', reason: `feature "${attribute}" is not marked protected` };
-  } else {
-    const tasks = TRAFFIC[m]!.tasks;
-    if (tasks && !tasks.includes(model.task)) return { field: 'metric', reason: `${m} does not apply to a ${task} model` };
-  }
-  return null;
+  const problem = checkMetricFits(model, metric, feature ?? null, attribute ?? null);
+  return problem && { field: problem.field, reason: problem.message };
 }
 
 /**
@@ -128,17 +87,17 @@ export function metricValue(metric: Metric, stats: WindowStats, ctx: StatsContex
     if (!stats.histograms) throw new Error('drift needs statistics read with their histograms');
     const i = feature != null ? ctx.features.findIndex((c) => c.name === feature) : -1;
     const d = i >= 0 ? columnDrift(stats.features[i]!, ctx.features[i]!) : columnDrift(stats.output, ctx.output);
-    return { value: d[DRIFT[metric]!.field], sampleSize: d.sampleSize };
+    return { value: d[DRIFT[metric]!], sampleSize: d.sampleSize };
   }
   const n = stats.count;
   if (kind === 'integrity') {
     const r = computeIntegrity(stats, ctx).find((x) => x.feature === feature);
-    return { value: r ? r[INTEGRITY[metric]!.field] : null, sampleSize: n };
+    return { value: r ? r[INTEGRITY[metric]!] : null, sampleSize: n };
   }
-  if (kind === 'performance') return { value: computePerformance(stats)[PERFORMANCE[metric]!.field], sampleSize: n };
+  if (kind === 'performance') return { value: computePerformance(stats)[PERFORMANCE[metric]!], sampleSize: n };
   if (kind === 'fairness') {
     const pos = ctx.protectedIdx.findIndex((i) => ctx.features[i]!.name === attribute);
     return { value: pos < 0 ? null : computeFairness(stats, ctx, pos)[FAIRNESS[metric]!], sampleSize: n };
   }
-  return { value: computeTraffic(stats)[TRAFFIC[metric]!.field], sampleSize: n };
+  return { value: computeTraffic(stats)[TRAFFIC[metric]!], sampleSize: n };
 }

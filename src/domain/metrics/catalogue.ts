@@ -1,6 +1,7 @@
-// Which metric a monitor may watch on which model: the metric's family decides whether it
-// takes a feature, an attribute or neither, and the task and feature type decide whether
-// it means anything. Pure; the monitors service turns a complaint into a BAD_USER_INPUT.
+// The catalogue of metrics: each one's family, its words for people, and which model and
+// column it means something on. The one place that decides whether (metric, feature,
+// attribute) fits a model, for queries, series, monitors and Slack alike. Pure; services
+// turn a complaint into a BAD_USER_INPUT.
 import type { FeatureType, ModelRecord, TaskType } from '../model.js';
 
 export type MetricFamily = 'drift' | 'integrity' | 'performance' | 'fairness' | 'traffic';
@@ -50,7 +51,7 @@ export const METRICS: Record<string, MetricInfo> = {
   EQUAL_OPPORTUNITY_DIFFERENCE: { family: 'fairness', label: 'equal opportunity difference' },
   EQUALIZED_ODDS_DIFFERENCE: { family: 'fairness', label: 'equalized odds difference' },
   PREDICTION_COUNT: { family: 'traffic', label: 'prediction count', tasks: ALL_TASKS },
-  MEAN_SCORE: { family: 'traffic', label: 'mean score', tasks: BINARY },
+  MEAN_SCORE: { family: 'traffic', label: 'mean score', tasks: CLASSIFIERS },
   MEAN_VALUE: { family: 'traffic', label: 'mean value', tasks: REGRESSION },
   LABEL_COVERAGE: { family: 'traffic', label: 'label coverage', tasks: ALL_TASKS },
 };
