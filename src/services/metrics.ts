@@ -167,10 +167,12 @@ export async function modelHealth(deps: Deps, model: ModelRecord): Promise<Model
   const parts = [`${count(s.count)} prediction${s.count === 1 ? '' : 's'} in the last 24h`];
   if (!hasBaseline) parts.push('no baseline set, so no drift');
   else if (s.count > 0) {
-    const worst = [...computeDrift(s, ctx), computeOutputDrift(s, ctx)]
+    // the output's drift is named as such: a feature may well be called "score" too
+    const out = computeOutputDrift(s, ctx);
+    const worst = [...computeDrift(s, ctx).map((d) => ({ what: d.feature, psi: d.psi })), { what: `the output ${out.feature}`, psi: out.psi }]
       .filter((d) => d.psi !== null)
       .sort((a, b) => b.psi! - a.psi!)[0];
-    if (worst) parts.push(`worst drift ${worst.feature} (PSI ${worst.psi!.toFixed(2)})`);
+    if (worst) parts.push(`worst drift: ${worst.what} (PSI ${worst.psi!.toFixed(2)})`);
   }
   if (s.count > 0) parts.push(performanceText(model, computePerformance(s)));
   const alerts =

@@ -36,7 +36,7 @@ describe('metrics over GraphQL', () => {
     expect(r.errors).toBeUndefined();
     expect(r.data.model.health.status).toBe('HEALTHY');
     expect(r.data.model.health.openAlerts).toEqual([]);
-    expect(r.data.model.health.summary).toMatch(/^penguins is HEALTHY: 34 predictions in the last 24h; worst drift .+; no open alerts\.$/);
+    expect(r.data.model.health.summary).toMatch(/^penguins is HEALTHY: 34 predictions in the last 24h; worst drift: .+; no open alerts\.$/);
   });
 
   it.each([

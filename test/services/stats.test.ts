@@ -205,7 +205,7 @@ describe('metrics service', () => {
     const h1 = await modelHealth(deps, model);
     expect(h1.status).toBe('HEALTHY');
     expect(h1.openAlerts).toEqual([]);
-    expect(h1.summary).toMatch(/^penguins is HEALTHY: \d+ predictions in the last 24h; worst drift \w+ \(PSI \d+\.\d\d\); accuracy \d+\.\d%.*no open alerts\.$/);
+    expect(h1.summary).toMatch(/^penguins is HEALTHY: \d+ predictions in the last 24h; worst drift: [\w ]+ \(PSI \d+\.\d\d\); accuracy \d+\.\d%.*no open alerts\.$/);
     deps.clock.set(T('2024-06-01T00:00:00Z'));
     expect((await modelHealth(deps, model)).status).toBe('UNKNOWN');
   });
