@@ -95,7 +95,8 @@ export class IngestRun implements LineConsumer {
     return this.result;
   }
 
-  private rejectError(error: IngestError): void {
+  /** Counts a rejection, listing it while under the cap. */
+  rejectError(error: IngestError): void {
     this.result.rejected++;
     if (this.result.errors.length < this.maxErrors) this.result.errors.push(error);
   }

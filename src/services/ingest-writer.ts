@@ -9,8 +9,16 @@ import { eventIndexFor, findEvent } from './ingest-index.js';
 import { applyActualsToStats, applyEventsToStats, type StoredEvent } from './stats.js';
 import type { Deps } from './deps.js';
 
+/** Rows a multi-row INSERT writes: one statement call per ROWS_PER_INSERT rows costs ~1 us a row less. */
+const ROWS_PER_INSERT = 50;
+const INSERT_COLUMNS = '(id, model_id, event_id, ts, features, score, predicted_label, value, actual_label, actual_value, actual_at)';
+const ROW_PARAMS = 11;
+
 interface Stmts {
+  insertMany: Database.Statement;
   insert: Database.Statement;
+  maxId: Database.Statement;
+  idAt: Database.Statement;
   anyPending: Database.Statement;
   pending: Database.Statement;
   dropPending: Database.Statement;
@@ -25,10 +33,10 @@ function stmts(sqlite: Database.Database): Stmts {
   let s = statements.get(sqlite);
   if (!s) {
     s = {
-      insert: sqlite.prepare(
-        `INSERT INTO events (model_id, event_id, ts, features, score, predicted_label, value, actual_label, actual_value, actual_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
+      insertMany: sqlite.prepare(`INSERT INTO events ${INSERT_COLUMNS} VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`),
+      insert: sqlite.prepare(`INSERT INTO events ${INSERT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      maxId: sqlite.prepare('SELECT max(id) FROM events').pluck(),
+      idAt: sqlite.prepare('SELECT event_id FROM events WHERE id = ? AND model_id = ?').pluck(),
       anyPending: sqlite.prepare('SELECT 1 FROM pending_actuals WHERE model_id = ? LIMIT 1').pluck(),
       pending: sqlite.prepare('SELECT actual_label, actual_value, received_at FROM pending_actuals WHERE model_id = ? AND event_id = ?').raw(),
       dropPending: sqlite.prepare('DELETE FROM pending_actuals WHERE model_id = ? AND event_id = ?'),
@@ -65,7 +73,8 @@ function toStored(t: EventTuple): StoredEvent {
 /**
  * Stores the predictions whose eventId the model does not have yet (earlier rows of the
  * same batch included), joins actuals that arrived first, updates the statistics.
- * Must run inside a write transaction. Returns how many were stored and skipped.
+ * Must run inside a write transaction (it assigns row ids itself: nobody else can
+ * insert meanwhile). Returns how many were stored and skipped.
  */
 export function writePredictions(deps: Deps, model: ModelRecord, rows: PredictionRow[], now: number): { accepted: number; duplicates: number } {
   const sqlite = deps.store.sqlite;
@@ -74,39 +83,56 @@ export function writePredictions(deps: Deps, model: ModelRecord, rows: Predictio
   const mayHavePending = s.anyPending.get(model.id) !== undefined;
   const stored: StoredEvent[] = [];
   let duplicates = 0;
+  // rows decided but not inserted yet: their ids are (written, nextId]
+  let written = (s.maxId.get() as number | null) ?? 0;
+  let nextId = written;
+  const pendingIds: string[] = [];
+  const params: unknown[] = new Array(ROWS_PER_INSERT * ROW_PARAMS);
+  let eventId = '';
+  const sameEvent = (rowId: number) => (rowId > written ? pendingIds[rowId - written - 1] === eventId : s.idAt.get(rowId, model.id) === eventId);
+  const flush = () => {
+    if (pendingIds.length === ROWS_PER_INSERT) s.insertMany.run(params);
+    else for (let r = 0; r < pendingIds.length; r++) s.insert.run(params.slice(r * ROW_PARAMS, (r + 1) * ROW_PARAMS));
+    written = nextId;
+    pendingIds.length = 0;
+  };
   for (const r of rows) {
-    const h = hashEventId(r.eventId);
-    if (findEvent(sqlite, idx, model.id, r.eventId, h) >= 0) {
+    eventId = r.eventId;
+    const h = hashEventId(eventId);
+    if (idx.table.find(h, sameEvent) >= 0) {
       duplicates++;
       continue;
     }
     let { actualLabel, actualValue } = r;
     let actualAt: number | null = actualLabel !== null || actualValue !== null ? now : null;
     if (mayHavePending) {
-      const p = s.pending.get(model.id, r.eventId) as [string | null, number | null, number] | undefined;
+      const p = s.pending.get(model.id, eventId) as [string | null, number | null, number] | undefined;
       if (p) {
-        s.dropPending.run(model.id, r.eventId);
+        s.dropPending.run(model.id, eventId);
         // the actual on the prediction line is the later of the two, so it wins
         if (actualAt === null) [actualLabel, actualValue, actualAt] = p;
       }
     }
-    const text = r.featuresText ?? JSON.stringify(r.features);
-    const id = Number(
-      s.insert.run(model.id, r.eventId, r.ts, text, r.score, r.predictedLabel, r.value, actualLabel, actualValue, actualAt).lastInsertRowid,
-    );
+    const id = ++nextId;
+    const o = pendingIds.length * ROW_PARAMS;
+    params[o] = id;
+    params[o + 1] = model.id;
+    params[o + 2] = eventId;
+    params[o + 3] = r.ts;
+    params[o + 4] = r.featuresText ?? JSON.stringify(r.features);
+    params[o + 5] = r.score;
+    params[o + 6] = r.predictedLabel;
+    params[o + 7] = r.value;
+    params[o + 8] = actualLabel;
+    params[o + 9] = actualValue;
+    params[o + 10] = actualAt;
+    pendingIds.push(eventId);
+    if (pendingIds.length === ROWS_PER_INSERT) flush();
     idx.table.add(h, id);
-    idx.hwm = id;
-    stored.push({
-      id,
-      ts: r.ts,
-      features: r.features,
-      score: r.score,
-      predictedLabel: r.predictedLabel,
-      value: r.value,
-      actualLabel,
-      actualValue,
-    });
+    stored.push({ id, ts: r.ts, features: r.features, score: r.score, predictedLabel: r.predictedLabel, value: r.value, actualLabel, actualValue });
   }
+  flush();
+  if (stored.length > 0) idx.hwm = nextId;
   if (stored.length > 0) applyEventsToStats(deps, model, stored);
   return { accepted: stored.length, duplicates };
 }

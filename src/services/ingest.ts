@@ -8,6 +8,7 @@ import { topLevelMember } from '../domain/ingest/json-span.js';
 import { requireModel } from './models.js';
 import { BaselineCollector } from './baselines.js';
 import { IngestRun, type IngestResult, type LineConsumer } from './ingest-run.js';
+import { notNdjson, rejectUnreadable } from './ingest-lines.js';
 import type { Actor, Deps } from './deps.js';
 
 export type { IngestResult } from './ingest-run.js';
@@ -50,13 +51,6 @@ export async function logActuals(deps: Deps, actor: Actor, modelName: string, it
   return run.finish();
 }
 
-/** Bytes that say a body is not text at all (NUL), or is compressed without saying so. */
-function notText(chunk: Buffer): string | null {
-  if (chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b) return 'is gzip-compressed: send it with Content-Encoding: gzip';
-  const nul = chunk.indexOf(0);
-  return nul >= 0 ? `is not NDJSON text: it holds a NUL byte at offset ${nul}` : null;
-}
-
 /**
  * Ingests an NDJSON body as it streams in: constant memory (for predictions and actuals),
  * one transaction per batch, accepted lines durable when this resolves. If the stream
@@ -71,23 +65,23 @@ export async function ingestNdjson(
   body: AsyncIterable<Buffer | string>,
   opts: StreamOptions,
 ): Promise<IngestResult> {
+  const maxLineChars = opts.maxLineChars ?? MAX_LINE_CHARS;
   const consumer = consumerFor(deps, actor, model, kind, opts);
   const wantFeatures = kind !== 'actuals';
   const splitter = new LineSplitter((line, index) => {
     if (line === null) {
-      consumer.reject(index, `line: longer than ${opts.maxLineChars ?? MAX_LINE_CHARS} characters`);
+      consumer.reject(index, rejectUnreadable(index, maxLineChars).message);
       return;
     }
     let input: unknown;
     try {
       input = JSON.parse(line);
     } catch (err) {
-      const why = (err as Error).message;
-      consumer.reject(index, `line: not valid JSON (${why.length > 120 ? `${why.slice(0, 117)}...` : why})`);
+      consumer.reject(index, rejectUnreadable(index, maxLineChars, err as Error).message);
       return;
     }
     consumer.add(index, input, wantFeatures && typeof input === 'object' ? topLevelMember(line, 'features') : null);
-  }, opts.maxLineChars ?? MAX_LINE_CHARS);
+  }, maxLineChars);
   const decoder = new StringDecoder('utf8');
   let first = true;
   let refused = false;
@@ -99,7 +93,7 @@ export async function ingestNdjson(
       }
       if (first && chunk.length > 0) {
         first = false;
-        const why = notText(chunk);
+        const why = notNdjson(chunk);
         if (why) {
           refused = true;
           throw badInput('body', why);

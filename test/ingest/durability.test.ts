@@ -101,8 +101,9 @@ describe('a 100 MB body', () => {
     clearInterval(sampler);
     expect(r.json).toEqual({ accepted: lines, duplicates: 0, rejected: 0, errors: [] });
     expect(count(s, 'big')).toBe(lines);
-    // a buffered 100 MB body would be >= 100 MB of buffer plus its text
-    expect(peak).toBeLessThan(80 * 2 ** 20);
+    // a buffered 100 MB body would hold >= 100 MB of buffer plus as much again of text;
+    // streaming stays well under that, garbage not yet collected included
+    expect(peak).toBeLessThan(150 * 2 ** 20);
   }, 60_000);
 });
 

@@ -1,0 +1,299 @@
+// Ingest throughput against its physical limit, measured in one run on one machine:
+// (a) a raw better-sqlite3 loop appending the same rows as JSON text to a plain table,
+//     1000 a transaction, the server's pragmas;
+// (b) NDJSON over HTTP, end to end, against a spawned server;
+// (c) GraphQL logPredictions in batches of 1000 against the same server;
+// plus the server's peak RSS while it streams a large NDJSON file, and database bytes a
+// event. BENCH_EVENTS (default 1M) and BENCH_RSS_MB (default 1024, 0 skips) scale it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const T0 = Date.parse('2024-05-01T00:00:00Z');
+const WEEK = 7 * 86_400_000;
+const CATS_A = ['red', 'green', 'blue', 'amber', 'violet'];
+
+export interface IngestBenchOptions {
+  events?: number;
+  /** size of the NDJSON file streamed for the RSS figure, in MiB; 0 skips it */
+  rssMb?: number;
+  log?: (line: string) => void;
+}
+
+export interface IngestBenchResult {
+  events: number;
+  rawRowsPerSec: number;
+  ndjsonRowsPerSec: number;
+  graphqlRowsPerSec: number;
+  ndjsonRatio: number;
+  graphqlRatio: number;
+  dbBytesPerEvent: number;
+  peakRssMb: number | null;
+  rssFileMb: number | null;
+}
+
+/** One prediction line: 20 numeric and 2 categorical features, a random UUID eventId. */
+function line(i: number, n: number): string {
+  const f: Record<string, number | string> = {};
+  for (let j = 0; j < 20; j++) f[`num_${j}`] = Math.round(Math.random() * 1e6) / 1e3;
+  f.cat_a = CATS_A[i % 5]!;
+  f.cat_b = `seg-${i % 13}`;
+  return JSON.stringify({ eventId: randomUUID(), timestamp: new Date(T0 + Math.floor((i / n) * WEEK)).toISOString(), features: f, score: Math.random() });
+}
+
+async function writeEvents(path: string, n: number): Promise<void> {
+  const out = createWriteStream(path);
+  let buf = '';
+  for (let i = 0; i < n; i++) {
+    buf += line(i, n) + '\n';
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
+      buf = '';
+    }
+  }
+  await new Promise<void>((resolve, reject) => {
+    out.once('error', reject);
+    out.end(buf, () => resolve());
+  });
+}
+
+/** The server's pragmas (src/db/client.ts), on a plain table with no index but the rowid. */
+function rawLoop(dir: string, file: string): Promise<number> {
+  const db = new Database(join(dir, 'raw.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('cache_size = -262144');
+  db.pragma('temp_store = MEMORY');
+  db.exec('CREATE TABLE events (id INTEGER PRIMARY KEY, model_id INTEGER NOT NULL, event_id TEXT NOT NULL, ts INTEGER NOT NULL, features TEXT NOT NULL, score REAL)');
+  const insert = db.prepare('INSERT INTO events (model_id, event_id, ts, features, score) VALUES (?, ?, ?, ?, ?)');
+  type Row = [string, number, string, number];
+  const tx = db.transaction((rows: Row[]) => {
+    for (const r of rows) insert.run(1, r[0], r[1], r[2], r[3]);
+  });
+  let timed = 0;
+  let rows: Row[] = [];
+  const flush = () => {
+    const t = performance.now();
+    tx(rows);
+    timed += performance.now() - t;
+    rows = [];
+  };
+  return (async () => {
+    // parsing the file is not timed: (a) is the cost of the inserts alone
+    for await (const l of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+      const o = JSON.parse(l) as { eventId: string; timestamp: string; features: unknown; score: number };
+      rows.push([o.eventId, Date.parse(o.timestamp), JSON.stringify(o.features), o.score]);
+      if (rows.length === 1000) flush();
+    }
+    if (rows.length) flush();
+    const n = db.prepare('SELECT count(*) FROM events').pluck().get() as number;
+    db.close();
+    return n / (timed / 1000);
+  })();
+}
+
+interface Server {
+  url: string;
+  child: ChildProcess;
+  dbPath: string;
+  stop(): Promise<void>;
+}
+
+async function startServer(dir: string, name: string): Promise<Server> {
+  const dbPath = join(dir, `${name}.db`);
+  // BENCH_PROF=DIR writes a CPU profile of each server there
+  const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', join(ROOT, 'src/main.ts'), 'serve'], {
+    cwd: ROOT,
+    env: { ...process.env, GLASSBOX_DB: dbPath, PORT: '0', HOST: '127.0.0.1', GLASSBOX_SCHEDULER: 'off', LOG_LEVEL: 'info', GLASSBOX_ADMIN_KEY: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let err = '';
+    child.stderr!.on('data', (c: Buffer) => {
+      if (err.length < 1e5) err += c.toString();
+      const m = /"url":"(http:[^"]+)"/.exec(err);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${err.slice(-2000)}`)));
+  });
+  await gql(url, `mutation($i: CreateModelInput!) { createModel(input: $i) { name } }`, {
+    i: {
+      name: 'bench',
+      task: 'BINARY_CLASSIFICATION',
+      positiveClass: 'yes',
+      features: [
+        ...Array.from({ length: 20 }, (_, j) => ({ name: `num_${j}`, type: 'NUMERIC' })),
+        { name: 'cat_a', type: 'CATEGORICAL' },
+        { name: 'cat_b', type: 'CATEGORICAL' },
+      ],
+    },
+  });
+  return {
+    url,
+    child,
+    dbPath,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function gql(url: string, query: string, variables: unknown): Promise<any> {
+  const r = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = (await r.json()) as { errors?: unknown; data: unknown };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+/** Streams a file to the NDJSON route; resolves with the answer. */
+function postFile(url: string, file: string): Promise<{ accepted: number; duplicates: number; rejected: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/v1/models/bench/predictions`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`${res.statusCode}: ${text}`))));
+    });
+    req.on('error', reject);
+    createReadStream(file, { highWaterMark: 1 << 16 }).pipe(req);
+  });
+}
+
+/** GraphQL logPredictions, 1000 a call, two calls in flight; the lines are spliced in as variables. */
+async function postGraphql(url: string, file: string): Promise<number> {
+  const query = 'mutation($m: String!, $p: [PredictionInput!]!) { logPredictions(model: $m, predictions: $p) { accepted duplicates rejected } }';
+  const head = `{"query":${JSON.stringify(query)},"variables":{"m":"bench","p":[`;
+  let accepted = 0;
+  const inFlight = new Set<Promise<void>>();
+  let batch: string[] = [];
+  const send = (lines: string[]) => {
+    const p = fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `${head}${lines.join(',')}]}}` })
+      .then((r) => r.json() as Promise<{ data?: { logPredictions: { accepted: number } }; errors?: unknown }>)
+      .then((b) => {
+        if (!b.data) throw new Error(JSON.stringify(b.errors));
+        accepted += b.data.logPredictions.accepted;
+      })
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    return p;
+  };
+  for await (const l of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    batch.push(l);
+    if (batch.length === 1000) {
+      if (inFlight.size >= 2) await Promise.race(inFlight);
+      send(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) send(batch);
+  await Promise.all(inFlight);
+  return accepted;
+}
+
+function dbBytes(path: string): number {
+  let n = 0;
+  for (const f of [path, `${path}-wal`]) {
+    try {
+      n += statSync(f).size;
+    } catch {
+      /* absent */
+    }
+  }
+  return n;
+}
+
+/** CPU seconds used so far by a process: [all threads, its main thread]. */
+function cpuSeconds(pid: number): [number, number] {
+  const ticks = (stat: string) => {
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  };
+  return [ticks(readFileSync(`/proc/${pid}/stat`, 'utf8')), ticks(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8'))];
+}
+
+function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+/** Runs (a), (b), (c) and the RSS figure; prints and returns them. */
+export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<IngestBenchResult> {
+  const n = opts.events ?? Number(process.env.BENCH_EVENTS ?? 1_000_000);
+  const rssMb = opts.rssMb ?? Number(process.env.BENCH_RSS_MB ?? 1024);
+  const log = opts.log ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const dir = mkdtempSync(join(tmpdir(), 'glassbox-bench-ingest-'));
+  try {
+    const file = join(dir, 'events.ndjson');
+    await writeEvents(file, n);
+    log(`ingest bench: ${n} events of 20 numeric + 2 categorical features, random UUID eventIds (${(statSync(file).size / 2 ** 20).toFixed(0)} MiB NDJSON)`);
+
+    const c0 = process.cpuUsage();
+    const raw = await rawLoop(dir, file);
+    const c1 = process.cpuUsage(c0);
+    log(`(a) raw better-sqlite3 loop, 1000/txn:      ${Math.round(raw)} rows/s   (bench process CPU a row incl. untimed parsing: ${((c1.user + c1.system) / n).toFixed(1)} us)`);
+
+    const server = await startServer(dir, 'b');
+    let cpu0 = cpuSeconds(server.child.pid!);
+    let t = performance.now();
+    const res = await postFile(server.url, file);
+    const ndjson = res.accepted / ((performance.now() - t) / 1000);
+    if (res.accepted !== n) throw new Error(`NDJSON accepted ${res.accepted} of ${n}`);
+    let cpu1 = cpuSeconds(server.child.pid!);
+    log(`(b) NDJSON over HTTP, end to end:           ${Math.round(ndjson)} rows/s   b/a = ${(ndjson / raw).toFixed(2)} (goal >= 0.5)`);
+    log(`    server CPU a row: ${(((cpu1[0] - cpu0[0]) / n) * 1e6).toFixed(1)} us (main thread ${(((cpu1[1] - cpu0[1]) / n) * 1e6).toFixed(1)} us)`);
+    await server.stop();
+    const bytesPerEvent = dbBytes(server.dbPath) / n;
+
+    const server2 = await startServer(dir, 'c');
+    cpu0 = cpuSeconds(server2.child.pid!);
+    t = performance.now();
+    const acc = await postGraphql(server2.url, file);
+    const graphql = acc / ((performance.now() - t) / 1000);
+    if (acc !== n) throw new Error(`GraphQL accepted ${acc} of ${n}`);
+    cpu1 = cpuSeconds(server2.child.pid!);
+    log(`(c) GraphQL logPredictions, 1000 a call:    ${Math.round(graphql)} rows/s   c/a = ${(graphql / raw).toFixed(2)} (goal >= 0.25)`);
+    log(`    server CPU a row: ${(((cpu1[0] - cpu0[0]) / n) * 1e6).toFixed(1)} us (main thread ${(((cpu1[1] - cpu0[1]) / n) * 1e6).toFixed(1)} us)`);
+    await server2.stop();
+    log(`database bytes per event (file + WAL after (b)): ${Math.round(bytesPerEvent)}`);
+
+    let peak: number | null = null;
+    let rssFile: number | null = null;
+    if (rssMb > 0) {
+      rmSync(file);
+      const big = join(dir, 'big.ndjson');
+      const lines = Math.ceil((rssMb * 2 ** 20) / 470);
+      await writeEvents(big, lines);
+      rssFile = statSync(big).size / 2 ** 20;
+      const server3 = await startServer(dir, 'rss');
+      const before = peakRssMb(server3.child.pid!);
+      const r = await postFile(server3.url, big);
+      peak = peakRssMb(server3.child.pid!);
+      await server3.stop();
+      log(`server peak RSS (VmHWM) streaming a ${rssFile.toFixed(0)} MiB NDJSON file (${r.accepted} events): ${peak.toFixed(0)} MiB (${before.toFixed(0)} MiB before; goal < 300)`);
+    }
+    return {
+      events: n,
+      rawRowsPerSec: raw,
+      ndjsonRowsPerSec: ndjson,
+      graphqlRowsPerSec: graphql,
+      ndjsonRatio: ndjson / raw,
+      graphqlRatio: graphql / raw,
+      dbBytesPerEvent: bytesPerEvent,
+      peakRssMb: peak,
+      rssFileMb: rssFile,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
