@@ -13,15 +13,22 @@ function skipWs(s: string, i: number): number {
   }
 }
 
-/** Index just past the string that starts at `i` (an opening quote). */
+/** Index just past the string that starts at `i` (an opening quote). indexOf jumps over its text. */
 function skipString(s: string, i: number): number {
-  for (i++; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === BACKSLASH) i++;
-    else if (c === QUOTE) return i + 1;
+  let from = i + 1;
+  for (;;) {
+    const q = s.indexOf('"', from);
+    if (q < 0) return -1;
+    let b = q - 1;
+    while (s.charCodeAt(b) === BACKSLASH) b--;
+    // an even number of backslashes before the quote: it closes the string
+    if ((q - 1 - b) % 2 === 0) return q + 1;
+    from = q + 1;
   }
-  return -1;
 }
+
+/** The characters that matter inside an object or array; `test` finds the next without allocating. */
+const STRUCTURAL = /[{}[\]"]/g;
 
 /** Index just past the JSON value that starts at `i`. */
 function skipValue(s: string, i: number): number {
@@ -29,16 +36,16 @@ function skipValue(s: string, i: number): number {
   if (c === QUOTE) return skipString(s, i);
   if (c === 123 || c === 91) {
     let depth = 0;
-    for (; i < s.length; i++) {
-      const d = s.charCodeAt(i);
+    STRUCTURAL.lastIndex = i;
+    while (STRUCTURAL.test(s)) {
+      const p = STRUCTURAL.lastIndex - 1;
+      const d = s.charCodeAt(p);
       if (d === QUOTE) {
-        i = skipString(s, i) - 1;
-        if (i < 0) return -1;
+        const end = skipString(s, p);
+        if (end < 0) return -1;
+        STRUCTURAL.lastIndex = end;
       } else if (d === 123 || d === 91) depth++;
-      else if (d === 125 || d === 93) {
-        depth--;
-        if (depth === 0) return i + 1;
-      }
+      else if (--depth === 0) return p + 1;
     }
     return -1;
   }
