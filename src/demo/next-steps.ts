@@ -67,7 +67,7 @@ export function nextStepsText(s: DemoSummary, graphqlUrl: string, serveHint: str
   out.push('');
   out.push('Connect Slack: create the app from slack/manifest.yml, then start with');
   out.push('  SLACK_BOT_TOKEN=xoxb-... SLACK_SIGNING_SECRET=... and ask "/glassbox status credit-risk".');
-  out.push('  Step by step: docs/slack.md.');
+  out.push('  Step by step: README.md, "Connect Slack in five minutes".');
   out.push('Start over (deletes both demo models with everything attached): npm run demo -- --reset   (or: glassbox demo --reset)');
   return out.join('\n') + '\n';
 }

@@ -110,7 +110,7 @@ describe('glassbox demo, as a newcomer meets it', () => {
   it('prints the GraphQL URL and three example queries that work as printed', async () => {
     expect(first.text).toContain('http://127.0.0.1:4000/graphql');
     expect(first.text.match(/curl -s /g)).toHaveLength(3);
-    expect(first.text).toContain('docs/slack.md');
+    expect(first.text).toContain('Connect Slack in five minutes');
     for (const q of exampleQueries(NOW)) {
       expect(first.text).toContain(JSON.stringify({ query: q.query }));
       const r = await server.gql(q.query);
