@@ -7,7 +7,8 @@
 // event. BENCH_EVENTS (default 1M) and BENCH_RSS_MB (default 1024, 0 skips) scale it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,11 +108,25 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(dir: string, name: string): Promise<Server> {
+/**
+ * Compiles the server as it ships (`node dist/main.js serve`, no tsx in memory) into the
+ * bench's temp dir, beside links to drizzle/, schema/ and node_modules/.
+ */
+function buildServer(dir: string): string {
+  const app = join(dir, 'app');
+  mkdirSync(app);
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(app, 'dist'), '--sourceMap', 'false'], { stdio: 'inherit' });
+  copyFileSync(join(ROOT, 'package.json'), join(app, 'package.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(app, 'node_modules'));
+  for (const shared of ['drizzle', 'schema']) symlinkSync(join(ROOT, shared), join(app, shared));
+  return join(app, 'dist', 'main.js');
+}
+
+async function startServer(main: string, dir: string, name: string): Promise<Server> {
   const dbPath = join(dir, `${name}.db`);
   // BENCH_PROF=DIR writes a CPU profile of each server there
   const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', join(ROOT, 'src/main.ts'), 'serve'], {
+  const child = spawn(process.execPath, [...prof, main, 'serve'], {
     cwd: ROOT,
     env: { ...process.env, GLASSBOX_DB: dbPath, PORT: '0', HOST: '127.0.0.1', GLASSBOX_SCHEDULER: 'off', LOG_LEVEL: 'info', GLASSBOX_ADMIN_KEY: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -243,7 +258,8 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
     const c1 = process.cpuUsage(c0);
     log(`(a) raw better-sqlite3 loop, 1000/txn:      ${Math.round(raw)} rows/s   (bench process CPU a row incl. untimed parsing: ${((c1.user + c1.system) / n).toFixed(1)} us)`);
 
-    const server = await startServer(dir, 'b');
+    const main = buildServer(dir);
+    const server = await startServer(main, dir, 'b');
     let cpu0 = cpuSeconds(server.child.pid!);
     let t = performance.now();
     const res = await postFile(server.url, file);
@@ -255,7 +271,7 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
     await server.stop();
     const bytesPerEvent = dbBytes(server.dbPath) / n;
 
-    const server2 = await startServer(dir, 'c');
+    const server2 = await startServer(main, dir, 'c');
     cpu0 = cpuSeconds(server2.child.pid!);
     t = performance.now();
     const acc = await postGraphql(server2.url, file);
@@ -275,7 +291,7 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
       const lines = Math.ceil((rssMb * 2 ** 20) / 470);
       await writeEvents(big, lines);
       rssFile = statSync(big).size / 2 ** 20;
-      const server3 = await startServer(dir, 'rss');
+      const server3 = await startServer(main, dir, 'rss');
       const before = peakRssMb(server3.child.pid!);
       const r = await postFile(server3.url, big);
       peak = peakRssMb(server3.child.pid!);
