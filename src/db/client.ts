@@ -31,8 +31,8 @@ export function openStore(path: string, opts: { migrate?: boolean } = {}): Store
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  // 32 MiB: ingest only appends (no random index), so a bigger cache just fills with written
-  // pages; at 256 MiB a server streaming a 1 GB NDJSON file peaked at 427 MiB RSS, at 32 at 252
+  // 32 MiB: ingest only appends (no index on random keys), so a bigger cache just fills with
+  // written pages: at 256 MiB a 266 MiB NDJSON stream peaked at 427 MiB RSS; at 32, 1 GB at 252
   sqlite.pragma('cache_size = -32768');
   sqlite.pragma('temp_store = MEMORY');
   const db = drizzle(sqlite, { schema });
