@@ -184,3 +184,18 @@ describe('typeCsvRecord', () => {
     expect(typeCsvRecord(m.features, { x: 'seven', c: '', score: 'NaN' })).toEqual({ features: { x: 'seven' } });
   });
 });
+
+describe('parseInstant on generated text', () => {
+  it('agrees with the general form for every shape of the common ones', () => {
+    const shapes = fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 999 }), fc.boolean());
+    fc.assert(
+      fc.property(shapes, ([y, mo, d, h, mi, s, ms, withMs]) => {
+        const p = (n: number, w = 2) => String(n).padStart(w, '0');
+        const text = `${p(y, 4)}-${p(mo)}-${p(d)}T${p(h)}:${p(mi)}:${p(s)}${withMs ? `.${p(ms, 3)}` : ''}Z`;
+        // the same instant written with an offset goes through the general parser
+        const general = parseInstant(text.replace(/Z$/, '+00:00'));
+        expect(parseInstant(text)).toBe(general);
+      }),
+    );
+  });
+});

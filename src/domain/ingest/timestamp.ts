@@ -12,8 +12,39 @@ function daysIn(year: number, month: number): number {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
+/** Value of the `n` decimal digits at `at`, or -1 if one is not a digit. */
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** The two forms nearly every client sends (`...:ssZ`, `...:ss.mmmZ`), without the regex. */
+function parseCommon(s: string): number | null | undefined {
+  const len = s.length;
+  if (len !== 20 && len !== 24) return undefined;
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  if (s.charCodeAt(len - 1) !== 90 || (len === 24 && s.charCodeAt(19) !== 46)) return undefined;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  const ms = len === 24 ? digits(s, 20, 3) : 0;
+  if (year < 100 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || ms < 0) return undefined;
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return null;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
 /** Epoch milliseconds of an ISO-8601 instant with a zone (Z or ±hh:mm), or null when it is not one. */
 export function parseInstant(text: string): number | null {
+  const common = parseCommon(text);
+  if (common !== undefined) return common;
   const m = INSTANT.exec(text);
   if (!m) return null;
   const year = +m[1]!;
