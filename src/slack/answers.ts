@@ -1,11 +1,11 @@
 // Each subcommand -> the services that know the answer -> a pure builder. Thin on
 // purpose: the numbers come from the same functions GraphQL and the monitors use.
 import type { ModelRecord } from '../domain/model.js';
-import { listAlerts, type AlertRecord } from '../services/alerts.js';
+import { listAlerts } from '../services/alerts.js';
 import type { Deps } from '../services/deps.js';
 import { drift, modelHealth, outputDrift, performance, series, traffic, type Granularity } from '../services/metrics.js';
 import { findModel, listModels } from '../services/models.js';
-import type { AlertLine } from './blocks/alert-list.js';
+import { alertView } from './alert-port.js';
 import { alertListMessage } from './blocks/alert-list.js';
 import { driftMessage, sortDriftWorstFirst } from './blocks/drift.js';
 import { helpMessage, unknownModelMessage } from './blocks/help.js';
@@ -19,24 +19,6 @@ import type { Command } from './parse-command.js';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const OPEN = ['FIRING', 'ACKNOWLEDGED', 'SNOOZED'] as const;
-
-/** An alert record as one line of a list. */
-export function alertLineOf(a: AlertRecord): AlertLine {
-  return {
-    id: String(a.id),
-    model: a.model,
-    monitor: a.monitorName,
-    metric: a.metric,
-    feature: a.feature ?? a.attribute,
-    severity: a.severity,
-    status: a.status,
-    value: a.value,
-    threshold: a.threshold,
-    openedAt: a.openedAt,
-    acknowledgedBy: a.acknowledgedBy,
-    snoozedUntil: a.snoozedUntil,
-  };
-}
 
 // Hourly points read well up to two days; beyond, one point a day.
 const granularityFor = (windowMs: number): Granularity => (windowMs <= 2 * DAY ? 'HOUR' : 'DAY');
@@ -83,7 +65,7 @@ async function statusAnswer(deps: Deps, model: ModelRecord): Promise<Answer> {
     summary: health.summary,
     events24h: t.predictionCount,
     trafficTrend: counts.map((p) => p.sampleSize),
-    openAlerts: health.openAlerts.map(alertLineOf),
+    openAlerts: health.openAlerts.map((a) => alertView(a)),
     hasBaseline: output !== null,
     drift: rows,
     performance: { metric: head.metric, value, labeled: perf.labeledCount, ...(trend ? { trend } : {}) },
@@ -94,7 +76,7 @@ async function statusAnswer(deps: Deps, model: ModelRecord): Promise<Answer> {
 
 async function alertsAnswer(deps: Deps, model: ModelRecord | null): Promise<Answer> {
   const open = await listAlerts(deps, { ...(model ? { modelId: model.id } : {}), status: [...OPEN] });
-  return { message: alertListMessage(open.map(alertLineOf), deps.clock.now(), model?.name), visible: true };
+  return { message: alertListMessage(open.map((a) => alertView(a)), deps.clock.now(), model?.name), visible: true };
 }
 
 async function driftAnswer(deps: Deps, model: ModelRecord, window: string, windowMs: number): Promise<Answer> {

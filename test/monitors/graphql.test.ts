@@ -1,6 +1,7 @@
 // Monitors, alerts and channels over the real server: validation that names the field,
 // the audit trail, lookups of absent things, and an alert's life seen through GraphQL.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CREATE_MODEL, creditRiskModel, incomeDriftMonitor } from '../helpers/factories.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { evaluateMonitor } from '../../src/services/evaluation.js';
 import { run as deliver } from '../../src/jobs/deliver-notifications.js';
@@ -12,35 +13,12 @@ let rx: Awaited<ReturnType<typeof startReceiver>>;
 
 const MONITOR_FIELDS = `id name metric feature attribute window schedule comparator warningThreshold criticalThreshold forEvaluations minSampleSize repeatInterval enabled channels { name } model { name }`;
 const CREATE_MONITOR = `mutation($input: CreateMonitorInput!) { createMonitor(input: $input) { ${MONITOR_FIELDS} } }`;
-const base = (over: Record<string, unknown> = {}) => ({
-  model: 'credit-risk',
-  name: 'income drift',
-  metric: 'PSI',
-  feature: 'income',
-  window: '24h',
-  schedule: '0 * * * *',
-  comparator: 'GT',
-  warningThreshold: 0.1,
-  criticalThreshold: 0.2,
-  channels: ['ops-hook'],
-  ...over,
-});
+const base = incomeDriftMonitor;
 
 beforeAll(async () => {
   s = await startTestServer();
   rx = await startReceiver();
-  const m = await s.gql(`mutation($input: CreateModelInput!) { createModel(input: $input) { name } }`, {
-    input: {
-      name: 'credit-risk',
-      task: 'BINARY_CLASSIFICATION',
-      positiveClass: 'default',
-      features: [
-        { name: 'income', type: 'NUMERIC' },
-        { name: 'region', type: 'CATEGORICAL' },
-        { name: 'gender', type: 'CATEGORICAL', protected: true },
-      ],
-    },
-  });
+  const m = await s.gql(CREATE_MODEL, { input: creditRiskModel([{ name: 'gender', type: 'CATEGORICAL', protected: true }]) });
   expect(m.errors).toBeUndefined();
 });
 afterAll(async () => {

@@ -1,6 +1,7 @@
 // The alert lifecycle end to end through the services and jobs, with a real database
 // file and a local webhook receiver: firing, escalation, acknowledgement, reminders,
 // recovery, retries, restarts and overlapping runs.
+import { incomeDriftMonitor } from '../helpers/factories.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { createModel } from '../../src/services/models.js';
@@ -40,18 +41,7 @@ beforeEach(async () => {
     features: [{ name: 'income', type: 'NUMERIC' }],
   });
   await createChannel(d, ADMIN, { name: 'ops-hook', kind: 'WEBHOOK', webhookUrl: rx.url, webhookSecret: SECRET });
-  const m = await createMonitor(d, ADMIN, {
-    model: 'credit-risk',
-    name: 'income drift',
-    metric: 'PSI',
-    feature: 'income',
-    window: '24h',
-    schedule: '0 * * * *',
-    comparator: 'GT',
-    warningThreshold: 0.1,
-    criticalThreshold: 0.2,
-    channels: ['ops-hook'],
-  });
+  const m = await createMonitor(d, ADMIN, incomeDriftMonitor());
   monitorId = m.id;
 });
 afterEach(async () => {

@@ -1,6 +1,7 @@
 // The issue's "done when", over the real server with real ingest and real metrics: with
 // GraphQL alone, create a channel and a monitor, backtest it, watch it fire on drifted
 // data, receive the signed webhook, acknowledge, and see it resolve.
+import { CREATE_MODEL, creditRiskModel } from '../helpers/factories.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -58,17 +59,7 @@ describe('monitoring with GraphQL alone', () => {
   let monitorId: string;
 
   it('sets up a model with a baseline, a signed webhook channel and a drift monitor', async () => {
-    await gqlOk(`mutation($i: CreateModelInput!) { createModel(input: $i) { name } }`, {
-      i: {
-        name: 'credit-risk',
-        task: 'BINARY_CLASSIFICATION',
-        positiveClass: 'default',
-        features: [
-          { name: 'income', type: 'NUMERIC' },
-          { name: 'region', type: 'CATEGORICAL' },
-        ],
-      },
-    });
+    await gqlOk(CREATE_MODEL, { input: creditRiskModel() });
     const rows = Array.from({ length: 1000 }, (_, i) => ({ features: { income: (i % 100) + 0.5, region: REGIONS[i % 4] }, score: ((i * 37) % 100) / 100 }));
     await gqlOk(`mutation($rows: [BaselineRowInput!]!) { setBaseline(model: "credit-risk", rows: $rows) { rowCount } }`, { rows });
     await gqlOk(`mutation($i: CreateChannelInput!) { createChannel(input: $i) { name } }`, {

@@ -1,5 +1,6 @@
 // A real Glassbox server with Slack turned on against the fake Slack Web API, and signed
 // requests to its /slack/events as Slack would send them.
+import { CREATE_MODEL, creditRiskModel } from '../helpers/factories.js';
 import { run as deliver } from '../../src/jobs/deliver-notifications.js';
 import type { SlackParts } from '../../src/slack/app.js';
 import { startFakeSlack, type FakeSlack, type SlackCall } from '../helpers/fake-slack.js';
@@ -95,17 +96,7 @@ export async function startSlackWorld(now = T0): Promise<SlackWorld> {
 /** A binary classifier with a baseline, `n` scored and labelled events in the hour before `now`. */
 export async function seedCreditRisk(w: SlackWorld, n = 40): Promise<{ accuracy: number }> {
   const now = w.s.clock.now();
-  await w.gqlOk(`mutation($i: CreateModelInput!) { createModel(input: $i) { name } }`, {
-    i: {
-      name: 'credit-risk',
-      task: 'BINARY_CLASSIFICATION',
-      positiveClass: 'default',
-      features: [
-        { name: 'income', type: 'NUMERIC' },
-        { name: 'region', type: 'CATEGORICAL' },
-      ],
-    },
-  });
+  await w.gqlOk(CREATE_MODEL, { input: creditRiskModel() });
   const regions = ['north', 'south', 'east', 'west'];
   const rows = Array.from({ length: 200 }, (_, i) => ({ features: { income: (i % 100) + 0.5, region: regions[i % 4] }, score: ((i * 37) % 100) / 100 }));
   await w.gqlOk(`mutation($rows: [BaselineRowInput!]!) { setBaseline(model: "credit-risk", rows: $rows) { rowCount } }`, { rows });
