@@ -3,6 +3,7 @@
 // e_K = +inf) and keeps their sum; slot 2i+1 counts values exactly equal to e_i.
 // Three forms: a Map while few slots are used (a quiet hour), dense arrays once many are
 // (a busy hour, a merged window), sparse arrays as stored.
+import { searchsortedLeft } from './quantile.js';
 
 export interface DenseHist {
   form: 'dense';
@@ -31,13 +32,7 @@ export type MutableHist = DenseHist | MapHist;
 
 /** Slot of a finite value against ascending distinct edges (see the file header). */
 export function slotOf(edges: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (edges[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = searchsortedLeft(edges, v);
   return lo < edges.length && edges[lo] === v ? 2 * lo + 1 : 2 * lo;
 }
 

@@ -10,6 +10,7 @@ import { npStd } from './numpy-sum.js';
 import { decileEdges, quantileSorted, uniqueSorted } from './quantile.js';
 import { categoryOf, numericKind, USABLE } from './values.js';
 import { slotOf } from './fine-hist.js';
+import type { StatsEvent } from './window-stats.js';
 
 /** Most fine edges drawn from a continuous baseline: KS error <= 1/FINE_EDGES. */
 export const FINE_EDGES = 2048;
@@ -50,15 +51,8 @@ export interface BaselineProfile {
   output: ColumnProfile;
 }
 
-/** A baseline row as stored (`BaselineRowInput`). */
-export interface BaselineRow {
-  features: Record<string, unknown>;
-  score: number | null;
-  predictedLabel: string | null;
-  value: number | null;
-  actualLabel: string | null;
-  actualValue: number | null;
-}
+/** A baseline row as stored (`BaselineRowInput`): the same fields as an accumulated event. */
+export type BaselineRow = StatsEvent;
 
 /** Name and kind of the model's output column: score, value or predicted label. */
 export function outputColumn(model: Pick<ModelRecord, 'task'>): { name: 'score' | 'value' | 'predictedLabel'; numeric: boolean } {
