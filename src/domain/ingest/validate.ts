@@ -36,16 +36,8 @@ export interface ActualRow {
   actualValue: number | null;
 }
 
-export interface BaselineRowIn {
-  index: number;
-  features: Record<string, unknown>;
-  featuresText: string | null;
-  score: number | null;
-  predictedLabel: string | null;
-  value: number | null;
-  actualLabel: string | null;
-  actualValue: number | null;
-}
+/** A baseline row: a prediction without its identity or time. */
+export type BaselineRowIn = Omit<PredictionRow, 'eventId' | 'ts'>;
 
 export type Checked<T> = { ok: true; row: T } | { ok: false; error: IngestError; field: string; reason: string };
 

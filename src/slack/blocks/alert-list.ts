@@ -1,21 +1,10 @@
 // `/glassbox alerts [MODEL]`: open alerts, most severe and most urgent first.
+import type { AlertView } from './alert.js';
 import { ago, formatMetricValue, metricLabel } from './format.js';
 import { actorMention, context, esc, icon, section, severityRank, type SlackMessage } from './kit.js';
 
-export interface AlertLine {
-  id: string;
-  model: string;
-  monitor: string;
-  metric: string;
-  feature: string | null;
-  severity: string;
-  status: string;
-  value: number | null;
-  threshold: number | null;
-  openedAt: number;
-  acknowledgedBy: string | null;
-  snoozedUntil: number | null;
-}
+/** What one line of a list shows: the alert message's view, less what only the message needs. */
+export type AlertLine = Omit<AlertView, 'message' | 'resolvedAt' | 'lastActor' | 'status'> & { status: string };
 
 const STATUS_RANK: Record<string, number> = { FIRING: 0, ACKNOWLEDGED: 1, SNOOZED: 2, RESOLVED: 3 };
 
