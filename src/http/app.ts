@@ -49,7 +49,7 @@ export function sendError(res: Response, err: unknown, log?: Logger, extra?: Rec
     res.end();
     return;
   }
-  res.status(httpStatus(e.code)).json({ error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}), ...extra } });
+  res.status(httpStatus(e.code)).json({ error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}), ...e.details, ...extra } });
 }
 
 /** Builds the app with every route; `mounts` add the routes of later modules. */

@@ -29,6 +29,8 @@ export interface LineConsumer {
   reject(index: number, message: string): void;
   finish(): IngestResult;
   abort(): IngestResult;
+  /** How many lines from the start are settled for good: every line before it is stored, a duplicate or rejected. */
+  readonly linesSettled: number;
 }
 
 export interface RunOptions {
@@ -51,6 +53,7 @@ export class IngestRun implements LineConsumer {
   private readonly batchSize: number;
   private readonly maxErrors: number;
   private done = false;
+  private settled = 0;
 
   constructor(
     private readonly deps: Deps,
@@ -61,6 +64,10 @@ export class IngestRun implements LineConsumer {
   ) {
     this.batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
     this.maxErrors = opts.maxErrors ?? Number.POSITIVE_INFINITY;
+  }
+
+  get linesSettled(): number {
+    return this.settled;
   }
 
   /** Validates one item; a full batch is committed before this returns. */
@@ -124,6 +131,7 @@ export class IngestRun implements LineConsumer {
     }
     this.result.accepted += counts.accepted;
     this.result.duplicates += counts.duplicates;
+    if (rows.length > 0) this.settled = rows[rows.length - 1]!.index + 1;
     if (last) this.done = true;
   }
 
