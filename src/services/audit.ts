@@ -3,6 +3,7 @@ import { desc } from 'drizzle-orm';
 import { auditLog } from '../db/schema/index.js';
 import type { Db } from '../db/client.js';
 import type { Deps, Actor } from './deps.js';
+import { MAX_AUDIT_DETAILS } from '../domain/input/limits.js';
 
 export interface AuditRecord {
   at: number;
@@ -26,6 +27,26 @@ function scrub(value: unknown): unknown {
 }
 
 /**
+ * Details as given while their JSON fits MAX_AUDIT_DETAILS; beyond, each member over an
+ * eighth of it is summarised (a string by its start and length, a list by its length), so
+ * that an entry, and a page of the audit log, stays small whatever a mutation was sent.
+ */
+function bounded(details: unknown): unknown {
+  if (details === null || typeof details !== 'object') return details;
+  if (JSON.stringify(details).length <= MAX_AUDIT_DETAILS) return details;
+  const part = MAX_AUDIT_DETAILS / 8;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(details as Record<string, unknown>)) {
+    const size = JSON.stringify(v)?.length ?? 0;
+    if (size <= part) out[k] = v;
+    else if (typeof v === 'string') out[k] = `${v.slice(0, 100)}... (${v.length} characters)`;
+    else if (Array.isArray(v)) out[k] = { summarised: true, items: v.length };
+    else out[k] = { summarised: true, characters: size };
+  }
+  return out;
+}
+
+/**
  * Writes an audit entry with `db`, which must be the transaction of the change it records,
  * so that the entry and the change commit or roll back together. Secrets are redacted.
  */
@@ -43,7 +64,7 @@ export function recordAudit(
       actor: typeof actor === 'string' ? actor : actor.name,
       action,
       target,
-      details: details === undefined ? null : scrub(details),
+      details: details === undefined ? null : bounded(scrub(details)),
     })
     .run();
 }

@@ -49,10 +49,11 @@ export class IngestInterrupted extends Error {
   /** One sentence on what was kept and that resending is safe. */
   get kept(): string {
     const c = this.committed;
-    return (
-      `the first ${c.lines} lines were handled and are kept (${c.accepted} accepted, ${c.duplicates} duplicates); nothing after them was stored. ` +
-      'Resending the whole input is safe: events already stored count as duplicates'
-    );
+    const kept =
+      c.lines > 0
+        ? `the first ${c.lines} lines were handled and are kept (${c.accepted} accepted, ${c.duplicates} duplicates); nothing after them was stored`
+        : 'nothing of it was stored';
+    return `${kept}. Resending the whole input is safe: events already stored count as duplicates`;
   }
 
   /** The client's error (with what was kept) when the cause was the client's, else the cause itself. */
