@@ -57,12 +57,25 @@ export async function runIngestFile(deps: Deps, opts: IngestCliOptions): Promise
   const streamOpts = { via: 'cli' as const, batchSize: opts.batchSize, maxErrors: 10_000 };
   try {
     if (format === 'ndjson') return await ingestNdjson(deps, CLI_ACTOR, model, opts.kind, counted(), streamOpts);
-    const records = pipeline(counted(), parse({ columns: true, bom: true, skip_empty_lines: true, info: true }), () => undefined);
+    // a record csv-parse cannot read is a rejected line, as a non-JSON line is in NDJSON
+    const parser = parse({ columns: true, bom: true, skip_empty_lines: true, info: true, skip_records_with_error: true });
+    const skipped: Array<{ line: number; message: string }> = [];
+    parser.on('skip', (err: Error & { lines?: number }) => {
+      const line = (err.lines ?? 1) - 1;
+      if (skipped.at(-1)?.line !== line) skipped.push({ line, message: `record: ${err.message.length > 200 ? `${err.message.slice(0, 197)}...` : err.message}` });
+    });
+    const records = pipeline(counted(), parser, () => undefined);
     // each record is numbered by its line in the file (0-based, as NDJSON lines are), header included
-    async function* typed(): AsyncGenerator<[number, unknown]> {
+    async function* typed(): AsyncGenerator<[number, unknown, string?]> {
       for await (const r of records as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-        yield [r.info.lines - 1, typeCsvRecord(model.features, r.record)];
+        const line = r.info.lines - 1;
+        while (skipped.length > 0 && skipped[0]!.line < line) {
+          const bad = skipped.shift()!;
+          yield [bad.line, undefined, bad.message];
+        }
+        yield [line, typeCsvRecord(model.features, r.record)];
       }
+      for (const bad of skipped) yield [bad.line, undefined, bad.message];
     }
     return await ingestIndexed(deps, CLI_ACTOR, model, opts.kind, typed(), streamOpts);
   } finally {
@@ -93,7 +106,7 @@ export function summarizeInterrupted(opts: IngestCliOptions, err: IngestInterrup
   const resume =
     opts.kind === 'baseline'
       ? '  Fix the file and run the same command again.'
-      : '  To go on: fix the file and run the same command again. Resending is safe: events already stored are counted as duplicates, never stored twice.';
+      : '  To go on: run the same command again (once what stopped it is fixed). Resending is safe: events already stored are counted as duplicates, never stored twice.';
   return `${opts.model}: ${opts.kind} from ${opts.file} stopped: ${why}\n${kept}\n${resume}\n`;
 }
 

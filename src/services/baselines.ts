@@ -154,7 +154,9 @@ export class BaselineCollector implements LineConsumer {
   }
 
   /** A baseline is replaced whole at the end: nothing of a cut-off body is kept. */
-  readonly linesSettled = 0;
+  settled(): { lines: number; accepted: number; duplicates: number } {
+    return { lines: 0, accepted: 0, duplicates: 0 };
+  }
 
   abort(): IngestResult {
     return { accepted: 0, duplicates: 0, rejected: this.rejected, errors: this.errors };

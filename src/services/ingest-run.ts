@@ -29,8 +29,8 @@ export interface LineConsumer {
   reject(index: number, message: string): void;
   finish(): IngestResult;
   abort(): IngestResult;
-  /** How many lines from the start are settled for good: every line before it is stored, a duplicate or rejected. */
-  readonly linesSettled: number;
+  /** What is committed for good: `lines` from the start (each stored, a duplicate or rejected) and the counts of those. */
+  settled(): { lines: number; accepted: number; duplicates: number };
 }
 
 export interface RunOptions {
@@ -53,7 +53,7 @@ export class IngestRun implements LineConsumer {
   private readonly batchSize: number;
   private readonly maxErrors: number;
   private done = false;
-  private settled = 0;
+  private settledLines = 0;
 
   constructor(
     private readonly deps: Deps,
@@ -66,8 +66,9 @@ export class IngestRun implements LineConsumer {
     this.maxErrors = opts.maxErrors ?? Number.POSITIVE_INFINITY;
   }
 
-  get linesSettled(): number {
-    return this.settled;
+  settled(): { lines: number; accepted: number; duplicates: number } {
+    // accepted and duplicates grow only once a batch has committed
+    return { lines: this.settledLines, accepted: this.result.accepted, duplicates: this.result.duplicates };
   }
 
   /** Validates one item; a full batch is committed before this returns. */
@@ -131,7 +132,7 @@ export class IngestRun implements LineConsumer {
     }
     this.result.accepted += counts.accepted;
     this.result.duplicates += counts.duplicates;
-    if (rows.length > 0) this.settled = rows[rows.length - 1]!.index + 1;
+    if (rows.length > 0) this.settledLines = rows[rows.length - 1]!.index + 1;
     if (last) this.done = true;
   }
 

@@ -65,14 +65,12 @@ export class IngestInterrupted extends Error {
 }
 
 function interrupted(deps: Deps, consumer: LineConsumer, cause: unknown): IngestInterrupted {
-  let r: IngestResult = { accepted: 0, duplicates: 0, rejected: 0, errors: [] };
   try {
-    r = consumer.abort();
+    consumer.abort();
   } catch (auditErr) {
     deps.log.error({ err: auditErr }, 'could not audit a cut-off ingest');
   }
-  const lines = consumer.linesSettled;
-  return new IngestInterrupted(cause, { lines, accepted: lines > 0 ? r.accepted : 0, duplicates: lines > 0 ? r.duplicates : 0 });
+  return new IngestInterrupted(cause, consumer.settled());
 }
 
 /** Rejections listed in an NDJSON answer by default. */
@@ -181,19 +179,23 @@ export async function ingestObjects(
 
 /**
  * Ingests objects that carry their own index (a CSV record's line in its file), in
- * increasing order; the same batches and guarantees as ingestNdjson.
+ * increasing order; an entry with a message (a record that could not be read) is
+ * rejected with it. The same batches and guarantees as ingestNdjson.
  */
 export async function ingestIndexed(
   deps: Deps,
   actor: Actor,
   model: ModelRecord,
   kind: IngestKind,
-  items: AsyncIterable<readonly [number, unknown]>,
+  items: AsyncIterable<readonly [number, unknown, string?]>,
   opts: StreamOptions,
 ): Promise<IngestResult> {
   const consumer = consumerFor(deps, actor, model, kind, opts);
   try {
-    for await (const [index, item] of items) consumer.add(index, item);
+    for await (const [index, item, unreadable] of items) {
+      if (unreadable === undefined) consumer.add(index, item);
+      else consumer.reject(index, unreadable);
+    }
   } catch (err) {
     throw interrupted(deps, consumer, err);
   }

@@ -62,8 +62,8 @@ describe('documents the parser refuses are HTTP 400, with no internal text', () 
 describe('every list and string argument is bounded, the field named', () => {
   it('alerts(status:) with 40,000 items is BAD_USER_INPUT on status', async () => {
     const r = await s.gql('query($s: [AlertStatus!]) { alerts(status: $s) { id } }', { s: Array(40_000).fill('FIRING') }, ADMIN_KEY);
-    expect(r.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'status' });
-    expect(r.errors[0].message).toBe(`status: at most ${L.MAX_LIST} items, got 40000`);
+    expect(r.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'status' });
+    expect(r.errors![0].message).toBe(`status: at most ${L.MAX_LIST} items, got 40000`);
     const nested = await s.gql('{ models { alerts(status: [FIRING, RESOLVED]) { id } } }', undefined, ADMIN_KEY);
     expect(nested.errors).toBeUndefined();
   });
@@ -116,13 +116,13 @@ describe('every list and string argument is bounded, the field named', () => {
     ];
     for (const [input, field, reason] of cases) {
       const r = await create(input);
-      expect(r.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field });
-      expect(r.errors[0].message).toBe(`${field}: ${reason}`);
+      expect(r.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', field });
+      expect(r.errors![0].message).toBe(`${field}: ${reason}`);
     }
     const ch = (input: Record<string, unknown>) =>
       s.gql('mutation($i: CreateChannelInput!) { createChannel(input: $i) { name } }', { i: { name: 'hook', kind: 'WEBHOOK', webhookUrl: 'https://example.com/h', ...input } }, ADMIN_KEY);
-    expect((await ch({ webhookSecret: 's'.repeat(5_000_000) })).errors[0].extensions.field).toBe('input.webhookSecret');
-    expect((await ch({ webhookUrl: `https://example.com/${'u'.repeat(L.MAX_URL)}` })).errors[0].extensions.field).toBe('input.webhookUrl');
+    expect((await ch({ webhookSecret: 's'.repeat(5_000_000) })).errors![0].extensions.field).toBe('input.webhookSecret');
+    expect((await ch({ webhookUrl: `https://example.com/${'u'.repeat(L.MAX_URL)}` })).errors![0].extensions.field).toBe('input.webhookUrl');
     // the items of an ingest call are checked one by one: a 5 MB label rejects that item only
     const log = await s.gql(
       'mutation($p: [PredictionInput!]!) { logPredictions(model: "m", predictions: $p) { accepted rejected errors { index message } } }',
@@ -157,7 +157,7 @@ describe('every list and string argument is bounded, the field named', () => {
     expect(log.data.auditLog[0].action).toBe('createModel');
     expect(log.data.auditLog[0].details.features).toEqual({ summarised: true, items: L.MAX_FEATURES });
     expect(JSON.stringify(log.data.auditLog[0].details).length).toBeLessThanOrEqual(L.MAX_AUDIT_DETAILS);
-    expect((await s.gql('{ auditLog(limit: 1001) { at } }', undefined, ADMIN_KEY)).errors[0].extensions.field).toBe('limit');
+    expect((await s.gql('{ auditLog(limit: 1001) { at } }', undefined, ADMIN_KEY)).errors![0].extensions.field).toBe('limit');
   });
 });
 
