@@ -13,11 +13,20 @@ export const MAX_VALUE_DEPTH = 32;
  * sent (an id would never match itself again).
  */
 export function loneSurrogateAt(s: string): number {
-  // with the u flag a surrogate pair is one code point, so only unpaired halves match
-  return s.search(LONE_SURROGATE);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        i++;
+        continue;
+      }
+    }
+    return i;
+  }
+  return -1;
 }
-
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 /** Why `s` is not acceptable text of at most `max` characters, or null. */
 export function textProblem(s: string, max: number): string | null {
@@ -40,10 +49,17 @@ export function preview(s: string): string {
 export function nestedDeeperThan(v: unknown, levels: number): boolean {
   if (typeof v !== 'object' || v === null) return false;
   if (levels <= 0) return true;
+  // scalars are tested inline: this runs on every ingested line
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) if (nestedDeeperThan(v[i], levels - 1)) return true;
+    for (let i = 0; i < v.length; i++) {
+      const c: unknown = v[i];
+      if (typeof c === 'object' && c !== null && nestedDeeperThan(c, levels - 1)) return true;
+    }
     return false;
   }
-  for (const k in v) if (nestedDeeperThan((v as Record<string, unknown>)[k], levels - 1)) return true;
+  for (const k in v) {
+    const c = (v as Record<string, unknown>)[k];
+    if (typeof c === 'object' && c !== null && nestedDeeperThan(c, levels - 1)) return true;
+  }
   return false;
 }
