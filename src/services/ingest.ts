@@ -75,7 +75,8 @@ function interrupted(deps: Deps, consumer: LineConsumer, cause: unknown): Ingest
 
 /** Rejections listed in an NDJSON answer by default. */
 export const MAX_LISTED_ERRORS = 1000;
-const MAX_LINE_CHARS = 1 << 20;
+/** Longest NDJSON line read by default; a longer one is a rejected line. */
+export const MAX_LINE_CHARS = 1 << 20;
 
 function consumerFor(deps: Deps, actor: Actor, model: ModelRecord, kind: IngestKind, opts: StreamOptions): LineConsumer {
   const maxErrors = opts.maxErrors ?? MAX_LISTED_ERRORS;
