@@ -66,6 +66,11 @@ describe('every list and string argument is bounded, the field named', () => {
     expect(r.errors![0].message).toBe(`status: at most ${L.MAX_LIST} items, got 40000`);
     const nested = await s.gql('{ models { alerts(status: [FIRING, RESOLVED]) { id } } }', undefined, ADMIN_KEY);
     expect(nested.errors).toBeUndefined();
+    // arguments of fields below the root are bounded alike
+    const below = await s.gql('query($s: [AlertStatus!]) { models { alerts(status: $s) { id } } }', { s: Array(40_000).fill('FIRING') }, ADMIN_KEY);
+    expect(below.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'status' });
+    const series = await s.gql('query($f: String) { model(name: "m") { series(metric: PSI, from: "2024-05-06T00:00:00Z", to: "2024-05-07T00:00:00Z", granularity: HOUR, feature: $f) { value } } }', { f: 'f'.repeat(1000) }, ADMIN_KEY);
+    expect(series.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'feature' });
   });
 
   it('each list and string argument of the schema, over its bound, is refused naming it', async () => {
