@@ -76,7 +76,7 @@ export function historyTicks(ticks: Iterable<number>, at: number, lookbackMs: nu
 
 /**
  * Mean and population standard deviation. Both passes are taken about the first value, so a
- * constant history gives exactly that value and σ = 0 (a plain mean of ten 0.1s is not 0.1,
+ * constant history gives exactly that value and σ = 0 (np.mean of seven 0.1s is not 0.1,
  * and a band a few ulps off would fire on a flat series).
  */
 export function meanStd(values: readonly number[]): { mean: number; std: number } {
