@@ -7,7 +7,7 @@
 // comes from the mergeable histogram of p in prob-hist.ts (exact, or within 1.2e-4).
 import { ratio } from './classification.js';
 import { predictIsotonic, type IsotonicCalibration } from './isotonic.js';
-import { addProb, cbpeAucOf, cloneProbHist, emptyProbHist, mergeProbHistInto, type ProbHist } from './prob-hist.js';
+import { addProb, cbpeAucOf, cloneProbHist, emptyProbHist, mergeProbHistInto, probHistFromJson, probHistToJson, type ProbHist, type ProbHistJson } from './prob-hist.js';
 
 /** Expected confusion counts of a set of scored events, and the AUC histogram. */
 export interface CbpeStats {
@@ -73,6 +73,25 @@ export function mergeCbpeInto(target: CbpeStats, src: CbpeStats, sign = 1): void
 
 export function cloneCbpeStats(s: CbpeStats): CbpeStats {
   return { ...s, probs: cloneProbHist(s.probs) };
+}
+
+/** JSON-ready form, for storing with an hour's statistics. */
+export interface CbpeStatsJson {
+  n: number;
+  positives: number;
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+  probs: ProbHistJson;
+}
+
+export function cbpeStatsToJson(s: CbpeStats): CbpeStatsJson {
+  return { ...s, probs: probHistToJson(s.probs) };
+}
+
+export function cbpeStatsFromJson(j: CbpeStatsJson): CbpeStats {
+  return { ...j, probs: probHistFromJson(j.probs) };
 }
 
 /**

@@ -41,14 +41,14 @@ function uniquePoints(scores: ArrayLike<number>, labels: ArrayLike<number>, weig
   const ux: number[] = [];
   const uy: number[] = [];
   const uw: number[] = [];
-  let cx = NaN;
+  if (idx.length === 0) return { ux, uy, uw };
+  let cx = scores[idx[0]!]!; // the run's first x: the distance is measured from it
   let sy = 0;
   let sw = 0;
   for (const i of idx) {
     const x = scores[i]!;
     const w = weights ? weights[i]! : 1;
-    if (ux.length === 0 && sw === 0) cx = x;
-    else if (x - cx >= X_RESOLUTION) {
+    if (x - cx >= X_RESOLUTION) {
       ux.push(cx);
       uy.push(sy / sw);
       uw.push(sw);
@@ -59,11 +59,9 @@ function uniquePoints(scores: ArrayLike<number>, labels: ArrayLike<number>, weig
     sy += labels[i]! * w;
     sw += w;
   }
-  if (sw > 0) {
-    ux.push(cx);
-    uy.push(sy / sw);
-    uw.push(sw);
-  }
+  ux.push(cx);
+  uy.push(sy / sw);
+  uw.push(sw);
   return { ux, uy, uw };
 }
 

@@ -46,8 +46,10 @@ function keyOfHalf(q: number): number {
 
 const MID = keyOfHalf(0.5) + 1;
 
-/** Bin key of p in [0, 1], non-decreasing in p. */
+/** Bin key of p, non-decreasing in p; values an ulp outside [0, 1] (interpolation rounding) go with 0 and 1. */
 export function probBin(p: number): number {
+  if (p <= 0) return 0;
+  if (p >= 1) return 2 * MID;
   return p < 0.5 ? keyOfHalf(p) : 2 * MID - keyOfHalf(1 - p);
 }
 
