@@ -33,7 +33,9 @@ function scrub(value: unknown): unknown {
  */
 function bounded(details: unknown): unknown {
   if (details === null || typeof details !== 'object') return details;
-  if (JSON.stringify(details).length <= MAX_AUDIT_DETAILS) return details;
+  const size = JSON.stringify(details).length;
+  if (size <= MAX_AUDIT_DETAILS) return details;
+  if (Array.isArray(details)) return { summarised: true, items: details.length };
   const part = MAX_AUDIT_DETAILS / 8;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(details as Record<string, unknown>)) {

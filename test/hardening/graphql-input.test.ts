@@ -3,8 +3,8 @@
 // bounded, and bad input is quoted by a short prefix at most.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSchema } from '../../src/graphql/server.js';
-import { isInputObjectType, isObjectType, getNamedType, isListType, getNullableType } from 'graphql';
+import { buildSchema, formatError } from '../../src/graphql/server.js';
+import { GraphQLError, isInputObjectType, isObjectType, getNamedType, isListType, getNullableType } from 'graphql';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { ADMIN_KEY, createModel } from '../ingest/support.js';
 import * as L from '../../src/domain/input/limits.js';
@@ -56,6 +56,24 @@ describe('documents the parser refuses are HTTP 400, with no internal text', () 
       }),
       { numRuns: 30 },
     );
+  });
+});
+
+describe('formatError', () => {
+  it('shows nothing of an internal cause, however it is wrapped', () => {
+    const overflow = new RangeError('Maximum call stack size exceeded');
+    for (const e of [overflow, new GraphQLError(overflow.message, { originalError: overflow }), new GraphQLError('x', { originalError: new GraphQLError(overflow.message, { originalError: overflow }) })]) {
+      expect(formatError({ message: overflow.message, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }, e)).toEqual({
+        message: 'internal error (see the server log)',
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
+    }
+    const quoted = formatError({ message: `Int cannot represent non-integer value: "${'y'.repeat(1e6)}"`, extensions: { code: 'BAD_USER_INPUT' } }, new GraphQLError('x'));
+    expect(quoted.message).toBe(`Int cannot represent non-integer value: "${'y'.repeat(60)}..."`);
+    const unclosed = formatError({ message: `a "${'z'.repeat(5000)}`, extensions: { code: 'BAD_USER_INPUT' } }, new GraphQLError('x'));
+    expect(unclosed.message).toBe(`a "${'z'.repeat(60)}..."`);
+    const plain = formatError({ message: `Cannot query field "modelz" on type "Query". Did you mean "model"?`, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }, new GraphQLError('x'));
+    expect(plain.message).toBe('Cannot query field "modelz" on type "Query". Did you mean "model"?');
   });
 });
 
