@@ -41,6 +41,13 @@ describe('documents the parser refuses are HTTP 400, with no internal text', () 
     expectNoInternals(r.text);
   });
 
+  it('a selection deeper than 12 fields is refused by validation, also a 400', async () => {
+    const r = await raw(`query { ${'models { monitors { model { '.repeat(5)}name${' } } }'.repeat(5)} }`);
+    expect(r.status).toBe(400);
+    expect(r.json.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expectNoInternals(r.text);
+  });
+
   it('any nesting depth of selections, lists or objects: a 400 or an answer, never a 500', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 20_000 }), fc.constantFrom('{ version ', '[', '{a:'), async (depth, open) => {
