@@ -111,7 +111,7 @@ export function summarizeInterrupted(opts: IngestCliOptions, err: IngestInterrup
 }
 
 const CSV_HELP = `
-Files: .ndjson / .jsonl (one JSON object a line, as POST /v1/models/{name}/predictions takes) or .csv.
+Files: .ndjson / .jsonl (one JSON object a line, as the NDJSON routes take) or .csv.
 CSV: a header row names the columns, in any order:
   predictions  eventId, timestamp (ISO-8601 with a zone), one column per declared feature
                (its name, or features.<name>), and the output: score and/or predictedLabel
@@ -119,8 +119,8 @@ CSV: a header row names the columns, in any order:
                actualLabel / actualValue
   --actuals    eventId, and actualLabel (classifiers) or actualValue (regression)
   --baseline   the feature columns and, optionally, the outputs and actuals
-Cells of NUMERIC features and of score, value, actualValue are read as numbers; an empty
-cell (or NaN, NA, null, None) is a missing value; any other column is a feature.
+A column not named above is a feature. Cells of NUMERIC features and of score, value and
+actualValue are read as numbers; an empty cell (or NaN, NA, null, None) is a missing value.
 Line numbers in the output count from 1, as an editor does (the CSV header is line 1).
 Exit codes: 0 all stored, 2 some lines rejected (the others stored), 1 stopped (says what was kept).`;
 
