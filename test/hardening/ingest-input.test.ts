@@ -1,6 +1,7 @@
 // Issue 17, items 1-3: what the ingest doors do with hostile input, checked as classes
 // (random ids, random nesting depths, random gzip bodies), on the real server.
-import { gzipSync } from 'node:zlib';
+import { request } from 'node:http';
+import { createGzip, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -172,5 +173,29 @@ describe('Content-Encoding: gzip bodies that are not gzip, corrupt or cut short'
       }),
       { numRuns: 10 },
     );
+  });
+});
+
+describe('a gzip body whose client goes away', () => {
+  it('keeps the committed batches, answers nobody, and the server goes on', async () => {
+    const model = await freshModel();
+    const zip = createGzip();
+    const req = request(`${s.url}/v1/models/${model}/predictions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip', authorization: `Bearer ${ADMIN_KEY}` },
+    });
+    req.on('error', () => undefined);
+    zip.pipe(req);
+    zip.write(ndjson(Array.from({ length: 4500 }, (_, i) => prediction(i))));
+    zip.flush();
+    const stored = () => storedEvents(s, model).length;
+    while (stored() < 4000) await new Promise((r) => setImmediate(r));
+    req.destroy();
+    const audited = () =>
+      s.deps.store.sqlite.prepare(`SELECT details FROM audit_log WHERE action = 'logPredictions' AND target = ?`).pluck().get(model) as string | undefined;
+    while (!audited()) await new Promise((r) => setImmediate(r));
+    expect(JSON.parse(audited()!)).toMatchObject({ accepted: 4000, aborted: true });
+    expect(stored()).toBe(4000);
+    expect((await postNdjson(s, model, 'predictions', ndjson([prediction(9999)]))).json.accepted).toBe(1);
   });
 });
