@@ -76,7 +76,12 @@ function observe(metrics: HttpMetrics, log: Logger): ApolloServerPlugin<GqlConte
             }
           }
         },
-        async willSendResponse({ errors }) {
+        async willSendResponse({ errors, response }) {
+          const notes = contextValue.notes ?? [];
+          if (notes.length && response.body.kind === 'single') {
+            const body = response.body.singleResult;
+            body.errors = [...(body.errors ?? []), ...notes];
+          }
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           metrics.observeOperation(fields, errors?.length ? 'error' : 'ok', seconds);
         },
