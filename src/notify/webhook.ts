@@ -71,7 +71,9 @@ export function createWebhookNotifier(opts: WebhookOptions): Notifier {
         return { ok: false, retryable: true, reason: `could not reach ${host}: ${e.cause?.code ?? e.cause?.message ?? e.message}` };
       }
       if (res.status >= 200 && res.status < 300) {
-        await res.body?.cancel().catch(() => undefined);
+        // Confirmed: hand the outcome back at once, so the outbox records it before any
+        // more I/O (the body is not awaited); a crash after that point repeats nothing.
+        void res.body?.cancel().catch(() => undefined);
         return { ok: true };
       }
       const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), opts.clock.now());
