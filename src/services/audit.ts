@@ -16,7 +16,7 @@ export interface AuditRecord {
 /** Keys whose values are never written to the audit log, whatever the mutation passes. */
 const SECRET_KEYS = /secret|token|password|authorization/i;
 /** Keys holding URLs, which carry credentials often enough to be secrets: scheme and host only. */
-const URL_KEYS = /url|uri|endpoint/i;
+const URL_KEYS = /(url|uri|endpoint)$/i;
 
 /**
  * The details as the audit log keeps them. A secret that was given shows as
