@@ -64,6 +64,10 @@ describe('channels', () => {
         extensions: { code: 'NOT_CONFIRMED', reason: expect.stringContaining('answered HTTP 500') },
       },
     ]);
+    rx.answer(503);
+    const aliased = await s.gql(`mutation { probe: testChannel(name: "ops-hook") }`);
+    expect(aliased.data).toEqual({ probe: false });
+    expect(aliased.errors?.[0]).toMatchObject({ path: ['probe'], extensions: { code: 'NOT_CONFIRMED' } });
     expect((await s.gql(`mutation { testChannel(name: "nope") }`)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 
     expect((await s.gql(`mutation { deleteChannel(name: "ops-slack") }`)).data.deleteChannel).toBe(true);

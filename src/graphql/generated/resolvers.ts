@@ -489,7 +489,7 @@ export type Mutation = {
   snoozeAlert: Alert;
   /**
    * Sends a test notification now; true when the channel confirmed it. When false, the
-   * answer's errors hold one at path testChannel (extensions.code NOT_CONFIRMED) saying why.
+   * answer's errors hold one at this field's path (extensions.code NOT_CONFIRMED) saying why.
    */
   testChannel: Scalars['Boolean']['output'];
   updateModel: Model;

@@ -1,4 +1,5 @@
 // Channels over GraphQL, and Delivery's channel.
+import { responsePathAsArray } from 'graphql';
 import type { Resolvers } from '../generated/resolvers.js';
 import type { GqlContext } from '../context.js';
 import { createChannel, deleteChannel, listChannels, testChannel } from '../../services/channels.js';
@@ -24,13 +25,13 @@ export const channelsResolvers: Resolvers = {
   Mutation: {
     createChannel: (_p, { input }, ctx) => createChannel(ctx.deps, ctx.requireRole('EDITOR'), input),
     deleteChannel: (_p, { name }, ctx) => deleteChannel(ctx.deps, ctx.requireRole('EDITOR'), name),
-    testChannel: async (_p, { name }, ctx) => {
+    testChannel: async (_p, { name }, ctx, info) => {
       const out = await testChannel(ctx.deps, ctx.requireRole('EDITOR'), notifiersOf(ctx), name);
       if (out.ok) return true;
-      // The contract's answer stays a Boolean; the reason rides beside it as an error at this path.
+      // The contract's answer stays a Boolean; the reason rides beside it as an error at its path.
       ctx.note({
         message: `channel "${name}" did not confirm the test notification: ${out.reason}`,
-        path: ['testChannel'],
+        path: responsePathAsArray(info.path),
         extensions: { code: 'NOT_CONFIRMED', reason: out.reason },
       });
       return false;
