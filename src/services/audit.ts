@@ -4,6 +4,7 @@ import { auditLog } from '../db/schema/index.js';
 import type { Db } from '../db/client.js';
 import type { Deps, Actor } from './deps.js';
 import { MAX_AUDIT_DETAILS } from '../domain/input/limits.js';
+import { REDACTED, redactUrl } from '../domain/redact.js';
 
 export interface AuditRecord {
   at: number;
@@ -13,15 +14,23 @@ export interface AuditRecord {
   details: unknown;
 }
 
-/** Keys never written to the audit log, whatever the mutation passes. */
+/** Keys whose values are never written to the audit log, whatever the mutation passes. */
 const SECRET_KEYS = /secret|token|password|authorization/i;
+/** Keys holding URLs, which carry credentials often enough to be secrets: scheme and host only. */
+const URL_KEYS = /(url|uri|endpoint)$/i;
 
-function scrub(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(scrub);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_KEYS.test(k) ? '[redacted]' : scrub(v)]),
-    );
+/**
+ * The details as the audit log keeps them. A secret that was given shows as
+ * "[redacted]"; one that was not (null, absent) stays so, so the entry does not claim
+ * a secret that never existed.
+ */
+export function scrub(value: unknown, key = ''): unknown {
+  if (value === null || value === undefined || value === '') return value;
+  if (key && SECRET_KEYS.test(key)) return REDACTED;
+  if (key && URL_KEYS.test(key) && typeof value === 'string') return redactUrl(value);
+  if (Array.isArray(value)) return value.map((v) => scrub(v, key));
+  if (typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, scrub(v, k)]));
   }
   return value;
 }
@@ -39,11 +48,11 @@ function bounded(details: unknown): unknown {
   const part = MAX_AUDIT_DETAILS / 8;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(details as Record<string, unknown>)) {
-    const size = JSON.stringify(v)?.length ?? 0;
-    if (size <= part) out[k] = v;
+    const n = JSON.stringify(v)?.length ?? 0;
+    if (n <= part) out[k] = v;
     else if (typeof v === 'string') out[k] = `${v.slice(0, 100)}... (${v.length} characters)`;
     else if (Array.isArray(v)) out[k] = { summarised: true, items: v.length };
-    else out[k] = { summarised: true, characters: size };
+    else out[k] = { summarised: true, characters: n };
   }
   return out;
 }
