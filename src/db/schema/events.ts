@@ -67,3 +67,21 @@ export const baselineRows = sqliteTable(
   },
   (t) => [index('baseline_rows_model').on(t.modelId)],
 );
+
+/**
+ * Tombstones of events deleted by retention, so that a late actual for one is rejected
+ * with its reason instead of waiting forever as pending. Keyed by the 53-bit hash of the
+ * eventId (event-id-table.ts). A tombstone expires one retention period after its purge.
+ */
+export const purgedEvents = sqliteTable(
+  'purged_events',
+  {
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    eventHash: integer('event_hash').notNull(),
+    /** when the retention run deleted the event */
+    purgedAt: integer('purged_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.eventHash] }), index('purged_events_model_at').on(t.modelId, t.purgedAt)],
+);
