@@ -64,14 +64,14 @@ function stmts(sqlite: Database.Database): Stmts {
       anyBefore: sqlite.prepare('SELECT 1 FROM events WHERE model_id = ? AND ts < ? LIMIT 1').pluck(),
       markPurged: sqlite.prepare('UPDATE models SET purged_before = max(coalesce(purged_before, 0), ?) WHERE id = ?'),
       oldest: sqlite.prepare('SELECT id, event_id, ts FROM events WHERE model_id = ? AND ts < ? ORDER BY ts LIMIT ?').raw(),
-      tombstone: sqlite.prepare(`INSERT INTO purged_events (model_id, event_hash, purged_at) VALUES (?, ?, ?)
-         ON CONFLICT (model_id, event_hash) DO UPDATE SET purged_at = excluded.purged_at`),
+      tombstone: sqlite.prepare(`INSERT INTO purged_events (key, model_id, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET model_id = excluded.model_id, expires_at = excluded.expires_at`),
       deleteEvent: sqlite.prepare('DELETE FROM events WHERE id = ?'),
       noteNewest: sqlite.prepare('UPDATE models SET purged_newest = max(coalesce(purged_newest, ?), ?) WHERE id = ?'),
       dropPending: sqlite.prepare('DELETE FROM pending_actuals WHERE model_id = ? AND received_at < ?'),
-      expireTombstones: sqlite.prepare('DELETE FROM purged_events WHERE model_id = ? AND purged_at < ?'),
+      expireTombstones: sqlite.prepare('DELETE FROM purged_events WHERE expires_at <= ?'),
       purgedBefore: sqlite.prepare('SELECT purged_before FROM models WHERE id = ?').pluck(),
-      isTombstoned: sqlite.prepare('SELECT 1 FROM purged_events WHERE model_id = ? AND event_hash = ?').pluck(),
+      isTombstoned: sqlite.prepare('SELECT 1 FROM purged_events WHERE key = ? AND model_id = ?').pluck(),
       storage: sqlite
         .prepare(
           `SELECT (SELECT count(*) FROM events WHERE model_id = m.id), (SELECT min(ts) FROM events WHERE model_id = m.id),
@@ -105,9 +105,12 @@ export function refuseOutdatedPurgedHour(sqlite: Database.Database, modelId: num
   );
 }
 
+/** The tombstone key of an event: one 53-bit hash over model and eventId, used as the rowid. */
+const tombstoneKey = (modelId: number, eventId: string) => hashEventId(`${modelId}\u0000${eventId}`);
+
 /** True when an event of this id was deleted by retention (for rejecting its late actual). */
 export function wasPurged(sqlite: Database.Database, modelId: number, eventId: string): boolean {
-  return stmts(sqlite).isTombstoned.get(modelId, hashEventId(eventId)) !== undefined;
+  return stmts(sqlite).isTombstoned.get(tombstoneKey(modelId, eventId), modelId) !== undefined;
 }
 
 /** When retention last ran (its audit entry), or null. */
@@ -141,7 +144,7 @@ async function purgeModel(sqlite: Database.Database, modelId: number, now: numbe
           const rows = s.oldest.all(modelId, cut, batch) as Array<[number, string, number]>;
           let newest = -Infinity;
           for (const [id, eventId, ts] of rows) {
-            s.tombstone.run(modelId, hashEventId(eventId), now);
+            s.tombstone.run(tombstoneKey(modelId, eventId), modelId, now + days * DAY_MS);
             s.deleteEvent.run(id);
             if (ts > newest) newest = ts;
           }
@@ -160,8 +163,6 @@ async function purgeModel(sqlite: Database.Database, modelId: number, now: numbe
     .transaction(() => {
       // actuals that waited longer than the retention for their prediction go too
       s.dropPending.run(modelId, cut);
-      // a tombstone answers late actuals for one more retention period, then expires
-      s.expireTombstones.run(modelId, now - days * DAY_MS);
     })
     .immediate();
   return deleted;
@@ -187,6 +188,8 @@ export async function applyRetention(deps: Deps, actor: Actor | string, opts: Re
     deletedEvents += deleted;
     if (deleted > 0) perModel.push({ model: name, before: new Date(cut).toISOString(), deleted });
   }
+  // a tombstone answers late actuals for one retention period after its purge (one scan a run)
+  sqlite.transaction(() => stmts(sqlite).expireTombstones.run(now)).immediate();
   // a scheduled run that deleted nothing leaves no entry (it would be one a day, saying nothing)
   if (deletedEvents > 0 || typeof actor !== 'string') {
     sqlite.transaction(() => recordAudit(deps.store.db, now, actor, 'applyRetention', null, { deletedEvents, models: perModel })).immediate();

@@ -70,18 +70,14 @@ export const baselineRows = sqliteTable(
 
 /**
  * Tombstones of events deleted by retention, so that a late actual for one is rejected
- * with its reason instead of waiting forever as pending. Keyed by the 53-bit hash of the
- * eventId (event-id-table.ts). A tombstone expires one retention period after its purge.
+ * with its reason instead of waiting forever as pending. The key (the rowid itself, so no
+ * second index) is the 53-bit hash of model id and eventId (retention.ts): ~25 bytes a
+ * deleted event. A tombstone expires one retention period after its purge.
  */
-export const purgedEvents = sqliteTable(
-  'purged_events',
-  {
-    modelId: integer('model_id')
-      .notNull()
-      .references(() => models.id, { onDelete: 'cascade' }),
-    eventHash: integer('event_hash').notNull(),
-    /** when the retention run deleted the event */
-    purgedAt: integer('purged_at').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.modelId, t.eventHash] }), index('purged_events_model_at').on(t.modelId, t.purgedAt)],
-);
+export const purgedEvents = sqliteTable('purged_events', {
+  key: integer('key').primaryKey(),
+  modelId: integer('model_id')
+    .notNull()
+    .references(() => models.id, { onDelete: 'cascade' }),
+  expiresAt: integer('expires_at').notNull(),
+});
