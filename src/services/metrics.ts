@@ -22,7 +22,7 @@ import type { Deps } from './deps.js';
 import { windowStats } from './stats-read.js';
 import { alignToKept } from '../domain/retention.js';
 import { purgedBefore } from './retention.js';
-import { DAY_MS, HOUR_MS } from './stats-store.js';
+import { DAY_MS, HOUR_MS } from '../domain/time.js';
 
 export type { DriftResult, FairnessResult, IntegrityResult, PerformanceResult, TrafficResult } from '../domain/metrics/compute-window.js';
 export { checkMetricQuery, METRICS, type Metric } from '../domain/metrics/metric-value.js';

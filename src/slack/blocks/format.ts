@@ -78,8 +78,9 @@ export function parseWindow(text: string): number | null {
 /** 5400000 -> "1h 30m"; the two largest units only. */
 export function formatDuration(ms: number): string {
   const mins = Math.max(0, Math.round(ms / MINUTE_MS));
-  const d = Math.floor(mins / 1440);
-  const h = Math.floor((mins % 1440) / 60);
+  const perDay = DAY_MS / MINUTE_MS;
+  const d = Math.floor(mins / perDay);
+  const h = Math.floor((mins % perDay) / 60);
   const m = mins % 60;
   const parts = [d ? `${d}d` : '', h ? `${h}h` : '', m ? `${m}m` : ''].filter(Boolean);
   return parts.slice(0, 2).join(' ') || '0m';
