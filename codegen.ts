@@ -1,8 +1,8 @@
-import type { CodegenConfig } from '@graphql-codegen/cli';
+// Run by `npm run codegen` through npx (codegen is not a dev dependency: its packages want Node 22).
 
 // Typed resolvers from schema/*.graphql. Mappers tie GraphQL types to the records the
 // services return, so resolvers are checked against both.
-const config: CodegenConfig = {
+const config = {
   schema: 'schema/*.graphql',
   generates: {
     'src/graphql/generated/resolvers.ts': {
