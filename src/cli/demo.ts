@@ -58,6 +58,7 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoOutcome> {
       );
       return outcome;
     }
+    if (outcome.replacedPartial) out.write('Found a partial demo (an earlier run stopped before it was complete): it was deleted and built again.\n');
     out.write(nextStepsText(outcome.summary, `${url}/graphql`, serveHint(opts.dbPath)));
     out.write(`(done in ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
     return outcome;
