@@ -13,6 +13,10 @@ async function main(): Promise<void> {
     const { runMetricsBench } = await import('./metrics.js');
     await runMetricsBench({});
   }
+  if (want('cbpe')) {
+    const { runCbpeBench } = await import('./cbpe.js');
+    await runCbpeBench({});
+  }
   if (want('monitors')) {
     const { runMonitorsBench } = await import('./monitors.js');
     await runMonitorsBench({});
