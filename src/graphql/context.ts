@@ -1,5 +1,6 @@
 // Per-request GraphQL context: who is asking (from the bearer key), and the services'
 // dependencies. Role checks happen here, once, with one vocabulary of errors.
+import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../log.js';
 import { forbidden, unauthenticated } from '../errors.js';
 import { activeKeyCount, authenticate } from '../services/keys.js';
@@ -33,6 +34,10 @@ export interface GqlContext {
   introspection: boolean;
   /** the actor, when its role allows `role`; else throws UNAUTHENTICATED or FORBIDDEN */
   requireRole(role: Role): Actor;
+  /** adds an error to the answer beside the data (a field that answered, but not as hoped) */
+  note(error: GraphQLFormattedError): void;
+  /** what note() collected; the server appends them to the answer's errors */
+  notes: GraphQLFormattedError[];
 }
 
 const LOCAL_ON =
@@ -82,7 +87,10 @@ export function buildContext(
   log: Logger,
 ): GqlContext {
   const { actor, reason } = resolveActor(deps, auth, header);
+  const notes: GraphQLFormattedError[] = [];
   return {
+    notes,
+    note: (error) => notes.push(error),
     deps,
     services,
     actor,

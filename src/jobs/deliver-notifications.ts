@@ -48,6 +48,9 @@ export async function run(deps: Deps, now: number, opts: DeliverOptions): Promis
             outcome = { ok: false, retryable: true, reason: 'the notifier failed (see the server log)' };
           }
         }
+        // First thing after the answer, synchronously and durably (synchronous=FULL): from
+        // here a crash cannot send a confirmed notification again. What remains is the gap
+        // between the receiver answering and this line (see docs/notifications.md).
         const status = recordOutcome(deps, d, outcome, deps.clock.now(), { ...(opts.policy ? { policy: opts.policy } : {}), ...(opts.random ? { random: opts.random } : {}) });
         if (status === 'DELIVERED') report.delivered++;
         else if (status === 'FAILED') {

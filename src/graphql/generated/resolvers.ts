@@ -487,7 +487,10 @@ export type Mutation = {
   /** Replaces the model's baseline with the events logged in [from, to). */
   setBaselineFromWindow: Baseline;
   snoozeAlert: Alert;
-  /** Sends a test notification now; true when the channel confirmed it. */
+  /**
+   * Sends a test notification now; true when the channel confirmed it. When false, the
+   * answer's errors hold one at this field's path (extensions.code NOT_CONFIRMED) saying why.
+   */
   testChannel: Scalars['Boolean']['output'];
   updateModel: Model;
   updateMonitor: Monitor;
