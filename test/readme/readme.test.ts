@@ -62,7 +62,11 @@ function story(b: Block, got: any[]): void {
     expect(byName['delivery-eta'].status).toBe('HEALTHY');
     // the README's sentences, figures aside, are the server's
     const shown = expectedValues(b.expected!).values[0] as any;
-    for (const m of shown.data.models) expect(byName[m.name].summary).toMatch(wordingPattern(m.health.summary));
+    // (delivery-eta's drift is noise, so which feature is worst moves with the dates too)
+    for (const m of shown.data.models) {
+      expect(byName[m.name].summary).toMatch(new RegExp(wordingPattern(m.health.summary).source.replace(/worst drift: [a-z_]+ /, 'worst drift: [a-z_]+ ')));
+    }
+    expect(byName['credit-risk'].summary).toContain('worst drift: income (PSI');
   } else if (c.includes('drift(from:')) {
     const drift = got[0].data.model.drift as Array<{ feature: string; psi: number }>;
     expect(drift.find((d) => d.feature === 'income')!.psi).toBeGreaterThan(0.25);
