@@ -1,5 +1,6 @@
 // Environment -> typed config, validated once at start. No other module reads process.env.
 import { z } from 'zod';
+import { MAX_RETENTION_DAYS } from './domain/retention.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -37,6 +38,7 @@ export const ENV_VARS: ReadonlyArray<{ name: string; meaning: string; default: s
   { name: 'GLASSBOX_INTROSPECTION', meaning: 'GraphQL introspection: `on` for anyone, `off` for no one', default: 'in local mode, and with an API key' },
   { name: 'GLASSBOX_IDE', meaning: 'the GraphiQL page at `GET /graphql`: `on` always (queries still need a key outside local mode), `off` never', default: 'in local mode' },
   { name: 'GLASSBOX_MAX_BODY', meaning: 'largest GraphQL request body (413 above it); NDJSON routes stream any size', default: '`16mb`' },
+  { name: 'GLASSBOX_RETENTION_DAYS', meaning: 'days of raw events kept (per model: `updateModel(input: { retentionDays })`); aggregates stay, so metrics still answer: [docs/retention.md](docs/retention.md)', default: '`0` (forever)' },
   { name: 'SLACK_BOT_TOKEN', meaning: 'the Slack bot token (`xoxb-…`); with `SLACK_SIGNING_SECRET`, turns Slack on', default: 'none: Slack off', secret: true },
   { name: 'SLACK_SIGNING_SECRET', meaning: 'verifies every request to `/slack/events`', default: 'none: Slack off', secret: true },
   { name: 'SLACK_APP_TOKEN', meaning: 'set: Socket Mode instead of HTTP (`xapp-…`)', default: 'none', secret: true },
@@ -72,6 +74,12 @@ const schema = z.object({
   SLACK_DIGEST_CHANNEL: z.string().min(1).optional(),
   SLACK_DIGEST_SCHEDULE: z.string().min(1).default('0 8 * * *'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GLASSBOX_RETENTION_DAYS: z.coerce
+    .number({ message: 'must be a whole number of days (0 = keep raw events forever)' })
+    .int('must be a whole number of days (0 = keep raw events forever)')
+    .min(0, 'must be 0 (keep forever) or more days')
+    .max(MAX_RETENTION_DAYS, `must be at most ${MAX_RETENTION_DAYS} days`)
+    .default(0),
   GLASSBOX_MAX_BODY: z
     .string()
     .default('16mb')
@@ -101,6 +109,8 @@ export interface Config {
   };
   logLevel: string;
   maxBodyBytes: number;
+  /** days of raw events kept for models without their own setting; 0 = forever */
+  retentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -140,5 +150,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: parseBytes(e.GLASSBOX_MAX_BODY)!,
+    retentionDays: e.GLASSBOX_RETENTION_DAYS,
   };
 }

@@ -53,7 +53,7 @@ async function serve(): Promise<void> {
 
 /** The environment variables, as `serve --help` lists them (from config.ts's one table). */
 function envHelp(): string {
-  const plain = (t: string) => t.replace(/`/g, '');
+  const plain = (t: string) => t.replace(/`/g, '').replace(/\[([^\]]+)\]\([^)]+\)/g, '$1');
   const width = Math.max(...ENV_VARS.map((v) => v.name.length));
   const lines = ENV_VARS.map((v) => `  ${v.name.padEnd(width)}  ${plain(v.meaning)} (default: ${plain(v.default)})`);
   return `\nEnvironment variables:\n${lines.join('\n')}\n`;

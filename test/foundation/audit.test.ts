@@ -95,6 +95,7 @@ const CALLS: Array<{ name: string; run: () => Promise<unknown>; readOnly?: strin
     },
   },
   { name: 'revokeApiKey', run: () => admin(`mutation($id: ID!) { revokeApiKey(id: $id) }`, { id: ids.key }) },
+  { name: 'applyRetention', run: () => admin(`mutation { applyRetention { deletedEvents } }`) },
   { name: 'deleteModel', run: () => admin(`mutation { deleteModel(name: "credit-risk") }`) },
 ];
 
