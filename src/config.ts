@@ -24,6 +24,36 @@ const onOff = z
   .enum(['on', 'off', 'true', 'false', '1', '0'], { message: 'must be on or off' })
   .transform((v) => v === 'on' || v === 'true' || v === '1');
 
+/**
+ * Every environment variable the server reads, with what it means and its default: the one
+ * place `glassbox serve --help` and the README's Configuration table come from.
+ * `secret` values are never printed, not even a rejected one.
+ */
+export const ENV_VARS: ReadonlyArray<{ name: string; meaning: string; default: string; secret?: boolean }> = [
+  { name: 'GLASSBOX_DB', meaning: 'SQLite file (`:memory:` allowed); its folder is created', default: '`./data/glassbox.db`' },
+  { name: 'HOST', meaning: 'where the server listens', default: '`127.0.0.1`' },
+  { name: 'PORT', meaning: 'its port (`0`: any free port)', default: '`4000`' },
+  { name: 'GLASSBOX_ADMIN_KEY', meaning: 'a bootstrap secret (16+ characters) with the ADMIN role, actor `admin`; required on a non-loopback `HOST`', default: 'none', secret: true },
+  { name: 'GLASSBOX_SCHEDULER', meaning: '`off` stops scheduled evaluations (deliveries go on)', default: '`on`' },
+  { name: 'GLASSBOX_INTROSPECTION', meaning: 'GraphQL introspection: `on` for anyone, `off` for no one', default: 'in local mode, and with an API key' },
+  { name: 'GLASSBOX_IDE', meaning: 'the GraphiQL page at `GET /graphql`: `on` always (queries still need a key outside local mode), `off` never', default: 'in local mode' },
+  { name: 'GLASSBOX_MAX_BODY', meaning: 'largest GraphQL request body (413 above it); NDJSON routes stream any size', default: '`16mb`' },
+  { name: 'GLASSBOX_RETENTION_DAYS', meaning: 'days of raw events kept (per model: `updateModel(input: { retentionDays })`); aggregates stay, so metrics still answer: [docs/retention.md](docs/retention.md)', default: '`0` (forever)' },
+  { name: 'SLACK_BOT_TOKEN', meaning: 'the Slack bot token (`xoxb-…`); with `SLACK_SIGNING_SECRET`, turns Slack on', default: 'none: Slack off', secret: true },
+  { name: 'SLACK_SIGNING_SECRET', meaning: 'verifies every request to `/slack/events`', default: 'none: Slack off', secret: true },
+  { name: 'SLACK_APP_TOKEN', meaning: 'set: Socket Mode instead of HTTP (`xapp-…`)', default: 'none', secret: true },
+  { name: 'SLACK_API_URL', meaning: "base URL of Slack's Web API (a proxy or a test double)", default: "Slack's own" },
+  { name: 'SLACK_DIGEST_CHANNEL', meaning: 'where the daily health digest goes', default: 'none: no digest' },
+  { name: 'SLACK_DIGEST_SCHEDULE', meaning: 'when, as a UTC cron expression', default: '`0 8 * * *`' },
+  { name: 'LOG_LEVEL', meaning: 'pino level (JSON logs on stderr, each line with its request id)', default: '`info`' },
+];
+
+/** How a variable's rejected value is shown: a secret only by its length. */
+function shown(name: string, value: string | undefined): string {
+  const secret = ENV_VARS.some((v) => v.name === name && v.secret);
+  return secret ? `${name} (${(value ?? '').length} characters, not shown)` : `${name}=${JSON.stringify(value ?? '')}`;
+}
+
 const schema = z.object({
   GLASSBOX_DB: z.string().min(1, 'must not be empty').default('./data/glassbox.db'),
   HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
@@ -36,6 +66,7 @@ const schema = z.object({
   GLASSBOX_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   GLASSBOX_SCHEDULER: onOff.default(true),
   GLASSBOX_INTROSPECTION: onOff.optional(),
+  GLASSBOX_IDE: onOff.optional(),
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_APP_TOKEN: z.string().min(1).optional(),
@@ -55,14 +86,19 @@ const schema = z.object({
     .refine((v) => parseBytes(v) !== null, 'must be a size such as 16mb, 512kb or 1048576'),
 });
 
+/** The variables the schema validates (kept equal to ENV_VARS by a test). */
+export const VALIDATED_VARS = Object.keys(schema.shape);
+
 export interface Config {
   dbPath: string;
   host: string;
   port: number;
   adminKey: string | undefined;
   scheduler: boolean;
-  /** Apollo introspection and Sandbox: on in local mode unless set */
+  /** GraphQL introspection: unset = in local mode and for callers with a key */
   introspection: boolean | undefined;
+  /** the GraphiQL page: unset = in local mode only */
+  ide: boolean | undefined;
   slack: {
     botToken: string | undefined;
     signingSecret: string | undefined;
@@ -86,7 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0] ?? '?');
-      return `${name}=${JSON.stringify(env[name] ?? '')}: ${i.message}`;
+      return `${shown(name, env[name])}: ${i.message}`;
     });
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
@@ -103,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminKey: e.GLASSBOX_ADMIN_KEY,
     scheduler: e.GLASSBOX_SCHEDULER,
     introspection: e.GLASSBOX_INTROSPECTION,
+    ide: e.GLASSBOX_IDE,
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
       signingSecret: e.SLACK_SIGNING_SECRET,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The glassbox command: serve (default), migrate, demo, ingest.
 import { Command } from 'commander';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, ENV_VARS, loadConfig, type Config } from './config.js';
+import { VERSION } from './version.js';
 import { openStore } from './db/client.js';
 import { startGlassbox } from './server.js';
 import { createLogger } from './log.js';
@@ -50,11 +51,24 @@ async function serve(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
+/** The environment variables, as `serve --help` lists them (from config.ts's one table). */
+function envHelp(): string {
+  const plain = (t: string) => t.replace(/`/g, '').replace(/\[([^\]]+)\]\([^)]+\)/g, '$1');
+  const width = Math.max(...ENV_VARS.map((v) => v.name.length));
+  const lines = ENV_VARS.map((v) => `  ${v.name.padEnd(width)}  ${plain(v.meaning)} (default: ${plain(v.default)})`);
+  return `\nEnvironment variables:\n${lines.join('\n')}\n`;
+}
+
 const program = new Command()
   .name('glassbox')
-  .description('Glassbox: model performance management for ML models in production');
+  .description('Glassbox: model performance management for ML models in production')
+  .version(VERSION, '-V, --version', 'print the version and exit');
 
-program.command('serve', { isDefault: true }).description('start the server (GraphQL, REST ingest, Slack)').action(serve);
+program
+  .command('serve', { isDefault: true })
+  .description('start the server (GraphQL, REST ingest, Slack), configured by the environment')
+  .addHelpText('after', envHelp())
+  .action(serve);
 
 program
   .command('migrate')

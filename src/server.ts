@@ -53,17 +53,20 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const deps: Deps = { store, clock, log };
   // a new decision threshold changes every stored confusion count: rebuild them in its transaction
   const services: AppServices = { thresholdChanged: (m: ModelRecord) => rebuildStats(deps, m), retentionDays: config.retentionDays };
-  const auth: AuthSettings = { adminKey: config.adminKey, localModeAllowed: !config.adminKey && isLoopback(config.host) };
-  const introspection = config.introspection ?? inLocalMode(deps, auth);
+  const auth: AuthSettings = {
+    adminKey: config.adminKey,
+    localModeAllowed: !config.adminKey && isLoopback(config.host),
+    introspection: config.introspection,
+  };
   const metrics = createHttpMetrics();
-  const apollo = await startApollo({ introspection, metrics, log });
+  const apollo = await startApollo({ metrics, log });
   const stoppers: Array<() => Promise<void> | void> = [];
 
   const slack = slackConfigured(config) ? createSlackApp(deps, config) : null;
   if (slack) services.slack = slack;
 
   const mounts: Mount[] = [mountIngestRoutes, ...(slack ? [slack.mount] : []), ...(opts.mounts ?? [])];
-  const app = createHttpApp({ deps, services, auth, log, metrics, maxBodyBytes: config.maxBodyBytes, apollo }, mounts);
+  const app = createHttpApp({ deps, services, auth, log, metrics, maxBodyBytes: config.maxBodyBytes, apollo, ide: config.ide }, mounts);
   const server = createServer(app);
   server.requestTimeout = 0; // NDJSON uploads may stream for minutes
   await new Promise<void>((resolve, reject) => {
@@ -74,12 +77,7 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const host = config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
 
-  if (inLocalMode(deps, auth)) {
-    log.warn(
-      { url },
-      'local mode: no GLASSBOX_ADMIN_KEY and no API keys, so every request on this loopback address acts as ADMIN; create a key (createApiKey) to turn authentication on',
-    );
-  }
+  inLocalMode(deps, auth); // says so at start when in local mode; later changes are logged as they happen
   log.info({ url, db: config.dbPath }, 'glassbox listening');
   log.info(slackStartupNote(config));
   if (slack) {

@@ -27,7 +27,7 @@ export interface RunDemoOptions {
 const DEFAULT_DB = './data/glassbox.db';
 
 function serveHint(dbPath: string): string {
-  return dbPath === DEFAULT_DB ? 'npm start   (or: glassbox serve)' : `GLASSBOX_DB=${dbPath} npm start   (or: GLASSBOX_DB=${dbPath} glassbox serve)`;
+  return dbPath === DEFAULT_DB ? 'npm start   (or: npx glassbox serve)' : `GLASSBOX_DB=${dbPath} npm start   (or: GLASSBOX_DB=${dbPath} npx glassbox serve)`;
 }
 
 /**
@@ -54,10 +54,11 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoOutcome> {
       out.write(
         `The demo is already there (${outcome.models.join(', ')}); nothing changed.\n` +
           `Start the server with: ${serveHint(opts.dbPath)}\n` +
-          `Or start over, deleting ${DEMO_MODELS.join(' and ')} with everything attached: npm run demo -- --reset   (or: glassbox demo --reset)\n`,
+          `Or start over, deleting ${DEMO_MODELS.join(' and ')} with everything attached: npm run demo -- --reset   (or: npx glassbox demo --reset)\n`,
       );
       return outcome;
     }
+    if (outcome.replacedPartial) out.write('Found a partial demo (an earlier run stopped before it was complete): it was deleted and built again.\n');
     out.write(nextStepsText(outcome.summary, `${url}/graphql`, serveHint(opts.dbPath)));
     out.write(`(done in ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
     return outcome;

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema/index.js';
+import { immediateTransactions } from './busy.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -35,6 +36,7 @@ export function openStore(path: string, opts: { migrate?: boolean } = {}): Store
   // written pages: at 256 MiB a 266 MiB NDJSON stream peaked at 427 MiB RSS; at 32, 1 GB at 252
   sqlite.pragma('cache_size = -32768');
   sqlite.pragma('temp_store = MEMORY');
+  immediateTransactions(sqlite); // another process may write the same file: see busy.ts
   const db = drizzle(sqlite, { schema });
   if (opts.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return {

@@ -58,7 +58,7 @@ export function nextStepsText(s: DemoSummary, graphqlUrl: string, serveHint: str
   for (const m of s.models) out.push(line(m));
   out.push('');
   out.push(`Start the server:  ${serveHint}`);
-  out.push(`then open ${graphqlUrl} in a browser (Apollo Sandbox, local mode), or try:`);
+  out.push(`then open ${graphqlUrl} in a browser (GraphiQL, local mode), or try:`);
   for (const q of exampleQueries(s.to)) {
     out.push('');
     out.push(`  # ${q.title}`);
@@ -68,6 +68,6 @@ export function nextStepsText(s: DemoSummary, graphqlUrl: string, serveHint: str
   out.push('Connect Slack: create the app from slack/manifest.yml, then start with');
   out.push('  SLACK_BOT_TOKEN=xoxb-... SLACK_SIGNING_SECRET=... and ask "/glassbox status credit-risk".');
   out.push('  Step by step: README.md, "Connect Slack in five minutes".');
-  out.push('Start over (deletes both demo models with everything attached): npm run demo -- --reset   (or: glassbox demo --reset)');
+  out.push('Start over (deletes both demo models with everything attached): npm run demo -- --reset   (or: npx glassbox demo --reset)');
   return out.join('\n') + '\n';
 }

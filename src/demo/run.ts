@@ -2,8 +2,11 @@
 // with baselines and monitors, then 14 days replayed in time order — each step logs the
 // predictions made and the actuals that arrived since the last step, then evaluates the
 // monitors whose schedule ticks there, exactly as the scheduler would have.
+import { eq } from 'drizzle-orm';
 import { fixedClock } from '../clock.js';
 import type { Store } from '../db/client.js';
+import { withBusyRetry } from '../db/busy.js';
+import { models as modelsTable } from '../db/schema/index.js';
 import { conflict } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ModelRecord } from '../domain/model.js';
@@ -26,6 +29,12 @@ import type { DemoModelSummary, DemoSummary } from './next-steps.js';
 /** Every demo model's description starts with this, so --reset never deletes a user's own model. */
 export const DEMO_MARK = 'Demo model created by `glassbox demo`.';
 export const DEMO_MODELS = [CREDIT_RISK, DELIVERY_ETA] as const;
+/**
+ * A demo model's description until the whole demo is built; the last step replaces it, for
+ * both models in one transaction. A run that finds it left behind (a crash, Ctrl-C, a full
+ * disk) knows the demo is partial and builds it again.
+ */
+export const DEMO_UNFINISHED = `${DEMO_MARK} Still being created (an interrupted demo is recreated by the next run).`;
 const BASELINE_ROWS = 3000;
 const ACTOR: Actor = { name: 'demo', role: 'ADMIN' };
 /** Someone on call acknowledges the missing-field alert a day and a half into the drift. */
@@ -41,7 +50,7 @@ export interface DemoRunOptions {
   progress: DemoProgress;
 }
 
-export type DemoOutcome = { status: 'created'; summary: DemoSummary } | { status: 'exists'; models: string[] };
+export type DemoOutcome = { status: 'created'; summary: DemoSummary; replacedPartial: boolean } | { status: 'exists'; models: string[] };
 
 interface Track {
   model: ModelRecord;
@@ -98,8 +107,9 @@ async function ingestUntil(deps: Deps, t: Track, until: number): Promise<void> {
   while (t.nextEvent < t.events.length && t.events[t.nextEvent]!.ts < until) preds.push(predictionOf(t.model, t.events[t.nextEvent++]!));
   const acts: unknown[] = [];
   while (t.nextArrival < t.arrivals.length && t.arrivals[t.nextArrival]!.actualAt! < until) acts.push(actualOf(t.model, t.arrivals[t.nextArrival++]!));
-  if (preds.length) t.predictions += (await ingestObjects(deps, ACTOR, t.model, 'predictions', preds, { via: 'cli' })).accepted;
-  if (acts.length) t.actuals += (await ingestObjects(deps, ACTOR, t.model, 'actuals', acts, { via: 'cli' })).accepted;
+  // a retried batch finds its committed part as duplicates (idempotent on eventId); actuals are replaced, not added
+  if (preds.length) t.predictions += (await withBusyRetry(() => ingestObjects(deps, ACTOR, t.model, 'predictions', preds, { via: 'cli' }))).accepted;
+  if (acts.length) t.actuals += (await withBusyRetry(() => ingestObjects(deps, ACTOR, t.model, 'actuals', acts, { via: 'cli' }))).accepted;
 }
 
 async function summaryOf(deps: Deps, t: Track, monitors: MonitorRecord[]): Promise<DemoModelSummary> {
@@ -116,28 +126,38 @@ async function summaryOf(deps: Deps, t: Track, monitors: MonitorRecord[]): Promi
   };
 }
 
-/** Registers a model with its baseline, and draws its whole history (not logged yet). */
+/** Registers a model (marked unfinished) with its baseline, and draws its whole history (not logged yet). */
 async function setUpModel(deps: Deps, args: CreateModelArgs, sim: DemoModelSim, start: number, now: number): Promise<Track> {
-  const model = await createModel(deps, ACTOR, args);
-  await ingestObjects(deps, ACTOR, model, 'baseline', baselineRows(sim, BASELINE_ROWS), { via: 'cli' });
+  const model = await withBusyRetry(() => createModel(deps, ACTOR, { ...args, description: DEMO_UNFINISHED }));
+  await withBusyRetry(() => ingestObjects(deps, ACTOR, model, 'baseline', baselineRows(sim, BASELINE_ROWS), { via: 'cli' }));
   const events: DemoEvent[] = [];
   for (let h = start; h < now; h += HOUR_MS) events.push(...hourTraffic(sim, start, h, now));
   const arrivals = events.filter((e) => e.actualAt !== null && e.actualAt < now).sort((a, b) => a.actualAt! - b.actualAt!);
   return { model, events, arrivals, nextEvent: 0, nextArrival: 0, predictions: 0, actuals: 0 };
 }
 
+/** The demo is complete: both models get their real description in one transaction. */
+function markFinished(store: Store, tracks: Track[]): void {
+  store.db.transaction((tx) => {
+    for (const t of tracks) tx.update(modelsTable).set({ description: DESCRIPTIONS[t.model.name]! }).where(eq(modelsTable.id, t.model.id)).run();
+  });
+}
+
 /**
  * Creates the demo in `store` as of `opts.now`. Deterministic: the same `now` gives the
- * same models, events, evaluations and alerts. Leaves existing demo models alone (status
- * `exists`) unless `reset`; CONFLICT when a model of a demo name is not the demo's.
+ * same models, events, evaluations and alerts. Leaves a complete demo alone (status
+ * `exists`) unless `reset`, rebuilds a partial one; CONFLICT when a model of a demo name is
+ * not the demo's. Each write is retried while the file is busy (a server writing to it).
  */
 export async function runDemoScenario(store: Store, log: Logger, opts: DemoRunOptions): Promise<DemoOutcome> {
   const clock = fixedClock(opts.now);
   const deps: Deps = { store, clock, log };
   const present = (await Promise.all(DEMO_MODELS.map((n) => findModel(deps, n)))).filter((m): m is ModelRecord => m !== null);
   refuseForeignModels(present);
-  if (present.length > 0 && !opts.reset) return { status: 'exists', models: present.map((m) => m.name) };
-  for (const m of present) await deleteModel(deps, ACTOR, m.name);
+  // partial: a model still marked unfinished, or one of the two missing
+  const partial = present.length > 0 && (present.length < DEMO_MODELS.length || present.some((m) => m.description === DEMO_UNFINISHED));
+  if (present.length > 0 && !opts.reset && !partial) return { status: 'exists', models: present.map((m) => m.name) };
+  for (const m of present) await withBusyRetry(() => deleteModel(deps, ACTOR, m.name));
 
   const { now, progress } = opts;
   const start = Math.floor(now / HOUR_MS) * HOUR_MS - HISTORY_DAYS * DAY_MS;
@@ -155,7 +175,7 @@ export async function runDemoScenario(store: Store, log: Logger, opts: DemoRunOp
   progress.advance('creating delivery-eta, its baseline and the monitors');
   tracks.push(await setUpModel(deps, deliveryEtaModel(DESCRIPTIONS[DELIVERY_ETA]!), deliveryEtaSim, start, now));
   const monitors: MonitorRecord[] = [];
-  for (const input of defs) monitors.push(await createMonitor(deps, ACTOR, input));
+  for (const input of defs) monitors.push(await withBusyRetry(() => createMonitor(deps, ACTOR, input)));
   const ackMonitor = monitors.find((m) => m.name === ACK_MONITOR)!;
 
   let evaluations = 0;
@@ -164,19 +184,20 @@ export async function runDemoScenario(store: Store, log: Logger, opts: DemoRunOp
     clock.set(at);
     for (const t of tracks) await ingestUntil(deps, t, at);
     for (const i of due.get(at) ?? []) {
-      await evaluateMonitor(deps, monitors[i]!.id, at);
+      await withBusyRetry(() => evaluateMonitor(deps, monitors[i]!.id, at)); // once per (monitor, at): safe to repeat
       evaluations++;
     }
     if (!acknowledged && at >= start + ACK_DAY * DAY_MS) {
       const open = await openAlertOf(deps, ackMonitor.id);
-      if (open) await acknowledgeAlert(deps, ACTOR, open.id, ACK_NOTE);
+      if (open) await withBusyRetry(() => acknowledgeAlert(deps, ACTOR, open.id, ACK_NOTE));
       acknowledged = true;
     }
     progress.advance(`simulating day ${Math.min(HISTORY_DAYS, Math.ceil((at - start) / DAY_MS))} of ${HISTORY_DAYS}`);
   }
   progress.end();
   clock.set(now);
+  await withBusyRetry(() => markFinished(store, tracks));
 
   const models = await Promise.all(tracks.map((t) => summaryOf(deps, t, monitors)));
-  return { status: 'created', summary: { from: start, to: now, evaluations, models } };
+  return { status: 'created', summary: { from: start, to: now, evaluations, models }, replacedPartial: partial && !opts.reset };
 }

@@ -3,7 +3,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../log.js';
 import { forbidden, unauthenticated } from '../errors.js';
-import { authenticate, keyCount } from '../services/keys.js';
+import { activeKeyCount, authenticate } from '../services/keys.js';
 import { roleAllows, type Actor, type Deps, type Role } from '../services/deps.js';
 
 /** Extra services adapters may need (scheduler hooks, notifiers); filled by main.ts. */
@@ -20,6 +20,10 @@ export interface AuthSettings {
   adminKey: string | undefined;
   /** local mode is possible at all: a loopback HOST and no GLASSBOX_ADMIN_KEY */
   localModeAllowed: boolean;
+  /** GLASSBOX_INTROSPECTION: true/false for everyone; undefined = in local mode or with a key */
+  introspection: boolean | undefined;
+  /** the mode last seen, so that a change is logged once, whoever made it (a key created here, or elsewhere) */
+  lastLocalMode?: boolean;
 }
 
 export interface GqlContext {
@@ -28,6 +32,8 @@ export interface GqlContext {
   actor: Actor | null;
   reqId: string;
   log: Logger;
+  /** whether this request may introspect the schema (decided per request: the mode can change) */
+  introspection: boolean;
   /** the actor, when its role allows `role`; else throws UNAUTHENTICATED or FORBIDDEN */
   requireRole(role: Role): Actor;
   /** adds an error to the answer beside the data (a field that answered, but not as hoped) */
@@ -36,9 +42,22 @@ export interface GqlContext {
   notes: GraphQLFormattedError[];
 }
 
-/** Whether requests without a key act as the local ADMIN right now. */
+const LOCAL_ON =
+  'local mode: no GLASSBOX_ADMIN_KEY and no active API keys, so every request on this loopback address acts as ADMIN; create a key (createApiKey) to turn authentication on';
+const LOCAL_OFF = 'local mode ended: an API key exists, so every request needs "Authorization: Bearer <secret>"; revoking the last key brings local mode back';
+
+/**
+ * Whether requests without a key act as the local ADMIN right now: a loopback HOST, no
+ * GLASSBOX_ADMIN_KEY and no active key. Logs each change of mode the first time it is seen.
+ */
 export function inLocalMode(deps: Deps, auth: AuthSettings): boolean {
-  return auth.localModeAllowed && keyCount(deps) === 0;
+  const local = auth.localModeAllowed && activeKeyCount(deps) === 0;
+  if (auth.lastLocalMode !== local && auth.localModeAllowed) {
+    if (local) deps.log.warn(LOCAL_ON);
+    else if (auth.lastLocalMode !== undefined) deps.log.warn(LOCAL_OFF);
+  }
+  auth.lastLocalMode = local;
+  return local;
 }
 
 /**
@@ -79,6 +98,8 @@ export function buildContext(
     actor,
     reqId,
     log,
+    // local mode acts as ADMIN, so "has an actor" covers both
+    introspection: auth.introspection ?? actor !== null,
     requireRole(role: Role): Actor {
       if (!actor) throw unauthenticated(reason);
       if (!roleAllows(actor.role, role)) {

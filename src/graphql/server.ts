@@ -4,23 +4,20 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, validate, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { GqlContext } from './context.js';
 import { fillPending, mergeResolvers } from './resolvers/index.js';
 import { boundArguments } from './input-limits.js';
 import type { HttpMetrics } from '../http/metrics.js';
+import { VERSION } from '../version.js';
 import { rootFields } from './operation-fields.js';
 
 export const SCHEMA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema');
-export const VERSION = '0.1.0';
 
 /** The SDL of every schema/*.graphql file, base first. */
 export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
@@ -130,8 +127,36 @@ function observe(metrics: HttpMetrics, log: Logger): ApolloServerPlugin<GqlConte
   };
 }
 
+/**
+ * Introspection follows the request, not the start-up: local mode can end (a key is created)
+ * and come back (the last key revoked) while the server runs. Apollo's own switch is fixed
+ * at construction, so it stays on and this plugin refuses `__schema` / `__type` and hides
+ * "Did you mean" field suggestions from a request that may not introspect.
+ */
+function introspectionGate(): ApolloServerPlugin<GqlContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      if (contextValue.introspection) return {};
+      return {
+        async didResolveOperation({ schema, document }) {
+          if (validate(schema, document, [NoSchemaIntrospectionCustomRule]).length === 0) return;
+          const who = contextValue.actor ? 'GLASSBOX_INTROSPECTION=off' : 'it needs an API key outside local mode';
+          throw new GraphQLError(`introspection is off for this request (${who})`, {
+            extensions: { code: contextValue.actor ? 'FORBIDDEN' : 'UNAUTHENTICATED', http: { status: contextValue.actor ? 403 : 401 } },
+          });
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          for (const e of response.body.singleResult.errors ?? []) {
+            if (/Did you mean/.test(e.message)) (e as { message: string }).message = e.message.replace(/ ?Did you mean .*$/, '');
+          }
+        },
+      };
+    },
+  };
+}
+
 export interface GraphqlOptions {
-  introspection: boolean;
   metrics: HttpMetrics;
   log: Logger;
 }
@@ -149,12 +174,12 @@ export async function startApollo(opts: GraphqlOptions): Promise<ApolloServer<Gq
     // a second time in a plugin hook, and its errors (a syntax error too) became HTTP 500s
     maxTokens: { enabled: false },
     maxDirectives: { n: 20 },
-    blockFieldSuggestion: { enabled: !opts.introspection },
+    blockFieldSuggestion: { enabled: false }, // per request, in introspectionGate
   });
   const protection = armor.protect();
   const server = new ApolloServer<GqlContext>({
     schema: buildSchema(),
-    introspection: opts.introspection,
+    introspection: true, // decided per request by introspectionGate
     formatError,
     includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens: MAX_TOKENS },
@@ -162,9 +187,8 @@ export async function startApollo(opts: GraphqlOptions): Promise<ApolloServer<Gq
     plugins: [
       ...(protection.plugins as unknown as ApolloServerPlugin<GqlContext>[]),
       observe(opts.metrics, opts.log),
-      opts.introspection
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
-        : ApolloServerPluginLandingPageProductionDefault({ footer: false }),
+      introspectionGate(),
+      ApolloServerPluginLandingPageDisabled(), // GET /graphql serves our own GraphiQL (src/http/ide.ts)
     ],
   });
   await server.start();

@@ -7,7 +7,8 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { ApolloServer } from '@apollo/server';
 import { AppError, httpStatus, toAppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { buildContext, resolveActor, type AppServices, type AuthSettings, type GqlContext } from '../graphql/context.js';
+import { buildContext, inLocalMode, resolveActor, type AppServices, type AuthSettings, type GqlContext } from '../graphql/context.js';
+import { mountIde } from './ide.js';
 import { roleAllows, type Actor, type Deps, type Role } from '../services/deps.js';
 import type { HttpMetrics } from './metrics.js';
 import { guardDocuments } from '../graphql/query-guard.js';
@@ -21,6 +22,8 @@ export interface HttpParts {
   metrics: HttpMetrics;
   maxBodyBytes: number;
   apollo: ApolloServer<GqlContext>;
+  /** GLASSBOX_IDE (undefined: the IDE in local mode only) */
+  ide?: boolean | undefined;
 }
 
 /** What a REST route needs to check who is calling. */
@@ -96,6 +99,7 @@ export function createHttpApp(parts: HttpParts, mounts: Mount[] = []): Express {
     },
   };
   for (const mount of mounts) mount(app, routeCtx);
+  mountIde(app, { ide: parts.ide, localMode: () => inLocalMode(deps, auth) });
 
   app.use(
     '/graphql',

@@ -59,9 +59,9 @@ export async function listApiKeys(deps: Deps): Promise<ApiKeyRecord[]> {
   return deps.store.db.select().from(apiKeys).orderBy(asc(apiKeys.id)).all().map(toRecord);
 }
 
-/** How many keys were ever created: local mode ends with the first one. */
-export function keyCount(deps: Deps): number {
-  return deps.store.db.select({ n: count() }).from(apiKeys).get()?.n ?? 0;
+/** How many keys are not revoked: local mode ends with the first and comes back after the last. */
+export function activeKeyCount(deps: Deps): number {
+  return deps.store.db.select({ n: count() }).from(apiKeys).where(isNull(apiKeys.revokedAt)).get()?.n ?? 0;
 }
 
 /**

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
 import { fixedClock } from '../../src/clock.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger, type Logger } from '../../src/log.js';
 import { startGlassbox, type Glassbox } from '../../src/server.js';
 
 export const T0 = Date.parse('2024-05-06T00:00:00Z');
@@ -32,6 +32,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   now?: number;
   dir?: string;
+  /** a logger to read (default: silent) */
+  log?: Logger;
 }
 
 /** A real server for a test file; call stop() in afterAll. */
@@ -40,7 +42,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const dbPath = join(dir, 'glassbox.db');
   const config: Config = loadConfig({ GLASSBOX_DB: dbPath, HOST: '127.0.0.1', PORT: '0', GLASSBOX_SCHEDULER: 'off', LOG_LEVEL: 'silent', ...opts.env });
   const clock = fixedClock(opts.now ?? T0);
-  const gb = await startGlassbox({ config, clock, log: silentLogger() });
+  const gb = await startGlassbox({ config, clock, log: opts.log ?? silentLogger() });
   const gqlUrl = `${gb.url}/graphql`;
 
   const post: TestServer['post'] = async (path, body, headers = {}) => {

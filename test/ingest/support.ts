@@ -1,11 +1,10 @@
 // Shared bits of the ingest tests: fixture models, NDJSON posts with a key, counting rows.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TestServer } from '../helpers/server.js';
+import { FIXTURES_DIR as FIXTURES } from '../helpers/fixture-files.js';
 
 export const ADMIN_KEY = 'ingest-test-admin-key-0123456789';
-export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/', import.meta.url));
 
 /** A fixture file's text. */
 export function fixture(name: string, file: string): string {

@@ -1,15 +1,11 @@
-// The acceptance check of issue 4: a real server, each fixture loaded through the API and
-// checked by ../shared/tools/check-metrics.mjs ("0 failed" for both).
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+// The acceptance check of the metrics: a real server, each fixture of test/fixtures loaded
+// through the API and every window compared with expected.json (no mismatch for either).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { FIXTURE_NAMES } from '../helpers/fixture-files.js';
+import { checkFixtureWindows, loadFixtureThroughApi } from '../helpers/metric-fixtures.js';
 
-const run = promisify(execFile);
-const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
-
-describe('fixtures through the running server (check-metrics)', () => {
+describe('fixtures through the running server', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer();
@@ -18,12 +14,21 @@ describe('fixtures through the running server (check-metrics)', () => {
     await server?.stop(true);
   });
 
-  it.each(['seattle-weather', 'penguins'])('%s: 0 failed', async (fixture) => {
-    const { stdout } = await run(process.execPath, [`${SHARED}tools/check-metrics.mjs`, `${SHARED}fixtures/${fixture}`, '--url', server.gqlUrl], {
-      timeout: 60_000,
-    }).catch((e: { stdout?: string; stderr?: string; message: string }) => {
-      throw new Error(`check-metrics ${fixture} failed:\n${e.stdout ?? ''}\n${e.stderr ?? e.message}`);
-    });
-    expect(stdout).toMatch(/^\d+ passed, 0 failed$/m);
+  it.each(FIXTURE_NAMES)('%s: every window within tolerance', async (fixture) => {
+    const name = await loadFixtureThroughApi(server, fixture);
+    const { compared, mismatches } = await checkFixtureWindows(server, fixture, name);
+    expect(mismatches).toEqual([]);
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  it('a wrong reference value is caught (the check can fail)', async () => {
+    // the same model's windows against a tampered expectation must mismatch
+    const { withinTolerance } = await import('../helpers/metric-tolerance.js');
+    expect(withinTolerance('psi', 0.1, 0.1 * (1 + 1e-6))).toBe(false);
+    expect(withinTolerance('psi', 0.1, 0.1 * (1 + 1e-10))).toBe(true);
+    expect(withinTolerance('sampleSize', 10, 11)).toBe(false);
+    expect(withinTolerance('auc', 0.8, 0.8009)).toBe(true);
+    expect(withinTolerance('ksPValue', 0.001, 0.06)).toBe(false);
+    expect(withinTolerance('accuracy', null, 0)).toBe(false);
   });
 });

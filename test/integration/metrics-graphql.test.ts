@@ -1,19 +1,14 @@
 // The metrics part of the GraphQL contract over a real server: series, health, the roles,
 // and BAD_USER_INPUT naming the field.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-
-const run = promisify(execFile);
-const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
+import { loadFixtureThroughApi } from '../helpers/metric-fixtures.js';
 
 describe('metrics over GraphQL', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ now: Date.parse('2024-05-11T12:00:00Z') });
-    await run(process.execPath, [`${SHARED}tools/check-metrics.mjs`, `${SHARED}fixtures/penguins`, '--url', server.gqlUrl], { timeout: 60_000 });
+    await loadFixtureThroughApi(server, 'penguins');
   });
   afterAll(async () => {
     await server?.stop(true);

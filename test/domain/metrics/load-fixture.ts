@@ -1,13 +1,13 @@
-// Reads a folder of ../shared/fixtures into the shapes the pure metric code takes, and
-// compares results with expected.json under METRICS.md's tolerances (as check-metrics does).
+// Reads a folder of test/fixtures into the shapes the pure metric code takes; results are
+// compared with expected.json under docs/metrics.md's tolerances (test/helpers/metric-tolerance.ts).
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { ModelRecord } from '../../../src/domain/model.js';
 import type { BaselineRow } from '../../../src/domain/metrics/profile.js';
 import type { StatsEvent } from '../../../src/domain/metrics/window-stats.js';
 
-export const FIXTURES_DIR = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
-export const FIXTURE_NAMES = ['seattle-weather', 'penguins'] as const;
+import { FIXTURES_DIR, FIXTURE_NAMES } from '../../helpers/fixture-files.js';
+export { FIXTURES_DIR, FIXTURE_NAMES };
+export { compareObject, mismatch } from '../../helpers/metric-tolerance.js';
 
 export interface FixtureEvent extends StatsEvent {
   eventId: string;
@@ -66,36 +66,4 @@ export function loadFixture(name: string): Fixture {
   });
   const expected = JSON.parse(readFileSync(dir + 'expected.json', 'utf8'));
   return { model, baseline, events, expected };
-}
-
-const COUNTS = new Set(['sampleSize', 'baselineSize', 'count', 'labeledCount', 'predictionCount']);
-
-/** A mismatch description, or null when `got` is within METRICS.md's tolerance of `exp`. */
-export function mismatch(key: string, exp: number | null, got: unknown): string | null {
-  const bad = () => `${key}: expected ${exp}, got ${String(got)}`;
-  if (exp === null) return got === null ? null : bad();
-  if (typeof got !== 'number' || !Number.isFinite(got)) return bad();
-  if (COUNTS.has(key)) return got === exp ? null : bad();
-  if (key === 'ksStatistic') return Math.abs(got - exp) <= 0.005 ? null : bad();
-  if (key === 'auc') return Math.abs(got - exp) <= 0.001 ? null : bad();
-  if (key === 'wasserstein') return Math.abs(got - exp) <= Math.max(1e-9, 0.01 * Math.abs(exp)) ? null : bad();
-  if (key === 'ksPValue') {
-    if (got < 0 || got > 1) return bad();
-    if (exp < 0.01) return got < 0.05 ? null : bad();
-    if (exp > 0.2) return got >= 0.05 ? null : bad();
-    return null;
-  }
-  if (key === 'chi2PValue') return Math.abs(got - exp) <= Math.max(1e-15, 1e-6 * Math.abs(exp)) ? null : bad();
-  return Math.abs(got - exp) <= Math.max(1e-12, 1e-9 * Math.abs(exp)) ? null : bad();
-}
-
-/** Every mismatch between an expected object and the computed one, prefixed by `where`. */
-export function compareObject(where: string, exp: Record<string, unknown>, got: Record<string, unknown> | null | undefined): string[] {
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(exp)) {
-    if (k === 'groups') continue;
-    const m = mismatch(k, v as number | null, got?.[k]);
-    if (m) out.push(`${where}.${m}`);
-  }
-  return out;
 }

@@ -1,4 +1,4 @@
-// Reads what the CBPE tests need from test/fixtures/<name>/ (copies of ../shared/fixtures):
+// Reads what the CBPE tests need from test/fixtures/<name>/ (see its README):
 // the model, baseline rows, events and next.json; and selects a segment's rows by its
 // conditions as METRICS.md "Segments and versions" defines them.
 import { readFileSync } from 'node:fs';
