@@ -44,3 +44,20 @@ export class ConfigIssues {
     return this.list.length === 0;
   }
 }
+
+/** Issues in the order of the file: by top-level list (`order`), then item, then field. */
+export function sortIssues(list: ConfigIssue[], order: readonly string[]): ConfigIssue[] {
+  const key = (p: string) => p.split(/[.[\]]+/).filter(Boolean);
+  const rank = (t: string, i: number) => (i === 0 ? order.indexOf(t) : /^\d+$/.test(t) ? Number(t) : -1);
+  return [...list].sort((a, b) => {
+    const x = key(a.path);
+    const y = key(b.path);
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      const rx = rank(x[i]!, i);
+      const ry = rank(y[i]!, i);
+      if (rx !== ry && (rx >= 0 || ry >= 0)) return rx - ry;
+      if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+    }
+    return x.length - y.length;
+  });
+}

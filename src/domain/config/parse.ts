@@ -23,11 +23,9 @@ export function parseYaml(text: string, issues: ConfigIssues): Document | null {
     issues.add('', `the file is ${text.length} characters; the most is ${MAX_CONFIG_CHARS}`);
     return null;
   }
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
-  for (const e of doc.errors) {
-    const at = e.linePos?.[0];
-    issues.add('', `${at ? `line ${at.line}, column ${at.col}: ` : ''}${e.message.split('\n')[0]}`);
-  }
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  // "... at line 1, column 9:" then an excerpt: the first line says it all
+  for (const e of doc.errors) issues.add('', e.message.split('\n')[0]!.replace(/:$/, ''));
   return doc.errors.length ? null : doc;
 }
 
@@ -72,13 +70,13 @@ function describe(e: ErrorObject): { parts: Array<string | number>; message: str
 }
 
 /**
- * Checks a parsed document against the JSON Schema; the file with every list present, or
- * null when something is wrong (all of it in `issues`).
+ * Checks a parsed document against the JSON Schema, every problem into `issues`. The
+ * file with every list present (items with problems included: the caller skips them, so
+ * that their other problems are found too), or null when it is not a map at all.
  */
 export function checkAgainstSchema(data: unknown, schema: object, issues: ConfigIssues): ConfigFile | null {
   if (data === null || data === undefined) data = {};
   const validate = validatorFor(schema);
-  const before = issues.list.length;
   if (!validate(data)) {
     for (const e of validate.errors ?? []) {
       // a model with delete: true may name only `name`: say so once, at the extra field
@@ -90,21 +88,25 @@ export function checkAgainstSchema(data: unknown, schema: object, issues: Config
       if (d) issues.add(pathOf(d.parts), d.message);
     }
   }
-  if (issues.list.length > before) return null;
+  if (typeof data !== 'object' || Array.isArray(data)) return null;
   const obj = data as Record<string, unknown>;
   const file = {} as ConfigFile;
-  for (const k of CONFIG_KEYS) file[k] = (obj[k] as Array<Record<string, unknown>> | undefined) ?? [];
+  for (const k of CONFIG_KEYS) {
+    const v = obj[k];
+    // an item that is not a map keeps its place (its index is its name in errors) as {}
+    file[k] = Array.isArray(v) ? v.map((x) => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : {})) : [];
+  }
   return file;
 }
 
 /**
- * Text -> checked file: YAML, `${VAR}` from `env` (missing ones are issues, worded by
- * `missing`), then the schema. Null when anything is wrong; every problem is in `issues`.
+ * Text -> file: YAML, `${VAR}` from `env` (missing ones are issues, worded by `missing`),
+ * then the schema. Null when it is not YAML or not a map; otherwise the file, whose
+ * items with problems (see `issues`) the caller must skip.
  */
 export function parseConfig(text: string, schema: object, env: Record<string, string | undefined>, issues: ConfigIssues, missing?: MissingMessage): ConfigFile | null {
   const doc = parseYaml(text, issues);
   if (!doc) return null;
   substituteEnv(doc, env, issues, missing);
-  const file = checkAgainstSchema(doc.toJS({ maxAliasCount: 100 }), schema, issues);
-  return issues.empty ? file : null;
+  return checkAgainstSchema(doc.toJS({ maxAliasCount: 100 }), schema, issues);
 }

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../../errors.js';
-import { ConfigIssues, type ConfigIssue } from '../../domain/config/issues.js';
-import { parseConfig } from '../../domain/config/parse.js';
+import { ConfigIssues, sortIssues, type ConfigIssue } from '../../domain/config/issues.js';
+import { CONFIG_KEYS, parseConfig } from '../../domain/config/parse.js';
 import type { ModelRecord } from '../../domain/model.js';
 import { recordAudit } from '../audit.js';
 import type { Actor, Deps } from '../deps.js';
@@ -36,8 +36,10 @@ export interface ApplyResult {
 
 /** A file that cannot be applied: every problem, each at its path. Nothing was changed. */
 export class ConfigRejected extends AppError {
-  constructor(readonly issues: ConfigIssue[]) {
+  readonly issues: ConfigIssue[];
+  constructor(issues: ConfigIssue[]) {
     super('BAD_USER_INPUT', `the configuration has ${issues.length} error${issues.length === 1 ? '' : 's'}; nothing was changed`);
+    this.issues = sortIssues(issues, CONFIG_KEYS);
   }
 }
 
@@ -74,10 +76,11 @@ export async function applyConfig(deps: Deps, actor: Actor, yaml: string, opts: 
   let monitorsChanged = false;
   const planned = db.transaction((tx) => {
     const scope = new Set<string>([...file.models, ...file.versions, ...file.segments, ...file.monitors].map((i) => String(i.model ?? i.name)));
-    const state: PlanState = { tx, file, issues, prune: opts.prune === true, models: new Map(), deletedModels: new Set(), scope, channels: new Set(), monitorsChanged: false };
+    const state: PlanState = { tx, file, issues, prune: opts.prune === true, models: new Map(), deletedModels: new Set(), scope, channels: new Set(), broken: { models: new Set(), channels: new Set() }, monitorsChanged: false };
     const byKind = KINDS.map((k) => k.plan(state));
     if (!issues.empty) throw new ConfigRejected(issues.list);
-    const changes = byKind.flat();
+    // shown as Terraform shows a plan: by kind, then by name
+    const changes = byKind.flatMap((cs) => [...cs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
     monitorsChanged = state.monitorsChanged;
     if (dryRun || changes.length === 0) return changes;
     const at = { now, actor, ...(opts.thresholdChanged ? { thresholdChanged: opts.thresholdChanged } : {}) };

@@ -35,11 +35,16 @@ export const channelKind: ConfigKind = {
     items.forEach((item, i) => {
       if (dupes.has(i)) return;
       const path = `channels[${i}]`;
+      if (issues.has(path)) {
+        state.broken.channels.add(String(item.name));
+        return;
+      }
       let values: ReturnType<typeof checkChannel>;
       try {
         values = checkChannel(item as unknown as CreateChannelArgs, path);
       } catch (err) {
         issueFrom(err, issues, path);
+        state.broken.channels.add(String(item.name));
         return;
       }
       const name = values.name;

@@ -40,6 +40,8 @@ export interface PlanState {
   scope: Set<string>;
   /** channel names that will exist */
   channels: Set<string>;
+  /** names of items with problems: what refers to them is not checked again (one reason is enough) */
+  broken: { models: Set<string>; channels: Set<string> };
   /** a monitor changed: the scheduler must follow */
   monitorsChanged: boolean;
 }

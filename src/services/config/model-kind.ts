@@ -40,6 +40,10 @@ export const modelKind: ConfigKind = {
       const path = `models[${i}]`;
       const name = String(item.name);
       const cur = existing.get(name);
+      if (issues.has(path)) {
+        state.broken.models.add(name);
+        return;
+      }
       if (item.delete === true) {
         state.deletedModels.add(name);
         state.models.delete(name);
@@ -63,6 +67,7 @@ export const modelKind: ConfigKind = {
         features = validateModelInput(item as unknown as CreateModelArgs, path);
       } catch (err) {
         issueFrom(err, issues, path);
+        state.broken.models.add(name);
         return;
       }
       const task = item.task as TaskType;

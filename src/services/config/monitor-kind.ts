@@ -51,6 +51,7 @@ export const monitorKind: ConfigKind = {
       if (dupes.has(i)) return;
       const path = `monitors[${i}]`;
       const modelName = String(item.model);
+      if (issues.has(path) || state.broken.models.has(modelName)) return;
       if (state.deletedModels.has(modelName)) {
         issues.add(`${path}.model`, `model ${modelName} is deleted by this file (delete: true)`);
         return;
@@ -60,6 +61,13 @@ export const monitorKind: ConfigKind = {
         issues.add(`${path}.model`, `no model named "${modelName}", neither in this file nor on the server`);
         return;
       }
+      const wanted = ((item.channels as string[] | null | undefined) ?? []).map(String);
+      let ok = true;
+      wanted.forEach((c, j) => {
+        if (state.channels.has(c) || state.broken.channels.has(c)) return;
+        ok = false;
+        issues.add(`${path}.channels[${j}]`, `no channel named "${c}", neither in this file's channels nor on the server`);
+      });
       let spec: MonitorSpec;
       try {
         spec = checkMonitor(model, item as unknown as MonitorFields, path);
@@ -67,14 +75,7 @@ export const monitorKind: ConfigKind = {
         issueFrom(err, issues, path);
         return;
       }
-      const wanted = ((item.channels as string[] | null | undefined) ?? []).map(String);
-      let channelsOk = true;
-      wanted.forEach((c, j) => {
-        if (state.channels.has(c)) return;
-        channelsOk = false;
-        issues.add(`${path}.channels[${j}]`, `no channel named "${c}", neither in this file's channels nor on the server`);
-      });
-      if (!channelsOk) return;
+      if (!ok) return;
       const channelNames = [...new Set(wanted)].sort();
       const key = `${modelName}/${spec.name}`;
       named.add(key);
