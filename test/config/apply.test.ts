@@ -110,4 +110,13 @@ describe('applyConfig', () => {
     expect((await s.gql(`{ model(name: "other") { name } }`)).data.model).toBeNull();
     expect((await apply(s, `models:\n  - { name: other, delete: true }\n`)).result!.changes).toEqual([]);
   });
+
+  it('deletes a model and, with --prune, the channel only its monitors used, in one go', async () => {
+    await apply(s, `models:\n  - { name: tmp, task: REGRESSION, features: [{ name: x, type: NUMERIC }] }\nchannels:\n  - { name: tmp-team, kind: SLACK, slackChannel: "#tmp" }\nmonitors:\n  - { model: tmp, name: v, metric: PREDICTION_COUNT, window: 1h, schedule: "0 * * * *", comparator: LT, warningThreshold: 1, channels: [tmp-team] }\n`);
+    const file = baseConfig({ auc: '', channels: `  - { name: oncall, kind: WEBHOOK, webhookUrl: "https://hooks.example.com/glassbox/T0?token=hook-token-123", webhookSecret: "signing-secret-4242" }` }).replace('models:\n', 'models:\n  - { name: tmp, delete: true }\n');
+    const r = await apply(s, file, { prune: true });
+    expect(r.errors).toEqual([]);
+    expect(lines(r.result!)).toEqual(['- model tmp  with its 1 monitor, events, baseline, statistics and alerts', '- channel other-team', '- channel tmp-team']);
+    expect((await s.gql(`{ channels { name } }`)).data.channels).toEqual([{ name: 'oncall' }]);
+  });
 });

@@ -103,7 +103,9 @@ export const channelKind: ConfigKind = {
         name,
         details: [],
         run: (w, at) => {
-          // the monitors that used it are deleted or updated before (deletes run last)
+          // Its remaining links belong to monitors this apply deletes (pruned ones before,
+          // those of a deleted model after, by cascade): unlink them first.
+          w.delete(monitorChannels).where(eq(monitorChannels.channelId, row.id)).run();
           w.delete(channels).where(eq(channels.id, row.id)).run();
           recordAudit(w, at.now, at.actor, 'deleteChannel', `channel:${name}`);
         },
