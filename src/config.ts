@@ -1,5 +1,6 @@
 // Environment -> typed config, validated once at start. No other module reads process.env.
 import { z } from 'zod';
+import { MAX_RETENTION_DAYS } from './domain/retention.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -42,6 +43,12 @@ const schema = z.object({
   SLACK_DIGEST_CHANNEL: z.string().min(1).optional(),
   SLACK_DIGEST_SCHEDULE: z.string().min(1).default('0 8 * * *'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GLASSBOX_RETENTION_DAYS: z.coerce
+    .number({ message: 'must be a whole number of days (0 = keep raw events forever)' })
+    .int('must be a whole number of days (0 = keep raw events forever)')
+    .min(0, 'must be 0 (keep forever) or more days')
+    .max(MAX_RETENTION_DAYS, `must be at most ${MAX_RETENTION_DAYS} days`)
+    .default(0),
   GLASSBOX_MAX_BODY: z
     .string()
     .default('16mb')
@@ -66,6 +73,8 @@ export interface Config {
   };
   logLevel: string;
   maxBodyBytes: number;
+  /** days of raw events kept for models without their own setting; 0 = forever */
+  retentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -104,5 +113,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: parseBytes(e.GLASSBOX_MAX_BODY)!,
+    retentionDays: e.GLASSBOX_RETENTION_DAYS,
   };
 }

@@ -10,6 +10,8 @@ import { roleAllows, type Actor, type Deps, type Role } from '../services/deps.j
 export interface AppServices {
   /** called after a monitor is created, updated or deleted, so the scheduler follows */
   monitorsChanged?: () => void;
+  /** GLASSBOX_RETENTION_DAYS: raw events kept for models without their own retention (0 = forever) */
+  retentionDays?: number;
   /** anything else a later module registers */
   [name: string]: unknown;
 }

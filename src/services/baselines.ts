@@ -7,6 +7,7 @@ import type { ModelRecord } from '../domain/model.js';
 import { checkBaselineRow, type BaselineRowIn, type IngestError } from '../domain/ingest/validate.js';
 import { recordAudit } from './audit.js';
 import { requireModel } from './models.js';
+import { purgedBefore } from './retention.js';
 import { rebuildStats, setBaselineProfile, type BaselineRow } from './stats.js';
 import type { IngestResult, LineConsumer } from './ingest-run.js';
 import type { Actor, Deps } from './deps.js';
@@ -100,7 +101,9 @@ export async function setBaselineFromWindow(deps: Deps, actor: Actor, modelName:
     .raw()
     .all(model.id, from, to) as Tuple[];
   if (tuples.length === 0) {
-    throw badInput('from', `model "${model.name}" has no events in [${new Date(from).toISOString()}, ${new Date(to).toISOString()})`);
+    const purged = purgedBefore(deps.store.sqlite, model.id);
+    const why = purged !== null && from < purged ? ` (its events before ${new Date(purged).toISOString()} were deleted by retention)` : '';
+    throw badInput('from', `model "${model.name}" has no events in [${new Date(from).toISOString()}, ${new Date(to).toISOString()})${why}`);
   }
   const rows: BaselineRowIn[] = tuples.map((t, index) => ({
     index,
@@ -151,6 +154,11 @@ export class BaselineCollector implements LineConsumer {
   finish(): IngestResult {
     if (this.rows.length > 0) replaceBaseline(this.deps, this.actor, this.model, this.rows, 'setBaseline', { via: this.via, rejected: this.rejected });
     return { accepted: this.rows.length, duplicates: 0, rejected: this.rejected, errors: this.errors };
+  }
+
+  /** A baseline is replaced whole at the end: nothing of a cut-off body is kept. */
+  settled(): { lines: number; accepted: number; duplicates: number } {
+    return { lines: 0, accepted: 0, duplicates: 0 };
   }
 
   abort(): IngestResult {

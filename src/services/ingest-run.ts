@@ -9,7 +9,9 @@ import {
   type IngestError,
   type PredictionRow,
 } from '../domain/ingest/validate.js';
+import { PURGED_ACTUAL_REASON, purgedTimeReason } from '../domain/retention.js';
 import { recordAudit } from './audit.js';
+import { purgedBefore } from './retention.js';
 import { dropEventIndex } from './ingest-index.js';
 import { writeActuals, writePredictions } from './ingest-writer.js';
 import type { Actor, Deps } from './deps.js';
@@ -29,6 +31,8 @@ export interface LineConsumer {
   reject(index: number, message: string): void;
   finish(): IngestResult;
   abort(): IngestResult;
+  /** What is committed for good: `lines` from the start (each stored, a duplicate or rejected) and the counts of those. */
+  settled(): { lines: number; accepted: number; duplicates: number };
 }
 
 export interface RunOptions {
@@ -51,6 +55,7 @@ export class IngestRun implements LineConsumer {
   private readonly batchSize: number;
   private readonly maxErrors: number;
   private done = false;
+  private settledLines = 0;
 
   constructor(
     private readonly deps: Deps,
@@ -61,6 +66,11 @@ export class IngestRun implements LineConsumer {
   ) {
     this.batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
     this.maxErrors = opts.maxErrors ?? Number.POSITIVE_INFINITY;
+  }
+
+  settled(): { lines: number; accepted: number; duplicates: number } {
+    // accepted and duplicates grow only once a batch has committed
+    return { lines: this.settledLines, accepted: this.result.accepted, duplicates: this.result.duplicates };
   }
 
   /** Validates one item; a full batch is committed before this returns. */
@@ -107,10 +117,14 @@ export class IngestRun implements LineConsumer {
     const { deps, model } = this;
     const now = deps.clock.now();
     const tx = deps.store.sqlite.transaction(() => {
-      const counts =
-        this.kind === 'predictions'
-          ? writePredictions(deps, model, rows as PredictionRow[], now)
-          : { ...writeActuals(deps, model, rows as ActualRow[], now), duplicates: 0 };
+      let counts: { accepted: number; duplicates: number };
+      if (this.kind === 'predictions') {
+        counts = writePredictions(deps, model, this.keepAfterPurge(rows as PredictionRow[]), now);
+      } else {
+        const r = writeActuals(deps, model, rows as ActualRow[], now);
+        for (const a of r.purged) this.rejectError({ index: a.index, eventId: a.eventId, message: `eventId: ${PURGED_ACTUAL_REASON}` });
+        counts = { accepted: r.accepted, duplicates: 0 };
+      }
       if (last) this.audit(false, counts);
       return counts;
     });
@@ -124,7 +138,23 @@ export class IngestRun implements LineConsumer {
     }
     this.result.accepted += counts.accepted;
     this.result.duplicates += counts.duplicates;
+    if (rows.length > 0) this.settledLines = rows[rows.length - 1]!.index + 1;
     if (last) this.done = true;
+  }
+
+  /**
+   * Rejects predictions timed before the model's purge: their hour's statistics are final
+   * (and one may be a resend of a deleted event, which would count twice). Read inside the
+   * write transaction, so a purge that started meanwhile is seen.
+   */
+  private keepAfterPurge(rows: PredictionRow[]): PredictionRow[] {
+    const before = purgedBefore(this.deps.store.sqlite, this.model.id);
+    if (before === null) return rows;
+    return rows.filter((r) => {
+      if (r.ts >= before) return true;
+      this.rejectError({ index: r.index, eventId: r.eventId, message: `timestamp: ${purgedTimeReason(before)}` });
+      return false;
+    });
   }
 
   private audit(aborted: boolean, pending?: { accepted: number; duplicates: number }): void {

@@ -1,8 +1,11 @@
 // The model registry: create, update, delete, look up. Validation names the field at fault.
 import { eq, asc } from 'drizzle-orm';
 import { models } from '../db/schema/index.js';
-import { badInput, conflict, notFound } from '../errors.js';
+import { AppError, badInput, conflict, notFound } from '../errors.js';
 import type { FeatureDef, ModelRecord, TaskType, FeatureType } from '../domain/model.js';
+import { closestNames } from '../domain/closest-names.js';
+import { preview } from '../domain/input/text.js';
+import { MAX_RETENTION_DAYS } from '../domain/retention.js';
 import { recordAudit } from './audit.js';
 import type { Actor, Deps } from './deps.js';
 
@@ -18,6 +21,8 @@ export interface CreateModelArgs {
 export interface UpdateModelArgs {
   description?: string | null;
   decisionThreshold?: number | null;
+  /** 0 = forever; absent or null = unchanged */
+  retentionDays?: number | null;
 }
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -36,6 +41,7 @@ export function toModelRecord(r: Row): ModelRecord {
     features: r.features as FeatureDef[],
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
+    retentionDays: r.retentionDays,
   };
 }
 
@@ -49,7 +55,7 @@ export function validateModelInput(input: CreateModelArgs, prefix = 'input'): Fe
   if (!SLUG.test(input.name)) {
     throw badInput(
       `${prefix}.name`,
-      `"${input.name}" is not a valid model name: use 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`,
+      `${preview(input.name)} is not a valid model name: use 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`,
     );
   }
   if (input.task === 'BINARY_CLASSIFICATION') {
@@ -112,7 +118,7 @@ export async function createModel(deps: Deps, actor: Actor, input: CreateModelAr
 export type ThresholdChanged = (model: ModelRecord) => void;
 
 /**
- * Updates description and decision threshold. `onThresholdChange` runs inside the
+ * Updates description, decision threshold and retention. `onThresholdChange` runs inside the
  * transaction (the statistics that depend on the threshold are rebuilt there).
  */
 export async function updateModel(
@@ -133,6 +139,13 @@ export async function updateModel(
       if (row.task !== 'BINARY_CLASSIFICATION') throw badInput('input.decisionThreshold', 'applies to BINARY_CLASSIFICATION only');
       checkThreshold(input.decisionThreshold, 'input.decisionThreshold');
       patch.decisionThreshold = input.decisionThreshold;
+    }
+    if (input.retentionDays !== undefined && input.retentionDays !== null) {
+      const d = input.retentionDays;
+      if (!Number.isSafeInteger(d) || d < 0 || d > MAX_RETENTION_DAYS) {
+        throw badInput('input.retentionDays', `must be a whole number of days from 0 (keep forever) to ${MAX_RETENTION_DAYS}, got ${d}`);
+      }
+      patch.retentionDays = d;
     }
     const updated = toModelRecord(tx.update(models).set(patch).where(eq(models.id, row.id)).returning().get());
     recordAudit(tx, now, actor, 'updateModel', name, input);
@@ -171,9 +184,18 @@ export async function findModelById(deps: Deps, id: number): Promise<ModelRecord
   return row ? toModelRecord(row) : null;
 }
 
-/** The model of that name; NOT_FOUND when absent (for mutations). */
+/** The model of that name; NOT_FOUND when absent (for mutations), suggesting the closest names. */
 export async function requireModel(deps: Deps, name: string): Promise<ModelRecord> {
   const m = await findModel(deps, name);
-  if (!m) throw notFound(`model "${name}"`);
+  if (!m) throw await modelNotFound(deps, name);
   return m;
+}
+
+/** NOT_FOUND for a model name, with "did you mean" when a model's name is close to it. */
+export async function modelNotFound(deps: Deps, name: string): Promise<AppError> {
+  const shown = name.length <= 64 ? `"${name}"` : preview(name);
+  // a name longer than any valid one is not a typo of one
+  const near = name.length <= 64 ? closestNames(name, (await listModels(deps)).map((m) => m.name)) : [];
+  const hint = near.length > 0 ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : '';
+  return new AppError('NOT_FOUND', `model ${shown} not found${hint}`);
 }

@@ -1,11 +1,14 @@
 // Statistics of any window [from, to): the stored full hours (whole UTC days merged once
 // and kept in memory), plus the partial hours at both ends accumulated from the raw events,
-// so any window is exact to the millisecond.
+// so any window is exact to the millisecond (over time purged by retention, edges move out
+// to the UTC hour: there are no raw events left to cut an hour with).
 import type Database from 'better-sqlite3';
 import type { ModelRecord } from '../domain/model.js';
 import type { StatsContext } from '../domain/metrics/context.js';
 import { accumulate, emptyStats, type WindowStats } from '../domain/metrics/window-stats.js';
 import { mergeInto } from '../domain/metrics/merge-stats.js';
+import { alignToKept } from '../domain/retention.js';
+import { purgedBefore } from './retention.js';
 import { cachedDay, DAY_MS, HOUR_MS, hourRevs, readEvents, readHour, rememberDay, statsContext } from './stats-store.js';
 
 const floorTo = (t: number, unit: number) => Math.floor(t / unit) * unit;
@@ -40,6 +43,7 @@ export function windowStats(
   opts: { histograms?: boolean } = {},
 ): { stats: WindowStats; ctx: StatsContext } {
   const withHists = opts.histograms ?? true;
+  ({ from, to } = alignToKept(from, to, purgedBefore(sqlite, model.id)));
   const ctx = statsContext(sqlite, model);
   const acc = emptyStats(ctx);
   const h0 = ceilTo(from, HOUR_MS);

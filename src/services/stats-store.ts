@@ -9,9 +9,10 @@ import { makeStatsContext, type StatsContext } from '../domain/metrics/context.j
 import type { BaselineProfile } from '../domain/metrics/profile.js';
 import { deserializeStats, serializeStats } from '../domain/metrics/stats-codec.js';
 import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../domain/metrics/window-stats.js';
+import { HOUR_MS } from '../domain/time.js';
+import { refuseOutdatedPurgedHour } from './retention.js';
 
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
+export { DAY_MS, HOUR_MS } from '../domain/time.js';
 
 /** How many mutable hour rows and merged days a process keeps (each up to ~1-2 MB). */
 const HOT_HOURS = 24;
@@ -66,7 +67,7 @@ function cacheOf(sqlite: Database.Database): StoreCache {
           `INSERT INTO stats_hourly (model_id, hour, rev, data, hists) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (model_id, hour) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
         ),
-        deleteModel: sqlite.prepare('DELETE FROM stats_hourly WHERE model_id = ?'),
+        deleteModel: sqlite.prepare('DELETE FROM stats_hourly WHERE model_id = ? AND hour >= ?'),
         events: sqlite
           .prepare(
             `SELECT ts, features, score, predicted_label, value, actual_label, actual_value FROM events
@@ -162,7 +163,9 @@ export function readHour(sqlite: Database.Database, ctx: StatsContext, modelId: 
   if (hit && hit.rev === String(rev) && hit.stats.key === ctx.statsKey && (hit.stats.histograms || !withHists)) return hit.stats;
   const s = readStored(c, ctx, modelId, hour, withHists);
   if (s === null) return null;
-  return s.key === ctx.statsKey ? s : statsFromEvents(sqlite, ctx, modelId, hour, hour + HOUR_MS);
+  if (s.key === ctx.statsKey) return s;
+  refuseOutdatedPurgedHour(sqlite, modelId, hour); // its raw events are gone: never rebuild it from nothing
+  return statsFromEvents(sqlite, ctx, modelId, hour, hour + HOUR_MS);
 }
 
 /**
@@ -191,9 +194,9 @@ export function writeHour(sqlite: Database.Database, modelId: number, hour: numb
   touch(c.hours, `${modelId}:${hour}`, { rev: String(rev), stats }, HOT_HOURS);
 }
 
-/** Deletes every stored hour of the model. */
-export function deleteHours(sqlite: Database.Database, modelId: number): void {
-  cacheOf(sqlite).stmts.deleteModel.run(modelId);
+/** Deletes the stored hours of the model from `fromHour` on (all of them by default). */
+export function deleteHours(sqlite: Database.Database, modelId: number, fromHour = Number.MIN_SAFE_INTEGER): void {
+  cacheOf(sqlite).stmts.deleteModel.run(modelId, fromHour);
   forgetModel(sqlite, modelId);
 }
 

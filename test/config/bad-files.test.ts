@@ -71,6 +71,12 @@ describe('a bad file', () => {
     expect(await exported(s)).toBe(before);
   });
 
+  it('strings in a file are bounded as the inputs they stand for', async () => {
+    const long = 'n'.repeat(65);
+    const r = await apply(s, `channels:\n  - { name: ${long}, kind: SLACK, slackChannel: "#x" }\nmonitors:\n  - { model: credit-risk, name: x, metric: PSI, feature: income, window: 1h, schedule: "0 * * * *", comparator: GT, warningThreshold: 1, repeatInterval: "${'1'.repeat(300)}" }\n`);
+    expect(r.errors.slice(1)).toEqual(['channels[0].name: must be at most 64 characters, got 65', 'monitors[0].repeatInterval: must be at most 256 characters, got 300']);
+  });
+
   it('a YAML syntax error says where', async () => {
     const r = await apply(s, 'models:\n  - name: x\n    task: [REGRESSION\n');
     expect(r.errors[1]).toMatch(/at line \d+, column \d+$/);
@@ -96,7 +102,7 @@ describe('a bad file', () => {
     try {
       const k = await t.gql(`mutation { createApiKey(name: "v", role: VIEWER) { secret } }`, {}, admin);
       const r = await t.gql(`mutation($y: String!) { applyConfig(yaml: $y) { summary } }`, { y: baseConfig() }, k.data.createApiKey.secret);
-      expect(r.errors[0].extensions.code).toBe('FORBIDDEN');
+      expect(r.errors![0].extensions.code).toBe('FORBIDDEN');
       const e = await t.gql(`{ exportConfig }`, {}, k.data.createApiKey.secret);
       expect(e.errors).toBeUndefined();
     } finally {

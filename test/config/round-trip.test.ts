@@ -71,6 +71,6 @@ describe('round trip', () => {
     expect(io.text()).not.toContain('credit-risk');
     expect(io.text()).toContain('channels: []');
     const r = await a.gql(`{ exportConfig(models: ["nope"]) }`);
-    expect(r.errors[0].message).toBe('models[0]: no model named "nope"');
+    expect(r.errors![0].message).toBe('models[0]: no model named "nope"');
   });
 });

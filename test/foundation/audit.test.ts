@@ -106,6 +106,7 @@ const CALLS: Array<{ name: string; run: () => Promise<unknown>; readOnly?: strin
       await admin(`mutation { deleteChannel(name: "from-file") }`);
     },
   },
+  { name: 'applyRetention', run: () => admin(`mutation { applyRetention { deletedEvents } }`) },
   { name: 'deleteModel', run: () => admin(`mutation { deleteModel(name: "credit-risk") }`) },
 ];
 

@@ -34,6 +34,7 @@ const MUTATIONS: Array<[string, Role, string]> = [
   ['applyConfig', 'EDITOR', `applyConfig(yaml: "channels: [{ name: c-ROLE, kind: SLACK, slackChannel: '#c-ROLE' }]", dryRun: true) { summary }`],
   ['createApiKey', 'ADMIN', `createApiKey(name: "k-ROLE", role: VIEWER) { secret }`],
   ['revokeApiKey', 'ADMIN', `revokeApiKey(id: "999999")`],
+  ['applyRetention', 'ADMIN', `applyRetention { deletedEvents }`],
 ];
 
 let s: TestServer;

@@ -6,9 +6,9 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parseDocument, type Document } from 'yaml';
 import { ConfigIssues, pathOf } from './issues.js';
 import { substituteEnv, type MissingMessage } from './env-refs.js';
+import { MAX_CONFIG } from '../input/limits.js';
+import { boundItems } from './bounds.js';
 
-/** Largest configuration accepted, in characters. */
-export const MAX_CONFIG_CHARS = 2 * 1024 * 1024;
 
 /** The top-level lists, in the order their kinds are applied. */
 export const CONFIG_KEYS = ['models', 'versions', 'segments', 'channels', 'monitors'] as const;
@@ -19,8 +19,8 @@ export type ConfigFile = Record<ConfigKey, Array<Record<string, unknown>>>;
 
 /** Parses YAML, keeping comments and positions; syntax problems are issues with line and column. */
 export function parseYaml(text: string, issues: ConfigIssues): Document | null {
-  if (text.length > MAX_CONFIG_CHARS) {
-    issues.add('', `the file is ${text.length} characters; the most is ${MAX_CONFIG_CHARS}`);
+  if (text.length > MAX_CONFIG) {
+    issues.add('', `the file is ${text.length} characters; the most is ${MAX_CONFIG}`);
     return null;
   }
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
@@ -96,6 +96,7 @@ export function checkAgainstSchema(data: unknown, schema: object, issues: Config
     // an item that is not a map keeps its place (its index is its name in errors) as {}
     file[k] = Array.isArray(v) ? v.map((x) => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : {})) : [];
   }
+  boundItems(file, issues);
   return file;
 }
 

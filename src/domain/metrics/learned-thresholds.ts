@@ -4,14 +4,14 @@
 // its window [t - window, t) from the aggregates as they stand now; `historyTicks` says
 // which ticks, `learnThresholds` turns their values into thresholds.
 import type { Comparator } from '../alerts/thresholds.js';
+import { DAY_MS, WEEK_MS } from '../time.js';
 
 export type Seasonality = 'NONE' | 'DAILY' | 'WEEKLY';
 
 /** Fewer usable history values than this: the evaluation is NO_DATA. */
 export const MIN_HISTORY = 5;
 
-const DAY_MS = 86_400_000;
-const PERIOD_MS: Record<Seasonality, number> = { NONE: 1, DAILY: DAY_MS, WEEKLY: 7 * DAY_MS };
+const PERIOD_MS: Record<Seasonality, number> = { NONE: 1, DAILY: DAY_MS, WEEKLY: WEEK_MS };
 
 export interface AutoThresholdSpec {
   lookbackMs: number;

@@ -382,6 +382,7 @@ export type Model = {
    * metrics (null = the model's output, for drift); attribute: for fairness metrics.
    */
   series: Array<SeriesPoint>;
+  storage: ModelStorage;
   task: TaskType;
   traffic: Traffic;
 };
@@ -446,6 +447,21 @@ export type ModelHealth = {
   summary: Scalars['String']['output'];
 };
 
+/** What the model keeps, and for how long. */
+export type ModelStorage = {
+  __typename?: 'ModelStorage';
+  /** Timestamp of the newest event ever ingested; null when none. */
+  newestEvent?: Maybe<Scalars['DateTime']['output']>;
+  /** Timestamp of the oldest raw event still stored; null when none. */
+  oldestRawEvent?: Maybe<Scalars['DateTime']['output']>;
+  /** Events before this instant are known only through their aggregates (null while nothing was purged). */
+  purgedBefore?: Maybe<Scalars['DateTime']['output']>;
+  /** Raw events stored now (predictions, with their actuals). */
+  rawEvents: Scalars['Int']['output'];
+  /** Days of raw events kept (the model's own setting, else GLASSBOX_RETENTION_DAYS); 0 = forever. */
+  retentionDays: Scalars['Int']['output'];
+};
+
 export type Monitor = {
   __typename?: 'Monitor';
   attribute?: Maybe<Scalars['String']['output']>;
@@ -491,6 +507,8 @@ export type Mutation = {
    * (glassbox apply does it from its environment): the server never substitutes its own.
    */
   applyConfig: ApplyResult;
+  /** Deletes raw events older than each model's retention now (the scheduler also runs it daily). ADMIN. */
+  applyRetention: RetentionResult;
   /**
    * What the monitor would have done, evaluated on its schedule over [from, to),
    * without recording anything or notifying anyone.
@@ -761,6 +779,14 @@ export type QueryMonitorsArgs = {
   model?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type RetentionResult = {
+  __typename?: 'RetentionResult';
+  /** Raw events deleted by this run. */
+  deletedEvents: Scalars['Int']['output'];
+  /** Models that had events deleted. */
+  models: Scalars['Int']['output'];
+};
+
 export type Role =
   | 'ADMIN'
   | 'EDITOR'
@@ -796,6 +822,8 @@ export type Traffic = {
 export type UpdateModelInput = {
   decisionThreshold?: InputMaybe<Scalars['Float']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
+  /** Days of raw events to keep; 0 = forever; absent = unchanged. */
+  retentionDays?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type UpdateMonitorInput = {
@@ -927,11 +955,13 @@ export type ResolversTypes = ResolversObject<{
   Metric: ResolverTypeWrapper<Partial<Metric>>;
   Model: ResolverTypeWrapper<ModelRecord>;
   ModelHealth: ResolverTypeWrapper<Partial<Omit<ModelHealth, 'openAlerts'> & { openAlerts: Array<ResolversTypes['Alert']> }>>;
+  ModelStorage: ResolverTypeWrapper<Partial<ModelStorage>>;
   Monitor: ResolverTypeWrapper<MonitorRecord>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Performance: ResolverTypeWrapper<Partial<Performance>>;
   PredictionInput: ResolverTypeWrapper<Partial<PredictionInput>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RetentionResult: ResolverTypeWrapper<Partial<RetentionResult>>;
   Role: ResolverTypeWrapper<Partial<Role>>;
   SeriesPoint: ResolverTypeWrapper<Partial<SeriesPoint>>;
   Severity: ResolverTypeWrapper<Partial<Severity>>;
@@ -976,11 +1006,13 @@ export type ResolversParentTypes = ResolversObject<{
   JSON: Partial<Scalars['JSON']['output']>;
   Model: ModelRecord;
   ModelHealth: Partial<Omit<ModelHealth, 'openAlerts'> & { openAlerts: Array<ResolversParentTypes['Alert']> }>;
+  ModelStorage: Partial<ModelStorage>;
   Monitor: MonitorRecord;
   Mutation: Record<PropertyKey, never>;
   Performance: Partial<Performance>;
   PredictionInput: Partial<PredictionInput>;
   Query: Record<PropertyKey, never>;
+  RetentionResult: Partial<RetentionResult>;
   SeriesPoint: Partial<SeriesPoint>;
   String: Partial<Scalars['String']['output']>;
   Traffic: Partial<Traffic>;
@@ -1168,6 +1200,7 @@ export type ModelResolvers<ContextType = GqlContext, ParentType extends Resolver
   performance?: Resolver<ResolversTypes['Performance'], ParentType, ContextType, RequireFields<ModelPerformanceArgs, 'from' | 'to'>>;
   positiveClass?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   series?: Resolver<Array<ResolversTypes['SeriesPoint']>, ParentType, ContextType, RequireFields<ModelSeriesArgs, 'from' | 'granularity' | 'metric' | 'to'>>;
+  storage?: Resolver<ResolversTypes['ModelStorage'], ParentType, ContextType>;
   task?: Resolver<ResolversTypes['TaskType'], ParentType, ContextType>;
   traffic?: Resolver<ResolversTypes['Traffic'], ParentType, ContextType, RequireFields<ModelTrafficArgs, 'from' | 'to'>>;
 }>;
@@ -1176,6 +1209,14 @@ export type ModelHealthResolvers<ContextType = GqlContext, ParentType extends Re
   openAlerts?: Resolver<Array<ResolversTypes['Alert']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['HealthStatus'], ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ModelStorageResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['ModelStorage'] = ResolversParentTypes['ModelStorage']> = ResolversObject<{
+  newestEvent?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  oldestRawEvent?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  purgedBefore?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  rawEvents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  retentionDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type MonitorResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['Monitor'] = ResolversParentTypes['Monitor']> = ResolversObject<{
@@ -1203,6 +1244,7 @@ export type MonitorResolvers<ContextType = GqlContext, ParentType extends Resolv
 export type MutationResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   acknowledgeAlert?: Resolver<ResolversTypes['Alert'], ParentType, ContextType, RequireFields<MutationAcknowledgeAlertArgs, 'id'>>;
   applyConfig?: Resolver<ResolversTypes['ApplyResult'], ParentType, ContextType, RequireFields<MutationApplyConfigArgs, 'yaml'>>;
+  applyRetention?: Resolver<ResolversTypes['RetentionResult'], ParentType, ContextType>;
   backtestMonitor?: Resolver<Array<ResolversTypes['Evaluation']>, ParentType, ContextType, RequireFields<MutationBacktestMonitorArgs, 'from' | 'input' | 'to'>>;
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'name' | 'role'>>;
   createChannel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType, RequireFields<MutationCreateChannelArgs, 'input'>>;
@@ -1258,6 +1300,11 @@ export type QueryResolvers<ContextType = GqlContext, ParentType extends Resolver
   version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type RetentionResultResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['RetentionResult'] = ResolversParentTypes['RetentionResult']> = ResolversObject<{
+  deletedEvents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  models?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type SeriesPointResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['SeriesPoint'] = ResolversParentTypes['SeriesPoint']> = ResolversObject<{
   sampleSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1294,10 +1341,12 @@ export type Resolvers<ContextType = GqlContext> = ResolversObject<{
   JSON?: GraphQLScalarType;
   Model?: ModelResolvers<ContextType>;
   ModelHealth?: ModelHealthResolvers<ContextType>;
+  ModelStorage?: ModelStorageResolvers<ContextType>;
   Monitor?: MonitorResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Performance?: PerformanceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RetentionResult?: RetentionResultResolvers<ContextType>;
   SeriesPoint?: SeriesPointResolvers<ContextType>;
   Traffic?: TrafficResolvers<ContextType>;
 }>;

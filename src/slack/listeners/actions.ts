@@ -8,6 +8,7 @@ import { parseWindow, slackDate } from '../blocks/format.js';
 import { actorMention } from '../blocks/kit.js';
 import { slackActor, type SlackContext } from '../context.js';
 import { userFacingError } from '../user-errors.js';
+import { HOUR_MS, MINUTE_MS } from '../../domain/time.js';
 import { firstSighting } from '../../services/slack-seen.js';
 
 type Operation = (actor: Actor, id: string, until: number) => Promise<AlertView>;
@@ -17,9 +18,9 @@ interface Pressed {
   snoozeMs: number;
 }
 
-const ONE_HOUR = 3_600_000;
+const ONE_HOUR = HOUR_MS;
 /** How long a press is remembered: longer than any signed duplicate of it can arrive. */
-const PRESS_MEMORY_MS = 10 * 60_000;
+const PRESS_MEMORY_MS = 10 * MINUTE_MS;
 
 /** The alert id and snooze length a control carries: a button's value, or `<id>:<duration>`. */
 export function readPress(action: ButtonAction | StaticSelectAction): Pressed | null {

@@ -174,7 +174,8 @@ describe('CBPE estimates', () => {
       }),
       { numRuns: 4 },
     );
-  });
+    // 4 x 100k draws and their pairwise AUC: seconds on a loaded 2-core machine
+  }, 180_000);
 });
 
 /** Measured ROC AUC (Mann-Whitney, ties half) of labelled scores. */
