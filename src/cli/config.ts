@@ -135,5 +135,8 @@ export function configCommands(env: Env, io: Io = stdio): Command[] {
         if (!testFile(io, file)) process.exitCode = 1;
       }),
     );
+  const env_help = '\nEnvironment:\n  GLASSBOX_URL      the server (default http://127.0.0.1:4000)\n  GLASSBOX_API_KEY  an API key (EDITOR for apply)\n';
+  apply.addHelpText('after', `${env_help}  and every \${VAR} the file names\n`);
+  exp.addHelpText('after', env_help);
   return [apply, exp, test];
 }
