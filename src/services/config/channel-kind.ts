@@ -3,6 +3,7 @@
 // and ${GLASSBOX_SECRET_<NAME>} references for `glassbox apply` to fill from its environment.
 import { asc, eq, inArray } from 'drizzle-orm';
 import { channels, models, monitorChannels, monitors } from '../../db/schema/index.js';
+import type { Db } from '../../db/client.js';
 import { recordAudit } from '../audit.js';
 import { checkChannel, type CreateChannelArgs } from '../channels.js';
 import { checkUnique, shown, type ConfigKind, type PlannedChange } from './kind.js';
@@ -127,7 +128,7 @@ export const channelKind: ConfigKind = {
 };
 
 /** Channel ids by name, read in the apply transaction (channels it created included). */
-export function channelIdsByName(tx: Parameters<ConfigKind['export']>[0], names: string[]): number[] {
+export function channelIdsByName(tx: Db, names: string[]): number[] {
   if (!names.length) return [];
   const rows = tx.select({ id: channels.id, name: channels.name }).from(channels).where(inArray(channels.name, names)).all();
   const byName = new Map(rows.map((r) => [r.name, r.id]));
