@@ -66,9 +66,11 @@ interface Event {
 }
 
 /** Reads one test's monitor: inline fields, or MODEL/NAME from the configuration. */
-function monitorOf(spec: unknown, path: string, config: ConfigLookup | null, issues: ConfigIssues): AlertingSpec | null {
+function monitorOf(spec: unknown, path: string, config: ConfigLookup | null, configGiven: boolean, issues: ConfigIssues): AlertingSpec | null {
   try {
     if (typeof spec === 'string') {
+      // a configuration that could not be read or checked is reported once, already
+      if (!config && configGiven) return null;
       if (!config) {
         issues.add(path, `"${spec}" names a monitor, but the file has no config: to read it from`);
         return null;
@@ -242,7 +244,7 @@ export function runRuleTests(text: string, schema: object, readConfig: (path: st
   tests.forEach((t, i) => {
     const path = `tests[${i}]`;
     if (!isObj(t) || typeof t.name !== 'string') return issues.add(`${path}.name`, 'each test needs a name');
-    const monitor = monitorOf(t.monitor, `${path}.monitor`, config, issues);
+    const monitor = monitorOf(t.monitor, `${path}.monitor`, config, data.config !== undefined, issues);
     if (!monitor) return;
     const r = runOne(t, path, monitor, issues);
     if (r) results.push(r);
