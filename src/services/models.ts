@@ -50,6 +50,14 @@ function checkThreshold(v: number | null | undefined, field: string): void {
   if (!Number.isFinite(v) || v <= 0 || v >= 1) throw badInput(field, `must be strictly between 0 and 1, got ${v}`);
 }
 
+/** A model's own retention: a whole number of days, 0 = forever; BAD_USER_INPUT at `field` otherwise. */
+export function checkRetentionDays(d: number, field: string): number {
+  if (!Number.isSafeInteger(d) || d < 0 || d > MAX_RETENTION_DAYS) {
+    throw badInput(field, `must be a whole number of days from 0 (keep forever) to ${MAX_RETENTION_DAYS}, got ${d}`);
+  }
+  return d;
+}
+
 /** Checks a CreateModelInput; throws BAD_USER_INPUT naming the first field at fault (under `prefix`). */
 export function validateModelInput(input: CreateModelArgs, prefix = 'input'): FeatureDef[] {
   if (!SLUG.test(input.name)) {
@@ -141,11 +149,7 @@ export async function updateModel(
       patch.decisionThreshold = input.decisionThreshold;
     }
     if (input.retentionDays !== undefined && input.retentionDays !== null) {
-      const d = input.retentionDays;
-      if (!Number.isSafeInteger(d) || d < 0 || d > MAX_RETENTION_DAYS) {
-        throw badInput('input.retentionDays', `must be a whole number of days from 0 (keep forever) to ${MAX_RETENTION_DAYS}, got ${d}`);
-      }
-      patch.retentionDays = d;
+      patch.retentionDays = checkRetentionDays(input.retentionDays, 'input.retentionDays');
     }
     const updated = toModelRecord(tx.update(models).set(patch).where(eq(models.id, row.id)).returning().get());
     recordAudit(tx, now, actor, 'updateModel', name, input);

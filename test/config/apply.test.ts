@@ -62,6 +62,17 @@ describe('applyConfig', () => {
     expect((await apply(s, baseConfig())).result!.summary).toBe('0 to create, 2 to update, 0 to delete');
   });
 
+  it('sets and clears a model\'s own retention; left out, it stays', async () => {
+    const withRetention = baseConfig().replace('    description: scores loan applicants\n', '    description: scores loan applicants\n    retentionDays: 90\n');
+    expect(lines((await apply(s, withRetention)).result!)).toEqual(['~ model credit-risk  retentionDays: (none) -> 90']);
+    expect((await s.gql(`{ model(name: "credit-risk") { storage { retentionDays } } }`)).data.model.storage.retentionDays).toBe(90);
+    expect((await apply(s, baseConfig())).result!.changes).toEqual([]);
+    const cleared = baseConfig().replace('    description: scores loan applicants\n', '    description: scores loan applicants\n    retentionDays: null\n');
+    expect(lines((await apply(s, cleared)).result!)).toEqual(['~ model credit-risk  retentionDays: 90 -> (none)']);
+    const bad = await apply(s, baseConfig().replace('    description: scores loan applicants\n', '    retentionDays: -1\n'));
+    expect(bad.errors[1]).toMatch(/^models\[0\]\.retentionDays: must be a whole number of days from 0 \(keep forever\) to \d+, got -1$/);
+  });
+
   it('a changed webhook URL or secret is planned without showing either', async () => {
     const edited = baseConfig().replace('token=hook-token-123', 'token=other-token-999');
     const { result } = await apply(s, edited, { dryRun: true });

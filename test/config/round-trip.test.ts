@@ -26,7 +26,7 @@ beforeAll(async () => {
 models2: []`.replace('\nmodels2: []', '');
   const more = `${baseConfig({ extraMonitor: extra })}`.replace(
     'models:\n',
-    `models:\n  - name: eta\n    task: REGRESSION\n    features:\n      - { name: distance_km, type: NUMERIC, min: 0, max: 500 }\n      - { name: "city name", type: CATEGORICAL }\n`,
+    `models:\n  - name: eta\n    task: REGRESSION\n    retentionDays: 30\n    features:\n      - { name: distance_km, type: NUMERIC, min: 0, max: 500 }\n      - { name: "city name", type: CATEGORICAL }\n`,
   );
   const r = await apply(a, more);
   expect(r.errors).toEqual([]);
@@ -67,7 +67,7 @@ describe('round trip', () => {
   it('exports one model with the channels its monitors use', async () => {
     const io = capture();
     await exportTo({ GLASSBOX_URL: a.url }, io, ['eta']);
-    expect(io.text()).toContain('  - name: eta\n');
+    expect(io.text()).toContain('  - name: eta\n    task: REGRESSION\n    retentionDays: 30\n');
     expect(io.text()).not.toContain('credit-risk');
     expect(io.text()).toContain('channels: []');
     const r = await a.gql(`{ exportConfig(models: ["nope"]) }`);

@@ -21,7 +21,9 @@ const props = (def: string) => Object.keys(json.definitions[def].properties).sor
 
 describe('schema/glassbox-config.schema.json', () => {
   it('has the GraphQL inputs\' fields', () => {
-    expect(props('model')).toEqual([...inputFields('CreateModelInput'), 'delete'].sort());
+    // retentionDays is UpdateModelInput's: a file sets it on create and update alike
+    expect(props('model')).toEqual([...inputFields('CreateModelInput'), 'delete', 'retentionDays'].sort());
+    expect(inputFields('UpdateModelInput')).toContain('retentionDays');
     expect(props('feature')).toEqual(inputFields('FeatureInput'));
     expect(props('channel')).toEqual(inputFields('CreateChannelInput'));
     expect(props('monitor')).toEqual(inputFields('CreateMonitorInput'));

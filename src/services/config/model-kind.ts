@@ -1,11 +1,11 @@
-// Models in a configuration: created, their description and decision threshold updated,
+// Models in a configuration: created, their description, decision threshold and retention updated,
 // deleted with `delete: true`. Their task, positive class and features never change:
 // the events and statistics already stored would mean something else.
 import { asc, count, eq } from 'drizzle-orm';
 import { models, monitors } from '../../db/schema/index.js';
 import type { FeatureDef, ModelRecord, TaskType } from '../../domain/model.js';
 import { recordAudit } from '../audit.js';
-import { toModelRecord, validateModelInput, type CreateModelArgs } from '../models.js';
+import { checkRetentionDays, toModelRecord, validateModelInput, type CreateModelArgs } from '../models.js';
 import { checkUnique, differences, type ConfigKind, type PlannedChange } from './kind.js';
 import { issueFrom } from './issue-from.js';
 
@@ -63,15 +63,18 @@ export const modelKind: ConfigKind = {
         return;
       }
       let features: FeatureDef[];
+      let retention: number | null | undefined;
       try {
         features = validateModelInput(item as unknown as CreateModelArgs, path);
+        const r = item.retentionDays as number | null | undefined;
+        retention = r === undefined || r === null ? r : checkRetentionDays(r, `${path}.retentionDays`);
       } catch (err) {
         issueFrom(err, issues, path);
         state.broken.models.add(name);
         return;
       }
       const task = item.task as TaskType;
-      // description and decisionThreshold left out: as they are (the defaults for a new model)
+      // description, decisionThreshold and retentionDays left out: as they are (the defaults for a new model)
       const given = (k: string) => Object.prototype.hasOwnProperty.call(item, k);
       const threshold = (item.decisionThreshold as number | null | undefined) ?? (given('decisionThreshold') ? null : (cur?.decisionThreshold ?? null));
       const desired = {
@@ -79,6 +82,8 @@ export const modelKind: ConfigKind = {
         description: given('description') ? ((item.description as string | null) ?? null) : (cur?.description ?? null),
         positiveClass: (item.positiveClass as string | null | undefined) ?? null,
         decisionThreshold: task === 'BINARY_CLASSIFICATION' ? (threshold ?? 0.5) : null,
+        // null: the server's GLASSBOX_RETENTION_DAYS
+        retentionDays: retention === undefined ? (cur?.retentionDays ?? null) : retention,
         features,
       };
       if (!cur) {
@@ -107,8 +112,8 @@ export const modelKind: ConfigKind = {
         );
         return;
       }
-      const details = differences(['description', 'decisionThreshold'], cur as unknown as Record<string, unknown>, desired);
-      const next: ModelRecord = { ...cur, description: desired.description, decisionThreshold: desired.decisionThreshold };
+      const details = differences(['description', 'decisionThreshold', 'retentionDays'], cur as unknown as Record<string, unknown>, desired);
+      const next: ModelRecord = { ...cur, description: desired.description, decisionThreshold: desired.decisionThreshold, retentionDays: desired.retentionDays };
       state.models.set(name, next);
       if (!details.length) return;
       changes.push({
@@ -117,7 +122,7 @@ export const modelKind: ConfigKind = {
         name,
         details,
         run: (w, at) => {
-          const patch = { description: desired.description, decisionThreshold: desired.decisionThreshold };
+          const patch = { description: desired.description, decisionThreshold: desired.decisionThreshold, retentionDays: desired.retentionDays };
           const row = w.update(models).set({ ...patch, updatedAt: at.now }).where(eq(models.id, cur.id)).returning().get();
           recordAudit(w, at.now, at.actor, 'updateModel', name, patch);
           if (cur.decisionThreshold !== desired.decisionThreshold) at.thresholdChanged?.(toModelRecord(row));
@@ -140,6 +145,7 @@ export const modelKind: ConfigKind = {
         ...(m.description !== null ? { description: m.description } : {}),
         ...(m.positiveClass !== null ? { positiveClass: m.positiveClass } : {}),
         ...(m.decisionThreshold !== null ? { decisionThreshold: m.decisionThreshold } : {}),
+        ...(m.retentionDays !== null && m.retentionDays !== undefined ? { retentionDays: m.retentionDays } : {}),
         features: m.features.map((f) => ({
           name: f.name,
           type: f.type,
