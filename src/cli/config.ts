@@ -66,7 +66,8 @@ export function planText(r: { dryRun: boolean; summary: string; changes: Array<{
 
 /** `glassbox apply -f FILE`: ${VAR} filled from `env`, then applied (or planned); throws CliFailure on any error. */
 export async function applyFile(env: Env, io: Io, file: string, opts: { dryRun?: boolean; prune?: boolean }): Promise<void> {
-  const text = readFileSync(file, 'utf8');
+  // `-f -`: the file from stdin (glassbox export | glassbox apply -f -)
+  const text = readFileSync(file === '-' ? 0 : file, 'utf8');
   const issues = new ConfigIssues();
   const doc = parseYaml(text, issues);
   if (doc) substituteEnv(doc, env, issues);
@@ -119,7 +120,7 @@ function failing(io: Io, run: () => Promise<void> | void): Promise<void> {
 export function configCommands(env: Env, io: Io = stdio): Command[] {
   const apply = new Command('apply')
     .description('apply a configuration file (models, channels, monitors) to the server at GLASSBOX_URL, all of it or nothing')
-    .requiredOption('-f, --file <file>', 'the YAML configuration (docs/config-as-code.md)')
+    .requiredOption('-f, --file <file>', 'the YAML configuration (docs/config-as-code.md); - reads stdin')
     .option('--dry-run', 'print the plan, change nothing')
     .option('--prune', 'also delete the monitors and channels the file does not name (within the models it names)')
     .action((o: { file: string; dryRun?: boolean; prune?: boolean }) => failing(io, () => applyFile(env, io, o.file, o)));

@@ -24,9 +24,10 @@ function glassbox(): string[] {
 }
 
 /** Runs the CLI without blocking this process (the test server answers it). */
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
+function run(args: string[], env: Record<string, string> = {}, stdin = ''): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [...glassbox(), ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
+    p.stdin.end(stdin);
     let out = '';
     let err = '';
     p.stdout.on('data', (c) => (out += c));
@@ -134,6 +135,8 @@ describe('glassbox apply and export', () => {
     expect(real.out).toMatch(/Applied: 5 to create, 0 to update, 0 to delete\.\n$/);
     const again = await run(['apply', '-f', p], env());
     expect(again.out).toBe('No changes: 0 to create, 0 to update, 0 to delete.\n');
+    const piped = await run(['apply', '-f', '-'], env(), withRefs);
+    expect(piped.out).toBe('No changes: 0 to create, 0 to update, 0 to delete.\n');
   });
 
   it('a rejected file exits 1 with every problem', async () => {
