@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The glassbox command: serve (default), migrate, demo, ingest.
+// The glassbox command: serve (default), migrate, demo, ingest, apply, export, test.
 import { Command } from 'commander';
 import { ConfigError, ENV_VARS, loadConfig, type Config } from './config.js';
 import { VERSION } from './version.js';
@@ -8,6 +8,7 @@ import { startGlassbox } from './server.js';
 import { createLogger } from './log.js';
 import { ingestCommand } from './cli/ingest.js';
 import { runDemo } from './cli/demo.js';
+import { configCommands } from './cli/config.js';
 import { systemClock } from './clock.js';
 
 function configOrExit(): Config {
@@ -81,6 +82,8 @@ program
   });
 
 program.addCommand(ingestCommand());
+// configuration as code: the client reads GLASSBOX_URL, GLASSBOX_API_KEY and the ${VAR}s of its file
+for (const c of configCommands(process.env)) program.addCommand(c);
 
 program
   .command('demo')

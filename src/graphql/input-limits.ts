@@ -27,6 +27,7 @@ const STRING_LIMITS: Record<string, number> = {
   '*.description': L.MAX_DESCRIPTION,
   '*.note': L.MAX_NOTE,
   '*.webhookUrl': L.MAX_URL,
+  'Mutation.applyConfig.yaml': L.MAX_CONFIG,
 };
 
 const LIST_LIMITS: Record<string, number> = {

@@ -40,33 +40,34 @@ export function toChannelTarget(r: Row): ChannelTarget {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._#-]{0,63}$/;
 const SLACK_CHANNEL = /^(#[a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{6,})$/;
 
-function checkChannel(input: CreateChannelArgs): Omit<Row, 'id' | 'createdAt'> {
+/** Checks a CreateChannelInput (fields named under `prefix`); the row's values, secret included. */
+export function checkChannel(input: CreateChannelArgs, prefix = 'input'): Omit<Row, 'id' | 'createdAt'> {
   const name = (input.name ?? '').trim();
-  if (!NAME.test(name)) throw badInput('input.name', `"${input.name}" is not a valid channel name: 1-64 letters, digits, '.', '_', '#' or '-'`);
+  if (!NAME.test(name)) throw badInput(`${prefix}.name`, `"${input.name}" is not a valid channel name: 1-64 letters, digits, '.', '_', '#' or '-'`);
   if (input.kind === 'SLACK') {
     const sc = (input.slackChannel ?? '').trim();
-    if (!sc) throw badInput('input.slackChannel', 'a SLACK channel needs slackChannel: the channel id (C0123ABCD) or #name the bot posts to');
-    if (!SLACK_CHANNEL.test(sc)) throw badInput('input.slackChannel', `"${sc}" is neither a Slack channel id (C0123ABCD) nor a #channel-name`);
-    if (input.webhookUrl) throw badInput('input.webhookUrl', 'applies to WEBHOOK channels only');
-    if (input.webhookSecret) throw badInput('input.webhookSecret', 'applies to WEBHOOK channels only');
+    if (!sc) throw badInput(`${prefix}.slackChannel`, 'a SLACK channel needs slackChannel: the channel id (C0123ABCD) or #name the bot posts to');
+    if (!SLACK_CHANNEL.test(sc)) throw badInput(`${prefix}.slackChannel`, `"${sc}" is neither a Slack channel id (C0123ABCD) nor a #channel-name`);
+    if (input.webhookUrl) throw badInput(`${prefix}.webhookUrl`, 'applies to WEBHOOK channels only');
+    if (input.webhookSecret) throw badInput(`${prefix}.webhookSecret`, 'applies to WEBHOOK channels only');
     return { name, kind: 'SLACK', slackChannel: sc, webhookUrl: null, webhookSecret: null };
   }
   if (input.kind === 'WEBHOOK') {
     const raw = (input.webhookUrl ?? '').trim();
-    if (!raw) throw badInput('input.webhookUrl', 'a WEBHOOK channel needs webhookUrl, an http(s) URL');
+    if (!raw) throw badInput(`${prefix}.webhookUrl`, 'a WEBHOOK channel needs webhookUrl, an http(s) URL');
     let url: URL;
     try {
       url = new URL(raw);
     } catch {
-      throw badInput('input.webhookUrl', `"${raw}" is not a URL`);
+      throw badInput(`${prefix}.webhookUrl`, `"${raw}" is not a URL`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badInput('input.webhookUrl', `must be http or https, got ${url.protocol}`);
-    if (input.slackChannel) throw badInput('input.slackChannel', 'applies to SLACK channels only');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badInput(`${prefix}.webhookUrl`, `must be http or https, got ${url.protocol}`);
+    if (input.slackChannel) throw badInput(`${prefix}.slackChannel`, 'applies to SLACK channels only');
     const secret = input.webhookSecret ?? null;
-    if (secret !== null && secret.length < 8) throw badInput('input.webhookSecret', 'must be at least 8 characters (or left out to send unsigned)');
+    if (secret !== null && secret.length < 8) throw badInput(`${prefix}.webhookSecret`, 'must be at least 8 characters (or left out to send unsigned)');
     return { name, kind: 'WEBHOOK', slackChannel: null, webhookUrl: url.toString(), webhookSecret: secret };
   }
-  throw badInput('input.kind', 'must be SLACK or WEBHOOK');
+  throw badInput(`${prefix}.kind`, 'must be SLACK or WEBHOOK');
 }
 
 /** Creates a channel; CONFLICT when the name is taken; audited without the secret. */

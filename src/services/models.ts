@@ -29,7 +29,8 @@ const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 type Row = typeof models.$inferSelect;
 
-function toRecord(r: Row): ModelRecord {
+/** A models row as a record. */
+export function toModelRecord(r: Row): ModelRecord {
   return {
     id: r.id,
     name: r.name,
@@ -49,24 +50,32 @@ function checkThreshold(v: number | null | undefined, field: string): void {
   if (!Number.isFinite(v) || v <= 0 || v >= 1) throw badInput(field, `must be strictly between 0 and 1, got ${v}`);
 }
 
-/** Checks a CreateModelInput; throws BAD_USER_INPUT naming the first field at fault. */
-export function validateModelInput(input: CreateModelArgs): FeatureDef[] {
+/** A model's own retention: a whole number of days, 0 = forever; BAD_USER_INPUT at `field` otherwise. */
+export function checkRetentionDays(d: number, field: string): number {
+  if (!Number.isSafeInteger(d) || d < 0 || d > MAX_RETENTION_DAYS) {
+    throw badInput(field, `must be a whole number of days from 0 (keep forever) to ${MAX_RETENTION_DAYS}, got ${d}`);
+  }
+  return d;
+}
+
+/** Checks a CreateModelInput; throws BAD_USER_INPUT naming the first field at fault (under `prefix`). */
+export function validateModelInput(input: CreateModelArgs, prefix = 'input'): FeatureDef[] {
   if (!SLUG.test(input.name)) {
     throw badInput(
-      'input.name',
+      `${prefix}.name`,
       `${preview(input.name)} is not a valid model name: use 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`,
     );
   }
   if (input.task === 'BINARY_CLASSIFICATION') {
-    if (!input.positiveClass) throw badInput('input.positiveClass', 'is required for BINARY_CLASSIFICATION (the label that counts as positive)');
+    if (!input.positiveClass) throw badInput(`${prefix}.positiveClass`, 'is required for BINARY_CLASSIFICATION (the label that counts as positive)');
   } else if (input.decisionThreshold !== null && input.decisionThreshold !== undefined) {
-    throw badInput('input.decisionThreshold', 'applies to BINARY_CLASSIFICATION only');
+    throw badInput(`${prefix}.decisionThreshold`, 'applies to BINARY_CLASSIFICATION only');
   }
-  checkThreshold(input.decisionThreshold, 'input.decisionThreshold');
-  if (input.features.length === 0) throw badInput('input.features', 'a model needs at least one feature');
+  checkThreshold(input.decisionThreshold, `${prefix}.decisionThreshold`);
+  if (input.features.length === 0) throw badInput(`${prefix}.features`, 'a model needs at least one feature');
   const seen = new Set<string>();
   return input.features.map((f, i) => {
-    const field = `input.features[${i}]`;
+    const field = `${prefix}.features[${i}]`;
     if (!f.name || !f.name.trim()) throw badInput(`${field}.name`, 'must not be empty');
     if (f.name.length > 128) throw badInput(`${field}.name`, 'must be at most 128 characters');
     if (seen.has(f.name)) throw badInput(`${field}.name`, `"${f.name}" is declared twice; feature names must be unique`);
@@ -109,7 +118,7 @@ export async function createModel(deps: Deps, actor: Actor, input: CreateModelAr
       .returning()
       .get();
     recordAudit(tx, now, actor, 'createModel', input.name, input);
-    return toRecord(row);
+    return toModelRecord(row);
   });
 }
 
@@ -140,13 +149,9 @@ export async function updateModel(
       patch.decisionThreshold = input.decisionThreshold;
     }
     if (input.retentionDays !== undefined && input.retentionDays !== null) {
-      const d = input.retentionDays;
-      if (!Number.isSafeInteger(d) || d < 0 || d > MAX_RETENTION_DAYS) {
-        throw badInput('input.retentionDays', `must be a whole number of days from 0 (keep forever) to ${MAX_RETENTION_DAYS}, got ${d}`);
-      }
-      patch.retentionDays = d;
+      patch.retentionDays = checkRetentionDays(input.retentionDays, 'input.retentionDays');
     }
-    const updated = toRecord(tx.update(models).set(patch).where(eq(models.id, row.id)).returning().get());
+    const updated = toModelRecord(tx.update(models).set(patch).where(eq(models.id, row.id)).returning().get());
     recordAudit(tx, now, actor, 'updateModel', name, input);
     if (patch.decisionThreshold !== undefined && patch.decisionThreshold !== row.decisionThreshold) onThresholdChange?.(updated);
     return updated;
@@ -168,19 +173,19 @@ export async function deleteModel(deps: Deps, actor: Actor, name: string): Promi
 
 /** All models, by name. */
 export async function listModels(deps: Deps): Promise<ModelRecord[]> {
-  return deps.store.db.select().from(models).orderBy(asc(models.name)).all().map(toRecord);
+  return deps.store.db.select().from(models).orderBy(asc(models.name)).all().map(toModelRecord);
 }
 
 /** The model of that name, or null. */
 export async function findModel(deps: Deps, name: string): Promise<ModelRecord | null> {
   const row = deps.store.db.select().from(models).where(eq(models.name, name)).get();
-  return row ? toRecord(row) : null;
+  return row ? toModelRecord(row) : null;
 }
 
 /** The model with that id, or null. */
 export async function findModelById(deps: Deps, id: number): Promise<ModelRecord | null> {
   const row = deps.store.db.select().from(models).where(eq(models.id, id)).get();
-  return row ? toRecord(row) : null;
+  return row ? toModelRecord(row) : null;
 }
 
 /** The model of that name; NOT_FOUND when absent (for mutations), suggesting the closest names. */

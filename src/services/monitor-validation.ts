@@ -60,6 +60,33 @@ function wholeNumber(v: number | null | undefined, field: string, dflt: number, 
   return v;
 }
 
+/** What the alert state machine needs of a monitor. */
+export type AlertingSpec = Pick<MonitorSpec, 'comparator' | 'warningThreshold' | 'criticalThreshold' | 'forEvaluations' | 'minSampleSize' | 'repeatInterval' | 'repeatIntervalMs'>;
+
+/** Checks how a monitor alerts (comparator, thresholds, counts, repeat interval); throws BAD_USER_INPUT on the first problem. */
+export function checkAlerting(
+  f: Pick<MonitorFields, 'comparator' | 'warningThreshold' | 'criticalThreshold' | 'forEvaluations' | 'minSampleSize' | 'repeatInterval'>,
+  prefix = 'input',
+): AlertingSpec {
+  if (!COMPARATORS.has(f.comparator)) throw badInput(`${prefix}.comparator`, 'must be GT, GTE, LT or LTE');
+  const comparator = f.comparator as Comparator;
+  const warningThreshold = f.warningThreshold ?? null;
+  const criticalThreshold = f.criticalThreshold ?? null;
+  const th = checkThresholds(comparator, warningThreshold, criticalThreshold);
+  if (th) throw badInput(`${prefix}.${th.field}`, th.message);
+  const repeatInterval = (f.repeatInterval ?? '4h').trim();
+  const repeatIntervalMs = duration(repeatInterval, `${prefix}.repeatInterval`, MINUTE, MAX_REPEAT_MS, '30d');
+  return {
+    comparator,
+    warningThreshold,
+    criticalThreshold,
+    forEvaluations: wholeNumber(f.forEvaluations, `${prefix}.forEvaluations`, 1, 1, 1000),
+    minSampleSize: wholeNumber(f.minSampleSize, `${prefix}.minSampleSize`, 1, 0, 1_000_000_000),
+    repeatInterval,
+    repeatIntervalMs,
+  };
+}
+
 /** The full, checked definition of a monitor of `model`; throws BAD_USER_INPUT on the first problem. */
 export function checkMonitor(model: ModelRecord, f: MonitorFields, prefix = 'input'): MonitorSpec {
   const name = (f.name ?? '').trim();
@@ -72,14 +99,7 @@ export function checkMonitor(model: ModelRecord, f: MonitorFields, prefix = 'inp
   const windowMs = duration(f.window, `${prefix}.window`, MINUTE, MAX_WINDOW_MS, '90d');
   const parsed = parseSchedule(f.schedule);
   if (!parsed.ok) throw badInput(`${prefix}.schedule`, parsed.reason);
-  if (!COMPARATORS.has(f.comparator)) throw badInput(`${prefix}.comparator`, 'must be GT, GTE, LT or LTE');
-  const comparator = f.comparator as Comparator;
-  const warningThreshold = f.warningThreshold ?? null;
-  const criticalThreshold = f.criticalThreshold ?? null;
-  const th = checkThresholds(comparator, warningThreshold, criticalThreshold);
-  if (th) throw badInput(`${prefix}.${th.field}`, th.message);
-  const repeatInterval = (f.repeatInterval ?? '4h').trim();
-  const repeatIntervalMs = duration(repeatInterval, `${prefix}.repeatInterval`, MINUTE, MAX_REPEAT_MS, '30d');
+  const alerting = checkAlerting(f, prefix);
   return {
     name,
     metric: f.metric,
@@ -88,13 +108,7 @@ export function checkMonitor(model: ModelRecord, f: MonitorFields, prefix = 'inp
     window: f.window,
     windowMs,
     schedule: f.schedule,
-    comparator,
-    warningThreshold,
-    criticalThreshold,
-    forEvaluations: wholeNumber(f.forEvaluations, `${prefix}.forEvaluations`, 1, 1, 1000),
-    minSampleSize: wholeNumber(f.minSampleSize, `${prefix}.minSampleSize`, 1, 0, 1_000_000_000),
-    repeatInterval,
-    repeatIntervalMs,
+    ...alerting,
     enabled: f.enabled ?? true,
   };
 }

@@ -95,6 +95,17 @@ const CALLS: Array<{ name: string; run: () => Promise<unknown>; readOnly?: strin
     },
   },
   { name: 'revokeApiKey', run: () => admin(`mutation($id: ID!) { revokeApiKey(id: $id) }`, { id: ids.key }) },
+  {
+    name: 'applyConfig',
+    run: async () => {
+      // one applyConfig entry for the file, plus one per change named as its mutation
+      const before = auditCount('createChannel');
+      await admin(`mutation($y: String!) { applyConfig(yaml: $y) { summary } }`, { y: 'channels:\n  - { name: from-file, kind: SLACK, slackChannel: "#from-file" }\n' });
+      if (auditCount('createChannel') !== before + 1) throw new Error('applyConfig: no createChannel entry for its change');
+      await admin(`mutation($y: String!) { applyConfig(yaml: $y, dryRun: true) { summary } }`, { y: 'channels: []\n' });
+      await admin(`mutation { deleteChannel(name: "from-file") }`);
+    },
+  },
   { name: 'applyRetention', run: () => admin(`mutation { applyRetention { deletedEvents } }`) },
   { name: 'deleteModel', run: () => admin(`mutation { deleteModel(name: "credit-risk") }`) },
 ];

@@ -31,6 +31,7 @@ const MUTATIONS: Array<[string, Role, string]> = [
   ['createChannel', 'EDITOR', `createChannel(input: { name: "c-ROLE", kind: WEBHOOK, webhookUrl: "http://127.0.0.1:9/hook" }) { id }`],
   ['deleteChannel', 'EDITOR', `deleteChannel(name: "absent")`],
   ['testChannel', 'EDITOR', `testChannel(name: "absent")`],
+  ['applyConfig', 'EDITOR', `applyConfig(yaml: "channels: [{ name: c-ROLE, kind: SLACK, slackChannel: '#c-ROLE' }]", dryRun: true) { summary }`],
   ['createApiKey', 'ADMIN', `createApiKey(name: "k-ROLE", role: VIEWER) { secret }`],
   ['revokeApiKey', 'ADMIN', `revokeApiKey(id: "999999")`],
   ['applyRetention', 'ADMIN', `applyRetention { deletedEvents }`],

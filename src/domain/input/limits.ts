@@ -23,3 +23,5 @@ export const MAX_INGEST_ITEMS = 100_000;
 export const MAX_PAGE = 1000;
 /** Characters of an audit entry's details kept as given; larger members are summarised. */
 export const MAX_AUDIT_DETAILS = 4096;
+/** Characters of a configuration file (applyConfig's `yaml`). */
+export const MAX_CONFIG = 2 * 1024 * 1024;

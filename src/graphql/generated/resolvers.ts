@@ -78,6 +78,14 @@ export type ApiKey = {
   role: Role;
 };
 
+export type ApplyResult = {
+  __typename?: 'ApplyResult';
+  changes: Array<ConfigChange>;
+  dryRun: Scalars['Boolean']['output'];
+  /** Short summary: 2 to create, 1 to update, 0 to delete. */
+  summary: Scalars['String']['output'];
+};
+
 export type AuditEntry = {
   __typename?: 'AuditEntry';
   /** The mutation's name. */
@@ -104,6 +112,11 @@ export type BaselineRowInput = {
   value?: InputMaybe<Scalars['Float']['input']>;
 };
 
+export type ChangeAction =
+  | 'CREATE'
+  | 'DELETE'
+  | 'UPDATE';
+
 export type Channel = {
   __typename?: 'Channel';
   id: Scalars['ID']['output'];
@@ -122,6 +135,18 @@ export type Comparator =
   | 'GTE'
   | 'LT'
   | 'LTE';
+
+/** One change that applying a configuration makes (or would make, in a dry run). */
+export type ConfigChange = {
+  __typename?: 'ConfigChange';
+  action: ChangeAction;
+  /** Human-readable differences for an UPDATE, e.g. criticalThreshold: 0.25 -> 0.3. */
+  details: Array<Scalars['String']['output']>;
+  /** model, version, segment, channel or monitor */
+  kind: Scalars['String']['output'];
+  /** model name, channel name, or MODEL/NAME for what lives in a model */
+  name: Scalars['String']['output'];
+};
 
 export type CreateChannelInput = {
   kind: ChannelKind;
@@ -475,6 +500,13 @@ export type MonitorEvaluationsArgs = {
 export type Mutation = {
   __typename?: 'Mutation';
   acknowledgeAlert: Alert;
+  /**
+   * Applies a YAML configuration in one transaction: all of it or nothing. prune: delete what
+   * the file does not name (within the models it names). Every error names its path in the
+   * file (monitors[3].window); ${VAR} references must have been replaced by the client
+   * (glassbox apply does it from its environment): the server never substitutes its own.
+   */
+  applyConfig: ApplyResult;
   /** Deletes raw events older than each model's retention now (the scheduler also runs it daily). ADMIN. */
   applyRetention: RetentionResult;
   /**
@@ -519,6 +551,14 @@ export type Mutation = {
 export type MutationAcknowledgeAlertArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Each domain file extends Query and Mutation. */
+export type MutationApplyConfigArgs = {
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  prune?: InputMaybe<Scalars['Boolean']['input']>;
+  yaml: Scalars['String']['input'];
 };
 
 
@@ -692,6 +732,8 @@ export type Query = {
   /** Newest first (default 100, at most 1000). */
   auditLog: Array<AuditEntry>;
   channels: Array<Channel>;
+  /** The configuration (models, versions, segments, channels, monitors) as the YAML that applyConfig accepts. Webhook secrets are written as environment references, never in clear. */
+  exportConfig: Scalars['String']['output'];
   /** null when no model has that name. */
   model?: Maybe<Model>;
   models: Array<Model>;
@@ -715,6 +757,11 @@ export type QueryAlertsArgs = {
 
 export type QueryAuditLogArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryExportConfigArgs = {
+  models?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 
@@ -872,13 +919,16 @@ export type ResolversTypes = ResolversObject<{
   AlertEvent: ResolverTypeWrapper<AlertEventRecord>;
   AlertStatus: ResolverTypeWrapper<Partial<AlertStatus>>;
   ApiKey: ResolverTypeWrapper<ApiKeyRecord>;
+  ApplyResult: ResolverTypeWrapper<Partial<ApplyResult>>;
   AuditEntry: ResolverTypeWrapper<AuditRecord>;
   Baseline: ResolverTypeWrapper<Partial<Baseline>>;
   BaselineRowInput: ResolverTypeWrapper<Partial<BaselineRowInput>>;
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
+  ChangeAction: ResolverTypeWrapper<Partial<ChangeAction>>;
   Channel: ResolverTypeWrapper<ChannelRecord>;
   ChannelKind: ResolverTypeWrapper<Partial<ChannelKind>>;
   Comparator: ResolverTypeWrapper<Partial<Comparator>>;
+  ConfigChange: ResolverTypeWrapper<Partial<ConfigChange>>;
   CreateChannelInput: ResolverTypeWrapper<Partial<CreateChannelInput>>;
   CreateModelInput: ResolverTypeWrapper<Partial<CreateModelInput>>;
   CreateMonitorInput: ResolverTypeWrapper<Partial<CreateMonitorInput>>;
@@ -928,11 +978,13 @@ export type ResolversParentTypes = ResolversObject<{
   Alert: AlertRecord;
   AlertEvent: AlertEventRecord;
   ApiKey: ApiKeyRecord;
+  ApplyResult: Partial<ApplyResult>;
   AuditEntry: AuditRecord;
   Baseline: Partial<Baseline>;
   BaselineRowInput: Partial<BaselineRowInput>;
   Boolean: Partial<Scalars['Boolean']['output']>;
   Channel: ChannelRecord;
+  ConfigChange: Partial<ConfigChange>;
   CreateChannelInput: Partial<CreateChannelInput>;
   CreateModelInput: Partial<CreateModelInput>;
   CreateMonitorInput: Partial<CreateMonitorInput>;
@@ -1001,6 +1053,12 @@ export type ApiKeyResolvers<ContextType = GqlContext, ParentType extends Resolve
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
 }>;
 
+export type ApplyResultResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['ApplyResult'] = ResolversParentTypes['ApplyResult']> = ResolversObject<{
+  changes?: Resolver<Array<ResolversTypes['ConfigChange']>, ParentType, ContextType>;
+  dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type AuditEntryResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
   action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1020,6 +1078,13 @@ export type ChannelResolvers<ContextType = GqlContext, ParentType extends Resolv
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   slackChannel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   webhookUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ConfigChangeResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['ConfigChange'] = ResolversParentTypes['ConfigChange']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['ChangeAction'], ParentType, ContextType>;
+  details?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type CreatedApiKeyResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['CreatedApiKey'] = ResolversParentTypes['CreatedApiKey']> = ResolversObject<{
@@ -1178,6 +1243,7 @@ export type MonitorResolvers<ContextType = GqlContext, ParentType extends Resolv
 
 export type MutationResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   acknowledgeAlert?: Resolver<ResolversTypes['Alert'], ParentType, ContextType, RequireFields<MutationAcknowledgeAlertArgs, 'id'>>;
+  applyConfig?: Resolver<ResolversTypes['ApplyResult'], ParentType, ContextType, RequireFields<MutationApplyConfigArgs, 'yaml'>>;
   applyRetention?: Resolver<ResolversTypes['RetentionResult'], ParentType, ContextType>;
   backtestMonitor?: Resolver<Array<ResolversTypes['Evaluation']>, ParentType, ContextType, RequireFields<MutationBacktestMonitorArgs, 'from' | 'input' | 'to'>>;
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'name' | 'role'>>;
@@ -1226,6 +1292,7 @@ export type QueryResolvers<ContextType = GqlContext, ParentType extends Resolver
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   auditLog?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType, Partial<QueryAuditLogArgs>>;
   channels?: Resolver<Array<ResolversTypes['Channel']>, ParentType, ContextType>;
+  exportConfig?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<QueryExportConfigArgs>>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'name'>>;
   models?: Resolver<Array<ResolversTypes['Model']>, ParentType, ContextType>;
   monitor?: Resolver<Maybe<ResolversTypes['Monitor']>, ParentType, ContextType, RequireFields<QueryMonitorArgs, 'id'>>;
@@ -1255,9 +1322,11 @@ export type Resolvers<ContextType = GqlContext> = ResolversObject<{
   Alert?: AlertResolvers<ContextType>;
   AlertEvent?: AlertEventResolvers<ContextType>;
   ApiKey?: ApiKeyResolvers<ContextType>;
+  ApplyResult?: ApplyResultResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   Baseline?: BaselineResolvers<ContextType>;
   Channel?: ChannelResolvers<ContextType>;
+  ConfigChange?: ConfigChangeResolvers<ContextType>;
   CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Delivery?: DeliveryResolvers<ContextType>;

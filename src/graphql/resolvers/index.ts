@@ -14,10 +14,21 @@ import { channelsResolvers } from './channels.js';
 import { ingestResolvers } from './ingest.js';
 import { metricsResolvers } from './metrics.js';
 import { retentionResolvers } from './retention.js';
+import { configResolvers } from './config.js';
 
 type AnyMap = Record<string, Record<string, unknown>>;
 
-const DOMAINS: Resolvers[] = [modelsResolvers, authResolvers, monitorsResolvers, alertsResolvers, channelsResolvers, ingestResolvers, metricsResolvers, retentionResolvers];
+const DOMAINS: Resolvers[] = [
+  modelsResolvers,
+  authResolvers,
+  monitorsResolvers,
+  alertsResolvers,
+  channelsResolvers,
+  ingestResolvers,
+  metricsResolvers,
+  retentionResolvers,
+  configResolvers,
+];
 
 /** Every domain's resolvers in one map (a later domain may add fields to a type). */
 export function mergeResolvers(): AnyMap {

@@ -1,0 +1,111 @@
+// One kind of configured thing (model, channel, monitor; versions and segments later):
+// each kind checks its items, works out its changes and exports itself, in its own
+// module. apply.ts runs the kinds in KINDS order, creates and updates first, then
+// deletes in reverse order (a monitor goes before its channel, a model last).
+import type { Db } from '../../db/client.js';
+import type { ModelRecord } from '../../domain/model.js';
+import type { ConfigFile, ConfigKey } from '../../domain/config/parse.js';
+import type { ConfigIssues } from '../../domain/config/issues.js';
+import type { Actor } from '../deps.js';
+
+export type ChangeAction = 'CREATE' | 'UPDATE' | 'DELETE';
+
+/** One planned change, with what carries it out inside the apply transaction. */
+export interface PlannedChange {
+  action: ChangeAction;
+  kind: string;
+  name: string;
+  details: string[];
+  run(tx: Db, at: WriteContext): void;
+}
+
+export interface WriteContext {
+  now: number;
+  actor: Actor;
+  /** the model's statistics depend on its decision threshold: rebuild them in this transaction */
+  thresholdChanged?: (m: ModelRecord) => void;
+}
+
+/** What the file will leave on the server, as the kinds before work it out for the kinds after. */
+export interface PlanState {
+  tx: Db;
+  file: ConfigFile;
+  issues: ConfigIssues;
+  prune: boolean;
+  /** the models as they will be, by name (existing ones the file does not name included) */
+  models: Map<string, ModelRecord>;
+  /** models the file deletes */
+  deletedModels: Set<string>;
+  /** models the file names anywhere: the scope of prune */
+  scope: Set<string>;
+  /** channel names that will exist */
+  channels: Set<string>;
+  /** names of items with problems: what refers to them is not checked again (one reason is enough) */
+  broken: { models: Set<string>; channels: Set<string> };
+  /** a monitor changed: the scheduler must follow */
+  monitorsChanged: boolean;
+}
+
+export interface ConfigKind {
+  /** the file's top-level list */
+  key: ConfigKey;
+  /** the change's kind, as ConfigChange.kind says it */
+  kind: string;
+  /** checks the items (problems into state.issues) and returns the changes they make */
+  plan(state: PlanState): PlannedChange[];
+  /** the kind's items as the file writes them, for these models (all when null) */
+  export(tx: Db, models: Set<string> | null, out: ExportState): Array<Record<string, unknown>>;
+}
+
+export interface ExportState {
+  /** channel names the exported monitors use */
+  usedChannels: Set<string>;
+}
+
+/** A value as a plan shows it. */
+export function shown(v: unknown): string {
+  if (v === null || v === undefined) return '(none)';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.join(', ')}]`;
+  return String(v);
+}
+
+/** `field: old -> new` for each field that differs. */
+export function differences(fields: readonly string[], before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const f of fields) {
+    const a = before[f] ?? null;
+    const b = after[f] ?? null;
+    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${f}: ${shown(a)} -> ${shown(b)}`);
+  }
+  return out;
+}
+
+/** Names given twice in one list: an issue at the second, naming the first. */
+export function checkUnique(items: Array<Record<string, unknown>>, key: string, keyOf: (item: Record<string, unknown>) => string, issues: ConfigIssues, what: string): Set<number> {
+  const first = new Map<string, number>();
+  const dupes = new Set<number>();
+  items.forEach((item, i) => {
+    const k = keyOf(item);
+    const j = first.get(k);
+    if (j === undefined) first.set(k, i);
+    else {
+      issues.add(`${key}[${i}].name`, `${what} "${k}" is already defined at ${key}[${j}]`);
+      dupes.add(i);
+    }
+  });
+  return dupes;
+}
+
+/** A kind the file may name but this server cannot hold yet: any item is an issue. */
+export function unsupportedKind(key: ConfigKey, kind: string, plural: string): ConfigKind {
+  return {
+    key,
+    kind,
+    plan(state) {
+      state.file[key].forEach((_item, i) => state.issues.add(`${key}[${i}]`, `${plural} are not supported by this server yet`));
+      return [];
+    },
+    export: () => [],
+  };
+}

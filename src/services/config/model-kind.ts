@@ -1,0 +1,158 @@
+// Models in a configuration: created, their description, decision threshold and retention updated,
+// deleted with `delete: true`. Their task, positive class and features never change:
+// the events and statistics already stored would mean something else.
+import { asc, count, eq } from 'drizzle-orm';
+import { models, monitors } from '../../db/schema/index.js';
+import type { FeatureDef, ModelRecord, TaskType } from '../../domain/model.js';
+import { recordAudit } from '../audit.js';
+import { checkRetentionDays, toModelRecord, validateModelInput, type CreateModelArgs } from '../models.js';
+import { checkUnique, differences, type ConfigKind, type PlannedChange } from './kind.js';
+import { issueFrom } from './issue-from.js';
+
+const sameFeature = (a: FeatureDef, b: FeatureDef) => JSON.stringify([a.type, a.protected, a.min, a.max]) === JSON.stringify([b.type, b.protected, b.min, b.max]);
+
+/** How the declared features differ from the stored ones, or [] when they do not. */
+function featureChanges(before: FeatureDef[], after: FeatureDef[]): string[] {
+  const old = new Map(before.map((f) => [f.name, f]));
+  const now = new Map(after.map((f) => [f.name, f]));
+  const out: string[] = [];
+  const added = after.filter((f) => !old.has(f.name)).map((f) => f.name);
+  const removed = before.filter((f) => !now.has(f.name)).map((f) => f.name);
+  const changed = after.filter((f) => old.has(f.name) && !sameFeature(old.get(f.name)!, f)).map((f) => f.name);
+  if (added.length) out.push(`features added: ${added.join(', ')}`);
+  if (removed.length) out.push(`features removed: ${removed.join(', ')}`);
+  if (changed.length) out.push(`features changed: ${changed.join(', ')}`);
+  return out;
+}
+
+export const modelKind: ConfigKind = {
+  key: 'models',
+  kind: 'model',
+  plan(state) {
+    const { tx, issues } = state;
+    const items = state.file.models;
+    const dupes = checkUnique(items, 'models', (m) => String(m.name), issues, 'model');
+    const existing = new Map(tx.select().from(models).all().map((r) => [r.name, toModelRecord(r)]));
+    for (const [name, m] of existing) state.models.set(name, m);
+    const changes: PlannedChange[] = [];
+    items.forEach((item, i) => {
+      if (dupes.has(i)) return;
+      const path = `models[${i}]`;
+      const name = String(item.name);
+      const cur = existing.get(name);
+      if (issues.has(path)) {
+        state.broken.models.add(name);
+        return;
+      }
+      if (item.delete === true) {
+        state.deletedModels.add(name);
+        state.models.delete(name);
+        if (!cur) return;
+        const n = tx.select({ n: count() }).from(monitors).where(eq(monitors.modelId, cur.id)).get()!.n;
+        if (n > 0) state.monitorsChanged = true;
+        changes.push({
+          action: 'DELETE',
+          kind: 'model',
+          name,
+          details: [`with its ${n} monitor${n === 1 ? '' : 's'}, events, baseline, statistics and alerts`],
+          run: (w, at) => {
+            w.delete(models).where(eq(models.id, cur.id)).run();
+            recordAudit(w, at.now, at.actor, 'deleteModel', name);
+          },
+        });
+        return;
+      }
+      let features: FeatureDef[];
+      let retention: number | null | undefined;
+      try {
+        features = validateModelInput(item as unknown as CreateModelArgs, path);
+        const r = item.retentionDays as number | null | undefined;
+        retention = r === undefined || r === null ? r : checkRetentionDays(r, `${path}.retentionDays`);
+      } catch (err) {
+        issueFrom(err, issues, path);
+        state.broken.models.add(name);
+        return;
+      }
+      const task = item.task as TaskType;
+      // description, decisionThreshold and retentionDays left out: as they are (the defaults for a new model)
+      const given = (k: string) => Object.prototype.hasOwnProperty.call(item, k);
+      const threshold = (item.decisionThreshold as number | null | undefined) ?? (given('decisionThreshold') ? null : (cur?.decisionThreshold ?? null));
+      const desired = {
+        task,
+        description: given('description') ? ((item.description as string | null) ?? null) : (cur?.description ?? null),
+        positiveClass: (item.positiveClass as string | null | undefined) ?? null,
+        decisionThreshold: task === 'BINARY_CLASSIFICATION' ? (threshold ?? 0.5) : null,
+        // null: the server's GLASSBOX_RETENTION_DAYS
+        retentionDays: retention === undefined ? (cur?.retentionDays ?? null) : retention,
+        features,
+      };
+      if (!cur) {
+        state.models.set(name, { id: 0, name, ...desired, createdAt: 0, updatedAt: 0 });
+        changes.push({
+          action: 'CREATE',
+          kind: 'model',
+          name,
+          details: [],
+          run: (w, at) => {
+            w.insert(models).values({ name, ...desired, createdAt: at.now, updatedAt: at.now }).run();
+            recordAudit(w, at.now, at.actor, 'createModel', name, item);
+          },
+        });
+        return;
+      }
+      const refused = [
+        ...(cur.task !== task ? [`task ${cur.task} -> ${task}`] : []),
+        ...(cur.positiveClass !== desired.positiveClass ? [`positiveClass ${cur.positiveClass ?? '(none)'} -> ${desired.positiveClass ?? '(none)'}`] : []),
+        ...featureChanges(cur.features, features),
+      ];
+      if (refused.length) {
+        issues.add(
+          path,
+          `model ${name} cannot change its ${refused.join('; ')}: a model's task, positive class and features are fixed once it has data (register a new model, or delete this one with delete: true)`,
+        );
+        return;
+      }
+      const details = differences(['description', 'decisionThreshold', 'retentionDays'], cur as unknown as Record<string, unknown>, desired);
+      const next: ModelRecord = { ...cur, description: desired.description, decisionThreshold: desired.decisionThreshold, retentionDays: desired.retentionDays };
+      state.models.set(name, next);
+      if (!details.length) return;
+      changes.push({
+        action: 'UPDATE',
+        kind: 'model',
+        name,
+        details,
+        run: (w, at) => {
+          const patch = { description: desired.description, decisionThreshold: desired.decisionThreshold, retentionDays: desired.retentionDays };
+          const row = w.update(models).set({ ...patch, updatedAt: at.now }).where(eq(models.id, cur.id)).returning().get();
+          recordAudit(w, at.now, at.actor, 'updateModel', name, patch);
+          if (cur.decisionThreshold !== desired.decisionThreshold) at.thresholdChanged?.(toModelRecord(row));
+        },
+      });
+    });
+    return changes;
+  },
+  export(tx, only) {
+    return tx
+      .select()
+      .from(models)
+      .orderBy(asc(models.name))
+      .all()
+      .map(toModelRecord)
+      .filter((m) => !only || only.has(m.name))
+      .map((m) => ({
+        name: m.name,
+        task: m.task,
+        ...(m.description !== null ? { description: m.description } : {}),
+        ...(m.positiveClass !== null ? { positiveClass: m.positiveClass } : {}),
+        ...(m.decisionThreshold !== null ? { decisionThreshold: m.decisionThreshold } : {}),
+        ...(m.retentionDays !== null && m.retentionDays !== undefined ? { retentionDays: m.retentionDays } : {}),
+        features: m.features.map((f) => ({
+          name: f.name,
+          type: f.type,
+          ...(f.protected ? { protected: true } : {}),
+          ...(f.min !== null ? { min: f.min } : {}),
+          ...(f.max !== null ? { max: f.max } : {}),
+        })),
+      }));
+  },
+};

@@ -1,0 +1,76 @@
+// Export from one server, apply to an empty one, export again: the same text. Secrets
+// travel as ${VAR} references, filled by `glassbox apply` from its environment.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { applyFile, exportTo, type Io } from '../../src/cli/config.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { apply, baseConfig, exported, HOOK_SECRET, HOOK_URL } from './support.js';
+
+let a: TestServer;
+let b: TestServer;
+beforeAll(async () => {
+  [a, b] = await Promise.all([startTestServer(), startTestServer()]);
+  const extra = `  - model: credit-risk
+    name: fairness
+    metric: DISPARATE_IMPACT_RATIO
+    attribute: gender
+    window: 7d
+    schedule: "30 6 * * 1"
+    comparator: LT
+    criticalThreshold: 0.8
+    forEvaluations: 3
+    repeatInterval: 2d
+    enabled: false
+models2: []`.replace('\nmodels2: []', '');
+  const more = `${baseConfig({ extraMonitor: extra })}`.replace(
+    'models:\n',
+    `models:\n  - name: eta\n    task: REGRESSION\n    retentionDays: 30\n    features:\n      - { name: distance_km, type: NUMERIC, min: 0, max: 500 }\n      - { name: "city name", type: CATEGORICAL }\n`,
+  );
+  const r = await apply(a, more);
+  expect(r.errors).toEqual([]);
+});
+afterAll(async () => {
+  await Promise.all([a.stop(true), b.stop(true)]);
+});
+
+function capture(): Io & { text: () => string } {
+  let out = '';
+  return { out: (t) => (out += t), err: (t) => (out += t), text: () => out };
+}
+
+describe('round trip', () => {
+  it('export, apply to an empty server, export again: the same text', async () => {
+    const first = await exported(a);
+    expect(first).not.toContain(HOOK_SECRET);
+    expect(first).not.toContain('hook-token-123');
+    expect(first).toContain('webhookSecret: ${GLASSBOX_SECRET_ONCALL}');
+    expect(first).toContain('webhookUrl: ${GLASSBOX_WEBHOOK_URL_ONCALL}');
+    const dir = mkdtempSync(join(tmpdir(), 'glassbox-rt-'));
+    const file = join(dir, 'exported.yaml');
+    writeFileSync(file, first);
+    const env = { GLASSBOX_URL: b.url, GLASSBOX_WEBHOOK_URL_ONCALL: HOOK_URL, GLASSBOX_SECRET_ONCALL: HOOK_SECRET };
+    const io = capture();
+    await applyFile(env, io, file, {});
+    expect(io.text()).toContain('Applied: 7 to create, 0 to update, 0 to delete.');
+    expect(await exported(b)).toBe(first);
+    // the secret arrived as it was: the same channel on both servers
+    const rows = (srv: TestServer) => srv.deps.store.sqlite.prepare('SELECT name, kind, slack_channel, webhook_url, webhook_secret FROM channels ORDER BY name').all();
+    expect(rows(b)).toEqual(rows(a));
+    // and the exported file changes nothing where it came from
+    const again = capture();
+    await applyFile({ ...env, GLASSBOX_URL: a.url }, again, file, {});
+    expect(again.text()).toBe('No changes: 0 to create, 0 to update, 0 to delete.\n');
+  });
+
+  it('exports one model with the channels its monitors use', async () => {
+    const io = capture();
+    await exportTo({ GLASSBOX_URL: a.url }, io, ['eta']);
+    expect(io.text()).toContain('  - name: eta\n    task: REGRESSION\n    retentionDays: 30\n');
+    expect(io.text()).not.toContain('credit-risk');
+    expect(io.text()).toContain('channels: []');
+    const r = await a.gql(`{ exportConfig(models: ["nope"]) }`);
+    expect(r.errors![0].message).toBe('models[0]: no model named "nope"');
+  });
+});
