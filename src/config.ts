@@ -42,6 +42,11 @@ const schema = z.object({
   SLACK_DIGEST_CHANNEL: z.string().min(1).optional(),
   SLACK_DIGEST_SCHEDULE: z.string().min(1).default('0 8 * * *'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GLASSBOX_COMPACT_INTERVAL_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 (only on request) or more')
+    .default(30_000),
   GLASSBOX_MAX_BODY: z
     .string()
     .default('16mb')
@@ -66,6 +71,8 @@ export interface Config {
   };
   logLevel: string;
   maxBodyBytes: number;
+  /** how often partial statistics are compacted (0: never on a timer) */
+  compactIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -104,5 +111,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: parseBytes(e.GLASSBOX_MAX_BODY)!,
+    compactIntervalMs: e.GLASSBOX_COMPACT_INTERVAL_MS,
   };
 }

@@ -1,12 +1,14 @@
-// Statistics of any window [from, to): the stored full hours (whole UTC days merged once
-// and kept in memory), plus the partial hours at both ends accumulated from the raw events,
-// so any window is exact to the millisecond.
+// Statistics of any window [from, to): the fewest stored rows that tile its whole hours
+// (year, month and day roll-ups, then compacted hours) plus the partials not compacted
+// yet, plus the partial hours at both ends accumulated from the raw events, so any window
+// is exact to the millisecond and its cost grows with the number of rows, not events.
 import type Database from 'better-sqlite3';
 import type { ModelRecord } from '../domain/model.js';
 import type { StatsContext } from '../domain/metrics/context.js';
 import { accumulate, emptyStats, type WindowStats } from '../domain/metrics/window-stats.js';
 import { mergeInto } from '../domain/metrics/merge-stats.js';
-import { cachedDay, DAY_MS, HOUR_MS, hourRevs, readEvents, readHour, rememberDay, statsContext } from './stats-store.js';
+import { coverWindow, HOUR_MS, spanEnd, type Level } from '../domain/metrics/rollup-spans.js';
+import { hourRevs, partialsIn, partialsOfHour, readEvents, readRow, rollupRevs, statsContext, statsFromEvents } from './stats-store.js';
 
 const floorTo = (t: number, unit: number) => Math.floor(t / unit) * unit;
 const ceilTo = (t: number, unit: number) => Math.ceil(t / unit) * unit;
@@ -15,17 +17,66 @@ function addRaw(sqlite: Database.Database, ctx: StatsContext, modelId: number, a
   if (from < to) for (const e of readEvents(sqlite, modelId, from, to)) accumulate(acc, e, ctx);
 }
 
-function dayStats(sqlite: Database.Database, ctx: StatsContext, modelId: number, day: number, revs: Array<[number, number]>, withHists: boolean): WindowStats {
-  const signature = revs.map((r) => `${r[0]}:${r[1]}`).join(',');
-  const hit = cachedDay(sqlite, modelId, day, signature, ctx.statsKey, withHists);
-  if (hit) return hit;
-  const s = emptyStats(ctx);
-  for (const [hour, rev] of revs) {
-    const h = readHour(sqlite, ctx, modelId, hour, rev, withHists);
-    if (h) mergeInto(s, h, ctx);
+/**
+ * Merges into `acc` the stored statistics of the hour-aligned [lo, hi): roll-ups and hour
+ * rows, and the partials when `withPartials`. Any hour with a row or partial built against
+ * another baseline or threshold is taken from the raw events instead. Returns how many
+ * hours were.
+ */
+export function addStored(
+  sqlite: Database.Database,
+  ctx: StatsContext,
+  modelId: number,
+  acc: WindowStats,
+  lo: number,
+  hi: number,
+  opts: { histograms: boolean; partials: boolean },
+): number {
+  const withHists = opts.histograms;
+  const partials: Array<{ hour: number; stats: WindowStats }> = [];
+  const stale = new Set<number>();
+  if (opts.partials) {
+    let last = NaN;
+    for (const [, hour] of partialsIn(sqlite, modelId, lo, hi)) {
+      if (hour === last) continue;
+      last = hour;
+      for (const p of partialsOfHour(sqlite, ctx, modelId, hour, withHists)) {
+        if (p.stats.key === ctx.statsKey) partials.push({ hour, stats: p.stats });
+        else stale.add(hour);
+      }
+    }
   }
-  rememberDay(sqlite, modelId, day, signature, s);
-  return s;
+  const revs = new Map<string, number>();
+  for (const [level, start, rev] of rollupRevs(sqlite, modelId, lo, hi)) revs.set(`${level}:${start}`, rev);
+  const staleWithin = (a: number, b: number) => {
+    for (const h of stale) if (h >= a && h < b) return true;
+    return false;
+  };
+  const has = (level: 1 | 2 | 3, start: number) => revs.has(`${level}:${start}`) && !staleWithin(start, spanEnd(level, start));
+  const raw = new Set<number>();
+  const rawHour = (h: number) => {
+    raw.add(h);
+    mergeInto(acc, statsFromEvents(sqlite, ctx, modelId, h, h + HOUR_MS), ctx);
+  };
+  const addCover = (a: number, b: number, top: Level) => {
+    for (const piece of coverWindow(a, b, has, top)) {
+      if (piece.level === 0) {
+        for (const [h, rev] of hourRevs(sqlite, modelId, piece.lo, piece.hi)) {
+          const row = stale.has(h) ? null : readRow(sqlite, ctx, modelId, 0, h, withHists, rev);
+          if (row && row.stats.key === ctx.statsKey) mergeInto(acc, row.stats, ctx);
+          else rawHour(h);
+        }
+        for (const h of stale) if (h >= piece.lo && h < piece.hi && !raw.has(h)) rawHour(h);
+        continue;
+      }
+      const row = readRow(sqlite, ctx, modelId, piece.level, piece.start, withHists, revs.get(`${piece.level}:${piece.start}`));
+      if (row && row.stats.key === ctx.statsKey) mergeInto(acc, row.stats, ctx);
+      else addCover(piece.start, spanEnd(piece.level, piece.start), (piece.level - 1) as Level);
+    }
+  };
+  addCover(lo, hi, 3);
+  for (const p of partials) if (!raw.has(p.hour)) mergeInto(acc, p.stats, ctx);
+  return raw.size;
 }
 
 /**
@@ -39,7 +90,7 @@ export function windowStats(
   to: number,
   opts: { histograms?: boolean } = {},
 ): { stats: WindowStats; ctx: StatsContext } {
-  const withHists = opts.histograms ?? true;
+  const histograms = opts.histograms ?? true;
   const ctx = statsContext(sqlite, model);
   const acc = emptyStats(ctx);
   const h0 = ceilTo(from, HOUR_MS);
@@ -50,19 +101,6 @@ export function windowStats(
   }
   addRaw(sqlite, ctx, model.id, acc, from, h0);
   addRaw(sqlite, ctx, model.id, acc, h1, to);
-  const revs = hourRevs(sqlite, model.id, h0, h1);
-  let i = 0;
-  while (i < revs.length) {
-    const day = floorTo(revs[i]![0], DAY_MS);
-    let j = i;
-    while (j < revs.length && revs[j]![0] < day + DAY_MS) j++;
-    if (day >= h0 && day + DAY_MS <= h1) mergeInto(acc, dayStats(sqlite, ctx, model.id, day, revs.slice(i, j), withHists), ctx);
-    else
-      for (let k = i; k < j; k++) {
-        const h = readHour(sqlite, ctx, model.id, revs[k]![0], revs[k]![1], withHists);
-        if (h) mergeInto(acc, h, ctx);
-      }
-    i = j;
-  }
+  addStored(sqlite, ctx, model.id, acc, h0, h1, { histograms, partials: true });
   return { stats: acc, ctx };
 }

@@ -37,13 +37,23 @@ function mergePerfInto(t: PerfStats, s: PerfStats): void {
   } else if (t.kind === 'multiclass' && s.kind === 'multiclass') {
     for (const [k, c] of s.confusion) t.confusion.set(k, (t.confusion.get(k) ?? 0) + c);
   } else if (t.kind === 'regression' && s.kind === 'regression') {
-    if (s.n === 0) return;
-    const n = t.n + s.n;
-    const delta = s.yMean - t.yMean;
-    // Chan, Golub & LeVeque (1979) pairwise update: no cancellation
-    t.yM2 += s.yM2 + (delta * delta * t.n * s.n) / n;
-    t.yMean += (delta * s.n) / n;
-    t.n = n;
+    const ta = t.n + t.rmN;
+    const sa = s.n + s.rmN;
+    if (sa > 0) {
+      const n = ta + sa;
+      const delta = s.yMean - t.yMean;
+      // Chan, Golub & LeVeque (1979) pairwise update: no cancellation
+      t.yM2 += s.yM2 + (delta * delta * ta * sa) / n;
+      t.yMean += (delta * sa) / n;
+    }
+    if (s.rmN > 0) {
+      const n = t.rmN + s.rmN;
+      const delta = s.rmMean - t.rmMean;
+      t.rmM2 += s.rmM2 + (delta * delta * t.rmN * s.rmN) / n;
+      t.rmMean += (delta * s.rmN) / n;
+      t.rmN = n;
+    }
+    t.n += s.n;
     t.absSum += s.absSum;
     t.sqSum += s.sqSum;
     t.apeSum += s.apeSum;

@@ -111,7 +111,7 @@ function encodePerf(blocks: Block[], p: PerfStats): unknown {
   if (p.kind === 'binary')
     return { k: 'b', tp: p.tp, fp: p.fp, tn: p.tn, fn: p.fn, un: p.unscored, ll: p.logLossSum, br: p.brierSum, s: encodeScores(blocks, p.scores), bin: p.scores.binPos !== null };
   if (p.kind === 'multiclass') return { k: 'm', c: Array.from(p.confusion) };
-  return { k: 'r', n: p.n, a: p.absSum, s: p.sqSum, p: p.apeSum, pc: p.apeCount, ym: p.yMean, y2: p.yM2 };
+  return { k: 'r', n: p.n, a: p.absSum, s: p.sqSum, p: p.apeSum, pc: p.apeCount, ym: p.yMean, y2: p.yM2, ...(p.rmN > 0 ? { rn: p.rmN, rm: p.rmMean, r2: p.rmM2 } : {}) };
 }
 
 export interface StoredStats {
@@ -205,7 +205,7 @@ export function deserializeStats(coreData: Uint8Array, histData: Uint8Array | nu
     if (scores.pos && scores.pos.size + scores.neg!.size > EXACT_LIMIT) throw new Error('exact score histogram over its limit');
     perf = { kind: 'binary', tp: p.tp, fp: p.fp, tn: p.tn, fn: p.fn, unscored: p.un, logLossSum: p.ll, brierSum: p.br, scores };
   } else if (p.k === 'm') perf = { kind: 'multiclass', confusion: new Map(p.c) };
-  else perf = { kind: 'regression', n: p.n, absSum: p.a, sqSum: p.s, apeSum: p.p, apeCount: p.pc, yMean: p.ym, yM2: p.y2 };
+  else perf = { kind: 'regression', n: p.n, absSum: p.a, sqSum: p.s, apeSum: p.p, apeCount: p.pc, yMean: p.ym, yM2: p.y2, rmN: p.rn ?? 0, rmMean: p.rm ?? 0, rmM2: p.r2 ?? 0 };
   return {
     key: h.k,
     histograms: withHists,

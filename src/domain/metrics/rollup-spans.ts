@@ -1,0 +1,52 @@
+// The spans statistics are rolled up into: UTC hours (level 0), days (1), calendar
+// months (2) and years (3). Pure calendar arithmetic; every span of a level is inside
+// exactly one span of each level above it, so roll-ups nest.
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+export type Level = 0 | 1 | 2 | 3;
+export const ROLLUP_LEVELS = [1, 2, 3] as const;
+
+/** Start of the span of `level` that holds instant t. */
+export function spanStart(level: Level, t: number): number {
+  if (level === 0) return Math.floor(t / HOUR_MS) * HOUR_MS;
+  if (level === 1) return Math.floor(t / DAY_MS) * DAY_MS;
+  const d = new Date(t);
+  return level === 2 ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) : Date.UTC(d.getUTCFullYear(), 0, 1);
+}
+
+/** End (exclusive) of the span of `level` that starts at `start`. */
+export function spanEnd(level: Level, start: number): number {
+  if (level === 0) return start + HOUR_MS;
+  if (level === 1) return start + DAY_MS;
+  const d = new Date(start);
+  return level === 2 ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) : Date.UTC(d.getUTCFullYear() + 1, 0, 1);
+}
+
+/** A part of a window: one roll-up row, or a run of hours read hour by hour. */
+export type Piece = { level: 1 | 2 | 3; start: number } | { level: 0; lo: number; hi: number };
+
+/**
+ * The fewest roll-ups (largest first) that tile the hour-aligned [lo, hi), among those
+ * `has(level, start)` says exist; what they leave is returned as runs of hours.
+ */
+export function coverWindow(lo: number, hi: number, has: (level: 1 | 2 | 3, start: number) => boolean, top: Level = 3): Piece[] {
+  const out: Piece[] = [];
+  const hours = (a: number, b: number) => {
+    if (a >= b) return;
+    const last = out[out.length - 1];
+    if (last && last.level === 0 && last.hi === a) last.hi = b;
+    else out.push({ level: 0, lo: a, hi: b });
+  };
+  const fill = (a: number, b: number, level: Level) => {
+    if (level === 0) return hours(a, b);
+    for (let s = spanStart(level, a); s < b; ) {
+      const e = spanEnd(level, s);
+      if (s >= a && e <= b && has(level, s)) out.push({ level, start: s });
+      else fill(Math.max(a, s), Math.min(b, e), (level - 1) as Level);
+      s = e;
+    }
+  };
+  fill(lo, hi, top);
+  return out;
+}

@@ -1,0 +1,89 @@
+// The compaction loop: every `intervalMs`, folds every hour's partials into its row and
+// builds the roll-ups of ended spans (src/services/stats-compact.ts). Runs on the main
+// thread between requests, one short transaction at a time, yielding to the event loop in
+// between, so ingest waits at most one step. `run(deps, now)` is also what tests call.
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { Deps } from '../services/deps.js';
+import { findModelById } from '../services/models.js';
+import { buildRollup, compactHour, dueRollups, hoursWithPartials } from '../services/stats-compact.js';
+import { ROLLUP_LEVELS } from '../domain/metrics/rollup-spans.js';
+import type { ModelRecord } from '../domain/model.js';
+
+export interface CompactReport {
+  partials: number;
+  hours: number;
+  rollups: number;
+}
+
+/** One full compaction pass at `now`; `shouldStop` ends it early between steps. */
+export async function run(deps: Deps, now: number, shouldStop: () => boolean = () => false): Promise<CompactReport> {
+  const { sqlite } = deps.store;
+  const report: CompactReport = { partials: 0, hours: 0, rollups: 0 };
+  const models = new Map<number, ModelRecord | null>();
+  const model = async (id: number) => {
+    if (!models.has(id)) models.set(id, await findModelById(deps, id));
+    return models.get(id)!;
+  };
+  for (const [id, hour] of hoursWithPartials(sqlite)) {
+    if (shouldStop()) return report;
+    const m = await model(id);
+    if (!m) continue;
+    report.partials += compactHour(sqlite, m, hour);
+    report.hours++;
+    await yieldToLoop();
+  }
+  const ids = sqlite.prepare('SELECT DISTINCT model_id FROM stats_hourly').pluck().all() as number[];
+  for (const id of ids) {
+    const m = await model(id);
+    if (!m) continue;
+    for (const level of ROLLUP_LEVELS) {
+      for (const start of dueRollups(sqlite, id, level, now)) {
+        if (shouldStop()) return report;
+        if (buildRollup(sqlite, m, level, start)) report.rollups++;
+        await yieldToLoop();
+      }
+    }
+  }
+  return report;
+}
+
+export interface Compaction {
+  /** Runs a pass now (after the one in progress, if any). */
+  runNow(): Promise<CompactReport>;
+  /** Stops the timer; waits for the step in progress. */
+  stop(): Promise<void>;
+}
+
+/** Starts the loop (intervalMs 0: only on request). */
+export function startCompaction(deps: Deps, intervalMs: number): Compaction {
+  let stopped = false;
+  let running = false;
+  let current: Promise<CompactReport> = Promise.resolve({ partials: 0, hours: 0, rollups: 0 });
+  const pass = () => {
+    running = true;
+    current = current
+      .catch(() => undefined)
+      .then(() => run(deps, deps.clock.now(), () => stopped))
+      .then((r) => {
+        if (r.partials > 0 || r.rollups > 0) deps.log.debug({ ...r }, 'statistics compacted');
+        return r;
+      })
+      .finally(() => {
+        running = false;
+      });
+    current.catch((err: unknown) => deps.log.error({ err }, 'statistics compaction failed'));
+    return current;
+  };
+  const timer = intervalMs > 0 ? setInterval(() => {
+        if (!running) void pass();
+      }, intervalMs) : null;
+  timer?.unref();
+  return {
+    runNow: pass,
+    stop: async () => {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await current.catch(() => undefined);
+    },
+  };
+}

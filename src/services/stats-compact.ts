@@ -1,0 +1,113 @@
+// Compaction (ARCHITECTURE rule 8): folds an hour's partials into its hour row, and the
+// same delta into the day, month and year roll-ups that already cover the hour; builds
+// the roll-ups of spans that have ended. Each step is one synchronous transaction that
+// writes the merged rows and deletes exactly the partials it merged, so a process killed
+// at any moment leaves either the partials or their merge, never both, never neither.
+// Merging is associative and exact (merge-stats.ts), so when a step runs changes no answer.
+import type Database from 'better-sqlite3';
+import type { ModelRecord } from '../domain/model.js';
+import { mergeInto } from '../domain/metrics/merge-stats.js';
+import { HOUR_MS, ROLLUP_LEVELS, spanEnd, spanStart } from '../domain/metrics/rollup-spans.js';
+import { emptyStats, type WindowStats } from '../domain/metrics/window-stats.js';
+import type { StatsContext } from '../domain/metrics/context.js';
+import { addStored } from './stats-read.js';
+import { deletePartials, deleteRollup, partialsOfHour, readRow, statsContext, statsFromEvents, writeRow, type RowLevel } from './stats-store.js';
+
+function stored(sqlite: Database.Database, ctx: StatsContext, modelId: number, level: RowLevel, start: number): WindowStats | null | 'stale' {
+  const row = readRow(sqlite, ctx, modelId, level, start, true);
+  if (!row) return null;
+  return row.stats.key === ctx.statsKey ? row.stats : 'stale';
+}
+
+/**
+ * Folds the hour's partials into its row and into the roll-ups over it, in one
+ * transaction. Anything built against another baseline or threshold makes the hour come
+ * from its raw events, and the roll-ups over it are dropped (built again later).
+ * Returns how many partials were folded in.
+ */
+export function compactHour(sqlite: Database.Database, model: ModelRecord, hour: number): number {
+  return sqlite.transaction(() => {
+    const ctx = statsContext(sqlite, model);
+    const parts = partialsOfHour(sqlite, ctx, model.id, hour, true);
+    if (parts.length === 0) return 0;
+    const delta = emptyStats(ctx);
+    let stale = false;
+    for (const p of parts) {
+      if (p.stats.key === ctx.statsKey) mergeInto(delta, p.stats, ctx);
+      else stale = true;
+    }
+    const old = stored(sqlite, ctx, model.id, 0, hour);
+    if (stale || old === 'stale') {
+      writeRow(sqlite, model.id, 0, hour, statsFromEvents(sqlite, ctx, model.id, hour, hour + HOUR_MS));
+      for (const level of ROLLUP_LEVELS) deleteRollup(sqlite, model.id, level, spanStart(level, hour));
+    } else {
+      const next = emptyStats(ctx);
+      if (old) mergeInto(next, old, ctx);
+      mergeInto(next, delta, ctx);
+      writeRow(sqlite, model.id, 0, hour, next);
+      for (const level of ROLLUP_LEVELS) {
+        const start = spanStart(level, hour);
+        const up = stored(sqlite, ctx, model.id, level, start);
+        if (up === null) continue;
+        if (up === 'stale') {
+          deleteRollup(sqlite, model.id, level, start);
+          continue;
+        }
+        const merged = emptyStats(ctx);
+        mergeInto(merged, up, ctx);
+        mergeInto(merged, delta, ctx);
+        writeRow(sqlite, model.id, level, start, merged);
+      }
+    }
+    deletePartials(
+      sqlite,
+      parts.map((p) => p.id),
+    );
+    return parts.length;
+  }).immediate();
+}
+
+/** Spans of `level` that ended by `cutoff`, hold compacted hours, and have no roll-up yet. */
+function missingRollups(sqlite: Database.Database, modelId: number, level: 1 | 2 | 3, cutoff: number): number[] {
+  const hours = sqlite
+    .prepare(
+      `SELECT DISTINCT hour - (hour % 86400000) FROM stats_hourly WHERE model_id = ? AND hour < ?
+       EXCEPT SELECT start FROM stats_rollup WHERE model_id = ? AND level = 1`,
+    )
+    .pluck()
+    .all(modelId, cutoff, modelId) as number[];
+  if (level === 1) return hours.filter((d) => d + 86_400_000 <= cutoff);
+  const have = new Set(sqlite.prepare('SELECT start FROM stats_rollup WHERE model_id = ? AND level = ?').pluck().all(modelId, level) as number[]);
+  const days = sqlite.prepare('SELECT start FROM stats_rollup WHERE model_id = ? AND level = 1').pluck().all(modelId) as number[];
+  const out = new Set<number>();
+  for (const d of [...hours, ...days]) {
+    const s = spanStart(level, d);
+    if (!have.has(s) && spanEnd(level, s) <= cutoff) out.add(s);
+  }
+  return Array.from(out).sort((a, b) => a - b);
+}
+
+/**
+ * Builds the roll-up of one span from the rows below it (no partials: those are folded in
+ * by compactHour), in one transaction. Skipped while any hour in it is stale.
+ */
+export function buildRollup(sqlite: Database.Database, model: ModelRecord, level: 1 | 2 | 3, start: number): boolean {
+  return sqlite.transaction(() => {
+    const ctx = statsContext(sqlite, model);
+    const acc = emptyStats(ctx);
+    const rawHours = addStored(sqlite, ctx, model.id, acc, start, spanEnd(level, start), { histograms: true, partials: false });
+    if (rawHours > 0) return false;
+    writeRow(sqlite, model.id, level, start, acc);
+    return true;
+  }).immediate();
+}
+
+/** (model id, hour) of every hour with partials, oldest first. */
+export function hoursWithPartials(sqlite: Database.Database): Array<[number, number]> {
+  return sqlite.prepare('SELECT DISTINCT model_id, hour FROM stats_partial ORDER BY hour').raw().all() as Array<[number, number]>;
+}
+
+/** Spans of `level` whose roll-up is due at `now` (build every day before asking for months). */
+export function dueRollups(sqlite: Database.Database, modelId: number, level: 1 | 2 | 3, now: number): number[] {
+  return missingRollups(sqlite, modelId, level, now);
+}
