@@ -6,7 +6,7 @@
 // Merging is associative and exact (merge-stats.ts), so when a step runs changes no answer.
 import type Database from 'better-sqlite3';
 import type { ModelRecord } from '../domain/model.js';
-import { mergeInto } from '../domain/metrics/merge-stats.js';
+import { dropValuesLostIn, HOUR_PARTS, mergeInto } from '../domain/metrics/merge-stats.js';
 import { HOUR_MS, ROLLUP_LEVELS, spanEnd, spanStart } from '../domain/metrics/rollup-spans.js';
 import { emptyStats, type WindowStats } from '../domain/metrics/window-stats.js';
 import type { StatsContext } from '../domain/metrics/context.js';
@@ -33,7 +33,7 @@ export function compactHour(sqlite: Database.Database, model: ModelRecord, hour:
     const delta = emptyStats(ctx);
     let stale = false;
     for (const p of parts) {
-      if (p.stats.key === ctx.statsKey) mergeInto(delta, p.stats, ctx);
+      if (p.stats.key === ctx.statsKey) mergeInto(delta, p.stats, ctx, HOUR_PARTS);
       else stale = true;
     }
     const old = stored(sqlite, ctx, model.id, 0, hour);
@@ -42,8 +42,8 @@ export function compactHour(sqlite: Database.Database, model: ModelRecord, hour:
       for (const level of ROLLUP_LEVELS) deleteRollup(sqlite, model.id, level, spanStart(level, hour));
     } else {
       const next = emptyStats(ctx);
-      if (old) mergeInto(next, old, ctx);
-      mergeInto(next, delta, ctx);
+      if (old) mergeInto(next, old, ctx, HOUR_PARTS);
+      mergeInto(next, delta, ctx, HOUR_PARTS);
       writeRow(sqlite, model.id, 0, hour, next);
       for (const level of ROLLUP_LEVELS) {
         const start = spanStart(level, hour);
@@ -56,6 +56,7 @@ export function compactHour(sqlite: Database.Database, model: ModelRecord, hour:
         const merged = emptyStats(ctx);
         mergeInto(merged, up, ctx);
         mergeInto(merged, delta, ctx);
+        dropValuesLostIn(merged, next);
         writeRow(sqlite, model.id, level, start, merged);
       }
     }

@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import type { ModelRecord } from '../domain/model.js';
 import type { StatsContext } from '../domain/metrics/context.js';
 import { accumulate, emptyStats, type WindowStats } from '../domain/metrics/window-stats.js';
-import { mergeInto } from '../domain/metrics/merge-stats.js';
+import { dropValuesLostIn, HOUR_PARTS, mergeInto } from '../domain/metrics/merge-stats.js';
 import { coverWindow, HOUR_MS, spanEnd, type Level } from '../domain/metrics/rollup-spans.js';
 import { hourRevs, partialsIn, partialsOfHour, readEvents, readRow, rollupRevs, statsContext, statsFromEvents } from './stats-store.js';
 
@@ -33,17 +33,20 @@ export function addStored(
   opts: { histograms: boolean; partials: boolean },
 ): number {
   const withHists = opts.histograms;
-  const partials: Array<{ hour: number; stats: WindowStats }> = [];
+  // the partials of each hour merged first, as parts of that hour
+  const deltas = new Map<number, WindowStats>();
   const stale = new Set<number>();
   if (opts.partials) {
     let last = NaN;
     for (const [, hour] of partialsIn(sqlite, modelId, lo, hi)) {
       if (hour === last) continue;
       last = hour;
+      const delta = emptyStats(ctx);
       for (const p of partialsOfHour(sqlite, ctx, modelId, hour, withHists)) {
-        if (p.stats.key === ctx.statsKey) partials.push({ hour, stats: p.stats });
+        if (p.stats.key === ctx.statsKey) mergeInto(delta, p.stats, ctx, HOUR_PARTS);
         else stale.add(hour);
       }
+      if (!stale.has(hour)) deltas.set(hour, delta);
     }
   }
   const revs = new Map<string, number>();
@@ -63,8 +66,15 @@ export function addStored(
       if (piece.level === 0) {
         for (const [h, rev] of hourRevs(sqlite, modelId, piece.lo, piece.hi)) {
           const row = stale.has(h) ? null : readRow(sqlite, ctx, modelId, 0, h, withHists, rev);
-          if (row && row.stats.key === ctx.statsKey) mergeInto(acc, row.stats, ctx);
-          else rawHour(h);
+          if (!row || row.stats.key !== ctx.statsKey) rawHour(h);
+          else if (!deltas.has(h)) mergeInto(acc, row.stats, ctx);
+          else {
+            const whole = emptyStats(ctx);
+            mergeInto(whole, row.stats, ctx, HOUR_PARTS);
+            mergeInto(whole, deltas.get(h)!, ctx, HOUR_PARTS);
+            mergeInto(acc, whole, ctx);
+            deltas.delete(h);
+          }
         }
         for (const h of stale) if (h >= piece.lo && h < piece.hi && !raw.has(h)) rawHour(h);
         continue;
@@ -75,7 +85,18 @@ export function addStored(
     }
   };
   addCover(lo, hi, 3);
-  for (const p of partials) if (!raw.has(p.hour)) mergeInto(acc, p.stats, ctx);
+  // partials of hours without a row, or inside a roll-up that holds their compacted part
+  for (const [h, delta] of deltas) {
+    if (raw.has(h)) continue;
+    mergeInto(acc, delta, ctx);
+    const row = withHists ? readRow(sqlite, ctx, modelId, 0, h, true) : null;
+    if (row && row.stats.key === ctx.statsKey) {
+      const whole = emptyStats(ctx);
+      mergeInto(whole, row.stats, ctx, HOUR_PARTS);
+      mergeInto(whole, delta, ctx, HOUR_PARTS);
+      dropValuesLostIn(acc, whole);
+    }
+  }
   return raw.size;
 }
 

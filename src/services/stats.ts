@@ -7,6 +7,7 @@ import type { ModelRecord } from '../domain/model.js';
 import { buildBaselineProfile, type BaselineProfile, type BaselineRow } from '../domain/metrics/profile.js';
 import { accumulate, applyLabel, emptyStats, type StatsEvent, type WindowStats } from '../domain/metrics/window-stats.js';
 import type { Deps } from './deps.js';
+import { presetPartialValues, trimPartialValues } from './stats-hints.js';
 import { appendPartial, DAY_MS, deleteAllStats, eventSpan, forgetModel, HOUR_MS, readEvents, statsContext, writeRow } from './stats-store.js';
 
 export type { BaselineProfile, BaselineRow } from '../domain/metrics/profile.js';
@@ -21,23 +22,29 @@ export interface StoredEvent extends StatsEvent {
 const hourOf = (ts: number) => Math.floor(ts / HOUR_MS) * HOUR_MS;
 
 /** Applies `change` per item to the statistics of its hour, then appends one partial per hour. */
-function appendByHour<T>(deps: Deps, model: ModelRecord, items: readonly T[], ts: (t: T) => number, change: (s: WindowStats, t: T) => void): void {
+function appendByHour<T>(deps: Deps, model: ModelRecord, items: readonly T[], ts: (t: T) => number, change: (s: WindowStats, t: T) => void, trim = false): void {
   const sqlite = deps.store.sqlite;
   const ctx = statsContext(sqlite, model);
   const hours = new Map<number, WindowStats>();
   for (const it of items) {
     const h = hourOf(ts(it));
     let s = hours.get(h);
-    if (!s) hours.set(h, (s = emptyStats(ctx)));
+    if (!s) {
+      hours.set(h, (s = emptyStats(ctx)));
+      if (trim) presetPartialValues(sqlite, `${model.id}:${model.createdAt}`, h, s);
+    }
     change(s, it);
   }
-  for (const [h, s] of hours) appendPartial(sqlite, model.id, h, s);
+  for (const [h, s] of hours) {
+    if (trim) trimPartialValues(sqlite, `${model.id}:${model.createdAt}`, h, s);
+    appendPartial(sqlite, model.id, h, s);
+  }
 }
 
 /** Adds newly stored events (with their joined actuals) to their hours' statistics. */
 export function applyEventsToStats(deps: Deps, model: ModelRecord, events: StoredEvent[]): void {
   const ctx = statsContext(deps.store.sqlite, model);
-  appendByHour(deps, model, events, (e) => e.ts, (s, e) => accumulate(s, e, ctx));
+  appendByHour(deps, model, events, (e) => e.ts, (s, e) => accumulate(s, e, ctx), true);
 }
 
 /** Moves the statistics from each event's state before to after (an actual arrived or was replaced). */

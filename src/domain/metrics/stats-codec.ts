@@ -94,7 +94,8 @@ function encodeColumn(core: Block[], hists: Block[], c: ColumnStats): unknown {
     const sv = sortedValues(c.values);
     v = addBlock(hists, [sv.v, sv.c]);
   }
-  return { k: 'n', m: c.missing, x: c.mismatch, u: c.usable, lo: c.belowMin, hi: c.aboveMax, r: c.outOfRange, h, v };
+  // an array, not an object: a partial row of a few events is mostly this header
+  return [c.missing, c.mismatch, c.usable, c.belowMin, c.aboveMax, c.outOfRange, h, v];
 }
 
 function encodeScores(blocks: Block[], s: ScoreHist): number {
@@ -171,6 +172,7 @@ export function deserializeStats(coreData: Uint8Array, histData: Uint8Array | nu
   const blocks = readArrays(buf, (4 + len + 7) & ~7, h.b);
   const hblocks = withHists && histData ? readArrays(aligned(histData), 0, h.hb) : null;
   const col = (c: any, numeric: boolean): ColumnStats => {
+    if (Array.isArray(c)) c = { m: c[0], x: c[1], u: c[2], lo: c[3], hi: c[4], r: c[5], h: c[6], v: c[7] };
     if (c.k === 'c' || !numeric) return { kind: 'categorical', missing: c.m, mismatch: c.x, counts: new Map(c.c ?? []) };
     const values: SortedValues | null = hblocks && c.v >= 0 ? { form: 'sorted', v: hblocks[c.v]![0]!, c: hblocks[c.v]![1]! } : null;
     const hb = hblocks && c.h >= 0 ? hblocks[c.h]! : null;
