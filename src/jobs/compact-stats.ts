@@ -5,9 +5,12 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Deps } from '../services/deps.js';
 import { findModelById } from '../services/models.js';
-import { buildRollup, compactHour, dueRollups, hoursWithPartials } from '../services/stats-compact.js';
+import { buildRollup, compactHours, dueRollups, hoursWithPartials } from '../services/stats-compact.js';
 import { ROLLUP_LEVELS } from '../domain/metrics/rollup-spans.js';
 import type { ModelRecord } from '../domain/model.js';
+
+/** Hours folded in one transaction. */
+const HOURS_A_STEP = 16;
 
 export interface CompactReport {
   partials: number;
@@ -24,12 +27,17 @@ export async function run(deps: Deps, now: number, shouldStop: () => boolean = (
     if (!models.has(id)) models.set(id, await findModelById(deps, id));
     return models.get(id)!;
   };
-  for (const [id, hour] of hoursWithPartials(sqlite)) {
+  // a few hours of one model a transaction: one commit for several, and a short write lock
+  const due = hoursWithPartials(sqlite);
+  for (let i = 0; i < due.length; ) {
     if (shouldStop()) return report;
+    const id = due[i]![0];
+    const hours: number[] = [];
+    while (i < due.length && due[i]![0] === id && hours.length < HOURS_A_STEP) hours.push(due[i++]![1]);
     const m = await model(id);
     if (!m) continue;
-    report.partials += compactHour(sqlite, m, hour);
-    report.hours++;
+    report.partials += compactHours(sqlite, m, hours);
+    report.hours += hours.length;
     await yieldToLoop();
   }
   const ids = sqlite.prepare('SELECT DISTINCT model_id FROM stats_hourly').pluck().all() as number[];

@@ -19,53 +19,79 @@ function stored(sqlite: Database.Database, ctx: StatsContext, modelId: number, l
   return row.stats.key === ctx.statsKey ? row.stats : 'stale';
 }
 
+/** What the hours folded in one step add to one roll-up over them. */
+interface RollupDelta {
+  level: 1 | 2 | 3;
+  start: number;
+  delta: WindowStats;
+  /** the whole hours, for the exact values they no longer keep */
+  hours: WindowStats[];
+}
+
 /**
- * Folds the hour's partials into its row and into the roll-ups over it, in one
- * transaction. Anything built against another baseline or threshold makes the hour come
- * from its raw events, and the roll-ups over it are dropped (built again later).
- * Returns how many partials were folded in.
+ * Folds each hour's partials into its row, and the same into the roll-ups over it, in one
+ * transaction (one commit). Anything built against another baseline or threshold makes
+ * the hour come from its raw events, and the roll-ups over it are dropped (built again
+ * later). Returns how many partials were folded in.
  */
-export function compactHour(sqlite: Database.Database, model: ModelRecord, hour: number): number {
+export function compactHours(sqlite: Database.Database, model: ModelRecord, hours: number[]): number {
   return sqlite.transaction(() => {
     const ctx = statsContext(sqlite, model);
-    const parts = partialsOfHour(sqlite, ctx, model.id, hour, true);
-    if (parts.length === 0) return 0;
-    const delta = emptyStats(ctx);
-    let stale = false;
-    for (const p of parts) {
-      if (p.stats.key === ctx.statsKey) mergeInto(delta, p.stats, ctx, HOUR_PARTS);
-      else stale = true;
-    }
-    const old = stored(sqlite, ctx, model.id, 0, hour);
-    if (stale || old === 'stale') {
-      writeRow(sqlite, model.id, 0, hour, statsFromEvents(sqlite, ctx, model.id, hour, hour + HOUR_MS));
-      for (const level of ROLLUP_LEVELS) deleteRollup(sqlite, model.id, level, spanStart(level, hour));
-    } else {
-      const next = emptyStats(ctx);
-      if (old) mergeInto(next, old, ctx, HOUR_PARTS);
-      mergeInto(next, delta, ctx, HOUR_PARTS);
-      writeRow(sqlite, model.id, 0, hour, next);
-      for (const level of ROLLUP_LEVELS) {
-        const start = spanStart(level, hour);
-        const up = stored(sqlite, ctx, model.id, level, start);
-        if (up === null) continue;
-        if (up === 'stale') {
-          deleteRollup(sqlite, model.id, level, start);
-          continue;
-        }
-        const merged = emptyStats(ctx);
-        mergeInto(merged, up, ctx);
-        mergeInto(merged, delta, ctx);
-        dropValuesLostIn(merged, next);
-        writeRow(sqlite, model.id, level, start, merged);
+    const ups = new Map<string, RollupDelta | null>();
+    let n = 0;
+    for (const hour of hours) n += foldHour(sqlite, ctx, model.id, hour, ups);
+    for (const [, u] of ups) {
+      if (!u) continue;
+      const up = stored(sqlite, ctx, model.id, u.level, u.start);
+      if (up === null) continue;
+      if (up === 'stale') {
+        deleteRollup(sqlite, model.id, u.level, u.start);
+        continue;
       }
+      const merged = emptyStats(ctx);
+      mergeInto(merged, up, ctx);
+      mergeInto(merged, u.delta, ctx);
+      for (const h of u.hours) dropValuesLostIn(merged, h);
+      writeRow(sqlite, model.id, u.level, u.start, merged);
     }
-    deletePartials(
-      sqlite,
-      parts.map((p) => p.id),
-    );
-    return parts.length;
+    return n;
   }).immediate();
+}
+
+function foldHour(sqlite: Database.Database, ctx: StatsContext, modelId: number, hour: number, ups: Map<string, RollupDelta | null>): number {
+  const parts = partialsOfHour(sqlite, ctx, modelId, hour, true);
+  if (parts.length === 0) return 0;
+  const delta = emptyStats(ctx);
+  let stale = false;
+  for (const p of parts) {
+    if (p.stats.key === ctx.statsKey) mergeInto(delta, p.stats, ctx, HOUR_PARTS);
+    else stale = true;
+  }
+  const old = stored(sqlite, ctx, modelId, 0, hour);
+  if (stale || old === 'stale') {
+    writeRow(sqlite, modelId, 0, hour, statsFromEvents(sqlite, ctx, modelId, hour, hour + HOUR_MS));
+    for (const level of ROLLUP_LEVELS) {
+      const start = spanStart(level, hour);
+      deleteRollup(sqlite, modelId, level, start);
+      ups.set(`${level}:${start}`, null);
+    }
+  } else {
+    const next = emptyStats(ctx);
+    if (old) mergeInto(next, old, ctx, HOUR_PARTS);
+    mergeInto(next, delta, ctx, HOUR_PARTS);
+    writeRow(sqlite, modelId, 0, hour, next);
+    for (const level of ROLLUP_LEVELS) {
+      const start = spanStart(level, hour);
+      const key = `${level}:${start}`;
+      if (ups.has(key) && ups.get(key) === null) continue;
+      let u = ups.get(key);
+      if (!u) ups.set(key, (u = { level, start, delta: emptyStats(ctx), hours: [] }));
+      mergeInto(u.delta, delta, ctx);
+      u.hours.push(next);
+    }
+  }
+  deletePartials(sqlite, modelId, hour, parts[parts.length - 1]!.id);
+  return parts.length;
 }
 
 /** Spans of `level` that ended by `cutoff`, hold compacted hours, and have no roll-up yet. */
@@ -90,7 +116,7 @@ function missingRollups(sqlite: Database.Database, modelId: number, level: 1 | 2
 
 /**
  * Builds the roll-up of one span from the rows below it (no partials: those are folded in
- * by compactHour), in one transaction. Skipped while any hour in it is stale.
+ * by compactHours), in one transaction. Skipped while any hour in it is stale.
  */
 export function buildRollup(sqlite: Database.Database, model: ModelRecord, level: 1 | 2 | 3, start: number): boolean {
   return sqlite.transaction(() => {
@@ -105,7 +131,7 @@ export function buildRollup(sqlite: Database.Database, model: ModelRecord, level
 
 /** (model id, hour) of every hour with partials, oldest first. */
 export function hoursWithPartials(sqlite: Database.Database): Array<[number, number]> {
-  return sqlite.prepare('SELECT DISTINCT model_id, hour FROM stats_partial ORDER BY hour').raw().all() as Array<[number, number]>;
+  return sqlite.prepare('SELECT DISTINCT model_id, hour FROM stats_partial ORDER BY model_id, hour').raw().all() as Array<[number, number]>;
 }
 
 /** Spans of `level` whose roll-up is due at `now` (build every day before asking for months). */

@@ -27,7 +27,7 @@ interface Stmts {
   appendPartial: Database.Statement;
   partialsIn: Database.Statement;
   partialsOfHour: Database.Statement;
-  deletePartial: Database.Statement;
+  deletePartials: Database.Statement;
   hourRevs: Database.Statement;
   rollupRevs: Database.Statement;
   hourRow: Database.Statement;
@@ -64,7 +64,7 @@ function cacheOf(sqlite: Database.Database): StoreCache {
         appendPartial: p('INSERT INTO stats_partial (model_id, hour, data, hists) VALUES (?, ?, ?, ?)'),
         partialsIn: p('SELECT id, hour FROM stats_partial WHERE model_id = ? AND hour >= ? AND hour < ? ORDER BY hour, id').raw(),
         partialsOfHour: p('SELECT id, data, hists FROM stats_partial WHERE model_id = ? AND hour = ? ORDER BY id').raw(),
-        deletePartial: p('DELETE FROM stats_partial WHERE id = ?'),
+        deletePartials: p('DELETE FROM stats_partial WHERE model_id = ? AND hour = ? AND id <= ?'),
         hourRevs: p('SELECT hour, rev FROM stats_hourly WHERE model_id = ? AND hour >= ? AND hour < ? ORDER BY hour').raw(),
         rollupRevs: p('SELECT level, start, rev FROM stats_rollup WHERE model_id = ? AND start >= ? AND start < ?').raw(),
         hourRow: p('SELECT rev, data, hists FROM stats_hourly WHERE model_id = ? AND hour = ?').raw(),
@@ -154,10 +154,9 @@ export function partialsOfHour(sqlite: Database.Database, ctx: StatsContext, mod
   return rows.map((r) => ({ id: r[0], stats: decode([r[1], r[2]], ctx, withHists) }));
 }
 
-/** Deletes partials (compaction, inside its transaction). */
-export function deletePartials(sqlite: Database.Database, ids: number[]): void {
-  const st = cacheOf(sqlite).stmts.deletePartial;
-  for (const id of ids) st.run(id);
+/** Deletes the hour's partials up to id `maxId` (compaction, inside its transaction, which read them). */
+export function deletePartials(sqlite: Database.Database, modelId: number, hour: number, maxId: number): void {
+  cacheOf(sqlite).stmts.deletePartials.run(modelId, hour, maxId);
 }
 
 /** (hour, rev) of the compacted hour rows of the model in [from, to). */

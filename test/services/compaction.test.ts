@@ -8,6 +8,7 @@ import type { ModelRecord } from '../../src/domain/model.js';
 import { windowStats } from '../../src/services/stats-read.js';
 import { createModel } from '../../src/services/models.js';
 import { run as compact } from '../../src/jobs/compact-stats.js';
+import { forgetStatsHints } from '../../src/services/stats-hints.js';
 import type { FixtureEvent } from '../domain/metrics/load-fixture.js';
 import { ADMIN, close, fixtureModel, freshDeps, logActuals, logEvents, setBaseline, summary } from './stats-helpers.js';
 
@@ -175,5 +176,32 @@ describe('compaction', () => {
     const again = await compact(s.deps, T('2026-01-01T00:00:00Z'));
     expect(again.partials).toBeGreaterThan(0);
     close(expected, answers(s));
+  });
+});
+
+describe('exact values of a busy hour', () => {
+  it('an hour past 256 distinct values answers the same whether its events came in one go or in parts', async () => {
+    const make = async () => {
+      const s = await regressionSetup();
+      const t0 = T('2024-05-07T10:00:00Z');
+      s.events = Array.from({ length: 300 }, (_, i) => ({ ...s.events[i % s.events.length]!, eventId: `h${i}`, ts: t0 + i * 1000, features: { km: i / 7, zone: 'n' } }));
+      return s;
+    };
+    const one = await make();
+    logEvents(one.deps, one.model, one.events, true);
+    const expected = answers(one);
+    const parts = await make();
+    for (let b = 0; b < 300; b += 20) {
+      logEvents(parts.deps, parts.model, parts.events.slice(b, b + 20), true);
+      forgetStatsHints(parts.deps.store.sqlite); // as if each part came from another process
+      if (b === 100) await compact(parts.deps, T('2026-01-01T00:00:00Z'));
+    }
+    const kept = (x: Setup) => WINDOWS.map(([from, to]) => windowStats(x.deps.store.sqlite, x.model, from, to).stats.features.map((c) => c.kind === 'numeric' && c.values !== null));
+    expect(kept(one)[0]).toEqual([false, false]); // km past 256 distinct values in the hour; zone is categorical
+    expect(kept(parts)).toEqual(kept(one));
+    close(expected, answers(parts));
+    await compact(parts.deps, T('2026-01-01T00:00:00Z'));
+    expect(kept(parts)).toEqual(kept(one));
+    close(expected, answers(parts));
   });
 });
