@@ -10,7 +10,7 @@ import { ROLLUP_LEVELS } from '../domain/metrics/rollup-spans.js';
 import type { ModelRecord } from '../domain/model.js';
 
 /** Hours folded in one transaction. */
-const HOURS_A_STEP = 16;
+const HOURS_A_STEP = 64;
 
 export interface CompactReport {
   partials: number;

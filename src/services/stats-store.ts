@@ -35,6 +35,7 @@ interface Stmts {
   upsertHour: Database.Statement;
   upsertRollup: Database.Statement;
   deleteRollup: Database.Statement;
+  rollupExists: Database.Statement;
   deleteModel: Database.Statement[];
 }
 
@@ -77,6 +78,7 @@ function cacheOf(sqlite: Database.Database): StoreCache {
           `INSERT INTO stats_rollup (model_id, level, start, rev, data, hists) VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT (model_id, level, start) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
         ),
+        rollupExists: p('SELECT 1 FROM stats_rollup WHERE model_id = ? AND level = ? AND start = ?').pluck(),
         deleteRollup: p('DELETE FROM stats_rollup WHERE model_id = ? AND level = ? AND start = ?'),
         deleteModel: ['stats_hourly', 'stats_partial', 'stats_rollup'].map((t) => p(`DELETE FROM ${t} WHERE model_id = ?`)),
       },
@@ -200,6 +202,11 @@ export function writeRow(sqlite: Database.Database, modelId: number, level: RowL
   if (level === 0) c.stmts.upsertHour.run(modelId, start, rev, core, hists);
   else c.stmts.upsertRollup.run(modelId, level, start, rev, core, hists);
   c.rows.delete(`${modelId}:${level}:${start}`);
+}
+
+/** Whether the roll-up row exists. */
+export function hasRollup(sqlite: Database.Database, modelId: number, level: 1 | 2 | 3, start: number): boolean {
+  return cacheOf(sqlite).stmts.rollupExists.get(modelId, level, start) !== undefined;
 }
 
 /** Deletes a roll-up row (it will be built again from the hours). */
