@@ -5,6 +5,7 @@
 // (c) GraphQL logPredictions in batches of 1000 against the same server;
 // (b2), (c2) the same events shuffled over their week (backfills, replicas, late clients);
 // (d), (d2) NDJSON in order and shuffled with a baseline set (fine histograms kept);
+// (e) NDJSON in order while 20 clients ask for the week's drift in a loop;
 // each server run on a fresh database;
 // plus the server's peak RSS while it streams a large NDJSON file, and database bytes a
 // event. BENCH_EVENTS (default 1M) and BENCH_RSS_MB (default 1024, 0 skips) scale it.
@@ -42,6 +43,7 @@ export interface IngestBenchResult {
   graphqlShuffledRowsPerSec: number;
   baselineRowsPerSec: number;
   baselineShuffledRowsPerSec: number;
+  underReadersRowsPerSec: number;
   dbBytesPerEvent: number;
   peakRssMb: number | null;
   rssFileMb: number | null;
@@ -294,13 +296,26 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
       `    server CPU a row: ${(((c1[0] - c0[0]) / n) * 1e6).toFixed(1)} us (main thread ${(((c1[1] - c0[1]) / n) * 1e6).toFixed(1)} us)`;
     let bytesPerEvent = 0;
     /** One fresh server: optional baseline, then the file through one door; rows/s. */
-    const measure = async (name: string, path: string, door: 'ndjson' | 'graphql', baselineRows = 0): Promise<number> => {
+    const measure = async (name: string, path: string, door: 'ndjson' | 'graphql', baselineRows = 0, readers = 0): Promise<number> => {
       const server = await startServer(main, dir, name);
       if (baselineRows > 0) await postBaseline(server.url, baselineRows);
       const c0 = cpuSeconds(server.child.pid!);
       const t = performance.now();
+      let done = false;
+      let reads = 0;
+      const q = `{ model(name: "bench") { drift(from: "${new Date(T0).toISOString()}", to: "${new Date(T0 + WEEK).toISOString()}") { feature psi } } }`;
+      const reader = async () => {
+        while (!done) {
+          await gql(server.url, q, {});
+          reads++;
+        }
+      };
+      const readersDone = Promise.all(Array.from({ length: readers }, reader));
       const accepted = door === 'ndjson' ? (await postFile(server.url, path)).accepted : await postGraphql(server.url, path);
       const rate = accepted / ((performance.now() - t) / 1000);
+      done = true;
+      await readersDone;
+      if (readers) log(`    (${name}) ${reads} drift queries answered meanwhile`);
       if (accepted !== n) throw new Error(`${name}: accepted ${accepted} of ${n}`);
       const c1 = cpuSeconds(server.child.pid!);
       await server.stop();
@@ -323,6 +338,8 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
     log(`(d) NDJSON in order, baseline of ${baselineRows} set: ${Math.round(withBaseline)} rows/s   d/b = ${(withBaseline / ndjson).toFixed(2)}`);
     const withBaselineShuffled = await measure('d2', shuffled, 'ndjson', baselineRows);
     log(`(d2) NDJSON shuffled, baseline set:         ${Math.round(withBaselineShuffled)} rows/s   d2/d = ${(withBaselineShuffled / withBaseline).toFixed(2)} (goal >= 0.8)`);
+    const underReaders = await measure('e', file, 'ndjson', 0, 20);
+    log(`(e) NDJSON in order, 20 drift readers:      ${Math.round(underReaders)} rows/s   e/b = ${(underReaders / ndjson).toFixed(2)} (goal >= 0.5)`);
     log(`database bytes per event (file + WAL after (b)): ${Math.round(bytesPerEvent)}`);
 
     let peak: number | null = null;
@@ -352,6 +369,7 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
       graphqlShuffledRowsPerSec: graphqlShuffled,
       baselineRowsPerSec: withBaseline,
       baselineShuffledRowsPerSec: withBaselineShuffled,
+      underReadersRowsPerSec: underReaders,
       dbBytesPerEvent: bytesPerEvent,
       peakRssMb: peak,
       rssFileMb: rssFile,
