@@ -1,11 +1,13 @@
 // The compaction loop: every `intervalMs`, folds every hour's partials into its row and
 // builds the roll-ups of ended spans (src/services/stats-compact.ts). Runs on the main
-// thread between requests, one short transaction at a time, yielding to the event loop in
-// between, so ingest waits at most one step. `run(deps, now)` is also what tests call.
+// thread between requests, one short transaction at a time, giving way to ingest between
+// steps (up to a second), so ingest waits at most one step and goes first while it
+// streams. `run(deps, now)` is also what tests call.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Deps } from '../services/deps.js';
 import { findModelById } from '../services/models.js';
 import { buildRollup, compactHours, dueRollups, hoursWithPartials } from '../services/stats-compact.js';
+import { appendedPartials } from '../services/stats-store.js';
 import { ROLLUP_LEVELS } from '../domain/metrics/rollup-spans.js';
 import type { ModelRecord } from '../domain/model.js';
 
@@ -18,9 +20,29 @@ export interface CompactReport {
   rollups: number;
 }
 
-/** One full compaction pass at `now`; `shouldStop` ends it early between steps. */
-export async function run(deps: Deps, now: number, shouldStop: () => boolean = () => false): Promise<CompactReport> {
+/** While ingest keeps writing, a step waits this long for a quiet moment, at most MAX_WAITS times. */
+const WAIT_MS = 50;
+const MAX_WAITS = 20;
+
+/**
+ * Ingest goes first: before each step, wait while partials are still being appended, but
+ * never more than MAX_WAITS * WAIT_MS, so compaction keeps up under sustained ingest.
+ */
+async function quietMoment(sqlite: Deps['store']['sqlite'], shouldStop: () => boolean): Promise<void> {
+  for (let i = 0; i < MAX_WAITS && !shouldStop(); i++) {
+    const before = appendedPartials(sqlite);
+    await new Promise((r) => setTimeout(r, WAIT_MS));
+    if (appendedPartials(sqlite) === before) return;
+  }
+}
+
+/**
+ * One full compaction pass at `now`; `shouldStop` ends it early between steps. With
+ * `giveWay`, each step first waits for a pause in ingest (the timer's passes do).
+ */
+export async function run(deps: Deps, now: number, shouldStop: () => boolean = () => false, giveWay = false): Promise<CompactReport> {
   const { sqlite } = deps.store;
+  const pause = () => (giveWay ? quietMoment(sqlite, shouldStop) : yieldToLoop());
   const report: CompactReport = { partials: 0, hours: 0, rollups: 0 };
   const models = new Map<number, ModelRecord | null>();
   const model = async (id: number) => {
@@ -29,6 +51,7 @@ export async function run(deps: Deps, now: number, shouldStop: () => boolean = (
   };
   // a few hours of one model a transaction: one commit for several, and a short write lock
   const due = hoursWithPartials(sqlite);
+  if (due.length > 0) await pause();
   for (let i = 0; i < due.length; ) {
     if (shouldStop()) return report;
     const id = due[i]![0];
@@ -38,7 +61,7 @@ export async function run(deps: Deps, now: number, shouldStop: () => boolean = (
     if (!m) continue;
     report.partials += compactHours(sqlite, m, hours);
     report.hours += hours.length;
-    await yieldToLoop();
+    await pause();
   }
   const ids = sqlite.prepare('SELECT DISTINCT model_id FROM stats_hourly').pluck().all() as number[];
   for (const id of ids) {
@@ -48,7 +71,7 @@ export async function run(deps: Deps, now: number, shouldStop: () => boolean = (
       for (const start of dueRollups(sqlite, id, level, now)) {
         if (shouldStop()) return report;
         if (buildRollup(sqlite, m, level, start)) report.rollups++;
-        await yieldToLoop();
+        await pause();
       }
     }
   }
@@ -71,7 +94,7 @@ export function startCompaction(deps: Deps, intervalMs: number): Compaction {
     running = true;
     current = current
       .catch(() => undefined)
-      .then(() => run(deps, deps.clock.now(), () => stopped))
+      .then(() => run(deps, deps.clock.now(), () => stopped, true))
       .then((r) => {
         if (r.partials > 0 || r.rollups > 0) deps.log.debug({ ...r }, 'statistics compacted');
         return r;

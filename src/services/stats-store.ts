@@ -43,6 +43,8 @@ interface StoreCache {
   stmts: Stmts;
   contexts: Map<number, { stamp: string; ctx: StatsContext }>;
   rows: Map<string, { rev: number; stats: WindowStats }>;
+  /** partials appended by this process so far */
+  appended: number;
 }
 
 const caches = new WeakMap<Database.Database, StoreCache>();
@@ -84,6 +86,7 @@ function cacheOf(sqlite: Database.Database): StoreCache {
       },
       contexts: new Map(),
       rows: new Map(),
+      appended: 0,
     };
     caches.set(sqlite, c);
   }
@@ -142,7 +145,14 @@ const decode = (r: [Buffer, Buffer | null], ctx: StatsContext, withHists: boolea
 /** Appends one partial row: the statistics a transaction adds to the hour. */
 export function appendPartial(sqlite: Database.Database, modelId: number, hour: number, stats: WindowStats): void {
   const { core, hists } = serializeStats(stats);
-  cacheOf(sqlite).stmts.appendPartial.run(modelId, hour, core, hists);
+  const c = cacheOf(sqlite);
+  c.stmts.appendPartial.run(modelId, hour, core, hists);
+  c.appended++;
+}
+
+/** How many partials this process appended so far (compaction gives way while it grows). */
+export function appendedPartials(sqlite: Database.Database): number {
+  return cacheOf(sqlite).appended;
 }
 
 /** (id, hour) of the model's partials in [from, to), by hour then id. */
