@@ -19,10 +19,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { WEEK_MS } from '../src/domain/time.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const T0 = Date.parse('2024-05-01T00:00:00Z');
-const WEEK = 7 * 86_400_000;
+const WEEK = WEEK_MS;
 const CATS_A = ['red', 'green', 'blue', 'amber', 'violet'];
 
 export interface IngestBenchOptions {

@@ -15,9 +15,10 @@ import { logPredictions } from '../src/services/ingest.js';
 import { createMonitor } from '../src/services/monitors.js';
 import { computeMetric } from '../src/services/metrics.js';
 import { run as evaluateDue } from '../src/jobs/evaluate-monitors.js';
+import { HOUR_MS } from '../src/domain/time.js';
 
 const T0 = Date.parse('2024-05-06T00:00:00Z');
-const HOUR = 3_600_000;
+const HOUR = HOUR_MS;
 const actor = { name: 'bench', role: 'ADMIN' as const };
 
 export async function runMonitorsBench(opts: { monitors?: number; eventsPerHour?: number }): Promise<void> {

@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark, each printing its ratios against a baseline measured
 // in the same run (the machines are shared and noisy; absolute numbers drift, ratios less).
-// `npm run bench -- ingest` or `-- metrics` runs one.
+// `npm run bench -- ingest` (or metrics, monitors, retention) runs one.
 const which = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const want = (name: string) => which.length === 0 || which.includes(name);
 
@@ -14,9 +14,17 @@ async function main(): Promise<void> {
     if (process.env.BENCH_METRICS_SIZES !== '0') await runMetricsBench({});
     await runLongWindowBench({});
   }
+  if (want('cbpe')) {
+    const { runCbpeBench } = await import('./cbpe.js');
+    await runCbpeBench({});
+  }
   if (want('monitors')) {
     const { runMonitorsBench } = await import('./monitors.js');
     await runMonitorsBench({});
+  }
+  if (want('retention')) {
+    const { runRetentionBench } = await import('./retention.js');
+    await runRetentionBench({});
   }
 }
 

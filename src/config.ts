@@ -1,5 +1,6 @@
 // Environment -> typed config, validated once at start. No other module reads process.env.
 import { z } from 'zod';
+import { MAX_RETENTION_DAYS } from './domain/retention.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -47,6 +48,12 @@ const schema = z.object({
     .int('must be a whole number')
     .min(0, 'must be 0 (only on request) or more')
     .default(30_000),
+  GLASSBOX_RETENTION_DAYS: z.coerce
+    .number({ message: 'must be a whole number of days (0 = keep raw events forever)' })
+    .int('must be a whole number of days (0 = keep raw events forever)')
+    .min(0, 'must be 0 (keep forever) or more days')
+    .max(MAX_RETENTION_DAYS, `must be at most ${MAX_RETENTION_DAYS} days`)
+    .default(0),
   GLASSBOX_MAX_BODY: z
     .string()
     .default('16mb')
@@ -73,6 +80,8 @@ export interface Config {
   maxBodyBytes: number;
   /** how often partial statistics are compacted (0: never on a timer) */
   compactIntervalMs: number;
+  /** days of raw events kept for models without their own setting; 0 = forever */
+  retentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -112,5 +121,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: parseBytes(e.GLASSBOX_MAX_BODY)!,
     compactIntervalMs: e.GLASSBOX_COMPACT_INTERVAL_MS,
+    retentionDays: e.GLASSBOX_RETENTION_DAYS,
   };
 }

@@ -55,7 +55,7 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const store = opts.store ?? openStore(config.dbPath);
   const deps: Deps = { store, clock, log };
   // a new decision threshold changes every stored confusion count: rebuild them in its transaction
-  const services: AppServices = { thresholdChanged: (m: ModelRecord) => rebuildStats(deps, m) };
+  const services: AppServices = { thresholdChanged: (m: ModelRecord) => rebuildStats(deps, m), retentionDays: config.retentionDays };
   const auth: AuthSettings = { adminKey: config.adminKey, localModeAllowed: !config.adminKey && isLoopback(config.host) };
   const introspection = config.introspection ?? inLocalMode(deps, auth);
   const metrics = createHttpMetrics();
@@ -95,6 +95,7 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const jobs = startJobs(deps, {
     scheduler: config.scheduler,
     notifiers,
+    retentionDays: config.retentionDays,
     ...(opts.deliveryIntervalMs ? { deliveryIntervalMs: opts.deliveryIntervalMs } : {}),
   });
   services.monitorsChanged = () => jobs.sync();

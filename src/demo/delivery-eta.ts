@@ -4,6 +4,7 @@
 import type { CreateModelArgs } from '../services/models.js';
 import type { Random } from './random.js';
 import { clamp, round, type DemoModelSim, type Phase, type SimulatedRow } from './simulation.js';
+import { MINUTE_MS } from '../domain/time.js';
 
 export const DELIVERY_ETA = 'delivery-eta';
 
@@ -50,6 +51,6 @@ export const deliveryEtaSim: DemoModelSim = {
   seed: 0xe7a,
   incident: [6 + 15 / 24, 6 + 21 / 24],
   labelRate: 0.95,
-  labelDelayMs: (rng) => Math.round(rng.uniform(20, 120) * 60_000),
+  labelDelayMs: (rng) => Math.round(rng.uniform(20, 120) * MINUTE_MS),
   row: delivery,
 };

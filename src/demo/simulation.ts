@@ -1,9 +1,9 @@
 // What every simulated demo model provides, and the story's calendar: 14 days of traffic,
 // drift from day 10, a short incident earlier that opens an alert and resolves.
 import type { Random } from './random.js';
+import { DAY_MS, HOUR_MS } from '../domain/time.js';
 
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 24 * HOUR_MS;
+export { DAY_MS, HOUR_MS };
 
 /** Days of simulated traffic, ending at the present hour. */
 export const HISTORY_DAYS = 14;

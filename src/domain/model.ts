@@ -22,6 +22,8 @@ export interface ModelRecord {
   features: FeatureDef[];
   createdAt: number;
   updatedAt: number;
+  /** days of raw events kept; null or absent = the server's default (GLASSBOX_RETENTION_DAYS), 0 = forever */
+  retentionDays?: number | null;
 }
 
 /** The threshold a binary classifier's score is compared with (score >= t is positive). */

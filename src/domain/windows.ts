@@ -3,11 +3,14 @@
 // rules mirror node-cron 4 (day of month AND day of week must both match), so a
 // backtest replays exactly the ticks the live scheduler fires.
 
-export const MINUTE = 60_000;
-export const HOUR = 60 * MINUTE;
-export const DAY = 24 * HOUR;
+import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, WEEK_MS } from './time.js';
 
-const UNITS: Record<string, number> = { m: MINUTE, h: HOUR, d: DAY, w: 7 * DAY };
+// the units under the names the monitor code reads them by (time.ts defines them once)
+export const MINUTE = MINUTE_MS;
+export const HOUR = HOUR_MS;
+export const DAY = DAY_MS;
+
+const UNITS: Record<string, number> = { m: MINUTE, h: HOUR, d: DAY, w: WEEK_MS };
 const DURATION = /^([1-9]\d{0,5})([mhdw])$/;
 
 /** `30m`, `1h`, `24h`, `7d`, `2w` -> milliseconds; null for anything else (no zero, no sign). */
@@ -82,7 +85,7 @@ function dayMatches(f: CronFields, y: number, m: number, d: number): boolean {
 /** Times of day (ms since midnight) a matching day fires at, ascending. */
 function timesOfDay(f: CronFields): number[] {
   const out: number[] = [];
-  for (const h of f.hour) for (const mi of f.minute) for (const s of f.second) out.push(h * HOUR + mi * MINUTE + s * 1000);
+  for (const h of f.hour) for (const mi of f.minute) for (const s of f.second) out.push(h * HOUR + mi * MINUTE + s * SECOND_MS);
   return [...new Set(out)].sort((a, b) => a - b);
 }
 

@@ -1,5 +1,6 @@
 // Per-request GraphQL context: who is asking (from the bearer key), and the services'
 // dependencies. Role checks happen here, once, with one vocabulary of errors.
+import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../log.js';
 import { forbidden, unauthenticated } from '../errors.js';
 import { authenticate, keyCount } from '../services/keys.js';
@@ -9,6 +10,8 @@ import { roleAllows, type Actor, type Deps, type Role } from '../services/deps.j
 export interface AppServices {
   /** called after a monitor is created, updated or deleted, so the scheduler follows */
   monitorsChanged?: () => void;
+  /** GLASSBOX_RETENTION_DAYS: raw events kept for models without their own retention (0 = forever) */
+  retentionDays?: number;
   /** anything else a later module registers */
   [name: string]: unknown;
 }
@@ -27,6 +30,10 @@ export interface GqlContext {
   log: Logger;
   /** the actor, when its role allows `role`; else throws UNAUTHENTICATED or FORBIDDEN */
   requireRole(role: Role): Actor;
+  /** adds an error to the answer beside the data (a field that answered, but not as hoped) */
+  note(error: GraphQLFormattedError): void;
+  /** what note() collected; the server appends them to the answer's errors */
+  notes: GraphQLFormattedError[];
 }
 
 /** Whether requests without a key act as the local ADMIN right now. */
@@ -63,7 +70,10 @@ export function buildContext(
   log: Logger,
 ): GqlContext {
   const { actor, reason } = resolveActor(deps, auth, header);
+  const notes: GraphQLFormattedError[] = [];
   return {
+    notes,
+    note: (error) => notes.push(error),
     deps,
     services,
     actor,

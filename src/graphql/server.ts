@@ -16,6 +16,7 @@ import type { Logger } from '../log.js';
 import type { GqlContext } from './context.js';
 import { fillPending, mergeResolvers } from './resolvers/index.js';
 import type { HttpMetrics } from '../http/metrics.js';
+import { rootFields } from './operation-fields.js';
 
 export const SCHEMA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema');
 export const VERSION = '0.1.0';
@@ -61,7 +62,12 @@ function observe(metrics: HttpMetrics, log: Logger): ApolloServerPlugin<GqlConte
   return {
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
+      // set once the operation parsed and validated; until then it is labelled "invalid"
+      let fields: string[] = [];
       return {
+        async didResolveOperation({ operation, document }) {
+          if (operation) fields = rootFields(operation, document);
+        },
         async didEncounterErrors({ errors }) {
           for (const e of errors) {
             const original = e.originalError;
@@ -70,9 +76,14 @@ function observe(metrics: HttpMetrics, log: Logger): ApolloServerPlugin<GqlConte
             }
           }
         },
-        async willSendResponse({ operationName, errors }) {
+        async willSendResponse({ errors, response }) {
+          const notes = contextValue.notes ?? [];
+          if (notes.length && response.body.kind === 'single') {
+            const body = response.body.singleResult;
+            body.errors = [...(body.errors ?? []), ...notes];
+          }
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          metrics.observeOperation(operationName ?? 'anonymous', errors?.length ? 'error' : 'ok', seconds);
+          metrics.observeOperation(fields, errors?.length ? 'error' : 'ok', seconds);
         },
       };
     },

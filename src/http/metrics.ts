@@ -1,12 +1,16 @@
 // The server's own Prometheus metrics: process defaults, HTTP requests per route, and
-// GraphQL operations by name. One registry per server, so tests can run several.
+// GraphQL operations by root field. One registry per server, so tests can run several.
+// Every label value comes from a set the server defines (routes, schema fields, status
+// codes), never from what a client writes: an unauthenticated client that invents names
+// must not grow /metrics (each new label value is a new series, kept forever).
 import { Registry, Counter, Histogram, collectDefaultMetrics } from 'prom-client';
 import type { RequestHandler } from 'express';
 
 export interface HttpMetrics {
   registry: Registry;
   middleware: RequestHandler;
-  observeOperation(name: string, outcome: 'ok' | 'error', seconds: number): void;
+  /** `fields`: the operation's root fields as the schema names them (see operationLabels) */
+  observeOperation(fields: readonly string[], outcome: 'ok' | 'error', seconds: number): void;
 }
 
 /** A fresh registry with the metrics Glassbox exposes at /metrics. */
@@ -28,13 +32,13 @@ export function createHttpMetrics(): HttpMetrics {
   });
   const operations = new Counter({
     name: 'glassbox_graphql_operations_total',
-    help: 'GraphQL operations by operation name and outcome',
+    help: 'GraphQL operations by root field (invalid: not parsed or not valid) and outcome',
     labelNames: ['operation', 'outcome'],
     registers: [registry],
   });
   const opDurations = new Histogram({
     name: 'glassbox_graphql_operation_duration_seconds',
-    help: 'GraphQL operation durations by operation name',
+    help: 'GraphQL operation durations by root field',
     labelNames: ['operation'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
@@ -53,17 +57,22 @@ export function createHttpMetrics(): HttpMetrics {
   return {
     registry,
     middleware,
-    observeOperation(name, outcome, seconds) {
-      operations.inc({ operation: name, outcome });
-      opDurations.observe({ operation: name }, seconds);
+    observeOperation(fields, outcome, seconds) {
+      for (const operation of fields.length ? fields : ['invalid']) {
+        operations.inc({ operation, outcome });
+        opDurations.observe({ operation }, seconds);
+      }
     },
   };
 }
 
 const KNOWN = ['/graphql', '/slack/events', '/healthz', '/metrics'];
+const INGEST_KINDS = ['predictions', 'actuals', 'baseline'];
 
+/** A path no route matched, as one of a fixed set of labels. */
 function routeOf(path: string): string {
   if (KNOWN.includes(path)) return path;
-  if (path.startsWith('/v1/models/')) return '/v1/models/:name/' + (path.split('/')[4] ?? '');
+  const parts = path.split('/');
+  if (path.startsWith('/v1/models/') && parts.length === 5 && INGEST_KINDS.includes(parts[4]!)) return `/v1/models/:name/${parts[4]}`;
   return 'other';
 }

@@ -5,6 +5,7 @@ import { expireSnoozes } from '../services/alerts.js';
 import type { Deps } from '../services/deps.js';
 import type { DeliveryOutcome, Notifiers } from '../services/notifier.js';
 import { claimDueDeliveries, notificationFor, recordOutcome } from '../services/outbox.js';
+import { MINUTE_MS } from '../domain/time.js';
 
 export interface DeliverOptions {
   notifiers: Notifiers;
@@ -31,7 +32,7 @@ export async function run(deps: Deps, now: number, opts: DeliverOptions): Promis
   const report: DeliverReport = { unsnoozed: expireSnoozes(deps, now), delivered: 0, retrying: 0, failed: 0 };
   const batch = opts.batch ?? 16;
   for (let i = 0; i < (opts.maxBatches ?? 20); i++) {
-    const claimed = claimDueDeliveries(deps, now, batch, opts.leaseMs ?? 60_000);
+    const claimed = claimDueDeliveries(deps, now, batch, opts.leaseMs ?? MINUTE_MS);
     if (claimed.length === 0) break;
     await Promise.all(
       claimed.map(async (d) => {
@@ -48,6 +49,9 @@ export async function run(deps: Deps, now: number, opts: DeliverOptions): Promis
             outcome = { ok: false, retryable: true, reason: 'the notifier failed (see the server log)' };
           }
         }
+        // First thing after the answer, synchronously and durably (synchronous=FULL): from
+        // here a crash cannot send a confirmed notification again. What remains is the gap
+        // between the receiver answering and this line (see docs/notifications.md).
         const status = recordOutcome(deps, d, outcome, deps.clock.now(), { ...(opts.policy ? { policy: opts.policy } : {}), ...(opts.random ? { random: opts.random } : {}) });
         if (status === 'DELIVERED') report.delivered++;
         else if (status === 'FAILED') {

@@ -3,6 +3,7 @@
 import { createTask, setLogger, validate, validateDetailed, type ScheduledTask } from 'node-cron';
 import type { CronFields } from '../domain/windows.js';
 import type { Logger } from '../log.js';
+import { MINUTE_MS } from '../domain/time.js';
 
 /** The fields of a valid 5- or 6-field cron expression, or why it is not one. */
 export function parseSchedule(expr: string): { ok: true; fields: CronFields } | { ok: false; reason: string } {
@@ -42,7 +43,7 @@ export function routeCronLogs(log: Logger): void {
  * late (a busy event loop when many monitors share a minute) still runs rather than
  * being dropped as missed.
  */
-export function cronTask(expr: string, name: string, fn: (at: number) => Promise<void>, lateToleranceMs = 5 * 60_000): ScheduledTask {
+export function cronTask(expr: string, name: string, fn: (at: number) => Promise<void>, lateToleranceMs = 5 * MINUTE_MS): ScheduledTask {
   return createTask(expr, (ctx) => fn(ctx.date.getTime()), {
     name,
     timezone: 'UTC',

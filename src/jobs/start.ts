@@ -1,5 +1,6 @@
-// Starts the background work of a server: the monitors' cron tasks (unless the scheduler
-// is off) and the delivery loop (always: GLASSBOX_SCHEDULER=off stops evaluations only).
+// Starts the background work of a server: the monitors' cron tasks and the daily retention
+// run (unless the scheduler is off) and the delivery loop (always: GLASSBOX_SCHEDULER=off
+// stops evaluations and scheduled retention only; applyRetention still works).
 import type { Deps } from '../services/deps.js';
 import type { Notifiers } from '../services/notifier.js';
 import type { EvaluateOptions } from '../services/evaluation.js';
@@ -9,6 +10,8 @@ import type { RetryPolicy } from '../domain/alerts/retry.js';
 import { createMonitorScheduler, routeCronLogs, type MonitorScheduler } from './schedule.js';
 import { catchUp, createEvaluationQueue } from './evaluate-monitors.js';
 import { run as deliver, type DeliverReport } from './deliver-notifications.js';
+import { due as retentionDue, run as runRetention, RETENTION_SCHEDULE } from './apply-retention.js';
+import { cronTask } from './schedule.js';
 
 export interface JobOptions extends EvaluateOptions {
   /** false when GLASSBOX_SCHEDULER=off */
@@ -18,6 +21,8 @@ export interface JobOptions extends EvaluateOptions {
   deliveryIntervalMs?: number;
   policy?: RetryPolicy;
   random?: () => number;
+  /** GLASSBOX_RETENTION_DAYS, for the daily retention job (runs with the scheduler) */
+  retentionDays?: number;
 }
 
 export interface Jobs {
@@ -41,6 +46,8 @@ export function startJobs(deps: Deps, opts: JobOptions): Jobs {
   const evalOpts: EvaluateOptions = opts.computeMetric ? { computeMetric: opts.computeMetric } : {};
   const queue = createEvaluationQueue(deps, evalOpts);
   let scheduler: MonitorScheduler | null = null;
+  let retentionTask: ReturnType<typeof cronTask> | null = null;
+  let retentionCatchUp: Promise<void> = Promise.resolve();
   let stopped = false;
 
   const sync = () => {
@@ -57,6 +64,11 @@ export function startJobs(deps: Deps, opts: JobOptions): Jobs {
       deps.log.error({ err }, 'catch-up after start failed');
       return [];
     });
+    const days = opts.retentionDays ?? 0;
+    retentionTask = cronTask(RETENTION_SCHEDULE, 'retention', async (at) => void (await runRetention(deps, at, days)));
+    void Promise.resolve(retentionTask.start()).catch((err: unknown) => deps.log.error({ err }, 'could not start the retention task'));
+    const now = deps.clock.now();
+    if (retentionDue(deps, now)) retentionCatchUp = runRetention(deps, now, days).then(() => undefined);
   } else {
     deps.log.info('GLASSBOX_SCHEDULER=off: monitors run only when evaluateMonitor is called; notifications are still delivered');
   }
@@ -96,7 +108,8 @@ export function startJobs(deps: Deps, opts: JobOptions): Jobs {
       stopped = true;
       if (timer) clearTimeout(timer);
       scheduler?.stop();
-      await Promise.allSettled([running, queue.idle(), caughtUp]);
+      await Promise.resolve(retentionTask?.destroy()).catch(() => undefined);
+      await Promise.allSettled([running, queue.idle(), caughtUp, retentionCatchUp]);
     },
   };
 }

@@ -44,9 +44,14 @@ export function createWebhookNotifier(opts: WebhookOptions): Notifier {
   return {
     kind: 'WEBHOOK',
     async deliver(n: Notification): Promise<DeliveryOutcome> {
-      const url = n.channel.webhookUrl;
-      if (!url) return { ok: false, retryable: false, reason: `channel ${n.channel.name} has no webhookUrl` };
-      const host = new URL(url).host;
+      if (!n.channel.webhookUrl) return { ok: false, retryable: false, reason: `channel ${n.channel.name} has no webhookUrl` };
+      // fetch refuses a URL with credentials: they travel as Basic authorization instead
+      const target = new URL(n.channel.webhookUrl);
+      const basic = target.username || target.password ? `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}` : null;
+      target.username = '';
+      target.password = '';
+      const url = target.toString();
+      const host = target.host;
       const body = JSON.stringify(n.payload);
       const headers: Record<string, string> = {
         'content-type': 'application/json',
@@ -54,6 +59,7 @@ export function createWebhookNotifier(opts: WebhookOptions): Notifier {
         'x-glassbox-idempotency-key': n.idempotencyKey,
       };
       if (n.channel.webhookSecret) headers['x-glassbox-signature'] = signBody(n.channel.webhookSecret, body);
+      if (basic !== null) headers.authorization = `Basic ${Buffer.from(basic, 'utf8').toString('base64')}`;
       let res: Response;
       try {
         res = await doFetch(url, { method: 'POST', body, headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
@@ -65,7 +71,9 @@ export function createWebhookNotifier(opts: WebhookOptions): Notifier {
         return { ok: false, retryable: true, reason: `could not reach ${host}: ${e.cause?.code ?? e.cause?.message ?? e.message}` };
       }
       if (res.status >= 200 && res.status < 300) {
-        await res.body?.cancel().catch(() => undefined);
+        // Confirmed: hand the outcome back at once, so the outbox records it before any
+        // more I/O (the body is not awaited); a crash after that point repeats nothing.
+        void res.body?.cancel().catch(() => undefined);
         return { ok: true };
       }
       const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), opts.clock.now());

@@ -227,6 +227,9 @@ function act(
     const monitor = toMonitorRecord(tx.select().from(monitors).where(eq(monitors.id, row.monitorId)).get()!);
     const modelName = tx.select({ name: models.name }).from(models).where(eq(models.id, row.modelId)).get()!.name;
     const tr = step({ streak: 0, alert: openAlertState(row) });
+    // Nothing to do (acknowledged again, the same snooze again: a double click, a replayed
+    // Slack press): no event, no notification, no audit entry.
+    if (tr.steps.length === 0) return readAlert(tx, id)!;
     writeTransition(tx, { monitor, modelName, open: row, tr, at: now, now, ...(action === 'resolveAlert' ? { resolvedBy: actor.name } : {}) });
     if (tr.resolved) tx.update(monitors).set({ streak: 0 }).where(eq(monitors.id, monitor.id)).run();
     recordAudit(tx, now, actor, action, `alert:${id}`, details);

@@ -3,6 +3,7 @@ import { desc } from 'drizzle-orm';
 import { auditLog } from '../db/schema/index.js';
 import type { Db } from '../db/client.js';
 import type { Deps, Actor } from './deps.js';
+import { REDACTED, redactUrl } from '../domain/redact.js';
 
 export interface AuditRecord {
   at: number;
@@ -12,15 +13,23 @@ export interface AuditRecord {
   details: unknown;
 }
 
-/** Keys never written to the audit log, whatever the mutation passes. */
+/** Keys whose values are never written to the audit log, whatever the mutation passes. */
 const SECRET_KEYS = /secret|token|password|authorization/i;
+/** Keys holding URLs, which carry credentials often enough to be secrets: scheme and host only. */
+const URL_KEYS = /(url|uri|endpoint)$/i;
 
-function scrub(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(scrub);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_KEYS.test(k) ? '[redacted]' : scrub(v)]),
-    );
+/**
+ * The details as the audit log keeps them. A secret that was given shows as
+ * "[redacted]"; one that was not (null, absent) stays so, so the entry does not claim
+ * a secret that never existed.
+ */
+export function scrub(value: unknown, key = ''): unknown {
+  if (value === null || value === undefined || value === '') return value;
+  if (key && SECRET_KEYS.test(key)) return REDACTED;
+  if (key && URL_KEYS.test(key) && typeof value === 'string') return redactUrl(value);
+  if (Array.isArray(value)) return value.map((v) => scrub(v, key));
+  if (typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, scrub(v, k)]));
   }
   return value;
 }

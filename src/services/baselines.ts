@@ -7,6 +7,7 @@ import type { ModelRecord } from '../domain/model.js';
 import { checkBaselineRow, type BaselineRowIn, type IngestError } from '../domain/ingest/validate.js';
 import { recordAudit } from './audit.js';
 import { requireModel } from './models.js';
+import { purgedBefore } from './retention.js';
 import { rebuildStats, setBaselineProfile, type BaselineRow } from './stats.js';
 import type { IngestResult, LineConsumer } from './ingest-run.js';
 import type { Actor, Deps } from './deps.js';
@@ -100,7 +101,9 @@ export async function setBaselineFromWindow(deps: Deps, actor: Actor, modelName:
     .raw()
     .all(model.id, from, to) as Tuple[];
   if (tuples.length === 0) {
-    throw badInput('from', `model "${model.name}" has no events in [${new Date(from).toISOString()}, ${new Date(to).toISOString()})`);
+    const purged = purgedBefore(deps.store.sqlite, model.id);
+    const why = purged !== null && from < purged ? ` (its events before ${new Date(purged).toISOString()} were deleted by retention)` : '';
+    throw badInput('from', `model "${model.name}" has no events in [${new Date(from).toISOString()}, ${new Date(to).toISOString()})${why}`);
   }
   const rows: BaselineRowIn[] = tuples.map((t, index) => ({
     index,

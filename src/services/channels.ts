@@ -78,7 +78,8 @@ export async function createChannel(deps: Deps, actor: Actor, input: CreateChann
       throw conflict(`a channel named "${values.name}" already exists`, 'input.name');
     }
     const row = tx.insert(channels).values({ ...values, createdAt: now }).returning().get();
-    recordAudit(tx, now, actor, 'createChannel', `channel:${row.name}`, { ...input, webhookSecret: input.webhookSecret ? '[redacted]' : null });
+    // recordAudit redacts the URL and the secret (when one was given)
+    recordAudit(tx, now, actor, 'createChannel', `channel:${row.name}`, input);
     return toChannelRecord(row);
   });
 }
@@ -119,12 +120,15 @@ export async function getChannel(deps: Deps, id: number): Promise<ChannelRecord 
   return row ? toChannelRecord(row) : null;
 }
 
+/** A channel test's outcome: confirmed, or why not (safe to show: a host, a status, Slack's error code). */
+export type TestOutcome = { ok: true } | { ok: false; reason: string };
+
 /**
  * Sends a `test` notification now, straight through the channel kind's notifier, and
- * records it as a delivery. True when the channel confirmed it; NOT_FOUND for an unknown
- * channel. Never retried: the caller is watching and can press again.
+ * records it as a delivery. Says whether the channel confirmed it, and why not; NOT_FOUND
+ * for an unknown channel. Never retried: the caller is watching and can press again.
  */
-export async function testChannel(deps: Deps, actor: Actor, notifiers: Notifiers, name: string): Promise<boolean> {
+export async function testChannel(deps: Deps, actor: Actor, notifiers: Notifiers, name: string): Promise<TestOutcome> {
   const { db } = deps.store;
   const row = db.select().from(channels).where(eq(channels.name, name)).get();
   if (!row) throw notFound(`channel "${name}"`);
@@ -170,5 +174,5 @@ export async function testChannel(deps: Deps, actor: Actor, notifiers: Notifiers
     })
     .where(eq(deliveries.id, delivery.id))
     .run();
-  return ok;
+  return ok ? { ok: true } : { ok: false, reason: reason ?? 'not confirmed' };
 }

@@ -9,7 +9,8 @@ import type { ModelRecord } from '../domain/model.js';
 import { applyEvaluation, severityOf, type RuleState, type Severity } from '../domain/alerts/state-machine.js';
 import { ticksBetween, windowAt } from '../domain/windows.js';
 import { parseSchedule } from '../jobs/schedule.js';
-import type { Deps } from './deps.js';
+import type { Actor, Deps } from './deps.js';
+import { recordAudit } from './audit.js';
 import { findModel, findModelById } from './models.js';
 import { checkMonitor, type MonitorFields } from './monitor-validation.js';
 import { getMonitor, toEvaluationRecord, toMonitorRecord, type EvaluationRecord, type MonitorRecord } from './monitors.js';
@@ -29,6 +30,8 @@ export type ComputeMetric = (deps: Deps, model: ModelRecord, q: MetricQuery) => 
 
 export interface EvaluateOptions {
   computeMetric?: ComputeMetric;
+  /** who asked (the evaluateMonitor mutation): audited; scheduled runs pass none */
+  actor?: Actor;
 }
 
 /** Most ticks a backtest replays. */
@@ -97,6 +100,10 @@ export async function evaluateMonitor(deps: Deps, id: number, at: number, opts: 
     const tr = applyEvaluation({ forEvaluations: current.forEvaluations, repeatIntervalMs: current.repeatIntervalMs }, prev, at, e.severity);
     writeTransition(tx, { monitor: current, modelName: model.name, open, tr, at, now, evaluation: e });
     if (tr.state.streak !== row.streak) tx.update(monitors).set({ streak: tr.state.streak }).where(eq(monitors.id, id)).run();
+    if (opts.actor) {
+      const details = { at: new Date(at).toISOString(), severity: e.severity, value: e.value, sampleSize: e.sampleSize, alert: tr.steps.map((s) => s.kind) };
+      recordAudit(tx, now, opts.actor, 'evaluateMonitor', `monitor:${id}`, details);
+    }
     return toEvaluationRecord(inserted);
   });
 }

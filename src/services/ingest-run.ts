@@ -9,7 +9,9 @@ import {
   type IngestError,
   type PredictionRow,
 } from '../domain/ingest/validate.js';
+import { PURGED_ACTUAL_REASON, purgedTimeReason } from '../domain/retention.js';
 import { recordAudit } from './audit.js';
+import { purgedBefore } from './retention.js';
 import { dropEventIndex } from './ingest-index.js';
 import { forgetStatsHints } from './stats-hints.js';
 import { writeActuals, writePredictions } from './ingest-writer.js';
@@ -112,10 +114,14 @@ export class IngestRun implements LineConsumer {
     const { deps, model } = this;
     const now = deps.clock.now();
     const tx = deps.store.sqlite.transaction(() => {
-      const counts =
-        this.kind === 'predictions'
-          ? writePredictions(deps, model, rows as PredictionRow[], now)
-          : { ...writeActuals(deps, model, rows as ActualRow[], now), duplicates: 0 };
+      let counts: { accepted: number; duplicates: number };
+      if (this.kind === 'predictions') {
+        counts = writePredictions(deps, model, this.keepAfterPurge(rows as PredictionRow[]), now);
+      } else {
+        const r = writeActuals(deps, model, rows as ActualRow[], now);
+        for (const a of r.purged) this.rejectError({ index: a.index, eventId: a.eventId, message: `eventId: ${PURGED_ACTUAL_REASON}` });
+        counts = { accepted: r.accepted, duplicates: 0 };
+      }
       if (last) this.audit(false, counts);
       return counts;
     });
@@ -131,6 +137,21 @@ export class IngestRun implements LineConsumer {
     this.result.accepted += counts.accepted;
     this.result.duplicates += counts.duplicates;
     if (last) this.done = true;
+  }
+
+  /**
+   * Rejects predictions timed before the model's purge: their hour's statistics are final
+   * (and one may be a resend of a deleted event, which would count twice). Read inside the
+   * write transaction, so a purge that started meanwhile is seen.
+   */
+  private keepAfterPurge(rows: PredictionRow[]): PredictionRow[] {
+    const before = purgedBefore(this.deps.store.sqlite, this.model.id);
+    if (before === null) return rows;
+    return rows.filter((r) => {
+      if (r.ts >= before) return true;
+      this.rejectError({ index: r.index, eventId: r.eventId, message: `timestamp: ${purgedTimeReason(before)}` });
+      return false;
+    });
   }
 
   private audit(aborted: boolean, pending?: { accepted: number; duplicates: number }): void {

@@ -6,6 +6,7 @@ import type { ModelRecord } from '../domain/model.js';
 import type { ActualRow, PredictionRow } from '../domain/ingest/validate.js';
 import { hashEventId } from '../domain/ingest/event-id-table.js';
 import { eventIndexFor, findEvent } from './ingest-index.js';
+import { purgedBefore, wasPurged } from './retention.js';
 import { applyActualsToStats, applyEventsToStats, type StoredEvent } from './stats.js';
 import type { Deps } from './deps.js';
 
@@ -140,17 +141,21 @@ export function writePredictions(deps: Deps, model: ModelRecord, rows: Predictio
 /**
  * Attaches each actual to its event (replacing an earlier actual), or keeps it pending
  * until the event arrives; the statistics follow each change. Must run inside a write
- * transaction. Every valid actual is accepted.
+ * transaction. Every valid actual is accepted, but those whose event retention deleted
+ * (returned as `purged`, for the caller to reject).
  */
-export function writeActuals(deps: Deps, model: ModelRecord, rows: ActualRow[], now: number): { accepted: number } {
+export function writeActuals(deps: Deps, model: ModelRecord, rows: ActualRow[], now: number): { accepted: number; purged: ActualRow[] } {
   const sqlite = deps.store.sqlite;
   const s = stmts(sqlite);
   const idx = eventIndexFor(sqlite, model.id);
   const changes: Array<{ before: StoredEvent; after: StoredEvent }> = [];
+  const purged: ActualRow[] = [];
+  const mayBePurged = purgedBefore(sqlite, model.id) !== null;
   for (const r of rows) {
     const id = findEvent(sqlite, idx, model.id, r.eventId);
     if (id < 0) {
-      s.upsertPending.run(model.id, r.eventId, r.actualLabel, r.actualValue, now);
+      if (mayBePurged && wasPurged(sqlite, model.id, r.eventId)) purged.push(r);
+      else s.upsertPending.run(model.id, r.eventId, r.actualLabel, r.actualValue, now);
       continue;
     }
     const before = toStored(s.eventAt.get(id) as EventTuple);
@@ -158,5 +163,5 @@ export function writeActuals(deps: Deps, model: ModelRecord, rows: ActualRow[], 
     changes.push({ before, after: { ...before, actualLabel: r.actualLabel, actualValue: r.actualValue } });
   }
   if (changes.length > 0) applyActualsToStats(deps, model, changes);
-  return { accepted: rows.length };
+  return { accepted: rows.length - purged.length, purged };
 }

@@ -20,7 +20,9 @@ import { badInput } from '../errors.js';
 import { listOpenAlerts, type AlertRecord } from './alerts.js';
 import type { Deps } from './deps.js';
 import { windowStats } from './stats-read.js';
-import { DAY_MS, HOUR_MS } from './stats-store.js';
+import { alignToKept } from '../domain/retention.js';
+import { purgedBefore } from './retention.js';
+import { DAY_MS, HOUR_MS } from '../domain/time.js';
 
 export type { DriftResult, FairnessResult, IntegrityResult, PerformanceResult, TrafficResult } from '../domain/metrics/compute-window.js';
 export { checkMetricQuery, METRICS, type Metric } from '../domain/metrics/metric-value.js';
@@ -36,7 +38,7 @@ export interface MetricQuery {
 }
 
 export interface SeriesPoint {
-  /** bucket start (epoch ms), clipped to `from` */
+  /** bucket start (epoch ms), clipped to `from` (to its hour over purged time) */
   start: number;
   value: number | null;
   sampleSize: number;
@@ -116,9 +118,11 @@ export async function series(deps: Deps, model: ModelRecord, q: MetricQuery & { 
   if (q.granularity !== 'HOUR' && q.granularity !== 'DAY') throw badInput('granularity', 'must be HOUR or DAY');
   const unit = q.granularity === 'HOUR' ? HOUR_MS : DAY_MS;
   const points: SeriesPoint[] = [];
-  for (let b = Math.floor(q.from / unit) * unit; b < q.to; b += unit) {
-    const start = Math.max(b, q.from);
-    const end = Math.min(b + unit, q.to);
+  // over purged time the first point starts where the statistics do: on the hour
+  const { from, to } = alignToKept(q.from, q.to, purgedBefore(deps.store.sqlite, model.id));
+  for (let b = Math.floor(from / unit) * unit; b < to; b += unit) {
+    const start = Math.max(b, from);
+    const end = Math.min(b + unit, to);
     const { stats: s, ctx } = windowStats(deps.store.sqlite, model, start, end, { histograms: metricKind(metric) === 'drift' });
     points.push(s.count === 0 ? { start, value: null, sampleSize: 0 } : { start, ...metricValue(metric, s, ctx, q.feature, q.attribute) });
   }

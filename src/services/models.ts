@@ -3,6 +3,7 @@ import { eq, asc } from 'drizzle-orm';
 import { models } from '../db/schema/index.js';
 import { badInput, conflict, notFound } from '../errors.js';
 import type { FeatureDef, ModelRecord, TaskType, FeatureType } from '../domain/model.js';
+import { MAX_RETENTION_DAYS } from '../domain/retention.js';
 import { recordAudit } from './audit.js';
 import type { Actor, Deps } from './deps.js';
 
@@ -18,6 +19,8 @@ export interface CreateModelArgs {
 export interface UpdateModelArgs {
   description?: string | null;
   decisionThreshold?: number | null;
+  /** 0 = forever; absent or null = unchanged */
+  retentionDays?: number | null;
 }
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -35,6 +38,7 @@ function toRecord(r: Row): ModelRecord {
     features: r.features as FeatureDef[],
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
+    retentionDays: r.retentionDays,
   };
 }
 
@@ -111,7 +115,7 @@ export async function createModel(deps: Deps, actor: Actor, input: CreateModelAr
 export type ThresholdChanged = (model: ModelRecord) => void;
 
 /**
- * Updates description and decision threshold. `onThresholdChange` runs inside the
+ * Updates description, decision threshold and retention. `onThresholdChange` runs inside the
  * transaction (the statistics that depend on the threshold are rebuilt there).
  */
 export async function updateModel(
@@ -132,6 +136,13 @@ export async function updateModel(
       if (row.task !== 'BINARY_CLASSIFICATION') throw badInput('input.decisionThreshold', 'applies to BINARY_CLASSIFICATION only');
       checkThreshold(input.decisionThreshold, 'input.decisionThreshold');
       patch.decisionThreshold = input.decisionThreshold;
+    }
+    if (input.retentionDays !== undefined && input.retentionDays !== null) {
+      const d = input.retentionDays;
+      if (!Number.isSafeInteger(d) || d < 0 || d > MAX_RETENTION_DAYS) {
+        throw badInput('input.retentionDays', `must be a whole number of days from 0 (keep forever) to ${MAX_RETENTION_DAYS}, got ${d}`);
+      }
+      patch.retentionDays = d;
     }
     const updated = toRecord(tx.update(models).set(patch).where(eq(models.id, row.id)).returning().get());
     recordAudit(tx, now, actor, 'updateModel', name, input);

@@ -7,10 +7,13 @@
 import type Database from 'better-sqlite3';
 import type { ModelRecord } from '../domain/model.js';
 import { dropValuesLostIn, HOUR_PARTS, mergeInto } from '../domain/metrics/merge-stats.js';
-import { HOUR_MS, ROLLUP_LEVELS, spanEnd, spanStart } from '../domain/metrics/rollup-spans.js';
+import { ROLLUP_LEVELS, spanEnd, spanStart } from '../domain/metrics/rollup-spans.js';
+import { DAY_MS, HOUR_MS } from '../domain/time.js';
 import { emptyStats, type WindowStats } from '../domain/metrics/window-stats.js';
 import type { StatsContext } from '../domain/metrics/context.js';
 import { addStored } from './stats-read.js';
+import { purgedBefore } from './retention.js';
+import { AppError } from '../errors.js';
 import { deletePartials, deleteRollup, hasRollup, partialsOfHour, readRow, statsContext, statsFromEvents, writeRow, type RowLevel } from './stats-store.js';
 
 function stored(sqlite: Database.Database, ctx: StatsContext, modelId: number, level: RowLevel, start: number): WindowStats | null | 'stale' {
@@ -86,6 +89,8 @@ function foldHour(sqlite: Database.Database, ctx: StatsContext, modelId: number,
   }
   const old = stored(sqlite, ctx, modelId, 0, hour);
   if (stale || old === 'stale') {
+    const purged = purgedBefore(sqlite, modelId);
+    if (purged !== null && hour < purged) return 0; // no raw events to rebuild it from: left as it is (reads refuse it)
     writeRow(sqlite, modelId, 0, hour, statsFromEvents(sqlite, ctx, modelId, hour, hour + HOUR_MS));
     for (const level of ROLLUP_LEVELS) {
       const start = spanStart(level, hour);
@@ -120,12 +125,12 @@ function foldHour(sqlite: Database.Database, ctx: StatsContext, modelId: number,
 function missingRollups(sqlite: Database.Database, modelId: number, level: 1 | 2 | 3, cutoff: number): number[] {
   const hours = sqlite
     .prepare(
-      `SELECT DISTINCT hour - (hour % 86400000) FROM stats_hourly WHERE model_id = ? AND hour < ?
+      `SELECT DISTINCT hour - (hour % ?) FROM stats_hourly WHERE model_id = ? AND hour < ?
        EXCEPT SELECT start FROM stats_rollup WHERE model_id = ? AND level = 1`,
     )
     .pluck()
-    .all(modelId, cutoff, modelId) as number[];
-  if (level === 1) return hours.filter((d) => d + 86_400_000 <= cutoff);
+    .all(DAY_MS, modelId, cutoff, modelId) as number[];
+  if (level === 1) return hours.filter((d) => d + DAY_MS <= cutoff);
   const have = new Set(sqlite.prepare('SELECT start FROM stats_rollup WHERE model_id = ? AND level = ?').pluck().all(modelId, level) as number[]);
   const days = sqlite.prepare('SELECT start FROM stats_rollup WHERE model_id = ? AND level = 1').pluck().all(modelId) as number[];
   const out = new Set<number>();
@@ -144,7 +149,13 @@ export function buildRollup(sqlite: Database.Database, model: ModelRecord, level
   return withoutFsync(sqlite, () => {
     const ctx = statsContext(sqlite, model);
     const acc = emptyStats(ctx);
-    const rawHours = addStored(sqlite, ctx, model.id, acc, start, spanEnd(level, start), { histograms: true, partials: false });
+    let rawHours: number;
+    try {
+      rawHours = addStored(sqlite, ctx, model.id, acc, start, spanEnd(level, start), { histograms: true, partials: false });
+    } catch (err) {
+      if (err instanceof AppError) return false; // an outdated purged hour in it: no roll-up over it
+      throw err;
+    }
     if (rawHours > 0) return false;
     writeRow(sqlite, model.id, level, start, acc);
     return true;

@@ -1,17 +1,20 @@
 // Statistics of any window [from, to): the fewest stored rows that tile its whole hours
 // (year, month and day roll-ups, then compacted hours) plus the partials not compacted
 // yet, plus the partial hours at both ends accumulated from the raw events, so any window
-// is exact to the millisecond and its cost grows with the number of rows, not events.
+// is exact to the millisecond and its cost grows with the number of rows, not events
+// (over time purged by retention, edges move out to the UTC hour: there are no raw events
+// left to cut an hour with).
 import type Database from 'better-sqlite3';
 import type { ModelRecord } from '../domain/model.js';
 import type { StatsContext } from '../domain/metrics/context.js';
 import { accumulate, emptyStats, type WindowStats } from '../domain/metrics/window-stats.js';
 import { dropValuesLostIn, HOUR_PARTS, mergeInto } from '../domain/metrics/merge-stats.js';
-import { coverWindow, HOUR_MS, spanEnd, type Level } from '../domain/metrics/rollup-spans.js';
+import { coverWindow, spanEnd, type Level } from '../domain/metrics/rollup-spans.js';
+import { alignToKept } from '../domain/retention.js';
+import { ceilTo, floorTo, HOUR_MS } from '../domain/time.js';
+import { purgedBefore, refuseOutdatedPurgedHour } from './retention.js';
 import { hourRevs, partialsIn, partialsOfHour, readEvents, readRow, rollupRevs, statsContext, statsFromEvents } from './stats-store.js';
 
-const floorTo = (t: number, unit: number) => Math.floor(t / unit) * unit;
-const ceilTo = (t: number, unit: number) => Math.ceil(t / unit) * unit;
 
 function addRaw(sqlite: Database.Database, ctx: StatsContext, modelId: number, acc: WindowStats, from: number, to: number): void {
   if (from < to) for (const e of readEvents(sqlite, modelId, from, to)) accumulate(acc, e, ctx);
@@ -58,6 +61,7 @@ export function addStored(
   const has = (level: 1 | 2 | 3, start: number) => revs.has(`${level}:${start}`) && !staleWithin(start, spanEnd(level, start));
   const raw = new Set<number>();
   const rawHour = (h: number) => {
+    refuseOutdatedPurgedHour(sqlite, modelId, h); // its raw events are gone: never rebuild it from nothing
     raw.add(h);
     mergeInto(acc, statsFromEvents(sqlite, ctx, modelId, h, h + HOUR_MS), ctx);
   };
@@ -112,6 +116,7 @@ export function windowStats(
   opts: { histograms?: boolean } = {},
 ): { stats: WindowStats; ctx: StatsContext } {
   const histograms = opts.histograms ?? true;
+  ({ from, to } = alignToKept(from, to, purgedBefore(sqlite, model.id)));
   const ctx = statsContext(sqlite, model);
   const acc = emptyStats(ctx);
   const h0 = ceilTo(from, HOUR_MS);

@@ -9,9 +9,10 @@ import { makeStatsContext, type StatsContext } from '../domain/metrics/context.j
 import type { BaselineProfile } from '../domain/metrics/profile.js';
 import { deserializeStats, serializeStats } from '../domain/metrics/stats-codec.js';
 import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../domain/metrics/window-stats.js';
-import { DAY_MS, HOUR_MS } from '../domain/metrics/rollup-spans.js';
+import { DAY_MS as DAY } from '../domain/time.js';
+import { spanEnd } from '../domain/metrics/rollup-spans.js';
 
-export { DAY_MS, HOUR_MS };
+export { DAY_MS, HOUR_MS } from '../domain/time.js';
 
 /** Parsed rows a process keeps (a busy day or month is ~1-2 MB). */
 const HOT_ROWS = 48;
@@ -36,7 +37,8 @@ interface Stmts {
   upsertRollup: Database.Statement;
   deleteRollup: Database.Statement;
   rollupExists: Database.Statement;
-  deleteModel: Database.Statement[];
+  deleteFrom: Database.Statement[];
+  rollupsBefore: Database.Statement;
 }
 
 interface StoreCache {
@@ -82,7 +84,12 @@ function cacheOf(sqlite: Database.Database): StoreCache {
         ),
         rollupExists: p('SELECT 1 FROM stats_rollup WHERE model_id = ? AND level = ? AND start = ?').pluck(),
         deleteRollup: p('DELETE FROM stats_rollup WHERE model_id = ? AND level = ? AND start = ?'),
-        deleteModel: ['stats_hourly', 'stats_partial', 'stats_rollup'].map((t) => p(`DELETE FROM ${t} WHERE model_id = ?`)),
+        deleteFrom: [
+          p('DELETE FROM stats_hourly WHERE model_id = ? AND hour >= ?'),
+          p('DELETE FROM stats_partial WHERE model_id = ? AND hour >= ?'),
+          p('DELETE FROM stats_rollup WHERE model_id = ? AND start >= ?'),
+        ],
+        rollupsBefore: p('SELECT level, start FROM stats_rollup WHERE model_id = ? AND start < ? AND start >= ?').raw(),
       },
       contexts: new Map(),
       rows: new Map(),
@@ -225,9 +232,17 @@ export function deleteRollup(sqlite: Database.Database, modelId: number, level: 
   cacheOf(sqlite).rows.delete(`${modelId}:${level}:${start}`);
 }
 
-/** Deletes every stored statistic of the model (partials, hours, roll-ups). */
-export function deleteAllStats(sqlite: Database.Database, modelId: number): void {
-  for (const st of cacheOf(sqlite).stmts.deleteModel) st.run(modelId);
+/**
+ * Deletes the model's stored statistics of the hours from `fromHour` on (all by default):
+ * partials, hour rows, and every roll-up holding any of those hours.
+ */
+export function deleteStatsFrom(sqlite: Database.Database, modelId: number, fromHour = Number.MIN_SAFE_INTEGER): void {
+  const st = cacheOf(sqlite).stmts;
+  for (const d of st.deleteFrom) d.run(modelId, fromHour);
+  // roll-ups that start before `fromHour` and end after it (a year starts < 367 days before)
+  if (fromHour > Number.MIN_SAFE_INTEGER)
+    for (const [level, start] of st.rollupsBefore.all(modelId, fromHour, fromHour - 367 * DAY) as Array<[1 | 2 | 3, number]>)
+      if (spanEnd(level, start) > fromHour) st.deleteRollup.run(modelId, level, start);
   forgetModel(sqlite, modelId);
 }
 

@@ -8,7 +8,8 @@ import { buildBaselineProfile, type BaselineProfile, type BaselineRow } from '..
 import { accumulate, applyLabel, emptyStats, type StatsEvent, type WindowStats } from '../domain/metrics/window-stats.js';
 import type { Deps } from './deps.js';
 import { presetPartialValues, trimPartialValues } from './stats-hints.js';
-import { appendPartial, DAY_MS, deleteAllStats, eventSpan, forgetModel, HOUR_MS, readEvents, statsContext, writeRow } from './stats-store.js';
+import { purgedBefore } from './retention.js';
+import { appendPartial, DAY_MS, deleteStatsFrom, eventSpan, forgetModel, HOUR_MS, readEvents, statsContext, writeRow } from './stats-store.js';
 
 export type { BaselineProfile, BaselineRow } from '../domain/metrics/profile.js';
 
@@ -58,18 +59,22 @@ export function applyActualsToStats(deps: Deps, model: ModelRecord, changes: Arr
 
 /**
  * Recomputes every hour of the model from its raw events (after a baseline or threshold
- * change); partials and roll-ups go, compaction builds the roll-ups again.
+ * change); their partials and the roll-ups over them go, compaction builds those again.
+ * Hours purged by retention keep their rows as they are: their events are gone (reading
+ * them under the new baseline is refused, see retention.ts).
  */
 export function rebuildStats(deps: Deps, model: ModelRecord): void {
   const sqlite = deps.store.sqlite;
-  deleteAllStats(sqlite, model.id);
+  const kept = purgedBefore(sqlite, model.id) ?? Number.MIN_SAFE_INTEGER;
+  deleteStatsFrom(sqlite, model.id, kept);
   const ctx = statsContext(sqlite, model);
   const span = eventSpan(sqlite, model.id);
   if (!span) return;
   // a day at a time: the connection cannot write while a read is still iterating
-  for (let day = Math.floor(span[0] / DAY_MS) * DAY_MS; day <= span[1]; day += DAY_MS) {
+  for (let day = Math.floor(Math.max(span[0], kept) / DAY_MS) * DAY_MS; day <= span[1]; day += DAY_MS) {
     const hours = new Map<number, WindowStats>();
-    for (const e of readEvents(sqlite, model.id, day, day + DAY_MS)) {
+    // a purge cut short may have left events before `kept`: their hours are final
+    for (const e of readEvents(sqlite, model.id, Math.max(day, kept), day + DAY_MS)) {
       const h = hourOf(e.ts);
       let s = hours.get(h);
       if (!s) hours.set(h, (s = emptyStats(ctx)));

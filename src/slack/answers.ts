@@ -15,8 +15,9 @@ import { statusMessage } from './blocks/status.js';
 import { closestNames } from './closest-names.js';
 import type { Answer } from './context.js';
 import type { Command } from './parse-command.js';
+import { HOUR_MS } from '../domain/time.js';
 
-const HOUR = 3_600_000;
+const HOUR = HOUR_MS;
 const DAY = 24 * HOUR;
 const OPEN = ['FIRING', 'ACKNOWLEDGED', 'SNOOZED'] as const;
 

@@ -114,7 +114,7 @@ export function createSlackApp(deps: Deps, config: Config, expressApp?: Express)
   } else {
     mode = 'http';
     router = Router();
-    router.post(SLACK_PATH, verifySlackRequests(signingSecret!, deps.clock, deps.log));
+    router.post(SLACK_PATH, verifySlackRequests(signingSecret!, deps));
     // Bolt adds its route to `router` and mounts it on its own throwaway Express app; we
     // mount the same router on ours.
     const receiver = new ExpressReceiver({

@@ -4,8 +4,9 @@ import type { Deps } from '../services/deps.js';
 import { modelHealth, traffic } from '../services/metrics.js';
 import { listModels } from '../services/models.js';
 import { digestMessage, type DigestLine } from './blocks/digest.js';
+import { DAY_MS } from '../domain/time.js';
 
-const DAY = 86_400_000;
+const DAY = DAY_MS;
 
 /** The digest's lines, one per model, as of `at` (health is as of the clock's now). */
 export async function digestLines(deps: Deps, at: number): Promise<DigestLine[]> {

@@ -1,12 +1,15 @@
-// Slack request signing, checked against OUR clock. Bolt's own check reads Date.now()
-// and only refuses old timestamps; we check |now - ts| <= 5 min with the injected Clock
-// (so tests with a fixed clock and production agree) and hand Bolt the verified raw body.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// Slack request signing, checked against OUR clock, and replays refused. Bolt's exported
+// verifySlackRequest checks the HMAC (it takes the time as a parameter); before it we
+// check what it does not: both headers present, a numeric timestamp, and |now - ts| <= 5
+// min with the injected Clock (Bolt refuses only old timestamps, not future ones). A
+// signature accepted once is refused after (the replay cache in the database), and every
+// refusal is a 401 with a JSON reason.
+import { verifySlackRequest } from '@slack/bolt';
 import type { Request, Response, NextFunction, RequestHandler } from 'express';
-import type { Clock } from '../clock.js';
-import type { Logger } from '../log.js';
+import type { Deps } from '../services/deps.js';
+import { firstSighting } from '../services/slack-seen.js';
 
-const MAX_AGE_SECONDS = 5 * 60;
+export const MAX_AGE_SECONDS = 5 * 60;
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
@@ -20,12 +23,20 @@ export function checkSlackSignature(
 ): SignatureCheck {
   const { signature, timestamp } = headers;
   if (!signature || !timestamp) return { ok: false, reason: 'missing x-slack-signature or x-slack-request-timestamp' };
-  if (!/^\d+$/.test(timestamp)) return { ok: false, reason: 'x-slack-request-timestamp is not a number' };
+  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'x-slack-request-timestamp is not a number' };
   const age = Math.abs(Math.floor(nowMs / 1000) - Number(timestamp));
   if (age > MAX_AGE_SECONDS) return { ok: false, reason: `timestamp is ${age} s away from now (limit ${MAX_AGE_SECONDS} s)` };
-  const expected = Buffer.from(`v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${rawBody}`).digest('hex')}`);
-  const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature mismatch' };
+  try {
+    verifySlackRequest({
+      signingSecret: secret,
+      body: rawBody,
+      headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': Number(timestamp) },
+      nowMilliseconds: nowMs,
+    });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { ok: false, reason: message.replace(/^Failed to verify authenticity: /, '') };
+  }
   return { ok: true };
 }
 
@@ -44,33 +55,42 @@ function readRaw(req: Request, limit: number): Promise<Buffer | 'too-large'> {
   });
 }
 
+function refuse(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ error: { code, message } });
+}
+
 /**
  * Express middleware: 401 unless the request is signed with `secret` within five minutes
- * of `clock.now()`; on success sets `req.rawBody` (Bolt's ExpressReceiver parses that).
+ * of the clock and its signature was never accepted before; on success sets `req.rawBody`
+ * (Bolt's ExpressReceiver parses that).
  */
-export function verifySlackRequests(secret: string, clock: Clock, log: Logger): RequestHandler {
+export function verifySlackRequests(secret: string, deps: Deps): RequestHandler {
+  const { clock, log } = deps;
   return async (req: Request, res: Response, next: NextFunction) => {
     let raw: Buffer | 'too-large';
     try {
       raw = await readRaw(req, MAX_BODY_BYTES);
     } catch (err) {
       log.warn({ err }, 'slack: could not read request body');
-      res.status(400).end();
+      refuse(res, 400, 'BAD_USER_INPUT', 'the request body could not be read');
       return;
     }
     if (raw === 'too-large') {
-      res.status(413).end();
+      refuse(res, 413, 'BAD_USER_INPUT', `the request body is larger than ${MAX_BODY_BYTES} bytes`);
       return;
     }
-    const check = checkSlackSignature(
-      secret,
-      { signature: req.header('x-slack-signature'), timestamp: req.header('x-slack-request-timestamp') },
-      raw.toString('utf8'),
-      clock.now(),
-    );
+    const signature = req.header('x-slack-signature');
+    const timestamp = req.header('x-slack-request-timestamp');
+    const check = checkSlackSignature(secret, { signature, timestamp }, raw.toString('utf8'), clock.now());
     if (!check.ok) {
       log.warn({ reason: check.reason }, 'slack: request refused');
-      res.status(401).end();
+      refuse(res, 401, 'UNAUTHENTICATED', `Slack signature refused: ${check.reason}`);
+      return;
+    }
+    // accepted while |now - ts| <= 5 min, so remembered until then
+    if (!firstSighting(deps, `sig:${signature}`, (Number(timestamp) + MAX_AGE_SECONDS + 1) * 1000)) {
+      log.warn('slack: replayed request refused (its signature was accepted before)');
+      refuse(res, 401, 'UNAUTHENTICATED', 'Slack signature refused: this request was received before (a replay)');
       return;
     }
     (req as Request & { rawBody?: Buffer }).rawBody = raw;

@@ -33,6 +33,7 @@ const MUTATIONS: Array<[string, Role, string]> = [
   ['testChannel', 'EDITOR', `testChannel(name: "absent")`],
   ['createApiKey', 'ADMIN', `createApiKey(name: "k-ROLE", role: VIEWER) { secret }`],
   ['revokeApiKey', 'ADMIN', `revokeApiKey(id: "999999")`],
+  ['applyRetention', 'ADMIN', `applyRetention { deletedEvents }`],
 ];
 
 let s: TestServer;

@@ -73,19 +73,21 @@ export interface ButtonPress {
   messageTs: string;
   responseUrl: string;
   blockId?: string;
+  /** the action's action_ts; default `<ts>.000200` (one press per control per second) */
+  actionTs?: string;
 }
 
 /** A `block_actions` interaction, form-encoded with `payload=<json>`. */
 export function blockAction(secret: string, p: ButtonPress, opts: SignOptions): SlackRequest {
   const action =
     p.selectType === undefined
-      ? { type: 'button', action_id: p.actionId, block_id: p.blockId ?? 'alert_actions', value: p.value, action_ts: `${opts.ts}.000200` }
+      ? { type: 'button', action_id: p.actionId, block_id: p.blockId ?? 'alert_actions', value: p.value, action_ts: p.actionTs ?? `${opts.ts}.000200` }
       : {
           type: p.selectType,
           action_id: p.actionId,
           block_id: p.blockId ?? 'alert_actions',
           selected_option: { text: { type: 'plain_text', text: p.value }, value: p.value },
-          action_ts: `${opts.ts}.000200`,
+          action_ts: p.actionTs ?? `${opts.ts}.000200`,
         };
   const payload = {
     type: 'block_actions',

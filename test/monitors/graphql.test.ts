@@ -54,7 +54,20 @@ describe('channels', () => {
     expect(rx.received.at(-1)!.json).toMatchObject({ type: 'test', alert: null });
     expect(rx.received.at(-1)!.headers['x-glassbox-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
     rx.answer(500);
-    expect((await s.gql(`mutation { testChannel(name: "ops-hook") }`)).data.testChannel).toBe(false);
+    const refused = await s.gql(`mutation { testChannel(name: "ops-hook") }`);
+    // false, and why, beside it: the receiver's host and status, never its URL's secrets
+    expect(refused.data.testChannel).toBe(false);
+    expect(refused.errors).toEqual([
+      {
+        message: expect.stringMatching(/^channel "ops-hook" did not confirm the test notification: 127\.0\.0\.1:\d+ answered HTTP 500: receiver says no$/),
+        path: ['testChannel'],
+        extensions: { code: 'NOT_CONFIRMED', reason: expect.stringContaining('answered HTTP 500') },
+      },
+    ]);
+    rx.answer(503);
+    const aliased = await s.gql(`mutation { probe: testChannel(name: "ops-hook") }`);
+    expect(aliased.data).toEqual({ probe: false });
+    expect(aliased.errors?.[0]).toMatchObject({ path: ['probe'], extensions: { code: 'NOT_CONFIRMED' } });
     expect((await s.gql(`mutation { testChannel(name: "nope") }`)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 
     expect((await s.gql(`mutation { deleteChannel(name: "ops-slack") }`)).data.deleteChannel).toBe(true);

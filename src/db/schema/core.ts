@@ -14,6 +14,15 @@ export const models = sqliteTable('models', {
   features: text('features', { mode: 'json' }).notNull(),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
+  /** days of raw events kept; null = the server's GLASSBOX_RETENTION_DAYS, 0 = forever */
+  retentionDays: integer('retention_days'),
+  /**
+   * events before this instant (a UTC hour) may have been deleted: set before the first
+   * delete of a retention run, so a crash midway never leaves it behind the data
+   */
+  purgedBefore: integer('purged_before'),
+  /** the latest timestamp among deleted events (Model.storage.newestEvent after a full purge) */
+  purgedNewest: integer('purged_newest'),
 });
 
 export const apiKeys = sqliteTable('api_keys', {

@@ -67,3 +67,17 @@ export const baselineRows = sqliteTable(
   },
   (t) => [index('baseline_rows_model').on(t.modelId)],
 );
+
+/**
+ * Tombstones of events deleted by retention, so that a late actual for one is rejected
+ * with its reason instead of waiting forever as pending. The key (the rowid itself, so no
+ * second index) is the 53-bit hash of model id and eventId (retention.ts): ~25 bytes a
+ * deleted event. A tombstone expires one retention period after its purge.
+ */
+export const purgedEvents = sqliteTable('purged_events', {
+  key: integer('key').primaryKey(),
+  modelId: integer('model_id')
+    .notNull()
+    .references(() => models.id, { onDelete: 'cascade' }),
+  expiresAt: integer('expires_at').notNull(),
+});

@@ -3,3 +3,4 @@ export * from './core.js';
 export * from './events.js';
 export * from './monitoring.js';
 export * from './stats.js';
+export * from './slack.js';

@@ -1,7 +1,7 @@
 // One sentence an operator can act on at 3 a.m.: what, where, how bad, against what,
 // over which window and on how many events.
 // "CRITICAL: PSI of income on credit-risk is 0.31 (threshold 0.2) over the last 24h (n=12,408)"
-import { METRICS } from '../metrics/catalogue.js';
+import { metricInfo } from '../metrics/catalogue.js';
 
 export interface MessageParts {
   /** WARNING/CRITICAL for a firing alert, RESOLVED once it is over */
@@ -27,7 +27,7 @@ export function formatNumber(v: number): string {
 
 /** "PSI of income on credit-risk", "accuracy on fraud", "disparate impact ratio by gender on loans". */
 export function subjectOf(p: Pick<MessageParts, 'metric' | 'feature' | 'attribute' | 'model'>): string {
-  const info = METRICS[p.metric];
+  const info = metricInfo(p.metric);
   const label = info?.label ?? p.metric;
   if (p.feature) return `${label} of ${p.feature} on ${p.model}`;
   if (p.attribute) return `${label} by ${p.attribute} on ${p.model}`;

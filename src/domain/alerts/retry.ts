@@ -1,6 +1,7 @@
 // When to try a failed delivery again. Exponential backoff with "equal jitter" (half the
 // delay fixed, half random) so that many deliveries failing together do not retry in
 // step; a receiver's Retry-After wins; after `maxAttempts` the delivery is given up.
+import { HOUR_MS } from '../time.js';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -8,7 +9,7 @@ export interface RetryPolicy {
   capMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseMs: 10_000, capMs: 60 * 60_000 };
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseMs: 10_000, capMs: HOUR_MS };
 
 /** No retry sooner than this, so a `Retry-After: 0` cannot spin. */
 const FLOOR_MS = 1_000;

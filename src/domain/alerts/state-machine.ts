@@ -150,10 +150,10 @@ export function acknowledge(prev: RuleState, actor: string, note?: string): Tran
   };
 }
 
-/** SNOOZED until `until`: this change is notified, then nothing until the snooze ends. */
+/** SNOOZED until `until`: this change is notified, then nothing until the snooze ends; idempotent. */
 export function snooze(prev: RuleState, until: number, actor: string, note?: string): Transition {
   const a = prev.alert;
-  if (!a) return none(prev);
+  if (!a || (a.status === 'SNOOZED' && a.snoozedUntil === until)) return none(prev);
   const alert: OpenAlert = { ...a, status: 'SNOOZED', snoozedUntil: until };
   return {
     state: { ...prev, alert },

@@ -1,11 +1,12 @@
 // Strict ISO-8601 instants: a calendar date, a time and a zone. Date.parse is not used
 // because it accepts engine-specific forms (no zone = local time, "2024-02-30" rolls over).
+import { DAY_MS, MINUTE_MS } from '../time.js';
 
 const INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/;
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const FOUR_CENTURIES_MS = 146097 * 86_400_000;
+const FOUR_CENTURIES_MS = 146097 * DAY_MS;
 
 function daysIn(year: number, month: number): number {
   if (month !== 2) return DAYS[month - 1]!;
@@ -61,7 +62,7 @@ export function parseInstant(text: string): number | null {
     const oh = +m[10]!;
     const om = m[11] === undefined ? 0 : +m[11];
     if (oh > 23 || om > 59) return null;
-    offset = (oh * 60 + om) * 60_000 * (m[9] === '-' ? -1 : 1);
+    offset = (oh * 60 + om) * MINUTE_MS * (m[9] === '-' ? -1 : 1);
   }
   // Date.UTC maps years 0-99 to 1900-1999; shift by 400 years (same calendar) and back.
   const utc = year < 100 ? Date.UTC(year + 400, month - 1, day, hour, minute, second, ms) - FOUR_CENTURIES_MS : Date.UTC(year, month - 1, day, hour, minute, second, ms);

@@ -6,55 +6,86 @@ import type { FeatureType, ModelRecord, TaskType } from '../model.js';
 
 export type MetricFamily = 'drift' | 'integrity' | 'performance' | 'fairness' | 'traffic';
 
+/** How a value reads: a rate in %, a count grouped, a p-value, a plain decimal. */
+export type MetricFormat = 'rate' | 'count' | 'pValue' | 'decimal';
+
 interface MetricInfo {
   family: MetricFamily;
+  /** words for people (alert messages, webhooks) */
   label: string;
+  /** the typographic form where it differs (Slack): "R²" */
+  symbol?: string;
+  /** the field of the family's GraphQL result type that holds the value */
+  field: string;
+  format: MetricFormat;
   /** drift and integrity: the feature types it applies to (drift also to the output's type) */
-  types?: FeatureType[];
+  types?: readonly FeatureType[];
   /** performance and traffic: the tasks it applies to */
-  tasks?: TaskType[];
+  tasks?: readonly TaskType[];
 }
 
-const ALL_TASKS: TaskType[] = ['BINARY_CLASSIFICATION', 'MULTICLASS_CLASSIFICATION', 'REGRESSION'];
-const BINARY: TaskType[] = ['BINARY_CLASSIFICATION'];
-const CLASSIFIERS: TaskType[] = ['BINARY_CLASSIFICATION', 'MULTICLASS_CLASSIFICATION'];
-const MULTICLASS: TaskType[] = ['MULTICLASS_CLASSIFICATION'];
-const REGRESSION: TaskType[] = ['REGRESSION'];
-const BOTH: FeatureType[] = ['NUMERIC', 'CATEGORICAL'];
+const ALL_TASKS = ['BINARY_CLASSIFICATION', 'MULTICLASS_CLASSIFICATION', 'REGRESSION'] as const;
+const BINARY = ['BINARY_CLASSIFICATION'] as const;
+const CLASSIFIERS = ['BINARY_CLASSIFICATION', 'MULTICLASS_CLASSIFICATION'] as const;
+const MULTICLASS = ['MULTICLASS_CLASSIFICATION'] as const;
+const REGRESSION = ['REGRESSION'] as const;
+const BOTH = ['NUMERIC', 'CATEGORICAL'] as const;
 
-export const METRICS: Record<string, MetricInfo> = {
-  PSI: { family: 'drift', label: 'PSI', types: BOTH },
-  JS_DISTANCE: { family: 'drift', label: 'JS distance', types: BOTH },
-  KS_STATISTIC: { family: 'drift', label: 'KS statistic', types: ['NUMERIC'] },
-  WASSERSTEIN: { family: 'drift', label: 'Wasserstein distance', types: ['NUMERIC'] },
-  CHI2_P_VALUE: { family: 'drift', label: 'chi-square p-value', types: ['CATEGORICAL'] },
-  MISSING_RATE: { family: 'integrity', label: 'missing rate', types: BOTH },
-  TYPE_MISMATCH_RATE: { family: 'integrity', label: 'type mismatch rate', types: BOTH },
-  OUT_OF_RANGE_RATE: { family: 'integrity', label: 'out-of-range rate', types: ['NUMERIC'] },
-  NEW_CATEGORY_RATE: { family: 'integrity', label: 'new category rate', types: ['CATEGORICAL'] },
-  ACCURACY: { family: 'performance', label: 'accuracy', tasks: CLASSIFIERS },
-  PRECISION: { family: 'performance', label: 'precision', tasks: BINARY },
-  RECALL: { family: 'performance', label: 'recall', tasks: BINARY },
-  F1: { family: 'performance', label: 'F1', tasks: BINARY },
-  FALSE_POSITIVE_RATE: { family: 'performance', label: 'false positive rate', tasks: BINARY },
-  AUC: { family: 'performance', label: 'AUC', tasks: BINARY },
-  LOG_LOSS: { family: 'performance', label: 'log loss', tasks: BINARY },
-  BRIER_SCORE: { family: 'performance', label: 'Brier score', tasks: BINARY },
-  MACRO_F1: { family: 'performance', label: 'macro F1', tasks: MULTICLASS },
-  WEIGHTED_F1: { family: 'performance', label: 'weighted F1', tasks: MULTICLASS },
-  MAE: { family: 'performance', label: 'MAE', tasks: REGRESSION },
-  RMSE: { family: 'performance', label: 'RMSE', tasks: REGRESSION },
-  MAPE: { family: 'performance', label: 'MAPE', tasks: REGRESSION },
-  R2: { family: 'performance', label: 'R2', tasks: REGRESSION },
-  DEMOGRAPHIC_PARITY_DIFFERENCE: { family: 'fairness', label: 'demographic parity difference' },
-  DISPARATE_IMPACT_RATIO: { family: 'fairness', label: 'disparate impact ratio' },
-  EQUAL_OPPORTUNITY_DIFFERENCE: { family: 'fairness', label: 'equal opportunity difference' },
-  EQUALIZED_ODDS_DIFFERENCE: { family: 'fairness', label: 'equalized odds difference' },
-  PREDICTION_COUNT: { family: 'traffic', label: 'prediction count', tasks: ALL_TASKS },
-  MEAN_SCORE: { family: 'traffic', label: 'mean score', tasks: CLASSIFIERS },
-  MEAN_VALUE: { family: 'traffic', label: 'mean value', tasks: REGRESSION },
-  LABEL_COVERAGE: { family: 'traffic', label: 'label coverage', tasks: ALL_TASKS },
-};
+/**
+ * Every metric of the SDL's `Metric` enum (a test holds them equal), in the order people
+ * see them: within a task's performance metrics the first is its headline.
+ */
+export const METRICS = {
+  PSI: { family: 'drift', label: 'PSI', field: 'psi', format: 'decimal', types: BOTH },
+  JS_DISTANCE: { family: 'drift', label: 'JS distance', field: 'jsDistance', format: 'decimal', types: BOTH },
+  KS_STATISTIC: { family: 'drift', label: 'KS statistic', field: 'ksStatistic', format: 'decimal', types: ['NUMERIC'] },
+  WASSERSTEIN: { family: 'drift', label: 'Wasserstein distance', field: 'wasserstein', format: 'decimal', types: ['NUMERIC'] },
+  CHI2_P_VALUE: { family: 'drift', label: 'chi-square p-value', symbol: 'chi² p-value', field: 'chi2PValue', format: 'pValue', types: ['CATEGORICAL'] },
+  MISSING_RATE: { family: 'integrity', label: 'missing rate', field: 'missingRate', format: 'rate', types: BOTH },
+  TYPE_MISMATCH_RATE: { family: 'integrity', label: 'type mismatch rate', field: 'typeMismatchRate', format: 'rate', types: BOTH },
+  OUT_OF_RANGE_RATE: { family: 'integrity', label: 'out-of-range rate', field: 'outOfRangeRate', format: 'rate', types: ['NUMERIC'] },
+  NEW_CATEGORY_RATE: { family: 'integrity', label: 'new category rate', field: 'newCategoryRate', format: 'rate', types: ['CATEGORICAL'] },
+  ACCURACY: { family: 'performance', label: 'accuracy', field: 'accuracy', format: 'rate', tasks: CLASSIFIERS },
+  AUC: { family: 'performance', label: 'AUC', field: 'auc', format: 'decimal', tasks: BINARY },
+  PRECISION: { family: 'performance', label: 'precision', field: 'precision', format: 'rate', tasks: BINARY },
+  RECALL: { family: 'performance', label: 'recall', field: 'recall', format: 'rate', tasks: BINARY },
+  F1: { family: 'performance', label: 'F1', field: 'f1', format: 'rate', tasks: BINARY },
+  FALSE_POSITIVE_RATE: { family: 'performance', label: 'false positive rate', field: 'falsePositiveRate', format: 'rate', tasks: BINARY },
+  LOG_LOSS: { family: 'performance', label: 'log loss', field: 'logLoss', format: 'decimal', tasks: BINARY },
+  BRIER_SCORE: { family: 'performance', label: 'Brier score', field: 'brierScore', format: 'decimal', tasks: BINARY },
+  MACRO_F1: { family: 'performance', label: 'macro F1', field: 'macroF1', format: 'rate', tasks: MULTICLASS },
+  WEIGHTED_F1: { family: 'performance', label: 'weighted F1', field: 'weightedF1', format: 'rate', tasks: MULTICLASS },
+  RMSE: { family: 'performance', label: 'RMSE', field: 'rmse', format: 'decimal', tasks: REGRESSION },
+  MAE: { family: 'performance', label: 'MAE', field: 'mae', format: 'decimal', tasks: REGRESSION },
+  MAPE: { family: 'performance', label: 'MAPE', field: 'mape', format: 'rate', tasks: REGRESSION },
+  R2: { family: 'performance', label: 'R2', symbol: 'R²', field: 'r2', format: 'decimal', tasks: REGRESSION },
+  DEMOGRAPHIC_PARITY_DIFFERENCE: { family: 'fairness', label: 'demographic parity difference', field: 'demographicParityDifference', format: 'decimal' },
+  DISPARATE_IMPACT_RATIO: { family: 'fairness', label: 'disparate impact ratio', field: 'disparateImpactRatio', format: 'decimal' },
+  EQUAL_OPPORTUNITY_DIFFERENCE: { family: 'fairness', label: 'equal opportunity difference', field: 'equalOpportunityDifference', format: 'decimal' },
+  EQUALIZED_ODDS_DIFFERENCE: { family: 'fairness', label: 'equalized odds difference', field: 'equalizedOddsDifference', format: 'decimal' },
+  PREDICTION_COUNT: { family: 'traffic', label: 'prediction count', field: 'predictionCount', format: 'count', tasks: ALL_TASKS },
+  MEAN_SCORE: { family: 'traffic', label: 'mean score', field: 'meanScore', format: 'decimal', tasks: CLASSIFIERS },
+  MEAN_VALUE: { family: 'traffic', label: 'mean value', field: 'meanValue', format: 'decimal', tasks: REGRESSION },
+  LABEL_COVERAGE: { family: 'traffic', label: 'label coverage', field: 'labelCoverage', format: 'rate', tasks: ALL_TASKS },
+} as const satisfies Record<string, MetricInfo>;
+
+export type Metric = keyof typeof METRICS;
+
+/** Every metric name, in catalogue order. */
+export const METRIC_NAMES = Object.keys(METRICS) as Metric[];
+
+/** The catalogue entry of a metric name, or undefined for a name that is none. */
+export function metricInfo(metric: string): MetricInfo | undefined {
+  return Object.hasOwn(METRICS, metric) ? (METRICS as Record<string, MetricInfo>)[metric] : undefined;
+}
+
+/** The metrics of a family (in catalogue order) that apply to a task, when the family is task-bound. */
+export function metricsOf(family: MetricFamily, task?: TaskType): Metric[] {
+  return METRIC_NAMES.filter((m) => {
+    const info: MetricInfo = METRICS[m];
+    return info.family === family && (task === undefined || !info.tasks || info.tasks.includes(task));
+  });
+}
 
 /** A complaint about one input field, for the service to raise as BAD_USER_INPUT. */
 export interface FieldProblem {
@@ -80,7 +111,7 @@ export function checkMetricFits(
   feature: string | null,
   attribute: string | null,
 ): FieldProblem | null {
-  const info = METRICS[metric];
+  const info = metricInfo(metric);
   if (!info) return { field: 'metric', message: `unknown metric ${metric}` };
   const takesFeature = info.family === 'drift' || info.family === 'integrity';
   if (feature !== null && !takesFeature) {

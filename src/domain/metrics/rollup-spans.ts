@@ -1,8 +1,7 @@
 // The spans statistics are rolled up into: UTC hours (level 0), days (1), calendar
 // months (2) and years (3). Pure calendar arithmetic; every span of a level is inside
 // exactly one span of each level above it, so roll-ups nest.
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
+import { DAY_MS, HOUR_MS } from '../time.js';
 
 export type Level = 0 | 1 | 2 | 3;
 export const ROLLUP_LEVELS = [1, 2, 3] as const;

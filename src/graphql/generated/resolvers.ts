@@ -357,6 +357,7 @@ export type Model = {
    * metrics (null = the model's output, for drift); attribute: for fairness metrics.
    */
   series: Array<SeriesPoint>;
+  storage: ModelStorage;
   task: TaskType;
   traffic: Traffic;
 };
@@ -421,6 +422,21 @@ export type ModelHealth = {
   summary: Scalars['String']['output'];
 };
 
+/** What the model keeps, and for how long. */
+export type ModelStorage = {
+  __typename?: 'ModelStorage';
+  /** Timestamp of the newest event ever ingested; null when none. */
+  newestEvent?: Maybe<Scalars['DateTime']['output']>;
+  /** Timestamp of the oldest raw event still stored; null when none. */
+  oldestRawEvent?: Maybe<Scalars['DateTime']['output']>;
+  /** Events before this instant are known only through their aggregates (null while nothing was purged). */
+  purgedBefore?: Maybe<Scalars['DateTime']['output']>;
+  /** Raw events stored now (predictions, with their actuals). */
+  rawEvents: Scalars['Int']['output'];
+  /** Days of raw events kept (the model's own setting, else GLASSBOX_RETENTION_DAYS); 0 = forever. */
+  retentionDays: Scalars['Int']['output'];
+};
+
 export type Monitor = {
   __typename?: 'Monitor';
   attribute?: Maybe<Scalars['String']['output']>;
@@ -459,6 +475,8 @@ export type MonitorEvaluationsArgs = {
 export type Mutation = {
   __typename?: 'Mutation';
   acknowledgeAlert: Alert;
+  /** Deletes raw events older than each model's retention now (the scheduler also runs it daily). ADMIN. */
+  applyRetention: RetentionResult;
   /**
    * What the monitor would have done, evaluated on its schedule over [from, to),
    * without recording anything or notifying anyone.
@@ -487,7 +505,10 @@ export type Mutation = {
   /** Replaces the model's baseline with the events logged in [from, to). */
   setBaselineFromWindow: Baseline;
   snoozeAlert: Alert;
-  /** Sends a test notification now; true when the channel confirmed it. */
+  /**
+   * Sends a test notification now; true when the channel confirmed it. When false, the
+   * answer's errors hold one at this field's path (extensions.code NOT_CONFIRMED) saying why.
+   */
   testChannel: Scalars['Boolean']['output'];
   updateModel: Model;
   updateMonitor: Monitor;
@@ -711,6 +732,14 @@ export type QueryMonitorsArgs = {
   model?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type RetentionResult = {
+  __typename?: 'RetentionResult';
+  /** Raw events deleted by this run. */
+  deletedEvents: Scalars['Int']['output'];
+  /** Models that had events deleted. */
+  models: Scalars['Int']['output'];
+};
+
 export type Role =
   | 'ADMIN'
   | 'EDITOR'
@@ -746,6 +775,8 @@ export type Traffic = {
 export type UpdateModelInput = {
   decisionThreshold?: InputMaybe<Scalars['Float']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
+  /** Days of raw events to keep; 0 = forever; absent = unchanged. */
+  retentionDays?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type UpdateMonitorInput = {
@@ -874,11 +905,13 @@ export type ResolversTypes = ResolversObject<{
   Metric: ResolverTypeWrapper<Partial<Metric>>;
   Model: ResolverTypeWrapper<ModelRecord>;
   ModelHealth: ResolverTypeWrapper<Partial<Omit<ModelHealth, 'openAlerts'> & { openAlerts: Array<ResolversTypes['Alert']> }>>;
+  ModelStorage: ResolverTypeWrapper<Partial<ModelStorage>>;
   Monitor: ResolverTypeWrapper<MonitorRecord>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Performance: ResolverTypeWrapper<Partial<Performance>>;
   PredictionInput: ResolverTypeWrapper<Partial<PredictionInput>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RetentionResult: ResolverTypeWrapper<Partial<RetentionResult>>;
   Role: ResolverTypeWrapper<Partial<Role>>;
   SeriesPoint: ResolverTypeWrapper<Partial<SeriesPoint>>;
   Severity: ResolverTypeWrapper<Partial<Severity>>;
@@ -921,11 +954,13 @@ export type ResolversParentTypes = ResolversObject<{
   JSON: Partial<Scalars['JSON']['output']>;
   Model: ModelRecord;
   ModelHealth: Partial<Omit<ModelHealth, 'openAlerts'> & { openAlerts: Array<ResolversParentTypes['Alert']> }>;
+  ModelStorage: Partial<ModelStorage>;
   Monitor: MonitorRecord;
   Mutation: Record<PropertyKey, never>;
   Performance: Partial<Performance>;
   PredictionInput: Partial<PredictionInput>;
   Query: Record<PropertyKey, never>;
+  RetentionResult: Partial<RetentionResult>;
   SeriesPoint: Partial<SeriesPoint>;
   String: Partial<Scalars['String']['output']>;
   Traffic: Partial<Traffic>;
@@ -1100,6 +1135,7 @@ export type ModelResolvers<ContextType = GqlContext, ParentType extends Resolver
   performance?: Resolver<ResolversTypes['Performance'], ParentType, ContextType, RequireFields<ModelPerformanceArgs, 'from' | 'to'>>;
   positiveClass?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   series?: Resolver<Array<ResolversTypes['SeriesPoint']>, ParentType, ContextType, RequireFields<ModelSeriesArgs, 'from' | 'granularity' | 'metric' | 'to'>>;
+  storage?: Resolver<ResolversTypes['ModelStorage'], ParentType, ContextType>;
   task?: Resolver<ResolversTypes['TaskType'], ParentType, ContextType>;
   traffic?: Resolver<ResolversTypes['Traffic'], ParentType, ContextType, RequireFields<ModelTrafficArgs, 'from' | 'to'>>;
 }>;
@@ -1108,6 +1144,14 @@ export type ModelHealthResolvers<ContextType = GqlContext, ParentType extends Re
   openAlerts?: Resolver<Array<ResolversTypes['Alert']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['HealthStatus'], ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ModelStorageResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['ModelStorage'] = ResolversParentTypes['ModelStorage']> = ResolversObject<{
+  newestEvent?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  oldestRawEvent?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  purgedBefore?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  rawEvents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  retentionDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type MonitorResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['Monitor'] = ResolversParentTypes['Monitor']> = ResolversObject<{
@@ -1134,6 +1178,7 @@ export type MonitorResolvers<ContextType = GqlContext, ParentType extends Resolv
 
 export type MutationResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   acknowledgeAlert?: Resolver<ResolversTypes['Alert'], ParentType, ContextType, RequireFields<MutationAcknowledgeAlertArgs, 'id'>>;
+  applyRetention?: Resolver<ResolversTypes['RetentionResult'], ParentType, ContextType>;
   backtestMonitor?: Resolver<Array<ResolversTypes['Evaluation']>, ParentType, ContextType, RequireFields<MutationBacktestMonitorArgs, 'from' | 'input' | 'to'>>;
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'name' | 'role'>>;
   createChannel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType, RequireFields<MutationCreateChannelArgs, 'input'>>;
@@ -1188,6 +1233,11 @@ export type QueryResolvers<ContextType = GqlContext, ParentType extends Resolver
   version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type RetentionResultResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['RetentionResult'] = ResolversParentTypes['RetentionResult']> = ResolversObject<{
+  deletedEvents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  models?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type SeriesPointResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['SeriesPoint'] = ResolversParentTypes['SeriesPoint']> = ResolversObject<{
   sampleSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1222,10 +1272,12 @@ export type Resolvers<ContextType = GqlContext> = ResolversObject<{
   JSON?: GraphQLScalarType;
   Model?: ModelResolvers<ContextType>;
   ModelHealth?: ModelHealthResolvers<ContextType>;
+  ModelStorage?: ModelStorageResolvers<ContextType>;
   Monitor?: MonitorResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Performance?: PerformanceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RetentionResult?: RetentionResultResolvers<ContextType>;
   SeriesPoint?: SeriesPointResolvers<ContextType>;
   Traffic?: TrafficResolvers<ContextType>;
 }>;

@@ -13,10 +13,11 @@ import { alertsResolvers } from './alerts.js';
 import { channelsResolvers } from './channels.js';
 import { ingestResolvers } from './ingest.js';
 import { metricsResolvers } from './metrics.js';
+import { retentionResolvers } from './retention.js';
 
 type AnyMap = Record<string, Record<string, unknown>>;
 
-const DOMAINS: Resolvers[] = [modelsResolvers, authResolvers, monitorsResolvers, alertsResolvers, channelsResolvers, ingestResolvers, metricsResolvers];
+const DOMAINS: Resolvers[] = [modelsResolvers, authResolvers, monitorsResolvers, alertsResolvers, channelsResolvers, ingestResolvers, metricsResolvers, retentionResolvers];
 
 /** Every domain's resolvers in one map (a later domain may add fields to a type). */
 export function mergeResolvers(): AnyMap {
@@ -41,7 +42,7 @@ const pendingRole = (type: string, field: string) =>
  * silently answers null for work that has not landed.
  */
 export function fillPending(schema: GraphQLSchema, resolvers: AnyMap): AnyMap {
-  const computed = new Set(['Model.baseline', 'Model.health', 'Model.monitors', 'Model.alerts']);
+  const computed = new Set(['Model.baseline', 'Model.health', 'Model.monitors', 'Model.alerts', 'Model.storage']);
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     const root = type.name === 'Query' || type.name === 'Mutation';

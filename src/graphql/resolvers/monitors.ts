@@ -50,10 +50,10 @@ export const monitorsResolvers: Resolvers = {
       return ok;
     },
     evaluateMonitor: async (_p, { id, at }, ctx) => {
-      ctx.requireRole('EDITOR');
+      const actor = ctx.requireRole('EDITOR');
       const n = idOf(id);
       if (!(await getMonitor(ctx.deps, n))) throw notFound(`monitor ${id}`);
-      return evaluateMonitor(ctx.deps, n, at ? at.getTime() : ctx.deps.clock.now());
+      return evaluateMonitor(ctx.deps, n, at ? at.getTime() : ctx.deps.clock.now(), { actor });
     },
     backtestMonitor: (_p, { input, from, to }, ctx) => {
       ctx.requireRole('EDITOR');

@@ -1,23 +1,8 @@
 // Numbers, durations and trends written for people reading Slack at 3 a.m.:
-// PSI 0.31, accuracy 91.2%, 12,408 events, ▁▂▄█.
-
-const RATE_METRICS = new Set([
-  'MISSING_RATE',
-  'TYPE_MISMATCH_RATE',
-  'OUT_OF_RANGE_RATE',
-  'NEW_CATEGORY_RATE',
-  'ACCURACY',
-  'PRECISION',
-  'RECALL',
-  'F1',
-  'FALSE_POSITIVE_RATE',
-  'MACRO_F1',
-  'WEIGHTED_F1',
-  'LABEL_COVERAGE',
-  'MAPE',
-]);
-const COUNT_METRICS = new Set(['PREDICTION_COUNT']);
-const P_VALUES = new Set(['CHI2_P_VALUE']);
+// PSI 0.31, accuracy 91.2%, 12,408 events, ▁▂▄█. Labels and formats of metrics come from
+// the catalogue (src/domain/metrics/catalogue.ts), as everywhere else.
+import { metricInfo } from '../../domain/metrics/catalogue.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, WEEK_MS } from '../../domain/time.js';
 
 /** 12408 -> "12,408"; always en-US grouping so messages read the same everywhere. */
 export function formatCount(n: number): string {
@@ -43,29 +28,23 @@ export function formatDecimal(v: number): string {
 /** A metric's value as a person reads it: rates in %, counts grouped, scores with 2 decimals. */
 export function formatMetricValue(metric: string, value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
-  if (RATE_METRICS.has(metric)) return formatPercent(value);
-  if (COUNT_METRICS.has(metric)) return formatCount(value);
-  if (P_VALUES.has(metric)) return value < 0.001 ? '<0.001' : value.toFixed(3);
-  return formatDecimal(value);
+  switch (metricInfo(metric)?.format) {
+    case 'rate':
+      return formatPercent(value);
+    case 'count':
+      return formatCount(value);
+    case 'pValue':
+      return value < 0.001 ? '<0.001' : value.toFixed(3);
+    default:
+      return formatDecimal(value);
+  }
 }
 
-/** PSI -> "PSI", JS_DISTANCE -> "JS distance", FALSE_POSITIVE_RATE -> "false positive rate". */
+/** PSI -> "PSI", JS_DISTANCE -> "JS distance", R2 -> "R²": the catalogue's words. */
 export function metricLabel(metric: string): string {
-  const special: Record<string, string> = {
-    PSI: 'PSI',
-    JS_DISTANCE: 'JS distance',
-    KS_STATISTIC: 'KS statistic',
-    CHI2_P_VALUE: 'chi² p-value',
-    AUC: 'AUC',
-    F1: 'F1',
-    MACRO_F1: 'macro F1',
-    WEIGHTED_F1: 'weighted F1',
-    MAE: 'MAE',
-    RMSE: 'RMSE',
-    MAPE: 'MAPE',
-    R2: 'R²',
-  };
-  return special[metric] ?? metric.toLowerCase().replace(/_/g, ' ');
+  const info = metricInfo(metric);
+  if (!info) return metric.toLowerCase().replace(/_/g, ' ');
+  return info.symbol ?? info.label;
 }
 
 const BARS = '▁▂▃▄▅▆▇█';
@@ -85,7 +64,7 @@ export function sparkline(values: Array<number | null>): string {
     .join('');
 }
 
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+const UNIT_MS: Record<string, number> = { m: MINUTE_MS, h: HOUR_MS, d: DAY_MS, w: WEEK_MS };
 
 /** "30m" | "24h" | "7d" | "2w" -> milliseconds; null when not such a duration. */
 export function parseWindow(text: string): number | null {
@@ -98,9 +77,10 @@ export function parseWindow(text: string): number | null {
 
 /** 5400000 -> "1h 30m"; the two largest units only. */
 export function formatDuration(ms: number): string {
-  const mins = Math.max(0, Math.round(ms / 60_000));
-  const d = Math.floor(mins / 1440);
-  const h = Math.floor((mins % 1440) / 60);
+  const mins = Math.max(0, Math.round(ms / MINUTE_MS));
+  const perDay = DAY_MS / MINUTE_MS;
+  const d = Math.floor(mins / perDay);
+  const h = Math.floor((mins % perDay) / 60);
   const m = mins % 60;
   const parts = [d ? `${d}d` : '', h ? `${h}h` : '', m ? `${m}m` : ''].filter(Boolean);
   return parts.slice(0, 2).join(' ') || '0m';
@@ -109,7 +89,7 @@ export function formatDuration(ms: number): string {
 /** "2h 5m ago" relative to `now`; "just now" under a minute. */
 export function ago(at: number, now: number): string {
   const diff = now - at;
-  if (diff < 60_000) return 'just now';
+  if (diff < MINUTE_MS) return 'just now';
   return `${formatDuration(diff)} ago`;
 }
 

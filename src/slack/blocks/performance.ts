@@ -1,6 +1,10 @@
 // `/glassbox performance MODEL [WINDOW]`: the task's metrics over labelled events.
+import { METRICS, metricsOf } from '../../domain/metrics/catalogue.js';
+import type { TaskType } from '../../domain/model.js';
 import { formatCount, formatMetricValue, formatPercent, metricLabel, sparkline } from './format.js';
 import { context, header, section, type SlackMessage } from './kit.js';
+
+const TASKS: TaskType[] = ['BINARY_CLASSIFICATION', 'MULTICLASS_CLASSIFICATION', 'REGRESSION'];
 
 /** The GraphQL Performance object's numbers (null where not computable). */
 export interface PerformanceNumbers {
@@ -19,30 +23,10 @@ export interface PerformanceView {
   trend?: { metric: string; values: Array<number | null> };
 }
 
-/** The metrics shown for a task, headline first, as [Performance field, Metric enum]. */
-export const TASK_METRICS: Record<string, Array<[string, string]>> = {
-  BINARY_CLASSIFICATION: [
-    ['accuracy', 'ACCURACY'],
-    ['auc', 'AUC'],
-    ['precision', 'PRECISION'],
-    ['recall', 'RECALL'],
-    ['f1', 'F1'],
-    ['falsePositiveRate', 'FALSE_POSITIVE_RATE'],
-    ['logLoss', 'LOG_LOSS'],
-    ['brierScore', 'BRIER_SCORE'],
-  ],
-  MULTICLASS_CLASSIFICATION: [
-    ['accuracy', 'ACCURACY'],
-    ['macroF1', 'MACRO_F1'],
-    ['weightedF1', 'WEIGHTED_F1'],
-  ],
-  REGRESSION: [
-    ['rmse', 'RMSE'],
-    ['mae', 'MAE'],
-    ['mape', 'MAPE'],
-    ['r2', 'R2'],
-  ],
-};
+/** The metrics shown for a task, headline first, as [Performance field, Metric enum]: the catalogue's, in its order. */
+export const TASK_METRICS: Record<string, Array<[string, string]>> = Object.fromEntries(
+  TASKS.map((task) => [task, metricsOf('performance', task).map((m): [string, string] => [METRICS[m].field, m])]),
+);
 
 /** The headline metric of a task (accuracy, or RMSE for regression). */
 export function headlineMetric(task: string): { field: string; metric: string } {

@@ -8,6 +8,8 @@ import { parseWindow, slackDate } from '../blocks/format.js';
 import { actorMention } from '../blocks/kit.js';
 import { slackActor, type SlackContext } from '../context.js';
 import { userFacingError } from '../user-errors.js';
+import { HOUR_MS, MINUTE_MS } from '../../domain/time.js';
+import { firstSighting } from '../../services/slack-seen.js';
 
 type Operation = (actor: Actor, id: string, until: number) => Promise<AlertView>;
 
@@ -16,7 +18,9 @@ interface Pressed {
   snoozeMs: number;
 }
 
-const ONE_HOUR = 3_600_000;
+const ONE_HOUR = HOUR_MS;
+/** How long a press is remembered: longer than any signed duplicate of it can arrive. */
+const PRESS_MEMORY_MS = 10 * MINUTE_MS;
 
 /** The alert id and snooze length a control carries: a button's value, or `<id>:<duration>`. */
 export function readPress(action: ButtonAction | StaticSelectAction): Pressed | null {
@@ -52,6 +56,14 @@ export function registerActions(app: App, ctx: SlackContext): void {
       const tell = async (text: string, blocks?: ReturnType<typeof errorMessage>['blocks']) => {
         if (channel) await client.chat.postEphemeral({ channel, user: userId, text, ...(blocks ? { blocks } : {}) });
       };
+      // One press acts once: a duplicate delivery of it (same user, control, action_ts and
+      // value; a replay of the very request is refused earlier, by its signature) is acked
+      // and dropped, so it adds no alert event, audit entry or message update.
+      const pressKey = `action:${body.team?.id ?? ''}:${userId}:${actionId}:${action.action_ts}:${action.type === 'button' ? action.value : action.selected_option?.value}`;
+      if (!firstSighting(ctx.deps, pressKey, ctx.deps.clock.now() + PRESS_MEMORY_MS)) {
+        ctx.deps.log.info({ action: actionId, user: userId }, 'slack: duplicate press ignored');
+        return;
+      }
       const press = readPress(action);
       if (!press) {
         await tell(`That control did not say which alert it is for (action ${actionId}); nothing changed.`);

@@ -121,6 +121,12 @@ describe('operator actions', () => {
     expect(t.state.alert).toMatchObject({ status: 'SNOOZED', snoozedUntil: T0 + H });
     expect(kinds(t)).toEqual(['snoozed>alert.snoozed']);
   });
+  it('the same snooze twice is one snooze; another time moves it', () => {
+    const once = snooze(st(firing()), T0 + H, 'ann').state;
+    expect(snooze(once, T0 + H, 'ann').steps).toEqual([]);
+    expect(snooze(once, T0 + H, 'ann').state).toBe(once);
+    expect(kinds(snooze(once, T0 + 2 * H, 'ann'))).toEqual(['snoozed>alert.snoozed']);
+  });
   it('expireSnooze before the time changes nothing', () => {
     const prev = snooze(st(firing()), T0 + H, 'ann').state;
     expect(expireSnooze(prev, T0 + H - 1).steps).toEqual([]);

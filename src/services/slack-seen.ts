@@ -1,0 +1,25 @@
+// Replay protection for Slack requests, in the database so that replicas share it: a key
+// (a request's signature, a button press) is accepted once while it can still arrive.
+import { createHash } from 'node:crypto';
+import type { Deps } from './deps.js';
+
+/**
+ * Records `key` as seen until `expiresAt` (epoch ms) and says whether this is its first
+ * sighting. Keys whose time is over are pruned first, so the table holds only what the
+ * five-minute signature window can still bring: bounded by Slack's request rate.
+ */
+export function firstSighting(deps: Deps, key: string, expiresAt: number): boolean {
+  const { sqlite } = deps.store;
+  const hash = createHash('sha256').update(key, 'utf8').digest('hex');
+  const now = deps.clock.now();
+  const claim = sqlite.transaction(() => {
+    sqlite.prepare('DELETE FROM slack_seen WHERE expires_at <= ?').run(now);
+    return sqlite.prepare('INSERT INTO slack_seen (hash, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(hash, expiresAt).changes === 1;
+  });
+  return claim.immediate();
+}
+
+/** How many keys are remembered now (for tests and metrics). */
+export function seenCount(deps: Deps): number {
+  return (deps.store.sqlite.prepare('SELECT count(*) AS n FROM slack_seen').get() as { n: number }).n;
+}
