@@ -113,6 +113,8 @@ function rawLoop(dir: string, file: string): Promise<number> {
 
 interface Server {
   url: string;
+  /** the tail of what the server logged */
+  logTail(): string;
   child: ChildProcess;
   dbPath: string;
   stop(): Promise<void>;
@@ -141,10 +143,10 @@ async function startServer(main: string, dir: string, name: string): Promise<Ser
     env: { ...process.env, GLASSBOX_DB: dbPath, PORT: '0', HOST: '127.0.0.1', GLASSBOX_SCHEDULER: 'off', LOG_LEVEL: 'info', GLASSBOX_ADMIN_KEY: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  let err = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let err = '';
     child.stderr!.on('data', (c: Buffer) => {
-      if (err.length < 1e5) err += c.toString();
+      err = (err + c.toString()).slice(-20_000);
       const m = /"url":"(http:[^"]+)"/.exec(err);
       if (m) resolve(m[1]!);
     });
@@ -164,6 +166,7 @@ async function startServer(main: string, dir: string, name: string): Promise<Ser
   });
   return {
     url,
+    logTail: () => err.slice(-4000),
     child,
     dbPath,
     stop: () =>
@@ -312,7 +315,10 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
         }
       };
       const readersDone = Promise.all(Array.from({ length: readers }, reader));
-      const accepted = door === 'ndjson' ? (await postFile(server.url, path)).accepted : await postGraphql(server.url, path);
+      const accepted = await (door === 'ndjson' ? postFile(server.url, path).then((r) => r.accepted) : postGraphql(server.url, path)).catch((e: unknown) => {
+        log(`${name} failed; the server's log ends with:\n${server.logTail()}`);
+        throw e;
+      });
       const rate = accepted / ((performance.now() - t) / 1000);
       done = true;
       await readersDone;
