@@ -65,7 +65,7 @@ export function trimPartialValues(sqlite: Database.Database, modelKey: string, h
       c.values = null;
     }
   }
-  while (hints.tracked > MAX_TRACKED_VALUES) {
+  while (hints.tracked > MAX_TRACKED_VALUES && hints.hours.size > 1) {
     const [k, h] = hints.hours.entries().next().value!;
     hints.hours.delete(k);
     hints.tracked -= h.size;
