@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import type { ModelRecord } from '../domain/model.js';
 import { dropValuesLostIn, HOUR_PARTS, mergeInto } from '../domain/metrics/merge-stats.js';
-import { ROLLUP_LEVELS, spanEnd, spanStart } from '../domain/metrics/rollup-spans.js';
+import { ROLLUP_LEVELS, spanEnd, spanStart, type RollupLevel } from '../domain/metrics/rollup-spans.js';
 import { DAY_MS, HOUR_MS } from '../domain/time.js';
 import { emptyStats, type WindowStats } from '../domain/metrics/window-stats.js';
 import type { StatsContext } from '../domain/metrics/context.js';
@@ -24,7 +24,7 @@ function stored(sqlite: Database.Database, ctx: StatsContext, modelId: number, l
 
 /** What the hours folded in one step add to one roll-up over them. */
 interface RollupDelta {
-  level: 1 | 2 | 3;
+  level: RollupLevel;
   start: number;
   delta: WindowStats;
   /** the whole hours, for the exact values they no longer keep */
@@ -122,7 +122,7 @@ function foldHour(sqlite: Database.Database, ctx: StatsContext, modelId: number,
 }
 
 /** Spans of `level` that ended by `cutoff`, hold compacted hours, and have no roll-up yet. */
-function missingRollups(sqlite: Database.Database, modelId: number, level: 1 | 2 | 3, cutoff: number): number[] {
+function missingRollups(sqlite: Database.Database, modelId: number, level: RollupLevel, cutoff: number): number[] {
   const hours = sqlite
     .prepare(
       `SELECT DISTINCT hour - (hour % ?) FROM stats_hourly WHERE model_id = ? AND hour < ?
@@ -145,7 +145,7 @@ function missingRollups(sqlite: Database.Database, modelId: number, level: 1 | 2
  * Builds the roll-up of one span from the rows below it (no partials: those are folded in
  * by compactHours), in one transaction. Skipped while any hour in it is stale.
  */
-export function buildRollup(sqlite: Database.Database, model: ModelRecord, level: 1 | 2 | 3, start: number): boolean {
+export function buildRollup(sqlite: Database.Database, model: ModelRecord, level: RollupLevel, start: number): boolean {
   return withoutFsync(sqlite, () => {
     const ctx = statsContext(sqlite, model);
     const acc = emptyStats(ctx);
@@ -168,6 +168,6 @@ export function hoursWithPartials(sqlite: Database.Database): Array<[number, num
 }
 
 /** Spans of `level` whose roll-up is due at `now` (build every day before asking for months). */
-export function dueRollups(sqlite: Database.Database, modelId: number, level: 1 | 2 | 3, now: number): number[] {
+export function dueRollups(sqlite: Database.Database, modelId: number, level: RollupLevel, now: number): number[] {
   return missingRollups(sqlite, modelId, level, now);
 }

@@ -9,7 +9,7 @@ import type { ModelRecord } from '../domain/model.js';
 import type { StatsContext } from '../domain/metrics/context.js';
 import { accumulate, emptyStats, type WindowStats } from '../domain/metrics/window-stats.js';
 import { dropValuesLostIn, HOUR_PARTS, mergeInto } from '../domain/metrics/merge-stats.js';
-import { coverWindow, spanEnd, type Level } from '../domain/metrics/rollup-spans.js';
+import { coverWindow, spanEnd, TOP_LEVEL, type Level, type RollupLevel } from '../domain/metrics/rollup-spans.js';
 import { alignToKept } from '../domain/retention.js';
 import { ceilTo, floorTo, HOUR_MS } from '../domain/time.js';
 import { purgedBefore, refuseOutdatedPurgedHour } from './retention.js';
@@ -58,7 +58,7 @@ export function addStored(
     for (const h of stale) if (h >= a && h < b) return true;
     return false;
   };
-  const has = (level: 1 | 2 | 3, start: number) => revs.has(`${level}:${start}`) && !staleWithin(start, spanEnd(level, start));
+  const has = (level: RollupLevel, start: number) => revs.has(`${level}:${start}`) && !staleWithin(start, spanEnd(level, start));
   const raw = new Set<number>();
   const rawHour = (h: number) => {
     refuseOutdatedPurgedHour(sqlite, modelId, h); // its raw events are gone: never rebuild it from nothing
@@ -88,7 +88,7 @@ export function addStored(
       else addCover(piece.start, spanEnd(piece.level, piece.start), (piece.level - 1) as Level);
     }
   };
-  addCover(lo, hi, 3);
+  addCover(lo, hi, TOP_LEVEL);
   // partials of hours without a row, or inside a roll-up that holds their compacted part
   for (const [h, delta] of deltas) {
     if (raw.has(h)) continue;

@@ -10,7 +10,7 @@ import type { BaselineProfile } from '../domain/metrics/profile.js';
 import { deserializeStats, serializeStats } from '../domain/metrics/stats-codec.js';
 import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../domain/metrics/window-stats.js';
 import { DAY_MS as DAY } from '../domain/time.js';
-import { spanEnd } from '../domain/metrics/rollup-spans.js';
+import { spanEnd, type RollupLevel } from '../domain/metrics/rollup-spans.js';
 
 export { DAY_MS, HOUR_MS } from '../domain/time.js';
 
@@ -18,7 +18,7 @@ export { DAY_MS, HOUR_MS } from '../domain/time.js';
 const HOT_ROWS = 48;
 
 /** Where a stored row lives: level 0 = `stats_hourly`, 1-3 = `stats_rollup`. */
-export type RowLevel = 0 | 1 | 2 | 3;
+export type RowLevel = 0 | RollupLevel;
 
 interface Stmts {
   baselineStamp: Database.Statement;
@@ -184,8 +184,8 @@ export function hourRevs(sqlite: Database.Database, modelId: number, from: numbe
 }
 
 /** (level, start, rev) of the roll-ups of the model starting in [from, to). */
-export function rollupRevs(sqlite: Database.Database, modelId: number, from: number, to: number): Array<[1 | 2 | 3, number, number]> {
-  return cacheOf(sqlite).stmts.rollupRevs.all(modelId, from, to) as Array<[1 | 2 | 3, number, number]>;
+export function rollupRevs(sqlite: Database.Database, modelId: number, from: number, to: number): Array<[RollupLevel, number, number]> {
+  return cacheOf(sqlite).stmts.rollupRevs.all(modelId, from, to) as Array<[RollupLevel, number, number]>;
 }
 
 /**
@@ -222,12 +222,12 @@ export function writeRow(sqlite: Database.Database, modelId: number, level: RowL
 }
 
 /** Whether the roll-up row exists. */
-export function hasRollup(sqlite: Database.Database, modelId: number, level: 1 | 2 | 3, start: number): boolean {
+export function hasRollup(sqlite: Database.Database, modelId: number, level: RollupLevel, start: number): boolean {
   return cacheOf(sqlite).stmts.rollupExists.get(modelId, level, start) !== undefined;
 }
 
 /** Deletes a roll-up row (it will be built again from the hours). */
-export function deleteRollup(sqlite: Database.Database, modelId: number, level: 1 | 2 | 3, start: number): void {
+export function deleteRollup(sqlite: Database.Database, modelId: number, level: RollupLevel, start: number): void {
   cacheOf(sqlite).stmts.deleteRollup.run(modelId, level, start);
   cacheOf(sqlite).rows.delete(`${modelId}:${level}:${start}`);
 }
@@ -241,7 +241,7 @@ export function deleteStatsFrom(sqlite: Database.Database, modelId: number, from
   for (const d of st.deleteFrom) d.run(modelId, fromHour);
   // roll-ups that start before `fromHour` and end after it (a year starts < 367 days before)
   if (fromHour > Number.MIN_SAFE_INTEGER)
-    for (const [level, start] of st.rollupsBefore.all(modelId, fromHour, fromHour - 367 * DAY) as Array<[1 | 2 | 3, number]>)
+    for (const [level, start] of st.rollupsBefore.all(modelId, fromHour, fromHour - 367 * DAY) as Array<[RollupLevel, number]>)
       if (spanEnd(level, start) > fromHour) st.deleteRollup.run(modelId, level, start);
   forgetModel(sqlite, modelId);
 }

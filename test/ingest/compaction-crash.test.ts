@@ -123,7 +123,7 @@ describe('kill -9 during compaction', () => {
     // and to the end
     const { child, exited } = serve(dbPath);
     children.push(child);
-    await until(() => count(dbPath, 'SELECT count(*) FROM stats_partial') === 0 && count(dbPath, 'SELECT count(*) FROM stats_rollup WHERE level = 3') === 1, 'compaction done');
+    await until(() => count(dbPath, 'SELECT count(*) FROM stats_partial') === 0 && count(dbPath, 'SELECT count(*) FROM stats_rollup WHERE level = 5') === 1, 'compaction done');
     child.kill('SIGKILL');
     await exited;
     close(before, await answers(dbPath));

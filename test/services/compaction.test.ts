@@ -154,7 +154,7 @@ describe.each([
 });
 
 describe('compaction', () => {
-  it('is idempotent, builds day, month and year roll-ups, and keeps them in step with late events', async () => {
+  it('is idempotent, builds day, ten-day, month, quarter and year roll-ups, and keeps them in step with late events', async () => {
     const s = await penguinsSetup();
     const { sqlite } = s.deps.store;
     const reference = await penguinsSetup();
@@ -166,8 +166,10 @@ describe('compaction', () => {
     const levels = sqlite.prepare('SELECT level, count(*) AS n FROM stats_rollup GROUP BY level ORDER BY level').all();
     expect(levels).toEqual([
       { level: 1, n: new Set(s.events.slice(10).map((e) => Math.floor(e.ts / DAY))).size },
-      { level: 2, n: 1 },
+      { level: 2, n: 2 }, // May 1-10 and 11-20
       { level: 3, n: 1 },
+      { level: 4, n: 1 },
+      { level: 5, n: 1 },
     ]);
     expect(await compact(s.deps, T('2026-01-01T00:00:00Z'))).toEqual({ partials: 0, hours: 0, rollups: 0 });
     // late events into rolled-up days: partials first, then folded into hour, day, month, year

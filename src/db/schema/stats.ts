@@ -5,10 +5,10 @@
 // - `stats_partial`: appended by each ingest transaction, one row per UTC hour it touched
 //   (the merge of that batch's events of the hour). Never updated.
 // - `stats_hourly`: the compacted hour, i.e. the merge of the partials compaction folded in.
-// - `stats_rollup`: per UTC day (level 1), month (2) and year (3): the merge of every
-//   compacted hour row in its span. Compaction keeps this invariant in the transaction
-//   that deletes the partials it folds in, so a window is (roll-ups + hour rows covering
-//   it) + the partials still in it, whatever was compacted when.
+// - `stats_rollup`: per UTC day, ten days, month, quarter and year (rollup-spans.ts): the
+//   merge of every compacted hour row in its span. Compaction keeps this invariant in the
+//   transaction that deletes the partials it folds in, so a window is (roll-ups + hour
+//   rows covering it) + the partials still in it, whatever was compacted when.
 // `rev` changes on every write, so a process may keep parsed rows in memory and tell when
 // one is stale (including after a rollback).
 import { sqliteTable, integer, blob, primaryKey, index } from 'drizzle-orm/sqlite-core';
@@ -51,7 +51,7 @@ export const statsRollup = sqliteTable(
     modelId: integer('model_id')
       .notNull()
       .references(() => models.id, { onDelete: 'cascade' }),
-    /** 1 day, 2 month, 3 year (UTC calendar) */
+    /** 1 day, 2 ten days (1-10, 11-20, 21-end of a month), 3 month, 4 quarter, 5 year (UTC calendar) */
     level: integer('level').notNull(),
     /** start of the span, epoch ms */
     start: integer('start').notNull(),
