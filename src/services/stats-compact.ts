@@ -1,5 +1,5 @@
 // Compaction (ARCHITECTURE rule 8): folds an hour's partials into its hour row, and the
-// same delta into the day, month and year roll-ups that already cover the hour; builds
+// same delta into the roll-ups (day .. year) that already cover the hour; builds
 // the roll-ups of spans that have ended. Each step is one synchronous transaction that
 // writes the merged rows and deletes exactly the partials it merged, so a process killed
 // at any moment leaves either the partials or their merge, never both, never neither.

@@ -1,5 +1,5 @@
 // Statistics of any window [from, to): the fewest stored rows that tile its whole hours
-// (year, month and day roll-ups, then compacted hours) plus the partials not compacted
+// (roll-ups from years down to days, then compacted hours) plus the partials not compacted
 // yet, plus the partial hours at both ends accumulated from the raw events, so any window
 // is exact to the millisecond and its cost grows with the number of rows, not events
 // (over time purged by retention, edges move out to the UTC hour: there are no raw events
