@@ -16,6 +16,8 @@ export class AppError extends Error {
     message: string,
     /** the input field at fault, for BAD_USER_INPUT (e.g. "input.features[2].name") */
     readonly field?: string,
+    /** more members of the REST error object (e.g. what an ingest kept before it failed) */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'AppError';

@@ -15,6 +15,7 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { GqlContext } from './context.js';
 import { fillPending, mergeResolvers } from './resolvers/index.js';
+import { boundArguments } from './input-limits.js';
 import type { HttpMetrics } from '../http/metrics.js';
 import { rootFields } from './operation-fields.js';
 
@@ -35,15 +36,54 @@ export function buildSchema(): GraphQLSchema {
   const resolvers = mergeResolvers();
   (resolvers.Query ??= {}).version = () => VERSION;
   const bare = makeExecutableSchema({ typeDefs, resolvers: resolvers as never });
-  return makeExecutableSchema({ typeDefs, resolvers: fillPending(bare, resolvers) as never });
+  return boundArguments(makeExecutableSchema({ typeDefs, resolvers: fillPending(bare, resolvers) as never }));
+}
+
+/** JavaScript's own errors that mean the server broke (a stack overflow), whatever wraps them. */
+const RUNTIME_ERRORS = [RangeError, ReferenceError, EvalError];
+
+/** True when an error, or any error it wraps, is the server's own trouble rather than the client's. */
+function internalCause(error: unknown): boolean {
+  for (let e: unknown = error, hops = 0; e instanceof Error && hops < 10; hops++) {
+    if (RUNTIME_ERRORS.some((k) => e instanceof k)) return true;
+    e = e instanceof GraphQLError ? e.originalError : (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+const MAX_MESSAGE = 1000;
+const MAX_QUOTED = 60;
+
+/**
+ * A message that quotes client input: each quoted run cut to its first 60 characters
+ * (an unclosed one too), the whole at most 1,000. One pass, linear in the message.
+ */
+export function boundMessage(message: string): string {
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const open = message.indexOf('"', from);
+    if (open < 0 || out.length > MAX_MESSAGE) break;
+    let close = open + 1;
+    while (close < message.length && message.charCodeAt(close) !== 34) close += message.charCodeAt(close) === 92 ? 2 : 1;
+    out += message.slice(from, open + 1);
+    if (close - open - 1 > MAX_QUOTED) out += `${message.slice(open + 1, open + 1 + MAX_QUOTED)}..."`;
+    else out += message.slice(open + 1, close + 1);
+    from = close + 1;
+  }
+  if (from < message.length) out += message.slice(from);
+  return out.length > MAX_MESSAGE ? `${out.slice(0, MAX_MESSAGE)}... (message cut)` : out;
 }
 
 /** Maps an error to what the client sees: AppError as is, GraphQL's own, or a bland 500. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = error instanceof GraphQLError ? error.originalError : error;
+  if (internalCause(error)) {
+    return { message: 'internal error (see the server log)', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  }
   if (original instanceof AppError) {
     return {
-      message: original.message,
+      message: boundMessage(original.message),
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code: original.code, ...(original.field ? { field: original.field } : {}) },
@@ -52,7 +92,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const code = formatted.extensions?.code;
   if (original === undefined || original instanceof GraphQLError || (code && code !== 'INTERNAL_SERVER_ERROR')) {
     // parse, validation, variable coercion and armor errors: the client's, shown as they are
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: code ?? 'BAD_USER_INPUT' } };
+    return { message: boundMessage(formatted.message), locations: formatted.locations, path: formatted.path, extensions: { code: code ?? 'BAD_USER_INPUT' } };
   }
   return { message: 'internal error (see the server log)', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
@@ -96,13 +136,18 @@ export interface GraphqlOptions {
   log: Logger;
 }
 
+/** Tokens a document may have (a syntax error beyond). */
+export const MAX_TOKENS = 4000;
+
 /** A started Apollo server with depth, cost, alias and token limits. */
 export async function startApollo(opts: GraphqlOptions): Promise<ApolloServer<GqlContext>> {
   const armor = new ApolloArmor({
     maxDepth: { n: 12 },
     costLimit: { maxCost: 20000 },
     maxAliases: { n: 30 },
-    maxTokens: { n: 4000 },
+    // the token limit is graphql-js's own (parseOptions below): armor's parses the document
+    // a second time in a plugin hook, and its errors (a syntax error too) became HTTP 500s
+    maxTokens: { enabled: false },
     maxDirectives: { n: 20 },
     blockFieldSuggestion: { enabled: !opts.introspection },
   });
@@ -112,6 +157,7 @@ export async function startApollo(opts: GraphqlOptions): Promise<ApolloServer<Gq
     introspection: opts.introspection,
     formatError,
     includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: MAX_TOKENS },
     validationRules: protection.validationRules,
     plugins: [
       ...(protection.plugins as unknown as ApolloServerPlugin<GqlContext>[]),

@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import { buildContext, resolveActor, type AppServices, type AuthSettings, type GqlContext } from '../graphql/context.js';
 import { roleAllows, type Actor, type Deps, type Role } from '../services/deps.js';
 import type { HttpMetrics } from './metrics.js';
+import { guardDocuments } from '../graphql/query-guard.js';
 import { forbidden, unauthenticated } from '../errors.js';
 
 export interface HttpParts {
@@ -49,7 +50,7 @@ export function sendError(res: Response, err: unknown, log?: Logger, extra?: Rec
     res.end();
     return;
   }
-  res.status(httpStatus(e.code)).json({ error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}), ...extra } });
+  res.status(httpStatus(e.code)).json({ error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}), ...e.details, ...extra } });
 }
 
 /** Builds the app with every route; `mounts` add the routes of later modules. */
@@ -99,6 +100,7 @@ export function createHttpApp(parts: HttpParts, mounts: Mount[] = []): Express {
   app.use(
     '/graphql',
     express.json({ limit: parts.maxBodyBytes }),
+    guardDocuments,
     expressMiddleware(apollo, {
       context: async ({ req }) =>
         buildContext(deps, services, auth, req.header('authorization'), req.id ?? randomUUID(), req.log ?? log),

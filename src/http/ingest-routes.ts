@@ -1,11 +1,11 @@
 // POST /v1/models/{name}/predictions | actuals | baseline: NDJSON bodies, streamed into
 // the ingest service batch by batch (never buffered whole), answered with an IngestResult.
-import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Request, Response } from 'express';
-import { badInput, notFound } from '../errors.js';
-import { findModel } from '../services/models.js';
-import { ingestNdjson, type IngestKind } from '../services/ingest.js';
+import { AppError, badInput } from '../errors.js';
+import { preview } from '../domain/input/text.js';
+import { findModel, modelNotFound } from '../services/models.js';
+import { IngestInterrupted, ingestNdjson, type IngestKind } from '../services/ingest.js';
 import { sendError, type Mount, type RouteContext } from './app.js';
 
 const KINDS = new Set<IngestKind>(['predictions', 'actuals', 'baseline']);
@@ -34,8 +34,36 @@ function readableAs(contentType: string | undefined): boolean {
 function bodyOf(req: Request): AsyncIterable<Buffer> {
   const encoding = (req.header('content-encoding') ?? 'identity').toLowerCase();
   if (encoding === 'identity') return req.iterator({ destroyOnReturn: false });
-  if (encoding === 'gzip') return pipeline(req, createGunzip(), () => undefined).iterator({ destroyOnReturn: false });
-  throw badInput('Content-Encoding', `"${encoding}" is not supported; send identity or gzip`);
+  if (encoding === 'gzip') return gunzipped(req);
+  throw badInput('Content-Encoding', `${preview(encoding)} is not supported; send identity or gzip`);
+}
+
+/**
+ * The body decompressed. A body that is not gzip, corrupt or cut short is the client's
+ * error (BAD_USER_INPUT on Content-Encoding). The request is piped, not pipelined, so
+ * that a decompression error leaves the socket open for the answer.
+ */
+async function* gunzipped(req: Request): AsyncGenerator<Buffer> {
+  const gunzip = createGunzip();
+  const gone = () => {
+    if (!req.complete) gunzip.destroy(new Error('the client went away'));
+  };
+  req.once('close', gone);
+  req.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('Z_')) {
+      const why = code === 'Z_BUF_ERROR' ? 'it ends before the gzip stream does (truncated)' : `it is not valid gzip (${(err as Error).message})`;
+      throw badInput('Content-Encoding', `the body was sent as gzip but ${why}`);
+    }
+    throw err;
+  } finally {
+    req.off('close', gone);
+    req.unpipe(gunzip);
+    gunzip.destroy();
+  }
 }
 
 async function handle(ctx: RouteContext, kind: IngestKind, req: Request, res: Response): Promise<void> {
@@ -44,9 +72,9 @@ async function handle(ctx: RouteContext, kind: IngestKind, req: Request, res: Re
     const actor = ctx.requireRole(req, 'INGEST');
     const name = String(req.params.name);
     const model = await findModel(ctx.deps, name);
-    if (!model) throw notFound(`model "${name}"`);
+    if (!model) throw await modelNotFound(ctx.deps, name);
     if (!readableAs(req.header('content-type'))) {
-      throw badInput('Content-Type', `"${req.header('content-type')}" is not NDJSON; send application/x-ndjson, one JSON object a line`);
+      throw badInput('Content-Type', `${preview(req.header('content-type') ?? '')} is not NDJSON; send application/x-ndjson, one JSON object a line`);
     }
     const result = await ingestNdjson(ctx.deps, actor, model, kind, bodyOf(req), { via: 'ndjson' });
     res.json(result);
@@ -57,6 +85,11 @@ async function handle(ctx: RouteContext, kind: IngestKind, req: Request, res: Re
     }
     // the rest of an unread body is not worth draining
     if (!req.complete) res.setHeader('connection', 'close');
+    if (err instanceof IngestInterrupted) {
+      if (!(err.cause instanceof AppError)) log.error({ err: err.cause, committed: err.committed }, 'ingest failed midway; committed batches kept');
+      sendError(res, err.toClientError(), log);
+      return;
+    }
     sendError(res, err, log);
   }
 }

@@ -3,6 +3,7 @@ import { desc } from 'drizzle-orm';
 import { auditLog } from '../db/schema/index.js';
 import type { Db } from '../db/client.js';
 import type { Deps, Actor } from './deps.js';
+import { MAX_AUDIT_DETAILS } from '../domain/input/limits.js';
 import { REDACTED, redactUrl } from '../domain/redact.js';
 
 export interface AuditRecord {
@@ -35,6 +36,28 @@ export function scrub(value: unknown, key = ''): unknown {
 }
 
 /**
+ * Details as given while their JSON fits MAX_AUDIT_DETAILS; beyond, each member over an
+ * eighth of it is summarised (a string by its start and length, a list by its length), so
+ * that an entry, and a page of the audit log, stays small whatever a mutation was sent.
+ */
+function bounded(details: unknown): unknown {
+  if (details === null || typeof details !== 'object') return details;
+  const size = JSON.stringify(details).length;
+  if (size <= MAX_AUDIT_DETAILS) return details;
+  if (Array.isArray(details)) return { summarised: true, items: details.length };
+  const part = MAX_AUDIT_DETAILS / 8;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(details as Record<string, unknown>)) {
+    const n = JSON.stringify(v)?.length ?? 0;
+    if (n <= part) out[k] = v;
+    else if (typeof v === 'string') out[k] = `${v.slice(0, 100)}... (${v.length} characters)`;
+    else if (Array.isArray(v)) out[k] = { summarised: true, items: v.length };
+    else out[k] = { summarised: true, characters: n };
+  }
+  return out;
+}
+
+/**
  * Writes an audit entry with `db`, which must be the transaction of the change it records,
  * so that the entry and the change commit or roll back together. Secrets are redacted.
  */
@@ -52,7 +75,7 @@ export function recordAudit(
       actor: typeof actor === 'string' ? actor : actor.name,
       action,
       target,
-      details: details === undefined ? null : scrub(details),
+      details: details === undefined ? null : bounded(scrub(details)),
     })
     .run();
 }

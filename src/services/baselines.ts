@@ -156,6 +156,11 @@ export class BaselineCollector implements LineConsumer {
     return { accepted: this.rows.length, duplicates: 0, rejected: this.rejected, errors: this.errors };
   }
 
+  /** A baseline is replaced whole at the end: nothing of a cut-off body is kept. */
+  settled(): { lines: number; accepted: number; duplicates: number } {
+    return { lines: 0, accepted: 0, duplicates: 0 };
+  }
+
   abort(): IngestResult {
     return { accepted: 0, duplicates: 0, rejected: this.rejected, errors: this.errors };
   }

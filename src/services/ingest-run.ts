@@ -32,6 +32,8 @@ export interface LineConsumer {
   reject(index: number, message: string): void;
   finish(): IngestResult;
   abort(): IngestResult;
+  /** What is committed for good: `lines` from the start (each stored, a duplicate or rejected) and the counts of those. */
+  settled(): { lines: number; accepted: number; duplicates: number };
 }
 
 export interface RunOptions {
@@ -58,6 +60,7 @@ export class IngestRun implements LineConsumer {
   private readonly batchSize: number;
   private readonly maxErrors: number;
   private done = false;
+  private settledLines = 0;
 
   constructor(
     private readonly deps: Deps,
@@ -68,6 +71,11 @@ export class IngestRun implements LineConsumer {
   ) {
     this.batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
     this.maxErrors = opts.maxErrors ?? Number.POSITIVE_INFINITY;
+  }
+
+  settled(): { lines: number; accepted: number; duplicates: number } {
+    // accepted and duplicates grow only once a batch has committed
+    return { lines: this.settledLines, accepted: this.result.accepted, duplicates: this.result.duplicates };
   }
 
   /** Validates one item; a full batch is committed before this returns. */
@@ -136,6 +144,7 @@ export class IngestRun implements LineConsumer {
     }
     this.result.accepted += counts.accepted;
     this.result.duplicates += counts.duplicates;
+    if (rows.length > 0) this.settledLines = rows[rows.length - 1]!.index + 1;
     if (last) this.done = true;
   }
 

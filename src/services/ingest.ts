@@ -1,7 +1,7 @@
 // The three doors' entry points into the one validation and write path: GraphQL lists,
 // streamed NDJSON bodies (HTTP and CLI) and typed CSV records (CLI).
 import { StringDecoder } from 'node:string_decoder';
-import { badInput } from '../errors.js';
+import { AppError, badInput } from '../errors.js';
 import type { ModelRecord } from '../domain/model.js';
 import { LineSplitter } from '../domain/ingest/lines.js';
 import { topLevelMember } from '../domain/ingest/json-span.js';
@@ -25,9 +25,58 @@ export interface StreamOptions {
   maxLineChars?: number;
 }
 
+/** What a call that failed midway had settled for good before it stopped. */
+export interface Committed {
+  /** lines (0-based indexes below this) stored, duplicates or rejected; resending from here on is enough */
+  lines: number;
+  accepted: number;
+  duplicates: number;
+}
+
+/**
+ * An ingest that stopped midway (a broken body, a failed read): the batches committed
+ * before it stay, the partial batch is dropped. `cause` says why it stopped.
+ */
+export class IngestInterrupted extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly committed: Committed,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'IngestInterrupted';
+  }
+
+  /** One sentence on what was kept and that resending is safe. */
+  get kept(): string {
+    const c = this.committed;
+    const kept =
+      c.lines > 0
+        ? `the first ${c.lines} lines were handled and are kept (${c.accepted} accepted, ${c.duplicates} duplicates); nothing after them was stored`
+        : 'nothing of it was stored';
+    return `${kept}. Resending the whole input is safe: events already stored count as duplicates`;
+  }
+
+  /** The client's error (with what was kept) when the cause was the client's, else the cause itself. */
+  toClientError(): unknown {
+    const e = this.cause;
+    if (!(e instanceof AppError)) return e;
+    return new AppError(e.code, `${e.message}; ${this.kept}`, e.field, { ...e.details, committed: this.committed });
+  }
+}
+
+function interrupted(deps: Deps, consumer: LineConsumer, cause: unknown): IngestInterrupted {
+  try {
+    consumer.abort();
+  } catch (auditErr) {
+    deps.log.error({ err: auditErr }, 'could not audit a cut-off ingest');
+  }
+  return new IngestInterrupted(cause, consumer.settled());
+}
+
 /** Rejections listed in an NDJSON answer by default. */
 export const MAX_LISTED_ERRORS = 1000;
-const MAX_LINE_CHARS = 1 << 20;
+/** Longest NDJSON line read by default; a longer one is a rejected line. */
+export const MAX_LINE_CHARS = 1 << 20;
 
 function consumerFor(deps: Deps, actor: Actor, model: ModelRecord, kind: IngestKind, opts: StreamOptions): LineConsumer {
   const maxErrors = opts.maxErrors ?? MAX_LISTED_ERRORS;
@@ -54,8 +103,8 @@ export async function logActuals(deps: Deps, actor: Actor, modelName: string, it
 /**
  * Ingests an NDJSON body as it streams in: constant memory (for predictions and actuals),
  * one transaction per batch, accepted lines durable when this resolves. If the stream
- * fails midway, committed batches stay, the partial batch is dropped, and the error is
- * rethrown. BAD_USER_INPUT only when the body is not NDJSON at all.
+ * fails midway, committed batches stay, the partial batch is dropped, and an
+ * IngestInterrupted says what was kept. BAD_USER_INPUT only when the body is not NDJSON at all.
  */
 export async function ingestNdjson(
   deps: Deps,
@@ -104,14 +153,8 @@ export async function ingestNdjson(
     splitter.push(decoder.end());
     splitter.end();
   } catch (err) {
-    if (!refused) {
-      try {
-        consumer.abort();
-      } catch (auditErr) {
-        deps.log.error({ err: auditErr }, 'could not audit a cut-off ingest');
-      }
-    }
-    throw err;
+    if (refused) throw err;
+    throw interrupted(deps, consumer, err);
   }
   return consumer.finish();
 }
@@ -128,13 +171,34 @@ export async function ingestObjects(
   items: AsyncIterable<unknown> | Iterable<unknown>,
   opts: StreamOptions,
 ): Promise<IngestResult> {
+  async function* numbered(): AsyncGenerator<[number, unknown]> {
+    let i = 0;
+    for await (const item of items) yield [i++, item];
+  }
+  return ingestIndexed(deps, actor, model, kind, numbered(), opts);
+}
+
+/**
+ * Ingests objects that carry their own index (a CSV record's line in its file), in
+ * increasing order; an entry with a message (a record that could not be read) is
+ * rejected with it. The same batches and guarantees as ingestNdjson.
+ */
+export async function ingestIndexed(
+  deps: Deps,
+  actor: Actor,
+  model: ModelRecord,
+  kind: IngestKind,
+  items: AsyncIterable<readonly [number, unknown, string?]>,
+  opts: StreamOptions,
+): Promise<IngestResult> {
   const consumer = consumerFor(deps, actor, model, kind, opts);
-  let i = 0;
   try {
-    for await (const item of items) consumer.add(i++, item);
+    for await (const [index, item, unreadable] of items) {
+      if (unreadable === undefined) consumer.add(index, item);
+      else consumer.reject(index, unreadable);
+    }
   } catch (err) {
-    consumer.abort();
-    throw err;
+    throw interrupted(deps, consumer, err);
   }
   return consumer.finish();
 }

@@ -1,8 +1,10 @@
 // The model registry: create, update, delete, look up. Validation names the field at fault.
 import { eq, asc } from 'drizzle-orm';
 import { models } from '../db/schema/index.js';
-import { badInput, conflict, notFound } from '../errors.js';
+import { AppError, badInput, conflict, notFound } from '../errors.js';
 import type { FeatureDef, ModelRecord, TaskType, FeatureType } from '../domain/model.js';
+import { closestNames } from '../domain/closest-names.js';
+import { preview } from '../domain/input/text.js';
 import { MAX_RETENTION_DAYS } from '../domain/retention.js';
 import { recordAudit } from './audit.js';
 import type { Actor, Deps } from './deps.js';
@@ -52,7 +54,7 @@ export function validateModelInput(input: CreateModelArgs): FeatureDef[] {
   if (!SLUG.test(input.name)) {
     throw badInput(
       'input.name',
-      `"${input.name}" is not a valid model name: use 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`,
+      `${preview(input.name)} is not a valid model name: use 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`,
     );
   }
   if (input.task === 'BINARY_CLASSIFICATION') {
@@ -181,9 +183,18 @@ export async function findModelById(deps: Deps, id: number): Promise<ModelRecord
   return row ? toRecord(row) : null;
 }
 
-/** The model of that name; NOT_FOUND when absent (for mutations). */
+/** The model of that name; NOT_FOUND when absent (for mutations), suggesting the closest names. */
 export async function requireModel(deps: Deps, name: string): Promise<ModelRecord> {
   const m = await findModel(deps, name);
-  if (!m) throw notFound(`model "${name}"`);
+  if (!m) throw await modelNotFound(deps, name);
   return m;
+}
+
+/** NOT_FOUND for a model name, with "did you mean" when a model's name is close to it. */
+export async function modelNotFound(deps: Deps, name: string): Promise<AppError> {
+  const shown = name.length <= 64 ? `"${name}"` : preview(name);
+  // a name longer than any valid one is not a typo of one
+  const near = name.length <= 64 ? closestNames(name, (await listModels(deps)).map((m) => m.name)) : [];
+  const hint = near.length > 0 ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : '';
+  return new AppError('NOT_FOUND', `model ${shown} not found${hint}`);
 }

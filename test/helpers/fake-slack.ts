@@ -177,8 +177,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         const timer = setTimeout(() => {
           waiters = waiters.filter((w) => w.timer !== timer);
           const seen = calls.map((c) => c.method).join(', ') || 'none';
-          reject(new Error(`fake Slack: no ${method} call #${count} matching within 5 s (calls so far: ${seen})`));
-        }, 5000);
+          reject(new Error(`fake Slack: no ${method} call #${count} matching within 20 s (calls so far: ${seen})`));
+        }, 20_000);
         waiters.push({ method, where, count, resolve, timer });
         settleWaiters();
       });

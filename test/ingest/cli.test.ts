@@ -60,7 +60,7 @@ describe('glassbox ingest', () => {
     const r = await cli('--model', 'sw', file);
     expect(r.stdout).toContain('sw: predictions from');
     expect(r.stdout).toContain('298 accepted, 1 duplicates, 1 rejected');
-    expect(r.stdout).toMatch(/record 5 \(sw-2013-01-06\): score: a binary classifier needs a score/);
+    expect(r.stdout).toMatch(/line 7 \(sw-2013-01-06\): score: a binary classifier needs a score/);
     expect(r.code).toBe(2);
 
     const stored = storedEvents(s, 'sw');

@@ -4,8 +4,11 @@
 // stored as it came and counted by the integrity metrics.
 import type { ModelRecord, TaskType } from '../model.js';
 import { parseInstant } from './timestamp.js';
+import { MAX_VALUE_DEPTH, PREVIEW_CHARS, nestedDeeperThan, preview, textProblem } from '../input/text.js';
 
 export const MAX_EVENT_ID = 128;
+/** Longest predictedLabel / actualLabel: a class name, not a document. */
+export const MAX_LABEL = 256;
 
 /** One rejected line: its 0-based index, its eventId when readable, a reason naming the field. */
 export interface IngestError {
@@ -52,6 +55,8 @@ const fail = (index: number, eventId: string | null, field: string, reason: stri
 
 /** A value for an error message: short, and never a whole line. */
 export function show(v: unknown): string {
+  // nesting this deep would overflow JSON.stringify and String(); lines this deep are rejected anyway
+  if (nestedDeeperThan(v, MAX_VALUE_DEPTH)) return `a value nested deeper than ${MAX_VALUE_DEPTH} levels`;
   let s: string;
   try {
     s = typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'undefined' : JSON.stringify(v) ?? String(v);
@@ -63,6 +68,20 @@ export function show(v: unknown): string {
 
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * The first member nested deeper than MAX_VALUE_DEPTH (the line is level 1), or null.
+ * Checked before anything serialises or walks the values, which would overflow the stack.
+ */
+function tooDeepMember(o: Obj): string | null {
+  for (const k in o) if (nestedDeeperThan(o[k], MAX_VALUE_DEPTH - 1)) return k;
+  return null;
+}
+
+const tooDeep = (index: number, o: Obj, key: string): Checked<never> => {
+  const id = key === 'eventId' ? null : eventIdOf(o.eventId);
+  return fail(index, typeof id === 'string' ? id : null, key.length <= PREVIEW_CHARS ? key : preview(key), `nested deeper than ${MAX_VALUE_DEPTH} levels`);
+};
+
 /** An eventId as stored, or a reason. IDs may come as strings or integers (GraphQL ID). */
 function eventIdOf(v: unknown): string | { reason: string } {
   if (v === undefined || v === null) return { reason: 'is required' };
@@ -71,8 +90,9 @@ function eventIdOf(v: unknown): string | { reason: string } {
   else if (typeof v === 'number' && Number.isSafeInteger(v)) id = String(v);
   else return { reason: `must be a string, got ${show(v)}` };
   if (id.length === 0) return { reason: 'must not be empty' };
-  if (id.length > MAX_EVENT_ID) return { reason: `must be at most ${MAX_EVENT_ID} characters, got ${id.length}` };
-  return id;
+  // an id that cannot be stored as sent would never be recognised again: refuse it
+  const problem = textProblem(id, MAX_EVENT_ID);
+  return problem ? { reason: problem } : id;
 }
 
 function timeOf(v: unknown): number | null {
@@ -98,7 +118,10 @@ type Label = string | null | { reason: string };
 /** An optional label: strings as they are; numbers and booleans as String() writes them. */
 function labelOf(v: unknown): Label {
   if (v === undefined || v === null) return null;
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') {
+    const problem = textProblem(v, MAX_LABEL);
+    return problem ? { reason: problem } : v;
+  }
   if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean') return String(v);
   return { reason: `must be a string, got ${show(v)}` };
 }
@@ -141,6 +164,8 @@ function outputsOf(o: Obj, task: TaskType, required: boolean): Outputs | { field
 /** Checks one prediction against the model; `featuresText` is the raw features text, if known. */
 export function checkPrediction(model: ModelRecord, input: unknown, index: number, featuresText: string | null = null): Checked<PredictionRow> {
   if (!isObject(input)) return fail(index, null, 'line', `must be a JSON object, got ${show(input)}`);
+  const deep = tooDeepMember(input);
+  if (deep !== null) return tooDeep(index, input, deep);
   const id = eventIdOf(input.eventId);
   if (typeof id !== 'string') return fail(index, null, 'eventId', id.reason);
   if (input.timestamp === undefined || input.timestamp === null) return fail(index, id, 'timestamp', 'is required');
@@ -158,6 +183,8 @@ export function checkPrediction(model: ModelRecord, input: unknown, index: numbe
 /** Checks one actual: an eventId and the label (classifiers) or value (regression). */
 export function checkActual(model: ModelRecord, input: unknown, index: number): Checked<ActualRow> {
   if (!isObject(input)) return fail(index, null, 'line', `must be a JSON object, got ${show(input)}`);
+  const deep = tooDeepMember(input);
+  if (deep !== null) return tooDeep(index, input, deep);
   const id = eventIdOf(input.eventId);
   if (typeof id !== 'string') return fail(index, null, 'eventId', id.reason);
   const actualLabel = labelOf(input.actualLabel);
@@ -175,6 +202,8 @@ export function checkActual(model: ModelRecord, input: unknown, index: number): 
 /** Checks one baseline row: features an object; outputs, where given, of the right type. */
 export function checkBaselineRow(model: ModelRecord, input: unknown, index: number, featuresText: string | null = null): Checked<BaselineRowIn> {
   if (!isObject(input)) return fail(index, null, 'line', `must be a JSON object, got ${show(input)}`);
+  const deep = tooDeepMember(input);
+  if (deep !== null) return tooDeep(index, input, deep);
   const features = input.features;
   if (!isObject(features)) return fail(index, null, 'features', `must be an object of feature values, got ${show(features)}`);
   const out = outputsOf(input, model.task, false);

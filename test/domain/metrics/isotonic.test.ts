@@ -120,7 +120,9 @@ describe('fitIsotonic / predictIsotonic', () => {
         const sorted = probes.slice().sort((a, b) => a - b);
         const p = sorted.map((t) => predictIsotonic(cal, t));
         for (let i = 1; i < p.length; i++) expect(p[i]!).toBeGreaterThanOrEqual(p[i - 1]! - 1e-15);
-        return p.every((v) => v >= 0 && v <= 1);
+        // scipy's interp1d (and so sklearn's predict) may land an ulp past y_max at a knot:
+        // [0.425, 0.85] -> [1/7, 1] gives 1.0000000000000002 at 0.85, as sklearn does
+        return p.every((v) => v >= 0 && v <= 1 + Number.EPSILON);
       }),
       { numRuns: 300 },
     );
