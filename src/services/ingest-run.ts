@@ -45,12 +45,8 @@ export interface RunOptions {
   via: 'graphql' | 'ndjson' | 'cli';
 }
 
-/**
- * Lines per transaction: big enough that the commit's fsync is amortised and that a batch
- * spread over a week writes few, full partial statistics (one per hour it touches: 2000
- * shuffled lines made ~12 events a partial, 8000 ~48), small enough to interleave requests.
- */
-export const DEFAULT_BATCH = 8000;
+/** Lines per transaction: big enough that the commit's fsync is amortised, small enough to interleave requests. */
+export const DEFAULT_BATCH = 2000;
 
 const ACTION: Record<RowKind, string> = { predictions: 'logPredictions', actuals: 'logActuals' };
 
