@@ -3,12 +3,16 @@
 //     1000 a transaction, the server's pragmas;
 // (b) NDJSON over HTTP, end to end, against a spawned server;
 // (c) GraphQL logPredictions in batches of 1000 against the same server;
+// (b2), (c2) the same events shuffled over their week (backfills, replicas, late clients);
+// (d), (d2) NDJSON in order and shuffled with a baseline set (fine histograms kept);
+// (e) NDJSON in order while 20 clients ask for the week's drift in a loop;
+// each server run on a fresh database;
 // plus the server's peak RSS while it streams a large NDJSON file, and database bytes a
 // event. BENCH_EVENTS (default 1M) and BENCH_RSS_MB (default 1024, 0 skips) scale it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { copyFileSync, createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +40,11 @@ export interface IngestBenchResult {
   graphqlRowsPerSec: number;
   ndjsonRatio: number;
   graphqlRatio: number;
+  ndjsonShuffledRowsPerSec: number;
+  graphqlShuffledRowsPerSec: number;
+  baselineRowsPerSec: number;
+  baselineShuffledRowsPerSec: number;
+  underReadersRowsPerSec: number;
   dbBytesPerEvent: number;
   peakRssMb: number | null;
   rssFileMb: number | null;
@@ -104,6 +113,8 @@ function rawLoop(dir: string, file: string): Promise<number> {
 
 interface Server {
   url: string;
+  /** the tail of what the server logged */
+  logTail(): string;
   child: ChildProcess;
   dbPath: string;
   stop(): Promise<void>;
@@ -132,10 +143,10 @@ async function startServer(main: string, dir: string, name: string): Promise<Ser
     env: { ...process.env, GLASSBOX_DB: dbPath, PORT: '0', HOST: '127.0.0.1', GLASSBOX_SCHEDULER: 'off', LOG_LEVEL: 'info', GLASSBOX_ADMIN_KEY: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  let err = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let err = '';
     child.stderr!.on('data', (c: Buffer) => {
-      if (err.length < 1e5) err += c.toString();
+      err = (err + c.toString()).slice(-20_000);
       const m = /"url":"(http:[^"]+)"/.exec(err);
       if (m) resolve(m[1]!);
     });
@@ -155,6 +166,7 @@ async function startServer(main: string, dir: string, name: string): Promise<Ser
   });
   return {
     url,
+    logTail: () => err.slice(-4000),
     child,
     dbPath,
     stop: () =>
@@ -217,6 +229,28 @@ async function postGraphql(url: string, file: string): Promise<number> {
   return accepted;
 }
 
+/** The file's lines in a random order (Fisher-Yates), written beside it. */
+function shuffleFile(file: string, out: string): void {
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l);
+  for (let i = lines.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+  }
+  writeFileSync(out, lines.join('\n') + '\n');
+}
+
+/** A baseline of `rows` rows like the events (NDJSON, its own route). */
+async function postBaseline(url: string, rows: number): Promise<void> {
+  const body = Array.from({ length: rows }, (_, i) => {
+    const o = JSON.parse(line(i, rows)) as Record<string, unknown>;
+    delete o.eventId;
+    delete o.timestamp;
+    return JSON.stringify({ ...o, actualLabel: Math.random() < 0.5 ? 'yes' : 'no' });
+  }).join('\n');
+  const r = await fetch(`${url}/v1/models/bench/baseline`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+  if (r.status !== 200) throw new Error(`baseline: ${r.status} ${await r.text()}`);
+}
+
 function dbBytes(path: string): number {
   let n = 0;
   for (const f of [path, `${path}-wal`]) {
@@ -260,34 +294,66 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
     log(`(a) raw better-sqlite3 loop, 1000/txn:      ${Math.round(raw)} rows/s   (bench process CPU a row incl. untimed parsing: ${((c1.user + c1.system) / n).toFixed(1)} us)`);
 
     const main = buildServer(dir);
-    const server = await startServer(main, dir, 'b');
-    let cpu0 = cpuSeconds(server.child.pid!);
-    let t = performance.now();
-    const res = await postFile(server.url, file);
-    const ndjson = res.accepted / ((performance.now() - t) / 1000);
-    if (res.accepted !== n) throw new Error(`NDJSON accepted ${res.accepted} of ${n}`);
-    let cpu1 = cpuSeconds(server.child.pid!);
-    log(`(b) NDJSON over HTTP, end to end:           ${Math.round(ndjson)} rows/s   b/a = ${(ndjson / raw).toFixed(2)} (goal >= 0.5)`);
-    log(`    server CPU a row: ${(((cpu1[0] - cpu0[0]) / n) * 1e6).toFixed(1)} us (main thread ${(((cpu1[1] - cpu0[1]) / n) * 1e6).toFixed(1)} us)`);
-    await server.stop();
-    const bytesPerEvent = dbBytes(server.dbPath) / n;
-
-    const server2 = await startServer(main, dir, 'c');
-    cpu0 = cpuSeconds(server2.child.pid!);
-    t = performance.now();
-    const acc = await postGraphql(server2.url, file);
-    const graphql = acc / ((performance.now() - t) / 1000);
-    if (acc !== n) throw new Error(`GraphQL accepted ${acc} of ${n}`);
-    cpu1 = cpuSeconds(server2.child.pid!);
+    const shuffled = join(dir, 'shuffled.ndjson');
+    shuffleFile(file, shuffled);
+    const cpuLine = (c0: [number, number], c1: [number, number]) =>
+      `    server CPU a row: ${(((c1[0] - c0[0]) / n) * 1e6).toFixed(1)} us (main thread ${(((c1[1] - c0[1]) / n) * 1e6).toFixed(1)} us)`;
+    let bytesPerEvent = 0;
+    /** One fresh server: optional baseline, then the file through one door; rows/s. */
+    const measure = async (name: string, path: string, door: 'ndjson' | 'graphql', baselineRows = 0, readers = 0): Promise<number> => {
+      const server = await startServer(main, dir, name);
+      if (baselineRows > 0) await postBaseline(server.url, baselineRows);
+      const c0 = cpuSeconds(server.child.pid!);
+      const t = performance.now();
+      let done = false;
+      let reads = 0;
+      const q = `{ model(name: "bench") { drift(from: "${new Date(T0).toISOString()}", to: "${new Date(T0 + WEEK).toISOString()}") { feature psi } } }`;
+      const reader = async () => {
+        while (!done) {
+          await gql(server.url, q, {});
+          reads++;
+        }
+      };
+      const readersDone = Promise.all(Array.from({ length: readers }, reader));
+      const accepted = await (door === 'ndjson' ? postFile(server.url, path).then((r) => r.accepted) : postGraphql(server.url, path)).catch((e: unknown) => {
+        log(`${name} failed; the server's log ends with:\n${server.logTail()}`);
+        throw e;
+      });
+      const rate = accepted / ((performance.now() - t) / 1000);
+      done = true;
+      await readersDone;
+      if (readers) log(`    (${name}) ${reads} drift queries answered meanwhile`);
+      if (accepted !== n) throw new Error(`${name}: accepted ${accepted} of ${n}`);
+      const c1 = cpuSeconds(server.child.pid!);
+      await server.stop();
+      if (name === 'b') bytesPerEvent = dbBytes(server.dbPath) / n;
+      rmSync(server.dbPath, { force: true });
+      rmSync(`${server.dbPath}-wal`, { force: true });
+      log(cpuLine(c0, c1).replace('    ', `    (${name}) `));
+      return rate;
+    };
+    const ndjson = await measure('b', file, 'ndjson');
+    log(`(b) NDJSON over HTTP, in time order:        ${Math.round(ndjson)} rows/s   b/a = ${(ndjson / raw).toFixed(2)} (goal >= 0.5)`);
+    const ndjsonShuffled = await measure('b2', shuffled, 'ndjson');
+    log(`(b2) NDJSON, the same events shuffled:      ${Math.round(ndjsonShuffled)} rows/s   b2/b = ${(ndjsonShuffled / ndjson).toFixed(2)} (goal >= 0.8)`);
+    const graphql = await measure('c', file, 'graphql');
     log(`(c) GraphQL logPredictions, 1000 a call:    ${Math.round(graphql)} rows/s   c/a = ${(graphql / raw).toFixed(2)} (goal >= 0.25)`);
-    log(`    server CPU a row: ${(((cpu1[0] - cpu0[0]) / n) * 1e6).toFixed(1)} us (main thread ${(((cpu1[1] - cpu0[1]) / n) * 1e6).toFixed(1)} us)`);
-    await server2.stop();
+    const graphqlShuffled = await measure('c2', shuffled, 'graphql');
+    log(`(c2) GraphQL, shuffled:                     ${Math.round(graphqlShuffled)} rows/s   c2/c = ${(graphqlShuffled / graphql).toFixed(2)} (goal >= 0.8)`);
+    const baselineRows = Number(process.env.BENCH_BASELINE_ROWS ?? 20_000);
+    const withBaseline = await measure('d', file, 'ndjson', baselineRows);
+    log(`(d) NDJSON in order, baseline of ${baselineRows} set: ${Math.round(withBaseline)} rows/s   d/b = ${(withBaseline / ndjson).toFixed(2)}`);
+    const withBaselineShuffled = await measure('d2', shuffled, 'ndjson', baselineRows);
+    log(`(d2) NDJSON shuffled, baseline set:         ${Math.round(withBaselineShuffled)} rows/s   d2/d = ${(withBaselineShuffled / withBaseline).toFixed(2)} (goal >= 0.8)`);
+    const underReaders = await measure('e', file, 'ndjson', 0, 20);
+    log(`(e) NDJSON in order, 20 drift readers:      ${Math.round(underReaders)} rows/s   e/b = ${(underReaders / ndjson).toFixed(2)} (goal >= 0.5)`);
     log(`database bytes per event (file + WAL after (b)): ${Math.round(bytesPerEvent)}`);
 
     let peak: number | null = null;
     let rssFile: number | null = null;
     if (rssMb > 0) {
       rmSync(file);
+      rmSync(shuffled);
       const big = join(dir, 'big.ndjson');
       const lines = Math.ceil((rssMb * 2 ** 20) / 470);
       await writeEvents(big, lines);
@@ -306,6 +372,11 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
       graphqlRowsPerSec: graphql,
       ndjsonRatio: ndjson / raw,
       graphqlRatio: graphql / raw,
+      ndjsonShuffledRowsPerSec: ndjsonShuffled,
+      graphqlShuffledRowsPerSec: graphqlShuffled,
+      baselineRowsPerSec: withBaseline,
+      baselineShuffledRowsPerSec: withBaselineShuffled,
+      underReadersRowsPerSec: underReaders,
       dbBytesPerEvent: bytesPerEvent,
       peakRssMb: peak,
       rssFileMb: rssFile,

@@ -5,7 +5,9 @@
 // kept; warm: median of 3 runs with the merged days cached), the ratio 1M / 10k (goal <= 2:
 // cost flat in stored rows) and the ratio to a plain in-process computation over the
 // same values held in Float64Arrays (sort + scan: the floor of a dataframe library).
-// BENCH_METRICS_SIZES=10000,100000 runs fewer sizes.
+// BENCH_METRICS_SIZES=10000,100000 runs fewer sizes. Then: drift over two years against
+// drift over the last 7 days of the same 1M events (BENCH_LONG_EVENTS) spread over two
+// years, after compaction built the day, month and year roll-ups (goal: <= 2x).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +27,7 @@ import { drift, integrity, performance as performanceOf, series } from '../src/s
 import { applyEventsToStats, rebuildStats, setBaselineProfile, type BaselineRow, type StoredEvent } from '../src/services/stats.js';
 import { dropStatsCaches, statsContext } from '../src/services/stats-store.js';
 import { windowStats } from '../src/services/stats-read.js';
+import { run as compact } from '../src/jobs/compact-stats.js';
 import { DAY_MS, HOUR_MS } from '../src/domain/time.js';
 
 const T0 = Date.parse('2024-05-01T00:00:00Z');
@@ -97,7 +100,7 @@ function featuresOf(c: Columns, i: number): Record<string, unknown> {
 
 const label = (c: Columns, i: number) => (c.label[i] === -1 ? null : c.label[i] === 1 ? 'yes' : 'no');
 
-async function setup(store: Store, n: number, base: Columns, win: Columns): Promise<{ deps: Deps; model: ModelRecord; loadMs: number; statsMs: number }> {
+async function setup(store: Store, n: number, base: Columns, win: Columns, compactNow = true): Promise<{ deps: Deps; model: ModelRecord; loadMs: number; statsMs: number }> {
   const deps: Deps = { store, clock: fixedClock(T0 + WEEK), log: silentLogger() };
   const model = await createModel(deps, { name: 'bench', role: 'ADMIN' }, {
     name: 'bench',
@@ -141,7 +144,10 @@ async function setup(store: Store, n: number, base: Columns, win: Columns): Prom
       statsMs += performance.now() - s0;
     })();
   }
-  return { deps, model, loadMs: performance.now() - t0, statsMs };
+  const loadMs = performance.now() - t0;
+  // as the server's compaction loop would have done by then: partials folded into hours, days rolled up
+  if (compactNow) await compact(deps, win.ts.reduce((m, t) => Math.max(m, t), 0) + 2 * DAY);
+  return { deps, model, loadMs, statsMs };
 }
 
 /** Drift of every column the plain way: sort each window column, bin, scan. */
@@ -307,4 +313,49 @@ export async function runMetricsBench(opts: MetricsBenchOptions = {}): Promise<R
   for (const k of ['hour row KB binary', 'hour row KB json', 'hour decode ms binary', 'hour decode ms json'])
     log(`| ${k} | ${sizes.map((n) => fmt(results[n]![k])).join(' | ')} |`);
   return results;
+}
+
+/** Drift over two years against drift over its last 7 days, 1M events, roll-ups built. */
+export async function runLongWindowBench(opts: MetricsBenchOptions & { events?: number } = {}): Promise<{ weekMs: number; twoYearsMs: number }> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const n = opts.events ?? Number(process.env.BENCH_LONG_EVENTS ?? 1_000_000);
+  const start = Date.UTC(2022, 4, 1);
+  const span = 730 * DAY;
+  const base = generate(BASELINE, 1, 0, false);
+  const win = generate(n, 7, 0.3, false);
+  for (let i = 0; i < n; i++) win.ts[i] = start + Math.floor((i / n) * span);
+  const dir = mkdtempSync(join(tmpdir(), 'glassbox-bench-long-'));
+  const store = openStore(join(dir, 'bench.db'));
+  try {
+    const { deps, model, loadMs } = await setup(store, n, base, win, false);
+    const c0 = performance.now();
+    const report = await compact(deps, start + span + DAY);
+    const compactMs = performance.now() - c0;
+    const end = start + span;
+    const timed = async (from: number, to: number) => {
+      const cold: number[] = [];
+      const warm: number[] = [];
+      for (let k = 0; k < 3; k++) {
+        dropStatsCaches(store.sqlite, { keepContexts: true });
+        cold.push(await time(() => drift(deps, model, from, to)));
+        warm.push(await time(() => drift(deps, model, from, to)));
+      }
+      return { cold: median(cold), warm: median(warm) };
+    };
+    const week = await timed(end - WEEK, end);
+    const years = await timed(start, end);
+    const rows = (t: string) => store.sqlite.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number;
+    log('');
+    log(`long windows: ${n.toLocaleString('en-US')} events over two years, loaded in ${(loadMs / 1000).toFixed(1)} s; compaction ${(compactMs / 1000).toFixed(1)} s (${report.partials} partials -> ${rows('stats_hourly')} hours, ${report.rollups} roll-ups)`);
+    log('| drift | cold ms | warm ms |');
+    log('|---|---|---|');
+    log(`| last 7 days | ${week.cold.toFixed(0)} | ${week.warm.toFixed(0)} |`);
+    log(`| two years | ${years.cold.toFixed(0)} | ${years.warm.toFixed(0)} |`);
+    log(`| two years / 7 days | ${(years.cold / week.cold).toFixed(2)} | ${(years.warm / week.warm).toFixed(2)} | (goal <= 2)`);
+    log(`roll-up rows by level (1 day .. 5 year): ${JSON.stringify(store.sqlite.prepare('SELECT level, count(*) FROM stats_rollup GROUP BY level').raw().all())}`);
+    return { weekMs: week.cold, twoYearsMs: years.cold };
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

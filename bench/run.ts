@@ -10,8 +10,9 @@ async function main(): Promise<void> {
     await runIngestBench({});
   }
   if (want('metrics')) {
-    const { runMetricsBench } = await import('./metrics.js');
-    await runMetricsBench({});
+    const { runMetricsBench, runLongWindowBench } = await import('./metrics.js');
+    if (process.env.BENCH_METRICS_SIZES !== '0') await runMetricsBench({});
+    await runLongWindowBench({});
   }
   if (want('cbpe')) {
     const { runCbpeBench } = await import('./cbpe.js');

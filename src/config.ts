@@ -74,6 +74,11 @@ const schema = z.object({
   SLACK_DIGEST_CHANNEL: z.string().min(1).optional(),
   SLACK_DIGEST_SCHEDULE: z.string().min(1).default('0 8 * * *'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GLASSBOX_COMPACT_INTERVAL_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 (only on request) or more')
+    .default(30_000),
   GLASSBOX_RETENTION_DAYS: z.coerce
     .number({ message: 'must be a whole number of days (0 = keep raw events forever)' })
     .int('must be a whole number of days (0 = keep raw events forever)')
@@ -109,6 +114,8 @@ export interface Config {
   };
   logLevel: string;
   maxBodyBytes: number;
+  /** how often partial statistics are compacted (0: never on a timer) */
+  compactIntervalMs: number;
   /** days of raw events kept for models without their own setting; 0 = forever */
   retentionDays: number;
 }
@@ -150,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: parseBytes(e.GLASSBOX_MAX_BODY)!,
+    compactIntervalMs: e.GLASSBOX_COMPACT_INTERVAL_MS,
     retentionDays: e.GLASSBOX_RETENTION_DAYS,
   };
 }

@@ -17,6 +17,7 @@ import { startApollo } from './graphql/server.js';
 import { inLocalMode, type AppServices, type AuthSettings } from './graphql/context.js';
 import { createSlackApp, slackConfigured, slackStartupNote } from './slack/app.js';
 import { startJobs, type Jobs } from './jobs/start.js';
+import { startCompaction, type Compaction } from './jobs/compact-stats.js';
 import { createWebhookNotifier } from './notify/webhook.js';
 import type { Notifiers } from './services/notifier.js';
 
@@ -40,6 +41,8 @@ export interface Glassbox {
   server: Server;
   /** the monitors' cron tasks and the delivery loop */
   jobs: Jobs;
+  /** the statistics compaction loop (GLASSBOX_COMPACT_INTERVAL_MS) */
+  compaction: Compaction;
   /** stops accepting, drains in-flight requests, stops jobs, closes the database */
   close(): Promise<void>;
 }
@@ -97,6 +100,9 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   stoppers.push(() => jobs.stop()); // stopped before the store closes: a run in progress finishes first
   if (!config.scheduler) log.info('GLASSBOX_SCHEDULER=off: monitors run only on request (evaluateMonitor); notifications are still delivered');
 
+  const compaction = startCompaction(deps, config.compactIntervalMs ?? 30_000);
+  stoppers.push(() => compaction.stop());
+
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
@@ -109,5 +115,5 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
       store.close();
     })());
 
-  return { url, port, deps, services, server, jobs, close };
+  return { url, port, deps, services, server, jobs, compaction, close };
 }

@@ -13,6 +13,7 @@ import { PURGED_ACTUAL_REASON, purgedTimeReason } from '../domain/retention.js';
 import { recordAudit } from './audit.js';
 import { purgedBefore } from './retention.js';
 import { dropEventIndex } from './ingest-index.js';
+import { forgetStatsHints } from './stats-hints.js';
 import { writeActuals, writePredictions } from './ingest-writer.js';
 import type { Actor, Deps } from './deps.js';
 
@@ -134,6 +135,7 @@ export class IngestRun implements LineConsumer {
     } catch (err) {
       // the in-memory event index may hold rows that were rolled back
       dropEventIndex(deps.store.sqlite, model.id);
+      forgetStatsHints(deps.store.sqlite);
       throw err;
     }
     this.result.accepted += counts.accepted;

@@ -1,34 +1,107 @@
-// Statistics of any window [from, to): the stored full hours (whole UTC days merged once
-// and kept in memory), plus the partial hours at both ends accumulated from the raw events,
-// so any window is exact to the millisecond (over time purged by retention, edges move out
-// to the UTC hour: there are no raw events left to cut an hour with).
+// Statistics of any window [from, to): the fewest stored rows that tile its whole hours
+// (roll-ups from years down to days, then compacted hours) plus the partials not compacted
+// yet, plus the partial hours at both ends accumulated from the raw events, so any window
+// is exact to the millisecond and its cost grows with the number of rows, not events
+// (over time purged by retention, edges move out to the UTC hour: there are no raw events
+// left to cut an hour with).
 import type Database from 'better-sqlite3';
 import type { ModelRecord } from '../domain/model.js';
 import type { StatsContext } from '../domain/metrics/context.js';
 import { accumulate, emptyStats, type WindowStats } from '../domain/metrics/window-stats.js';
-import { mergeInto } from '../domain/metrics/merge-stats.js';
+import { dropValuesLostIn, HOUR_PARTS, mergeInto } from '../domain/metrics/merge-stats.js';
+import { coverWindow, spanEnd, TOP_LEVEL, type Level, type RollupLevel } from '../domain/metrics/rollup-spans.js';
 import { alignToKept } from '../domain/retention.js';
-import { purgedBefore } from './retention.js';
-import { cachedDay, DAY_MS, HOUR_MS, hourRevs, readEvents, readHour, rememberDay, statsContext } from './stats-store.js';
+import { ceilTo, floorTo, HOUR_MS } from '../domain/time.js';
+import { purgedBefore, refuseOutdatedPurgedHour } from './retention.js';
+import { hourRevs, partialsIn, partialsOfHour, readEvents, readRow, rollupRevs, statsContext, statsFromEvents } from './stats-store.js';
 
-const floorTo = (t: number, unit: number) => Math.floor(t / unit) * unit;
-const ceilTo = (t: number, unit: number) => Math.ceil(t / unit) * unit;
 
 function addRaw(sqlite: Database.Database, ctx: StatsContext, modelId: number, acc: WindowStats, from: number, to: number): void {
   if (from < to) for (const e of readEvents(sqlite, modelId, from, to)) accumulate(acc, e, ctx);
 }
 
-function dayStats(sqlite: Database.Database, ctx: StatsContext, modelId: number, day: number, revs: Array<[number, number]>, withHists: boolean): WindowStats {
-  const signature = revs.map((r) => `${r[0]}:${r[1]}`).join(',');
-  const hit = cachedDay(sqlite, modelId, day, signature, ctx.statsKey, withHists);
-  if (hit) return hit;
-  const s = emptyStats(ctx);
-  for (const [hour, rev] of revs) {
-    const h = readHour(sqlite, ctx, modelId, hour, rev, withHists);
-    if (h) mergeInto(s, h, ctx);
+/**
+ * Merges into `acc` the stored statistics of the hour-aligned [lo, hi): roll-ups and hour
+ * rows, and the partials when `withPartials`. Any hour with a row or partial built against
+ * another baseline or threshold is taken from the raw events instead. Returns how many
+ * hours were.
+ */
+export function addStored(
+  sqlite: Database.Database,
+  ctx: StatsContext,
+  modelId: number,
+  acc: WindowStats,
+  lo: number,
+  hi: number,
+  opts: { histograms: boolean; partials: boolean },
+): number {
+  const withHists = opts.histograms;
+  // the partials of each hour merged first, as parts of that hour
+  const deltas = new Map<number, WindowStats>();
+  const stale = new Set<number>();
+  if (opts.partials) {
+    let last = NaN;
+    for (const [, hour] of partialsIn(sqlite, modelId, lo, hi)) {
+      if (hour === last) continue;
+      last = hour;
+      const delta = emptyStats(ctx);
+      for (const p of partialsOfHour(sqlite, ctx, modelId, hour, withHists)) {
+        if (p.stats.key === ctx.statsKey) mergeInto(delta, p.stats, ctx, HOUR_PARTS);
+        else stale.add(hour);
+      }
+      if (!stale.has(hour)) deltas.set(hour, delta);
+    }
   }
-  rememberDay(sqlite, modelId, day, signature, s);
-  return s;
+  const revs = new Map<string, number>();
+  for (const [level, start, rev] of rollupRevs(sqlite, modelId, lo, hi)) revs.set(`${level}:${start}`, rev);
+  const staleWithin = (a: number, b: number) => {
+    for (const h of stale) if (h >= a && h < b) return true;
+    return false;
+  };
+  const has = (level: RollupLevel, start: number) => revs.has(`${level}:${start}`) && !staleWithin(start, spanEnd(level, start));
+  const raw = new Set<number>();
+  const rawHour = (h: number) => {
+    refuseOutdatedPurgedHour(sqlite, modelId, h); // its raw events are gone: never rebuild it from nothing
+    raw.add(h);
+    mergeInto(acc, statsFromEvents(sqlite, ctx, modelId, h, h + HOUR_MS), ctx);
+  };
+  const addCover = (a: number, b: number, top: Level) => {
+    for (const piece of coverWindow(a, b, has, top)) {
+      if (piece.level === 0) {
+        for (const [h, rev] of hourRevs(sqlite, modelId, piece.lo, piece.hi)) {
+          const row = stale.has(h) ? null : readRow(sqlite, ctx, modelId, 0, h, withHists, rev);
+          if (!row || row.stats.key !== ctx.statsKey) rawHour(h);
+          else if (!deltas.has(h)) mergeInto(acc, row.stats, ctx);
+          else {
+            const whole = emptyStats(ctx);
+            mergeInto(whole, row.stats, ctx, HOUR_PARTS);
+            mergeInto(whole, deltas.get(h)!, ctx, HOUR_PARTS);
+            mergeInto(acc, whole, ctx);
+            deltas.delete(h);
+          }
+        }
+        for (const h of stale) if (h >= piece.lo && h < piece.hi && !raw.has(h)) rawHour(h);
+        continue;
+      }
+      const row = readRow(sqlite, ctx, modelId, piece.level, piece.start, withHists, revs.get(`${piece.level}:${piece.start}`));
+      if (row && row.stats.key === ctx.statsKey) mergeInto(acc, row.stats, ctx);
+      else addCover(piece.start, spanEnd(piece.level, piece.start), (piece.level - 1) as Level);
+    }
+  };
+  addCover(lo, hi, TOP_LEVEL);
+  // partials of hours without a row, or inside a roll-up that holds their compacted part
+  for (const [h, delta] of deltas) {
+    if (raw.has(h)) continue;
+    mergeInto(acc, delta, ctx);
+    const row = withHists ? readRow(sqlite, ctx, modelId, 0, h, true) : null;
+    if (row && row.stats.key === ctx.statsKey) {
+      const whole = emptyStats(ctx);
+      mergeInto(whole, row.stats, ctx, HOUR_PARTS);
+      mergeInto(whole, delta, ctx, HOUR_PARTS);
+      dropValuesLostIn(acc, whole);
+    }
+  }
+  return raw.size;
 }
 
 /**
@@ -42,7 +115,7 @@ export function windowStats(
   to: number,
   opts: { histograms?: boolean } = {},
 ): { stats: WindowStats; ctx: StatsContext } {
-  const withHists = opts.histograms ?? true;
+  const histograms = opts.histograms ?? true;
   ({ from, to } = alignToKept(from, to, purgedBefore(sqlite, model.id)));
   const ctx = statsContext(sqlite, model);
   const acc = emptyStats(ctx);
@@ -54,19 +127,6 @@ export function windowStats(
   }
   addRaw(sqlite, ctx, model.id, acc, from, h0);
   addRaw(sqlite, ctx, model.id, acc, h1, to);
-  const revs = hourRevs(sqlite, model.id, h0, h1);
-  let i = 0;
-  while (i < revs.length) {
-    const day = floorTo(revs[i]![0], DAY_MS);
-    let j = i;
-    while (j < revs.length && revs[j]![0] < day + DAY_MS) j++;
-    if (day >= h0 && day + DAY_MS <= h1) mergeInto(acc, dayStats(sqlite, ctx, model.id, day, revs.slice(i, j), withHists), ctx);
-    else
-      for (let k = i; k < j; k++) {
-        const h = readHour(sqlite, ctx, model.id, revs[k]![0], revs[k]![1], withHists);
-        if (h) mergeInto(acc, h, ctx);
-      }
-    i = j;
-  }
+  addStored(sqlite, ctx, model.id, acc, h0, h1, { histograms, partials: true });
   return { stats: acc, ctx };
 }

@@ -1,51 +1,52 @@
-// Storage of the hourly statistics and the in-process caches around it: the model's
-// statistics context (its baseline profile, parsed once), recently written hour rows
-// (kept mutable so a busy hour is not re-parsed per batch) and merged days for queries.
-// A cached row is used only while its `rev` is the database's, which also covers a
-// rolled-back transaction (its rev never reaches the database).
+// Storage of the statistics (src/db/schema/stats.ts: partials, compacted hours, roll-ups)
+// and the in-process caches around it: the model's statistics context (its baseline
+// profile, parsed once) and recently read rows, used only while their `rev` is the
+// database's (which also covers a rolled-back transaction: its rev never reaches the
+// database). Partials are immutable, so they need no rev.
 import type Database from 'better-sqlite3';
 import type { ModelRecord } from '../domain/model.js';
 import { makeStatsContext, type StatsContext } from '../domain/metrics/context.js';
 import type { BaselineProfile } from '../domain/metrics/profile.js';
 import { deserializeStats, serializeStats } from '../domain/metrics/stats-codec.js';
 import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../domain/metrics/window-stats.js';
-import { HOUR_MS } from '../domain/time.js';
-import { refuseOutdatedPurgedHour } from './retention.js';
+import { DAY_MS as DAY } from '../domain/time.js';
+import { spanEnd, type RollupLevel } from '../domain/metrics/rollup-spans.js';
 
 export { DAY_MS, HOUR_MS } from '../domain/time.js';
 
-/** How many mutable hour rows and merged days a process keeps (each up to ~1-2 MB). */
-const HOT_HOURS = 24;
-const HOT_DAYS = 32;
+/** Parsed rows a process keeps (a busy day or month is ~1-2 MB). */
+const HOT_ROWS = 48;
+
+/** Where a stored row lives: level 0 = `stats_hourly`, 1-3 = `stats_rollup`. */
+export type RowLevel = 0 | RollupLevel;
 
 interface Stmts {
   baselineStamp: Database.Statement;
   profile: Database.Statement;
-  revs: Database.Statement;
-  rev: Database.Statement;
-  data: Database.Statement;
-  dataAndHists: Database.Statement;
-  upsert: Database.Statement;
-  deleteModel: Database.Statement;
   events: Database.Statement;
   span: Database.Statement;
-}
-
-interface ContextEntry {
-  stamp: string;
-  ctx: StatsContext;
-}
-
-interface CachedStats {
-  rev: string;
-  stats: WindowStats;
+  appendPartial: Database.Statement;
+  partialsIn: Database.Statement;
+  partialsOfHour: Database.Statement;
+  deletePartials: Database.Statement;
+  hourRevs: Database.Statement;
+  rollupRevs: Database.Statement;
+  hourRow: Database.Statement;
+  rollupRow: Database.Statement;
+  upsertHour: Database.Statement;
+  upsertRollup: Database.Statement;
+  deleteRollup: Database.Statement;
+  rollupExists: Database.Statement;
+  deleteFrom: Database.Statement[];
+  rollupsBefore: Database.Statement;
 }
 
 interface StoreCache {
   stmts: Stmts;
-  contexts: Map<number, ContextEntry>;
-  hours: Map<string, CachedStats>;
-  days: Map<string, CachedStats>;
+  contexts: Map<number, { stamp: string; ctx: StatsContext }>;
+  rows: Map<string, { rev: number; stats: WindowStats }>;
+  /** partials appended by this process so far */
+  appended: number;
 }
 
 const caches = new WeakMap<Database.Database, StoreCache>();
@@ -53,42 +54,50 @@ const caches = new WeakMap<Database.Database, StoreCache>();
 function cacheOf(sqlite: Database.Database): StoreCache {
   let c = caches.get(sqlite);
   if (!c) {
+    const p = (sql: string) => sqlite.prepare(sql);
     c = {
       stmts: {
         // not the profile itself: reading its megabytes per batch would dominate ingest.
         // Every baseline change also goes through setBaselineProfile, which forgets the model.
-        baselineStamp: sqlite.prepare('SELECT updated_at, row_count FROM baselines WHERE model_id = ?').raw(),
-        profile: sqlite.prepare('SELECT profile FROM baselines WHERE model_id = ?').pluck(),
-        revs: sqlite.prepare('SELECT hour, rev FROM stats_hourly WHERE model_id = ? AND hour >= ? AND hour < ? ORDER BY hour').raw(),
-        rev: sqlite.prepare('SELECT rev FROM stats_hourly WHERE model_id = ? AND hour = ?').pluck(),
-        data: sqlite.prepare('SELECT data FROM stats_hourly WHERE model_id = ? AND hour = ?').pluck(),
-        dataAndHists: sqlite.prepare('SELECT data, hists FROM stats_hourly WHERE model_id = ? AND hour = ?').raw(),
-        upsert: sqlite.prepare(
+        baselineStamp: p('SELECT updated_at, row_count FROM baselines WHERE model_id = ?').raw(),
+        profile: p('SELECT profile FROM baselines WHERE model_id = ?').pluck(),
+        events: p(
+          `SELECT ts, features, score, predicted_label, value, actual_label, actual_value FROM events
+           WHERE model_id = ? AND ts >= ? AND ts < ? ORDER BY ts`,
+        ).raw(),
+        span: p('SELECT min(ts), max(ts) FROM events WHERE model_id = ?').raw(),
+        appendPartial: p('INSERT INTO stats_partial (model_id, hour, data, hists) VALUES (?, ?, ?, ?)'),
+        partialsIn: p('SELECT id, hour FROM stats_partial WHERE model_id = ? AND hour >= ? AND hour < ? ORDER BY hour, id').raw(),
+        partialsOfHour: p('SELECT id, data, hists FROM stats_partial WHERE model_id = ? AND hour = ? ORDER BY id').raw(),
+        deletePartials: p('DELETE FROM stats_partial WHERE model_id = ? AND hour = ? AND id <= ?'),
+        hourRevs: p('SELECT hour, rev FROM stats_hourly WHERE model_id = ? AND hour >= ? AND hour < ? ORDER BY hour').raw(),
+        rollupRevs: p('SELECT level, start, rev FROM stats_rollup WHERE model_id = ? AND start >= ? AND start < ?').raw(),
+        hourRow: p('SELECT rev, data, hists FROM stats_hourly WHERE model_id = ? AND hour = ?').raw(),
+        rollupRow: p('SELECT rev, data, hists FROM stats_rollup WHERE model_id = ? AND level = ? AND start = ?').raw(),
+        upsertHour: p(
           `INSERT INTO stats_hourly (model_id, hour, rev, data, hists) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (model_id, hour) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
         ),
-        deleteModel: sqlite.prepare('DELETE FROM stats_hourly WHERE model_id = ? AND hour >= ?'),
-        events: sqlite
-          .prepare(
-            `SELECT ts, features, score, predicted_label, value, actual_label, actual_value FROM events
-             WHERE model_id = ? AND ts >= ? AND ts < ? ORDER BY ts`,
-          )
-          .raw(),
-        span: sqlite.prepare('SELECT min(ts), max(ts) FROM events WHERE model_id = ?').raw(),
+        upsertRollup: p(
+          `INSERT INTO stats_rollup (model_id, level, start, rev, data, hists) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (model_id, level, start) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
+        ),
+        rollupExists: p('SELECT 1 FROM stats_rollup WHERE model_id = ? AND level = ? AND start = ?').pluck(),
+        deleteRollup: p('DELETE FROM stats_rollup WHERE model_id = ? AND level = ? AND start = ?'),
+        deleteFrom: [
+          p('DELETE FROM stats_hourly WHERE model_id = ? AND hour >= ?'),
+          p('DELETE FROM stats_partial WHERE model_id = ? AND hour >= ?'),
+          p('DELETE FROM stats_rollup WHERE model_id = ? AND start >= ?'),
+        ],
+        rollupsBefore: p('SELECT level, start FROM stats_rollup WHERE model_id = ? AND start < ? AND start >= ?').raw(),
       },
       contexts: new Map(),
-      hours: new Map(),
-      days: new Map(),
+      rows: new Map(),
+      appended: 0,
     };
     caches.set(sqlite, c);
   }
   return c;
-}
-
-function touch<V>(m: Map<string, V>, key: string, value: V, limit: number): void {
-  m.delete(key);
-  m.set(key, value);
-  while (m.size > limit) m.delete(m.keys().next().value!);
 }
 
 /** The model's baseline profile as stored, or null. */
@@ -114,7 +123,7 @@ export function statsContext(sqlite: Database.Database, model: ModelRecord): Sta
 export function forgetModel(sqlite: Database.Database, modelId: number): void {
   const c = cacheOf(sqlite);
   c.contexts.delete(modelId);
-  for (const m of [c.hours, c.days]) for (const k of Array.from(m.keys())) if (k.startsWith(`${modelId}:`)) m.delete(k);
+  for (const k of Array.from(c.rows.keys())) if (k.startsWith(`${modelId}:`)) c.rows.delete(k);
 }
 
 /** The raw events of the model in [from, to), as accumulated. */
@@ -138,87 +147,108 @@ export function statsFromEvents(sqlite: Database.Database, ctx: StatsContext, mo
   return s;
 }
 
-/** (hour, rev) of the stored rows of the model in [from, to). */
+const decode = (r: [Buffer, Buffer | null], ctx: StatsContext, withHists: boolean) => deserializeStats(r[0], withHists ? r[1] : null, ctx, withHists);
+
+/** Appends one partial row: the statistics a transaction adds to the hour. */
+export function appendPartial(sqlite: Database.Database, modelId: number, hour: number, stats: WindowStats): void {
+  const { core, hists } = serializeStats(stats);
+  const c = cacheOf(sqlite);
+  c.stmts.appendPartial.run(modelId, hour, core, hists);
+  c.appended++;
+}
+
+/** How many partials this process appended so far (compaction gives way while it grows). */
+export function appendedPartials(sqlite: Database.Database): number {
+  return cacheOf(sqlite).appended;
+}
+
+/** (id, hour) of the model's partials in [from, to), by hour then id. */
+export function partialsIn(sqlite: Database.Database, modelId: number, from: number, to: number): Array<[number, number]> {
+  return cacheOf(sqlite).stmts.partialsIn.all(modelId, from, to) as Array<[number, number]>;
+}
+
+/** The partials of one hour, decoded, oldest first. */
+export function partialsOfHour(sqlite: Database.Database, ctx: StatsContext, modelId: number, hour: number, withHists = true): Array<{ id: number; stats: WindowStats }> {
+  const rows = cacheOf(sqlite).stmts.partialsOfHour.all(modelId, hour) as Array<[number, Buffer, Buffer | null]>;
+  return rows.map((r) => ({ id: r[0], stats: decode([r[1], r[2]], ctx, withHists) }));
+}
+
+/** Deletes the hour's partials up to id `maxId` (compaction, inside its transaction, which read them). */
+export function deletePartials(sqlite: Database.Database, modelId: number, hour: number, maxId: number): void {
+  cacheOf(sqlite).stmts.deletePartials.run(modelId, hour, maxId);
+}
+
+/** (hour, rev) of the compacted hour rows of the model in [from, to). */
 export function hourRevs(sqlite: Database.Database, modelId: number, from: number, to: number): Array<[number, number]> {
-  return cacheOf(sqlite).stmts.revs.all(modelId, from, to) as Array<[number, number]>;
+  return cacheOf(sqlite).stmts.hourRevs.all(modelId, from, to) as Array<[number, number]>;
 }
 
-function readStored(c: StoreCache, ctx: StatsContext, modelId: number, hour: number, withHists: boolean): WindowStats | null {
-  if (!withHists) {
-    const core = c.stmts.data.get(modelId, hour) as Buffer | undefined;
-    return core === undefined ? null : deserializeStats(core, null, ctx, false);
+/** (level, start, rev) of the roll-ups of the model starting in [from, to). */
+export function rollupRevs(sqlite: Database.Database, modelId: number, from: number, to: number): Array<[RollupLevel, number, number]> {
+  return cacheOf(sqlite).stmts.rollupRevs.all(modelId, from, to) as Array<[RollupLevel, number, number]>;
+}
+
+/**
+ * A stored hour (level 0) or roll-up row, for reading only (do not mutate), with or
+ * without the numeric histograms (only drift needs them); `rev` known from a listing
+ * lets a cached copy answer. Null when there is no row. The caller checks its key.
+ */
+export function readRow(sqlite: Database.Database, ctx: StatsContext, modelId: number, level: RowLevel, start: number, withHists = true, rev?: number): { rev: number; stats: WindowStats } | null {
+  const c = cacheOf(sqlite);
+  const key = `${modelId}:${level}:${start}`;
+  const hit = c.rows.get(key);
+  if (hit && rev !== undefined && hit.rev === rev && hit.stats.key === ctx.statsKey && (hit.stats.histograms || !withHists)) {
+    c.rows.delete(key);
+    c.rows.set(key, hit);
+    return hit;
   }
-  const r = c.stmts.dataAndHists.get(modelId, hour) as [Buffer, Buffer | null] | undefined;
-  return r === undefined ? null : deserializeStats(r[0], r[1], ctx, true);
+  const r = (level === 0 ? c.stmts.hourRow.get(modelId, start) : c.stmts.rollupRow.get(modelId, level, start)) as [number, Buffer, Buffer | null] | undefined;
+  if (r === undefined) return null;
+  const row = { rev: r[0], stats: decode([r[1], r[2]], ctx, withHists) };
+  c.rows.delete(key);
+  c.rows.set(key, row);
+  while (c.rows.size > HOT_ROWS) c.rows.delete(c.rows.keys().next().value!);
+  return row;
 }
 
-/**
- * The stored statistics of one hour, for reading only (do not mutate), with or without the
- * numeric histograms (only drift needs them); rebuilt from the raw events when the row was
- * built against another baseline or threshold. Null when no row.
- */
-export function readHour(sqlite: Database.Database, ctx: StatsContext, modelId: number, hour: number, rev: number, withHists = true): WindowStats | null {
-  const c = cacheOf(sqlite);
-  const hit = c.hours.get(`${modelId}:${hour}`);
-  if (hit && hit.rev === String(rev) && hit.stats.key === ctx.statsKey && (hit.stats.histograms || !withHists)) return hit.stats;
-  const s = readStored(c, ctx, modelId, hour, withHists);
-  if (s === null) return null;
-  if (s.key === ctx.statsKey) return s;
-  refuseOutdatedPurgedHour(sqlite, modelId, hour); // its raw events are gone: never rebuild it from nothing
-  return statsFromEvents(sqlite, ctx, modelId, hour, hour + HOUR_MS);
-}
-
-/**
- * The hour's statistics to modify, owned by the caller until `writeHour`: the cached
- * mutable row when current, else the stored row, else empty. `stale` when the stored row
- * was built against another baseline (the caller then rebuilds it from the raw events).
- */
-export function takeHour(sqlite: Database.Database, ctx: StatsContext, modelId: number, hour: number): { stats: WindowStats; stale: boolean } {
-  const c = cacheOf(sqlite);
-  const key = `${modelId}:${hour}`;
-  const rev = c.stmts.rev.get(modelId, hour) as number | undefined;
-  const hit = c.hours.get(key);
-  c.hours.delete(key); // mutated from here on: not valid until written
-  if (rev === undefined) return { stats: emptyStats(ctx), stale: false };
-  if (hit && hit.rev === String(rev) && hit.stats.key === ctx.statsKey && hit.stats.histograms) return { stats: hit.stats, stale: false };
-  const s = readStored(c, ctx, modelId, hour, true)!;
-  return s.key === ctx.statsKey ? { stats: s, stale: false } : { stats: emptyStats(ctx), stale: true };
-}
-
-/** Stores the hour's statistics (inside the caller's transaction) and keeps them hot. */
-export function writeHour(sqlite: Database.Database, modelId: number, hour: number, stats: WindowStats): void {
+/** Stores an hour (level 0) or roll-up row (inside the caller's transaction). */
+export function writeRow(sqlite: Database.Database, modelId: number, level: RowLevel, start: number, stats: WindowStats): void {
   const c = cacheOf(sqlite);
   const rev = Math.floor(Math.random() * 2 ** 52);
   const { core, hists } = serializeStats(stats);
-  c.stmts.upsert.run(modelId, hour, rev, core, hists);
-  touch(c.hours, `${modelId}:${hour}`, { rev: String(rev), stats }, HOT_HOURS);
+  if (level === 0) c.stmts.upsertHour.run(modelId, start, rev, core, hists);
+  else c.stmts.upsertRollup.run(modelId, level, start, rev, core, hists);
+  c.rows.delete(`${modelId}:${level}:${start}`);
 }
 
-/** Deletes the stored hours of the model from `fromHour` on (all of them by default). */
-export function deleteHours(sqlite: Database.Database, modelId: number, fromHour = Number.MIN_SAFE_INTEGER): void {
-  cacheOf(sqlite).stmts.deleteModel.run(modelId, fromHour);
+/** Whether the roll-up row exists. */
+export function hasRollup(sqlite: Database.Database, modelId: number, level: RollupLevel, start: number): boolean {
+  return cacheOf(sqlite).stmts.rollupExists.get(modelId, level, start) !== undefined;
+}
+
+/** Deletes a roll-up row (it will be built again from the hours). */
+export function deleteRollup(sqlite: Database.Database, modelId: number, level: RollupLevel, start: number): void {
+  cacheOf(sqlite).stmts.deleteRollup.run(modelId, level, start);
+  cacheOf(sqlite).rows.delete(`${modelId}:${level}:${start}`);
+}
+
+/**
+ * Deletes the model's stored statistics of the hours from `fromHour` on (all by default):
+ * partials, hour rows, and every roll-up holding any of those hours.
+ */
+export function deleteStatsFrom(sqlite: Database.Database, modelId: number, fromHour = Number.MIN_SAFE_INTEGER): void {
+  const st = cacheOf(sqlite).stmts;
+  for (const d of st.deleteFrom) d.run(modelId, fromHour);
+  // roll-ups that start before `fromHour` and end after it (a year starts < 367 days before)
+  if (fromHour > Number.MIN_SAFE_INTEGER)
+    for (const [level, start] of st.rollupsBefore.all(modelId, fromHour, fromHour - 367 * DAY) as Array<[RollupLevel, number]>)
+      if (spanEnd(level, start) > fromHour) st.deleteRollup.run(modelId, level, start);
   forgetModel(sqlite, modelId);
-}
-
-/** A merged day from the cache (with histograms when asked), valid while the day's rows have exactly these revs. */
-export function cachedDay(sqlite: Database.Database, modelId: number, day: number, signature: string, key: string, withHists: boolean): WindowStats | null {
-  const days = cacheOf(sqlite).days;
-  for (const h of withHists ? [true] : [false, true]) {
-    const hit = days.get(`${modelId}:${day}:${h}`);
-    if (hit && hit.rev === signature && hit.stats.key === key) return hit.stats;
-  }
-  return null;
-}
-
-/** Remembers a merged day (not to be mutated afterwards). */
-export function rememberDay(sqlite: Database.Database, modelId: number, day: number, signature: string, stats: WindowStats): void {
-  touch(cacheOf(sqlite).days, `${modelId}:${day}:${stats.histograms}`, { rev: signature, stats }, HOT_DAYS);
 }
 
 /** Drops the in-process caches (for cold measurements); `keepContexts` keeps the parsed baseline profiles. */
 export function dropStatsCaches(sqlite: Database.Database, opts: { keepContexts?: boolean } = {}): void {
   const c = cacheOf(sqlite);
-  c.hours.clear();
-  c.days.clear();
+  c.rows.clear();
   if (!opts.keepContexts) c.contexts.clear();
 }

@@ -1,12 +1,15 @@
-// The statistics kept at ingest (ARCHITECTURE rule 4). Every function is synchronous and
-// runs inside the caller's write transaction, so raw events and their statistics commit
-// or roll back together. Rows are read, modified and written per touched UTC hour.
+// The statistics kept at ingest (ARCHITECTURE rules 4 and 8). Every function is synchronous
+// and runs inside the caller's write transaction, so raw events and their statistics
+// commit or roll back together. Ingest only appends: a transaction merges its events per
+// UTC hour in memory and appends one small partial row per hour it touched, whatever the
+// order of the events; compaction (stats-compact.ts) folds partials into hours later.
 import type { ModelRecord } from '../domain/model.js';
 import { buildBaselineProfile, type BaselineProfile, type BaselineRow } from '../domain/metrics/profile.js';
 import { accumulate, applyLabel, emptyStats, type StatsEvent, type WindowStats } from '../domain/metrics/window-stats.js';
 import type { Deps } from './deps.js';
+import { presetPartialValues, trimPartialValues } from './stats-hints.js';
 import { purgedBefore } from './retention.js';
-import { DAY_MS, deleteHours, eventSpan, forgetModel, HOUR_MS, readEvents, statsContext, statsFromEvents, takeHour, writeHour } from './stats-store.js';
+import { appendPartial, DAY_MS, deleteStatsFrom, eventSpan, forgetModel, HOUR_MS, readEvents, statsContext, writeRow } from './stats-store.js';
 
 export type { BaselineProfile, BaselineRow } from '../domain/metrics/profile.js';
 
@@ -19,64 +22,51 @@ export interface StoredEvent extends StatsEvent {
 
 const hourOf = (ts: number) => Math.floor(ts / HOUR_MS) * HOUR_MS;
 
-function groupByHour<T>(items: readonly T[], ts: (t: T) => number): Map<number, T[]> {
-  const m = new Map<number, T[]>();
-  for (const it of items) {
-    const h = hourOf(ts(it));
-    const list = m.get(h);
-    if (list) list.push(it);
-    else m.set(h, [it]);
-  }
-  return m;
-}
-
-/**
- * Applies `change` to the hour's statistics and stores them. A row built against an older
- * baseline is rebuilt from the raw events instead, which already include the change.
- */
-function updateHour(deps: Deps, model: ModelRecord, hour: number, change: (s: WindowStats) => void): void {
+/** Applies `change` per item to the statistics of its hour, then appends one partial per hour. */
+function appendByHour<T>(deps: Deps, model: ModelRecord, items: readonly T[], ts: (t: T) => number, change: (s: WindowStats, t: T) => void, trim = false): void {
   const sqlite = deps.store.sqlite;
   const ctx = statsContext(sqlite, model);
-  const { stats, stale } = takeHour(sqlite, ctx, model.id, hour);
-  if (stale) writeHour(sqlite, model.id, hour, statsFromEvents(sqlite, ctx, model.id, hour, hour + HOUR_MS));
-  else {
-    change(stats);
-    writeHour(sqlite, model.id, hour, stats);
+  const hours = new Map<number, WindowStats>();
+  for (const it of items) {
+    const h = hourOf(ts(it));
+    let s = hours.get(h);
+    if (!s) {
+      hours.set(h, (s = emptyStats(ctx)));
+      if (trim) presetPartialValues(sqlite, `${model.id}:${model.createdAt}`, h, s);
+    }
+    change(s, it);
+  }
+  for (const [h, s] of hours) {
+    if (trim) trimPartialValues(sqlite, `${model.id}:${model.createdAt}`, h, s);
+    appendPartial(sqlite, model.id, h, s);
   }
 }
 
 /** Adds newly stored events (with their joined actuals) to their hours' statistics. */
 export function applyEventsToStats(deps: Deps, model: ModelRecord, events: StoredEvent[]): void {
   const ctx = statsContext(deps.store.sqlite, model);
-  for (const [hour, list] of groupByHour(events, (e) => e.ts)) {
-    updateHour(deps, model, hour, (s) => {
-      for (const e of list) accumulate(s, e, ctx);
-    });
-  }
+  appendByHour(deps, model, events, (e) => e.ts, (s, e) => accumulate(s, e, ctx), true);
 }
 
 /** Moves the statistics from each event's state before to after (an actual arrived or was replaced). */
 export function applyActualsToStats(deps: Deps, model: ModelRecord, changes: Array<{ before: StoredEvent; after: StoredEvent }>): void {
   const ctx = statsContext(deps.store.sqlite, model);
-  for (const [hour, list] of groupByHour(changes, (c) => c.before.ts)) {
-    updateHour(deps, model, hour, (s) => {
-      for (const { before, after } of list) {
-        applyLabel(s, before, ctx, -1);
-        applyLabel(s, after, ctx, 1);
-      }
-    });
-  }
+  appendByHour(deps, model, changes, (c) => c.before.ts, (s, { before, after }) => {
+    applyLabel(s, before, ctx, -1);
+    applyLabel(s, after, ctx, 1);
+  });
 }
 
 /**
  * Recomputes every hour of the model from its raw events (after a baseline or threshold
- * change). Hours purged by retention keep their rows as they are: their events are gone
- * (reading them under the new baseline is refused, see retention.ts).
+ * change); their partials and the roll-ups over them go, compaction builds those again.
+ * Hours purged by retention keep their rows as they are: their events are gone (reading
+ * them under the new baseline is refused, see retention.ts).
  */
 export function rebuildStats(deps: Deps, model: ModelRecord): void {
   const sqlite = deps.store.sqlite;
   const kept = purgedBefore(sqlite, model.id) ?? Number.MIN_SAFE_INTEGER;
-  deleteHours(sqlite, model.id, kept);
+  deleteStatsFrom(sqlite, model.id, kept);
   const ctx = statsContext(sqlite, model);
   const span = eventSpan(sqlite, model.id);
   if (!span) return;
@@ -90,7 +80,7 @@ export function rebuildStats(deps: Deps, model: ModelRecord): void {
       if (!s) hours.set(h, (s = emptyStats(ctx)));
       accumulate(s, e, ctx);
     }
-    for (const [h, s] of hours) writeHour(sqlite, model.id, h, s);
+    for (const [h, s] of hours) writeRow(sqlite, model.id, 0, h, s);
   }
 }
 

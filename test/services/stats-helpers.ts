@@ -7,6 +7,10 @@ import type { ModelRecord } from '../../src/domain/model.js';
 import { createModel } from '../../src/services/models.js';
 import type { Deps } from '../../src/services/deps.js';
 import { applyActualsToStats, applyEventsToStats, rebuildStats, setBaselineProfile, type StoredEvent } from '../../src/services/stats.js';
+import { expect } from 'vitest';
+import { computeDrift, computeFairness, computeIntegrity, computePerformance, computeTraffic } from '../../src/domain/metrics/compute-window.js';
+import type { StatsContext } from '../../src/domain/metrics/context.js';
+import type { WindowStats } from '../../src/domain/metrics/window-stats.js';
 import { loadFixture, type Fixture, type FixtureEvent } from '../domain/metrics/load-fixture.js';
 
 export const ADMIN = { name: 'test', role: 'ADMIN' as const };
@@ -69,4 +73,24 @@ export function logActuals(deps: Deps, model: ModelRecord, changes: Array<{ befo
       changes.map((c) => ({ before: c.before, after: { ...c.before, actualLabel: c.actualLabel, actualValue: c.actualValue } })),
     );
   })();
+}
+
+/** Every metric family of a window's statistics (fairness over the first protected attribute, if any). */
+export function summary(s: WindowStats, ctx: StatsContext) {
+  return {
+    drift: computeDrift(s, ctx),
+    integrity: computeIntegrity(s, ctx),
+    perf: computePerformance(s),
+    traffic: computeTraffic(s),
+    fair: ctx.protectedIdx.length > 0 ? computeFairness(s, ctx, 0) : null,
+  };
+}
+
+/** Deep equality with numbers equal to 1e-9 relative (sums merged in another order). */
+export function close(a: unknown, b: unknown, path = ''): void {
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (Math.abs(a - b) > 1e-9 * Math.max(1, Math.abs(a))) throw new Error(`${path}: ${a} != ${b}`);
+  } else if (a && b && typeof a === 'object') {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b as object)])) close((a as any)[k], (b as any)[k], `${path}.${k}`);
+  } else expect(b, path).toEqual(a);
 }

@@ -1,9 +1,17 @@
-// Statistics kept at ingest (ARCHITECTURE rule 4): one WindowStats per model and UTC hour,
-// rebuilt from the raw events whenever the baseline changes. `data` and `hists` are the two
-// binary parts of src/domain/metrics/stats-codec.ts (counters; numeric histograms, which
-// only drift reads); `rev` changes on every write, so a process may keep parsed rows in
-// memory and tell when one is stale (including after a rollback).
-import { sqliteTable, integer, blob, primaryKey } from 'drizzle-orm/sqlite-core';
+// Statistics kept at ingest (ARCHITECTURE rules 4 and 8: write cheap, merge later). Every
+// row holds a WindowStats in the two binary parts of src/domain/metrics/stats-codec.ts
+// (`data`: counters; `hists`: numeric histograms, which only drift reads).
+//
+// - `stats_partial`: appended by each ingest transaction, one row per UTC hour it touched
+//   (the merge of that batch's events of the hour). Never updated.
+// - `stats_hourly`: the compacted hour, i.e. the merge of the partials compaction folded in.
+// - `stats_rollup`: per UTC day, ten days, month, quarter and year (rollup-spans.ts): the
+//   merge of every compacted hour row in its span. Compaction keeps this invariant in the
+//   transaction that deletes the partials it folds in, so a window is (roll-ups + hour
+//   rows covering it) + the partials still in it, whatever was compacted when.
+// `rev` changes on every write, so a process may keep parsed rows in memory and tell when
+// one is stale (including after a rollback).
+import { sqliteTable, integer, blob, primaryKey, index } from 'drizzle-orm/sqlite-core';
 import { models } from './core.js';
 
 export const statsHourly = sqliteTable(
@@ -20,4 +28,36 @@ export const statsHourly = sqliteTable(
     hists: blob('hists', { mode: 'buffer' }),
   },
   (t) => [primaryKey({ columns: [t.modelId, t.hour] })],
+);
+
+export const statsPartial = sqliteTable(
+  'stats_partial',
+  {
+    id: integer('id').primaryKey(),
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    /** start of the UTC hour, epoch ms */
+    hour: integer('hour').notNull(),
+    data: blob('data', { mode: 'buffer' }).notNull(),
+    hists: blob('hists', { mode: 'buffer' }),
+  },
+  (t) => [index('stats_partial_model_hour').on(t.modelId, t.hour)],
+);
+
+export const statsRollup = sqliteTable(
+  'stats_rollup',
+  {
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    /** 1 day, 2 ten days (1-10, 11-20, 21-end of a month), 3 month, 4 quarter, 5 year (UTC calendar) */
+    level: integer('level').notNull(),
+    /** start of the span, epoch ms */
+    start: integer('start').notNull(),
+    rev: integer('rev').notNull(),
+    data: blob('data', { mode: 'buffer' }).notNull(),
+    hists: blob('hists', { mode: 'buffer' }),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.level, t.start] })],
 );

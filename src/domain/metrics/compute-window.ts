@@ -4,7 +4,7 @@ import { binaryMetrics, multiclassMetrics, ratio, spread } from './classificatio
 import { columnDrift, type DriftResult } from './compute-drift.js';
 import type { StatsContext } from './context.js';
 import { aucOf } from './score-hist.js';
-import { G_COUNT, G_FP, G_LAB_NEG, G_LAB_POS, G_PRED, G_PRED_POS, G_TP, type WindowStats } from './window-stats.js';
+import { G_COUNT, G_FP, G_LAB_NEG, G_LAB_POS, G_PRED, G_PRED_POS, G_TP, regressionSpread, type WindowStats } from './window-stats.js';
 
 export type { DriftResult } from './compute-drift.js';
 
@@ -137,7 +137,8 @@ export function computePerformance(stats: WindowStats): PerformanceResult {
     r.mae = p.absSum / p.n;
     r.rmse = Math.sqrt(p.sqSum / p.n);
     r.mape = ratio(p.apeSum, p.apeCount);
-    r.r2 = p.yM2 === 0 ? null : 1 - p.sqSum / p.yM2;
+    const m2 = regressionSpread(p);
+    r.r2 = m2 === 0 ? null : 1 - p.sqSum / m2;
   }
   return r;
 }

@@ -24,9 +24,12 @@ export type ExactValues = Map<number, number> | SortedValues;
 /** The ascending form (the same object when already sorted). */
 export function sortedValues(x: ExactValues): SortedValues {
   if (!(x instanceof Map)) return x;
-  const v = Float64Array.from(x.keys()).sort();
+  const v = new Float64Array(x.size);
+  let i = 0;
+  for (const k of x.keys()) v[i++] = k;
+  v.sort();
   const c = new Float64Array(v.length);
-  for (let i = 0; i < v.length; i++) c[i] = x.get(v[i]!)!;
+  for (let j = 0; j < v.length; j++) c[j] = x.get(v[j]!)!;
   return { form: 'sorted', v, c };
 }
 
@@ -38,8 +41,12 @@ export function valuesMap(x: ExactValues): Map<number, number> {
   return m;
 }
 
-/** The union with summed counts, or null beyond EXACT_VALUES distinct values. */
-export function mergeValues(a: ExactValues, b: ExactValues): SortedValues | null {
+/**
+ * The union with summed counts, or null beyond `limit` distinct values: EXACT_VALUES for
+ * windows, EXACT_VALUES_ACCUMULATED for the parts of one hour, so that an hour's values
+ * are kept exactly when its events were accumulated in one go, whatever its parts.
+ */
+export function mergeValues(a: ExactValues, b: ExactValues, limit = EXACT_VALUES): SortedValues | null {
   const x = sortedValues(a);
   const y = sortedValues(b);
   const v = new Float64Array(x.v.length + y.v.length);
@@ -48,7 +55,7 @@ export function mergeValues(a: ExactValues, b: ExactValues): SortedValues | null
   let j = 0;
   let k = 0;
   while (i < x.v.length || j < y.v.length) {
-    if (k >= EXACT_VALUES) return null;
+    if (k >= limit) return null;
     const xi = i < x.v.length ? x.v[i]! : Infinity;
     const yj = j < y.v.length ? y.v[j]! : Infinity;
     if (xi < yj || j >= y.v.length) {

@@ -173,11 +173,17 @@ export function denseView(h: FineHist, nslots: number): DenseHist {
 /** The sparse form: only slots with a non-zero count, ascending. */
 export function sparseHist(h: FineHist): SparseHist {
   if (h.form === 'sparse') return h;
-  let slots: number[];
-  if (h.form === 'map') slots = Array.from(h.counts.keys()).filter((s) => h.counts.get(s) !== 0).sort((a, b) => a - b);
-  else {
-    slots = [];
-    for (let i = 0; i < h.counts.length; i++) if (h.counts[i] !== 0) slots.push(i);
+  let slots: ArrayLike<number>;
+  if (h.form === 'map') {
+    // a typed array sorts numerically without a comparator: the hot path of small partials
+    const keys = new Float64Array(h.counts.size);
+    let n = 0;
+    for (const [s, c] of h.counts) if (c !== 0) keys[n++] = s;
+    slots = keys.subarray(0, n).sort();
+  } else {
+    const list: number[] = [];
+    for (let i = 0; i < h.counts.length; i++) if (h.counts[i] !== 0) list.push(i);
+    slots = list;
   }
   const idx = Float64Array.from(slots);
   const counts = new Float64Array(slots.length);

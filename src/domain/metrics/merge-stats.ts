@@ -1,12 +1,12 @@
 // Merging WindowStats of disjoint sets of events: exact for every counter and sum, so a
 // window's statistics are the merge of its hours' (split-merge equals whole, property-tested).
 import type { StatsContext } from './context.js';
-import { mergeValues } from './exact-values.js';
+import { EXACT_VALUES, EXACT_VALUES_ACCUMULATED, mergeValues } from './exact-values.js';
 import { addHistInto, mutableHist, usedSlots } from './fine-hist.js';
 import { mergeScoreHistInto } from './score-hist.js';
 import { emptyStats, groupCounters, type ColumnStats, type PerfStats, type WindowStats } from './window-stats.js';
 
-function mergeColumnInto(t: ColumnStats, s: ColumnStats, nslots: number): void {
+function mergeColumnInto(t: ColumnStats, s: ColumnStats, nslots: number, limit: number): void {
   t.missing += s.missing;
   t.mismatch += s.mismatch;
   if (t.kind === 'numeric' && s.kind === 'numeric') {
@@ -18,7 +18,7 @@ function mergeColumnInto(t: ColumnStats, s: ColumnStats, nslots: number): void {
       const h = (t.hist = mutableHist(t.hist, nslots, usedSlots(s.hist)));
       addHistInto(h, s.hist, 1, nslots);
     }
-    t.values = t.values !== null && s.values !== null ? mergeValues(t.values, s.values) : null;
+    t.values = t.values !== null && s.values !== null ? mergeValues(t.values, s.values, limit) : null;
   } else if (t.kind === 'categorical' && s.kind === 'categorical') {
     for (const [k, c] of s.counts) t.counts.set(k, (t.counts.get(k) ?? 0) + c);
   } else throw new Error('merging statistics of different column kinds');
@@ -37,13 +37,23 @@ function mergePerfInto(t: PerfStats, s: PerfStats): void {
   } else if (t.kind === 'multiclass' && s.kind === 'multiclass') {
     for (const [k, c] of s.confusion) t.confusion.set(k, (t.confusion.get(k) ?? 0) + c);
   } else if (t.kind === 'regression' && s.kind === 'regression') {
-    if (s.n === 0) return;
-    const n = t.n + s.n;
-    const delta = s.yMean - t.yMean;
-    // Chan, Golub & LeVeque (1979) pairwise update: no cancellation
-    t.yM2 += s.yM2 + (delta * delta * t.n * s.n) / n;
-    t.yMean += (delta * s.n) / n;
-    t.n = n;
+    const ta = t.n + t.rmN;
+    const sa = s.n + s.rmN;
+    if (sa > 0) {
+      const n = ta + sa;
+      const delta = s.yMean - t.yMean;
+      // Chan, Golub & LeVeque (1979) pairwise update: no cancellation
+      t.yM2 += s.yM2 + (delta * delta * ta * sa) / n;
+      t.yMean += (delta * sa) / n;
+    }
+    if (s.rmN > 0) {
+      const n = t.rmN + s.rmN;
+      const delta = s.rmMean - t.rmMean;
+      t.rmM2 += s.rmM2 + (delta * delta * t.rmN * s.rmN) / n;
+      t.rmMean += (delta * s.rmN) / n;
+      t.rmN = n;
+    }
+    t.n += s.n;
     t.absSum += s.absSum;
     t.sqSum += s.sqSum;
     t.apeSum += s.apeSum;
@@ -51,8 +61,16 @@ function mergePerfInto(t: PerfStats, s: PerfStats): void {
   } else throw new Error('merging statistics of different tasks');
 }
 
-/** Adds `src` into `target` (which it mutates; `src` is left as it was). */
-export function mergeInto(target: WindowStats, src: WindowStats, ctx: StatsContext): void {
+/** How many distinct exact values a merge keeps: parts of one hour, or a window of hours. */
+export const HOUR_PARTS = EXACT_VALUES_ACCUMULATED;
+export const WINDOW = EXACT_VALUES;
+
+/**
+ * Adds `src` into `target` (which it mutates; `src` is left as it was). `valuesLimit` is
+ * HOUR_PARTS when both are parts of the same hour (partials, a compacted hour), so the
+ * hour keeps exactly the exact values its events accumulated in one go would.
+ */
+export function mergeInto(target: WindowStats, src: WindowStats, ctx: StatsContext, valuesLimit: number = WINDOW): void {
   if (target.key !== src.key) throw new Error('merging statistics built against different baselines or thresholds');
   target.histograms = target.histograms && src.histograms;
   target.count += src.count;
@@ -61,8 +79,8 @@ export function mergeInto(target: WindowStats, src: WindowStats, ctx: StatsConte
   target.scoreCount += src.scoreCount;
   target.valueSum += src.valueSum;
   target.valueCount += src.valueCount;
-  for (let i = 0; i < target.features.length; i++) mergeColumnInto(target.features[i]!, src.features[i]!, ctx.features[i]!.nslots);
-  mergeColumnInto(target.output, src.output, ctx.output.nslots);
+  for (let i = 0; i < target.features.length; i++) mergeColumnInto(target.features[i]!, src.features[i]!, ctx.features[i]!.nslots, valuesLimit);
+  mergeColumnInto(target.output, src.output, ctx.output.nslots, valuesLimit);
   mergePerfInto(target.perf, src.perf);
   for (let a = 0; a < target.fairness.length; a++) {
     for (const [g, c] of src.fairness[a]!) {
@@ -87,4 +105,17 @@ export function cloneStats(s: WindowStats, ctx: StatsContext): WindowStats {
   out.key = s.key;
   mergeInto(out, s, ctx);
   return out;
+}
+
+/**
+ * Drops the exact values of every column whose values `hour` (a whole hour) no longer
+ * keeps: merging a part of an hour into a window cannot tell on its own.
+ */
+export function dropValuesLostIn(target: WindowStats, hour: WindowStats): void {
+  const cols = [...target.features, target.output];
+  const from = [...hour.features, hour.output];
+  for (let i = 0; i < cols.length; i++) {
+    const t = cols[i]!;
+    if (t.kind === 'numeric' && from[i]!.kind === 'numeric' && (from[i] as typeof t).values === null) t.values = null;
+  }
 }

@@ -94,7 +94,8 @@ function encodeColumn(core: Block[], hists: Block[], c: ColumnStats): unknown {
     const sv = sortedValues(c.values);
     v = addBlock(hists, [sv.v, sv.c]);
   }
-  return { k: 'n', m: c.missing, x: c.mismatch, u: c.usable, lo: c.belowMin, hi: c.aboveMax, r: c.outOfRange, h, v };
+  // an array, not an object: a partial row of a few events is mostly this header
+  return [c.missing, c.mismatch, c.usable, c.belowMin, c.aboveMax, c.outOfRange, h, v];
 }
 
 function encodeScores(blocks: Block[], s: ScoreHist): number {
@@ -111,7 +112,7 @@ function encodePerf(blocks: Block[], p: PerfStats): unknown {
   if (p.kind === 'binary')
     return { k: 'b', tp: p.tp, fp: p.fp, tn: p.tn, fn: p.fn, un: p.unscored, ll: p.logLossSum, br: p.brierSum, s: encodeScores(blocks, p.scores), bin: p.scores.binPos !== null };
   if (p.kind === 'multiclass') return { k: 'm', c: Array.from(p.confusion) };
-  return { k: 'r', n: p.n, a: p.absSum, s: p.sqSum, p: p.apeSum, pc: p.apeCount, ym: p.yMean, y2: p.yM2 };
+  return { k: 'r', n: p.n, a: p.absSum, s: p.sqSum, p: p.apeSum, pc: p.apeCount, ym: p.yMean, y2: p.yM2, ...(p.rmN > 0 ? { rn: p.rmN, rm: p.rmMean, r2: p.rmM2 } : {}) };
 }
 
 export interface StoredStats {
@@ -171,6 +172,7 @@ export function deserializeStats(coreData: Uint8Array, histData: Uint8Array | nu
   const blocks = readArrays(buf, (4 + len + 7) & ~7, h.b);
   const hblocks = withHists && histData ? readArrays(aligned(histData), 0, h.hb) : null;
   const col = (c: any, numeric: boolean): ColumnStats => {
+    if (Array.isArray(c)) c = { m: c[0], x: c[1], u: c[2], lo: c[3], hi: c[4], r: c[5], h: c[6], v: c[7] };
     if (c.k === 'c' || !numeric) return { kind: 'categorical', missing: c.m, mismatch: c.x, counts: new Map(c.c ?? []) };
     const values: SortedValues | null = hblocks && c.v >= 0 ? { form: 'sorted', v: hblocks[c.v]![0]!, c: hblocks[c.v]![1]! } : null;
     const hb = hblocks && c.h >= 0 ? hblocks[c.h]! : null;
@@ -205,7 +207,7 @@ export function deserializeStats(coreData: Uint8Array, histData: Uint8Array | nu
     if (scores.pos && scores.pos.size + scores.neg!.size > EXACT_LIMIT) throw new Error('exact score histogram over its limit');
     perf = { kind: 'binary', tp: p.tp, fp: p.fp, tn: p.tn, fn: p.fn, unscored: p.un, logLossSum: p.ll, brierSum: p.br, scores };
   } else if (p.k === 'm') perf = { kind: 'multiclass', confusion: new Map(p.c) };
-  else perf = { kind: 'regression', n: p.n, absSum: p.a, sqSum: p.s, apeSum: p.p, apeCount: p.pc, yMean: p.ym, yM2: p.y2 };
+  else perf = { kind: 'regression', n: p.n, absSum: p.a, sqSum: p.s, apeSum: p.p, apeCount: p.pc, yMean: p.ym, yM2: p.y2, rmN: p.rn ?? 0, rmMean: p.rm ?? 0, rmM2: p.r2 ?? 0 };
   return {
     key: h.k,
     histograms: withHists,

@@ -63,15 +63,23 @@ export interface MulticlassPerf {
 
 export interface RegressionPerf {
   kind: 'regression';
-  /** labelled events with a value */
+  /** labelled events with a value (net: added minus removed) */
   n: number;
   absSum: number;
   sqSum: number;
   apeSum: number;
   apeCount: number;
-  /** mean and sum of squared deviations of the actuals (Chan et al. merge) */
+  /** mean and sum of squared deviations of the actuals added, n + rmN of them (Chan et al. merge) */
   yMean: number;
   yM2: number;
+  /**
+   * the same of the actuals removed (replaced): a partial may remove an actual that
+   * another row added, so removals are kept apart and subtracted only when read
+   * (regressionSpread), which keeps merging associative
+   */
+  rmN: number;
+  rmMean: number;
+  rmM2: number;
 }
 
 export type PerfStats = BinaryPerf | MulticlassPerf | RegressionPerf;
@@ -113,7 +121,7 @@ function emptyColumn(numeric: boolean): ColumnStats {
 }
 
 function emptyPerf(ctx: StatsContext): PerfStats {
-  if (ctx.task === 'REGRESSION') return { kind: 'regression', n: 0, absSum: 0, sqSum: 0, apeSum: 0, apeCount: 0, yMean: 0, yM2: 0 };
+  if (ctx.task === 'REGRESSION') return { kind: 'regression', n: 0, absSum: 0, sqSum: 0, apeSum: 0, apeCount: 0, yMean: 0, yM2: 0, rmN: 0, rmMean: 0, rmM2: 0 };
   if (ctx.task === 'MULTICLASS_CLASSIFICATION') return { kind: 'multiclass', confusion: new Map() };
   return { kind: 'binary', tp: 0, fp: 0, tn: 0, fn: 0, unscored: 0, logLossSum: 0, brierSum: 0, scores: emptyScoreHist() };
 }
@@ -233,23 +241,33 @@ export function applyLabel(stats: WindowStats, e: StatsEvent, ctx: StatsContext,
       p.apeSum += sign * (Math.abs(err) / Math.abs(y));
       p.apeCount += sign;
     }
-    // Welford's update, and its exact inverse for a removal
-    const n0 = p.n;
-    const n1 = n0 + sign;
-    if (n1 === 0) {
-      p.yMean = 0;
-      p.yM2 = 0;
-    } else if (sign === 1) {
+    p.n += sign;
+    // Welford's update of the added or of the removed actuals
+    if (sign === 1) {
+      const k = p.n + p.rmN;
       const d0 = y - p.yMean;
-      p.yMean += d0 / n1;
+      p.yMean += d0 / k;
       p.yM2 += d0 * (y - p.yMean);
     } else {
-      const mean1 = (n0 * p.yMean - y) / n1;
-      p.yM2 -= (y - mean1) * (y - p.yMean);
-      p.yMean = mean1;
+      p.rmN++;
+      const d0 = y - p.rmMean;
+      p.rmMean += d0 / p.rmN;
+      p.rmM2 += d0 * (y - p.rmMean);
     }
-    p.n = n1;
   }
+}
+
+/**
+ * Sum of squared deviations of the actuals present (added minus removed): with A = E + R,
+ * M2_A = M2_E + M2_R + (mean_R - mean_E)^2 * n_E * n_R / n_A (Chan et al.), solved for M2_E.
+ */
+export function regressionSpread(p: RegressionPerf): number {
+  if (p.rmN === 0) return p.yM2;
+  const nA = p.n + p.rmN;
+  if (p.n <= 0 || nA <= 0) return 0;
+  const meanE = (nA * p.yMean - p.rmN * p.rmMean) / p.n;
+  const d = p.rmMean - meanE;
+  return Math.max(0, p.yM2 - p.rmM2 - (d * d * p.n * p.rmN) / nA);
 }
 
 /** The counters of group `g` of protected attribute `a`, created at zero. */
