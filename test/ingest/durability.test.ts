@@ -1,19 +1,18 @@
 // What a cut-off stream, a killed server and a huge body leave behind: only whole
 // committed batches, every acknowledged event, a sound database, bounded memory.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { Readable } from 'node:stream';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { spawnServer } from '../helpers/server-process.js';
 import { DEFAULT_BATCH } from '../../src/services/ingest.js';
 import { ADMIN_KEY, createModel, ndjson, prediction } from './support.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 let s: TestServer;
 beforeAll(async () => {
@@ -114,20 +113,9 @@ describe('kill -9 during sustained ingest', () => {
   it('loses no acknowledged event and leaves a sound database', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'glassbox-kill-'));
     const dbPath = join(dir, 'glassbox.db');
-    child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts'), 'serve'], {
-      cwd: ROOT,
-      env: { ...process.env, GLASSBOX_DB: dbPath, PORT: '0', HOST: '127.0.0.1', GLASSBOX_SCHEDULER: 'off', LOG_LEVEL: 'info', GLASSBOX_ADMIN_KEY: ADMIN_KEY },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      let err = '';
-      child!.stderr!.on('data', (c: Buffer) => {
-        err += c.toString();
-        const m = /"url":"(http:[^"]+)"/.exec(err);
-        if (m) resolve(m[1]!);
-      });
-      child!.on('exit', () => reject(new Error(`server exited: ${err}`)));
-    });
+    const proc = await spawnServer(dbPath, { GLASSBOX_ADMIN_KEY: ADMIN_KEY });
+    child = proc.child;
+    const url = proc.url;
     const gql = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },

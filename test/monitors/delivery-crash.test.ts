@@ -2,17 +2,16 @@
 // confirmed is never sent again after a restart, however soon after the answer the
 // process dies; one whose answer never reached the server is sent again, once, with the
 // same idempotency key (what remains: receivers drop repeats by that key).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server.js';
+import { ROOT, spawnServer } from '../helpers/server-process.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ADMIN_KEY = 'crash-admin-secret-0123456789';
 const T = Date.parse('2024-05-06T00:00:00Z');
 const iso = (t: number) => new Date(t).toISOString();
@@ -53,24 +52,11 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-/** Starts `glassbox serve` as its own process on a fresh database; resolves with its URL. */
+/** A server process with the confirm-kill hook, on a fresh database; `child` tracks it for cleanup. */
 async function serveProcess(dbPath: string, env: Record<string, string> = {}): Promise<{ url: string; exited: Promise<NodeJS.Signals | null> }> {
-  child = spawn(process.execPath, ['--import', 'tsx', '--import', join(ROOT, 'test/helpers/kill-after-confirm.mjs'), join(ROOT, 'src/main.ts'), 'serve'], {
-    cwd: ROOT,
-    env: { ...process.env, GLASSBOX_DB: dbPath, PORT: '0', HOST: '127.0.0.1', GLASSBOX_SCHEDULER: 'off', LOG_LEVEL: 'info', GLASSBOX_ADMIN_KEY: ADMIN_KEY, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const exited = new Promise<NodeJS.Signals | null>((r) => child!.once('exit', (_code, signal) => r(signal)));
-  const url = await new Promise<string>((resolve, reject) => {
-    let err = '';
-    child!.stderr!.on('data', (c: Buffer) => {
-      err += c.toString();
-      const m = /"url":"(http:[^"]+)"/.exec(err);
-      if (m) resolve(m[1]!);
-    });
-    void exited.then(() => reject(new Error(`server exited: ${err}`)));
-  });
-  return { url, exited };
+  const p = await spawnServer(dbPath, { GLASSBOX_ADMIN_KEY: ADMIN_KEY, ...env }, [join(ROOT, 'test/helpers/kill-after-confirm.mjs')]);
+  child = p.child;
+  return { url: p.url, exited: p.exited };
 }
 
 /** A model, a WEBHOOK channel to `hookUrl`, a monitor on it, traffic, and an evaluation that opens an alert (one outbox row). */

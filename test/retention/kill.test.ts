@@ -1,18 +1,17 @@
 // kill -9 of a real server process in the middle of a retention run: afterwards every
 // answer equals the one before, the next run finishes the job, and re-sending every
 // event stores nothing twice.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { spawnServer } from '../helpers/server-process.js';
 import { DAY_MS, HOUR_MS } from '../../src/domain/time.js';
 import { createRetentionModel, events, everything, ingest, storage } from './support.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Just what the shared helpers use of a server: its URL, GraphQL and POST. */
 function remote(url: string): TestServer {
@@ -38,20 +37,9 @@ describe('kill -9 during retention', () => {
   it('leaves every answer as it was, and the next run finishes the job', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'glassbox-retention-kill-'));
     const dbPath = join(dir, 'glassbox.db');
-    child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts'), 'serve'], {
-      cwd: ROOT,
-      env: { ...process.env, GLASSBOX_DB: dbPath, PORT: '0', HOST: '127.0.0.1', GLASSBOX_SCHEDULER: 'off', LOG_LEVEL: 'info', GLASSBOX_RETENTION_DAYS: '1' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      let err = '';
-      child!.stderr!.on('data', (c: Buffer) => {
-        err += c.toString();
-        const m = /"url":"(http:[^"]+)"/.exec(err);
-        if (m) resolve(m[1]!);
-      });
-      child!.on('exit', () => reject(new Error(`server exited: ${err}`)));
-    });
+    const proc = await spawnServer(dbPath, { GLASSBOX_RETENTION_DAYS: '1' });
+    child = proc.child;
+    const url = proc.url;
     const s = remote(url);
     // a real process keeps real time: three days of events up to the current hour
     const hour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
