@@ -39,6 +39,7 @@ export const ENV_VARS: ReadonlyArray<{ name: string; meaning: string; default: s
   { name: 'GLASSBOX_IDE', meaning: 'the GraphiQL page at `GET /graphql`: `on` always (queries still need a key outside local mode), `off` never', default: 'in local mode' },
   { name: 'GLASSBOX_MAX_BODY', meaning: 'largest GraphQL request body (413 above it); NDJSON routes stream any size', default: '`16mb`' },
   { name: 'GLASSBOX_RETENTION_DAYS', meaning: 'days of raw events kept (per model: `updateModel(input: { retentionDays })`); aggregates stay, so metrics still answer: [docs/retention.md](docs/retention.md)', default: '`0` (forever)' },
+  { name: 'GLASSBOX_COMPACT_INTERVAL_MS', meaning: 'how often partial statistics are folded into hour rows and roll-ups, off the ingest path (`0`: only on request): [docs/metrics.md](docs/metrics.md)', default: '`30000`' },
   { name: 'SLACK_BOT_TOKEN', meaning: 'the Slack bot token (`xoxb-…`); with `SLACK_SIGNING_SECRET`, turns Slack on', default: 'none: Slack off', secret: true },
   { name: 'SLACK_SIGNING_SECRET', meaning: 'verifies every request to `/slack/events`', default: 'none: Slack off', secret: true },
   { name: 'SLACK_APP_TOKEN', meaning: 'set: Socket Mode instead of HTTP (`xapp-…`)', default: 'none', secret: true },
