@@ -1,21 +1,17 @@
 // Issue 17 item 4 and issue 16's CLI items: a failed `glassbox ingest` says what it kept
 // and how to go on, rejected lines are numbered as an editor numbers them, --help names
 // the CSV columns, and an unknown model suggests the closest name.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { ADMIN_KEY, createModel, storedEvents } from '../ingest/support.js';
+import { ADMIN_KEY, createModel, ingestCli, storedEvents } from '../ingest/support.js';
 import { runIngestFile, summarize, summarizeInterrupted } from '../../src/cli/ingest.js';
 import { IngestInterrupted } from '../../src/services/ingest.js';
 import { openStore } from '../../src/db/client.js';
 import { silentLogger } from '../../src/log.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const run = promisify(execFile);
 
 let s: TestServer;
 beforeAll(async () => {
@@ -26,18 +22,7 @@ afterAll(async () => {
   await s.stop(true);
 });
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts'), 'ingest', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, GLASSBOX_DB: s.dbPath, LOG_LEVEL: 'silent' },
-    });
-    return { code: 0, ...r };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => ingestCli(s.dbPath, ...args);
 
 const row = (i: number) => `ev-${i},${new Date(Date.UTC(2024, 4, 6) + i * 1000).toISOString()},0.${i % 10},${i % 97},k${i % 5}`;
 

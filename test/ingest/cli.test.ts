@@ -1,19 +1,14 @@
 // `glassbox ingest` as a user runs it: a separate process on the server's database file,
 // CSV typed by the model's features, NDJSON, a summary, and idempotency across processes.
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { openStore } from '../../src/db/client.js';
 import { silentLogger } from '../../src/log.js';
 import { runIngestFile, summarize } from '../../src/cli/ingest.js';
-import { ADMIN_KEY, createFixtureModel, fixture, postNdjson, storedEvents } from './support.js';
+import { ADMIN_KEY, createFixtureModel, fixture, ingestCli, postNdjson, storedEvents } from './support.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const run = promisify(execFile);
 
 let s: TestServer;
 beforeAll(async () => {
@@ -24,18 +19,7 @@ afterAll(async () => {
   await s.stop(true);
 });
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts'), 'ingest', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, GLASSBOX_DB: s.dbPath, LOG_LEVEL: 'silent' },
-    });
-    return { code: 0, ...r };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => ingestCli(s.dbPath, ...args);
 
 const events = fixture('seattle-weather', 'events.ndjson')
   .split('\n')

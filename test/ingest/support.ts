@@ -1,8 +1,11 @@
 // Shared bits of the ingest tests: fixture models, NDJSON posts with a key, counting rows.
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { TestServer } from '../helpers/server.js';
 import { FIXTURES_DIR as FIXTURES } from '../helpers/fixture-files.js';
+import { ROOT } from '../helpers/server-process.js';
 
 export const ADMIN_KEY = 'ingest-test-admin-key-0123456789';
 
@@ -56,4 +59,20 @@ export function storedEvents(s: TestServer, model: string): Array<{ event_id: st
   return s.deps.store.sqlite
     .prepare('SELECT e.event_id, e.actual_label, e.features, e.score FROM events e JOIN models m ON m.id = e.model_id WHERE m.name = ? ORDER BY e.id')
     .all(model) as never;
+}
+
+const run = promisify(execFile);
+
+/** Runs `glassbox ingest ARGS` as its own process on `dbPath`; never throws on a non-zero exit. */
+export async function ingestCli(dbPath: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts'), 'ingest', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, GLASSBOX_DB: dbPath, LOG_LEVEL: 'silent' },
+    });
+    return { code: 0, ...r };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
 }
