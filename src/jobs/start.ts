@@ -41,8 +41,12 @@ export interface Jobs {
 /** Starts the jobs; in-flight deliveries a crash left behind are released for retry. */
 export function startJobs(deps: Deps, opts: JobOptions): Jobs {
   routeCronLogs(deps.log);
-  const released = releaseClaims(deps);
-  if (released) deps.log.info({ released }, 'retrying notifications that were in flight when the server stopped');
+  // every delivery run waits for this: a claim of the previous process must not block it
+  const released = releaseClaims(deps)
+    .then((n) => {
+      if (n) deps.log.info({ released: n }, 'retrying notifications that were in flight when the server stopped');
+    })
+    .catch((err: unknown) => deps.log.error({ err }, 'could not release the delivery claims of the previous process'));
   const evalOpts: EvaluateOptions = opts.computeMetric ? { computeMetric: opts.computeMetric } : {};
   const queue = createEvaluationQueue(deps, evalOpts);
   let scheduler: MonitorScheduler | null = null;
@@ -75,13 +79,17 @@ export function startJobs(deps: Deps, opts: JobOptions): Jobs {
 
   let running: Promise<DeliverReport> | null = null;
   const deliverNow = (): Promise<DeliverReport> =>
-    (running ??= deliver(deps, deps.clock.now(), {
-      notifiers: opts.notifiers,
-      ...(opts.policy ? { policy: opts.policy } : {}),
-      ...(opts.random ? { random: opts.random } : {}),
-    }).finally(() => {
-      running = null;
-    }));
+    (running ??= released
+      .then(() =>
+        deliver(deps, deps.clock.now(), {
+          notifiers: opts.notifiers,
+          ...(opts.policy ? { policy: opts.policy } : {}),
+          ...(opts.random ? { random: opts.random } : {}),
+        }),
+      )
+      .finally(() => {
+        running = null;
+      }));
 
   let timer: NodeJS.Timeout | null = null;
   const loop = () => {
@@ -109,7 +117,7 @@ export function startJobs(deps: Deps, opts: JobOptions): Jobs {
       if (timer) clearTimeout(timer);
       scheduler?.stop();
       await Promise.resolve(retentionTask?.destroy()).catch(() => undefined);
-      await Promise.allSettled([running, queue.idle(), caughtUp, retentionCatchUp]);
+      await Promise.allSettled([released, running, queue.idle(), caughtUp, retentionCatchUp]);
     },
   };
 }

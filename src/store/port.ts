@@ -18,10 +18,19 @@ export interface TransactionPort {
 }
 
 import type { SlackSeenRepo } from './ports/slack-seen.js';
+import type { EvaluationsRepo, MonitorsRepo } from './ports/monitors.js';
+import type { ChannelsRepo } from './ports/channels.js';
+import type { AlertsRepo } from './ports/alerts.js';
+import type { OutboxRepo } from './ports/outbox.js';
 
 /** One repository per family of use-cases (src/store/ports/). Families are added as they move here. */
 export interface Repos {
   slackSeen: SlackSeenRepo;
+  monitors: MonitorsRepo;
+  evaluations: EvaluationsRepo;
+  channels: ChannelsRepo;
+  alerts: AlertsRepo;
+  outbox: OutboxRepo;
 }
 
 /** Everything services may ask of storage. */

@@ -108,7 +108,7 @@ describe('backtestMonitor', () => {
     for (const t of ['evaluations', 'alerts', 'monitors']) {
       expect((d.store.sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n).toBe(0);
     }
-    expect(countDeliveries(d)).toEqual({ PENDING: 0, DELIVERED: 0, FAILED: 0 });
+    expect(await countDeliveries(d)).toEqual({ PENDING: 0, DELIVERED: 0, FAILED: 0 });
   });
 
   it('refuses more than 10,000 ticks, an empty range, and a bad definition, naming the field', async () => {

@@ -5,7 +5,7 @@ import { asc, eq } from 'drizzle-orm';
 import { channels, models, monitorChannels, monitors } from '../../db/schema/index.js';
 import { recordAudit } from '../audit.js';
 import { checkMonitor, type MonitorFields, type MonitorSpec } from '../monitor-validation.js';
-import { toMonitorRecord, type MonitorRecord } from '../monitors.js';
+import type { MonitorRecord } from '../monitors.js';
 import { channelIdsByName } from './channel-kind.js';
 import { checkUnique, differences, shown, type ConfigKind, type PlannedChange } from './kind.js';
 import { issueFrom } from './issue-from.js';
@@ -20,12 +20,17 @@ interface Current {
   channels: string[];
 }
 
+function recordOf(row: typeof monitors.$inferSelect): MonitorRecord {
+  const { streak: _, ...m } = row;
+  return { ...m, comparator: m.comparator as MonitorRecord['comparator'] };
+}
+
 function currentMonitors(tx: Db): Map<string, Current> {
   const rows = tx.select({ m: monitors, model: models.name }).from(monitors).innerJoin(models, eq(models.id, monitors.modelId)).orderBy(asc(models.name), asc(monitors.name)).all();
   const links = tx.select({ monitorId: monitorChannels.monitorId, name: channels.name }).from(monitorChannels).innerJoin(channels, eq(channels.id, monitorChannels.channelId)).all();
   const byMonitor = new Map<number, string[]>();
   for (const l of links) byMonitor.set(l.monitorId, [...(byMonitor.get(l.monitorId) ?? []), l.name]);
-  return new Map(rows.map((r) => [`${r.model}/${r.m.name}`, { record: toMonitorRecord(r.m), model: r.model, channels: (byMonitor.get(r.m.id) ?? []).sort() }]));
+  return new Map(rows.map((r) => [`${r.model}/${r.m.name}`, { record: recordOf(r.m), model: r.model, channels: (byMonitor.get(r.m.id) ?? []).sort() }]));
 }
 
 function setChannels(w: Db, monitorId: number, names: string[]): void {

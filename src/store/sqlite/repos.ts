@@ -2,10 +2,19 @@
 import type { Repos } from '../port.js';
 import type { SqliteContext } from './context.js';
 import { sqliteSlackSeen } from './slack-seen.js';
+import { sqliteEvaluations, sqliteMonitors } from './monitors.js';
+import { sqliteChannels } from './channels.js';
+import { sqliteAlerts } from './alerts.js';
+import { sqliteOutbox } from './outbox.js';
 
 /** Builds every repository on one connection. */
 export function sqliteRepos(ctx: SqliteContext): Repos {
   return {
     slackSeen: sqliteSlackSeen(ctx),
+    monitors: sqliteMonitors(ctx),
+    evaluations: sqliteEvaluations(ctx),
+    channels: sqliteChannels(ctx),
+    alerts: sqliteAlerts(ctx),
+    outbox: sqliteOutbox(ctx),
   };
 }
