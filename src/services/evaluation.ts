@@ -7,7 +7,7 @@ import type { ModelRecord } from '../domain/model.js';
 import { applyEvaluation, severityOf, type RuleState, type Severity } from '../domain/alerts/state-machine.js';
 import { openAlertState } from '../domain/monitoring/alert.js';
 import { ticksBetween, windowAt } from '../domain/windows.js';
-import { parseSchedule } from '../jobs/schedule.js';
+import { parseSchedule } from '../domain/schedule.js';
 import type { Actor, Deps } from './deps.js';
 import { recordAudit } from './audit.js';
 import { findModel, findModelById } from './models.js';

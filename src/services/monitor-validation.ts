@@ -5,7 +5,7 @@ import type { ModelRecord } from '../domain/model.js';
 import { checkMetricFits } from '../domain/metrics/catalogue.js';
 import { checkThresholds, type Comparator } from '../domain/alerts/thresholds.js';
 import { DAY, MINUTE, parseDuration } from '../domain/windows.js';
-import { parseSchedule } from '../jobs/schedule.js';
+import { parseSchedule } from '../domain/schedule.js';
 import type { MonitorSpec } from '../domain/monitoring/monitor.js';
 
 export type { MonitorSpec };
