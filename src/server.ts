@@ -96,7 +96,6 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
     retentionDays: config.retentionDays,
     ...(opts.deliveryIntervalMs ? { deliveryIntervalMs: opts.deliveryIntervalMs } : {}),
   });
-  services.monitorsChanged = () => jobs.sync();
   stoppers.push(() => jobs.stop()); // stopped before the store closes: a run in progress finishes first
   if (!config.scheduler) log.info('GLASSBOX_SCHEDULER=off: monitors run only on request (evaluateMonitor); notifications are still delivered');
 

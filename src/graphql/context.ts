@@ -8,8 +8,6 @@ import { roleAllows, type Actor, type Deps, type Role } from '../services/deps.j
 
 /** Extra services adapters may need (scheduler hooks, notifiers); filled by main.ts. */
 export interface AppServices {
-  /** called after a monitor is created, updated or deleted, so the scheduler follows */
-  monitorsChanged?: () => void;
   /** GLASSBOX_RETENTION_DAYS: raw events kept for models without their own retention (0 = forever) */
   retentionDays?: number;
   /** anything else a later module registers */

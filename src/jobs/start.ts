@@ -60,6 +60,9 @@ export function startJobs(deps: Deps, opts: JobOptions): Jobs {
       .then((ms) => scheduler?.sync(ms))
       .catch((err: unknown) => deps.log.error({ err }, 'could not sync the monitor schedule'));
   };
+  // every monitor change a service commits in this process reaches the tasks at once
+  const events = (deps.events ??= {});
+  events.monitorsChanged = sync;
   let caughtUp: Promise<number[]> = Promise.resolve([]);
   if (opts.scheduler) {
     scheduler = createMonitorScheduler((id, at) => queue.enqueue(id, at), deps.log);
@@ -114,6 +117,7 @@ export function startJobs(deps: Deps, opts: JobOptions): Jobs {
     caughtUp,
     async stop() {
       stopped = true;
+      if (events.monitorsChanged === sync) delete events.monitorsChanged;
       if (timer) clearTimeout(timer);
       scheduler?.stop();
       await Promise.resolve(retentionTask?.destroy()).catch(() => undefined);

@@ -8,6 +8,14 @@ export interface Deps {
   store: Store;
   clock: Clock;
   log: Logger;
+  /** whom services tell about their changes: the process's scheduler (startJobs) */
+  events?: ServiceEvents;
+}
+
+/** What services announce after a change commits, so the rest of the process follows it. */
+export interface ServiceEvents {
+  /** a monitor was created, changed or deleted: the scheduler re-reads the monitors */
+  monitorsChanged?: () => void;
 }
 
 /** Who is acting: the key's name, `local`, `admin` (bootstrap key) or `slack:<user id>`. */

@@ -34,6 +34,14 @@ async function channelIds(deps: Deps, names: string[] | null | undefined, prefix
   return wanted.map((n) => byName.get(n)!);
 }
 
+/** Passes a committed change's result on after telling the scheduler, so no caller has to remember it. */
+function announced<T>(deps: Deps): (result: T) => T {
+  return (result) => {
+    deps.events?.monitorsChanged?.();
+    return result;
+  };
+}
+
 async function nameTaken(deps: Deps, modelId: number, name: string, except?: number): Promise<boolean> {
   const id = await deps.store.monitors.idByName(modelId, name);
   return id !== null && id !== except;
@@ -53,7 +61,7 @@ export async function createMonitor(deps: Deps, actor: Actor, input: CreateMonit
     await monitors.setChannels(created.id, ids);
     recordAudit(deps.store.db, now, actor, 'createMonitor', `monitor:${created.id}`, input);
     return created;
-  });
+  }).then(announced(deps));
 }
 
 /** Changes the given fields, re-checking the whole definition; NOT_FOUND when absent. */
@@ -77,7 +85,7 @@ export async function updateMonitor(deps: Deps, actor: Actor, id: number, input:
     const updated = (await monitors.update(id, spec, now))!;
     recordAudit(deps.store.db, now, actor, 'updateMonitor', `monitor:${id}`, input);
     return updated;
-  });
+  }).then(announced(deps));
 }
 
 /** Deletes a monitor with its evaluations and alerts; NOT_FOUND when absent. */
@@ -90,7 +98,7 @@ export async function deleteMonitor(deps: Deps, actor: Actor, id: number): Promi
     await monitors.delete(id);
     recordAudit(deps.store.db, now, actor, 'deleteMonitor', `monitor:${id}`, { name: found.name });
     return true;
-  });
+  }).then(announced(deps));
 }
 
 /** The monitor with that id, or null. */

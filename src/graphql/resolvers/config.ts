@@ -24,7 +24,6 @@ export const configResolvers: Resolvers = {
           dryRun: dryRun === true,
           prune: prune === true,
           thresholdChanged: ctx.services.thresholdChanged as ((m: ModelRecord) => void) | undefined,
-          monitorsChanged: () => ctx.services.monitorsChanged?.(),
         });
       } catch (err) {
         if (err instanceof ConfigRejected) {

@@ -48,8 +48,6 @@ export interface ApplyOptions {
   prune?: boolean;
   /** rebuilds a model's statistics after its decision threshold changed (inside the transaction) */
   thresholdChanged?: (m: ModelRecord) => void;
-  /** told after the commit when a monitor was created, changed or deleted */
-  monitorsChanged?: () => void;
 }
 
 /** "2 to create, 1 to update, 0 to delete" */
@@ -89,6 +87,6 @@ export async function applyConfig(deps: Deps, actor: Actor, yaml: string, opts: 
     recordAudit(tx, now, actor, 'applyConfig', null, { summary: summarize(changes), prune: opts.prune === true, changes: changes.map((c) => `${c.action} ${c.kind} ${c.name}`) });
     return changes;
   });
-  if (!dryRun && planned.length && monitorsChanged) opts.monitorsChanged?.();
+  if (!dryRun && planned.length && monitorsChanged) deps.events?.monitorsChanged?.();
   return { dryRun, changes: planned.map(({ action, kind, name, details }) => ({ action, kind, name, details })), summary: summarize(planned) };
 }
