@@ -1,54 +1,15 @@
-// Notification channels: a Slack channel or a webhook. Secrets are stored for signing and
-// never returned or audited.
+// Notification channels, of the kinds in channel-kinds/registry.ts. Secrets are stored for
+// reaching a channel and never returned or audited.
 import { randomUUID } from 'node:crypto';
-import { badInput, conflict, notFound } from '../errors.js';
+import { conflict, notFound } from '../errors.js';
 import type { ChannelRecord, ChannelValues } from '../domain/monitoring/channel.js';
 import type { Notifiers, WebhookBody } from '../domain/monitoring/notification.js';
 import { recordAudit } from './audit.js';
 import type { Actor, Deps } from './deps.js';
+import { channelRecordOf, channelTargetOf, checkChannel, type CreateChannelArgs } from './channel-kinds/registry.js';
 
-export type { ChannelRecord, ChannelValues };
-
-export interface CreateChannelArgs {
-  name: string;
-  kind: string;
-  slackChannel?: string | null;
-  webhookUrl?: string | null;
-  webhookSecret?: string | null;
-}
-
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._#-]{0,63}$/;
-const SLACK_CHANNEL = /^(#[a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{6,})$/;
-
-/** Checks a CreateChannelInput (fields named under `prefix`); the row's values, secret included. */
-export function checkChannel(input: CreateChannelArgs, prefix = 'input'): ChannelValues {
-  const name = (input.name ?? '').trim();
-  if (!NAME.test(name)) throw badInput(`${prefix}.name`, `"${input.name}" is not a valid channel name: 1-64 letters, digits, '.', '_', '#' or '-'`);
-  if (input.kind === 'SLACK') {
-    const sc = (input.slackChannel ?? '').trim();
-    if (!sc) throw badInput(`${prefix}.slackChannel`, 'a SLACK channel needs slackChannel: the channel id (C0123ABCD) or #name the bot posts to');
-    if (!SLACK_CHANNEL.test(sc)) throw badInput(`${prefix}.slackChannel`, `"${sc}" is neither a Slack channel id (C0123ABCD) nor a #channel-name`);
-    if (input.webhookUrl) throw badInput(`${prefix}.webhookUrl`, 'applies to WEBHOOK channels only');
-    if (input.webhookSecret) throw badInput(`${prefix}.webhookSecret`, 'applies to WEBHOOK channels only');
-    return { name, kind: 'SLACK', slackChannel: sc, webhookUrl: null, webhookSecret: null };
-  }
-  if (input.kind === 'WEBHOOK') {
-    const raw = (input.webhookUrl ?? '').trim();
-    if (!raw) throw badInput(`${prefix}.webhookUrl`, 'a WEBHOOK channel needs webhookUrl, an http(s) URL');
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      throw badInput(`${prefix}.webhookUrl`, `"${raw}" is not a URL`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badInput(`${prefix}.webhookUrl`, `must be http or https, got ${url.protocol}`);
-    if (input.slackChannel) throw badInput(`${prefix}.slackChannel`, 'applies to SLACK channels only');
-    const secret = input.webhookSecret ?? null;
-    if (secret !== null && secret.length < 8) throw badInput(`${prefix}.webhookSecret`, 'must be at least 8 characters (or left out to send unsigned)');
-    return { name, kind: 'WEBHOOK', slackChannel: null, webhookUrl: url.toString(), webhookSecret: secret };
-  }
-  throw badInput(`${prefix}.kind`, 'must be SLACK or WEBHOOK');
-}
+export type { ChannelRecord, ChannelValues, CreateChannelArgs };
+export { checkChannel };
 
 /** Creates a channel; CONFLICT when the name is taken; audited without the secret. */
 export async function createChannel(deps: Deps, actor: Actor, input: CreateChannelArgs): Promise<ChannelRecord> {
@@ -56,8 +17,8 @@ export async function createChannel(deps: Deps, actor: Actor, input: CreateChann
   const now = deps.clock.now();
   const { channels } = deps.store;
   return deps.store.transaction(async () => {
-    if (await channels.target({ name: values.name })) throw conflict(`a channel named "${values.name}" already exists`, 'input.name');
-    const created = await channels.create(values, now);
+    if (await channels.byName(values.name)) throw conflict(`a channel named "${values.name}" already exists`, 'input.name');
+    const created = channelRecordOf(await channels.create(values, now));
     // recordAudit redacts the URL and the secret (when one was given)
     recordAudit(deps.store.db, now, actor, 'createChannel', `channel:${created.name}`, input);
     return created;
@@ -72,7 +33,7 @@ export async function deleteChannel(deps: Deps, actor: Actor, name: string): Pro
   const now = deps.clock.now();
   const { channels } = deps.store;
   return deps.store.transaction(async () => {
-    const row = await channels.target({ name });
+    const row = await channels.byName(name);
     if (!row) throw notFound(`channel "${name}"`);
     const users = await channels.usersOf(row.id);
     if (users.length) {
@@ -86,13 +47,14 @@ export async function deleteChannel(deps: Deps, actor: Actor, name: string): Pro
 }
 
 /** Every channel, by name. */
-export function listChannels(deps: Deps): Promise<ChannelRecord[]> {
-  return deps.store.channels.list();
+export async function listChannels(deps: Deps): Promise<ChannelRecord[]> {
+  return (await deps.store.channels.list()).map(channelRecordOf);
 }
 
 /** The channel with that id, or null. */
-export function getChannel(deps: Deps, id: number): Promise<ChannelRecord | null> {
-  return deps.store.channels.get(id);
+export async function getChannel(deps: Deps, id: number): Promise<ChannelRecord | null> {
+  const c = await deps.store.channels.get(id);
+  return c ? channelRecordOf(c) : null;
 }
 
 /** A channel test's outcome: confirmed, or why not (safe to show: a host, a status, Slack's error code). */
@@ -105,8 +67,9 @@ export type TestOutcome = { ok: true } | { ok: false; reason: string };
  */
 export async function testChannel(deps: Deps, actor: Actor, notifiers: Notifiers, name: string): Promise<TestOutcome> {
   const { channels, outbox } = deps.store;
-  const channel = await channels.target({ name });
-  if (!channel) throw notFound(`channel "${name}"`);
+  const stored = await channels.byName(name);
+  if (!stored) throw notFound(`channel "${name}"`);
+  const channel = channelTargetOf(stored);
   const now = deps.clock.now();
   const idempotencyKey = `glassbox-test-${randomUUID()}`;
   const payload: WebhookBody = { type: 'test', idempotencyKey, alert: null };

@@ -8,6 +8,7 @@ import { recordAudit } from './audit.js';
 import type { Actor, Deps } from './deps.js';
 import { findModel, findModelById } from './models.js';
 import { checkMonitor, type MonitorFields } from './monitor-validation.js';
+import { channelRecordOf } from './channel-kinds/registry.js';
 
 export type { EvaluationRecord, MonitorRecord };
 
@@ -119,8 +120,8 @@ export async function modelOfMonitor(deps: Deps, m: { modelId: number }): Promis
 }
 
 /** The channels a monitor notifies, by name. */
-export function monitorChannelList(deps: Deps, monitorId: number): Promise<ChannelRecord[]> {
-  return deps.store.channels.ofMonitor(monitorId);
+export async function monitorChannelList(deps: Deps, monitorId: number): Promise<ChannelRecord[]> {
+  return (await deps.store.channels.ofMonitor(monitorId)).map(channelRecordOf);
 }
 
 /** The newest evaluations (by run time) first; limit 1..1000, default 100. */

@@ -9,6 +9,7 @@ import { alertRecordOf, type AlertPayload } from '../domain/monitoring/alert.js'
 import type { ChannelRecord } from '../domain/monitoring/channel.js';
 import type { DeliveryOutcome, DeliveryRecord, DeliveryStatus, Notification } from '../domain/monitoring/notification.js';
 import type { Deps } from './deps.js';
+import { channelRecordOf, channelTargetOf } from './channel-kinds/registry.js';
 
 export type { DeliveryRecord, DeliveryStatus };
 
@@ -48,14 +49,14 @@ export function claimDueDeliveries(deps: Deps, now: number, limit: number, lease
 export async function notificationFor(deps: Deps, d: DeliveryRecord): Promise<Notification | null> {
   const { outbox, channels, alerts } = deps.store;
   const payload = await outbox.payload(d.id);
-  const channel = await channels.target({ id: d.channelId });
+  const channel = await channels.get(d.channelId);
   if (!payload || !channel) return null;
   const stored = d.alertId === null ? null : await alerts.get(d.alertId);
   const thread = d.alertId === null ? undefined : await outbox.thread(d.alertId, d.channelId);
   return {
     type: d.type,
     idempotencyKey: d.idempotencyKey,
-    channel,
+    channel: channelTargetOf(channel),
     payload,
     current: stored ? alertRecordOf(stored) : null,
     ...(thread ? { thread } : {}),
@@ -107,8 +108,9 @@ export function listDeliveries(deps: Deps, alertId: number): Promise<DeliveryRec
 }
 
 /** The channel of a delivery (for Delivery.channel). */
-export function deliveryChannel(deps: Deps, d: { channelId: number }): Promise<ChannelRecord | null> {
-  return deps.store.channels.get(d.channelId);
+export async function deliveryChannel(deps: Deps, d: { channelId: number }): Promise<ChannelRecord | null> {
+  const c = await deps.store.channels.get(d.channelId);
+  return c ? channelRecordOf(c) : null;
 }
 
 /** How many deliveries wait, by status (for tests and metrics). */

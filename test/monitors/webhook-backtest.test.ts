@@ -15,7 +15,7 @@ const clock = fixedClock(T0);
 const note = (url: string, secret: string | null = 's3cret-key'): Notification => ({
   type: 'alert.firing',
   idempotencyKey: 'k-1',
-  channel: { id: 1, name: 'hook', kind: 'WEBHOOK', slackChannel: null, webhookUrl: url, webhookSecret: secret, createdAt: T0 },
+  channel: { id: 1, name: 'hook', kind: 'WEBHOOK', slackChannel: null, webhookUrl: url, config: { webhookUrl: url, ...(secret !== null ? { webhookSecret: secret } : {}) }, createdAt: T0 },
   payload: { type: 'alert.firing', idempotencyKey: 'k-1', alert: null },
   current: null,
   attempt: 1,

@@ -2,7 +2,10 @@
 
 export type ChannelKind = 'SLACK' | 'WEBHOOK';
 
-/** A channel as shown: never its secret. */
+/** A kind's settings as stored (JSON), secrets included: src/services/channel-kinds/ says which. */
+export type ChannelConfig = Record<string, string>;
+
+/** A channel as shown (GraphQL's Channel): never a secret. */
 export interface ChannelRecord {
   id: number;
   name: string;
@@ -12,16 +15,20 @@ export interface ChannelRecord {
   createdAt: number;
 }
 
-/** What a channel is made of, secret included (a checked CreateChannelInput). */
+/** What a channel is made of: a checked CreateChannelInput. */
 export interface ChannelValues {
   name: string;
   kind: ChannelKind;
-  slackChannel: string | null;
-  webhookUrl: string | null;
-  webhookSecret: string | null;
+  config: ChannelConfig;
 }
 
-/** A channel with what it takes to reach it (the webhook secret included). */
+/** A channel as the store keeps it. */
+export interface StoredChannel extends ChannelValues {
+  id: number;
+  createdAt: number;
+}
+
+/** A channel with what it takes to reach it: its config, secrets included. */
 export interface ChannelTarget extends ChannelRecord {
-  webhookSecret: string | null;
+  config: ChannelConfig;
 }

@@ -5,13 +5,27 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import { channels, models, monitorChannels, monitors } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import { recordAudit } from '../audit.js';
-import { checkChannel, type CreateChannelArgs } from '../channels.js';
+import { checkChannel, CHANNEL_KINDS, kindOf, type CreateChannelArgs } from '../channel-kinds/registry.js';
+import type { ChannelConfig, ChannelKind } from '../../domain/monitoring/channel.js';
 import { checkUnique, shown, type ConfigKind, type PlannedChange } from './kind.js';
 import { issueFrom } from './issue-from.js';
 
 /** The environment variable an export names for a channel's secret value. */
 export function envNameFor(prefix: 'GLASSBOX_SECRET' | 'GLASSBOX_WEBHOOK_URL', channel: string): string {
   return `${prefix}_${channel.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '')}`;
+}
+
+/** Every kind's fields, each once, in the registry's order (how plans list changes). */
+const ALL_FIELDS = Object.values(CHANNEL_KINDS).flatMap((k) => k.fields);
+
+/** What changes between two configs, field by field; a secret only says that it changes. */
+function configChanges(before: ChannelConfig, after: ChannelConfig): string[] {
+  return ALL_FIELDS.flatMap((f) => {
+    const a = before[f.name] ?? null;
+    const b = after[f.name] ?? null;
+    if (f.secret) return secretChange(f.name, a, b);
+    return a !== b ? [`${f.name}: ${shown(a)} -> ${shown(b)}`] : [];
+  });
 }
 
 /** How a secret changed, without saying what it is. */
@@ -67,9 +81,7 @@ export const channelKind: ConfigKind = {
       }
       const details = [
         ...(cur.kind !== values.kind ? [`kind: ${cur.kind} -> ${values.kind}`] : []),
-        ...(cur.slackChannel !== values.slackChannel ? [`slackChannel: ${shown(cur.slackChannel)} -> ${shown(values.slackChannel)}`] : []),
-        ...secretChange('webhookUrl', cur.webhookUrl, values.webhookUrl),
-        ...secretChange('webhookSecret', cur.webhookSecret, values.webhookSecret),
+        ...configChanges(cur.config, values.config),
       ];
       if (!details.length) return;
       changes.push({
@@ -117,13 +129,14 @@ export const channelKind: ConfigKind = {
   export(tx, only, out) {
     const rows = tx.select().from(channels).orderBy(asc(channels.name)).all();
     const chosen = only ? rows.filter((r) => out.usedChannels.has(r.name)) : rows;
-    return chosen.map((c) => ({
-      name: c.name,
-      kind: c.kind,
-      ...(c.slackChannel !== null ? { slackChannel: c.slackChannel } : {}),
-      ...(c.webhookUrl !== null ? { webhookUrl: `\${${envNameFor('GLASSBOX_WEBHOOK_URL', c.name)}}` } : {}),
-      ...(c.webhookSecret !== null ? { webhookSecret: `\${${envNameFor('GLASSBOX_SECRET', c.name)}}` } : {}),
-    }));
+    return chosen.map((c) => {
+      const item: Record<string, unknown> = { name: c.name, kind: c.kind };
+      for (const f of kindOf(c.kind as ChannelKind).fields) {
+        if (c.config[f.name] === undefined) continue;
+        item[f.name] = f.secret ? `\${${envNameFor(f.secret, c.name)}}` : c.config[f.name];
+      }
+      return item;
+    });
   },
 };
 

@@ -1,18 +1,14 @@
 // ChannelsRepo on SQLite.
 import { asc, eq, inArray } from 'drizzle-orm';
 import { channels, models, monitorChannels, monitors } from '../../db/schema/index.js';
-import type { ChannelKind, ChannelRecord, ChannelTarget } from '../../domain/monitoring/channel.js';
+import type { ChannelKind, StoredChannel } from '../../domain/monitoring/channel.js';
 import type { ChannelsRepo } from '../ports/channels.js';
 import type { SqliteContext } from './context.js';
 
 type Row = typeof channels.$inferSelect;
 
-function toRecord(r: Row): ChannelRecord {
-  return { id: r.id, name: r.name, kind: r.kind as ChannelKind, slackChannel: r.slackChannel, webhookUrl: r.webhookUrl, createdAt: r.createdAt };
-}
-
-function toTarget(r: Row): ChannelTarget {
-  return { ...toRecord(r), webhookSecret: r.webhookSecret };
+function toRecord(r: Row): StoredChannel {
+  return { id: r.id, name: r.name, kind: r.kind as ChannelKind, config: r.config, createdAt: r.createdAt };
 }
 
 /** The SQLite channels repository. */
@@ -24,14 +20,10 @@ export function sqliteChannels({ db, tx }: SqliteContext): ChannelsRepo {
         const r = db.select().from(channels).where(eq(channels.id, id)).get();
         return r ? toRecord(r) : null;
       }),
-    target: (key) =>
+    byName: (name) =>
       tx.exec(() => {
-        const r = db
-          .select()
-          .from(channels)
-          .where('id' in key ? eq(channels.id, key.id) : eq(channels.name, key.name))
-          .get();
-        return r ? toTarget(r) : null;
+        const r = db.select().from(channels).where(eq(channels.name, name)).get();
+        return r ? toRecord(r) : null;
       }),
     create: (v, createdAt) => tx.exec(() => toRecord(db.insert(channels).values({ ...v, createdAt }).returning().get())),
     update: (id, v) => tx.exec(() => void db.update(channels).set(v).where(eq(channels.id, id)).run()),
