@@ -1,5 +1,5 @@
 // AlertsRepo on SQLite.
-import { and, desc, eq, inArray, lte, ne, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lte } from 'drizzle-orm';
 import { alertEvents, alerts, models, monitors } from '../../db/schema/index.js';
 import type { AlertEventKind, AlertStatus, BreachSeverity } from '../../domain/alerts/state-machine.js';
 import type { StoredAlert } from '../../domain/monitoring/alert.js';
@@ -37,18 +37,24 @@ function toStored(r: Joined): StoredAlert {
   };
 }
 
+// Every transition reads the alert it changes: prepared statements (see monitors.ts).
+const STORED = `SELECT a.id, a.monitor_id AS monitorId, a.model_id AS modelId, m.name AS monitorName, m.metric, m.feature, m.attribute, m.window,
+  mo.name AS model, a.severity, a.status, a.value, a.threshold, a.sample_size AS sampleSize, a.message, a.opened_at AS openedAt,
+  a.updated_at AS updatedAt, a.resolved_at AS resolvedAt, a.acknowledged_by AS acknowledgedBy, a.snoozed_until AS snoozedUntil,
+  a.last_notified_at AS lastNotifiedAt
+  FROM alerts a JOIN monitors m ON m.id = a.monitor_id JOIN models mo ON mo.id = a.model_id`;
+const BY_ID = `${STORED} WHERE a.id = ?`;
+const OPEN_OF = `${STORED} WHERE a.monitor_id = ? AND a.status <> 'RESOLVED'`;
+const ADD_EVENT = 'INSERT INTO alert_events (alert_id, at, kind, actor, note) VALUES (?, ?, ?, ?, ?) RETURNING id';
+
 /** The SQLite alerts repository. */
-export function sqliteAlerts({ db, tx }: SqliteContext): AlertsRepo {
+export function sqliteAlerts({ db, tx, statement }: SqliteContext): AlertsRepo {
   const select = () => db.select(COLUMNS).from(alerts).innerJoin(monitors, eq(monitors.id, alerts.monitorId)).innerJoin(models, eq(models.id, alerts.modelId));
-  const one = (where: SQL | undefined) => {
-    const r = select().where(where).get();
-    return r ? toStored(r) : null;
-  };
   return {
     // BEGIN IMMEDIATE took the database's write lock: transitions are already serialised.
     lockMonitor: () => tx.exec(() => undefined),
-    get: (id) => tx.exec(() => one(eq(alerts.id, id))),
-    openOf: (monitorId) => tx.exec(() => one(and(eq(alerts.monitorId, monitorId), ne(alerts.status, 'RESOLVED')))),
+    get: (id) => tx.exec(() => statement<[number], StoredAlert>(BY_ID).get(id) ?? null),
+    openOf: (monitorId) => tx.exec(() => statement<[number], StoredAlert>(OPEN_OF).get(monitorId) ?? null),
     list: (filter, limit) =>
       tx.exec(() => {
         const conds = [];
@@ -68,8 +74,7 @@ export function sqliteAlerts({ db, tx }: SqliteContext): AlertsRepo {
       }),
     open: (a) => tx.exec(() => db.insert(alerts).values(a).returning({ id: alerts.id }).get().id),
     change: (id, c) => tx.exec(() => void db.update(alerts).set(c).where(eq(alerts.id, id)).run()),
-    addEvent: (alertId, e) =>
-      tx.exec(() => db.insert(alertEvents).values({ alertId, at: e.at, kind: e.kind, actor: e.actor, note: e.note }).returning({ id: alertEvents.id }).get().id),
+    addEvent: (alertId, e) => tx.exec(() => statement<unknown[], { id: number }>(ADD_EVENT).get(alertId, e.at, e.kind, e.actor, e.note)!.id),
     events: (alertId) =>
       tx.exec(() =>
         db

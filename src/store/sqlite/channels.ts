@@ -12,7 +12,7 @@ function toRecord(r: Row): StoredChannel {
 }
 
 /** The SQLite channels repository. */
-export function sqliteChannels({ db, tx }: SqliteContext): ChannelsRepo {
+export function sqliteChannels({ db, tx, statement }: SqliteContext): ChannelsRepo {
   return {
     list: () => tx.exec(() => db.select().from(channels).orderBy(asc(channels.name)).all().map(toRecord)),
     get: (id) =>
@@ -51,12 +51,8 @@ export function sqliteChannels({ db, tx }: SqliteContext): ChannelsRepo {
       ),
     idsOfMonitor: (monitorId) =>
       tx.exec(() =>
-        db
-          .select({ id: monitorChannels.channelId })
-          .from(monitorChannels)
-          .where(eq(monitorChannels.monitorId, monitorId))
-          .orderBy(asc(monitorChannels.channelId))
-          .all()
+        statement<[number], { id: number }>('SELECT channel_id AS id FROM monitor_channels WHERE monitor_id = ? ORDER BY channel_id')
+          .all(monitorId)
           .map((r) => r.id),
       ),
     usersOf: (channelId) =>

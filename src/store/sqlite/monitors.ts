@@ -36,9 +36,25 @@ function toEvaluation(r: typeof evaluations.$inferSelect): EvaluationRecord {
   return { monitorId: r.monitorId, at: r.at, from: r.from, to: r.to, value: r.value, sampleSize: r.sampleSize, severity: r.severity as Severity };
 }
 
+// Evaluations read a monitor, its evaluation and its alert on every tick: prepared
+// statements (drizzle builds and prepares each query anew: most of an evaluation's CPU).
+const MONITOR_BY_ID = `SELECT id, model_id AS modelId, name, metric, feature, attribute, window, window_ms AS windowMs, schedule, comparator,
+  warning_threshold AS warningThreshold, critical_threshold AS criticalThreshold, for_evaluations AS forEvaluations,
+  min_sample_size AS minSampleSize, repeat_interval AS repeatInterval, repeat_interval_ms AS repeatIntervalMs, enabled, streak,
+  created_at AS createdAt, updated_at AS updatedAt FROM monitors WHERE id = ?`;
+const EVALUATION_COLUMNS = 'monitor_id AS monitorId, at, "from", "to", value, sample_size AS sampleSize, severity';
+const EVALUATION_AT = `SELECT ${EVALUATION_COLUMNS} FROM evaluations WHERE monitor_id = ? AND at = ?`;
+const RECORD_EVALUATION = `INSERT INTO evaluations (monitor_id, at, "from", "to", value, sample_size, severity, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT DO NOTHING RETURNING ${EVALUATION_COLUMNS}`;
+
+type RawMonitor = Omit<Row, 'enabled'> & { enabled: number };
+
 /** The SQLite monitors repository. */
-export function sqliteMonitors({ db, tx }: SqliteContext): MonitorsRepo {
-  const row = (id: number) => db.select().from(monitors).where(eq(monitors.id, id)).get();
+export function sqliteMonitors({ db, tx, statement }: SqliteContext): MonitorsRepo {
+  const row = (id: number): Row | undefined => {
+    const r = statement<[number], RawMonitor>(MONITOR_BY_ID).get(id);
+    return r ? { ...r, enabled: r.enabled === 1 } : undefined;
+  };
   return {
     get: (id) =>
       tx.exec(() => {
@@ -89,23 +105,16 @@ export function sqliteMonitors({ db, tx }: SqliteContext): MonitorsRepo {
         db.delete(monitorChannels).where(eq(monitorChannels.monitorId, monitorId)).run();
         for (const channelId of channelIds) db.insert(monitorChannels).values({ monitorId, channelId }).run();
       }),
-    setStreak: (id, streak) => tx.exec(() => void db.update(monitors).set({ streak }).where(eq(monitors.id, id)).run()),
+    setStreak: (id, streak) => tx.exec(() => void statement('UPDATE monitors SET streak = ? WHERE id = ?').run(streak, id)),
   };
 }
 
 /** The SQLite evaluations repository. */
-export function sqliteEvaluations({ db, tx }: SqliteContext): EvaluationsRepo {
+export function sqliteEvaluations({ db, tx, statement }: SqliteContext): EvaluationsRepo {
   return {
-    find: (monitorId, at) =>
-      tx.exec(() => {
-        const r = db.select().from(evaluations).where(and(eq(evaluations.monitorId, monitorId), eq(evaluations.at, at))).get();
-        return r ? toEvaluation(r) : null;
-      }),
+    find: (monitorId, at) => tx.exec(() => statement<[number, number], EvaluationRecord>(EVALUATION_AT).get(monitorId, at) ?? null),
     record: (e, recordedAt) =>
-      tx.exec(() => {
-        const r = db.insert(evaluations).values({ ...e, recordedAt }).onConflictDoNothing().returning().get();
-        return r ? toEvaluation(r) : null;
-      }),
+      tx.exec(() => statement<unknown[], EvaluationRecord>(RECORD_EVALUATION).get(e.monitorId, e.at, e.from, e.to, e.value, e.sampleSize, e.severity, recordedAt) ?? null),
     list: (monitorId, limit) =>
       tx.exec(() => db.select().from(evaluations).where(eq(evaluations.monitorId, monitorId)).orderBy(desc(evaluations.at)).limit(limit).all().map(toEvaluation)),
   };

@@ -32,6 +32,8 @@ const DUE = `SELECT d.id FROM deliveries d
     AND NOT EXISTS (SELECT 1 FROM deliveries e
                      WHERE e.alert_id = d.alert_id AND e.channel_id = d.channel_id AND e.id < d.id AND e.status = 'PENDING')
   ORDER BY d.next_attempt_at, d.id LIMIT ?`;
+const ENQUEUE = `INSERT INTO deliveries (alert_id, channel_id, type, idempotency_key, payload, status, attempts, created_at, next_attempt_at)
+  VALUES (?, ?, ?, ?, ?, 'PENDING', 0, ?, ?) ON CONFLICT DO NOTHING`;
 const MARK = `UPDATE deliveries SET attempts = attempts + 1, claimed_at = ? WHERE id = ?`;
 // Prepared at the claim, before the attempt: between a channel's 2xx and the durable write,
 // no SQL is built or compiled. Measured: the drizzle update took 0.8 ms (3.5 ms the first time), this 0.15 ms.
@@ -51,12 +53,7 @@ export function sqliteOutbox({ db, sqlite, tx, statement }: SqliteContext): Outb
   return {
     enqueue: (rows) =>
       tx.exec(() => {
-        for (const r of rows) {
-          db.insert(deliveries)
-            .values({ ...r, status: 'PENDING', attempts: 0, nextAttemptAt: r.createdAt })
-            .onConflictDoNothing()
-            .run();
-        }
+        for (const r of rows) statement(ENQUEUE).run(r.alertId, r.channelId, r.type, r.idempotencyKey, JSON.stringify(r.payload), r.createdAt, r.createdAt);
       }),
     claimDue: (now, limit, leaseMs) =>
       tx.exec(() => {
