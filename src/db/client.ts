@@ -24,8 +24,8 @@ export interface Store extends StorePort {
   close(): void;
 }
 
-/** drizzle/ at the package root, whether we run from src/ (tsx) or dist/ (built). */
-export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'drizzle');
+/** drizzle/sqlite/ at the package root, whether we run from src/ (tsx) or dist/ (built). */
+export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'drizzle', 'sqlite');
 
 /**
  * Opens (creating its folder) and migrates the database. WAL with synchronous=FULL:
