@@ -66,7 +66,7 @@ describe.skipIf(admin === null)('the PostgreSQL migrations', () => {
       if (!pgTables.has(c.table_name)) pgTables.set(c.table_name, new Map());
       pgTables.get(c.table_name)!.set(c.column_name, c.data_type);
     }
-    const sqliteTables = Object.values(sqliteSchema).filter((t): t is SQLiteTable => t instanceof SQLiteTable).map(getTableConfig);
+    const sqliteTables = (Object.values(sqliteSchema).filter((t) => t instanceof SQLiteTable) as SQLiteTable[]).map((t) => getTableConfig(t));
     expect(sqliteTables.length).toBeGreaterThan(10);
     for (const t of sqliteTables) {
       const mirror = pgTables.get(t.name);
