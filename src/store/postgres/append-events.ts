@@ -34,6 +34,11 @@ export interface AppendResult {
   duplicates: number;
 }
 
+export interface AppendOptions {
+  /** 'staged' skips the direct way (to compare the two: bench/postgres-ingest.ts) */
+  way?: 'auto' | 'staged';
+}
+
 const COLUMNS = 'event_id, ts, features, score, predicted_label, value, actual_label, actual_value, actual_at';
 
 const STAGING = `CREATE TEMP TABLE IF NOT EXISTS glassbox_staging (
@@ -93,18 +98,20 @@ async function inTransaction<T>(client: pg.PoolClient, fn: () => Promise<T>): Pr
 }
 
 /** The eventIds stored (all of them when the direct way succeeds). */
-async function appendOnce(pool: pg.Pool, modelId: number, rows: AppendRow[]): Promise<Set<string> | 'all'> {
+async function appendOnce(pool: pg.Pool, modelId: number, rows: AppendRow[], direct: boolean): Promise<Set<string> | 'all'> {
   await ensureEventPartitions(pool, modelId, daysOf(rows.map((r) => r.ts)));
   const client = await pool.connect();
   try {
-    try {
-      await inTransaction(client, async () => {
-        await copyIn(client, 'event_keys (model_id, event_id, ts)', keysText(modelId, rows));
-        await copyIn(client, `events (model_id, ${COLUMNS})`, copyText(rows, `${modelId}\t`));
-      });
-      return 'all';
-    } catch (err) {
-      if (!STAGE.has(codeOf(err))) throw err;
+    if (direct) {
+      try {
+        await inTransaction(client, async () => {
+          await copyIn(client, 'event_keys (model_id, event_id, ts)', keysText(modelId, rows));
+          await copyIn(client, `events (model_id, ${COLUMNS})`, copyText(rows, `${modelId}\t`));
+        });
+        return 'all';
+      } catch (err) {
+        if (!STAGE.has(codeOf(err))) throw err;
+      }
     }
     if (!staged.has(client)) {
       await client.query(STAGING);
@@ -124,17 +131,17 @@ async function appendOnce(pool: pg.Pool, modelId: number, rows: AppendRow[]): Pr
  * Stores the rows whose (model, eventId) is not stored yet, in one transaction; the first
  * of repeated eventIds in the batch wins. Creates the days' partitions first if needed.
  */
-export async function appendEvents(pool: pg.Pool, modelId: number, rows: AppendRow[]): Promise<AppendResult> {
+export async function appendEvents(pool: pg.Pool, modelId: number, rows: AppendRow[], opts: AppendOptions = {}): Promise<AppendResult> {
   const seen = new Set<string>();
   const unique = rows.filter((r) => !seen.has(r.eventId) && seen.add(r.eventId) !== undefined);
   if (unique.length === 0) return { stored: [], duplicates: rows.length };
   let fresh: Set<string> | 'all';
   try {
-    fresh = await appendOnce(pool, modelId, unique);
+    fresh = await appendOnce(pool, modelId, unique, opts.way !== 'staged');
   } catch (err) {
     if (!RETRYABLE.has(codeOf(err))) throw err;
     forgetEventPartitions(pool);
-    fresh = await appendOnce(pool, modelId, unique);
+    fresh = await appendOnce(pool, modelId, unique, opts.way !== 'staged');
   }
   const stored = fresh === 'all' ? unique.map((r) => r.eventId) : unique.filter((r) => fresh.has(r.eventId)).map((r) => r.eventId);
   return { stored, duplicates: rows.length - stored.length };
