@@ -42,7 +42,7 @@ export function backupCommand(): Command {
       try {
         const r = backupSqlite(db, file, { force: o.force === true });
         const mb = (r.bytes / 1024 ** 2).toFixed(1);
-        process.stdout.write(`backed up ${db} to ${file}: ${mb} MB, ${r.models} models, ${r.events} events, in ${(r.ms / 1000).toFixed(1)} s\n`);
+        process.stdout.write(`backed up ${db} to ${file}: ${mb} MB, ${r.models} models, ${r.events.toLocaleString('en')} events, in ${(r.ms / 1000).toFixed(1)} s\n`);
       } catch (err) {
         if (err instanceof BackupError) return fail(err.kind, err.message);
         throw err;

@@ -75,7 +75,7 @@ describe('glassbox backup while the server ingests', () => {
 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^backed up .*live\.db to .*glassbox\.db: [\d.]+ MB, 1 models, \d+ events, in [\d.]+ s\n$/);
+    expect(result.stdout).toMatch(/^backed up .*live\.db to .*glassbox\.db: [\d.]+ MB, 1 models, [\d,]+ events, in [\d.]+ s\n$/);
     expect(after).toBeGreaterThan(before.length); // acknowledged while the backup process ran
     expect(acked.length).toBeGreaterThan(after);
     expect(readdirSync(copyDir)).toEqual(['glassbox.db']); // no partial file left beside it
@@ -92,7 +92,7 @@ describe('glassbox backup while the server ingests', () => {
     for (const [b, n] of perBatch) expect(n, `batch ${b} is whole`).toBe(BATCH);
     expect(perBatch.size).toBeLessThan(acked.length); // a snapshot, not what came later
     expect(readFileSync(join(copyDir, 'glassbox.db')).subarray(0, 16).toString()).toBe('SQLite format 3\0');
-    expect(result.stdout).toContain(`${perBatch.size * BATCH} events`);
+    expect(result.stdout).toContain(`${(perBatch.size * BATCH).toLocaleString("en")} events`);
 
     // a server on the copy: migrations already applied, events and idempotency intact
     const restored = await startTestServer({ dir: copyDir, env: { GLASSBOX_ADMIN_KEY: ADMIN_KEY } });
