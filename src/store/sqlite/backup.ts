@@ -7,7 +7,7 @@
 // are, where VACUUM INTO writes only live rows (511 MB against 1,039 after deleting half).
 // The copy is written beside the target, synced, checked, then renamed over it: a failed
 // backup never leaves a half file under the target's name, nor spoils an older backup.
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -47,12 +47,14 @@ function sameFile(a: string, b: string): boolean {
   }
 }
 
+const exists = (shown: string) => new BackupError('refused', `${shown} already exists; pass --force to replace it, or name a new file`);
+
 /** Refuses `file` (`target` resolved) before anything is read; messages name it as given. */
 function refuseTarget(source: string, file: string, target: string, force: boolean): void {
   if (sameFile(source, file)) throw new BackupError('refused', `${target} is GLASSBOX_DB itself; name another file`);
   if (!existsSync(file)) return;
   if (statSync(file).isDirectory()) throw new BackupError('refused', `${target} is a folder; name a file in it`);
-  if (!force) throw new BackupError('refused', `${target} already exists; pass --force to replace it, or name a new file`);
+  if (!force) throw exists(target);
 }
 
 function openSource(source: string): Database.Database {
@@ -84,12 +86,22 @@ function verify(file: string): { models: number; events: number } {
   }
 }
 
+/** Puts `from` at `to` unless something is there already, even if it appeared meanwhile. */
 function linkAsNew(from: string, to: string, shown: string): void {
   try {
     linkSync(from, to);
   } catch (err) {
-    if ((err as { code?: string }).code === 'EEXIST') throw new BackupError('refused', `${shown} already exists; pass --force to replace it, or name a new file`);
-    throw err;
+    const code = (err as { code?: string }).code;
+    if (code === 'EEXIST') throw exists(shown);
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
+    // a file system without hard links: an exclusive copy, synced like the original
+    try {
+      copyFileSync(from, to, constants.COPYFILE_EXCL);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'EEXIST') throw exists(shown);
+      throw e;
+    }
+    fsyncPath(to);
   }
 }
 
