@@ -10,6 +10,8 @@ import { roleAllows, type Actor, type Deps, type Role } from '../services/deps.j
 export interface AppServices {
   /** GLASSBOX_RETENTION_DAYS: raw events kept for models without their own retention (0 = forever) */
   retentionDays?: number;
+  /** this server's name (GLASSBOX_INSTANCE, else host:pid) */
+  instance?: string;
   /** anything else a later module registers */
   [name: string]: unknown;
 }

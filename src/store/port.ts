@@ -22,6 +22,7 @@ import type { EvaluationsRepo, MonitorsRepo } from './ports/monitors.js';
 import type { ChannelsRepo } from './ports/channels.js';
 import type { AlertsRepo } from './ports/alerts.js';
 import type { OutboxRepo } from './ports/outbox.js';
+import type { LivenessRepo } from './ports/liveness.js';
 
 /** One repository per family of use-cases (src/store/ports/). Families are added as they move here. */
 export interface Repos {
@@ -31,6 +32,7 @@ export interface Repos {
   channels: ChannelsRepo;
   alerts: AlertsRepo;
   outbox: OutboxRepo;
+  liveness: LivenessRepo;
 }
 
 /** Everything services may ask of storage. */

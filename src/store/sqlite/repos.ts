@@ -6,6 +6,7 @@ import { sqliteEvaluations, sqliteMonitors } from './monitors.js';
 import { sqliteChannels } from './channels.js';
 import { sqliteAlerts } from './alerts.js';
 import { sqliteOutbox } from './outbox.js';
+import { sqliteLiveness } from './liveness.js';
 
 /** Builds every repository on one connection. */
 export function sqliteRepos(ctx: SqliteContext): Repos {
@@ -16,5 +17,6 @@ export function sqliteRepos(ctx: SqliteContext): Repos {
     channels: sqliteChannels(ctx),
     alerts: sqliteAlerts(ctx),
     outbox: sqliteOutbox(ctx),
+    liveness: sqliteLiveness(ctx),
   };
 }
