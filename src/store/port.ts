@@ -18,10 +18,16 @@ export interface TransactionPort {
 }
 
 import type { SlackSeenRepo } from './ports/slack-seen.js';
+import type { ModelsRepo } from './ports/models.js';
+import type { ApiKeysRepo } from './ports/keys.js';
+import type { AuditRepo } from './ports/audit.js';
 
 /** One repository per family of use-cases (src/store/ports/). Families are added as they move here. */
 export interface Repos {
   slackSeen: SlackSeenRepo;
+  models: ModelsRepo;
+  apiKeys: ApiKeysRepo;
+  audit: AuditRepo;
 }
 
 /** Everything services may ask of storage. */

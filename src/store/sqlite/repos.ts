@@ -2,10 +2,16 @@
 import type { Repos } from '../port.js';
 import type { SqliteContext } from './context.js';
 import { sqliteSlackSeen } from './slack-seen.js';
+import { sqliteModels } from './models.js';
+import { sqliteApiKeys } from './keys.js';
+import { sqliteAudit } from './audit.js';
 
 /** Builds every repository on one connection. */
 export function sqliteRepos(ctx: SqliteContext): Repos {
   return {
     slackSeen: sqliteSlackSeen(ctx),
+    models: sqliteModels(ctx),
+    apiKeys: sqliteApiKeys(ctx),
+    audit: sqliteAudit(ctx),
   };
 }
