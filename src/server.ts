@@ -80,7 +80,7 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const host = config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
 
-  inLocalMode(deps, auth); // says so at start when in local mode; later changes are logged as they happen
+  await inLocalMode(deps, auth); // says so at start when in local mode; later changes are logged as they happen
   log.info({ url, db: config.dbPath }, 'glassbox listening');
   log.info(slackStartupNote(config));
   if (slack) {
