@@ -18,6 +18,7 @@ export interface TransactionPort {
 }
 
 import type { SlackSeenRepo } from './ports/slack-seen.js';
+import type { LivenessRepo } from './ports/liveness.js';
 import type { ModelsRepo } from './ports/models.js';
 import type { ApiKeysRepo } from './ports/keys.js';
 import type { AuditRepo } from './ports/audit.js';
@@ -25,6 +26,7 @@ import type { AuditRepo } from './ports/audit.js';
 /** One repository per family of use-cases (src/store/ports/). Families are added as they move here. */
 export interface Repos {
   slackSeen: SlackSeenRepo;
+  liveness: LivenessRepo;
   models: ModelsRepo;
   apiKeys: ApiKeysRepo;
   audit: AuditRepo;
