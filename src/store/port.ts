@@ -23,6 +23,9 @@ import type { ChannelsRepo } from './ports/channels.js';
 import type { AlertsRepo } from './ports/alerts.js';
 import type { OutboxRepo } from './ports/outbox.js';
 import type { LivenessRepo } from './ports/liveness.js';
+import type { ModelsRepo } from './ports/models.js';
+import type { ApiKeysRepo } from './ports/keys.js';
+import type { AuditRepo } from './ports/audit.js';
 
 /** One repository per family of use-cases (src/store/ports/). Families are added as they move here. */
 export interface Repos {
@@ -33,6 +36,9 @@ export interface Repos {
   alerts: AlertsRepo;
   outbox: OutboxRepo;
   liveness: LivenessRepo;
+  models: ModelsRepo;
+  apiKeys: ApiKeysRepo;
+  audit: AuditRepo;
 }
 
 /** Everything services may ask of storage. */

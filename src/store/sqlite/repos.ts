@@ -7,6 +7,9 @@ import { sqliteChannels } from './channels.js';
 import { sqliteAlerts } from './alerts.js';
 import { sqliteOutbox } from './outbox.js';
 import { sqliteLiveness } from './liveness.js';
+import { sqliteModels } from './models.js';
+import { sqliteApiKeys } from './keys.js';
+import { sqliteAudit } from './audit.js';
 
 /** Builds every repository on one connection. */
 export function sqliteRepos(ctx: SqliteContext): Repos {
@@ -18,5 +21,8 @@ export function sqliteRepos(ctx: SqliteContext): Repos {
     alerts: sqliteAlerts(ctx),
     outbox: sqliteOutbox(ctx),
     liveness: sqliteLiveness(ctx),
+    models: sqliteModels(ctx),
+    apiKeys: sqliteApiKeys(ctx),
+    audit: sqliteAudit(ctx),
   };
 }
