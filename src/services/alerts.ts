@@ -5,7 +5,7 @@ import { badInput, conflict, notFound } from '../errors.js';
 import { DAY } from '../domain/windows.js';
 import { acknowledge, expireSnooze, resolve, snooze, type AlertStatus, type RuleState, type Transition } from '../domain/alerts/state-machine.js';
 import { alertRecordOf, openAlertState, type AlertEventRecord, type AlertRecord, type StoredAlert } from '../domain/monitoring/alert.js';
-import { recordAudit } from './audit.js';
+import { writeAudit } from './audit.js';
 import type { Actor, Deps } from './deps.js';
 import { writeTransition } from './alert-transitions.js';
 
@@ -51,7 +51,7 @@ async function act(
     const monitor = (await monitors.get(row.monitorId))!;
     await writeTransition(deps, { monitor, modelName: row.model, open: row, tr, at: now, now, ...(action === 'resolveAlert' ? { resolvedBy: actor.name } : {}) });
     if (tr.resolved) await monitors.setStreak(monitor.id, 0);
-    recordAudit(deps.store.db, now, actor, action, `alert:${id}`, details);
+    await writeAudit(deps, now, actor, action, `alert:${id}`, details);
     return alertRecordOf((await alerts.get(id))!);
   });
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { conflict, notFound } from '../errors.js';
 import type { ChannelRecord, ChannelValues } from '../domain/monitoring/channel.js';
 import type { Notifiers, WebhookBody } from '../domain/monitoring/notification.js';
-import { recordAudit } from './audit.js';
+import { writeAudit } from './audit.js';
 import type { Actor, Deps } from './deps.js';
 import { channelRecordOf, channelTargetOf, checkChannel, type CreateChannelArgs } from './channel-kinds/registry.js';
 
@@ -19,8 +19,8 @@ export async function createChannel(deps: Deps, actor: Actor, input: CreateChann
   return deps.store.transaction(async () => {
     if (await channels.byName(values.name)) throw conflict(`a channel named "${values.name}" already exists`, 'input.name');
     const created = channelRecordOf(await channels.create(values, now));
-    // recordAudit redacts the URL and the secret (when one was given)
-    recordAudit(deps.store.db, now, actor, 'createChannel', `channel:${created.name}`, input);
+    // the audit redacts the URL and the secret (when one was given)
+    await writeAudit(deps, now, actor, 'createChannel', `channel:${created.name}`, input);
     return created;
   });
 }
@@ -41,7 +41,7 @@ export async function deleteChannel(deps: Deps, actor: Actor, name: string): Pro
       throw conflict(`channel "${name}" is used by monitors ${list}; remove it from them (updateMonitor channels) first`, 'name');
     }
     await channels.delete(row.id);
-    recordAudit(deps.store.db, now, actor, 'deleteChannel', `channel:${name}`);
+    await writeAudit(deps, now, actor, 'deleteChannel', `channel:${name}`);
     return true;
   });
 }
@@ -74,7 +74,7 @@ export async function testChannel(deps: Deps, actor: Actor, notifiers: Notifiers
   const idempotencyKey = `glassbox-test-${randomUUID()}`;
   const payload: WebhookBody = { type: 'test', idempotencyKey, alert: null };
   const deliveryId = await deps.store.transaction(async () => {
-    recordAudit(deps.store.db, now, actor, 'testChannel', `channel:${name}`);
+    await writeAudit(deps, now, actor, 'testChannel', `channel:${name}`);
     return outbox.insertClaimed({ alertId: null, channelId: channel.id, type: 'test', idempotencyKey, payload, createdAt: now });
   });
   const notifier = notifiers[channel.kind];

@@ -9,7 +9,7 @@ import { openAlertState } from '../domain/monitoring/alert.js';
 import { ticksBetween, windowAt } from '../domain/windows.js';
 import { parseSchedule } from '../domain/schedule.js';
 import type { Actor, Deps } from './deps.js';
-import { recordAudit } from './audit.js';
+import { writeAudit } from './audit.js';
 import { findModel, findModelById } from './models.js';
 import { checkMonitor, type MonitorFields } from './monitor-validation.js';
 import { getMonitor, type EvaluationRecord, type MonitorRecord } from './monitors.js';
@@ -93,7 +93,7 @@ export async function evaluateMonitor(deps: Deps, id: number, at: number, opts: 
     if (tr.state.streak !== streak) await monitors.setStreak(id, tr.state.streak);
     if (opts.actor) {
       const details = { at: new Date(at).toISOString(), severity: e.severity, value: e.value, sampleSize: e.sampleSize, alert: tr.steps.map((s) => s.kind) };
-      recordAudit(deps.store.db, now, opts.actor, 'evaluateMonitor', `monitor:${id}`, details);
+      await writeAudit(deps, now, opts.actor, 'evaluateMonitor', `monitor:${id}`, details);
     }
     return inserted;
   });

@@ -4,7 +4,7 @@ import { badInput, conflict, notFound } from '../errors.js';
 import type { ModelRecord } from '../domain/model.js';
 import type { ChannelRecord } from '../domain/monitoring/channel.js';
 import type { EvaluationRecord, MonitorRecord } from '../domain/monitoring/monitor.js';
-import { recordAudit } from './audit.js';
+import { writeAudit } from './audit.js';
 import type { Actor, Deps } from './deps.js';
 import { findModel, findModelById } from './models.js';
 import { checkMonitor, type MonitorFields } from './monitor-validation.js';
@@ -60,7 +60,7 @@ export async function createMonitor(deps: Deps, actor: Actor, input: CreateMonit
     const ids = await channelIds(deps, input.channels, 'input');
     const created = await monitors.create({ ...spec, modelId: model.id, createdAt: now });
     await monitors.setChannels(created.id, ids);
-    recordAudit(deps.store.db, now, actor, 'createMonitor', `monitor:${created.id}`, input);
+    await writeAudit(deps, now, actor, 'createMonitor', `monitor:${created.id}`, input);
     return created;
   }).then(announced(deps));
 }
@@ -84,7 +84,7 @@ export async function updateMonitor(deps: Deps, actor: Actor, id: number, input:
     if (await nameTaken(deps, model.id, spec.name, id)) throw conflict(`model ${model.name} already has a monitor named "${spec.name}"`, 'input.name');
     if (input.channels !== undefined && input.channels !== null) await monitors.setChannels(id, await channelIds(deps, input.channels, 'input'));
     const updated = (await monitors.update(id, spec, now))!;
-    recordAudit(deps.store.db, now, actor, 'updateMonitor', `monitor:${id}`, input);
+    await writeAudit(deps, now, actor, 'updateMonitor', `monitor:${id}`, input);
     return updated;
   }).then(announced(deps));
 }
@@ -97,7 +97,7 @@ export async function deleteMonitor(deps: Deps, actor: Actor, id: number): Promi
     const found = Number.isSafeInteger(id) ? await monitors.get(id) : null;
     if (!found) throw notFound(`monitor ${id}`);
     await monitors.delete(id);
-    recordAudit(deps.store.db, now, actor, 'deleteMonitor', `monitor:${id}`, { name: found.name });
+    await writeAudit(deps, now, actor, 'deleteMonitor', `monitor:${id}`, { name: found.name });
     return true;
   }).then(announced(deps));
 }
