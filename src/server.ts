@@ -8,8 +8,6 @@ import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './log.js';
 import { openStore, type Store } from './db/client.js';
 import type { Deps } from './services/deps.js';
-import type { ModelRecord } from './domain/model.js';
-import { rebuildStats } from './services/stats.js';
 import { createHttpMetrics } from './http/metrics.js';
 import { createHttpApp, type Mount } from './http/app.js';
 import { mountIngestRoutes } from './http/ingest-routes.js';
@@ -56,9 +54,8 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const clock = opts.clock ?? systemClock();
   const store = opts.store ?? openStore(config.dbPath);
   const deps: Deps = { store, clock, log };
-  // a new decision threshold changes every stored confusion count: rebuild them in its transaction
   const instance = instanceName(config.instance);
-  const services: AppServices = { thresholdChanged: (m: ModelRecord) => rebuildStats(deps, m), retentionDays: config.retentionDays, instance };
+  const services: AppServices = { retentionDays: config.retentionDays, instance };
   const auth: AuthSettings = {
     adminKey: config.adminKey,
     localModeAllowed: !config.adminKey && isLoopback(config.host),

@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { AppError } from '../../errors.js';
 import { ConfigIssues, sortIssues, type ConfigIssue } from '../../domain/config/issues.js';
 import { CONFIG_KEYS, parseConfig } from '../../domain/config/parse.js';
-import type { ModelRecord } from '../../domain/model.js';
 import { writeAudit } from '../audit.js';
 import type { Actor, Deps } from '../deps.js';
 import { KINDS } from './kinds.js';
@@ -46,8 +45,6 @@ export class ConfigRejected extends AppError {
 export interface ApplyOptions {
   dryRun?: boolean;
   prune?: boolean;
-  /** rebuilds a model's statistics after its decision threshold changed (inside the transaction) */
-  thresholdChanged?: (m: ModelRecord) => void;
 }
 
 /** "2 to create, 1 to update, 0 to delete" */
@@ -83,7 +80,7 @@ export async function applyConfig(deps: Deps, actor: Actor, yaml: string, opts: 
     const changes = byKind.flatMap((cs) => [...cs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
     monitorsChanged = state.monitorsChanged;
     if (dryRun || changes.length === 0) return changes;
-    const at = { deps, now, actor, ...(opts.thresholdChanged ? { thresholdChanged: opts.thresholdChanged } : {}) };
+    const at = { deps, now, actor };
     const order: PlannedChange[] = [...byKind.flatMap((cs) => cs.filter((c) => c.action !== 'DELETE')), ...[...byKind].reverse().flatMap((cs) => cs.filter((c) => c.action === 'DELETE'))];
     for (const c of order) await c.run(tx, at);
     await writeAudit(deps, now, actor, 'applyConfig', null, { summary: summarize(changes), prune: opts.prune === true, changes: changes.map((c) => `${c.action} ${c.kind} ${c.name}`) });

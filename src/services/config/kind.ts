@@ -26,8 +26,6 @@ export interface WriteContext {
   deps: Deps;
   now: number;
   actor: Actor;
-  /** the model's statistics depend on its decision threshold: rebuild them in this transaction */
-  thresholdChanged?: (m: ModelRecord) => void;
 }
 
 /** What the file will leave on the server, as the kinds before work it out for the kinds after. */
