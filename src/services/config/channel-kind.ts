@@ -69,7 +69,7 @@ export const channelKind: ConfigKind = {
           kind: 'channel',
           name,
           details: [],
-          run: async (_w, at) => {
+          run: async (at) => {
             await at.deps.store.channels.create(values, at.now);
             await writeAudit(at.deps, at.now, at.actor, 'createChannel', `channel:${name}`, item);
           },
@@ -86,7 +86,7 @@ export const channelKind: ConfigKind = {
         kind: 'channel',
         name,
         details,
-        run: async (_w, at) => {
+        run: async (at) => {
           await at.deps.store.channels.update(cur.id, values);
           await writeAudit(at.deps, at.now, at.actor, 'updateChannel', `channel:${name}`, item);
         },
@@ -104,7 +104,7 @@ export const channelKind: ConfigKind = {
         kind: 'channel',
         name,
         details: [],
-        run: async (_w, at) => {
+        run: async (at) => {
           // Its remaining links belong to monitors this apply deletes (pruned ones before,
           // those of a deleted model after, by cascade): the store unlinks them first.
           await at.deps.store.channels.delete(row.id);
@@ -114,7 +114,7 @@ export const channelKind: ConfigKind = {
     }
     return changes;
   },
-  async export(_tx, only, out) {
+  async export(only, out) {
     const rows = await out.deps.store.channels.list();
     const chosen = only ? rows.filter((r) => out.usedChannels.has(r.name)) : rows;
     return chosen.map((c) => {

@@ -56,7 +56,7 @@ export const modelKind: ConfigKind = {
           kind: 'model',
           name,
           details: [`with its ${n} monitor${n === 1 ? '' : 's'}, events, baseline, statistics and alerts`],
-          run: async (_w, at) => {
+          run: async (at) => {
             await at.deps.store.models.remove(cur.id);
             await writeAudit(at.deps, at.now, at.actor, 'deleteModel', name);
           },
@@ -94,7 +94,7 @@ export const modelKind: ConfigKind = {
           kind: 'model',
           name,
           details: [],
-          run: async (_w, at) => {
+          run: async (at) => {
             if (!(await at.deps.store.models.create({ name, ...desired, createdAt: at.now }))) throw conflict(`a model named "${name}" already exists`, path);
             await writeAudit(at.deps, at.now, at.actor, 'createModel', name, item);
           },
@@ -122,7 +122,7 @@ export const modelKind: ConfigKind = {
         kind: 'model',
         name,
         details,
-        run: async (_w, at) => {
+        run: async (at) => {
           const patch = { description: desired.description, decisionThreshold: desired.decisionThreshold, retentionDays: desired.retentionDays };
           const updated = (await at.deps.store.models.update(cur.id, { ...patch, updatedAt: at.now }))!;
           await writeAudit(at.deps, at.now, at.actor, 'updateModel', name, patch);
@@ -132,7 +132,7 @@ export const modelKind: ConfigKind = {
     }
     return changes;
   },
-  async export(_tx, only, out) {
+  async export(only, out) {
     return (await out.deps.store.models.list())
       .filter((m) => !only || only.has(m.name))
       .map((m) => ({

@@ -65,7 +65,7 @@ export const monitorKind: ConfigKind = {
           kind: 'monitor',
           name: key,
           details: [],
-          run: async (_w, at) => {
+          run: async (at) => {
             // the model may be created by this apply: its id is known only now
             const modelId = (await at.deps.store.models.byName(modelName))!.id;
             const created = await at.deps.store.monitors.create({ ...spec, modelId, createdAt: at.now });
@@ -92,7 +92,7 @@ export const monitorKind: ConfigKind = {
         kind: 'monitor',
         name: key,
         details,
-        run: async (_w, at) => {
+        run: async (at) => {
           await at.deps.store.monitors.update(id, spec, at.now);
           await setChannels(at.deps, id, channelNames);
           await writeAudit(at.deps, at.now, at.actor, 'updateMonitor', `monitor:${id}`, item);
@@ -108,7 +108,7 @@ export const monitorKind: ConfigKind = {
           kind: 'monitor',
           name: key,
           details: [],
-          run: async (_w, at) => {
+          run: async (at) => {
             await at.deps.store.monitors.delete(id);
             await writeAudit(at.deps, at.now, at.actor, 'deleteMonitor', `monitor:${id}`, { name });
           },
@@ -118,7 +118,7 @@ export const monitorKind: ConfigKind = {
     if (changes.length) state.monitorsChanged = true;
     return changes;
   },
-  async export(_tx, only, out) {
+  async export(only, out) {
     const list: Array<Record<string, unknown>> = [];
     for (const cur of await out.deps.store.monitors.listLinked()) {
       if (only && !only.has(cur.model)) continue;
