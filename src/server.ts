@@ -10,6 +10,8 @@ import { openStore, type Store } from './db/client.js';
 import type { Deps } from './services/deps.js';
 import type { ModelRecord } from './domain/model.js';
 import { rebuildStats } from './services/stats.js';
+import { modelGeneration } from './services/stats-store.js';
+import { createReadPool } from './services/read-pool.js';
 import { createHttpMetrics } from './http/metrics.js';
 import { createHttpApp, type Mount } from './http/app.js';
 import { mountIngestRoutes } from './http/ingest-routes.js';
@@ -53,7 +55,12 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock();
   const store = opts.store ?? openStore(config.dbPath);
-  const deps: Deps = { store, clock, log };
+  // metric queries on worker threads when a file is there for them to open
+  const reads =
+    config.readWorkers > 0 && !store.sqlite.memory
+      ? createReadPool({ dbPath: store.sqlite.name, size: config.readWorkers, generation: (id) => modelGeneration(store.sqlite, id), log })
+      : undefined;
+  const deps: Deps = { store, clock, log, ...(reads ? { reads } : {}) };
   // a new decision threshold changes every stored confusion count: rebuild them in its transaction
   const services: AppServices = { thresholdChanged: (m: ModelRecord) => rebuildStats(deps, m), retentionDays: config.retentionDays };
   const auth: AuthSettings = {
@@ -112,6 +119,7 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
       });
       for (const stop of stoppers.reverse()) await stop();
       await apollo.stop();
+      await reads?.close();
       store.close();
     })());
 

@@ -3,11 +3,14 @@
 import type { Store } from '../db/client.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import type { MetricReader } from './metric-reads.js';
 
 export interface Deps {
   store: Store;
   clock: Clock;
   log: Logger;
+  /** where metric reads run (the server's read workers); absent: in process, on `store` */
+  reads?: MetricReader;
 }
 
 /** Who is acting: the key's name, `local`, `admin` (bootstrap key) or `slack:<user id>`. */
