@@ -4,6 +4,7 @@
 // double nor drop an hour). Its caches are those of the stats store on this connection;
 // row caches check the row's rev, and a model's parsed baseline is forgotten whenever the
 // main connection forgot it (the generation each request carries).
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openReader } from '../db/client.js';
 import { AppError } from '../errors.js';
@@ -13,6 +14,9 @@ import type { ReadReply, ReadRequest } from './read-pool.js';
 import { forgetModel } from './stats-store.js';
 
 const port = parentPort!;
+// On Linux a nice value is a thread's own (setpriority on 0 = this thread): when the CPUs
+// are oversubscribed, the main thread (ingest, the API) runs first and reads take the rest.
+if (process.platform === 'linux') setPriority(10);
 const sqlite = openReader((workerData as { dbPath: string }).dbPath);
 const inOneSnapshot = sqlite.transaction((r: MetricRead) => answerRead(sqlite, r));
 const generations = new Map<number, number>();
