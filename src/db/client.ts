@@ -7,10 +7,17 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema/index.js';
 import { immediateTransactions } from './busy.js';
+import type { StorePort } from '../store/port.js';
+import { sqliteContext } from '../store/sqlite/context.js';
+import { sqliteRepos } from '../store/sqlite/repos.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
-export interface Store {
+/**
+ * The SQLite adapter of the storage port, with the raw handles that services not yet moved
+ * behind the port still use (`db`, `sqlite`); they go once every family is behind it.
+ */
+export interface Store extends StorePort {
   db: Db;
   /** the raw handle, for prepared statements on hot paths (ingest, stats) */
   sqlite: Database.Database;
@@ -39,7 +46,11 @@ export function openStore(path: string, opts: { migrate?: boolean } = {}): Store
   immediateTransactions(sqlite); // another process may write the same file: see busy.ts
   const db = drizzle(sqlite, { schema });
   if (opts.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  const ctx = sqliteContext(db, sqlite);
   return {
+    kind: 'sqlite',
+    transaction: (fn) => ctx.tx.run(fn),
+    ...sqliteRepos(ctx),
     db,
     sqlite,
     close: () => {
