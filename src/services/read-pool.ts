@@ -117,8 +117,14 @@ export function createReadPool(opts: ReadPoolOptions): ReadPool {
       const slot = slots.find((s) => s.job === null) ?? (slots.length < size ? spawn() : undefined);
       if (!slot) return;
       const job = queue.shift()!;
-      slot.job = job;
-      slot.worker.postMessage(job.request);
+      // the generation as the read leaves: it sees every forget committed before then
+      job.request.generation = opts.generation(job.request.read.model.id);
+      try {
+        slot.worker.postMessage(job.request);
+        slot.job = job;
+      } catch (err) {
+        job.reject(err instanceof Error ? err : new Error(String(err))); // a question that cannot be cloned
+      }
     }
   };
 
@@ -126,7 +132,7 @@ export function createReadPool(opts: ReadPoolOptions): ReadPool {
     read<K extends ReadKind>(r: MetricRead<K>): Promise<ReadAnswer<K>> {
       if (closed) return Promise.reject(new Error('read pool closed'));
       return new Promise((resolve, reject) => {
-        queue.push({ request: { id: nextId++, generation: opts.generation(r.model.id), read: r as MetricRead }, resolve: resolve as (v: unknown) => void, reject });
+        queue.push({ request: { id: nextId++, generation: 0, read: r as MetricRead }, resolve: resolve as (v: unknown) => void, reject });
         pump();
       });
     },
