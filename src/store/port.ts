@@ -18,10 +18,12 @@ export interface TransactionPort {
 }
 
 import type { SlackSeenRepo } from './ports/slack-seen.js';
+import type { LivenessRepo } from './ports/liveness.js';
 
 /** One repository per family of use-cases (src/store/ports/). Families are added as they move here. */
 export interface Repos {
   slackSeen: SlackSeenRepo;
+  liveness: LivenessRepo;
 }
 
 /** Everything services may ask of storage. */

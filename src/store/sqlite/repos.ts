@@ -2,10 +2,12 @@
 import type { Repos } from '../port.js';
 import type { SqliteContext } from './context.js';
 import { sqliteSlackSeen } from './slack-seen.js';
+import { sqliteLiveness } from './liveness.js';
 
 /** Builds every repository on one connection. */
 export function sqliteRepos(ctx: SqliteContext): Repos {
   return {
     slackSeen: sqliteSlackSeen(ctx),
+    liveness: sqliteLiveness(ctx),
   };
 }
