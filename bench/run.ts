@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark, each printing its ratios against a baseline measured
 // in the same run (the machines are shared and noisy; absolute numbers drift, ratios less).
-// `npm run bench -- ingest` (or metrics, monitors, retention) runs one.
+// `npm run bench -- ingest` (or metrics, monitors, retention, postgres-ingest) runs one.
 const which = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const want = (name: string) => which.length === 0 || which.includes(name);
 
@@ -21,6 +21,10 @@ async function main(): Promise<void> {
   if (want('monitors')) {
     const { runMonitorsBench } = await import('./monitors.js');
     await runMonitorsBench({});
+  }
+  if (want('postgres-ingest')) {
+    const { runPostgresIngestBench } = await import('./postgres-ingest.js');
+    await runPostgresIngestBench({});
   }
   if (want('retention')) {
     const { runRetentionBench } = await import('./retention.js');

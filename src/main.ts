@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { ConfigError, ENV_VARS, loadConfig, type Config } from './config.js';
 import { VERSION } from './version.js';
 import { openStore } from './db/client.js';
+import { isPostgresUrl, describePostgresUrl } from './store/postgres/url.js';
 import { startGlassbox } from './server.js';
 import { createLogger } from './log.js';
 import { ingestCommand } from './cli/ingest.js';
@@ -74,8 +75,14 @@ program
 program
   .command('migrate')
   .description('apply database migrations to GLASSBOX_DB and exit')
-  .action(() => {
+  .action(async () => {
     const config = configOrExit();
+    if (isPostgresUrl(config.dbPath)) {
+      const { openPostgres } = await import('./store/postgres/client.js');
+      await (await openPostgres(config.dbPath, { max: 1 })).close();
+      process.stdout.write(`migrated ${describePostgresUrl(config.dbPath)}\n`);
+      return;
+    }
     const store = openStore(config.dbPath);
     store.close();
     process.stdout.write(`migrated ${config.dbPath}\n`);

@@ -10,6 +10,7 @@ import { immediateTransactions } from './busy.js';
 import type { StorePort } from '../store/port.js';
 import { sqliteContext } from '../store/sqlite/context.js';
 import { sqliteRepos } from '../store/sqlite/repos.js';
+import { isPostgresUrl } from '../store/postgres/url.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -24,8 +25,14 @@ export interface Store extends StorePort {
   close(): void;
 }
 
-/** drizzle/ at the package root, whether we run from src/ (tsx) or dist/ (built). */
-export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'drizzle');
+/** drizzle/sqlite/ at the package root, whether we run from src/ (tsx) or dist/ (built). */
+export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'drizzle', 'sqlite');
+
+/** Why serve, ingest and demo refuse a PostgreSQL GLASSBOX_DB for now. */
+export const POSTGRES_NOT_YET =
+  'GLASSBOX_DB is a PostgreSQL URL, and Glassbox cannot serve, ingest or run the demo on PostgreSQL yet: ' +
+  'the services are not all behind the storage port (issue 11). `glassbox migrate` already prepares the database; ' +
+  'use a SQLite file (the default ./data/glassbox.db) meanwhile.';
 
 /**
  * Opens (creating its folder) and migrates the database. WAL with synchronous=FULL:
@@ -33,6 +40,7 @@ export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '
  * the event and statistics indexes stay in memory.
  */
 export function openStore(path: string, opts: { migrate?: boolean } = {}): Store {
+  if (isPostgresUrl(path)) throw new Error(POSTGRES_NOT_YET);
   if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
