@@ -1,0 +1,53 @@
+// The repository contract (repos.contract.ts) on PostgreSQL: one temporary database for the
+// file, emptied before each test, reached through two pools (two replicas).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgres, type PostgresStore } from '../../src/store/postgres/client.js';
+import { appendEvents } from '../../src/store/postgres/append-events.js';
+import { testPostgres, useTempDatabase } from '../helpers/postgres.js';
+import { describeRepos } from './repos.contract.js';
+import { newModel, T0 } from './contract/support.js';
+
+const admin = await testPostgres();
+
+/** Every table a test of the contract writes; events with its partitions, event_keys with it. */
+const TABLES = 'models, api_keys, audit_log, slack_seen, channels, deliveries, event_keys, events';
+
+describe.skipIf(admin === null)('PostgreSQL', () => {
+  const db = useTempDatabase(admin);
+  let a: PostgresStore;
+  let b: PostgresStore;
+  beforeAll(async () => {
+    a = await openPostgres(db.url);
+    b = await openPostgres(db.url, { migrate: false });
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  describeRepos('PostgreSQL', async () => {
+    await a.pool.query(`TRUNCATE ${TABLES} RESTART IDENTITY CASCADE`);
+    return {
+      store: a,
+      second: b,
+      outsideWaits: false,
+      query: async (sql) => (await a.pool.query(sql)).rows as Array<Record<string, unknown>>,
+      addEvent: async (modelId, eventId, ts) => {
+        const row = { eventId, ts, features: '{}', score: null, predictedLabel: null, value: null, actualLabel: null, actualValue: null, actualAt: null };
+        expect((await appendEvents(a.pool, modelId, [row])).stored).toEqual([eventId]);
+      },
+    };
+  });
+
+  it('drops a removed model’s event partitions and idempotency keys (they have no foreign key)', async () => {
+    await a.pool.query(`TRUNCATE ${TABLES} RESTART IDENTITY CASCADE`);
+    const m = (await a.models.create(newModel('gone')))!;
+    const row = { eventId: 'e', ts: T0, features: '{}', score: null, predictedLabel: null, value: null, actualLabel: null, actualValue: null, actualAt: null };
+    await appendEvents(a.pool, m.id, [row]);
+    const partitions = `SELECT count(*)::int AS n FROM pg_class WHERE relkind IN ('r', 'p') AND relname LIKE 'events\\_m${m.id}%'`;
+    expect((await a.pool.query(partitions)).rows[0].n).toBe(2);
+    expect(await a.models.remove(m.id)).toBe(true);
+    expect((await a.pool.query(partitions)).rows[0].n).toBe(0);
+    expect((await a.pool.query('SELECT count(*)::int AS n FROM event_keys')).rows[0].n).toBe(0);
+  });
+});
