@@ -9,8 +9,11 @@ import { newModel, T0 } from './contract/support.js';
 
 const admin = await testPostgres();
 
-/** Every table a test of the contract writes; events with its partitions, event_keys with it. */
-const TABLES = 'models, api_keys, audit_log, slack_seen, channels, deliveries, event_keys, events';
+/**
+ * Empties every table a test of the contract writes (models cascade to theirs). DELETE, not
+ * TRUNCATE: 3 ms against 640 ms for these eight tables on a loaded machine.
+ */
+const EMPTY = ['models', 'api_keys', 'audit_log', 'slack_seen', 'deliveries', 'channels', 'event_keys', 'events'].map((t) => `DELETE FROM ${t};`).join(' ');
 
 describe.skipIf(admin === null)('PostgreSQL', () => {
   const db = useTempDatabase(admin);
@@ -26,7 +29,7 @@ describe.skipIf(admin === null)('PostgreSQL', () => {
   });
 
   describeRepos('PostgreSQL', async () => {
-    await a.pool.query(`TRUNCATE ${TABLES} RESTART IDENTITY CASCADE`);
+    await a.pool.query(EMPTY);
     return {
       store: a,
       second: b,
@@ -40,7 +43,7 @@ describe.skipIf(admin === null)('PostgreSQL', () => {
   });
 
   it('drops a removed model’s event partitions and idempotency keys (they have no foreign key)', async () => {
-    await a.pool.query(`TRUNCATE ${TABLES} RESTART IDENTITY CASCADE`);
+    await a.pool.query(EMPTY);
     const m = (await a.models.create(newModel('gone')))!;
     const row = { eventId: 'e', ts: T0, features: '{}', score: null, predictedLabel: null, value: null, actualLabel: null, actualValue: null, actualAt: null };
     await appendEvents(a.pool, m.id, [row]);
@@ -49,5 +52,16 @@ describe.skipIf(admin === null)('PostgreSQL', () => {
     expect(await a.models.remove(m.id)).toBe(true);
     expect((await a.pool.query(partitions)).rows[0].n).toBe(0);
     expect((await a.pool.query('SELECT count(*)::int AS n FROM event_keys')).rows[0].n).toBe(0);
+  });
+
+  it('lists models by code point where the name column collates linguistically (a managed database’s default)', async () => {
+    await a.pool.query(EMPTY);
+    await a.pool.query(`ALTER TABLE models ALTER COLUMN name TYPE text COLLATE "en-x-icu"`);
+    try {
+      for (const n of ['b', 'B', 'a', '_x']) await a.models.create(newModel(n));
+      expect((await a.models.list()).map((m) => m.name)).toEqual(['B', '_x', 'a', 'b']);
+    } finally {
+      await a.pool.query(`ALTER TABLE models ALTER COLUMN name TYPE text COLLATE "default"`);
+    }
   });
 });

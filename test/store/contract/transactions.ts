@@ -144,18 +144,26 @@ export function transactionContract(h: RepoHarness): void {
     expect(await actions()).toEqual(['beside']);
   });
 
-  it('runs a callback that fn left behind outside, once the transaction ended', async () => {
+  it('runs a callback that fn left behind outside, even while a later transaction is open', async () => {
     const later = gate();
     let pending!: Promise<void>;
     await expect(
       h.store.transaction(async () => {
         await audit('inside');
-        // registered in the transaction's async context, runs after it rolled back
+        // registered in the transaction's async context, runs after it ended
         pending = later.wait.then(() => audit('after'));
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
-    later.open();
+    // the next transaction may reuse the same connection: the callback must not land in it
+    await expect(
+      h.store.transaction(async () => {
+        await audit('other');
+        later.open();
+        if (!h.outsideWaits) await pending;
+        throw new Error('also rolled back');
+      }),
+    ).rejects.toThrow('also rolled back');
     await pending;
     expect(await actions()).toEqual(['after']);
   });
