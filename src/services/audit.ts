@@ -3,7 +3,7 @@
 // the store keeps it (`deps.store.audit`).
 import type { Db } from '../db/client.js';
 import type { AuditRecord } from '../domain/audit.js';
-import { insertAuditRow } from '../store/sqlite/audit.js';
+import { insertAuditRow } from '../store/sqlite/audit-legacy.js';
 import type { Deps, Actor } from './deps.js';
 import { MAX_AUDIT_DETAILS } from '../domain/input/limits.js';
 import { REDACTED, redactUrl } from '../domain/redact.js';

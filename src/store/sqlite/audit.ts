@@ -1,8 +1,5 @@
-// AuditRepo on SQLite, and the synchronous insert that families not yet behind the port
-// still call inside their own drizzle transactions (through services/audit.ts recordAudit).
-import type { AuditRecord } from '../../domain/audit.js';
-import type { Db } from '../../db/client.js';
-import { auditLog } from '../../db/schema/index.js';
+// AuditRepo on SQLite (the synchronous insert of the families not yet behind the port is
+// in audit-legacy.ts).
 import type { AuditRepo } from '../ports/audit.js';
 import type { SqliteContext } from './context.js';
 
@@ -34,12 +31,4 @@ export function sqliteAudit({ tx, statement }: SqliteContext): AuditRepo {
           .map((r) => ({ ...r, details: r.details === null ? null : (JSON.parse(r.details) as unknown) })),
       ),
   };
-}
-
-/**
- * TRANSITIONAL: writes an entry with `db`, synchronously, for the services not yet behind
- * the port (their changes run in synchronous drizzle transactions). Goes with them.
- */
-export function insertAuditRow(db: Db, e: AuditRecord): void {
-  db.insert(auditLog).values({ at: e.at, actor: e.actor, action: e.action, target: e.target, details: e.details ?? null }).run();
 }
