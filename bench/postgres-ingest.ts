@@ -3,6 +3,7 @@
 //     10k a COPY, no index, no key;
 // (b) appendEvents (src/store/postgres/append-events.ts), 10k a call, one writer: staging
 //     COPY + event_keys ON CONFLICT + partitioned events, idempotent on (model, eventId);
+// (b0) the same forced through the staging table (COPY, then INSERT … ON CONFLICT DO NOTHING);
 // (c) the same with two writers (two pools, as two replicas), each appending every other
 //     batch, against (a2) two raw COPY loops at once;
 // (d) the same rows again, all duplicates (a replayed or twice-sent batch).
@@ -26,6 +27,7 @@ export interface PostgresIngestResult {
   rawRowsPerSec: number;
   appendRowsPerSec: number;
   appendRatio: number;
+  stagedRowsPerSec: number;
   twoWritersRowsPerSec: number;
   twoWritersRatio: number;
   rawTwoRowsPerSec: number;
@@ -81,9 +83,9 @@ async function rawCopy(pool: pg.Pool, table: string, parts: AppendRow[][]): Prom
   }
 }
 
-async function appendAll(pool: pg.Pool, modelId: number, parts: AppendRow[][]): Promise<number> {
+async function appendAll(pool: pg.Pool, modelId: number, parts: AppendRow[][], way: 'auto' | 'staged' = 'auto'): Promise<number> {
   let stored = 0;
-  for (const part of parts) stored += (await appendEvents(pool, modelId, part)).stored.length;
+  for (const part of parts) stored += (await appendEvents(pool, modelId, part, { way })).stored.length;
   return stored;
 }
 
@@ -125,12 +127,17 @@ export async function runPostgresIngestBench(opts: { events?: number; log?: (l: 
     log(`postgres-ingest bench: ${n} events of 20 numeric + 2 categorical features (JSON text), random UUID eventIds, over a week, ${BATCH} a batch`);
 
     const raw = n / (await timed(a.pool, () => rawCopy(a!.pool, 'raw1', parts)));
-    log(`(a) raw COPY loop into a plain table:         ${Math.round(raw)} rows/s`);
+    log(`(a) raw COPY loop into a plain table:          ${Math.round(raw)} rows/s`);
     const m1 = await model('one');
     let stored = 0;
     const append = n / (await timed(a.pool, async () => (stored = await appendAll(a!.pool, m1, parts))));
     if (stored !== n) throw new Error(`(b) stored ${stored} of ${n}`);
-    log(`(b) appendEvents, one writer:                 ${Math.round(append)} rows/s   b/a = ${(append / raw).toFixed(2)}`);
+    log(`(b) appendEvents, one writer:                  ${Math.round(append)} rows/s   b/a = ${(append / raw).toFixed(2)}`);
+    const m0 = await model('staged');
+    let viaStaging = 0;
+    const staged = n / (await timed(a.pool, async () => (viaStaging = await appendAll(a!.pool, m0, parts, 'staged'))));
+    if (viaStaging !== n) throw new Error(`(b0) stored ${viaStaging} of ${n}`);
+    log(`(b0) the staged way only, one writer:          ${Math.round(staged)} rows/s   b0/b = ${(staged / append).toFixed(2)}`);
     const m2 = await model('two');
     let both = 0;
     const two =
@@ -140,26 +147,27 @@ export async function runPostgresIngestBench(opts: { events?: number; log?: (l: 
         both = x + y;
       }));
     if (both !== n) throw new Error(`(c) stored ${both} of ${n}`);
-    log(`(c) appendEvents, two writers (two pools):    ${Math.round(two)} rows/s   c/b = ${(two / append).toFixed(2)}`);
+    log(`(c) appendEvents, two writers (two pools):     ${Math.round(two)} rows/s   c/b = ${(two / append).toFixed(2)}`);
     const rawTwo =
       n / (await timed(a.pool, () => Promise.all([rawCopy(a!.pool, 'raw2', evens(parts, 0)), rawCopy(b!.pool, 'raw2', evens(parts, 1))])));
-    log(`(a2) two raw COPY loops at once:              ${Math.round(rawTwo)} rows/s   a2/a = ${(rawTwo / raw).toFixed(2)}`);
+    log(`(a2) two raw COPY loops at once:               ${Math.round(rawTwo)} rows/s   a2/a = ${(rawTwo / raw).toFixed(2)}`);
     let again = 0;
     const dup = n / (await timed(a.pool, async () => (again = await appendAll(a!.pool, m1, parts))));
     if (again !== 0) throw new Error(`(d) stored ${again} duplicates`);
-    log(`(d) the same rows again (all duplicates):     ${Math.round(dup)} rows/s   d/b = ${(dup / append).toFixed(2)}`);
+    log(`(d) the same rows again (all duplicates):      ${Math.round(dup)} rows/s   d/b = ${(dup / append).toFixed(2)}`);
     const size = await a.pool.query<{ events: number; keys: number; raw: number }>(
       `SELECT (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('events_m' || $1::text))::float8 AS events,
               pg_total_relation_size('event_keys')::float8 AS keys, pg_total_relation_size('raw1')::float8 AS raw`,
       [m1],
     );
     const s = size.rows[0]!;
-    log(`bytes an event: raw table ${Math.round(s.raw / n)}, events partitions ${Math.round(s.events / n)}, event_keys ${Math.round(s.keys / (2 * n))}`);
+    log(`bytes an event: raw table ${Math.round(s.raw / n)}, events partitions ${Math.round(s.events / n)}, event_keys ${Math.round(s.keys / (3 * n))}`);
     return {
       events: n,
       rawRowsPerSec: raw,
       appendRowsPerSec: append,
       appendRatio: append / raw,
+      stagedRowsPerSec: staged,
       twoWritersRowsPerSec: two,
       twoWritersRatio: two / append,
       rawTwoRowsPerSec: rawTwo,

@@ -18,7 +18,9 @@ CREATE INDEX "events_model_ts" ON "events" USING btree ("model_id","ts");
 -- Creates (if missing) the partition of model p_model for the UTC day starting at p_day
 -- (epoch ms), and the model's own partition above it; returns the day partition's name.
 -- Replicas may ask for the same partition at once: a per-model advisory lock serialises the
--- creators. Call it outside the ingest transaction (creating a partition locks its parent).
+-- creators, and after it pg_class is read with a fresh snapshot (to_regclass may answer from
+-- a catalog cache that has not seen the other creator's commit yet). Call it outside the
+-- ingest transaction: creating a partition locks its parent.
 CREATE FUNCTION glassbox_event_partition(p_model integer, p_day bigint) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -32,11 +34,15 @@ BEGIN
     RETURN day_part;
   END IF;
   PERFORM pg_advisory_xact_lock(hashtext('glassbox_event_partition'), p_model);
-  IF to_regclass(model_part) IS NULL THEN
+  IF NOT EXISTS (SELECT 1 FROM pg_class WHERE relname = model_part AND relnamespace = current_schema()::regnamespace) THEN
     EXECUTE format('CREATE TABLE %I PARTITION OF events FOR VALUES IN (%s) PARTITION BY RANGE (ts)', model_part, p_model);
   END IF;
-  IF to_regclass(day_part) IS NULL THEN
-    EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%s) TO (%s)', day_part, model_part, p_day, p_day + 86400000);
+  IF NOT EXISTS (SELECT 1 FROM pg_class WHERE relname = day_part AND relnamespace = current_schema()::regnamespace) THEN
+    BEGIN
+      EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%s) TO (%s)', day_part, model_part, p_day, p_day + 86400000);
+    EXCEPTION WHEN duplicate_table THEN
+      NULL; -- made meanwhile by a creator the checks above could not see: the bench once met one
+    END;
   END IF;
   RETURN day_part;
 END $$;

@@ -90,8 +90,15 @@ describe.skipIf(admin === null)('the PostgreSQL migrations', () => {
     await expect(pool!.query(`INSERT INTO events (model_id, event_id, ts, features) VALUES ($1, 'e', $2, '{}')`, [id, day])).rejects.toThrow(
       /no partition/,
     );
-    // two replicas asking for the same partitions at once
-    await Promise.all([ensureEventPartitions(pool!, id, [day, day + DAY]), ensureEventPartitions(pool!, id, [day + DAY, day])]);
+    // replicas asking for the same partitions at once (each pool knows nothing yet)
+    const days = Array.from({ length: 12 }, (_, i) => day + (i - 10) * DAY);
+    const replicas = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: db.url, max: 2 }));
+    try {
+      await Promise.all(replicas.flatMap((p) => [p.query('SELECT 1'), p.query('SELECT 1')]));
+      await Promise.all(replicas.flatMap((p, i) => [ensureEventPartitions(p, id, i % 2 ? days : [...days].reverse()), ensureEventPartitions(p, id, days.slice(i))]));
+    } finally {
+      await Promise.all(replicas.map((p) => p.end()));
+    }
     await pool!.query(`SELECT glassbox_event_partition($1, $2)`, [id, day]);
     await pool!.query(`INSERT INTO events (model_id, event_id, ts, features) VALUES ($1, 'e', $2, '{}')`, [id, day + DAY - 1]);
     const where = await pool!.query(`SELECT tableoid::regclass::text AS part FROM events`);
@@ -100,8 +107,7 @@ describe.skipIf(admin === null)('the PostgreSQL migrations', () => {
     expect(tree.rows).toEqual([
       { relid: 'events', parentrelid: null, level: 0 },
       { relid: `events_m${id}`, parentrelid: 'events', level: 1 },
-      { relid: `events_m${id}_d20261203`, parentrelid: `events_m${id}`, level: 2 },
-      { relid: `events_m${id}_d20261204`, parentrelid: `events_m${id}`, level: 2 },
+      ...days.map((d) => ({ relid: `events_m${id}_d${new Date(d).toISOString().slice(0, 10).replace(/-/g, '')}`, parentrelid: `events_m${id}`, level: 2 })),
     ]);
     await expect(pool!.query(`SELECT glassbox_event_partition($1, $2)`, [id, day + 1])).rejects.toThrow(/not the start of a UTC day/);
   });

@@ -1,10 +1,14 @@
 // The ingest hot path on PostgreSQL (prototype for the adapter): already-validated event
-// rows are stored idempotently on (model, eventId) across every replica. One transaction:
-// COPY into a temporary staging table, then one statement that inserts the keys into
-// `event_keys` (ON CONFLICT DO NOTHING, in eventId order so that concurrent writers take
-// row locks in the same order and never deadlock) and copies the rows whose key was new
-// into the partitioned `events`. A concurrent writer of the same eventId waits for the
-// first one's commit and then skips it: the database decides, not a process's memory.
+// rows are stored idempotently on (model, eventId) across every replica: the database
+// decides, through the primary key of `event_keys`, not a process's memory. One
+// transaction per batch, two ways:
+// - direct (the usual case, nothing stored yet): COPY the keys into `event_keys`, then the
+//   rows into the partitioned `events`. A key already there fails the COPY (after waiting
+//   for the writer of it, if it is not committed yet), and the batch goes the second way.
+// - staged: COPY into a temporary staging table, then one statement inserting the keys
+//   with ON CONFLICT DO NOTHING and copying the rows whose key was new into `events`.
+// Keys are written in eventId order (bytewise) both ways, so that two writers of the same
+// eventIds take their row locks in the same order and do not deadlock.
 import type pg from 'pg';
 import { copyField, copyIn } from './copy-text.js';
 import { daysOf, ensureEventPartitions, forgetEventPartitions } from './partitions.js';
@@ -30,6 +34,11 @@ export interface AppendResult {
   duplicates: number;
 }
 
+export interface AppendOptions {
+  /** 'staged' skips the direct way (to compare the two: bench/postgres-ingest.ts) */
+  way?: 'auto' | 'staged';
+}
+
 const COLUMNS = 'event_id, ts, features, score, predicted_label, value, actual_label, actual_value, actual_at';
 
 const STAGING = `CREATE TEMP TABLE IF NOT EXISTS glassbox_staging (
@@ -38,7 +47,7 @@ const STAGING = `CREATE TEMP TABLE IF NOT EXISTS glassbox_staging (
 
 const MOVE = `WITH fresh AS (
     INSERT INTO event_keys (model_id, event_id, ts)
-    SELECT $1, event_id, ts FROM glassbox_staging ORDER BY event_id
+    SELECT $1, event_id, ts FROM glassbox_staging ORDER BY event_id COLLATE "C"
     ON CONFLICT DO NOTHING RETURNING event_id)
   INSERT INTO events (model_id, ${COLUMNS})
   SELECT $1, ${COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')} FROM glassbox_staging s JOIN fresh f ON f.event_id = s.event_id
@@ -49,36 +58,70 @@ const staged = new WeakSet<pg.PoolClient>();
 
 /** 23514: a row for a partition that retention dropped after we checked; 40P01: deadlock. */
 const RETRYABLE = new Set(['23514', '40P01']);
+/** Why the direct way gives a batch up to the staged way: a key already stored (23505), or a deadlock. */
+const STAGE = new Set(['23505', '40P01']);
 
-function copyText(rows: AppendRow[]): string {
+const codeOf = (err: unknown) => (err as { code?: string }).code ?? '';
+
+/** COPY text of the batch's keys in eventId order: UTF-16 code units, as `COLLATE "C"` but beyond U+FFFF. */
+function keysText(modelId: number, rows: AppendRow[]): string {
+  const ids = rows.map((r) => r.eventId);
+  const ts = new Map(rows.map((r) => [r.eventId, r.ts]));
+  ids.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  let text = '';
+  for (const id of ids) text += `${modelId}\t${copyField(id)}\t${ts.get(id)}\n`;
+  return text;
+}
+
+/** COPY text of the rows' COLUMNS, each line after `prefix` (e.g. the model id's field). */
+function copyText(rows: AppendRow[], prefix = ''): string {
   const lines = new Array<string>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     lines[i] =
-      `${copyField(r.eventId)}\t${r.ts}\t${copyField(r.features)}\t${copyField(r.score)}\t${copyField(r.predictedLabel)}\t` +
+      `${prefix}${copyField(r.eventId)}\t${r.ts}\t${copyField(r.features)}\t${copyField(r.score)}\t${copyField(r.predictedLabel)}\t` +
       `${copyField(r.value)}\t${copyField(r.actualLabel)}\t${copyField(r.actualValue)}\t${copyField(r.actualAt)}\n`;
   }
   return lines.join('');
 }
 
-async function appendOnce(pool: pg.Pool, modelId: number, rows: AppendRow[], text: string): Promise<Set<string>> {
+async function inTransaction<T>(client: pg.PoolClient, fn: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const out = await fn();
+    await client.query('COMMIT');
+    return out;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  }
+}
+
+/** The eventIds stored (all of them when the direct way succeeds). */
+async function appendOnce(pool: pg.Pool, modelId: number, rows: AppendRow[], direct: boolean): Promise<Set<string> | 'all'> {
   await ensureEventPartitions(pool, modelId, daysOf(rows.map((r) => r.ts)));
   const client = await pool.connect();
   try {
+    if (direct) {
+      try {
+        await inTransaction(client, async () => {
+          await copyIn(client, 'event_keys (model_id, event_id, ts)', keysText(modelId, rows));
+          await copyIn(client, `events (model_id, ${COLUMNS})`, copyText(rows, `${modelId}\t`));
+        });
+        return 'all';
+      } catch (err) {
+        if (!STAGE.has(codeOf(err))) throw err;
+      }
+    }
     if (!staged.has(client)) {
       await client.query(STAGING);
       staged.add(client);
     }
-    await client.query('BEGIN');
-    try {
-      await copyIn(client, `glassbox_staging (${COLUMNS})`, text);
+    return await inTransaction(client, async () => {
+      await copyIn(client, `glassbox_staging (${COLUMNS})`, copyText(rows));
       const r = await client.query<{ event_id: string }>(MOVE, [modelId]);
-      await client.query('COMMIT');
       return new Set(r.rows.map((row) => row.event_id));
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    }
+    });
   } finally {
     client.release();
   }
@@ -88,19 +131,18 @@ async function appendOnce(pool: pg.Pool, modelId: number, rows: AppendRow[], tex
  * Stores the rows whose (model, eventId) is not stored yet, in one transaction; the first
  * of repeated eventIds in the batch wins. Creates the days' partitions first if needed.
  */
-export async function appendEvents(pool: pg.Pool, modelId: number, rows: AppendRow[]): Promise<AppendResult> {
+export async function appendEvents(pool: pg.Pool, modelId: number, rows: AppendRow[], opts: AppendOptions = {}): Promise<AppendResult> {
   const seen = new Set<string>();
   const unique = rows.filter((r) => !seen.has(r.eventId) && seen.add(r.eventId) !== undefined);
   if (unique.length === 0) return { stored: [], duplicates: rows.length };
-  const text = copyText(unique);
-  let fresh: Set<string>;
+  let fresh: Set<string> | 'all';
   try {
-    fresh = await appendOnce(pool, modelId, unique, text);
+    fresh = await appendOnce(pool, modelId, unique, opts.way !== 'staged');
   } catch (err) {
-    if (!RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;
+    if (!RETRYABLE.has(codeOf(err))) throw err;
     forgetEventPartitions(pool);
-    fresh = await appendOnce(pool, modelId, unique, text);
+    fresh = await appendOnce(pool, modelId, unique, opts.way !== 'staged');
   }
-  const stored = unique.filter((r) => fresh.has(r.eventId)).map((r) => r.eventId);
+  const stored = fresh === 'all' ? unique.map((r) => r.eventId) : unique.filter((r) => fresh.has(r.eventId)).map((r) => r.eventId);
   return { stored, duplicates: rows.length - stored.length };
 }
