@@ -23,6 +23,15 @@ describe.skipIf(admin === null)('PostgreSQL', () => {
     a = await openPostgres(db.url);
     b = await openPostgres(db.url, { migrate: false });
   });
+
+  /** Polls (no sleep: one query a round trip) until a backend of this database waits for a lock. */
+  async function lockWaited(): Promise<void> {
+    for (let i = 0; i < 5000; i++) {
+      const r = await a.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      if (r.rows[0].n > 0) return;
+    }
+    throw new Error('no backend ever waited for a lock');
+  }
   afterAll(async () => {
     await a?.close();
     await b?.close();
@@ -34,6 +43,7 @@ describe.skipIf(admin === null)('PostgreSQL', () => {
       store: a,
       second: b,
       outsideWaits: false,
+      lockWaited,
       query: async (sql) => (await a.pool.query(sql)).rows as Array<Record<string, unknown>>,
       addEvent: async (modelId, eventId, ts) => {
         const row = { eventId, ts, features: '{}', score: null, predictedLabel: null, value: null, actualLabel: null, actualValue: null, actualAt: null };

@@ -24,6 +24,7 @@ describeRepos('SQLite', async () => {
     store,
     second,
     outsideWaits: true,
+    lockWaited: async () => {},
     query: async (sql) => {
       const st = store.sqlite.prepare(sql);
       if (st.reader) return st.all() as Array<Record<string, unknown>>;

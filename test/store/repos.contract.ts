@@ -19,6 +19,8 @@ export interface RepoHarness {
   addEvent(modelId: number, eventId: string, ts: number): Promise<void>;
   /** true when a repository call beside another caller's open transaction waits for it to end */
   outsideWaits: boolean;
+  /** resolves once a connection waits for a lock another holds (PostgreSQL); at once on SQLite, which queues whole transactions */
+  lockWaited(): Promise<void>;
 }
 
 /** A fresh, empty, migrated database for each test (the file's describe closes what it opens). */

@@ -1,4 +1,5 @@
-// ApiKeysRepo on PostgreSQL (a key is checked on every request: one indexed lookup).
+// ApiKeysRepo on PostgreSQL (a key is checked on every request: one indexed lookup). Inside
+// a transaction byId locks the row, as models' lookups do (see models.ts).
 import { sql } from 'drizzle-orm';
 import type { ApiKeyRecord, Role } from '../../domain/api-key.js';
 import type { ApiKeysRepo } from '../ports/keys.js';
@@ -28,7 +29,7 @@ export function pgApiKeys({ tx }: PgContext): ApiKeysRepo {
           VALUES (${k.name}, ${k.role}, ${k.secretHash}, ${k.createdAt}) RETURNING ${COLUMNS}`)).rows[0]!,
       ),
     byId: async (id) => {
-      const r = (await tx.q().execute<Row>(sql`SELECT ${COLUMNS} FROM api_keys WHERE id = ${id}`)).rows[0];
+      const r = (await tx.q().execute<Row>(sql`SELECT ${COLUMNS} FROM api_keys WHERE id = ${id}${tx.inside() ? sql` FOR UPDATE` : sql``}`)).rows[0];
       return r ? toRecord(r) : null;
     },
     revoke: async (id, at) => {

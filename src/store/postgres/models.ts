@@ -1,6 +1,9 @@
 // ModelsRepo on PostgreSQL. Names sort by code point (COLLATE "C"), as SQLite's BINARY
-// collation does. Deleting a model also drops its event partitions and idempotency keys,
-// which have no foreign key (see schema/events.ts); the other tables cascade.
+// collation does. Inside a transaction a lookup locks the row (FOR UPDATE), so a read then
+// write (update, delete) waits for a concurrent one, as on SQLite, whose write lock
+// serialises whole transactions: without it, two updates would each miss the other's.
+// Deleting a model also drops its event partitions and idempotency keys, which have no
+// foreign key (see schema/events.ts); the other tables cascade.
 import { sql, type SQL } from 'drizzle-orm';
 import type { FeatureDef, ModelRecord, TaskType } from '../../domain/model.js';
 import type { ModelPatch, ModelsRepo } from '../ports/models.js';
@@ -50,10 +53,11 @@ function toRecord(r: Row): ModelRecord {
 export function pgModels({ pool, tx }: PgContext): ModelsRepo {
   const rows = async (query: SQL) => (await tx.q().execute<Row>(query)).rows.map(toRecord);
   const one = async (query: SQL) => (await rows(query))[0] ?? null;
-  const byId = (id: number) => one(sql`SELECT ${COLUMNS} FROM models WHERE id = ${id}`);
+  const lock = () => (tx.inside() ? sql` FOR UPDATE` : sql``);
+  const byId = (id: number) => one(sql`SELECT ${COLUMNS} FROM models WHERE id = ${id}${lock()}`);
   return {
     list: () => rows(sql`SELECT ${COLUMNS} FROM models ORDER BY name COLLATE "C"`),
-    byName: (name) => one(sql`SELECT ${COLUMNS} FROM models WHERE name = ${name}`),
+    byName: (name) => one(sql`SELECT ${COLUMNS} FROM models WHERE name = ${name}${lock()}`),
     byId,
     // NOT EXISTS: a taken name does not consume an id (nextval runs only for a row to insert);
     // ON CONFLICT: a concurrent creator of the same name waits for the other's commit, then gets null
