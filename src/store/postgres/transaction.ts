@@ -1,7 +1,8 @@
 // Async transactions on the PostgreSQL pool. A transaction holds one pooled connection
 // (drizzle's `db.transaction`); AsyncLocalStorage remembers it for the async context of fn,
 // so every repository call made inside runs on that connection and others run on the pool,
-// concurrently (the database isolates them, unlike SQLite's single connection).
+// concurrently (the database isolates them, unlike SQLite's single connection). Isolation is
+// READ COMMITTED: repositories lock what a transaction reads to change (see models.ts).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PgDb } from './client.js';
 
