@@ -24,7 +24,7 @@ const glassbox = (args: string[], db: string) =>
 const PG_TYPES: Record<string, string[]> = {
   integer: ['integer', 'bigint', 'boolean'],
   real: ['double precision'],
-  text: ['text', 'jsonb'],
+  text: ['text', 'json', 'jsonb'],
   blob: ['bytea'],
 };
 
