@@ -1,8 +1,9 @@
 // The repository contract (repos.contract.ts) on PostgreSQL: one temporary database for the
 // file, emptied before each test, reached through two pools (two replicas).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type PostgresStore } from '../../src/store/postgres/client.js';
 import { appendEvents } from '../../src/store/postgres/append-events.js';
+import { ensureEventPartitions } from '../../src/store/postgres/partitions.js';
 import { testPostgres, useTempDatabase } from '../helpers/postgres.js';
 import { describeRepos } from './repos.contract.js';
 import { newModel, T0 } from './contract/support.js';
@@ -36,6 +37,10 @@ describe.skipIf(admin === null)('PostgreSQL', () => {
     await a?.close();
     await b?.close();
   });
+  afterEach(() => {
+    // every transaction gave its connection back, committed or rolled back
+    for (const p of [a.pool, b.pool]) expect(p.totalCount - p.idleCount).toBe(0);
+  });
 
   describeRepos('PostgreSQL', async () => {
     await a.pool.query(EMPTY);
@@ -61,6 +66,25 @@ describe.skipIf(admin === null)('PostgreSQL', () => {
     expect((await a.pool.query(partitions)).rows[0].n).toBe(2);
     expect(await a.models.remove(m.id)).toBe(true);
     expect((await a.pool.query(partitions)).rows[0].n).toBe(0);
+    expect((await a.pool.query('SELECT count(*)::int AS n FROM event_keys')).rows[0].n).toBe(0);
+  });
+
+  it('removes the keys of an ingest of the model that was in flight when the removal began', async () => {
+    await a.pool.query(EMPTY);
+    const m = (await a.models.create(newModel('busy')))!;
+    await ensureEventPartitions(a.pool, m.id, [T0]);
+    const ingest = await b.pool.connect();
+    try {
+      await ingest.query('BEGIN');
+      await ingest.query(`INSERT INTO event_keys (model_id, event_id, ts) VALUES (${m.id}, 'late', ${T0})`);
+      await ingest.query(`INSERT INTO events (model_id, event_id, ts, features) VALUES (${m.id}, 'late', ${T0}, '{}')`);
+      const removed = a.models.remove(m.id);
+      await lockWaited(); // the removal waits for the ingest's partition
+      await ingest.query('COMMIT');
+      expect(await removed).toBe(true);
+    } finally {
+      ingest.release();
+    }
     expect((await a.pool.query('SELECT count(*)::int AS n FROM event_keys')).rows[0].n).toBe(0);
   });
 

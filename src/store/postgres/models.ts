@@ -77,9 +77,10 @@ export function pgModels({ pool, tx }: PgContext): ModelsRepo {
       tx.atomic(async (q) => {
         const gone = await q.execute(sql`DELETE FROM models WHERE id = ${id}`);
         if (gone.rowCount !== 1) return false;
-        await q.execute(sql`DELETE FROM event_keys WHERE model_id = ${id}`);
-        // the model's LIST partition, with its day partitions under it
+        // the model's LIST partition with its days; first, so that it waits for an ingest of the
+        // model in flight (which holds the partition) and the keys below include that ingest's
         await q.execute(sql.raw(`DROP TABLE IF EXISTS "events_m${Math.trunc(id)}"`));
+        await q.execute(sql`DELETE FROM event_keys WHERE model_id = ${id}`);
         forgetEventPartitions(pool);
         return true;
       }),
