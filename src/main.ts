@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The glassbox command: serve (default), migrate, demo, ingest, apply, export, test.
+// The glassbox command: serve (default), migrate, demo, ingest, backup, apply, export, test.
 import { Command } from 'commander';
 import { ConfigError, ENV_VARS, loadConfig, type Config } from './config.js';
 import { VERSION } from './version.js';
@@ -10,6 +10,7 @@ import { createLogger } from './log.js';
 import { ingestCommand } from './cli/ingest.js';
 import { runDemo } from './cli/demo.js';
 import { configCommands } from './cli/config.js';
+import { backupCommand } from './cli/backup.js';
 import { systemClock } from './clock.js';
 
 function configOrExit(): Config {
@@ -89,6 +90,7 @@ program
   });
 
 program.addCommand(ingestCommand());
+program.addCommand(backupCommand());
 // configuration as code: the client reads GLASSBOX_URL, GLASSBOX_API_KEY and the ${VAR}s of its file
 for (const c of configCommands(process.env)) program.addCommand(c);
 

@@ -21,6 +21,8 @@ export interface AppServices {
   notifiers?: Notifiers;
   /** the Slack app, when Slack is configured */
   slack?: SlackParts;
+  /** this server's name (GLASSBOX_INSTANCE, else host:pid) */
+  instance?: string;
 }
 
 export interface AuthSettings {

@@ -21,6 +21,7 @@ import type { SlackSeenRepo } from './ports/slack-seen.js';
 import type { ModelsRepo } from './ports/models.js';
 import type { ApiKeysRepo } from './ports/keys.js';
 import type { AuditRepo } from './ports/audit.js';
+import type { LivenessRepo } from './ports/liveness.js';
 
 /** One repository per family of use-cases (src/store/ports/). Families are added as they move here. */
 export interface Repos {
@@ -28,6 +29,7 @@ export interface Repos {
   models: ModelsRepo;
   apiKeys: ApiKeysRepo;
   audit: AuditRepo;
+  liveness: LivenessRepo;
 }
 
 /** Everything services may ask of storage. */

@@ -7,14 +7,15 @@ import { ensureEventPartitions } from '../../src/store/postgres/partitions.js';
 import { testPostgres, useTempDatabase } from '../helpers/postgres.js';
 import { describeRepos } from './repos.contract.js';
 import { newModel, T0 } from './contract/support.js';
+import { LIVE_WITHIN_MS } from '../../src/store/ports/liveness.js';
 
 const admin = await testPostgres();
 
 /**
  * Empties every table a test of the contract writes (models cascade to theirs). DELETE, not
- * TRUNCATE: 3 ms against 640 ms for these eight tables on a loaded machine.
+ * TRUNCATE: 3 ms against 640 ms for eight of these tables on a loaded machine.
  */
-const EMPTY = ['models', 'api_keys', 'audit_log', 'slack_seen', 'deliveries', 'channels', 'event_keys', 'events'].map((t) => `DELETE FROM ${t};`).join(' ');
+const EMPTY = ['models', 'api_keys', 'audit_log', 'slack_seen', 'deliveries', 'channels', 'event_keys', 'events', 'instances'].map((t) => `DELETE FROM ${t};`).join(' ');
 
 describe.skipIf(admin === null)('PostgreSQL', () => {
   const db = useTempDatabase(admin);
@@ -97,5 +98,34 @@ describe.skipIf(admin === null)('PostgreSQL', () => {
     } finally {
       await a.pool.query(`ALTER TABLE models ALTER COLUMN name TYPE text COLLATE "default"`);
     }
+  });
+
+  it('counts the servers that beat within LIVE_WITHIN_MS, through any pool; one that leaves stops counting at once', async () => {
+    await a.pool.query(EMPTY);
+    await a.liveness.beat('r1', T0);
+    await b.liveness.beat('r2', T0 + 1000);
+    await b.liveness.beat('r3', T0 + 2000);
+    expect(await a.liveness.live(T0 + 2000)).toBe(3);
+    expect(await b.liveness.live(T0 + 2000)).toBe(3);
+    await a.liveness.leave('r3');
+    expect(await b.liveness.live(T0 + 2000)).toBe(2);
+    // r1 killed (no more beats): it stops counting LIVE_WITHIN_MS after its last beat
+    await b.liveness.beat('r2', T0 + LIVE_WITHIN_MS);
+    expect(await a.liveness.live(T0 + LIVE_WITHIN_MS - 1)).toBe(2);
+    expect(await a.liveness.live(T0 + LIVE_WITHIN_MS)).toBe(1);
+    await a.liveness.leave('never-beat');
+  });
+
+  it('keeps a server’s start across beats, and deletes rows not beaten for a day on the next beat', async () => {
+    await a.pool.query(EMPTY);
+    await a.liveness.beat('old', T0);
+    await a.liveness.beat('r', T0 + 5);
+    await a.liveness.beat('r', T0 + 10);
+    const rows = async () => (await a.pool.query('SELECT name, started_at::float8 AS s, beat_at::float8 AS b FROM instances ORDER BY name')).rows;
+    expect(await rows()).toEqual([{ name: 'old', s: T0, b: T0 }, { name: 'r', s: T0 + 5, b: T0 + 10 }]);
+    await a.liveness.beat('r', T0 + 86_400_000);
+    expect(await rows()).toEqual([{ name: 'old', s: T0, b: T0 }, { name: 'r', s: T0 + 5, b: T0 + 86_400_000 }]);
+    await a.liveness.beat('r', T0 + 86_400_001);
+    expect(await rows()).toEqual([{ name: 'r', s: T0 + 5, b: T0 + 86_400_001 }]);
   });
 });

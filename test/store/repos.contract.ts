@@ -8,6 +8,7 @@ import { transactionContract } from './contract/transactions.js';
 import { modelsContract } from './contract/models.js';
 import { modelRaceContract } from './contract/model-races.js';
 import { keysAuditSlackContract } from './contract/keys-audit-slack.js';
+import { livenessContract } from './contract/liveness.js';
 
 export interface RepoHarness {
   store: StorePort;
@@ -37,5 +38,6 @@ export function describeRepos(name: string, open: OpenHarness): void {
     modelsContract(h);
     modelRaceContract(h);
     keysAuditSlackContract(h);
+    livenessContract(h);
   });
 }

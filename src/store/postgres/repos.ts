@@ -5,6 +5,7 @@ import { pgSlackSeen } from './slack-seen.js';
 import { pgModels } from './models.js';
 import { pgApiKeys } from './keys.js';
 import { pgAudit } from './audit.js';
+import { pgLiveness } from './liveness.js';
 
 /** Builds every repository on one pool. */
 export function postgresRepos(ctx: PgContext): Repos {
@@ -13,5 +14,6 @@ export function postgresRepos(ctx: PgContext): Repos {
     models: pgModels(ctx),
     apiKeys: pgApiKeys(ctx),
     audit: pgAudit(ctx),
+    liveness: pgLiveness(ctx),
   };
 }

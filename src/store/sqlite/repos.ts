@@ -5,6 +5,7 @@ import { sqliteSlackSeen } from './slack-seen.js';
 import { sqliteModels } from './models.js';
 import { sqliteApiKeys } from './keys.js';
 import { sqliteAudit } from './audit.js';
+import { sqliteLiveness } from './liveness.js';
 
 /** Builds every repository on one connection. */
 export function sqliteRepos(ctx: SqliteContext): Repos {
@@ -13,5 +14,6 @@ export function sqliteRepos(ctx: SqliteContext): Repos {
     models: sqliteModels(ctx),
     apiKeys: sqliteApiKeys(ctx),
     audit: sqliteAudit(ctx),
+    liveness: sqliteLiveness(ctx),
   };
 }
