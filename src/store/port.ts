@@ -18,18 +18,18 @@ export interface TransactionPort {
 }
 
 import type { SlackSeenRepo } from './ports/slack-seen.js';
+import type { LivenessRepo } from './ports/liveness.js';
 import type { ModelsRepo } from './ports/models.js';
 import type { ApiKeysRepo } from './ports/keys.js';
 import type { AuditRepo } from './ports/audit.js';
-import type { LivenessRepo } from './ports/liveness.js';
 
 /** One repository per family of use-cases (src/store/ports/). Families are added as they move here. */
 export interface Repos {
   slackSeen: SlackSeenRepo;
+  liveness: LivenessRepo;
   models: ModelsRepo;
   apiKeys: ApiKeysRepo;
   audit: AuditRepo;
-  liveness: LivenessRepo;
 }
 
 /** Everything services may ask of storage. */
