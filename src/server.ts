@@ -22,6 +22,7 @@ import { createWebhookNotifier } from './notify/webhook.js';
 import type { Notifiers } from './services/notifier.js';
 import { instanceName } from './services/instances.js';
 import { startHeartbeat } from './jobs/heartbeat.js';
+import { describePostgresUrl, isPostgresUrl } from './store/postgres/url.js';
 
 export interface GlassboxOptions {
   config: Config;
@@ -84,7 +85,7 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const url = `http://${host}:${port}`;
 
   await inLocalMode(deps, auth); // says so at start when in local mode; later changes are logged as they happen
-  log.info({ url, db: config.dbPath, store: store.kind, instance }, 'glassbox listening');
+  log.info({ url, db: isPostgresUrl(config.dbPath) ? describePostgresUrl(config.dbPath) : config.dbPath, store: store.kind, instance }, 'glassbox listening');
   log.info(slackStartupNote(config));
   if (slack) {
     await slack.start();
