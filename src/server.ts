@@ -91,7 +91,7 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const host = config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
 
-  inLocalMode(deps, auth); // says so at start when in local mode; later changes are logged as they happen
+  await inLocalMode(deps, auth); // says so at start when in local mode; later changes are logged as they happen
   log.info({ url, db: isPostgresUrl(config.dbPath) ? describePostgresUrl(config.dbPath) : config.dbPath, store: store.kind, instance }, 'glassbox listening');
   log.info(slackStartupNote(config));
   if (slack) {
