@@ -8,6 +8,8 @@ import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './log.js';
 import { openStore, type Store } from './db/client.js';
 import type { Deps } from './services/deps.js';
+import { modelGeneration } from './services/stats-store.js';
+import { createReadPool } from './services/read-pool.js';
 import { createHttpMetrics } from './http/metrics.js';
 import { createHttpApp, type Mount } from './http/app.js';
 import { mountIngestRoutes } from './http/ingest-routes.js';
@@ -20,6 +22,7 @@ import { createWebhookNotifier } from './notify/webhook.js';
 import type { Notifiers } from './services/notifier.js';
 import { instanceName } from './services/instances.js';
 import { startHeartbeat } from './jobs/heartbeat.js';
+import { describePostgresUrl, isPostgresUrl } from './store/postgres/url.js';
 
 export interface GlassboxOptions {
   config: Config;
@@ -53,7 +56,12 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock();
   const store = opts.store ?? openStore(config.dbPath);
-  const deps: Deps = { store, clock, log };
+  // metric queries on worker threads when a file is there for them to open
+  const reads =
+    config.readWorkers > 0 && !store.sqlite.memory
+      ? createReadPool({ dbPath: store.sqlite.name, size: config.readWorkers, generation: (id) => modelGeneration(store.sqlite, id), log })
+      : undefined;
+  const deps: Deps = { store, clock, log, ...(reads ? { reads } : {}) };
   const instance = instanceName(config.instance);
   const services: AppServices = { retentionDays: config.retentionDays, instance };
   const auth: AuthSettings = {
@@ -81,7 +89,7 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const url = `http://${host}:${port}`;
 
   await inLocalMode(deps, auth); // says so at start when in local mode; later changes are logged as they happen
-  log.info({ url, db: config.dbPath, store: store.kind, instance }, 'glassbox listening');
+  log.info({ url, db: isPostgresUrl(config.dbPath) ? describePostgresUrl(config.dbPath) : config.dbPath, store: store.kind, instance }, 'glassbox listening');
   log.info(slackStartupNote(config));
   if (slack) {
     await slack.start();
@@ -114,6 +122,7 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
       });
       for (const stop of stoppers.reverse()) await stop();
       await apollo.stop();
+      await reads?.close();
       store.close();
     })());
 

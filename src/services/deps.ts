@@ -3,6 +3,7 @@
 import type { Store } from '../db/client.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import type { MetricReader } from './metric-reads.js';
 import type { Role } from '../domain/api-key.js';
 
 export type { Role };
@@ -11,6 +12,8 @@ export interface Deps {
   store: Store;
   clock: Clock;
   log: Logger;
+  /** where metric reads run (the server's read workers); absent: in process, on `store` */
+  reads?: MetricReader;
   /** whom services tell about their changes: the process's scheduler (startJobs) */
   events?: ServiceEvents;
 }

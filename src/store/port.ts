@@ -7,6 +7,11 @@
 // this port, joins the same database transaction (the adapter tracks it with
 // AsyncLocalStorage: no transaction object is threaded through the services). It commits
 // when fn resolves and rolls back when it throws. Never make a network call inside one.
+// Isolation: SQLite runs one transaction at a time; PostgreSQL runs them at once (READ
+// COMMITTED), so a lookup a transaction makes to decide a write locks what it returns
+// (`models.byName`/`byId`, `apiKeys.byId`: FOR UPDATE), and uniqueness is the database's
+// (`create` answers null). A repository call outside waits for an open transaction on
+// SQLite and runs at once on PostgreSQL: neither ever sees it half done.
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -27,19 +32,29 @@ import type { ModelsRepo } from './ports/models.js';
 import type { ApiKeysRepo } from './ports/keys.js';
 import type { AuditRepo } from './ports/audit.js';
 
-/** One repository per family of use-cases (src/store/ports/). Families are added as they move here. */
+/** One repository per family of use-cases (src/store/ports/), on every adapter. Families are added as they move here. */
 export interface Repos {
   slackSeen: SlackSeenRepo;
-  monitors: MonitorsRepo;
-  evaluations: EvaluationsRepo;
-  channels: ChannelsRepo;
-  alerts: AlertsRepo;
-  outbox: OutboxRepo;
   liveness: LivenessRepo;
   models: ModelsRepo;
   apiKeys: ApiKeysRepo;
   audit: AuditRepo;
 }
 
+/**
+ * Families behind the port whose PostgreSQL repositories are still to be written (issue 11):
+ * monitoring. They move into Repos when src/store/postgres/ implements them.
+ */
+export interface MonitoringRepos {
+  monitors: MonitorsRepo;
+  evaluations: EvaluationsRepo;
+  channels: ChannelsRepo;
+  alerts: AlertsRepo;
+  outbox: OutboxRepo;
+}
+
 /** Everything services may ask of storage. */
-export interface StorePort extends TransactionPort, Repos {}
+export interface StorePort extends TransactionPort, Repos, MonitoringRepos {}
+
+/** The part of StorePort every adapter implements (PostgreSQL: not MonitoringRepos yet). */
+export interface CommonStorePort extends TransactionPort, Repos {}

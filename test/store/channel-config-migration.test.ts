@@ -72,7 +72,7 @@ describe.skipIf(admin === null)('channel config migration on PostgreSQL', () => 
   it('moves the columns into config the same way', async () => {
     const pool = new pg.Pool({ connectionString: db.url });
     try {
-      await migratePostgres(pool, migrationsBefore(PG_MIGRATIONS_DIR, '0002_channel_config'));
+      await migratePostgres(pool, migrationsBefore(PG_MIGRATIONS_DIR, '0004_channel_config'));
       const add = 'INSERT INTO channels (name, kind, slack_channel, webhook_url, webhook_secret, created_at) VALUES ($1, $2, $3, $4, $5, 1)';
       await pool.query(add, ['team', 'SLACK', '#ml-team', null, null]);
       await pool.query(add, ['hook', 'WEBHOOK', null, 'https://hooks.example.com/x?token=t', 'signing-secret-1']);

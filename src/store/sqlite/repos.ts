@@ -1,5 +1,5 @@
 // The SQLite adapter's repositories, one per family of the port (src/store/ports/).
-import type { Repos } from '../port.js';
+import type { MonitoringRepos, Repos } from '../port.js';
 import type { SqliteContext } from './context.js';
 import { sqliteSlackSeen } from './slack-seen.js';
 import { sqliteEvaluations, sqliteMonitors } from './monitors.js';
@@ -12,7 +12,7 @@ import { sqliteApiKeys } from './keys.js';
 import { sqliteAudit } from './audit.js';
 
 /** Builds every repository on one connection. */
-export function sqliteRepos(ctx: SqliteContext): Repos {
+export function sqliteRepos(ctx: SqliteContext): Repos & MonitoringRepos {
   return {
     slackSeen: sqliteSlackSeen(ctx),
     monitors: sqliteMonitors(ctx),
