@@ -41,10 +41,7 @@ export interface Repos {
   audit: AuditRepo;
 }
 
-/**
- * Families behind the port whose PostgreSQL repositories are still to be written (issue 11):
- * monitoring. They move into Repos when src/store/postgres/ implements them.
- */
+/** The monitoring families: monitors, their evaluations, channels, alerts and the outbox. */
 export interface MonitoringRepos {
   monitors: MonitorsRepo;
   evaluations: EvaluationsRepo;
@@ -56,5 +53,5 @@ export interface MonitoringRepos {
 /** Everything services may ask of storage. */
 export interface StorePort extends TransactionPort, Repos, MonitoringRepos {}
 
-/** The part of StorePort every adapter implements (PostgreSQL: not MonitoringRepos yet). */
-export interface CommonStorePort extends TransactionPort, Repos {}
+/** What every adapter implements: the whole StorePort (kept as a name for code that uses it). */
+export type CommonStorePort = StorePort;

@@ -48,6 +48,7 @@ describe.skipIf(admin === null)('PostgreSQL', () => {
     return {
       store: a,
       second: b,
+      replica: b,
       outsideWaits: false,
       lockWaited,
       query: async (sql) => (await a.pool.query(sql)).rows as Array<Record<string, unknown>>,

@@ -23,6 +23,7 @@ describeRepos('SQLite', async () => {
   return {
     store,
     second,
+    replica: store,
     outsideWaits: true,
     lockWaited: async () => {},
     query: async (sql) => {

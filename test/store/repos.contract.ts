@@ -3,17 +3,26 @@
 // nulls. Where the adapters may differ by design (a call beside an open transaction waits on
 // SQLite's single connection, runs at once on a PostgreSQL pool), the harness says which.
 import { beforeEach, describe } from 'vitest';
-import type { CommonStorePort } from '../../src/store/port.js';
+import type { StorePort } from '../../src/store/port.js';
 import { transactionContract } from './contract/transactions.js';
 import { modelsContract } from './contract/models.js';
 import { modelRaceContract } from './contract/model-races.js';
 import { keysAuditSlackContract } from './contract/keys-audit-slack.js';
 import { livenessContract } from './contract/liveness.js';
+import { channelsMonitorsContract } from './contract/channels-monitors.js';
+import { alertsContract } from './contract/alerts.js';
+import { outboxContract } from './contract/outbox.js';
 
 export interface RepoHarness {
-  store: CommonStorePort;
+  store: StorePort;
   /** the same database through another connection (SQLite) or pool (PostgreSQL) */
-  second: CommonStorePort;
+  second: StorePort;
+  /**
+   * where another replica runs a transaction while one is open on `store`: the second pool
+   * (PostgreSQL); `store` itself on SQLite, where one process holds the file (a second
+   * connection's BEGIN IMMEDIATE would block the thread until the first commits)
+   */
+  replica: StorePort;
   /** runs one portable SQL statement (literal values) on the first store's database; its rows */
   query(sql: string): Promise<Array<Record<string, unknown>>>;
   /** stores one event of the model where ingest would (PostgreSQL: in its day partition) */
@@ -39,5 +48,8 @@ export function describeRepos(name: string, open: OpenHarness): void {
     modelRaceContract(h);
     keysAuditSlackContract(h);
     livenessContract(h);
+    channelsMonitorsContract(h);
+    alertsContract(h);
+    outboxContract(h);
   });
 }

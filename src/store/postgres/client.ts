@@ -1,20 +1,20 @@
 // Opens the PostgreSQL store: a pg Pool, drizzle over it, the migrations of drizzle/postgres
-// applied at start, and the storage port's repositories on it. The services do not all run
-// on it yet (issue 11): only the families behind the port (src/store/port.ts) do.
+// applied at start, and the storage port's repositories on it: every family of
+// src/store/port.ts. Services still on the legacy SQLite handles (src/db) do not run on it yet (issue 11).
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import * as schema from './schema/index.js';
-import type { CommonStorePort } from '../port.js';
+import type { StorePort } from '../port.js';
 import { pgContext } from './context.js';
 import { postgresRepos } from './repos.js';
 
 export type PgDb = NodePgDatabase<typeof schema>;
 
 /** The PostgreSQL adapter of the storage port, with its pool and drizzle handle. */
-export interface PostgresStore extends CommonStorePort {
+export interface PostgresStore extends StorePort {
   pool: pg.Pool;
   db: PgDb;
   close(): Promise<void>;

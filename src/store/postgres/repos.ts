@@ -1,19 +1,28 @@
 // The PostgreSQL adapter's repositories, one per family of the port (src/store/ports/).
-import type { Repos } from '../port.js';
+import type { MonitoringRepos, Repos } from '../port.js';
 import type { PgContext } from './context.js';
 import { pgSlackSeen } from './slack-seen.js';
 import { pgModels } from './models.js';
 import { pgApiKeys } from './keys.js';
 import { pgAudit } from './audit.js';
 import { pgLiveness } from './liveness.js';
+import { pgEvaluations, pgMonitors } from './monitors.js';
+import { pgChannels } from './channels.js';
+import { pgAlerts } from './alerts.js';
+import { pgOutbox } from './outbox.js';
 
 /** Builds every repository on one pool. */
-export function postgresRepos(ctx: PgContext): Repos {
+export function postgresRepos(ctx: PgContext): Repos & MonitoringRepos {
   return {
     slackSeen: pgSlackSeen(ctx),
     models: pgModels(ctx),
     apiKeys: pgApiKeys(ctx),
     audit: pgAudit(ctx),
     liveness: pgLiveness(ctx),
+    monitors: pgMonitors(ctx),
+    evaluations: pgEvaluations(ctx),
+    channels: pgChannels(ctx),
+    alerts: pgAlerts(ctx),
+    outbox: pgOutbox(ctx),
   };
 }

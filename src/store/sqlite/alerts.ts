@@ -73,7 +73,11 @@ export function sqliteAlerts({ db, tx, statement }: SqliteContext): AlertsRepo {
           });
       }),
     open: (a) => tx.exec(() => db.insert(alerts).values(a).returning({ id: alerts.id }).get().id),
-    change: (id, c) => tx.exec(() => void db.update(alerts).set(c).where(eq(alerts.id, id)).run()),
+    change: (id, c) =>
+      tx.exec(() => {
+        // an empty change changes nothing (drizzle refuses an UPDATE without SET)
+        if (Object.values(c).some((v) => v !== undefined)) db.update(alerts).set(c).where(eq(alerts.id, id)).run();
+      }),
     addEvent: (alertId, e) => tx.exec(() => statement<unknown[], { id: number }>(ADD_EVENT).get(alertId, e.at, e.kind, e.actor, e.note)!.id),
     events: (alertId) =>
       tx.exec(() =>

@@ -1,5 +1,6 @@
-// Shared bits of the repository contract: a model to create, a tick, a gate.
+// Shared bits of the repository contract: a model and a monitor to create, a tick, a gate.
 import type { NewModel } from '../../../src/store/ports/models.js';
+import type { NewMonitor } from '../../../src/store/ports/monitors.js';
 
 /** 2026-11-01T00:00Z: beyond 2^31 ms, as every real timestamp. */
 export const T0 = Date.UTC(2026, 10, 1);
@@ -33,3 +34,27 @@ export function gate(): { wait: Promise<void>; open: () => void } {
 }
 
 export const names = (models: Array<{ name: string }>) => models.map((m) => m.name);
+
+/** A monitor of the model to create, with every field set unless overridden. */
+export function newMonitor(modelId: number, name: string, over: Partial<NewMonitor> = {}): NewMonitor {
+  return {
+    modelId,
+    name,
+    metric: 'psi',
+    feature: 'age',
+    attribute: null,
+    window: '24h',
+    windowMs: 86_400_000,
+    schedule: '*/5 * * * *',
+    comparator: 'GT',
+    warningThreshold: 0.1,
+    criticalThreshold: 0.25,
+    forEvaluations: 2,
+    minSampleSize: 100,
+    repeatInterval: '4h',
+    repeatIntervalMs: 14_400_000,
+    enabled: true,
+    createdAt: T0,
+    ...over,
+  };
+}

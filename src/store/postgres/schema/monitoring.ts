@@ -1,7 +1,7 @@
 // The PostgreSQL mirror of src/db/schema/monitoring.ts (monitors, evaluations, alerts,
 // channels and the outbox), same tables, columns, keys and cascades.
 import { sql } from 'drizzle-orm';
-import { pgTable, integer, bigint, text, doublePrecision, boolean, jsonb, index, uniqueIndex, primaryKey } from 'drizzle-orm/pg-core';
+import { pgTable, integer, bigint, text, doublePrecision, boolean, json, jsonb, index, uniqueIndex, primaryKey } from 'drizzle-orm/pg-core';
 import { models } from './core.js';
 
 const ms = (name: string) => bigint(name, { mode: 'number' });
@@ -131,7 +131,8 @@ export const deliveries = pgTable(
       .references(() => channels.id, { onDelete: 'cascade' }),
     type: text('type').notNull(),
     idempotencyKey: text('idempotency_key').notNull().unique(),
-    payload: jsonb('payload').notNull(),
+    // json, not jsonb: read back as written (key order kept), so a webhook body's bytes are SQLite's
+    payload: json('payload').notNull(),
     status: text('status').notNull(),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),

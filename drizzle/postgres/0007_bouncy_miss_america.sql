@@ -1,0 +1,1 @@
+ALTER TABLE "deliveries" ALTER COLUMN "payload" SET DATA TYPE json;
