@@ -54,7 +54,7 @@ export function trimPartialValues(sqlite: Database.Database, modelKey: string, h
       continue;
     }
     const before = seen.size;
-    if (c.values instanceof Map) for (const v of c.values.keys()) seen.add(v);
+    if (c.values.form === 'counts') c.values.forEach((v) => seen.add(v));
     else for (const v of c.values.v) seen.add(v);
     hints.tracked += seen.size - before;
     hint.size += seen.size - before;

@@ -9,6 +9,7 @@ import { accumulate, applyLabel, emptyStats, type StatsEvent, type WindowStats }
 import type { Deps } from './deps.js';
 import { presetPartialValues, trimPartialValues } from './stats-hints.js';
 import { purgedBefore } from './retention.js';
+import { dropUncovered } from './stats-head.js';
 import { appendPartial, DAY_MS, deleteStatsFrom, eventSpan, forgetModel, HOUR_MS, readEvents, statsContext, writeRow } from './stats-store.js';
 
 export type { BaselineProfile, BaselineRow } from '../domain/metrics/profile.js';
@@ -67,6 +68,8 @@ export function rebuildStats(deps: Deps, model: ModelRecord): void {
   const sqlite = deps.store.sqlite;
   const kept = purgedBefore(sqlite, model.id) ?? Number.MIN_SAFE_INTEGER;
   deleteStatsFrom(sqlite, model.id, kept);
+  // the batches ingest calls hold in memory are rebuilt here too (those calls see it and drop their heads)
+  dropUncovered(sqlite, model.id);
   const ctx = statsContext(sqlite, model);
   const span = eventSpan(sqlite, model.id);
   if (!span) return;
