@@ -76,7 +76,7 @@ function bytesOf(s: WindowStats): number {
   for (const c of [...s.features, s.output]) {
     if (c.kind === 'categorical') n += c.counts.size * 100;
     else {
-      if (c.hist) n += c.hist.form === 'dense' ? c.hist.counts.length * 16 : c.hist.form === 'map' ? c.hist.counts.size * 200 : c.hist.idx.length * 24;
+      if (c.hist) n += c.hist.form === 'dense' ? c.hist.counts.length * 16 : c.hist.form === 'map' ? c.hist.table.bytes : c.hist.idx.length * 24;
       if (c.values?.form === 'counts') n += c.values.bytes;
     }
   }
