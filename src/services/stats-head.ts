@@ -70,6 +70,23 @@ function stmts(sqlite: Database.Database): Stmts {
 const hourOf = (ts: number) => Math.floor(ts / HOUR_MS) * HOUR_MS;
 const modelKey = (m: ModelRecord) => `${m.id}:${m.createdAt}`;
 
+/**
+ * The events grouped by hour, in arrival order within each: one hour's tables are then
+ * worked on while they sit in the CPU's cache (a shuffled batch touches ~170 hours; taken
+ * in arrival order, every event would land in another hour's tables). The same order
+ * within an hour keeps every sum bit for bit what arrival order gives.
+ */
+export function byHour<T extends { ts: number }>(events: readonly T[]): Iterable<T[]> {
+  const groups = new Map<number, T[]>();
+  for (const e of events) {
+    const h = hourOf(e.ts);
+    const g = groups.get(h);
+    if (g) g.push(e);
+    else groups.set(h, [e]);
+  }
+  return groups.values();
+}
+
 /** Rough bytes held by statistics being accumulated (Maps ~100 bytes an entry). */
 function bytesOf(s: WindowStats): number {
   let n = 512;
@@ -130,7 +147,7 @@ export class StatsHead {
     // a new baseline or threshold: what the head holds is stale, take it from the raw rows
     if (this.key !== null && this.key !== ctx.statsKey) this.lost = true;
     this.key = ctx.statsKey;
-    if (!this.lost) for (const e of events) addTo(this.hours, sqlite, model, ctx, e);
+    if (!this.lost) for (const group of byHour(events)) for (const e of group) addTo(this.hours, sqlite, model, ctx, e);
     this.events += events.length;
     this.since ??= now;
     noteIngestWrite(sqlite);

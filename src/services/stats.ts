@@ -27,15 +27,20 @@ const hourOf = (ts: number) => Math.floor(ts / HOUR_MS) * HOUR_MS;
 function appendByHour<T>(deps: Deps, model: ModelRecord, items: readonly T[], ts: (t: T) => number, change: (s: WindowStats, t: T) => void, trim = false): void {
   const sqlite = deps.store.sqlite;
   const ctx = statsContext(sqlite, model);
-  const hours = new Map<number, WindowStats>();
+  const groups = new Map<number, T[]>();
   for (const it of items) {
     const h = hourOf(ts(it));
-    let s = hours.get(h);
-    if (!s) {
-      hours.set(h, (s = emptyStats(ctx)));
-      if (trim) presetPartialValues(sqlite, `${model.id}:${model.createdAt}`, h, s);
-    }
-    change(s, it);
+    const g = groups.get(h);
+    if (g) g.push(it);
+    else groups.set(h, [it]);
+  }
+  // an hour at a time: its statistics stay in the CPU's cache (see stats-head.ts byHour)
+  const hours = new Map<number, WindowStats>();
+  for (const [h, group] of groups) {
+    const s = emptyStats(ctx);
+    hours.set(h, s);
+    if (trim) presetPartialValues(sqlite, `${model.id}:${model.createdAt}`, h, s);
+    for (const it of group) change(s, it);
   }
   for (const [h, s] of hours) {
     if (trim) trimPartialValues(sqlite, `${model.id}:${model.createdAt}`, h, s);
