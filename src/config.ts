@@ -30,7 +30,7 @@ const onOff = z
  * `secret` values are never printed, not even a rejected one.
  */
 export const ENV_VARS: ReadonlyArray<{ name: string; meaning: string; default: string; secret?: boolean }> = [
-  { name: 'GLASSBOX_DB', meaning: 'SQLite file (`:memory:` allowed); its folder is created', default: '`./data/glassbox.db`' },
+  { name: 'GLASSBOX_DB', meaning: 'SQLite file (`:memory:` allowed); its folder is created. A `postgres://` URL is accepted by `glassbox migrate` only, for now ([docs/postgres.md](docs/postgres.md))', default: '`./data/glassbox.db`' },
   { name: 'HOST', meaning: 'where the server listens', default: '`127.0.0.1`' },
   { name: 'PORT', meaning: 'its port (`0`: any free port)', default: '`4000`' },
   { name: 'GLASSBOX_ADMIN_KEY', meaning: 'a bootstrap secret (16+ characters) with the ADMIN role, actor `admin`; required on a non-loopback `HOST`', default: 'none', secret: true },
@@ -39,6 +39,7 @@ export const ENV_VARS: ReadonlyArray<{ name: string; meaning: string; default: s
   { name: 'GLASSBOX_IDE', meaning: 'the GraphiQL page at `GET /graphql`: `on` always (queries still need a key outside local mode), `off` never', default: 'in local mode' },
   { name: 'GLASSBOX_MAX_BODY', meaning: 'largest GraphQL request body (413 above it); NDJSON routes stream any size', default: '`16mb`' },
   { name: 'GLASSBOX_RETENTION_DAYS', meaning: 'days of raw events kept (per model: `updateModel(input: { retentionDays })`); aggregates stay, so metrics still answer: [docs/retention.md](docs/retention.md)', default: '`0` (forever)' },
+  { name: 'GLASSBOX_INSTANCE', meaning: "this server's name, as `Query.server.instance` answers it (to tell replicas apart)", default: '`host:pid`' },
   { name: 'GLASSBOX_COMPACT_INTERVAL_MS', meaning: 'how often partial statistics are folded into hour rows and roll-ups, off the ingest path (`0`: only on request): [docs/metrics.md](docs/metrics.md)', default: '`30000`' },
   { name: 'SLACK_BOT_TOKEN', meaning: 'the Slack bot token (`xoxb-…`); with `SLACK_SIGNING_SECRET`, turns Slack on', default: 'none: Slack off', secret: true },
   { name: 'SLACK_SIGNING_SECRET', meaning: 'verifies every request to `/slack/events`', default: 'none: Slack off', secret: true },
@@ -86,6 +87,7 @@ const schema = z.object({
     .min(0, 'must be 0 (keep forever) or more days')
     .max(MAX_RETENTION_DAYS, `must be at most ${MAX_RETENTION_DAYS} days`)
     .default(0),
+  GLASSBOX_INSTANCE: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
   GLASSBOX_MAX_BODY: z
     .string()
     .default('16mb')
@@ -119,6 +121,8 @@ export interface Config {
   compactIntervalMs: number;
   /** days of raw events kept for models without their own setting; 0 = forever */
   retentionDays: number;
+  /** GLASSBOX_INSTANCE: this replica's name; undefined = `host:pid` (decided by the server, which knows both) */
+  instance: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -160,5 +164,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: parseBytes(e.GLASSBOX_MAX_BODY)!,
     compactIntervalMs: e.GLASSBOX_COMPACT_INTERVAL_MS,
     retentionDays: e.GLASSBOX_RETENTION_DAYS,
+    instance: e.GLASSBOX_INSTANCE,
   };
 }

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// The glassbox command: serve (default), migrate, demo, ingest, apply, export, test.
+// The glassbox command: serve (default), migrate, demo, ingest, backup, apply, export, test.
 import { Command } from 'commander';
 import { ConfigError, ENV_VARS, loadConfig, type Config } from './config.js';
 import { VERSION } from './version.js';
 import { openStore } from './db/client.js';
+import { isPostgresUrl, describePostgresUrl } from './store/postgres/url.js';
 import { startGlassbox } from './server.js';
 import { createLogger } from './log.js';
 import { ingestCommand } from './cli/ingest.js';
 import { runDemo } from './cli/demo.js';
 import { configCommands } from './cli/config.js';
+import { backupCommand } from './cli/backup.js';
 import { systemClock } from './clock.js';
 
 function configOrExit(): Config {
@@ -74,14 +76,21 @@ program
 program
   .command('migrate')
   .description('apply database migrations to GLASSBOX_DB and exit')
-  .action(() => {
+  .action(async () => {
     const config = configOrExit();
+    if (isPostgresUrl(config.dbPath)) {
+      const { openPostgres } = await import('./store/postgres/client.js');
+      await (await openPostgres(config.dbPath, { max: 1 })).close();
+      process.stdout.write(`migrated ${describePostgresUrl(config.dbPath)}\n`);
+      return;
+    }
     const store = openStore(config.dbPath);
     store.close();
     process.stdout.write(`migrated ${config.dbPath}\n`);
   });
 
 program.addCommand(ingestCommand());
+program.addCommand(backupCommand());
 // configuration as code: the client reads GLASSBOX_URL, GLASSBOX_API_KEY and the ${VAR}s of its file
 for (const c of configCommands(process.env)) program.addCommand(c);
 

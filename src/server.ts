@@ -20,6 +20,9 @@ import { startJobs, type Jobs } from './jobs/start.js';
 import { foldUncoveredBatches, startCompaction, type Compaction } from './jobs/compact-stats.js';
 import { createWebhookNotifier } from './notify/webhook.js';
 import type { Notifiers } from './services/notifier.js';
+import { instanceName } from './services/instances.js';
+import { startHeartbeat } from './jobs/heartbeat.js';
+import { describePostgresUrl, isPostgresUrl } from './store/postgres/url.js';
 
 export interface GlassboxOptions {
   config: Config;
@@ -55,7 +58,8 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const store = opts.store ?? openStore(config.dbPath);
   const deps: Deps = { store, clock, log };
   // a new decision threshold changes every stored confusion count: rebuild them in its transaction
-  const services: AppServices = { thresholdChanged: (m: ModelRecord) => rebuildStats(deps, m), retentionDays: config.retentionDays };
+  const instance = instanceName(config.instance);
+  const services: AppServices = { thresholdChanged: (m: ModelRecord) => rebuildStats(deps, m), retentionDays: config.retentionDays, instance };
   const auth: AuthSettings = {
     adminKey: config.adminKey,
     localModeAllowed: !config.adminKey && isLoopback(config.host),
@@ -83,7 +87,7 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const url = `http://${host}:${port}`;
 
   inLocalMode(deps, auth); // says so at start when in local mode; later changes are logged as they happen
-  log.info({ url, db: config.dbPath }, 'glassbox listening');
+  log.info({ url, db: isPostgresUrl(config.dbPath) ? describePostgresUrl(config.dbPath) : config.dbPath, store: store.kind, instance }, 'glassbox listening');
   log.info(slackStartupNote(config));
   if (slack) {
     await slack.start();
@@ -104,6 +108,9 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
 
   const compaction = startCompaction(deps, config.compactIntervalMs ?? 30_000);
   stoppers.push(() => compaction.stop());
+
+  const heartbeat = startHeartbeat(deps, instance);
+  stoppers.push(() => heartbeat.stop());
 
   let closing: Promise<void> | null = null;
   const close = () =>

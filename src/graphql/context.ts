@@ -12,6 +12,8 @@ export interface AppServices {
   monitorsChanged?: () => void;
   /** GLASSBOX_RETENTION_DAYS: raw events kept for models without their own retention (0 = forever) */
   retentionDays?: number;
+  /** this server's name (GLASSBOX_INSTANCE, else host:pid) */
+  instance?: string;
   /** anything else a later module registers */
   [name: string]: unknown;
 }

@@ -13,6 +13,7 @@ import { roleAllows, type Actor, type Deps, type Role } from '../services/deps.j
 import type { HttpMetrics } from './metrics.js';
 import { guardDocuments } from '../graphql/query-guard.js';
 import { forbidden, unauthenticated } from '../errors.js';
+import { storeHealth } from '../services/instances.js';
 
 export interface HttpParts {
   deps: Deps;
@@ -72,13 +73,12 @@ export function createHttpApp(parts: HttpParts, mounts: Mount[] = []): Express {
   });
   app.use(metrics.middleware);
 
-  app.get('/healthz', (_req, res) => {
+  app.get('/healthz', async (_req, res) => {
     try {
-      deps.store.sqlite.prepare('SELECT 1').get();
-      res.json({ status: 'ok' });
+      res.json({ status: 'ok', store: await storeHealth(deps) });
     } catch (err) {
       log.error({ err }, 'health check failed');
-      res.status(503).json({ status: 'unavailable' });
+      res.status(503).json({ status: 'unavailable', store: deps.store.kind });
     }
   });
 

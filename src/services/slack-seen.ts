@@ -8,18 +8,12 @@ import type { Deps } from './deps.js';
  * sighting. Keys whose time is over are pruned first, so the table holds only what the
  * five-minute signature window can still bring: bounded by Slack's request rate.
  */
-export function firstSighting(deps: Deps, key: string, expiresAt: number): boolean {
-  const { sqlite } = deps.store;
+export function firstSighting(deps: Deps, key: string, expiresAt: number): Promise<boolean> {
   const hash = createHash('sha256').update(key, 'utf8').digest('hex');
-  const now = deps.clock.now();
-  const claim = sqlite.transaction(() => {
-    sqlite.prepare('DELETE FROM slack_seen WHERE expires_at <= ?').run(now);
-    return sqlite.prepare('INSERT INTO slack_seen (hash, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(hash, expiresAt).changes === 1;
-  });
-  return claim.immediate();
+  return deps.store.slackSeen.claim(hash, deps.clock.now(), expiresAt);
 }
 
 /** How many keys are remembered now (for tests and metrics). */
-export function seenCount(deps: Deps): number {
-  return (deps.store.sqlite.prepare('SELECT count(*) AS n FROM slack_seen').get() as { n: number }).n;
+export function seenCount(deps: Deps): Promise<number> {
+  return deps.store.slackSeen.count();
 }

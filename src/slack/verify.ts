@@ -88,7 +88,7 @@ export function verifySlackRequests(secret: string, deps: Deps): RequestHandler 
       return;
     }
     // accepted while |now - ts| <= 5 min, so remembered until then
-    if (!firstSighting(deps, `sig:${signature}`, (Number(timestamp) + MAX_AGE_SECONDS + 1) * 1000)) {
+    if (!(await firstSighting(deps, `sig:${signature}`, (Number(timestamp) + MAX_AGE_SECONDS + 1) * 1000))) {
       log.warn('slack: replayed request refused (its signature was accepted before)');
       refuse(res, 401, 'UNAUTHENTICATED', 'Slack signature refused: this request was received before (a replay)');
       return;

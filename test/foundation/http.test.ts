@@ -19,7 +19,7 @@ describe('http', () => {
   it('answers /healthz without a key', async () => {
     const r = await fetch(`${s.url}/healthz`);
     expect(r.status).toBe(200);
-    expect(await r.json()).toEqual({ status: 'ok' });
+    expect(await r.json()).toEqual({ status: 'ok', store: 'sqlite' });
   });
 
   it('exposes request and operation metrics', async () => {

@@ -4,6 +4,7 @@
 // the same story where the demo's figures move with its dates (income drifts and jumps,
 // credit-risk is CRITICAL, the backtest turns CRITICAL). The demo's own printed commands too.
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/cli/demo.js';
 import { silentLogger } from '../../src/log.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ROOT } from '../helpers/server-process.js';
 import { expectedValues, jsonValues, shapeMismatches, tourBlocks, wordingPattern, type Block } from './readme-blocks.js';
 
 const README = readFileSync('README.md', 'utf8');
@@ -142,5 +144,33 @@ describe('the README, command by command, against a demo server', () => {
     expect(ran).toBeGreaterThan(12);
     // the tour ends with every key revoked: local mode is back, as the README says
     expect((await bash(`curl -s localhost:4000/graphql -H 'content-type: application/json' -d '{"query":"{ apiKeys { id } }"}'`)).stdout).toContain('"apiKeys"');
+  });
+
+  it('every command of Operations runs and answers what the README shows', async () => {
+    const dbPath = join(dir, 'glassbox.db');
+    // `npx glassbox` is this checkout's CLI from its sources, on the demo's database
+    const tsx = createRequire(import.meta.url).resolve('tsx');
+    const setup = [`export GLASSBOX_DB='${dbPath}'`, `npx() { if [ "$1" = glassbox ]; then shift; node --import '${tsx}' '${join(ROOT, 'src/main.ts')}' "$@"; else command npx "$@"; fi; }`];
+    const blocks = tourBlocks(README, '## Operations', '## Architecture');
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    for (const b of blocks) {
+      const r = await bash(`${setup.join('\n')}\n${b.command}`);
+      expect(r.status, `${b.section}\n${b.command}\n${r.stderr}`).toBe(0);
+      if (b.command.includes('glassbox backup')) {
+        // the plain block after it shows its output: the same sentences, figures aside
+        const shown = /glassbox backup[\s\S]*?```\n\n```\n([\s\S]*?)```/.exec(README.slice(README.indexOf('## Operations')))![1]!.trim().split('\n');
+        const printed = (r.stdout + r.stderr).replaceAll(dbPath, './data/glassbox.db').trim().split('\n');
+        expect(printed.length, printed.join('\n')).toBe(shown.length);
+        for (const line of shown) expect(printed.some((l) => wordingPattern(line).test(l)), `README line not printed: ${line}\n${printed.join('\n')}`).toBe(true);
+        continue;
+      }
+      if (b.expected === null) continue;
+      const got = jsonValues(r.stdout);
+      const { values } = expectedValues(b.expected);
+      expect(got.length, `${b.section}: answers to\n${b.command}\n${r.stdout}`).toBe(values.length);
+      values.forEach((exp, i) => expect(shapeMismatches(exp, got[i]), `${b.section}\n${b.command}\n${r.stdout}`).toEqual([]));
+      if (b.command.includes('server {')) expect(got[1]).toMatchObject({ data: { server: { store: 'sqlite', liveInstances: 1 } } });
+      if (b.command.includes('healthz')) expect(got[0]).toEqual({ status: 'ok', store: 'sqlite' });
+    }
   });
 });

@@ -739,6 +739,8 @@ export type Query = {
   models: Array<Model>;
   monitor?: Maybe<Monitor>;
   monitors: Array<Monitor>;
+  /** Which server answered, on which store, and how many replicas are alive. VIEWER. */
+  server: ServerInfo;
   /** The version of this Glassbox server. */
   version: Scalars['String']['output'];
 };
@@ -798,6 +800,18 @@ export type SeriesPoint = {
   sampleSize: Scalars['Int']['output'];
   start: Scalars['DateTime']['output'];
   value?: Maybe<Scalars['Float']['output']>;
+};
+
+/** The server that answered. */
+export type ServerInfo = {
+  __typename?: 'ServerInfo';
+  /** This replica's name: GLASSBOX_INSTANCE, else host:pid. */
+  instance: Scalars['String']['output'];
+  /** Replicas whose heartbeat is recent (1 with SQLite). */
+  liveInstances: Scalars['Int']['output'];
+  /** sqlite or postgres */
+  store: Scalars['String']['output'];
+  version: Scalars['String']['output'];
 };
 
 export type Severity =
@@ -964,6 +978,7 @@ export type ResolversTypes = ResolversObject<{
   RetentionResult: ResolverTypeWrapper<Partial<RetentionResult>>;
   Role: ResolverTypeWrapper<Partial<Role>>;
   SeriesPoint: ResolverTypeWrapper<Partial<SeriesPoint>>;
+  ServerInfo: ResolverTypeWrapper<Partial<ServerInfo>>;
   Severity: ResolverTypeWrapper<Partial<Severity>>;
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
   TaskType: ResolverTypeWrapper<Partial<TaskType>>;
@@ -1014,6 +1029,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   RetentionResult: Partial<RetentionResult>;
   SeriesPoint: Partial<SeriesPoint>;
+  ServerInfo: Partial<ServerInfo>;
   String: Partial<Scalars['String']['output']>;
   Traffic: Partial<Traffic>;
   UpdateModelInput: Partial<UpdateModelInput>;
@@ -1297,6 +1313,7 @@ export type QueryResolvers<ContextType = GqlContext, ParentType extends Resolver
   models?: Resolver<Array<ResolversTypes['Model']>, ParentType, ContextType>;
   monitor?: Resolver<Maybe<ResolversTypes['Monitor']>, ParentType, ContextType, RequireFields<QueryMonitorArgs, 'id'>>;
   monitors?: Resolver<Array<ResolversTypes['Monitor']>, ParentType, ContextType, Partial<QueryMonitorsArgs>>;
+  server?: Resolver<ResolversTypes['ServerInfo'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
@@ -1309,6 +1326,13 @@ export type SeriesPointResolvers<ContextType = GqlContext, ParentType extends Re
   sampleSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
+export type ServerInfoResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['ServerInfo'] = ResolversParentTypes['ServerInfo']> = ResolversObject<{
+  instance?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  liveInstances?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  store?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type TrafficResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['Traffic'] = ResolversParentTypes['Traffic']> = ResolversObject<{
@@ -1348,6 +1372,7 @@ export type Resolvers<ContextType = GqlContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   RetentionResult?: RetentionResultResolvers<ContextType>;
   SeriesPoint?: SeriesPointResolvers<ContextType>;
+  ServerInfo?: ServerInfoResolvers<ContextType>;
   Traffic?: TrafficResolvers<ContextType>;
 }>;
 

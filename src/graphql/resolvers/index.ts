@@ -15,6 +15,7 @@ import { ingestResolvers } from './ingest.js';
 import { metricsResolvers } from './metrics.js';
 import { retentionResolvers } from './retention.js';
 import { configResolvers } from './config.js';
+import { serverResolvers } from './server.js';
 
 type AnyMap = Record<string, Record<string, unknown>>;
 
@@ -28,6 +29,7 @@ const DOMAINS: Resolvers[] = [
   metricsResolvers,
   retentionResolvers,
   configResolvers,
+  serverResolvers,
 ];
 
 /** Every domain's resolvers in one map (a later domain may add fields to a type). */

@@ -60,7 +60,7 @@ export function registerActions(app: App, ctx: SlackContext): void {
       // value; a replay of the very request is refused earlier, by its signature) is acked
       // and dropped, so it adds no alert event, audit entry or message update.
       const pressKey = `action:${body.team?.id ?? ''}:${userId}:${actionId}:${action.action_ts}:${action.type === 'button' ? action.value : action.selected_option?.value}`;
-      if (!firstSighting(ctx.deps, pressKey, ctx.deps.clock.now() + PRESS_MEMORY_MS)) {
+      if (!(await firstSighting(ctx.deps, pressKey, ctx.deps.clock.now() + PRESS_MEMORY_MS))) {
         ctx.deps.log.info({ action: actionId, user: userId }, 'slack: duplicate press ignored');
         return;
       }

@@ -1,0 +1,182 @@
+// The store part of ingest on PostgreSQL, against its physical limit, in one run:
+// (a) a raw COPY loop of the rows (formatted from the same objects) into a plain table,
+//     10k a COPY, no index, no key;
+// (b) appendEvents (src/store/postgres/append-events.ts), 10k a call, one writer: staging
+//     COPY + event_keys ON CONFLICT + partitioned events, idempotent on (model, eventId);
+// (b0) the same forced through the staging table (COPY, then INSERT … ON CONFLICT DO NOTHING);
+// (c) the same with two writers (two pools, as two replicas), each appending every other
+//     batch, against (a2) two raw COPY loops at once;
+// (d) the same rows again, all duplicates (a replayed or twice-sent batch).
+// Each case on fresh tables or a fresh model, after a CHECKPOINT, in a temporary database
+// (GLASSBOX_TEST_PG, else 127.0.0.1:5432). BENCH_PG_EVENTS (default 200k) scales it. The
+// issue's goal (NDJSON end to end >= 0.5x raw COPY) includes parsing and validation; this
+// measures what the store adds.
+import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { WEEK_MS } from '../src/domain/time.js';
+import { openPostgres, type PostgresStore } from '../src/store/postgres/client.js';
+import { appendEvents, type AppendRow } from '../src/store/postgres/append-events.js';
+import { copyField, copyIn } from '../src/store/postgres/copy-text.js';
+
+const T0 = Date.parse('2024-05-01T00:00:00Z');
+const BATCH = 10_000;
+const CATS_A = ['red', 'green', 'blue', 'amber', 'violet'];
+
+export interface PostgresIngestResult {
+  events: number;
+  rawRowsPerSec: number;
+  appendRowsPerSec: number;
+  appendRatio: number;
+  stagedRowsPerSec: number;
+  twoWritersRowsPerSec: number;
+  twoWritersRatio: number;
+  rawTwoRowsPerSec: number;
+  duplicatesRowsPerSec: number;
+}
+
+/** 20 numeric and 2 categorical features as JSON text, random UUID eventIds, over a week. */
+function makeRows(n: number): AppendRow[] {
+  const rows = new Array<AppendRow>(n);
+  for (let i = 0; i < n; i++) {
+    const f: Record<string, number | string> = {};
+    for (let j = 0; j < 20; j++) f[`num_${j}`] = Math.round(Math.random() * 1e6) / 1e3;
+    f.cat_a = CATS_A[i % 5]!;
+    f.cat_b = `seg-${i % 13}`;
+    rows[i] = {
+      eventId: randomUUID(),
+      ts: T0 + Math.floor((i / n) * WEEK_MS),
+      features: JSON.stringify(f),
+      score: Math.random(),
+      predictedLabel: null,
+      value: null,
+      actualLabel: null,
+      actualValue: null,
+      actualAt: null,
+    };
+  }
+  return rows;
+}
+
+function batches(rows: AppendRow[]): AppendRow[][] {
+  const out: AppendRow[][] = [];
+  for (let i = 0; i < rows.length; i += BATCH) out.push(rows.slice(i, i + BATCH));
+  return out;
+}
+
+const RAW_COLUMNS = 'model_id, event_id, ts, features, score, predicted_label, value, actual_label, actual_value, actual_at';
+
+/** The raw loop: format each row as a COPY line and COPY 10k at a time into a plain table. */
+async function rawCopy(pool: pg.Pool, table: string, parts: AppendRow[][]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    for (const part of parts) {
+      let text = '';
+      for (const r of part) {
+        text +=
+          `1\t${copyField(r.eventId)}\t${r.ts}\t${copyField(r.features)}\t${copyField(r.score)}\t${copyField(r.predictedLabel)}\t` +
+          `${copyField(r.value)}\t${copyField(r.actualLabel)}\t${copyField(r.actualValue)}\t${copyField(r.actualAt)}\n`;
+      }
+      await copyIn(client, `${table} (${RAW_COLUMNS})`, text);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+async function appendAll(pool: pg.Pool, modelId: number, parts: AppendRow[][], way: 'auto' | 'staged' = 'auto'): Promise<number> {
+  let stored = 0;
+  for (const part of parts) stored += (await appendEvents(pool, modelId, part, { way })).stored.length;
+  return stored;
+}
+
+async function timed(pool: pg.Pool, fn: () => Promise<unknown>): Promise<number> {
+  await pool.query('CHECKPOINT');
+  const t0 = performance.now();
+  await fn();
+  return (performance.now() - t0) / 1000;
+}
+
+const evens = <T>(xs: T[], parity: number) => xs.filter((_, i) => i % 2 === parity);
+
+/** Runs the bench on a temporary database of the test PostgreSQL; throws when there is none. */
+export async function runPostgresIngestBench(opts: { events?: number; log?: (l: string) => void } = {}): Promise<PostgresIngestResult> {
+  const n = opts.events ?? Number(process.env.BENCH_PG_EVENTS ?? 200_000);
+  const log = opts.log ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const adminUrl = process.env.GLASSBOX_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `glassbox_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  let a: PostgresStore | undefined;
+  let b: PostgresStore | undefined;
+  try {
+    a = await openPostgres(u.toString());
+    b = await openPostgres(u.toString(), { migrate: false });
+    const rows = makeRows(n);
+    const parts = batches(rows);
+    const model = async (m: string) =>
+      (await a!.pool.query<{ id: number }>(
+        `INSERT INTO models (name, task, features, created_at, updated_at) VALUES ($1, 'BINARY_CLASSIFICATION', '[]', 0, 0) RETURNING id`,
+        [m],
+      )).rows[0]!.id;
+    // the plain tables: the same columns, ids from the same kind of sequence default, nothing else
+    await a.pool.query(`CREATE TABLE raw1 (LIKE events INCLUDING DEFAULTS)`);
+    await a.pool.query(`CREATE TABLE raw2 (LIKE events INCLUDING DEFAULTS)`);
+    log(`postgres-ingest bench: ${n} events of 20 numeric + 2 categorical features (JSON text), random UUID eventIds, over a week, ${BATCH} a batch`);
+
+    const raw = n / (await timed(a.pool, () => rawCopy(a!.pool, 'raw1', parts)));
+    log(`(a) raw COPY loop into a plain table:          ${Math.round(raw)} rows/s`);
+    const m1 = await model('one');
+    let stored = 0;
+    const append = n / (await timed(a.pool, async () => (stored = await appendAll(a!.pool, m1, parts))));
+    if (stored !== n) throw new Error(`(b) stored ${stored} of ${n}`);
+    log(`(b) appendEvents, one writer:                  ${Math.round(append)} rows/s   b/a = ${(append / raw).toFixed(2)}`);
+    const m0 = await model('staged');
+    let viaStaging = 0;
+    const staged = n / (await timed(a.pool, async () => (viaStaging = await appendAll(a!.pool, m0, parts, 'staged'))));
+    if (viaStaging !== n) throw new Error(`(b0) stored ${viaStaging} of ${n}`);
+    log(`(b0) the staged way only, one writer:          ${Math.round(staged)} rows/s   b0/b = ${(staged / append).toFixed(2)}`);
+    const m2 = await model('two');
+    let both = 0;
+    const two =
+      n /
+      (await timed(a.pool, async () => {
+        const [x, y] = await Promise.all([appendAll(a!.pool, m2, evens(parts, 0)), appendAll(b!.pool, m2, evens(parts, 1))]);
+        both = x + y;
+      }));
+    if (both !== n) throw new Error(`(c) stored ${both} of ${n}`);
+    log(`(c) appendEvents, two writers (two pools):     ${Math.round(two)} rows/s   c/b = ${(two / append).toFixed(2)}`);
+    const rawTwo =
+      n / (await timed(a.pool, () => Promise.all([rawCopy(a!.pool, 'raw2', evens(parts, 0)), rawCopy(b!.pool, 'raw2', evens(parts, 1))])));
+    log(`(a2) two raw COPY loops at once:               ${Math.round(rawTwo)} rows/s   a2/a = ${(rawTwo / raw).toFixed(2)}`);
+    let again = 0;
+    const dup = n / (await timed(a.pool, async () => (again = await appendAll(a!.pool, m1, parts))));
+    if (again !== 0) throw new Error(`(d) stored ${again} duplicates`);
+    log(`(d) the same rows again (all duplicates):      ${Math.round(dup)} rows/s   d/b = ${(dup / append).toFixed(2)}`);
+    const size = await a.pool.query<{ events: number; keys: number; raw: number }>(
+      `SELECT (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('events_m' || $1::text))::float8 AS events,
+              pg_total_relation_size('event_keys')::float8 AS keys, pg_total_relation_size('raw1')::float8 AS raw`,
+      [m1],
+    );
+    const s = size.rows[0]!;
+    log(`bytes an event: raw table ${Math.round(s.raw / n)}, events partitions ${Math.round(s.events / n)}, event_keys ${Math.round(s.keys / (3 * n))}`);
+    return {
+      events: n,
+      rawRowsPerSec: raw,
+      appendRowsPerSec: append,
+      appendRatio: append / raw,
+      stagedRowsPerSec: staged,
+      twoWritersRowsPerSec: two,
+      twoWritersRatio: two / append,
+      rawTwoRowsPerSec: rawTwo,
+      duplicatesRowsPerSec: dup,
+    };
+  } finally {
+    await a?.close();
+    await b?.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}

@@ -1,0 +1,30 @@
+// The storage port (ARCHITECTURE rule 7): what services ask of storage, in their own words,
+// async, so that the same services run on SQLite (one process) and on PostgreSQL (several
+// replicas). Each family of use-cases has its repository interface in ./ports/ and an
+// implementation per adapter (./sqlite/, ./postgres/). Services never import a driver.
+//
+// Transactions: `transaction(fn)` runs fn so that every repository call made inside it, on
+// this port, joins the same database transaction (the adapter tracks it with
+// AsyncLocalStorage: no transaction object is threaded through the services). It commits
+// when fn resolves and rolls back when it throws. Never make a network call inside one.
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+/** The transaction part of the port: every repository family is added beside it. */
+export interface TransactionPort {
+  readonly kind: StoreKind;
+  /** Runs fn in one transaction (joins the enclosing one when called inside it). */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+import type { SlackSeenRepo } from './ports/slack-seen.js';
+import type { LivenessRepo } from './ports/liveness.js';
+
+/** One repository per family of use-cases (src/store/ports/). Families are added as they move here. */
+export interface Repos {
+  slackSeen: SlackSeenRepo;
+  liveness: LivenessRepo;
+}
+
+/** Everything services may ask of storage. */
+export interface StorePort extends TransactionPort, Repos {}

@@ -1,0 +1,62 @@
+// Opens the PostgreSQL store: a pg Pool, drizzle over it, and the migrations of
+// drizzle/postgres applied at start. The services do not run on it yet (issue 11): this is
+// what the PostgreSQL adapter of the storage port will be built on.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import * as schema from './schema/index.js';
+
+export type PgDb = NodePgDatabase<typeof schema>;
+
+export interface PostgresStore {
+  pool: pg.Pool;
+  db: PgDb;
+  close(): Promise<void>;
+}
+
+/** drizzle/postgres/ at the package root, whether we run from src/ (tsx) or dist/ (built). */
+export const PG_MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'drizzle', 'postgres');
+
+/** Any 64-bit constant: replicas starting together take turns at migrating. */
+const MIGRATION_LOCK = 0x676c617373626f78n; // "glassbox"
+
+/** This store's type parsing: int8 (epoch ms, ids, counts: all below 2^53) as numbers. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * Applies the migrations under a session advisory lock, so that replicas starting at once
+ * do not both apply the same one (drizzle's migrator reads the applied list first).
+ */
+export async function migratePostgres(pool: pg.Pool, folder = PG_MIGRATIONS_DIR): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK.toString()]);
+    try {
+      await migrate(drizzle({ client, schema }), { migrationsFolder: folder });
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK.toString()]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** Connects to `url` (checking it answers) and applies pending migrations unless told not to. */
+export async function openPostgres(url: string, opts: { migrate?: boolean; max?: number } = {}): Promise<PostgresStore> {
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types });
+  // an idle client's error (server restart) must not crash the process; the next query fails instead
+  pool.on('error', () => {});
+  try {
+    if (opts.migrate !== false) await migratePostgres(pool);
+    else await pool.query('SELECT 1');
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  return { pool, db: drizzle({ client: pool, schema }), close: () => pool.end() };
+}

@@ -1,0 +1,42 @@
+// The PostgreSQL mirror of src/db/schema/core.ts: same tables and columns. Times are epoch
+// ms in bigint (mode number); small JSON documents are jsonb (never on the ingest path).
+import { pgTable, integer, bigint, text, doublePrecision, jsonb, index } from 'drizzle-orm/pg-core';
+
+const ms = (name: string) => bigint(name, { mode: 'number' });
+
+export const models = pgTable('models', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  name: text('name').notNull().unique(),
+  task: text('task').notNull(),
+  description: text('description'),
+  positiveClass: text('positive_class'),
+  decisionThreshold: doublePrecision('decision_threshold'),
+  features: jsonb('features').notNull(),
+  createdAt: ms('created_at').notNull(),
+  updatedAt: ms('updated_at').notNull(),
+  retentionDays: integer('retention_days'),
+  purgedBefore: ms('purged_before'),
+  purgedNewest: ms('purged_newest'),
+});
+
+export const apiKeys = pgTable('api_keys', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  name: text('name').notNull(),
+  role: text('role').notNull(),
+  secretHash: text('secret_hash').notNull().unique(),
+  createdAt: ms('created_at').notNull(),
+  revokedAt: ms('revoked_at'),
+});
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    at: ms('at').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    target: text('target'),
+    details: jsonb('details'),
+  },
+  (t) => [index('audit_log_at').on(t.at)],
+);

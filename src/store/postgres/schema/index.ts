@@ -1,0 +1,6 @@
+// Every table of the PostgreSQL store, one file per domain as in src/db/schema/.
+export * from './core.js';
+export * from './events.js';
+export * from './monitoring.js';
+export * from './stats.js';
+export * from './slack.js';

@@ -1,0 +1,52 @@
+// The PostgreSQL mirror of src/db/schema/stats.ts: the binary statistics rows (bytea).
+import { pgTable, integer, bigint, customType, primaryKey, index } from 'drizzle-orm/pg-core';
+import { models } from './core.js';
+
+/** epoch ms, and other 53-bit numbers (rev) */
+const ms = (name: string) => bigint(name, { mode: 'number' });
+
+/** bytea as a Node Buffer (drizzle-orm 0.45 has no bytea builder; pg returns Buffers). */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+export const statsHourly = pgTable(
+  'stats_hourly',
+  {
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    hour: ms('hour').notNull(),
+    rev: ms('rev').notNull(),
+    data: bytea('data').notNull(),
+    hists: bytea('hists'),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.hour] })],
+);
+
+export const statsPartial = pgTable(
+  'stats_partial',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    hour: ms('hour').notNull(),
+    data: bytea('data').notNull(),
+    hists: bytea('hists'),
+  },
+  (t) => [index('stats_partial_model_hour').on(t.modelId, t.hour)],
+);
+
+export const statsRollup = pgTable(
+  'stats_rollup',
+  {
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    level: integer('level').notNull(),
+    start: ms('start').notNull(),
+    rev: ms('rev').notNull(),
+    data: bytea('data').notNull(),
+    hists: bytea('hists'),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.level, t.start] })],
+);
