@@ -3,6 +3,7 @@
 // commit or roll back together. Ingest only appends: a transaction merges its events per
 // UTC hour in memory and appends one small partial row per hour it touched, whatever the
 // order of the events; compaction (stats-compact.ts) folds partials into hours later.
+// A streamed call's predictions go through its head instead (stats-head.ts).
 import type { ModelRecord } from '../domain/model.js';
 import { buildBaselineProfile, type BaselineProfile, type BaselineRow } from '../domain/metrics/profile.js';
 import { accumulate, applyLabel, emptyStats, type StatsEvent, type WindowStats } from '../domain/metrics/window-stats.js';
