@@ -1,4 +1,5 @@
 // Environment -> typed config, validated once at start. No other module reads process.env.
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { MAX_RETENTION_DAYS } from './domain/retention.js';
 
@@ -41,6 +42,7 @@ export const ENV_VARS: ReadonlyArray<{ name: string; meaning: string; default: s
   { name: 'GLASSBOX_RETENTION_DAYS', meaning: 'days of raw events kept (per model: `updateModel(input: { retentionDays })`); aggregates stay, so metrics still answer: [docs/retention.md](docs/retention.md)', default: '`0` (forever)' },
   { name: 'GLASSBOX_INSTANCE', meaning: "this server's name, as `Query.server.instance` answers it (to tell replicas apart)", default: '`host:pid`' },
   { name: 'GLASSBOX_COMPACT_INTERVAL_MS', meaning: 'how often partial statistics are folded into hour rows and roll-ups, off the ingest path (`0`: only on request): [docs/metrics.md](docs/metrics.md)', default: '`30000`' },
+  { name: 'GLASSBOX_READ_WORKERS', meaning: 'threads that answer metric queries, each with its own read-only connection, so queries never hold up ingest (`0`: on the main thread; a `:memory:` database always is)', default: '2, or the cores less one if fewer (at least 1)' },
   { name: 'SLACK_BOT_TOKEN', meaning: 'the Slack bot token (`xoxb-…`); with `SLACK_SIGNING_SECRET`, turns Slack on', default: 'none: Slack off', secret: true },
   { name: 'SLACK_SIGNING_SECRET', meaning: 'verifies every request to `/slack/events`', default: 'none: Slack off', secret: true },
   { name: 'SLACK_APP_TOKEN', meaning: 'set: Socket Mode instead of HTTP (`xapp-…`)', default: 'none', secret: true },
@@ -87,6 +89,12 @@ const schema = z.object({
     .min(0, 'must be 0 (keep forever) or more days')
     .max(MAX_RETENTION_DAYS, `must be at most ${MAX_RETENTION_DAYS} days`)
     .default(0),
+  GLASSBOX_READ_WORKERS: z.coerce
+    .number({ message: 'must be a number of threads (0 = none)' })
+    .int('must be a whole number of threads')
+    .min(0, 'must be 0 (none) or more')
+    .max(64, 'must be at most 64')
+    .optional(),
   GLASSBOX_INSTANCE: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
   GLASSBOX_MAX_BODY: z
     .string()
@@ -121,8 +129,15 @@ export interface Config {
   compactIntervalMs: number;
   /** days of raw events kept for models without their own setting; 0 = forever */
   retentionDays: number;
+  /** threads answering metric queries (0: the main thread) */
+  readWorkers: number;
   /** GLASSBOX_INSTANCE: this replica's name; undefined = `host:pid` (decided by the server, which knows both) */
   instance: string | undefined;
+}
+
+/** The default number of read workers: two, leaving a core to ingest where there are few. */
+export function defaultReadWorkers(cores = availableParallelism()): number {
+  return Math.max(1, Math.min(2, cores - 1));
 }
 
 export class ConfigError extends Error {}
@@ -164,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: parseBytes(e.GLASSBOX_MAX_BODY)!,
     compactIntervalMs: e.GLASSBOX_COMPACT_INTERVAL_MS,
     retentionDays: e.GLASSBOX_RETENTION_DAYS,
+    readWorkers: e.GLASSBOX_READ_WORKERS ?? defaultReadWorkers(),
     instance: e.GLASSBOX_INSTANCE,
   };
 }

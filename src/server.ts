@@ -10,6 +10,8 @@ import { openStore, type Store } from './db/client.js';
 import type { Deps } from './services/deps.js';
 import type { ModelRecord } from './domain/model.js';
 import { rebuildStats } from './services/stats.js';
+import { modelGeneration } from './services/stats-store.js';
+import { createReadPool } from './services/read-pool.js';
 import { createHttpMetrics } from './http/metrics.js';
 import { createHttpApp, type Mount } from './http/app.js';
 import { mountIngestRoutes } from './http/ingest-routes.js';
@@ -56,7 +58,12 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock();
   const store = opts.store ?? openStore(config.dbPath);
-  const deps: Deps = { store, clock, log };
+  // metric queries on worker threads when a file is there for them to open
+  const reads =
+    config.readWorkers > 0 && !store.sqlite.memory
+      ? createReadPool({ dbPath: store.sqlite.name, size: config.readWorkers, generation: (id) => modelGeneration(store.sqlite, id), log })
+      : undefined;
+  const deps: Deps = { store, clock, log, ...(reads ? { reads } : {}) };
   // a new decision threshold changes every stored confusion count: rebuild them in its transaction
   const instance = instanceName(config.instance);
   const services: AppServices = { thresholdChanged: (m: ModelRecord) => rebuildStats(deps, m), retentionDays: config.retentionDays, instance };
@@ -86,7 +93,7 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const host = config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
 
-  inLocalMode(deps, auth); // says so at start when in local mode; later changes are logged as they happen
+  await inLocalMode(deps, auth); // says so at start when in local mode; later changes are logged as they happen
   log.info({ url, db: isPostgresUrl(config.dbPath) ? describePostgresUrl(config.dbPath) : config.dbPath, store: store.kind, instance }, 'glassbox listening');
   log.info(slackStartupNote(config));
   if (slack) {
@@ -121,6 +128,7 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
       });
       for (const stop of stoppers.reverse()) await stop();
       await apollo.stop();
+      await reads?.close();
       store.close();
     })());
 

@@ -66,3 +66,15 @@ export function openStore(path: string, opts: { migrate?: boolean } = {}): Store
     },
   };
 }
+
+/**
+ * A read-only connection to an existing database file (a read worker's): it sees every
+ * transaction committed before each of its reads begins (WAL), and never writes.
+ */
+export function openReader(path: string): Database.Database {
+  const sqlite = new Database(path, { readonly: true, fileMustExist: true });
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('cache_size = -32768');
+  sqlite.pragma('temp_store = MEMORY');
+  return sqlite;
+}

@@ -2,11 +2,9 @@
 // with baselines and monitors, then 14 days replayed in time order — each step logs the
 // predictions made and the actuals that arrived since the last step, then evaluates the
 // monitors whose schedule ticks there, exactly as the scheduler would have.
-import { eq } from 'drizzle-orm';
 import { fixedClock } from '../clock.js';
 import type { Store } from '../db/client.js';
 import { withBusyRetry } from '../db/busy.js';
-import { models as modelsTable } from '../db/schema/index.js';
 import { conflict } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ModelRecord } from '../domain/model.js';
@@ -137,9 +135,9 @@ async function setUpModel(deps: Deps, args: CreateModelArgs, sim: DemoModelSim, 
 }
 
 /** The demo is complete: both models get their real description in one transaction. */
-function markFinished(store: Store, tracks: Track[]): void {
-  store.db.transaction((tx) => {
-    for (const t of tracks) tx.update(modelsTable).set({ description: DESCRIPTIONS[t.model.name]! }).where(eq(modelsTable.id, t.model.id)).run();
+async function markFinished(store: Store, tracks: Track[]): Promise<void> {
+  await store.transaction(async () => {
+    for (const t of tracks) await store.models.update(t.model.id, { description: DESCRIPTIONS[t.model.name]! });
   });
 }
 

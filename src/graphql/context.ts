@@ -5,17 +5,24 @@ import type { Logger } from '../log.js';
 import { forbidden, unauthenticated } from '../errors.js';
 import { activeKeyCount, authenticate } from '../services/keys.js';
 import { roleAllows, type Actor, type Deps, type Role } from '../services/deps.js';
+import type { ThresholdChanged } from '../services/models.js';
+import type { Notifiers } from '../services/notifier.js';
+import type { SlackParts } from '../slack/app.js';
 
-/** Extra services adapters may need (scheduler hooks, notifiers); filled by main.ts. */
+/** What adapters need beside the services' dependencies; filled by server.ts (tests may leave parts out). */
 export interface AppServices {
   /** called after a monitor is created, updated or deleted, so the scheduler follows */
   monitorsChanged?: () => void;
   /** GLASSBOX_RETENTION_DAYS: raw events kept for models without their own retention (0 = forever) */
   retentionDays?: number;
+  /** rebuilds a model's statistics after its decision threshold changed (inside the change's transaction) */
+  thresholdChanged?: ThresholdChanged;
+  /** the notifiers deliveries and testChannel use, by channel kind */
+  notifiers?: Notifiers;
+  /** the Slack app, when Slack is configured */
+  slack?: SlackParts;
   /** this server's name (GLASSBOX_INSTANCE, else host:pid) */
   instance?: string;
-  /** anything else a later module registers */
-  [name: string]: unknown;
 }
 
 export interface AuthSettings {
@@ -52,8 +59,8 @@ const LOCAL_OFF = 'local mode ended: an API key exists, so every request needs "
  * Whether requests without a key act as the local ADMIN right now: a loopback HOST, no
  * GLASSBOX_ADMIN_KEY and no active key. Logs each change of mode the first time it is seen.
  */
-export function inLocalMode(deps: Deps, auth: AuthSettings): boolean {
-  const local = auth.localModeAllowed && activeKeyCount(deps) === 0;
+export async function inLocalMode(deps: Deps, auth: AuthSettings): Promise<boolean> {
+  const local = auth.localModeAllowed && (await activeKeyCount(deps)) === 0;
   if (auth.lastLocalMode !== local && auth.localModeAllowed) {
     if (local) deps.log.warn(LOCAL_ON);
     else if (auth.lastLocalMode !== undefined) deps.log.warn(LOCAL_OFF);
@@ -66,31 +73,31 @@ export function inLocalMode(deps: Deps, auth: AuthSettings): boolean {
  * Resolves the Authorization header to an actor. A presented but unknown or revoked key
  * is refused even in local mode: a typo must not silently act as admin.
  */
-export function resolveActor(
+export async function resolveActor(
   deps: Deps,
   auth: AuthSettings,
   header: string | undefined,
-): { actor: Actor | null; reason: string } {
+): Promise<{ actor: Actor | null; reason: string }> {
   if (header) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m) return { actor: null, reason: 'the Authorization header must be "Bearer <secret>"' };
-    const actor = authenticate(deps, m[1]!, auth.adminKey);
+    const actor = await authenticate(deps, m[1]!, auth.adminKey);
     return actor ? { actor, reason: '' } : { actor: null, reason: 'the API key is unknown or revoked' };
   }
-  if (inLocalMode(deps, auth)) return { actor: { name: 'local', role: 'ADMIN' }, reason: '' };
+  if (await inLocalMode(deps, auth)) return { actor: { name: 'local', role: 'ADMIN' }, reason: '' };
   return { actor: null, reason: 'an API key is required: send "Authorization: Bearer <secret>"' };
 }
 
 /** Builds the context of one request. */
-export function buildContext(
+export async function buildContext(
   deps: Deps,
   services: AppServices,
   auth: AuthSettings,
   header: string | undefined,
   reqId: string,
   log: Logger,
-): GqlContext {
-  const { actor, reason } = resolveActor(deps, auth, header);
+): Promise<GqlContext> {
+  const { actor, reason } = await resolveActor(deps, auth, header);
   const notes: GraphQLFormattedError[] = [];
   return {
     notes,

@@ -32,8 +32,8 @@ export interface RouteContext {
   deps: Deps;
   services: AppServices;
   log: Logger;
-  /** the caller, when its role allows `role`; throws UNAUTHENTICATED / FORBIDDEN otherwise */
-  requireRole(req: Request, role: Role): Actor;
+  /** the caller, when its role allows `role`; rejects with UNAUTHENTICATED / FORBIDDEN otherwise */
+  requireRole(req: Request, role: Role): Promise<Actor>;
 }
 
 /** A function that mounts more routes (ingest, Slack) on the app before the fallbacks. */
@@ -91,8 +91,8 @@ export function createHttpApp(parts: HttpParts, mounts: Mount[] = []): Express {
     deps,
     services,
     log,
-    requireRole(req, role) {
-      const { actor, reason } = resolveActor(deps, auth, req.header('authorization'));
+    async requireRole(req, role) {
+      const { actor, reason } = await resolveActor(deps, auth, req.header('authorization'));
       if (!actor) throw unauthenticated(reason);
       if (!roleAllows(actor.role, role)) throw forbidden(`this needs the ${role} role; the key "${actor.name}" has ${actor.role}`);
       return actor;

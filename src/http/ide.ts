@@ -11,8 +11,8 @@ export const IDE_DIR = join(PACKAGE_ROOT, 'dist', 'ide');
 export interface IdeOptions {
   /** GLASSBOX_IDE: true always, false never, undefined in local mode only */
   ide: boolean | undefined;
-  /** local mode right now */
-  localMode: () => boolean;
+  /** local mode right now (read from the store: keys may be created by another process) */
+  localMode: () => Promise<boolean>;
 }
 
 const page = (title: string, body: string, head = '') => `<!doctype html>
@@ -23,12 +23,13 @@ ${body}</html>
 
 const STYLE = '<style>body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem;color:#222}code{background:#f2f2f2;padding:0 .2em}</style>';
 
-function ideOn(opts: IdeOptions): boolean {
+async function ideOn(opts: IdeOptions): Promise<boolean> {
   return opts.ide ?? opts.localMode();
 }
 
-function home(opts: IdeOptions): string {
-  const ide = ideOn(opts)
+async function home(opts: IdeOptions): Promise<string> {
+  const local = await opts.localMode();
+  const ide = (opts.ide ?? local)
     ? '<li><a href="graphql">GraphQL IDE</a> (GraphiQL): explore the schema and run queries</li>'
     : '<li><code>POST /graphql</code>: the GraphQL API (the IDE is off here: it is on in local mode, or with <code>GLASSBOX_IDE=on</code>)</li>';
   return page(
@@ -40,7 +41,7 @@ machine-learning models in production, monitors and alerts, through one GraphQL 
 <li><a href="healthz">/healthz</a>: whether the server and its database answer</li>
 <li><a href="metrics">/metrics</a>: Prometheus metrics of this process</li>
 <li><code>POST /v1/models/NAME/predictions | actuals | baseline</code>: bulk ingest as NDJSON</li></ul>
-${opts.localMode() ? '<p><strong>Local mode</strong>: no API key exists, so every request from this machine acts as ADMIN.</p>' : '<p>Requests need <code>Authorization: Bearer &lt;key&gt;</code>.</p>'}
+${local ? '<p><strong>Local mode</strong>: no API key exists, so every request from this machine acts as ADMIN.</p>' : '<p>Requests need <code>Authorization: Bearer &lt;key&gt;</code>.</p>'}
 </body>`,
     STYLE,
   );
@@ -55,13 +56,13 @@ const GRAPHIQL = page(
 
 /** Mounts GET /, GET /graphql (the IDE page, when on and not a GET query) and /ide/ assets. */
 export function mountIde(app: Express, opts: IdeOptions): void {
-  app.get('/', (_req, res) => {
-    res.type('html').send(home(opts));
+  app.get('/', async (_req, res) => {
+    res.type('html').send(await home(opts));
   });
   app.use('/ide', express.static(IDE_DIR, { index: false, fallthrough: true, maxAge: '1h' }));
-  app.get('/graphql', (req: Request, res: Response, next) => {
+  app.get('/graphql', async (req: Request, res: Response, next) => {
     if (req.query.query !== undefined) return next(); // a GraphQL query over GET: Apollo's
-    if (!ideOn(opts)) {
+    if (!(await ideOn(opts))) {
       res.status(404).type('html').send(page('Glassbox', `<body><p>The GraphQL IDE is off on this server (it is on in local mode, or with <code>GLASSBOX_IDE=on</code>). Send queries with <code>POST /graphql</code>.</p></body>`, STYLE));
       return;
     }

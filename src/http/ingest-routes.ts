@@ -69,7 +69,7 @@ async function* gunzipped(req: Request): AsyncGenerator<Buffer> {
 async function handle(ctx: RouteContext, kind: IngestKind, req: Request, res: Response): Promise<void> {
   const log = req.log ?? ctx.log;
   try {
-    const actor = ctx.requireRole(req, 'INGEST');
+    const actor = await ctx.requireRole(req, 'INGEST');
     const name = String(req.params.name);
     const model = await findModel(ctx.deps, name);
     if (!model) throw await modelNotFound(ctx.deps, name);

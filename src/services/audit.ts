@@ -1,18 +1,14 @@
 // The audit log: every mutation writes one entry in the same transaction as its change.
-import { desc } from 'drizzle-orm';
-import { auditLog } from '../db/schema/index.js';
+// What an entry says (the actor's name, details redacted and bounded) is decided here;
+// the store keeps it (`deps.store.audit`).
 import type { Db } from '../db/client.js';
+import type { AuditRecord } from '../domain/audit.js';
+import { insertAuditRow } from '../store/sqlite/audit-legacy.js';
 import type { Deps, Actor } from './deps.js';
 import { MAX_AUDIT_DETAILS } from '../domain/input/limits.js';
 import { REDACTED, redactUrl } from '../domain/redact.js';
 
-export interface AuditRecord {
-  at: number;
-  actor: string;
-  action: string;
-  target: string | null;
-  details: unknown;
-}
+export type { AuditRecord };
 
 /** Keys whose values are never written to the audit log, whatever the mutation passes. */
 const SECRET_KEYS = /secret|token|password|authorization/i;
@@ -57,9 +53,29 @@ function bounded(details: unknown): unknown {
   return out;
 }
 
+/** The entry as the log keeps it: the actor by name, details (when any) redacted and bounded. */
+export function auditEntry(at: number, actor: Actor | string, action: string, target: string | null, details?: unknown): AuditRecord {
+  return {
+    at,
+    actor: typeof actor === 'string' ? actor : actor.name,
+    action,
+    target,
+    details: details === undefined ? null : bounded(scrub(details)),
+  };
+}
+
 /**
- * Writes an audit entry with `db`, which must be the transaction of the change it records,
- * so that the entry and the change commit or roll back together. Secrets are redacted.
+ * Writes an audit entry through the store. Call it inside the `deps.store.transaction` of
+ * the change it records, so that the entry and the change commit or roll back together.
+ */
+export function writeAudit(deps: Deps, at: number, actor: Actor | string, action: string, target: string | null, details?: unknown): Promise<void> {
+  return deps.store.audit.record(auditEntry(at, actor, action, target, details));
+}
+
+/**
+ * TRANSITIONAL, for the families not yet behind the storage port: writes an audit entry
+ * with `db`, synchronously, which must be the drizzle transaction of the change it records.
+ * Once every caller uses writeAudit, this goes (with insertAuditRow).
  */
 export function recordAudit(
   db: Db,
@@ -69,20 +85,10 @@ export function recordAudit(
   target: string | null,
   details?: unknown,
 ): void {
-  db.insert(auditLog)
-    .values({
-      at,
-      actor: typeof actor === 'string' ? actor : actor.name,
-      action,
-      target,
-      details: details === undefined ? null : bounded(scrub(details)),
-    })
-    .run();
+  insertAuditRow(db, auditEntry(at, actor, action, target, details));
 }
 
 /** Newest entries first; limit defaults to 100 and is capped at 1000. */
 export async function listAudit(deps: Deps, limit = 100): Promise<AuditRecord[]> {
-  const n = Math.max(1, Math.min(1000, Math.floor(limit)));
-  const rows = deps.store.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(n).all();
-  return rows.map((r) => ({ at: r.at, actor: r.actor, action: r.action, target: r.target, details: r.details }));
+  return deps.store.audit.list(Math.max(1, Math.min(1000, Math.floor(limit))));
 }

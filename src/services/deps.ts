@@ -3,11 +3,17 @@
 import type { Store } from '../db/client.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import type { MetricReader } from './metric-reads.js';
+import type { Role } from '../domain/api-key.js';
+
+export type { Role };
 
 export interface Deps {
   store: Store;
   clock: Clock;
   log: Logger;
+  /** where metric reads run (the server's read workers); absent: in process, on `store` */
+  reads?: MetricReader;
 }
 
 /** Who is acting: the key's name, `local`, `admin` (bootstrap key) or `slack:<user id>`. */
@@ -15,8 +21,6 @@ export interface Actor {
   name: string;
   role: Role;
 }
-
-export type Role = 'ADMIN' | 'EDITOR' | 'INGEST' | 'VIEWER';
 
 const RANK: Record<Role, number> = { VIEWER: 0, INGEST: 1, EDITOR: 2, ADMIN: 3 };
 

@@ -1,25 +1,14 @@
 // API keys: secrets are random, shown once, stored as SHA-256 (a fast hash is right for
 // 256-bit random secrets; there is nothing to brute-force).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull, asc, count } from 'drizzle-orm';
-import { apiKeys } from '../db/schema/index.js';
+import type { ApiKeyRecord } from '../domain/api-key.js';
 import { badInput, notFound } from '../errors.js';
-import { recordAudit } from './audit.js';
+import { writeAudit } from './audit.js';
 import type { Actor, Deps, Role } from './deps.js';
 
-export interface ApiKeyRecord {
-  id: number;
-  name: string;
-  role: Role;
-  createdAt: number;
-  revokedAt: number | null;
-}
+export type { ApiKeyRecord };
 
 const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
-
-function toRecord(r: typeof apiKeys.$inferSelect): ApiKeyRecord {
-  return { id: r.id, name: r.name, role: r.role as Role, createdAt: r.createdAt, revokedAt: r.revokedAt };
-}
 
 /** Creates a key; the returned secret exists nowhere else afterwards. */
 export async function createApiKey(
@@ -34,50 +23,44 @@ export async function createApiKey(
   }
   const secret = `gbx_${randomBytes(32).toString('base64url')}`;
   const now = deps.clock.now();
-  const row = deps.store.db.transaction((tx) => {
-    const r = tx.insert(apiKeys).values({ name, role, secretHash: hash(secret), createdAt: now }).returning().get();
-    recordAudit(tx, now, actor, 'createApiKey', name, { id: r.id, name, role });
-    return r;
+  const { store } = deps;
+  const apiKey = await store.transaction(async () => {
+    const k = await store.apiKeys.create({ name, role, secretHash: hash(secret), createdAt: now });
+    await writeAudit(deps, now, actor, 'createApiKey', name, { id: k.id, name, role });
+    return k;
   });
-  return { apiKey: toRecord(row), secret };
+  return { apiKey, secret };
 }
 
 /** Revokes a key at once; NOT_FOUND for an unknown id. Idempotent for revoked keys. */
 export async function revokeApiKey(deps: Deps, actor: Actor, id: number): Promise<boolean> {
   const now = deps.clock.now();
-  return deps.store.db.transaction((tx) => {
-    const row = tx.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
-    if (!row) throw notFound(`API key ${id}`);
-    if (row.revokedAt === null) tx.update(apiKeys).set({ revokedAt: now }).where(eq(apiKeys.id, id)).run();
-    recordAudit(tx, now, actor, 'revokeApiKey', row.name, { id });
+  const { store } = deps;
+  return store.transaction(async () => {
+    const k = await store.apiKeys.byId(id);
+    if (!k) throw notFound(`API key ${id}`);
+    await store.apiKeys.revoke(id, now);
+    await writeAudit(deps, now, actor, 'revokeApiKey', k.name, { id });
     return true;
   });
 }
 
 /** All keys, revoked ones included, oldest first. */
 export async function listApiKeys(deps: Deps): Promise<ApiKeyRecord[]> {
-  return deps.store.db.select().from(apiKeys).orderBy(asc(apiKeys.id)).all().map(toRecord);
+  return deps.store.apiKeys.list();
 }
 
 /** How many keys are not revoked: local mode ends with the first and comes back after the last. */
-export function activeKeyCount(deps: Deps): number {
-  return deps.store.db.select({ n: count() }).from(apiKeys).where(isNull(apiKeys.revokedAt)).get()?.n ?? 0;
+export function activeKeyCount(deps: Deps): Promise<number> {
+  return deps.store.apiKeys.activeCount();
 }
 
 /**
  * The actor a presented secret stands for, or null for an unknown or revoked secret.
- * The bootstrap admin key is compared in constant time.
+ * The bootstrap admin key is compared in constant time. Runs on every request with a key.
  */
-export function authenticate(deps: Deps, secret: string, adminKey: string | undefined): Actor | null {
-  if (adminKey) {
-    const a = Buffer.from(hash(adminKey));
-    const b = Buffer.from(hash(secret));
-    if (timingSafeEqual(a, b)) return { name: 'admin', role: 'ADMIN' };
-  }
-  const row = deps.store.db
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.secretHash, hash(secret)), isNull(apiKeys.revokedAt)))
-    .get();
-  return row ? { name: row.name, role: row.role as Role } : null;
+export async function authenticate(deps: Deps, secret: string, adminKey: string | undefined): Promise<Actor | null> {
+  const presented = hash(secret);
+  if (adminKey && timingSafeEqual(Buffer.from(hash(adminKey)), Buffer.from(presented))) return { name: 'admin', role: 'ADMIN' };
+  return deps.store.apiKeys.activeByHash(presented);
 }

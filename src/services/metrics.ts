@@ -1,33 +1,21 @@
-// Metrics over any window (METRICS.md): validation of the question, the window's
-// statistics (stats-read.ts), the pure computation. Every adapter (GraphQL, monitors,
+// Metrics over any window (METRICS.md): validation of the question here, on the caller's
+// thread (so a bad question fails the same everywhere, without a round trip), then the
+// window's statistics and the pure computation as one read (answer-reads.ts), run by the
+// server's read workers when it has them (read-pool.ts). Every adapter (GraphQL, monitors,
 // Slack) asks through these functions, so they all agree.
 import type { ModelRecord } from '../domain/model.js';
-import {
-  computeDrift,
-  computeFairness,
-  computeIntegrity,
-  computeOutputDrift,
-  computePerformance,
-  computeTraffic,
-  type DriftResult,
-  type FairnessResult,
-  type IntegrityResult,
-  type PerformanceResult,
-  type TrafficResult,
-} from '../domain/metrics/compute-window.js';
-import { checkMetricQuery, metricKind, metricValue, type Metric } from '../domain/metrics/metric-value.js';
+import type { DriftResult, FairnessResult, IntegrityResult, PerformanceResult, TrafficResult } from '../domain/metrics/compute-window.js';
+import { checkMetricQuery, type Metric } from '../domain/metrics/metric-value.js';
 import { badInput } from '../errors.js';
 import { listOpenAlerts, type AlertRecord } from './alerts.js';
 import type { Deps } from './deps.js';
-import { windowStats } from './stats-read.js';
-import { alignToKept } from '../domain/retention.js';
-import { purgedBefore } from './retention.js';
-import { DAY_MS, HOUR_MS } from '../domain/time.js';
+import { inProcessReader } from './answer-reads.js';
+import type { Granularity, MetricRead, ReadAnswer, ReadKind, SeriesPoint } from './metric-reads.js';
+import { DAY_MS } from '../domain/time.js';
 
 export type { DriftResult, FairnessResult, IntegrityResult, PerformanceResult, TrafficResult } from '../domain/metrics/compute-window.js';
 export { checkMetricQuery, METRICS, type Metric } from '../domain/metrics/metric-value.js';
-
-export type Granularity = 'HOUR' | 'DAY';
+export type { Granularity, SeriesPoint } from './metric-reads.js';
 
 export interface MetricQuery {
   metric: Metric | string;
@@ -35,13 +23,6 @@ export interface MetricQuery {
   attribute?: string | null;
   from: number;
   to: number;
-}
-
-export interface SeriesPoint {
-  /** bucket start (epoch ms), clipped to `from` (to its hour over purged time) */
-  start: number;
-  value: number | null;
-  sampleSize: number;
 }
 
 const iso = (t: number) => new Date(t).toISOString();
@@ -53,46 +34,63 @@ export function checkWindow(from: number, to: number): void {
   if (from >= to) throw badInput('to', `must be later than from (got from ${iso(from)}, to ${iso(to)})`);
 }
 
-function stats(deps: Deps, model: ModelRecord, from: number, to: number, histograms: boolean) {
+/** The model as a plain record: a resolver's parent may carry more than crosses a thread well. */
+function plain(m: ModelRecord): ModelRecord {
+  return {
+    id: m.id,
+    name: m.name,
+    task: m.task,
+    description: m.description,
+    positiveClass: m.positiveClass,
+    decisionThreshold: m.decisionThreshold,
+    features: m.features.map((f) => ({ name: f.name, type: f.type, protected: f.protected, min: f.min, max: f.max })),
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+    retentionDays: m.retentionDays ?? null,
+  };
+}
+
+function read<K extends ReadKind>(deps: Deps, r: MetricRead<K>): Promise<ReadAnswer<K>> {
+  const reader = deps.reads ?? inProcessReader(deps.store.sqlite);
+  return reader.read({ ...r, model: plain(r.model) } as MetricRead<K>);
+}
+
+function windowRead<K extends 'drift' | 'outputDrift' | 'integrity' | 'performance' | 'traffic'>(kind: K, deps: Deps, model: ModelRecord, from: number, to: number) {
   checkWindow(from, to);
-  return windowStats(deps.store.sqlite, model, from, to, { histograms });
+  return read(deps, { kind, model, from, to } as MetricRead<K>);
 }
 
 /** Drift of every feature in [from, to) against the baseline (all null without one). */
 export async function drift(deps: Deps, model: ModelRecord, from: number, to: number): Promise<DriftResult[]> {
-  const { stats: s, ctx } = stats(deps, model, from, to, true);
-  return computeDrift(s, ctx);
+  return windowRead('drift', deps, model, from, to);
 }
 
 /** Drift of the model's output in [from, to); null while the model has no baseline. */
 export async function outputDrift(deps: Deps, model: ModelRecord, from: number, to: number): Promise<DriftResult | null> {
-  const { stats: s, ctx } = stats(deps, model, from, to, true);
-  return ctx.profileKey === null ? null : computeOutputDrift(s, ctx);
+  return windowRead('outputDrift', deps, model, from, to);
 }
 
 /** Missing, type-mismatch, out-of-range and new-category rates of every feature in [from, to). */
 export async function integrity(deps: Deps, model: ModelRecord, from: number, to: number): Promise<IntegrityResult[]> {
-  const { stats: s, ctx } = stats(deps, model, from, to, false);
-  return computeIntegrity(s, ctx);
+  return windowRead('integrity', deps, model, from, to);
 }
 
 /** Performance over the labelled events of [from, to). */
 export async function performance(deps: Deps, model: ModelRecord, from: number, to: number): Promise<PerformanceResult> {
-  return computePerformance(stats(deps, model, from, to, false).stats);
+  return windowRead('performance', deps, model, from, to);
 }
 
 /** Fairness over a protected attribute in [from, to); BAD_USER_INPUT for an attribute that is not one. */
 export async function fairness(deps: Deps, model: ModelRecord, attribute: string, from: number, to: number): Promise<FairnessResult> {
   const problem = checkMetricQuery(model, 'DEMOGRAPHIC_PARITY_DIFFERENCE', null, attribute);
   if (problem) throw badInput(problem.field === 'metric' ? 'attribute' : problem.field, problem.reason.replace('DEMOGRAPHIC_PARITY_DIFFERENCE', 'fairness'));
-  const { stats: s, ctx } = stats(deps, model, from, to, false);
-  const pos = ctx.protectedIdx.findIndex((i) => ctx.features[i]!.name === attribute);
-  return computeFairness(s, ctx, pos);
+  checkWindow(from, to);
+  return read(deps, { kind: 'fairness', model, attribute, from, to });
 }
 
 /** Prediction count, mean prediction and label coverage in [from, to). */
 export async function traffic(deps: Deps, model: ModelRecord, from: number, to: number): Promise<TrafficResult> {
-  return computeTraffic(stats(deps, model, from, to, false).stats);
+  return windowRead('traffic', deps, model, from, to);
 }
 
 function checkQuery(model: ModelRecord, q: MetricQuery): Metric {
@@ -108,25 +106,14 @@ function checkQuery(model: ModelRecord, q: MetricQuery): Metric {
  */
 export async function computeMetric(deps: Deps, model: ModelRecord, q: MetricQuery): Promise<{ value: number | null; sampleSize: number }> {
   const metric = checkQuery(model, q);
-  const { stats: s, ctx } = windowStats(deps.store.sqlite, model, q.from, q.to, { histograms: metricKind(metric) === 'drift' });
-  return metricValue(metric, s, ctx, q.feature, q.attribute);
+  return read(deps, { kind: 'metric', model, metric, feature: q.feature ?? null, attribute: q.attribute ?? null, from: q.from, to: q.to });
 }
 
 /** One point per UTC hour or day bucket of [from, to); a bucket without events is (null, 0). */
 export async function series(deps: Deps, model: ModelRecord, q: MetricQuery & { granularity: Granularity }): Promise<SeriesPoint[]> {
   const metric = checkQuery(model, q);
   if (q.granularity !== 'HOUR' && q.granularity !== 'DAY') throw badInput('granularity', 'must be HOUR or DAY');
-  const unit = q.granularity === 'HOUR' ? HOUR_MS : DAY_MS;
-  const points: SeriesPoint[] = [];
-  // over purged time the first point starts where the statistics do: on the hour
-  const { from, to } = alignToKept(q.from, q.to, purgedBefore(deps.store.sqlite, model.id));
-  for (let b = Math.floor(from / unit) * unit; b < to; b += unit) {
-    const start = Math.max(b, from);
-    const end = Math.min(b + unit, to);
-    const { stats: s, ctx } = windowStats(deps.store.sqlite, model, start, end, { histograms: metricKind(metric) === 'drift' });
-    points.push(s.count === 0 ? { start, value: null, sampleSize: 0 } : { start, ...metricValue(metric, s, ctx, q.feature, q.attribute) });
-  }
-  return points;
+  return read(deps, { kind: 'series', model, metric, feature: q.feature ?? null, attribute: q.attribute ?? null, from: q.from, to: q.to, granularity: q.granularity });
 }
 
 export type HealthStatus = 'HEALTHY' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';
@@ -156,23 +143,14 @@ function performanceText(model: ModelRecord, p: PerformanceResult): string {
 export async function modelHealth(deps: Deps, model: ModelRecord): Promise<ModelHealth> {
   const openAlerts = await listOpenAlerts(deps, model.id);
   const to = deps.clock.now();
-  const from = to - DAY_MS;
-  const { stats: s, ctx } = windowStats(deps.store.sqlite, model, from, to);
-  const hasBaseline = ctx.profileKey !== null;
+  const h = await read(deps, { kind: 'health', model, from: to - DAY_MS, to });
   const critical = openAlerts.filter((a) => a.severity === 'CRITICAL').length;
-  const status: HealthStatus = critical > 0 ? 'CRITICAL' : openAlerts.length > 0 ? 'WARNING' : !hasBaseline || s.count === 0 ? 'UNKNOWN' : 'HEALTHY';
+  const status: HealthStatus = critical > 0 ? 'CRITICAL' : openAlerts.length > 0 ? 'WARNING' : !h.hasBaseline || h.count === 0 ? 'UNKNOWN' : 'HEALTHY';
 
-  const parts = [`${count(s.count)} prediction${s.count === 1 ? '' : 's'} in the last 24h`];
-  if (!hasBaseline) parts.push('no baseline set, so no drift');
-  else if (s.count > 0) {
-    // the output's drift is named as such: a feature may well be called "score" too
-    const out = computeOutputDrift(s, ctx);
-    const worst = [...computeDrift(s, ctx).map((d) => ({ what: d.feature, psi: d.psi })), { what: `the output ${out.feature}`, psi: out.psi }]
-      .filter((d) => d.psi !== null)
-      .sort((a, b) => b.psi! - a.psi!)[0];
-    if (worst) parts.push(`worst drift: ${worst.what} (PSI ${worst.psi!.toFixed(2)})`);
-  }
-  if (s.count > 0) parts.push(performanceText(model, computePerformance(s)));
+  const parts = [`${count(h.count)} prediction${h.count === 1 ? '' : 's'} in the last 24h`];
+  if (!h.hasBaseline) parts.push('no baseline set, so no drift');
+  else if (h.worst) parts.push(`worst drift: ${h.worst.what} (PSI ${h.worst.psi.toFixed(2)})`);
+  if (h.performance) parts.push(performanceText(model, h.performance));
   const alerts =
     openAlerts.length === 0 ? 'no open alerts' : `${openAlerts.length} open alert${openAlerts.length === 1 ? '' : 's'}${critical ? ` (${critical} critical)` : ''}`;
   parts.push(alerts);

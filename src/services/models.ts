@@ -1,12 +1,11 @@
 // The model registry: create, update, delete, look up. Validation names the field at fault.
-import { eq, asc } from 'drizzle-orm';
-import { models } from '../db/schema/index.js';
 import { AppError, badInput, conflict, notFound } from '../errors.js';
 import type { FeatureDef, ModelRecord, TaskType, FeatureType } from '../domain/model.js';
 import { closestNames } from '../domain/closest-names.js';
 import { preview } from '../domain/input/text.js';
 import { MAX_RETENTION_DAYS } from '../domain/retention.js';
-import { recordAudit } from './audit.js';
+import { writeAudit } from './audit.js';
+import type { ModelPatch } from '../store/ports/models.js';
 import type { Actor, Deps } from './deps.js';
 
 export interface CreateModelArgs {
@@ -26,24 +25,6 @@ export interface UpdateModelArgs {
 }
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-
-type Row = typeof models.$inferSelect;
-
-/** A models row as a record. */
-export function toModelRecord(r: Row): ModelRecord {
-  return {
-    id: r.id,
-    name: r.name,
-    task: r.task as TaskType,
-    description: r.description,
-    positiveClass: r.positiveClass,
-    decisionThreshold: r.decisionThreshold,
-    features: r.features as FeatureDef[],
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-    retentionDays: r.retentionDays,
-  };
-}
 
 function checkThreshold(v: number | null | undefined, field: string): void {
   if (v === null || v === undefined) return;
@@ -98,27 +79,21 @@ export function validateModelInput(input: CreateModelArgs, prefix = 'input'): Fe
 export async function createModel(deps: Deps, actor: Actor, input: CreateModelArgs): Promise<ModelRecord> {
   const features = validateModelInput(input);
   const now = deps.clock.now();
-  const { db } = deps.store;
-  return db.transaction((tx) => {
-    if (tx.select({ id: models.id }).from(models).where(eq(models.name, input.name)).get()) {
-      throw conflict(`a model named "${input.name}" already exists`, 'input.name');
-    }
-    const row = tx
-      .insert(models)
-      .values({
-        name: input.name,
-        task: input.task,
-        description: input.description ?? null,
-        positiveClass: input.positiveClass ?? null,
-        decisionThreshold: input.task === 'BINARY_CLASSIFICATION' ? (input.decisionThreshold ?? 0.5) : null,
-        features,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()
-      .get();
-    recordAudit(tx, now, actor, 'createModel', input.name, input);
-    return toModelRecord(row);
+  const { store } = deps;
+  return store.transaction(async () => {
+    const model = await store.models.create({
+      name: input.name,
+      task: input.task,
+      description: input.description ?? null,
+      positiveClass: input.positiveClass ?? null,
+      decisionThreshold: input.task === 'BINARY_CLASSIFICATION' ? (input.decisionThreshold ?? 0.5) : null,
+      features,
+      retentionDays: null,
+      createdAt: now,
+    });
+    if (!model) throw conflict(`a model named "${input.name}" already exists`, 'input.name');
+    await writeAudit(deps, now, actor, 'createModel', input.name, input);
+    return model;
   });
 }
 
@@ -136,56 +111,54 @@ export async function updateModel(
   input: UpdateModelArgs,
   onThresholdChange?: ThresholdChanged,
 ): Promise<ModelRecord> {
-  const { db } = deps.store;
+  const { store } = deps;
   const now = deps.clock.now();
-  return db.transaction((tx) => {
-    const row = tx.select().from(models).where(eq(models.name, name)).get();
-    if (!row) throw notFound(`model "${name}"`);
-    const patch: Partial<Row> = { updatedAt: now };
+  return store.transaction(async () => {
+    const cur = await store.models.byName(name);
+    if (!cur) throw notFound(`model "${name}"`);
+    const patch: ModelPatch = { updatedAt: now };
     if (input.description !== undefined) patch.description = input.description;
     if (input.decisionThreshold !== undefined && input.decisionThreshold !== null) {
-      if (row.task !== 'BINARY_CLASSIFICATION') throw badInput('input.decisionThreshold', 'applies to BINARY_CLASSIFICATION only');
+      if (cur.task !== 'BINARY_CLASSIFICATION') throw badInput('input.decisionThreshold', 'applies to BINARY_CLASSIFICATION only');
       checkThreshold(input.decisionThreshold, 'input.decisionThreshold');
       patch.decisionThreshold = input.decisionThreshold;
     }
     if (input.retentionDays !== undefined && input.retentionDays !== null) {
       patch.retentionDays = checkRetentionDays(input.retentionDays, 'input.retentionDays');
     }
-    const updated = toModelRecord(tx.update(models).set(patch).where(eq(models.id, row.id)).returning().get());
-    recordAudit(tx, now, actor, 'updateModel', name, input);
-    if (patch.decisionThreshold !== undefined && patch.decisionThreshold !== row.decisionThreshold) onThresholdChange?.(updated);
+    const updated = (await store.models.update(cur.id, patch))!;
+    await writeAudit(deps, now, actor, 'updateModel', name, input);
+    if (patch.decisionThreshold !== undefined && patch.decisionThreshold !== cur.decisionThreshold) onThresholdChange?.(updated);
     return updated;
   });
 }
 
 /** Deletes a model and, by cascade, everything of it. NOT_FOUND when absent. */
 export async function deleteModel(deps: Deps, actor: Actor, name: string): Promise<boolean> {
-  const { db } = deps.store;
+  const { store } = deps;
   const now = deps.clock.now();
-  return db.transaction((tx) => {
-    const row = tx.select({ id: models.id }).from(models).where(eq(models.name, name)).get();
-    if (!row) throw notFound(`model "${name}"`);
-    tx.delete(models).where(eq(models.id, row.id)).run();
-    recordAudit(tx, now, actor, 'deleteModel', name);
+  return store.transaction(async () => {
+    const cur = await store.models.byName(name);
+    if (!cur) throw notFound(`model "${name}"`);
+    await store.models.remove(cur.id);
+    await writeAudit(deps, now, actor, 'deleteModel', name);
     return true;
   });
 }
 
 /** All models, by name. */
 export async function listModels(deps: Deps): Promise<ModelRecord[]> {
-  return deps.store.db.select().from(models).orderBy(asc(models.name)).all().map(toModelRecord);
+  return deps.store.models.list();
 }
 
 /** The model of that name, or null. */
 export async function findModel(deps: Deps, name: string): Promise<ModelRecord | null> {
-  const row = deps.store.db.select().from(models).where(eq(models.name, name)).get();
-  return row ? toModelRecord(row) : null;
+  return deps.store.models.byName(name);
 }
 
 /** The model with that id, or null. */
 export async function findModelById(deps: Deps, id: number): Promise<ModelRecord | null> {
-  const row = deps.store.db.select().from(models).where(eq(models.id, id)).get();
-  return row ? toModelRecord(row) : null;
+  return deps.store.models.byId(id);
 }
 
 /** The model of that name; NOT_FOUND when absent (for mutations), suggesting the closest names. */

@@ -47,6 +47,8 @@ interface StoreCache {
   rows: Map<string, { rev: number; stats: WindowStats }>;
   /** partials appended and batches held in a head by this process so far */
   appended: number;
+  /** per model, how many times it was forgotten (read workers forget theirs when it moves) */
+  generations: Map<number, number>;
 }
 
 const caches = new WeakMap<Database.Database, StoreCache>();
@@ -94,6 +96,7 @@ function cacheOf(sqlite: Database.Database): StoreCache {
       contexts: new Map(),
       rows: new Map(),
       appended: 0,
+      generations: new Map(),
     };
     caches.set(sqlite, c);
   }
@@ -122,8 +125,17 @@ export function statsContext(sqlite: Database.Database, model: ModelRecord): Sta
 /** Forgets everything cached about the model (its baseline or its statistics were replaced). */
 export function forgetModel(sqlite: Database.Database, modelId: number): void {
   const c = cacheOf(sqlite);
+  c.generations.set(modelId, (c.generations.get(modelId) ?? 0) + 1);
   c.contexts.delete(modelId);
   for (const k of Array.from(c.rows.keys())) if (k.startsWith(`${modelId}:`)) c.rows.delete(k);
+}
+
+/**
+ * How many times the model was forgotten on this connection: another connection's caches
+ * of the model (a read worker's) are stale once this has moved since they were filled.
+ */
+export function modelGeneration(sqlite: Database.Database, modelId: number): number {
+  return cacheOf(sqlite).generations.get(modelId) ?? 0;
 }
 
 /** The raw events of the model in [from, to), as accumulated. */

@@ -7,6 +7,11 @@
 // this port, joins the same database transaction (the adapter tracks it with
 // AsyncLocalStorage: no transaction object is threaded through the services). It commits
 // when fn resolves and rolls back when it throws. Never make a network call inside one.
+// Isolation: SQLite runs one transaction at a time; PostgreSQL runs them at once (READ
+// COMMITTED), so a lookup a transaction makes to decide a write locks what it returns
+// (`models.byName`/`byId`, `apiKeys.byId`: FOR UPDATE), and uniqueness is the database's
+// (`create` answers null). A repository call outside waits for an open transaction on
+// SQLite and runs at once on PostgreSQL: neither ever sees it half done.
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -19,11 +24,17 @@ export interface TransactionPort {
 
 import type { SlackSeenRepo } from './ports/slack-seen.js';
 import type { LivenessRepo } from './ports/liveness.js';
+import type { ModelsRepo } from './ports/models.js';
+import type { ApiKeysRepo } from './ports/keys.js';
+import type { AuditRepo } from './ports/audit.js';
 
 /** One repository per family of use-cases (src/store/ports/). Families are added as they move here. */
 export interface Repos {
   slackSeen: SlackSeenRepo;
   liveness: LivenessRepo;
+  models: ModelsRepo;
+  apiKeys: ApiKeysRepo;
+  audit: AuditRepo;
 }
 
 /** Everything services may ask of storage. */

@@ -5,10 +5,15 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { FIXTURE_NAMES } from '../helpers/fixture-files.js';
 import { checkFixtureWindows, loadFixtureThroughApi } from '../helpers/metric-fixtures.js';
 
-describe('fixtures through the running server', () => {
+// on the read workers (what a server on a file runs) and on the main thread (`:memory:`)
+describe.each([
+  ['on two read workers', '2'],
+  ['in process', '0'],
+])('fixtures through the running server, %s', (_, workers) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ env: { GLASSBOX_READ_WORKERS: workers } });
+    expect(server.deps.reads !== undefined).toBe(workers !== '0');
   });
   afterAll(async () => {
     await server?.stop(true);

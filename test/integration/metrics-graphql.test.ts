@@ -4,10 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { loadFixtureThroughApi } from '../helpers/metric-fixtures.js';
 
-describe('metrics over GraphQL', () => {
+describe.each([
+  ['on read workers', '2'],
+  ['in process', '0'],
+])('metrics over GraphQL, %s', (_, workers) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ now: Date.parse('2024-05-11T12:00:00Z') });
+    server = await startTestServer({ now: Date.parse('2024-05-11T12:00:00Z'), env: { GLASSBOX_READ_WORKERS: workers } });
     await loadFixtureThroughApi(server, 'penguins');
   });
   afterAll(async () => {

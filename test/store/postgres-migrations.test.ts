@@ -24,7 +24,7 @@ const glassbox = (args: string[], db: string) =>
 const PG_TYPES: Record<string, string[]> = {
   integer: ['integer', 'bigint', 'boolean'],
   real: ['double precision'],
-  text: ['text', 'jsonb'],
+  text: ['text', 'json', 'jsonb'],
   blob: ['bytea'],
 };
 
@@ -56,7 +56,7 @@ describe.skipIf(admin === null)('the PostgreSQL migrations', () => {
     expect(await applied()).toEqual(first);
   });
 
-  it('create every SQLite table with the same columns (types mapped), plus event_keys', async () => {
+  it('create every SQLite table with the same columns (types mapped), plus event_keys and instances', async () => {
     const cols = await pool!.query<{ table_name: string; column_name: string; data_type: string }>(
       `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public'`,
     );
@@ -74,7 +74,7 @@ describe.skipIf(admin === null)('the PostgreSQL migrations', () => {
       expect([...mirror!.keys()].sort(), t.name).toEqual(t.columns.map((c) => c.name).sort());
       for (const c of t.columns) expect(PG_TYPES[c.getSQLType()], `${t.name}.${c.name}`).toContain(mirror!.get(c.name));
     }
-    expect([...pgTables.keys()].filter((n) => !sqliteTables.some((t) => t.name === n))).toEqual(['event_keys']);
+    expect([...pgTables.keys()].filter((n) => !sqliteTables.some((t) => t.name === n)).sort()).toEqual(['event_keys', 'instances']);
   });
 
   it('partition events by model, then by UTC day, partitions made on demand and idempotently', async () => {

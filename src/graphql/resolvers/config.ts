@@ -7,7 +7,6 @@ import type { Resolvers } from '../generated/resolvers.js';
 import { applyConfig, ConfigRejected } from '../../services/config/apply.js';
 import { exportConfig } from '../../services/config/export.js';
 import { issueLine } from '../../domain/config/issues.js';
-import type { ModelRecord } from '../../domain/model.js';
 
 export const configResolvers: Resolvers = {
   Query: {
@@ -23,7 +22,7 @@ export const configResolvers: Resolvers = {
         return await applyConfig(ctx.deps, actor, yaml, {
           dryRun: dryRun === true,
           prune: prune === true,
-          thresholdChanged: ctx.services.thresholdChanged as ((m: ModelRecord) => void) | undefined,
+          thresholdChanged: ctx.services.thresholdChanged,
           monitorsChanged: () => ctx.services.monitorsChanged?.(),
         });
       } catch (err) {

@@ -19,16 +19,16 @@ const HEADER = [
 export async function exportConfig(deps: Deps, only: string[] | null | undefined): Promise<string> {
   const tx = deps.store.db;
   const names = only && only.length ? new Set(only) : null;
-  const out = { usedChannels: new Set<string>() };
-  const modelItems = modelKind.export(tx, names, out);
+  const out = { deps, usedChannels: new Set<string>() };
+  const modelItems = await modelKind.export(tx, names, out);
   if (names) {
     const known = new Set(modelItems.map((m) => String(m.name)));
     only!.forEach((n, i) => {
       if (!known.has(n)) throw badInput(`models[${i}]`, `no model named "${n}"`);
     });
   }
-  const monitorItems = monitorKind.export(tx, names, out);
-  const channelItems = channelKind.export(tx, names, out);
+  const monitorItems = await monitorKind.export(tx, names, out);
+  const channelItems = await channelKind.export(tx, names, out);
   const doc = new Document({ models: modelItems, channels: channelItems, monitors: monitorItems });
   doc.commentBefore = HEADER;
   // features and a monitor's channels read best on one line each, as in the docs

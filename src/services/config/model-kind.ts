@@ -1,11 +1,11 @@
 // Models in a configuration: created, their description, decision threshold and retention updated,
 // deleted with `delete: true`. Their task, positive class and features never change:
 // the events and statistics already stored would mean something else.
-import { asc, count, eq } from 'drizzle-orm';
-import { models, monitors } from '../../db/schema/index.js';
 import type { FeatureDef, ModelRecord, TaskType } from '../../domain/model.js';
-import { recordAudit } from '../audit.js';
-import { checkRetentionDays, toModelRecord, validateModelInput, type CreateModelArgs } from '../models.js';
+import { conflict } from '../../errors.js';
+import { writeAudit } from '../audit.js';
+import { checkRetentionDays, validateModelInput, type CreateModelArgs } from '../models.js';
+import { listMonitors } from '../monitors.js';
 import { checkUnique, differences, type ConfigKind, type PlannedChange } from './kind.js';
 import { issueFrom } from './issue-from.js';
 
@@ -28,39 +28,39 @@ function featureChanges(before: FeatureDef[], after: FeatureDef[]): string[] {
 export const modelKind: ConfigKind = {
   key: 'models',
   kind: 'model',
-  plan(state) {
-    const { tx, issues } = state;
+  async plan(state) {
+    const { deps, issues } = state;
     const items = state.file.models;
     const dupes = checkUnique(items, 'models', (m) => String(m.name), issues, 'model');
-    const existing = new Map(tx.select().from(models).all().map((r) => [r.name, toModelRecord(r)]));
+    const existing = new Map((await deps.store.models.list()).map((m) => [m.name, m]));
     for (const [name, m] of existing) state.models.set(name, m);
     const changes: PlannedChange[] = [];
-    items.forEach((item, i) => {
-      if (dupes.has(i)) return;
+    for (const [i, item] of items.entries()) {
+      if (dupes.has(i)) continue;
       const path = `models[${i}]`;
       const name = String(item.name);
       const cur = existing.get(name);
       if (issues.has(path)) {
         state.broken.models.add(name);
-        return;
+        continue;
       }
       if (item.delete === true) {
         state.deletedModels.add(name);
         state.models.delete(name);
-        if (!cur) return;
-        const n = tx.select({ n: count() }).from(monitors).where(eq(monitors.modelId, cur.id)).get()!.n;
+        if (!cur) continue;
+        const n = (await listMonitors(deps, { modelId: cur.id })).length;
         if (n > 0) state.monitorsChanged = true;
         changes.push({
           action: 'DELETE',
           kind: 'model',
           name,
           details: [`with its ${n} monitor${n === 1 ? '' : 's'}, events, baseline, statistics and alerts`],
-          run: (w, at) => {
-            w.delete(models).where(eq(models.id, cur.id)).run();
-            recordAudit(w, at.now, at.actor, 'deleteModel', name);
+          run: async (_w, at) => {
+            await at.deps.store.models.remove(cur.id);
+            await writeAudit(at.deps, at.now, at.actor, 'deleteModel', name);
           },
         });
-        return;
+        continue;
       }
       let features: FeatureDef[];
       let retention: number | null | undefined;
@@ -71,7 +71,7 @@ export const modelKind: ConfigKind = {
       } catch (err) {
         issueFrom(err, issues, path);
         state.broken.models.add(name);
-        return;
+        continue;
       }
       const task = item.task as TaskType;
       // description, decisionThreshold and retentionDays left out: as they are (the defaults for a new model)
@@ -93,12 +93,12 @@ export const modelKind: ConfigKind = {
           kind: 'model',
           name,
           details: [],
-          run: (w, at) => {
-            w.insert(models).values({ name, ...desired, createdAt: at.now, updatedAt: at.now }).run();
-            recordAudit(w, at.now, at.actor, 'createModel', name, item);
+          run: async (_w, at) => {
+            if (!(await at.deps.store.models.create({ name, ...desired, createdAt: at.now }))) throw conflict(`a model named "${name}" already exists`, path);
+            await writeAudit(at.deps, at.now, at.actor, 'createModel', name, item);
           },
         });
-        return;
+        continue;
       }
       const refused = [
         ...(cur.task !== task ? [`task ${cur.task} -> ${task}`] : []),
@@ -110,34 +110,29 @@ export const modelKind: ConfigKind = {
           path,
           `model ${name} cannot change its ${refused.join('; ')}: a model's task, positive class and features are fixed once it has data (register a new model, or delete this one with delete: true)`,
         );
-        return;
+        continue;
       }
       const details = differences(['description', 'decisionThreshold', 'retentionDays'], cur as unknown as Record<string, unknown>, desired);
       const next: ModelRecord = { ...cur, description: desired.description, decisionThreshold: desired.decisionThreshold, retentionDays: desired.retentionDays };
       state.models.set(name, next);
-      if (!details.length) return;
+      if (!details.length) continue;
       changes.push({
         action: 'UPDATE',
         kind: 'model',
         name,
         details,
-        run: (w, at) => {
+        run: async (_w, at) => {
           const patch = { description: desired.description, decisionThreshold: desired.decisionThreshold, retentionDays: desired.retentionDays };
-          const row = w.update(models).set({ ...patch, updatedAt: at.now }).where(eq(models.id, cur.id)).returning().get();
-          recordAudit(w, at.now, at.actor, 'updateModel', name, patch);
-          if (cur.decisionThreshold !== desired.decisionThreshold) at.thresholdChanged?.(toModelRecord(row));
+          const updated = (await at.deps.store.models.update(cur.id, { ...patch, updatedAt: at.now }))!;
+          await writeAudit(at.deps, at.now, at.actor, 'updateModel', name, patch);
+          if (cur.decisionThreshold !== desired.decisionThreshold) at.thresholdChanged?.(updated);
         },
       });
-    });
+    }
     return changes;
   },
-  export(tx, only) {
-    return tx
-      .select()
-      .from(models)
-      .orderBy(asc(models.name))
-      .all()
-      .map(toModelRecord)
+  async export(_tx, only, out) {
+    return (await out.deps.store.models.list())
       .filter((m) => !only || only.has(m.name))
       .map((m) => ({
         name: m.name,

@@ -1,9 +1,9 @@
 // Whether the store answers, and which server processes are alive: for `GET /healthz` and
 // `Query.server.liveInstances`.
 //
-// Heartbeats, as planned for PostgreSQL (not built yet; SQLite needs no table): one row a
-// replica in `instances (name text PRIMARY KEY, started_at timestamptz NOT NULL,
-// beat_at timestamptz NOT NULL)`. `beat` upserts the row (`ON CONFLICT (name) DO UPDATE SET
+// Heartbeats on PostgreSQL (src/store/postgres/liveness.ts; SQLite needs no table): one row a
+// replica in `instances (name text PRIMARY KEY, started_at bigint NOT NULL, beat_at bigint
+// NOT NULL)`, epoch ms. `beat` upserts the row (`ON CONFLICT (name) DO UPDATE SET
 // beat_at`) every HEARTBEAT_MS from a timer, outside any other transaction; `live` counts
 // rows with `beat_at > now - LIVE_WITHIN_MS`, so a replica killed with `kill -9` stops
 // counting within 30 s without anyone cleaning up; a graceful stop deletes its row, and rows

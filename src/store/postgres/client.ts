@@ -1,16 +1,20 @@
-// Opens the PostgreSQL store: a pg Pool, drizzle over it, and the migrations of
-// drizzle/postgres applied at start. The services do not run on it yet (issue 11): this is
-// what the PostgreSQL adapter of the storage port will be built on.
+// Opens the PostgreSQL store: a pg Pool, drizzle over it, the migrations of drizzle/postgres
+// applied at start, and the storage port's repositories on it. The services do not all run
+// on it yet (issue 11): only the families behind the port (src/store/port.ts) do.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import * as schema from './schema/index.js';
+import type { StorePort } from '../port.js';
+import { pgContext } from './context.js';
+import { postgresRepos } from './repos.js';
 
 export type PgDb = NodePgDatabase<typeof schema>;
 
-export interface PostgresStore {
+/** The PostgreSQL adapter of the storage port, with its pool and drizzle handle. */
+export interface PostgresStore extends StorePort {
   pool: pg.Pool;
   db: PgDb;
   close(): Promise<void>;
@@ -58,5 +62,7 @@ export async function openPostgres(url: string, opts: { migrate?: boolean; max?:
     await pool.end();
     throw err;
   }
-  return { pool, db: drizzle({ client: pool, schema }), close: () => pool.end() };
+  const db = drizzle({ client: pool, schema });
+  const ctx = pgContext(pool, db);
+  return { kind: 'postgres', transaction: (fn) => ctx.tx.run(fn), ...postgresRepos(ctx), pool, db, close: () => pool.end() };
 }

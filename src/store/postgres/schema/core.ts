@@ -1,6 +1,7 @@
 // The PostgreSQL mirror of src/db/schema/core.ts: same tables and columns. Times are epoch
-// ms in bigint (mode number); small JSON documents are jsonb (never on the ingest path).
-import { pgTable, integer, bigint, text, doublePrecision, jsonb, index } from 'drizzle-orm/pg-core';
+// ms in bigint (mode number). Features and audit details are json, not jsonb: they read back as
+// written (key order, as SQLite's JSON text), and nothing queries inside them.
+import { pgTable, integer, bigint, text, doublePrecision, json, index } from 'drizzle-orm/pg-core';
 
 const ms = (name: string) => bigint(name, { mode: 'number' });
 
@@ -11,7 +12,7 @@ export const models = pgTable('models', {
   description: text('description'),
   positiveClass: text('positive_class'),
   decisionThreshold: doublePrecision('decision_threshold'),
-  features: jsonb('features').notNull(),
+  features: json('features').notNull(),
   createdAt: ms('created_at').notNull(),
   updatedAt: ms('updated_at').notNull(),
   retentionDays: integer('retention_days'),
@@ -36,7 +37,7 @@ export const auditLog = pgTable(
     actor: text('actor').notNull(),
     action: text('action').notNull(),
     target: text('target'),
-    details: jsonb('details'),
+    details: json('details'),
   },
   (t) => [index('audit_log_at').on(t.at)],
 );

@@ -1,0 +1,92 @@
+// The answers to metric reads (metric-reads.ts): a window's statistics and the pure
+// computation over them, on whichever connection is given (the main one, or a read
+// worker's own), with the same result. Questions arrive validated (metrics.ts); only what
+// needs the database is checked here.
+import type Database from 'better-sqlite3';
+import type { ModelRecord } from '../domain/model.js';
+import { computeDrift, computeFairness, computeIntegrity, computeOutputDrift, computePerformance, computeTraffic } from '../domain/metrics/compute-window.js';
+import { metricKind, metricValue, type Metric } from '../domain/metrics/metric-value.js';
+import { alignToKept } from '../domain/retention.js';
+import { DAY_MS, HOUR_MS } from '../domain/time.js';
+import type { Granularity, HealthFigures, MetricRead, MetricReader, Question, ReadAnswer, ReadKind, SeriesPoint } from './metric-reads.js';
+import { purgedBefore } from './retention.js';
+import { windowStats } from './stats-read.js';
+
+const histogramsFor = (metric: Metric) => metricKind(metric) === 'drift';
+
+function healthFigures(sqlite: Database.Database, model: ModelRecord, from: number, to: number): HealthFigures {
+  const { stats: s, ctx } = windowStats(sqlite, model, from, to);
+  const hasBaseline = ctx.profileKey !== null;
+  let worst: HealthFigures['worst'] = null;
+  if (hasBaseline && s.count > 0) {
+    // the output's drift is named as such: a feature may well be called "score" too
+    const out = computeOutputDrift(s, ctx);
+    const found = [...computeDrift(s, ctx).map((d) => ({ what: d.feature, psi: d.psi })), { what: `the output ${out.feature}`, psi: out.psi }]
+      .filter((d): d is { what: string; psi: number } => d.psi !== null)
+      .sort((a, b) => b.psi - a.psi)[0];
+    worst = found ?? null;
+  }
+  return { count: s.count, hasBaseline, worst, performance: s.count > 0 ? computePerformance(s) : null };
+}
+
+function seriesPoints(sqlite: Database.Database, model: ModelRecord, q: Question & { granularity: Granularity }): SeriesPoint[] {
+  const unit = q.granularity === 'HOUR' ? HOUR_MS : DAY_MS;
+  const points: SeriesPoint[] = [];
+  // over purged time the first point starts where the statistics do: on the hour
+  const { from, to } = alignToKept(q.from, q.to, purgedBefore(sqlite, model.id));
+  for (let b = Math.floor(from / unit) * unit; b < to; b += unit) {
+    const start = Math.max(b, from);
+    const end = Math.min(b + unit, to);
+    const { stats: s, ctx } = windowStats(sqlite, model, start, end, { histograms: histogramsFor(q.metric) });
+    points.push(s.count === 0 ? { start, value: null, sampleSize: 0 } : { start, ...metricValue(q.metric, s, ctx, q.feature, q.attribute) });
+  }
+  return points;
+}
+
+/** Answers one read from the database behind `sqlite` (synchronous: the caller may wrap it in one read transaction). */
+export function answerRead<K extends ReadKind>(sqlite: Database.Database, r: MetricRead<K>): ReadAnswer<K> {
+  return answer(sqlite, r as MetricRead) as ReadAnswer<K>;
+}
+
+function answer(sqlite: Database.Database, r: MetricRead): ReadAnswer<ReadKind> {
+  const stats = (histograms: boolean) => windowStats(sqlite, r.model, r.from, r.to, { histograms });
+  switch (r.kind) {
+    case 'drift': {
+      const { stats: s, ctx } = stats(true);
+      return computeDrift(s, ctx);
+    }
+    case 'outputDrift': {
+      const { stats: s, ctx } = stats(true);
+      return ctx.profileKey === null ? null : computeOutputDrift(s, ctx);
+    }
+    case 'integrity': {
+      const { stats: s, ctx } = stats(false);
+      return computeIntegrity(s, ctx);
+    }
+    case 'performance':
+      return computePerformance(stats(false).stats);
+    case 'traffic':
+      return computeTraffic(stats(false).stats);
+    case 'fairness': {
+      const { stats: s, ctx } = stats(false);
+      const pos = ctx.protectedIdx.findIndex((i) => ctx.features[i]!.name === r.attribute);
+      return computeFairness(s, ctx, pos);
+    }
+    case 'metric': {
+      const { stats: s, ctx } = stats(histogramsFor(r.metric));
+      return metricValue(r.metric, s, ctx, r.feature, r.attribute);
+    }
+    case 'series':
+      return seriesPoints(sqlite, r.model, r);
+    case 'health':
+      return healthFigures(sqlite, r.model, r.from, r.to);
+  }
+}
+
+/** Reads on the caller's connection, in process (`:memory:` databases, GLASSBOX_READ_WORKERS=0). */
+export function inProcessReader(sqlite: Database.Database): MetricReader {
+  return {
+    read: async (r) => answerRead(sqlite, r),
+    close: async () => {},
+  };
+}

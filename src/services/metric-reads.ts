@@ -1,0 +1,59 @@
+// The reads behind every metric, as plain questions in and plain answers out (both cross
+// a thread boundary: read-pool.ts), and where they run. Types only: answer-reads.ts
+// answers them.
+import type { ModelRecord } from '../domain/model.js';
+import type { DriftResult, FairnessResult, IntegrityResult, PerformanceResult, TrafficResult } from '../domain/metrics/compute-window.js';
+import type { Metric } from '../domain/metrics/metric-value.js';
+
+export type Granularity = 'HOUR' | 'DAY';
+
+export interface Window {
+  from: number;
+  to: number;
+}
+
+export interface Question extends Window {
+  metric: Metric;
+  feature?: string | null;
+  attribute?: string | null;
+}
+
+export interface SeriesPoint {
+  /** bucket start (epoch ms), clipped to `from` (to its hour over purged time) */
+  start: number;
+  value: number | null;
+  sampleSize: number;
+}
+
+/** What health needs from the last 24 hours' statistics. */
+export interface HealthFigures {
+  count: number;
+  hasBaseline: boolean;
+  /** the highest PSI among the features and the output (named `the output <name>`), if any */
+  worst: { what: string; psi: number } | null;
+  performance: PerformanceResult | null;
+}
+
+/** Every read: its arguments and its answer. */
+interface Reads {
+  drift: { args: Window; answer: DriftResult[] };
+  outputDrift: { args: Window; answer: DriftResult | null };
+  integrity: { args: Window; answer: IntegrityResult[] };
+  performance: { args: Window; answer: PerformanceResult };
+  traffic: { args: Window; answer: TrafficResult };
+  fairness: { args: Window & { attribute: string }; answer: FairnessResult };
+  metric: { args: Question; answer: { value: number | null; sampleSize: number } };
+  series: { args: Question & { granularity: Granularity }; answer: SeriesPoint[] };
+  health: { args: Window; answer: HealthFigures };
+}
+
+export type ReadKind = keyof Reads;
+export type MetricRead<K extends ReadKind = ReadKind> = { [P in K]: { kind: P; model: ModelRecord } & Reads[P]['args'] }[K];
+export type ReadAnswer<K extends ReadKind> = Reads[K]['answer'];
+
+/** Where metric reads run: the pool of read workers, or in process. */
+export interface MetricReader {
+  read<K extends ReadKind>(r: MetricRead<K>): Promise<ReadAnswer<K>>;
+  close(): Promise<void>;
+}
+

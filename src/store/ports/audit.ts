@@ -1,0 +1,9 @@
+// The audit log: entries appended in the transaction of the change they record, read newest first.
+import type { AuditRecord } from '../../domain/audit.js';
+
+export interface AuditRepo {
+  /** Appends an entry as given (the service has redacted and bounded it). */
+  record(entry: AuditRecord): Promise<void>;
+  /** The newest `limit` entries, newest first. */
+  list(limit: number): Promise<AuditRecord[]>;
+}

@@ -1,0 +1,69 @@
+// ModelsRepo on SQLite: prepared statements (a model is looked up on every ingest request).
+import type { FeatureDef, ModelRecord, TaskType } from '../../domain/model.js';
+import type { ModelPatch, ModelsRepo } from '../ports/models.js';
+import type { SqliteContext } from './context.js';
+
+interface Row {
+  id: number;
+  name: string;
+  task: string;
+  description: string | null;
+  positive_class: string | null;
+  decision_threshold: number | null;
+  features: string;
+  created_at: number;
+  updated_at: number;
+  retention_days: number | null;
+}
+
+const COLUMNS = 'id, name, task, description, positive_class, decision_threshold, features, created_at, updated_at, retention_days';
+
+/** The columns a patch may set, by its field names. */
+const SETTABLE: Record<keyof ModelPatch, string> = {
+  description: 'description',
+  decisionThreshold: 'decision_threshold',
+  retentionDays: 'retention_days',
+  updatedAt: 'updated_at',
+};
+
+function toRecord(r: Row): ModelRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    task: r.task as TaskType,
+    description: r.description,
+    positiveClass: r.positive_class,
+    decisionThreshold: r.decision_threshold,
+    features: JSON.parse(r.features) as FeatureDef[],
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    retentionDays: r.retention_days,
+  };
+}
+
+/** The SQLite models repository. */
+export function sqliteModels({ tx, statement }: SqliteContext): ModelsRepo {
+  const one = (r: Row | undefined) => (r ? toRecord(r) : null);
+  return {
+    list: () => tx.exec(() => statement<[], Row>(`SELECT ${COLUMNS} FROM models ORDER BY name`).all().map(toRecord)),
+    byName: (name) => tx.exec(() => one(statement<[string], Row>(`SELECT ${COLUMNS} FROM models WHERE name = ?`).get(name))),
+    byId: (id) => tx.exec(() => one(statement<[number], Row>(`SELECT ${COLUMNS} FROM models WHERE id = ?`).get(id))),
+    create: (m) =>
+      tx.exec(() =>
+        one(
+          statement<unknown[], Row>(
+            `INSERT INTO models (name, task, description, positive_class, decision_threshold, features, retention_days, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING ${COLUMNS}`,
+          ).get(m.name, m.task, m.description, m.positiveClass, m.decisionThreshold, JSON.stringify(m.features), m.retentionDays, m.createdAt, m.createdAt),
+        ),
+      ),
+    update: (id, patch) =>
+      tx.exec(() => {
+        const fields = (Object.keys(SETTABLE) as Array<keyof ModelPatch>).filter((k) => patch[k] !== undefined);
+        if (!fields.length) return one(statement<[number], Row>(`SELECT ${COLUMNS} FROM models WHERE id = ?`).get(id));
+        const sql = `UPDATE models SET ${fields.map((k) => `${SETTABLE[k]} = ?`).join(', ')} WHERE id = ? RETURNING ${COLUMNS}`;
+        return one(statement<unknown[], Row>(sql).get(...fields.map((k) => patch[k]), id));
+      }),
+    remove: (id) => tx.exec(() => statement<[number]>('DELETE FROM models WHERE id = ?').run(id).changes === 1),
+  };
+}
