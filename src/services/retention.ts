@@ -12,7 +12,6 @@ import type { ModelRecord } from '../domain/model.js';
 import { badInput } from '../errors.js';
 import { recordAudit } from './audit.js';
 import { dropEventIndex } from './ingest-index.js';
-import { findModelById } from './models.js';
 import { foldUncovered } from './stats-head.js';
 import type { Actor, Deps } from './deps.js';
 
@@ -195,7 +194,7 @@ export async function applyRetention(deps: Deps, actor: Actor | string, opts: Re
     const days = effectiveRetentionDays(own, opts.defaultDays);
     const cut = retentionCut(now, days);
     if (cut === null) continue;
-    const model = await findModelById(deps, id);
+    const model = await deps.store.models.byId(id);
     if (!model) continue;
     const deleted = await purgeModel(sqlite, model, now, cut, days, batch);
     deletedEvents += deleted;
