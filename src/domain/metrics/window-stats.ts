@@ -2,20 +2,14 @@
 // counts and sums so that statistics of disjoint sets merge exactly (ARCHITECTURE rule 4:
 // aggregate as you go). One per (model, UTC hour) is stored; any window is a merge.
 import type { StatsContext } from './context.js';
+import type { StatsEvent } from './stats-event.js';
 import { addToHist, mutableHist, slotOfIndexed, type FineHist } from './fine-hist.js';
 import { addScore, emptyScoreHist, type ScoreHist } from './score-hist.js';
 import { categoryOf } from './values.js';
 import { EXACT_VALUES_ACCUMULATED, ValueCounts, valueCounts, type ExactValues } from './exact-values.js';
 
 /** An event as accumulated: its features as received, its prediction and its actual. */
-export interface StatsEvent {
-  features: Record<string, unknown>;
-  score: number | null;
-  predictedLabel: string | null;
-  value: number | null;
-  actualLabel: string | null;
-  actualValue: number | null;
-}
+export type { StatsEvent };
 
 export interface NumericColumnStats {
   kind: 'numeric';
