@@ -1,5 +1,9 @@
 // ChannelsRepo on PostgreSQL. Names sort by code point (COLLATE "C"), as on SQLite; a taken
-// name is refused as SQLite refuses it (see unique.ts).
+// name is refused as SQLite refuses it (see unique.ts). Inside a transaction, a channel found
+// by name (to change or delete it) is locked FOR UPDATE, and channels looked up to be linked FOR KEY
+// SHARE: a deletion and a monitor linking the channel serialise as on SQLite (the deletion
+// sees the link and is refused, or the linker no longer finds the channel), where otherwise
+// the deletion would fail on the link's foreign key.
 import { sql, type SQL } from 'drizzle-orm';
 import type { ChannelKind, StoredChannel } from '../../domain/monitoring/channel.js';
 import type { ChannelsRepo } from '../ports/channels.js';
@@ -25,10 +29,11 @@ function toRecord(r: Row): StoredChannel {
 export function pgChannels({ tx }: PgContext): ChannelsRepo {
   const rows = async (query: SQL) => (await tx.q().execute<Row>(query)).rows.map(toRecord);
   const one = async (query: SQL) => (await rows(query))[0] ?? null;
+  const lock = (mode: 'UPDATE' | 'KEY SHARE') => (tx.inside() ? sql.raw(` FOR ${mode}`) : sql``);
   return {
     list: () => rows(sql`SELECT ${COLUMNS} FROM channels c ORDER BY c.name COLLATE "C"`),
     get: (id) => one(sql`SELECT ${COLUMNS} FROM channels c WHERE c.id = ${id}`),
-    byName: (name) => one(sql`SELECT ${COLUMNS} FROM channels c WHERE c.name = ${name}`),
+    byName: (name) => one(sql`SELECT ${COLUMNS} FROM channels c WHERE c.name = ${name}${lock('UPDATE')}`),
     create: (v, createdAt) =>
       uniquely('channels.name', async () =>
         (await one(sql`INSERT INTO channels AS c (name, kind, config, created_at)
@@ -46,7 +51,7 @@ export function pgChannels({ tx }: PgContext): ChannelsRepo {
     idsByName: async (names) => {
       if (names.length === 0) return new Map<string, number>();
       const list = sql.join([...new Set(names)].map((n) => sql`${n}`), sql`, `);
-      const found = await tx.q().execute<{ id: number; name: string }>(sql`SELECT id, name FROM channels WHERE name IN (${list})`);
+      const found = await tx.q().execute<{ id: number; name: string }>(sql`SELECT id, name FROM channels WHERE name IN (${list})${lock('KEY SHARE')}`);
       return new Map(found.rows.map((r) => [r.name, r.id]));
     },
     ofMonitor: (monitorId) =>

@@ -1,8 +1,9 @@
 // Channels (names by code point, config as written, links), monitors (every field, orderings,
-// streak, cascades) and evaluations (one per monitor and tick, newest first).
+// streak, cascades), evaluations (one per monitor and tick, newest first), and a channel's
+// deletion beside a monitor linking it on another replica.
 import { expect, it } from 'vitest';
 import type { RepoHarness } from '../repos.contract.js';
-import { newModel, newMonitor, T0 } from './support.js';
+import { gate, newModel, newMonitor, T0 } from './support.js';
 
 const hook = (url: string) => ({ webhookUrl: url, webhookSecret: 's3cret' });
 
@@ -109,5 +110,59 @@ export function channelsMonitorsContract(h: RepoHarness): void {
     expect(await h.store.monitors.delete(m.id)).toBe(false);
     expect(await h.store.evaluations.list(m.id, 10)).toEqual([]);
     expect(await h.store.monitors.get(m.id)).toBeNull();
+  });
+
+  it('serialises deleting a channel with another replica linking a monitor to it: the deletion sees the link', async () => {
+    const { model } = await setup();
+    const c = await h.store.channels.create({ name: 'x', kind: 'SLACK', config: { slackChannel: '#x' } }, T0);
+    const m = await h.store.monitors.create(newMonitor(model.id, 'm'));
+    const linked = gate();
+    const end = gate();
+    // what createMonitor and deleteChannel do in their transactions
+    const link = h.store.transaction(async () => {
+      const ids = await h.store.channels.idsByName(['x']);
+      await h.store.monitors.setChannels(m.id, [...ids.values()]);
+      linked.open();
+      await end.wait;
+    });
+    await linked.wait;
+    const remove = h.replica.transaction(async () => {
+      const row = (await h.replica.channels.byName('x'))!;
+      if ((await h.replica.channels.usersOf(row.id)).length) return false;
+      await h.replica.channels.delete(row.id);
+      return true;
+    });
+    await h.lockWaited(); // PostgreSQL: the lookup waits for the linking transaction
+    end.open();
+    await link;
+    expect(await remove).toBe(false);
+    expect(await h.store.channels.idsOfMonitor(m.id)).toEqual([c.id]);
+  });
+
+  it('serialises linking a monitor to a channel with another replica deleting it: the linker no longer finds it', async () => {
+    const { model } = await setup();
+    const c = await h.store.channels.create({ name: 'x', kind: 'SLACK', config: { slackChannel: '#x' } }, T0);
+    const m = await h.store.monitors.create(newMonitor(model.id, 'm'));
+    const deleted = gate();
+    const end = gate();
+    const remove = h.store.transaction(async () => {
+      const row = (await h.store.channels.byName('x'))!;
+      expect(await h.store.channels.usersOf(row.id)).toEqual([]);
+      await h.store.channels.delete(row.id);
+      deleted.open();
+      await end.wait;
+    });
+    await deleted.wait;
+    const link = h.replica.transaction(async () => {
+      const ids = await h.replica.channels.idsByName(['x']);
+      await h.replica.monitors.setChannels(m.id, [...ids.values()]);
+      return ids;
+    });
+    await h.lockWaited(); // PostgreSQL: the lookup waits for the deleting transaction
+    end.open();
+    await remove;
+    expect(await link).toEqual(new Map());
+    expect(await h.store.channels.get(c.id)).toBeNull();
+    expect(await h.store.channels.idsOfMonitor(m.id)).toEqual([]);
   });
 }
