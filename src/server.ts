@@ -8,8 +8,6 @@ import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './log.js';
 import { openStore, type Store } from './db/client.js';
 import type { Deps } from './services/deps.js';
-import type { ModelRecord } from './domain/model.js';
-import { rebuildStats } from './services/stats.js';
 import { modelGeneration } from './services/stats-store.js';
 import { createReadPool } from './services/read-pool.js';
 import { createHttpMetrics } from './http/metrics.js';
@@ -64,9 +62,8 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
       ? createReadPool({ dbPath: store.sqlite.name, size: config.readWorkers, generation: (id) => modelGeneration(store.sqlite, id), log })
       : undefined;
   const deps: Deps = { store, clock, log, ...(reads ? { reads } : {}) };
-  // a new decision threshold changes every stored confusion count: rebuild them in its transaction
   const instance = instanceName(config.instance);
-  const services: AppServices = { thresholdChanged: (m: ModelRecord) => rebuildStats(deps, m), retentionDays: config.retentionDays, instance };
+  const services: AppServices = { retentionDays: config.retentionDays, instance };
   const auth: AuthSettings = {
     adminKey: config.adminKey,
     localModeAllowed: !config.adminKey && isLoopback(config.host),
@@ -107,7 +104,6 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
     retentionDays: config.retentionDays,
     ...(opts.deliveryIntervalMs ? { deliveryIntervalMs: opts.deliveryIntervalMs } : {}),
   });
-  services.monitorsChanged = () => jobs.sync();
   stoppers.push(() => jobs.stop()); // stopped before the store closes: a run in progress finishes first
   if (!config.scheduler) log.info('GLASSBOX_SCHEDULER=off: monitors run only on request (evaluateMonitor); notifications are still delivered');
 

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema/index.js';
 import { immediateTransactions } from './busy.js';
@@ -12,7 +12,9 @@ import { sqliteContext } from '../store/sqlite/context.js';
 import { sqliteRepos } from '../store/sqlite/repos.js';
 import { isPostgresUrl } from '../store/postgres/url.js';
 
-export type Db = BetterSQLite3Database<typeof schema>;
+import type { Db } from './drizzle.js';
+
+export type { Db };
 
 /**
  * The SQLite adapter of the storage port, with the raw handles that services not yet moved

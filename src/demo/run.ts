@@ -9,7 +9,7 @@ import { conflict } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ModelRecord } from '../domain/model.js';
 import { ticksBetween } from '../domain/windows.js';
-import { parseSchedule } from '../jobs/schedule.js';
+import { parseSchedule } from '../domain/schedule.js';
 import type { Actor, Deps } from '../services/deps.js';
 import { createModel, deleteModel, findModel, type CreateModelArgs } from '../services/models.js';
 import { ingestObjects } from '../services/ingest.js';

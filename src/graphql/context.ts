@@ -5,18 +5,13 @@ import type { Logger } from '../log.js';
 import { forbidden, unauthenticated } from '../errors.js';
 import { activeKeyCount, authenticate } from '../services/keys.js';
 import { roleAllows, type Actor, type Deps, type Role } from '../services/deps.js';
-import type { ThresholdChanged } from '../services/models.js';
 import type { Notifiers } from '../services/notifier.js';
 import type { SlackParts } from '../slack/app.js';
 
 /** What adapters need beside the services' dependencies; filled by server.ts (tests may leave parts out). */
 export interface AppServices {
-  /** called after a monitor is created, updated or deleted, so the scheduler follows */
-  monitorsChanged?: () => void;
   /** GLASSBOX_RETENTION_DAYS: raw events kept for models without their own retention (0 = forever) */
   retentionDays?: number;
-  /** rebuilds a model's statistics after its decision threshold changed (inside the change's transaction) */
-  thresholdChanged?: ThresholdChanged;
   /** the notifiers deliveries and testChannel use, by channel kind */
   notifiers?: Notifiers;
   /** the Slack app, when Slack is configured */

@@ -29,10 +29,10 @@ export interface DeliverReport {
 
 /** One pass at `now`: what was due is attempted once; what fails waits for its backoff. */
 export async function run(deps: Deps, now: number, opts: DeliverOptions): Promise<DeliverReport> {
-  const report: DeliverReport = { unsnoozed: expireSnoozes(deps, now), delivered: 0, retrying: 0, failed: 0 };
+  const report: DeliverReport = { unsnoozed: await expireSnoozes(deps, now), delivered: 0, retrying: 0, failed: 0 };
   const batch = opts.batch ?? 16;
   for (let i = 0; i < (opts.maxBatches ?? 20); i++) {
-    const claimed = claimDueDeliveries(deps, now, batch, opts.leaseMs ?? MINUTE_MS);
+    const claimed = await claimDueDeliveries(deps, now, batch, opts.leaseMs ?? MINUTE_MS);
     if (claimed.length === 0) break;
     await Promise.all(
       claimed.map(async (d) => {
@@ -49,10 +49,11 @@ export async function run(deps: Deps, now: number, opts: DeliverOptions): Promis
             outcome = { ok: false, retryable: true, reason: 'the notifier failed (see the server log)' };
           }
         }
-        // First thing after the answer, synchronously and durably (synchronous=FULL): from
-        // here a crash cannot send a confirmed notification again. What remains is the gap
-        // between the receiver answering and this line (see docs/notifications.md).
-        const status = recordOutcome(deps, d, outcome, deps.clock.now(), { ...(opts.policy ? { policy: opts.policy } : {}), ...(opts.random ? { random: opts.random } : {}) });
+        // First thing after the answer, durably (synchronous=FULL; on SQLite the write runs
+        // before recordOutcome's first await): from here a crash cannot send a confirmed
+        // notification again. What remains is the gap between the receiver answering and
+        // this line (see docs/notifications.md).
+        const status = await recordOutcome(deps, d, outcome, deps.clock.now(), { ...(opts.policy ? { policy: opts.policy } : {}), ...(opts.random ? { random: opts.random } : {}) });
         if (status === 'DELIVERED') report.delivered++;
         else if (status === 'FAILED') {
           report.failed++;

@@ -6,7 +6,7 @@ import { previousTick, type CronFields } from '../domain/windows.js';
 import type { Deps } from '../services/deps.js';
 import { evaluateMonitor, type EvaluateOptions } from '../services/evaluation.js';
 import { lastEvaluation, listMonitors, type MonitorRecord } from '../services/monitors.js';
-import { parseSchedule } from './schedule.js';
+import { parseSchedule } from '../domain/schedule.js';
 
 /** Evaluates one monitor at its tick `at`; a failure is logged, never thrown (the next tick tries again). */
 export async function runMonitor(deps: Deps, monitorId: number, at: number, opts: EvaluateOptions = {}): Promise<boolean> {

@@ -1,31 +1,8 @@
-// The only importer of node-cron. Validates and parses cron expressions for the rest of
-// Glassbox, and keeps one UTC task per enabled monitor in step with the monitors table.
-import { createTask, setLogger, validate, validateDetailed, type ScheduledTask } from 'node-cron';
-import type { CronFields } from '../domain/windows.js';
+// node-cron's scheduling side (parsing expressions is src/domain/schedule.ts): keeps one
+// UTC task per enabled monitor in step with the monitors table.
+import { createTask, setLogger, type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log.js';
 import { MINUTE_MS } from '../domain/time.js';
-
-/** The fields of a valid 5- or 6-field cron expression, or why it is not one. */
-export function parseSchedule(expr: string): { ok: true; fields: CronFields } | { ok: false; reason: string } {
-  if (typeof expr !== 'string' || expr.trim() === '') return { ok: false, reason: 'must be a cron expression such as "*/15 * * * *"' };
-  const detail = validateDetailed(expr);
-  if (!validate(expr) || !detail.valid || !detail.fields) {
-    const why = detail.errors.map((e) => e.message).join('; ') || 'not a valid cron expression';
-    return { ok: false, reason: `"${expr}" is not a valid cron expression (5 or 6 fields, UTC): ${why}` };
-  }
-  const f = detail.fields;
-  return {
-    ok: true,
-    fields: {
-      second: f.second,
-      minute: f.minute,
-      hour: f.hour,
-      dayOfMonth: f.dayOfMonth,
-      month: f.month,
-      dayOfWeek: f.dayOfWeek,
-    },
-  };
-}
 
 /** Sends node-cron's own warnings to our logger instead of the console. */
 export function routeCronLogs(log: Logger): void {

@@ -41,8 +41,12 @@ export interface Jobs {
 /** Starts the jobs; in-flight deliveries a crash left behind are released for retry. */
 export function startJobs(deps: Deps, opts: JobOptions): Jobs {
   routeCronLogs(deps.log);
-  const released = releaseClaims(deps);
-  if (released) deps.log.info({ released }, 'retrying notifications that were in flight when the server stopped');
+  // every delivery run waits for this: a claim of the previous process must not block it
+  const released = releaseClaims(deps)
+    .then((n) => {
+      if (n) deps.log.info({ released: n }, 'retrying notifications that were in flight when the server stopped');
+    })
+    .catch((err: unknown) => deps.log.error({ err }, 'could not release the delivery claims of the previous process'));
   const evalOpts: EvaluateOptions = opts.computeMetric ? { computeMetric: opts.computeMetric } : {};
   const queue = createEvaluationQueue(deps, evalOpts);
   let scheduler: MonitorScheduler | null = null;
@@ -56,6 +60,9 @@ export function startJobs(deps: Deps, opts: JobOptions): Jobs {
       .then((ms) => scheduler?.sync(ms))
       .catch((err: unknown) => deps.log.error({ err }, 'could not sync the monitor schedule'));
   };
+  // every monitor change a service commits in this process reaches the tasks at once
+  const events = (deps.events ??= {});
+  events.monitorsChanged = sync;
   let caughtUp: Promise<number[]> = Promise.resolve([]);
   if (opts.scheduler) {
     scheduler = createMonitorScheduler((id, at) => queue.enqueue(id, at), deps.log);
@@ -75,13 +82,17 @@ export function startJobs(deps: Deps, opts: JobOptions): Jobs {
 
   let running: Promise<DeliverReport> | null = null;
   const deliverNow = (): Promise<DeliverReport> =>
-    (running ??= deliver(deps, deps.clock.now(), {
-      notifiers: opts.notifiers,
-      ...(opts.policy ? { policy: opts.policy } : {}),
-      ...(opts.random ? { random: opts.random } : {}),
-    }).finally(() => {
-      running = null;
-    }));
+    (running ??= released
+      .then(() =>
+        deliver(deps, deps.clock.now(), {
+          notifiers: opts.notifiers,
+          ...(opts.policy ? { policy: opts.policy } : {}),
+          ...(opts.random ? { random: opts.random } : {}),
+        }),
+      )
+      .finally(() => {
+        running = null;
+      }));
 
   let timer: NodeJS.Timeout | null = null;
   const loop = () => {
@@ -106,10 +117,11 @@ export function startJobs(deps: Deps, opts: JobOptions): Jobs {
     caughtUp,
     async stop() {
       stopped = true;
+      if (events.monitorsChanged === sync) delete events.monitorsChanged;
       if (timer) clearTimeout(timer);
       scheduler?.stop();
       await Promise.resolve(retentionTask?.destroy()).catch(() => undefined);
-      await Promise.allSettled([running, queue.idle(), caughtUp, retentionCatchUp]);
+      await Promise.allSettled([released, running, queue.idle(), caughtUp, retentionCatchUp]);
     },
   };
 }

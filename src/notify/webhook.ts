@@ -5,6 +5,7 @@
 import { createHmac } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { DeliveryOutcome, Notification, Notifier } from '../services/notifier.js';
+import { webhookOf } from '../services/channel-kinds/webhook.js';
 
 export interface WebhookOptions {
   clock: Clock;
@@ -44,9 +45,10 @@ export function createWebhookNotifier(opts: WebhookOptions): Notifier {
   return {
     kind: 'WEBHOOK',
     async deliver(n: Notification): Promise<DeliveryOutcome> {
-      if (!n.channel.webhookUrl) return { ok: false, retryable: false, reason: `channel ${n.channel.name} has no webhookUrl` };
+      const hook = webhookOf(n.channel.config);
+      if (!hook.url) return { ok: false, retryable: false, reason: `channel ${n.channel.name} has no webhookUrl` };
       // fetch refuses a URL with credentials: they travel as Basic authorization instead
-      const target = new URL(n.channel.webhookUrl);
+      const target = new URL(hook.url);
       const basic = target.username || target.password ? `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}` : null;
       target.username = '';
       target.password = '';
@@ -58,7 +60,7 @@ export function createWebhookNotifier(opts: WebhookOptions): Notifier {
         'user-agent': 'Glassbox-Webhook/1',
         'x-glassbox-idempotency-key': n.idempotencyKey,
       };
-      if (n.channel.webhookSecret) headers['x-glassbox-signature'] = signBody(n.channel.webhookSecret, body);
+      if (hook.secret) headers['x-glassbox-signature'] = signBody(hook.secret, body);
       if (basic !== null) headers.authorization = `Basic ${Buffer.from(basic, 'utf8').toString('base64')}`;
       let res: Response;
       try {

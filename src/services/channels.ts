@@ -1,87 +1,27 @@
-// Notification channels: a Slack channel or a webhook. Secrets are stored for signing and
-// never returned or audited.
+// Notification channels, of the kinds in channel-kinds/registry.ts. Secrets are stored for
+// reaching a channel and never returned or audited.
 import { randomUUID } from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
-import { channels, deliveries, monitorChannels, monitors } from '../db/schema/index.js';
-import { badInput, conflict, notFound } from '../errors.js';
-import { recordAudit } from './audit.js';
+import { conflict, notFound } from '../errors.js';
+import type { ChannelRecord, ChannelValues } from '../domain/monitoring/channel.js';
+import type { Notifiers, WebhookBody } from '../domain/monitoring/notification.js';
+import { writeAudit } from './audit.js';
 import type { Actor, Deps } from './deps.js';
-import type { ChannelKind, ChannelTarget, Notifiers, WebhookBody } from './notifier.js';
+import { channelRecordOf, channelTargetOf, checkChannel, type CreateChannelArgs } from './channel-kinds/registry.js';
 
-export interface ChannelRecord {
-  id: number;
-  name: string;
-  kind: ChannelKind;
-  slackChannel: string | null;
-  webhookUrl: string | null;
-  createdAt: number;
-}
-
-export interface CreateChannelArgs {
-  name: string;
-  kind: string;
-  slackChannel?: string | null;
-  webhookUrl?: string | null;
-  webhookSecret?: string | null;
-}
-
-type Row = typeof channels.$inferSelect;
-
-/** A channels row without its secret. */
-export function toChannelRecord(r: Row): ChannelRecord {
-  return { id: r.id, name: r.name, kind: r.kind as ChannelKind, slackChannel: r.slackChannel, webhookUrl: r.webhookUrl, createdAt: r.createdAt };
-}
-
-/** A channels row with what a notifier needs to reach it (the secret included). */
-export function toChannelTarget(r: Row): ChannelTarget {
-  return { ...toChannelRecord(r), webhookSecret: r.webhookSecret };
-}
-
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._#-]{0,63}$/;
-const SLACK_CHANNEL = /^(#[a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{6,})$/;
-
-/** Checks a CreateChannelInput (fields named under `prefix`); the row's values, secret included. */
-export function checkChannel(input: CreateChannelArgs, prefix = 'input'): Omit<Row, 'id' | 'createdAt'> {
-  const name = (input.name ?? '').trim();
-  if (!NAME.test(name)) throw badInput(`${prefix}.name`, `"${input.name}" is not a valid channel name: 1-64 letters, digits, '.', '_', '#' or '-'`);
-  if (input.kind === 'SLACK') {
-    const sc = (input.slackChannel ?? '').trim();
-    if (!sc) throw badInput(`${prefix}.slackChannel`, 'a SLACK channel needs slackChannel: the channel id (C0123ABCD) or #name the bot posts to');
-    if (!SLACK_CHANNEL.test(sc)) throw badInput(`${prefix}.slackChannel`, `"${sc}" is neither a Slack channel id (C0123ABCD) nor a #channel-name`);
-    if (input.webhookUrl) throw badInput(`${prefix}.webhookUrl`, 'applies to WEBHOOK channels only');
-    if (input.webhookSecret) throw badInput(`${prefix}.webhookSecret`, 'applies to WEBHOOK channels only');
-    return { name, kind: 'SLACK', slackChannel: sc, webhookUrl: null, webhookSecret: null };
-  }
-  if (input.kind === 'WEBHOOK') {
-    const raw = (input.webhookUrl ?? '').trim();
-    if (!raw) throw badInput(`${prefix}.webhookUrl`, 'a WEBHOOK channel needs webhookUrl, an http(s) URL');
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      throw badInput(`${prefix}.webhookUrl`, `"${raw}" is not a URL`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badInput(`${prefix}.webhookUrl`, `must be http or https, got ${url.protocol}`);
-    if (input.slackChannel) throw badInput(`${prefix}.slackChannel`, 'applies to SLACK channels only');
-    const secret = input.webhookSecret ?? null;
-    if (secret !== null && secret.length < 8) throw badInput(`${prefix}.webhookSecret`, 'must be at least 8 characters (or left out to send unsigned)');
-    return { name, kind: 'WEBHOOK', slackChannel: null, webhookUrl: url.toString(), webhookSecret: secret };
-  }
-  throw badInput(`${prefix}.kind`, 'must be SLACK or WEBHOOK');
-}
+export type { ChannelRecord, ChannelValues, CreateChannelArgs };
+export { checkChannel };
 
 /** Creates a channel; CONFLICT when the name is taken; audited without the secret. */
 export async function createChannel(deps: Deps, actor: Actor, input: CreateChannelArgs): Promise<ChannelRecord> {
   const values = checkChannel(input);
   const now = deps.clock.now();
-  return deps.store.db.transaction((tx) => {
-    if (tx.select({ id: channels.id }).from(channels).where(eq(channels.name, values.name)).get()) {
-      throw conflict(`a channel named "${values.name}" already exists`, 'input.name');
-    }
-    const row = tx.insert(channels).values({ ...values, createdAt: now }).returning().get();
-    // recordAudit redacts the URL and the secret (when one was given)
-    recordAudit(tx, now, actor, 'createChannel', `channel:${row.name}`, input);
-    return toChannelRecord(row);
+  const { channels } = deps.store;
+  return deps.store.transaction(async () => {
+    if (await channels.byName(values.name)) throw conflict(`a channel named "${values.name}" already exists`, 'input.name');
+    const created = channelRecordOf(await channels.create(values, now));
+    // the audit redacts the URL and the secret (when one was given)
+    await writeAudit(deps, now, actor, 'createChannel', `channel:${created.name}`, input);
+    return created;
   });
 }
 
@@ -91,34 +31,30 @@ export async function createChannel(deps: Deps, actor: Actor, input: CreateChann
  */
 export async function deleteChannel(deps: Deps, actor: Actor, name: string): Promise<boolean> {
   const now = deps.clock.now();
-  return deps.store.db.transaction((tx) => {
-    const row = tx.select().from(channels).where(eq(channels.name, name)).get();
+  const { channels } = deps.store;
+  return deps.store.transaction(async () => {
+    const row = await channels.byName(name);
     if (!row) throw notFound(`channel "${name}"`);
-    const users = tx
-      .select({ name: monitors.name, id: monitors.id })
-      .from(monitorChannels)
-      .innerJoin(monitors, eq(monitors.id, monitorChannels.monitorId))
-      .where(eq(monitorChannels.channelId, row.id))
-      .all();
+    const users = await channels.usersOf(row.id);
     if (users.length) {
       const list = users.map((u) => `${u.name} (id ${u.id})`).join(', ');
       throw conflict(`channel "${name}" is used by monitors ${list}; remove it from them (updateMonitor channels) first`, 'name');
     }
-    tx.delete(channels).where(eq(channels.id, row.id)).run();
-    recordAudit(tx, now, actor, 'deleteChannel', `channel:${name}`);
+    await channels.delete(row.id);
+    await writeAudit(deps, now, actor, 'deleteChannel', `channel:${name}`);
     return true;
   });
 }
 
 /** Every channel, by name. */
 export async function listChannels(deps: Deps): Promise<ChannelRecord[]> {
-  return deps.store.db.select().from(channels).orderBy(asc(channels.name)).all().map(toChannelRecord);
+  return (await deps.store.channels.list()).map(channelRecordOf);
 }
 
 /** The channel with that id, or null. */
 export async function getChannel(deps: Deps, id: number): Promise<ChannelRecord | null> {
-  const row = deps.store.db.select().from(channels).where(eq(channels.id, id)).get();
-  return row ? toChannelRecord(row) : null;
+  const c = await deps.store.channels.get(id);
+  return c ? channelRecordOf(c) : null;
 }
 
 /** A channel test's outcome: confirmed, or why not (safe to show: a host, a status, Slack's error code). */
@@ -130,29 +66,26 @@ export type TestOutcome = { ok: true } | { ok: false; reason: string };
  * for an unknown channel. Never retried: the caller is watching and can press again.
  */
 export async function testChannel(deps: Deps, actor: Actor, notifiers: Notifiers, name: string): Promise<TestOutcome> {
-  const { db } = deps.store;
-  const row = db.select().from(channels).where(eq(channels.name, name)).get();
-  if (!row) throw notFound(`channel "${name}"`);
+  const { channels, outbox } = deps.store;
+  const stored = await channels.byName(name);
+  if (!stored) throw notFound(`channel "${name}"`);
+  const channel = channelTargetOf(stored);
   const now = deps.clock.now();
   const idempotencyKey = `glassbox-test-${randomUUID()}`;
   const payload: WebhookBody = { type: 'test', idempotencyKey, alert: null };
-  const delivery = db.transaction((tx) => {
-    recordAudit(tx, now, actor, 'testChannel', `channel:${name}`);
-    return tx
-      .insert(deliveries)
-      .values({ channelId: row.id, type: 'test', idempotencyKey, payload, status: 'PENDING', attempts: 1, createdAt: now, claimedAt: now })
-      .returning({ id: deliveries.id })
-      .get();
+  const deliveryId = await deps.store.transaction(async () => {
+    await writeAudit(deps, now, actor, 'testChannel', `channel:${name}`);
+    return outbox.insertClaimed({ alertId: null, channelId: channel.id, type: 'test', idempotencyKey, payload, createdAt: now });
   });
-  const notifier = notifiers[row.kind as ChannelKind];
+  const notifier = notifiers[channel.kind];
   let ok = false;
   let reason: string | null = null;
   let ref: { channel: string; ts: string } | undefined;
   if (!notifier) {
-    reason = `no ${row.kind} notifier is configured on this server`;
+    reason = `no ${channel.kind} notifier is configured on this server`;
   } else {
     try {
-      const out = await notifier.deliver({ type: 'test', idempotencyKey, channel: toChannelTarget(row), payload, current: null, attempt: 1 });
+      const out = await notifier.deliver({ type: 'test', idempotencyKey, channel, payload, current: null, attempt: 1 });
       if (out.ok) {
         ok = true;
         ref = out.ref;
@@ -164,16 +97,7 @@ export async function testChannel(deps: Deps, actor: Actor, notifiers: Notifiers
   }
   if (!ok) deps.log.warn({ channel: name, reason }, 'test notification not confirmed');
   const done = deps.clock.now();
-  db.update(deliveries)
-    .set({
-      status: ok ? 'DELIVERED' : 'FAILED',
-      lastError: reason,
-      claimedAt: null,
-      deliveredAt: ok ? done : null,
-      refChannel: ref?.channel ?? null,
-      refTs: ref?.ts ?? null,
-    })
-    .where(eq(deliveries.id, delivery.id))
-    .run();
+  if (ok) await outbox.confirm(deliveryId, done, ref);
+  else await outbox.fail(deliveryId, reason ?? 'not confirmed');
   return ok ? { ok: true } : { ok: false, reason: reason ?? 'not confirmed' };
 }

@@ -14,6 +14,14 @@ export interface Deps {
   log: Logger;
   /** where metric reads run (the server's read workers); absent: in process, on `store` */
   reads?: MetricReader;
+  /** whom services tell about their changes: the process's scheduler (startJobs) */
+  events?: ServiceEvents;
+}
+
+/** What services announce after a change commits, so the rest of the process follows it. */
+export interface ServiceEvents {
+  /** a monitor was created, changed or deleted: the scheduler re-reads the monitors */
+  monitorsChanged?: () => void;
 }
 
 /** Who is acting: the key's name, `local`, `admin` (bootstrap key) or `slack:<user id>`. */

@@ -1,20 +1,19 @@
 // Running a monitor: read the window's metric, decide with the pure state machine, then
-// write the evaluation, the alert change and the outbox rows in one synchronous
-// transaction (ARCHITECTURE rule 2). One evaluation per (monitor, run time): a repeated
+// write the evaluation, the alert change and the outbox rows in one transaction,
+// serialised per monitor (ARCHITECTURE rule 2). One evaluation per (monitor, run time): a repeated
 // or overlapping run of the same tick records nothing more and notifies nobody again.
-import { and, eq } from 'drizzle-orm';
-import { evaluations, monitors } from '../db/schema/index.js';
 import { AppError, badInput, notFound } from '../errors.js';
 import type { ModelRecord } from '../domain/model.js';
 import { applyEvaluation, severityOf, type RuleState, type Severity } from '../domain/alerts/state-machine.js';
+import { openAlertState } from '../domain/monitoring/alert.js';
 import { ticksBetween, windowAt } from '../domain/windows.js';
-import { parseSchedule } from '../jobs/schedule.js';
+import { parseSchedule } from '../domain/schedule.js';
 import type { Actor, Deps } from './deps.js';
-import { recordAudit } from './audit.js';
+import { writeAudit } from './audit.js';
 import { findModel, findModelById } from './models.js';
 import { checkMonitor, type MonitorFields } from './monitor-validation.js';
-import { getMonitor, toEvaluationRecord, toMonitorRecord, type EvaluationRecord, type MonitorRecord } from './monitors.js';
-import { openAlertRow, openAlertState, writeTransition } from './alerts.js';
+import { getMonitor, type EvaluationRecord, type MonitorRecord } from './monitors.js';
+import { writeTransition } from './alert-transitions.js';
 import { computeMetric } from './metrics.js';
 
 export interface MetricQuery {
@@ -64,11 +63,6 @@ async function measure(deps: Deps, compute: ComputeMetric, m: MonitorRecord, mod
   return { from, to, value: Number.isFinite(value) ? value : null, sampleSize, severity };
 }
 
-function existing(deps: Deps, monitorId: number, at: number): EvaluationRecord | null {
-  const row = deps.store.db.select().from(evaluations).where(and(eq(evaluations.monitorId, monitorId), eq(evaluations.at, at))).get();
-  return row ? toEvaluationRecord(row) : null;
-}
-
 /**
  * Exactly what a scheduled run at `at` does: evaluates, records, moves the alert on and
  * queues its notifications, once per (monitor, at). Any `at` is allowed (backfill);
@@ -78,33 +72,30 @@ export async function evaluateMonitor(deps: Deps, id: number, at: number, opts: 
   if (!Number.isFinite(at)) throw badInput('at', 'must be a date');
   const monitor = await getMonitor(deps, id);
   if (!monitor) throw notFound(`monitor ${id}`);
-  const done = existing(deps, id, at);
+  const done = await deps.store.evaluations.find(id, at);
   if (done) return done;
   const model = (await findModelById(deps, monitor.modelId))!;
   const e = await measure(deps, computeOf(opts), monitor, model, at);
   const now = deps.clock.now();
-  return deps.store.db.transaction((tx) => {
-    const row = tx.select().from(monitors).where(eq(monitors.id, id)).get();
-    if (!row) throw notFound(`monitor ${id}`);
-    const inserted = tx
-      .insert(evaluations)
-      .values({ monitorId: id, at, from: e.from, to: e.to, value: e.value, sampleSize: e.sampleSize, severity: e.severity, recordedAt: now })
-      .onConflictDoNothing()
-      .returning()
-      .get();
+  const { alerts, evaluations, monitors } = deps.store;
+  return deps.store.transaction(async () => {
+    await alerts.lockMonitor(id);
+    const state = await monitors.withStreak(id);
+    if (!state) throw notFound(`monitor ${id}`);
+    const inserted = await evaluations.record({ monitorId: id, at, from: e.from, to: e.to, value: e.value, sampleSize: e.sampleSize, severity: e.severity }, now);
     // Another run of the same tick got here first: its decision stands, alone.
-    if (!inserted) return existing(deps, id, at)!;
-    const current = toMonitorRecord(row);
-    const open = openAlertRow(tx, id);
-    const prev: RuleState = { streak: row.streak, alert: openAlertState(open) };
+    if (!inserted) return (await evaluations.find(id, at))!;
+    const { monitor: current, streak } = state;
+    const open = await alerts.openOf(id);
+    const prev: RuleState = { streak, alert: openAlertState(open) };
     const tr = applyEvaluation({ forEvaluations: current.forEvaluations, repeatIntervalMs: current.repeatIntervalMs }, prev, at, e.severity);
-    writeTransition(tx, { monitor: current, modelName: model.name, open, tr, at, now, evaluation: e });
-    if (tr.state.streak !== row.streak) tx.update(monitors).set({ streak: tr.state.streak }).where(eq(monitors.id, id)).run();
+    await writeTransition(deps, { monitor: current, modelName: model.name, open, tr, at, now, evaluation: e });
+    if (tr.state.streak !== streak) await monitors.setStreak(id, tr.state.streak);
     if (opts.actor) {
       const details = { at: new Date(at).toISOString(), severity: e.severity, value: e.value, sampleSize: e.sampleSize, alert: tr.steps.map((s) => s.kind) };
-      recordAudit(tx, now, opts.actor, 'evaluateMonitor', `monitor:${id}`, details);
+      await writeAudit(deps, now, opts.actor, 'evaluateMonitor', `monitor:${id}`, details);
     }
-    return toEvaluationRecord(inserted);
+    return inserted;
   });
 }
 

@@ -5,6 +5,7 @@ import { closestNames } from '../domain/closest-names.js';
 import { preview } from '../domain/input/text.js';
 import { MAX_RETENTION_DAYS } from '../domain/retention.js';
 import { writeAudit } from './audit.js';
+import { rebuildStats } from './stats.js';
 import type { ModelPatch } from '../store/ports/models.js';
 import type { Actor, Deps } from './deps.js';
 
@@ -97,20 +98,11 @@ export async function createModel(deps: Deps, actor: Actor, input: CreateModelAr
   });
 }
 
-/** Listeners told when a model's statistics depend on something that changed. */
-export type ThresholdChanged = (model: ModelRecord) => void;
-
 /**
- * Updates description, decision threshold and retention. `onThresholdChange` runs inside the
- * transaction (the statistics that depend on the threshold are rebuilt there).
+ * Updates description, decision threshold and retention. A new decision threshold changes
+ * every stored confusion count: the statistics are rebuilt in the same transaction.
  */
-export async function updateModel(
-  deps: Deps,
-  actor: Actor,
-  name: string,
-  input: UpdateModelArgs,
-  onThresholdChange?: ThresholdChanged,
-): Promise<ModelRecord> {
+export async function updateModel(deps: Deps, actor: Actor, name: string, input: UpdateModelArgs): Promise<ModelRecord> {
   const { store } = deps;
   const now = deps.clock.now();
   return store.transaction(async () => {
@@ -128,7 +120,7 @@ export async function updateModel(
     }
     const updated = (await store.models.update(cur.id, patch))!;
     await writeAudit(deps, now, actor, 'updateModel', name, input);
-    if (patch.decisionThreshold !== undefined && patch.decisionThreshold !== cur.decisionThreshold) onThresholdChange?.(updated);
+    if (patch.decisionThreshold !== undefined && patch.decisionThreshold !== cur.decisionThreshold) rebuildStats(deps, updated);
     return updated;
   });
 }

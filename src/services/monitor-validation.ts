@@ -5,25 +5,10 @@ import type { ModelRecord } from '../domain/model.js';
 import { checkMetricFits } from '../domain/metrics/catalogue.js';
 import { checkThresholds, type Comparator } from '../domain/alerts/thresholds.js';
 import { DAY, MINUTE, parseDuration } from '../domain/windows.js';
-import { parseSchedule } from '../jobs/schedule.js';
+import { parseSchedule } from '../domain/schedule.js';
+import type { MonitorSpec } from '../domain/monitoring/monitor.js';
 
-export interface MonitorSpec {
-  name: string;
-  metric: string;
-  feature: string | null;
-  attribute: string | null;
-  window: string;
-  windowMs: number;
-  schedule: string;
-  comparator: Comparator;
-  warningThreshold: number | null;
-  criticalThreshold: number | null;
-  forEvaluations: number;
-  minSampleSize: number;
-  repeatInterval: string;
-  repeatIntervalMs: number;
-  enabled: boolean;
-}
+export type { MonitorSpec };
 
 /** What a caller may give: GraphQL's optional fields, unchecked. */
 export interface MonitorFields {

@@ -1,33 +1,16 @@
 // Monitors: create, update, delete, look up; their channels and evaluations. Every change
 // is audited in its own transaction.
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
-import { channels, evaluations, models, monitorChannels, monitors } from '../db/schema/index.js';
-import type { Db } from '../db/client.js';
 import { badInput, conflict, notFound } from '../errors.js';
 import type { ModelRecord } from '../domain/model.js';
-import type { Severity } from '../domain/alerts/state-machine.js';
-import { recordAudit } from './audit.js';
+import type { ChannelRecord } from '../domain/monitoring/channel.js';
+import type { EvaluationRecord, MonitorRecord } from '../domain/monitoring/monitor.js';
+import { writeAudit } from './audit.js';
 import type { Actor, Deps } from './deps.js';
 import { findModel, findModelById } from './models.js';
-import { checkMonitor, type MonitorFields, type MonitorSpec } from './monitor-validation.js';
-import { toChannelRecord, type ChannelRecord } from './channels.js';
+import { checkMonitor, type MonitorFields } from './monitor-validation.js';
+import { channelRecordOf } from './channel-kinds/registry.js';
 
-export interface MonitorRecord extends MonitorSpec {
-  id: number;
-  modelId: number;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export interface EvaluationRecord {
-  monitorId: number;
-  at: number;
-  from: number;
-  to: number;
-  value: number | null;
-  sampleSize: number;
-  severity: Severity;
-}
+export type { EvaluationRecord, MonitorRecord };
 
 export interface CreateMonitorArgs extends MonitorFields {
   model: string;
@@ -39,61 +22,30 @@ export type UpdateMonitorArgs = {
   [K in keyof Omit<MonitorFields, 'metric' | 'feature' | 'attribute'>]?: MonitorFields[K] | null;
 } & { channels?: string[] | null };
 
-type Row = typeof monitors.$inferSelect;
-
-/** A monitors row as a record. */
-export function toMonitorRecord(r: Row): MonitorRecord {
-  return {
-    id: r.id,
-    modelId: r.modelId,
-    name: r.name,
-    metric: r.metric,
-    feature: r.feature,
-    attribute: r.attribute,
-    window: r.window,
-    windowMs: r.windowMs,
-    schedule: r.schedule,
-    comparator: r.comparator as MonitorRecord['comparator'],
-    warningThreshold: r.warningThreshold,
-    criticalThreshold: r.criticalThreshold,
-    forEvaluations: r.forEvaluations,
-    minSampleSize: r.minSampleSize,
-    repeatInterval: r.repeatInterval,
-    repeatIntervalMs: r.repeatIntervalMs,
-    enabled: r.enabled,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-  };
-}
-
-/** An evaluations row as a record. */
-export function toEvaluationRecord(r: typeof evaluations.$inferSelect): EvaluationRecord {
-  return { monitorId: r.monitorId, at: r.at, from: r.from, to: r.to, value: r.value, sampleSize: r.sampleSize, severity: r.severity as Severity };
-}
-
 /** Resolves channel names to ids, naming the first unknown one. */
-function channelIds(tx: Db, names: string[] | null | undefined, prefix: string): number[] {
+async function channelIds(deps: Deps, names: string[] | null | undefined, prefix: string): Promise<number[]> {
   const wanted = [...new Set(names ?? [])];
   if (wanted.length === 0) return [];
-  const found = tx.select({ id: channels.id, name: channels.name }).from(channels).where(inArray(channels.name, wanted)).all();
-  const byName = new Map(found.map((c) => [c.name, c.id]));
-  (names ?? []).forEach((n, i) => {
-    if (!byName.has(n)) {
-      const all = tx.select({ name: channels.name }).from(channels).orderBy(asc(channels.name)).all().map((c) => c.name);
-      throw badInput(`${prefix}.channels[${i}]`, `no channel named "${n}" (${all.length ? `channels: ${all.join(', ')}` : 'create one with createChannel first'})`);
-    }
-  });
+  const byName = await deps.store.channels.idsByName(wanted);
+  const unknown = (names ?? []).findIndex((n) => !byName.has(n));
+  if (unknown >= 0) {
+    const all = (await deps.store.channels.list()).map((c) => c.name);
+    throw badInput(`${prefix}.channels[${unknown}]`, `no channel named "${names![unknown]}" (${all.length ? `channels: ${all.join(', ')}` : 'create one with createChannel first'})`);
+  }
   return wanted.map((n) => byName.get(n)!);
 }
 
-function setChannels(tx: Db, monitorId: number, ids: number[]): void {
-  tx.delete(monitorChannels).where(eq(monitorChannels.monitorId, monitorId)).run();
-  for (const channelId of ids) tx.insert(monitorChannels).values({ monitorId, channelId }).run();
+/** Passes a committed change's result on after telling the scheduler, so no caller has to remember it. */
+function announced<T>(deps: Deps): (result: T) => T {
+  return (result) => {
+    deps.events?.monitorsChanged?.();
+    return result;
+  };
 }
 
-function nameTaken(tx: Db, modelId: number, name: string, except?: number): boolean {
-  const row = tx.select({ id: monitors.id }).from(monitors).where(and(eq(monitors.modelId, modelId), eq(monitors.name, name))).get();
-  return !!row && row.id !== except;
+async function nameTaken(deps: Deps, modelId: number, name: string, except?: number): Promise<boolean> {
+  const id = await deps.store.monitors.idByName(modelId, name);
+  return id !== null && id !== except;
 }
 
 /** Creates a monitor after checking every field; audited. */
@@ -102,18 +54,15 @@ export async function createMonitor(deps: Deps, actor: Actor, input: CreateMonit
   if (!model) throw badInput('input.model', `no model named "${input.model}"`);
   const spec = checkMonitor(model, input);
   const now = deps.clock.now();
-  return deps.store.db.transaction((tx) => {
-    if (nameTaken(tx, model.id, spec.name)) throw conflict(`model ${model.name} already has a monitor named "${spec.name}"`, 'input.name');
-    const ids = channelIds(tx, input.channels, 'input');
-    const row = tx
-      .insert(monitors)
-      .values({ ...spec, modelId: model.id, streak: 0, createdAt: now, updatedAt: now })
-      .returning()
-      .get();
-    setChannels(tx, row.id, ids);
-    recordAudit(tx, now, actor, 'createMonitor', `monitor:${row.id}`, input);
-    return toMonitorRecord(row);
-  });
+  const { monitors } = deps.store;
+  return deps.store.transaction(async () => {
+    if (await nameTaken(deps, model.id, spec.name)) throw conflict(`model ${model.name} already has a monitor named "${spec.name}"`, 'input.name');
+    const ids = await channelIds(deps, input.channels, 'input');
+    const created = await monitors.create({ ...spec, modelId: model.id, createdAt: now });
+    await monitors.setChannels(created.id, ids);
+    await writeAudit(deps, now, actor, 'createMonitor', `monitor:${created.id}`, input);
+    return created;
+  }).then(announced(deps));
 }
 
 /** Changes the given fields, re-checking the whole definition; NOT_FOUND when absent. */
@@ -129,47 +78,40 @@ export async function updateMonitor(deps: Deps, actor: Actor, id: number, input:
   }
   const spec = checkMonitor(model, merged);
   const now = deps.clock.now();
-  return deps.store.db.transaction((tx) => {
-    if (!tx.select({ id: monitors.id }).from(monitors).where(eq(monitors.id, id)).get()) throw notFound(`monitor ${id}`);
-    if (nameTaken(tx, model.id, spec.name, id)) throw conflict(`model ${model.name} already has a monitor named "${spec.name}"`, 'input.name');
-    if (input.channels !== undefined && input.channels !== null) setChannels(tx, id, channelIds(tx, input.channels, 'input'));
-    const row = tx.update(monitors).set({ ...spec, updatedAt: now }).where(eq(monitors.id, id)).returning().get();
-    recordAudit(tx, now, actor, 'updateMonitor', `monitor:${id}`, input);
-    return toMonitorRecord(row);
-  });
+  const { monitors } = deps.store;
+  return deps.store.transaction(async () => {
+    if (!(await monitors.get(id))) throw notFound(`monitor ${id}`);
+    if (await nameTaken(deps, model.id, spec.name, id)) throw conflict(`model ${model.name} already has a monitor named "${spec.name}"`, 'input.name');
+    if (input.channels !== undefined && input.channels !== null) await monitors.setChannels(id, await channelIds(deps, input.channels, 'input'));
+    const updated = (await monitors.update(id, spec, now))!;
+    await writeAudit(deps, now, actor, 'updateMonitor', `monitor:${id}`, input);
+    return updated;
+  }).then(announced(deps));
 }
 
 /** Deletes a monitor with its evaluations and alerts; NOT_FOUND when absent. */
 export async function deleteMonitor(deps: Deps, actor: Actor, id: number): Promise<boolean> {
   const now = deps.clock.now();
-  return deps.store.db.transaction((tx) => {
-    const row = tx.select({ id: monitors.id, name: monitors.name }).from(monitors).where(eq(monitors.id, id)).get();
-    if (!row) throw notFound(`monitor ${id}`);
-    tx.delete(monitors).where(eq(monitors.id, id)).run();
-    recordAudit(tx, now, actor, 'deleteMonitor', `monitor:${id}`, { name: row.name });
+  const { monitors } = deps.store;
+  return deps.store.transaction(async () => {
+    const found = Number.isSafeInteger(id) ? await monitors.get(id) : null;
+    if (!found) throw notFound(`monitor ${id}`);
+    await monitors.delete(id);
+    await writeAudit(deps, now, actor, 'deleteMonitor', `monitor:${id}`, { name: found.name });
     return true;
-  });
+  }).then(announced(deps));
 }
 
 /** The monitor with that id, or null. */
 export async function getMonitor(deps: Deps, id: number): Promise<MonitorRecord | null> {
   if (!Number.isSafeInteger(id)) return null;
-  const row = deps.store.db.select().from(monitors).where(eq(monitors.id, id)).get();
-  return row ? toMonitorRecord(row) : null;
+  return deps.store.monitors.get(id);
 }
 
 /** Monitors of one model (by name; none when it does not exist) or of all, by model then name. */
 export async function listMonitors(deps: Deps, filter: { model?: string | null; modelId?: number } = {}): Promise<MonitorRecord[]> {
-  const { db } = deps.store;
-  let modelId = filter.modelId;
-  if (filter.model !== undefined && filter.model !== null) {
-    const m = db.select({ id: models.id }).from(models).where(eq(models.name, filter.model)).get();
-    if (!m) return [];
-    modelId = m.id;
-  }
-  const q = db.select().from(monitors);
-  const rows = modelId === undefined ? q.orderBy(asc(monitors.modelId), asc(monitors.name)).all() : q.where(eq(monitors.modelId, modelId)).orderBy(asc(monitors.name)).all();
-  return rows.map(toMonitorRecord);
+  if (filter.model !== undefined && filter.model !== null) return deps.store.monitors.list({ modelName: filter.model });
+  return deps.store.monitors.list(filter.modelId === undefined ? {} : { modelId: filter.modelId });
 }
 
 /** The model a monitor watches. */
@@ -179,27 +121,12 @@ export async function modelOfMonitor(deps: Deps, m: { modelId: number }): Promis
 
 /** The channels a monitor notifies, by name. */
 export async function monitorChannelList(deps: Deps, monitorId: number): Promise<ChannelRecord[]> {
-  const rows = deps.store.db
-    .select({ c: channels })
-    .from(monitorChannels)
-    .innerJoin(channels, eq(channels.id, monitorChannels.channelId))
-    .where(eq(monitorChannels.monitorId, monitorId))
-    .orderBy(asc(channels.name))
-    .all();
-  return rows.map((r) => toChannelRecord(r.c));
+  return (await deps.store.channels.ofMonitor(monitorId)).map(channelRecordOf);
 }
 
 /** The newest evaluations (by run time) first; limit 1..1000, default 100. */
-export async function listEvaluations(deps: Deps, monitorId: number, limit = 100): Promise<EvaluationRecord[]> {
-  const n = Math.max(1, Math.min(1000, Math.floor(limit)));
-  return deps.store.db
-    .select()
-    .from(evaluations)
-    .where(eq(evaluations.monitorId, monitorId))
-    .orderBy(desc(evaluations.at))
-    .limit(n)
-    .all()
-    .map(toEvaluationRecord);
+export function listEvaluations(deps: Deps, monitorId: number, limit = 100): Promise<EvaluationRecord[]> {
+  return deps.store.evaluations.list(monitorId, Math.max(1, Math.min(1000, Math.floor(limit))));
 }
 
 /** The evaluation with the latest run time, or null. */

@@ -1,66 +1,7 @@
-// The seam between deciding to notify and delivering (Alertmanager's notify/): the outbox
-// job hands each due delivery to the Notifier of its channel's kind, which says whether
-// the channel confirmed it and, if not, whether trying again can help.
-import type { NotificationType } from '../domain/alerts/state-machine.js';
-import type { AlertRecord } from './alerts.js';
-import type { ChannelRecord } from './channels.js';
-
-export type { NotificationType };
-export type ChannelKind = 'SLACK' | 'WEBHOOK';
-
-/** A channel with what it takes to reach it (the webhook secret included). */
-export interface ChannelTarget extends ChannelRecord {
-  webhookSecret: string | null;
-}
-
-/** The contract's alert object inside a webhook body: the alert as it was at the change. */
-export interface AlertPayload {
-  id: string;
-  model: string;
-  monitor: { id: string; name: string };
-  metric: string;
-  feature: string | null;
-  severity: string;
-  status: string;
-  value: number | null;
-  threshold: number | null;
-  message: string;
-  openedAt: string;
-  resolvedAt: string | null;
-}
-
-/** The webhook body, exactly as the contract's "Webhook channels" section gives it. */
-export interface WebhookBody {
-  type: NotificationType;
-  idempotencyKey: string;
-  /** null for a `test` notification */
-  alert: AlertPayload | null;
-}
-
-export interface Notification {
-  type: NotificationType;
-  /** the same on every attempt of this notification to this channel */
-  idempotencyKey: string;
-  channel: ChannelTarget;
-  /** what to send: the alert as it was when this change happened */
-  payload: WebhookBody;
-  /** the alert as it is now (it may have moved on since); null for a test */
-  current: AlertRecord | null;
-  /** the first message this alert posted on this channel, when a notifier reported one (Slack threads) */
-  thread?: { channel: string; ts: string };
-  /** 1 for the first attempt */
-  attempt: number;
-}
-
-export type DeliveryOutcome =
-  | { ok: true; ref?: { channel: string; ts: string } }
-  | { ok: false; retryable: boolean; reason: string; retryAfterMs?: number };
-
-export interface Notifier {
-  kind: ChannelKind;
-  /** Resolves with the outcome; a throw counts as a retryable failure. */
-  deliver(n: Notification): Promise<DeliveryOutcome>;
-}
-
-/** The notifier of each channel kind this server can reach. */
-export type Notifiers = Partial<Record<ChannelKind, Notifier>>;
+// The seam between deciding to notify and delivering: the types live in
+// src/domain/monitoring/notification.ts, below every service, so that the outbox, the
+// channels and the notifiers share them without importing one another.
+export type { NotificationType } from '../domain/alerts/state-machine.js';
+export type { ChannelKind, ChannelTarget } from '../domain/monitoring/channel.js';
+export type { AlertPayload } from '../domain/monitoring/alert.js';
+export type { DeliveryOutcome, Notification, Notifier, Notifiers, WebhookBody } from '../domain/monitoring/notification.js';

@@ -3,6 +3,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Deps } from '../services/deps.js';
 import type { AlertPayload, Notification, Notifier } from '../services/notifier.js';
+import { slackChannelOf } from '../services/channel-kinds/slack.js';
 import { alertView, lastActorOf } from './alert-port.js';
 import type { AlertView } from './blocks/alert.js';
 import { deliverToSlack } from './delivery.js';
@@ -33,7 +34,7 @@ export function createSlackNotifier(deps: Deps, client: webApi.WebClient): Notif
   return {
     kind: 'SLACK',
     async deliver(n: Notification) {
-      const slackChannel = n.channel.slackChannel;
+      const slackChannel = slackChannelOf(n.channel.config);
       if (!slackChannel) return { ok: false, retryable: false, reason: `channel "${n.channel.name}" has no slackChannel` };
       const current = n.current ? alertView(n.current, await lastActorOf(deps, n.current.id)) : null;
       const alert = n.payload.alert ? payloadView(n.payload.alert, current) : current;

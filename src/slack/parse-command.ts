@@ -1,5 +1,5 @@
 // The words after /glassbox (or after @Glassbox) -> one of the contract's subcommands.
-import { parseWindow } from './blocks/format.js';
+import { parseDuration } from '../domain/windows.js';
 
 export type Command =
   | { kind: 'help'; note?: string }
@@ -28,7 +28,7 @@ function windowed(kind: 'drift' | 'performance', args: string[]): Command {
   const model = args[0] ? bareName(args[0]) : '';
   if (!model) return { kind: 'help', note: `\`${kind}\` needs a model name: \`/glassbox ${kind} MODEL [WINDOW]\`` };
   const window = args[1] ? bareName(args[1]).toLowerCase() : DEFAULT_WINDOW[kind];
-  const windowMs = parseWindow(window);
+  const windowMs = parseDuration(window);
   if (windowMs === null) {
     return { kind: 'help', note: `"${args[1]}" is not a window: use a duration such as 30m, 24h or 7d` };
   }

@@ -23,12 +23,16 @@ export interface TransactionPort {
 }
 
 import type { SlackSeenRepo } from './ports/slack-seen.js';
+import type { EvaluationsRepo, MonitorsRepo } from './ports/monitors.js';
+import type { ChannelsRepo } from './ports/channels.js';
+import type { AlertsRepo } from './ports/alerts.js';
+import type { OutboxRepo } from './ports/outbox.js';
 import type { LivenessRepo } from './ports/liveness.js';
 import type { ModelsRepo } from './ports/models.js';
 import type { ApiKeysRepo } from './ports/keys.js';
 import type { AuditRepo } from './ports/audit.js';
 
-/** One repository per family of use-cases (src/store/ports/). Families are added as they move here. */
+/** One repository per family of use-cases (src/store/ports/), on every adapter. Families are added as they move here. */
 export interface Repos {
   slackSeen: SlackSeenRepo;
   liveness: LivenessRepo;
@@ -37,5 +41,20 @@ export interface Repos {
   audit: AuditRepo;
 }
 
+/**
+ * Families behind the port whose PostgreSQL repositories are still to be written (issue 11):
+ * monitoring. They move into Repos when src/store/postgres/ implements them.
+ */
+export interface MonitoringRepos {
+  monitors: MonitorsRepo;
+  evaluations: EvaluationsRepo;
+  channels: ChannelsRepo;
+  alerts: AlertsRepo;
+  outbox: OutboxRepo;
+}
+
 /** Everything services may ask of storage. */
-export interface StorePort extends TransactionPort, Repos {}
+export interface StorePort extends TransactionPort, Repos, MonitoringRepos {}
+
+/** The part of StorePort every adapter implements (PostgreSQL: not MonitoringRepos yet). */
+export interface CommonStorePort extends TransactionPort, Repos {}

@@ -56,7 +56,7 @@ describe('round trip', () => {
     expect(io.text()).toContain('Applied: 7 to create, 0 to update, 0 to delete.');
     expect(await exported(b)).toBe(first);
     // the secret arrived as it was: the same channel on both servers
-    const rows = (srv: TestServer) => srv.deps.store.sqlite.prepare('SELECT name, kind, slack_channel, webhook_url, webhook_secret FROM channels ORDER BY name').all();
+    const rows = (srv: TestServer) => srv.deps.store.sqlite.prepare('SELECT name, kind, config FROM channels ORDER BY name').all();
     expect(rows(b)).toEqual(rows(a));
     // and the exported file changes nothing where it came from
     const again = capture();

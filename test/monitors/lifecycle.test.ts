@@ -177,14 +177,14 @@ describe('lifecycle over a webhook', () => {
 
   it('killed while an attempt was in flight: tried again after restart, same idempotency key', async () => {
     await evaluate(T0 + HOUR, 0.5);
-    expect(claimDueDeliveries(d, d.clock.now(), 10, 60_000)).toHaveLength(1); // claimed, then the process dies
+    expect(await claimDueDeliveries(d, d.clock.now(), 10, 60_000)).toHaveLength(1); // claimed, then the process dies
     d.store.close();
     const after = { ...d, store: openStore(d.dbPath) };
     d = after;
     // Within the lease nothing is retried; a new process releases the dead one's claims first.
     expect((await drain(after)).delivered).toBe(0);
     const { releaseClaims } = await import('../../src/services/outbox.js');
-    expect(releaseClaims(after)).toBe(1);
+    expect(await releaseClaims(after)).toBe(1);
     expect((await drain(after)).delivered).toBe(1);
     expect(types()).toEqual(['alert.firing']);
     const [delivery] = await listDeliveries(after, (await listAlerts(after))[0]!.id);
@@ -193,12 +193,12 @@ describe('lifecycle over a webhook', () => {
 
   it('the jobs of a restarted server release the dead claims and deliver on their own loop', async () => {
     await evaluate(T0 + HOUR, 0.5);
-    claimDueDeliveries(d, d.clock.now(), 10, 60_000);
+    await claimDueDeliveries(d, d.clock.now(), 10, 60_000);
     d.store.close();
     d = { ...d, store: openStore(d.dbPath) };
     const jobs = startJobs(d, { scheduler: false, notifiers: notifiers(), deliveryIntervalMs: 10 });
     try {
-      await vi.waitFor(() => expect(countDeliveries(d)).toMatchObject({ DELIVERED: 1, PENDING: 0 }), { timeout: 5_000, interval: 10 });
+      await vi.waitFor(async () => expect(await countDeliveries(d)).toMatchObject({ DELIVERED: 1, PENDING: 0 }), { timeout: 5_000, interval: 10 });
     } finally {
       await jobs.stop();
     }
@@ -214,7 +214,7 @@ describe('lifecycle over a webhook', () => {
     expect(a).toEqual(b);
     const n = d.store.sqlite.prepare('SELECT count(*) AS n FROM evaluations').get() as { n: number };
     expect(n.n).toBe(1);
-    expect(countDeliveries(d)).toMatchObject({ PENDING: 1 });
+    expect(await countDeliveries(d)).toMatchObject({ PENDING: 1 });
     // The same tick again later is the recorded evaluation, not a new decision.
     metric.set(0.01);
     expect(await evaluateMonitor(d, monitorId, T0 + HOUR, { computeMetric: metric.compute })).toEqual(a);

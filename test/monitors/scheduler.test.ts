@@ -99,6 +99,17 @@ describe('the live scheduler (node-cron under fake timers)', () => {
     await vi.waitFor(() => expect(jobs!.scheduler!.tasks().size).toBe(0));
   });
 
+  it('a monitor created, changed or deleted through its service reaches the tasks with no one telling them', async () => {
+    jobs = startJobs(d, { scheduler: true, notifiers: {}, computeMetric: metric.compute, deliveryIntervalMs: 3_600_000 });
+    await vi.waitFor(() => expect(jobs!.scheduler!.tasks().size).toBe(0));
+    const a = await monitor('a');
+    await vi.waitFor(() => expect([...jobs!.scheduler!.tasks().keys()]).toEqual([a.id]));
+    await updateMonitor(d, ADMIN, a.id, { schedule: '*/5 * * * *' });
+    await vi.waitFor(() => expect(jobs!.scheduler!.tasks().get(a.id)?.getPattern()).toBe('*/5 * * * *'));
+    await deleteMonitor(d, ADMIN, a.id);
+    await vi.waitFor(() => expect(jobs!.scheduler!.tasks().size).toBe(0));
+  });
+
   it('GLASSBOX_SCHEDULER=off: no tasks and no catch-up, deliveries still drain', async () => {
     const m = await monitor('hourly');
     await evaluateMonitor(d, m.id, T0 - HOUR, opts);

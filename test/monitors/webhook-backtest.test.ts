@@ -15,7 +15,7 @@ const clock = fixedClock(T0);
 const note = (url: string, secret: string | null = 's3cret-key'): Notification => ({
   type: 'alert.firing',
   idempotencyKey: 'k-1',
-  channel: { id: 1, name: 'hook', kind: 'WEBHOOK', slackChannel: null, webhookUrl: url, webhookSecret: secret, createdAt: T0 },
+  channel: { id: 1, name: 'hook', kind: 'WEBHOOK', slackChannel: null, webhookUrl: url, config: { webhookUrl: url, ...(secret !== null ? { webhookSecret: secret } : {}) }, createdAt: T0 },
   payload: { type: 'alert.firing', idempotencyKey: 'k-1', alert: null },
   current: null,
   attempt: 1,
@@ -108,7 +108,7 @@ describe('backtestMonitor', () => {
     for (const t of ['evaluations', 'alerts', 'monitors']) {
       expect((d.store.sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n).toBe(0);
     }
-    expect(countDeliveries(d)).toEqual({ PENDING: 0, DELIVERED: 0, FAILED: 0 });
+    expect(await countDeliveries(d)).toEqual({ PENDING: 0, DELIVERED: 0, FAILED: 0 });
   });
 
   it('refuses more than 10,000 ticks, an empty range, and a bad definition, naming the field', async () => {

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTask, type ScheduledTask } from 'node-cron';
 import { DAY, HOUR, MINUTE, nextTick, parseDuration, previousTick, ticksBetween, windowAt } from '../../src/domain/windows.js';
-import { parseSchedule } from '../../src/jobs/schedule.js';
+import { parseSchedule } from '../../src/domain/schedule.js';
 
 describe('parseDuration', () => {
   it.each([

@@ -7,6 +7,7 @@ import { computeMetric, drift, fairness, METRICS, modelHealth, outputDrift, perf
 import { windowStats } from '../../src/services/stats-read.js';
 import { dropStatsCaches, statsContext, statsFromEvents } from '../../src/services/stats-store.js';
 import { applyEventsToStats, rebuildStats } from '../../src/services/stats.js';
+import { updateModel } from '../../src/services/models.js';
 import { close, fixtureModel, freshDeps, logActuals, logEvents, setBaseline, summary } from './stats-helpers.js';
 
 const HOUR = 3_600_000;
@@ -116,6 +117,28 @@ describe('stats kept at ingest', () => {
     expect(after).toEqual(stale);
     expect(after.recall).not.toEqual(before.recall);
     expectExact(deps, moved, from, to);
+  });
+
+  it('updateModel with a new threshold rebuilds the stored statistics itself, in its transaction', async () => {
+    const deps = await freshDeps();
+    const { model, fx } = await fixtureModel(deps, 'penguins');
+    setBaseline(deps, model, fx);
+    logEvents(deps, model, fx.events, true);
+    // what is stored: ingest's partials and hour rows (a rebuild writes hour rows anew, each with a new rev)
+    const stored = () => ({
+      partials: deps.store.sqlite.prepare('SELECT id FROM stats_partial WHERE model_id = ? ORDER BY id').all(model.id),
+      hours: deps.store.sqlite.prepare('SELECT hour, rev FROM stats_hourly WHERE model_id = ? ORDER BY hour').all(model.id),
+    });
+    const before = stored();
+    expect(before.partials.length + before.hours.length).toBeGreaterThan(0);
+    await updateModel(deps, { name: 't', role: 'ADMIN' }, model.name, { description: 'no threshold change' });
+    expect(stored()).toEqual(before);
+    const moved = await updateModel(deps, { name: 't', role: 'ADMIN' }, model.name, { decisionThreshold: 0.9 });
+    const after = stored();
+    expect(after.partials).toEqual([]);
+    expect(after.hours.length).toBeGreaterThan(0);
+    expect(after.hours).not.toEqual(before.hours);
+    expectExact(deps, moved, T('2024-05-06T00:00:00Z'), T('2024-05-12T00:00:00Z'));
   });
 });
 

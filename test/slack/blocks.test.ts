@@ -9,9 +9,9 @@ import {
   formatDuration,
   formatMetricValue,
   formatPercent,
-  parseWindow,
   sparkline,
 } from '../../src/slack/blocks/format.js';
+import { parseDuration } from '../../src/domain/windows.js';
 import { helpMessage, unknownModelMessage } from '../../src/slack/blocks/help.js';
 import { modelsMessage } from '../../src/slack/blocks/models.js';
 import { performanceMessage } from '../../src/slack/blocks/performance.js';
@@ -66,13 +66,20 @@ describe('numbers for people', () => {
   });
 
   it('reads and writes durations', () => {
-    expect(parseWindow('24h')).toBe(86_400_000);
-    expect(parseWindow('7d')).toBe(7 * 86_400_000);
-    expect(parseWindow('30m')).toBe(1_800_000);
-    expect(parseWindow('0h')).toBeNull();
-    expect(parseWindow('soon')).toBeNull();
+    expect(parseDuration('24h')).toBe(86_400_000);
+    expect(parseDuration('7d')).toBe(7 * 86_400_000);
+    expect(parseDuration('30m')).toBe(1_800_000);
+    expect(parseDuration('0h')).toBeNull();
+    expect(parseDuration('soon')).toBeNull();
     expect(formatDuration(5_400_000)).toBe('1h 30m');
     expect(formatDuration(90_061_000)).toBe('1d 1h');
+  });
+
+  it('a Slack window is a monitor window: one duration grammar', () => {
+    for (const w of ['30m', '24h', '7d', '2w', '24H', '0h', '024h', '1.5h', '-1h', '24', 'h', '1234567m', '1y']) {
+      const accepted = parseCommand(`drift credit ${w}`).kind === 'drift';
+      expect(accepted, w).toBe(parseDuration(w.toLowerCase()) !== null);
+    }
   });
 });
 

@@ -3,7 +3,7 @@
 // nulls. Where the adapters may differ by design (a call beside an open transaction waits on
 // SQLite's single connection, runs at once on a PostgreSQL pool), the harness says which.
 import { beforeEach, describe } from 'vitest';
-import type { StorePort } from '../../src/store/port.js';
+import type { CommonStorePort } from '../../src/store/port.js';
 import { transactionContract } from './contract/transactions.js';
 import { modelsContract } from './contract/models.js';
 import { modelRaceContract } from './contract/model-races.js';
@@ -11,9 +11,9 @@ import { keysAuditSlackContract } from './contract/keys-audit-slack.js';
 import { livenessContract } from './contract/liveness.js';
 
 export interface RepoHarness {
-  store: StorePort;
+  store: CommonStorePort;
   /** the same database through another connection (SQLite) or pool (PostgreSQL) */
-  second: StorePort;
+  second: CommonStorePort;
   /** runs one portable SQL statement (literal values) on the first store's database; its rows */
   query(sql: string): Promise<Array<Record<string, unknown>>>;
   /** stores one event of the model where ingest would (PostgreSQL: in its day partition) */

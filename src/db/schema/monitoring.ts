@@ -10,10 +10,8 @@ export const channels = sqliteTable('channels', {
   name: text('name').notNull().unique(),
   /** SLACK | WEBHOOK */
   kind: text('kind').notNull(),
-  slackChannel: text('slack_channel'),
-  webhookUrl: text('webhook_url'),
-  /** signs webhook bodies; never shown, never audited */
-  webhookSecret: text('webhook_secret'),
+  /** the kind's settings, secrets included (never shown, never audited): src/services/channel-kinds/ */
+  config: text('config', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
   createdAt: integer('created_at').notNull(),
 });
 

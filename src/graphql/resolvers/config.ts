@@ -22,8 +22,6 @@ export const configResolvers: Resolvers = {
         return await applyConfig(ctx.deps, actor, yaml, {
           dryRun: dryRun === true,
           prune: prune === true,
-          thresholdChanged: ctx.services.thresholdChanged,
-          monitorsChanged: () => ctx.services.monitorsChanged?.(),
         });
       } catch (err) {
         if (err instanceof ConfigRejected) {

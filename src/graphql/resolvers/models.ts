@@ -16,7 +16,7 @@ export const modelsResolvers: Resolvers = {
   Mutation: {
     createModel: (_p, { input }, ctx) => createModel(ctx.deps, ctx.requireRole('EDITOR'), input),
     updateModel: (_p, { name, input }, ctx) =>
-      updateModel(ctx.deps, ctx.requireRole('EDITOR'), name, input, ctx.services.thresholdChanged),
+      updateModel(ctx.deps, ctx.requireRole('EDITOR'), name, input),
     deleteModel: (_p, { name }, ctx) => deleteModel(ctx.deps, ctx.requireRole('EDITOR'), name),
   },
   Model: {

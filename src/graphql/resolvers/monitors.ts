@@ -1,6 +1,5 @@
 // Monitors over GraphQL: parse, call one service, shape the answer.
 import type { Resolvers } from '../generated/resolvers.js';
-import type { GqlContext } from '../context.js';
 import { notFound } from '../../errors.js';
 import {
   createMonitor,
@@ -19,9 +18,6 @@ import { openAlertOf } from '../../services/alerts.js';
 /** A GraphQL ID as a row id; NaN (found nowhere) for anything that is not one. */
 export const idOf = (id: string | number): number => (/^\d{1,15}$/.test(String(id)) ? Number(id) : Number.NaN);
 
-/** Tells the scheduler a monitor changed, so its cron task follows at once. */
-const changed = (ctx: GqlContext) => ctx.services.monitorsChanged?.();
-
 export const monitorsResolvers: Resolvers = {
   Query: {
     monitors: (_p, { model }, ctx) => {
@@ -34,21 +30,9 @@ export const monitorsResolvers: Resolvers = {
     },
   },
   Mutation: {
-    createMonitor: async (_p, { input }, ctx) => {
-      const m = await createMonitor(ctx.deps, ctx.requireRole('EDITOR'), input);
-      changed(ctx);
-      return m;
-    },
-    updateMonitor: async (_p, { id, input }, ctx) => {
-      const m = await updateMonitor(ctx.deps, ctx.requireRole('EDITOR'), idOf(id), input);
-      changed(ctx);
-      return m;
-    },
-    deleteMonitor: async (_p, { id }, ctx) => {
-      const ok = await deleteMonitor(ctx.deps, ctx.requireRole('EDITOR'), idOf(id));
-      changed(ctx);
-      return ok;
-    },
+    createMonitor: (_p, { input }, ctx) => createMonitor(ctx.deps, ctx.requireRole('EDITOR'), input),
+    updateMonitor: (_p, { id, input }, ctx) => updateMonitor(ctx.deps, ctx.requireRole('EDITOR'), idOf(id), input),
+    deleteMonitor: (_p, { id }, ctx) => deleteMonitor(ctx.deps, ctx.requireRole('EDITOR'), idOf(id)),
     evaluateMonitor: async (_p, { id, at }, ctx) => {
       const actor = ctx.requireRole('EDITOR');
       const n = idOf(id);

@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { AppError } from '../../errors.js';
 import { ConfigIssues, sortIssues, type ConfigIssue } from '../../domain/config/issues.js';
 import { CONFIG_KEYS, parseConfig } from '../../domain/config/parse.js';
-import type { ModelRecord } from '../../domain/model.js';
 import { writeAudit } from '../audit.js';
 import type { Actor, Deps } from '../deps.js';
 import { KINDS } from './kinds.js';
@@ -46,10 +45,6 @@ export class ConfigRejected extends AppError {
 export interface ApplyOptions {
   dryRun?: boolean;
   prune?: boolean;
-  /** rebuilds a model's statistics after its decision threshold changed (inside the transaction) */
-  thresholdChanged?: (m: ModelRecord) => void;
-  /** told after the commit when a monitor was created, changed or deleted */
-  monitorsChanged?: () => void;
 }
 
 /** "2 to create, 1 to update, 0 to delete" */
@@ -73,11 +68,10 @@ export async function applyConfig(deps: Deps, actor: Actor, yaml: string, opts: 
   const dryRun = opts.dryRun === true;
   const now = deps.clock.now();
   const { store } = deps;
-  const tx = store.db; // TRANSITIONAL (kind.ts): the kinds not yet behind the port write with it
   let monitorsChanged = false;
   const planned = await store.transaction(async () => {
     const scope = new Set<string>([...file.models, ...file.versions, ...file.segments, ...file.monitors].map((i) => String(i.model ?? i.name)));
-    const state: PlanState = { deps, tx, file, issues, prune: opts.prune === true, models: new Map(), deletedModels: new Set(), scope, channels: new Set(), broken: { models: new Set(), channels: new Set() }, monitorsChanged: false };
+    const state: PlanState = { deps, file, issues, prune: opts.prune === true, models: new Map(), deletedModels: new Set(), scope, channels: new Set(), broken: { models: new Set(), channels: new Set() }, monitorsChanged: false };
     const byKind: PlannedChange[][] = [];
     for (const k of KINDS) byKind.push(await k.plan(state)); // each plans on what those before leave
     if (!issues.empty) throw new ConfigRejected(issues.list);
@@ -87,12 +81,12 @@ export async function applyConfig(deps: Deps, actor: Actor, yaml: string, opts: 
     const changes = byKind.flat();
     monitorsChanged = state.monitorsChanged;
     if (dryRun || changes.length === 0) return changes;
-    const at = { deps, now, actor, ...(opts.thresholdChanged ? { thresholdChanged: opts.thresholdChanged } : {}) };
+    const at = { deps, now, actor };
     const order: PlannedChange[] = [...byKind.flatMap((cs) => cs.filter((c) => c.action !== 'DELETE')), ...[...byKind].reverse().flatMap((cs) => cs.filter((c) => c.action === 'DELETE'))];
-    for (const c of order) await c.run(tx, at);
+    for (const c of order) await c.run(at);
     await writeAudit(deps, now, actor, 'applyConfig', null, { summary: summarize(changes), prune: opts.prune === true, changes: changes.map((c) => `${c.action} ${c.kind} ${c.name}`) });
     return changes;
   });
-  if (!dryRun && planned.length && monitorsChanged) opts.monitorsChanged?.();
+  if (!dryRun && planned.length && monitorsChanged) deps.events?.monitorsChanged?.();
   return { dryRun, changes: planned.map(({ action, kind, name, details }) => ({ action, kind, name, details })), summary: summarize(planned) };
 }

@@ -1,17 +1,28 @@
 // Channels in a configuration. Webhook URLs and secrets are secrets: a plan says that they
 // change, never what they are, and an export writes them as ${GLASSBOX_WEBHOOK_URL_<NAME>}
 // and ${GLASSBOX_SECRET_<NAME>} references for `glassbox apply` to fill from its environment.
-import { asc, eq, inArray } from 'drizzle-orm';
-import { channels, models, monitorChannels, monitors } from '../../db/schema/index.js';
-import type { Db } from '../../db/client.js';
-import { recordAudit } from '../audit.js';
-import { checkChannel, type CreateChannelArgs } from '../channels.js';
+import { writeAudit } from '../audit.js';
+import { checkChannel, CHANNEL_KINDS, kindOf, type CreateChannelArgs } from '../channel-kinds/registry.js';
+import type { ChannelConfig, ChannelKind } from '../../domain/monitoring/channel.js';
 import { checkUnique, shown, type ConfigKind, type PlannedChange } from './kind.js';
 import { issueFrom } from './issue-from.js';
 
 /** The environment variable an export names for a channel's secret value. */
 export function envNameFor(prefix: 'GLASSBOX_SECRET' | 'GLASSBOX_WEBHOOK_URL', channel: string): string {
   return `${prefix}_${channel.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '')}`;
+}
+
+/** Every kind's fields, each once, in the registry's order (how plans list changes). */
+const ALL_FIELDS = Object.values(CHANNEL_KINDS).flatMap((k) => k.fields);
+
+/** What changes between two configs, field by field; a secret only says that it changes. */
+function configChanges(before: ChannelConfig, after: ChannelConfig): string[] {
+  return ALL_FIELDS.flatMap((f) => {
+    const a = before[f.name] ?? null;
+    const b = after[f.name] ?? null;
+    if (f.secret) return secretChange(f.name, a, b);
+    return a !== b ? [`${f.name}: ${shown(a)} -> ${shown(b)}`] : [];
+  });
 }
 
 /** How a secret changed, without saying what it is. */
@@ -25,11 +36,11 @@ function secretChange(field: string, before: string | null, after: string | null
 export const channelKind: ConfigKind = {
   key: 'channels',
   kind: 'channel',
-  plan(state) {
-    const { tx, issues, file } = state;
+  async plan(state) {
+    const { deps, issues, file } = state;
     const items = file.channels;
     const dupes = checkUnique(items, 'channels', (c) => String(c.name), issues, 'channel');
-    const existing = new Map(tx.select().from(channels).all().map((r) => [r.name, r]));
+    const existing = new Map((await deps.store.channels.list()).map((r) => [r.name, r]));
     for (const name of existing.keys()) state.channels.add(name);
     const named = new Set<string>(file.monitors.flatMap((m) => (Array.isArray(m.channels) ? m.channels.map(String) : [])));
     const changes: PlannedChange[] = [];
@@ -58,18 +69,16 @@ export const channelKind: ConfigKind = {
           kind: 'channel',
           name,
           details: [],
-          run: (w, at) => {
-            w.insert(channels).values({ ...values, createdAt: at.now }).run();
-            recordAudit(w, at.now, at.actor, 'createChannel', `channel:${name}`, item);
+          run: async (at) => {
+            await at.deps.store.channels.create(values, at.now);
+            await writeAudit(at.deps, at.now, at.actor, 'createChannel', `channel:${name}`, item);
           },
         });
         return;
       }
       const details = [
         ...(cur.kind !== values.kind ? [`kind: ${cur.kind} -> ${values.kind}`] : []),
-        ...(cur.slackChannel !== values.slackChannel ? [`slackChannel: ${shown(cur.slackChannel)} -> ${shown(values.slackChannel)}`] : []),
-        ...secretChange('webhookUrl', cur.webhookUrl, values.webhookUrl),
-        ...secretChange('webhookSecret', cur.webhookSecret, values.webhookSecret),
+        ...configChanges(cur.config, values.config),
       ];
       if (!details.length) return;
       changes.push({
@@ -77,23 +86,15 @@ export const channelKind: ConfigKind = {
         kind: 'channel',
         name,
         details,
-        run: (w, at) => {
-          w.update(channels).set(values).where(eq(channels.id, cur.id)).run();
-          recordAudit(w, at.now, at.actor, 'updateChannel', `channel:${name}`, item);
+        run: async (at) => {
+          await at.deps.store.channels.update(cur.id, values);
+          await writeAudit(at.deps, at.now, at.actor, 'updateChannel', `channel:${name}`, item);
         },
       });
     });
     if (!state.prune) return changes;
     // A channel still used by a monitor of a model the file does not name stays.
-    const outside = tx
-      .select({ channel: channels.name, model: models.name })
-      .from(monitorChannels)
-      .innerJoin(channels, eq(channels.id, monitorChannels.channelId))
-      .innerJoin(monitors, eq(monitors.id, monitorChannels.monitorId))
-      .innerJoin(models, eq(models.id, monitors.modelId))
-      .all()
-      .filter((r) => !state.scope.has(r.model))
-      .map((r) => r.channel);
+    const outside = (await deps.store.channels.uses()).filter((r) => !state.scope.has(r.model)).map((r) => r.channel);
     const keep = new Set([...named, ...outside]);
     for (const [name, row] of existing) {
       if (keep.has(name)) continue;
@@ -103,34 +104,26 @@ export const channelKind: ConfigKind = {
         kind: 'channel',
         name,
         details: [],
-        run: (w, at) => {
+        run: async (at) => {
           // Its remaining links belong to monitors this apply deletes (pruned ones before,
-          // those of a deleted model after, by cascade): unlink them first.
-          w.delete(monitorChannels).where(eq(monitorChannels.channelId, row.id)).run();
-          w.delete(channels).where(eq(channels.id, row.id)).run();
-          recordAudit(w, at.now, at.actor, 'deleteChannel', `channel:${name}`);
+          // those of a deleted model after, by cascade): the store unlinks them first.
+          await at.deps.store.channels.delete(row.id);
+          await writeAudit(at.deps, at.now, at.actor, 'deleteChannel', `channel:${name}`);
         },
       });
     }
     return changes;
   },
-  export(tx, only, out) {
-    const rows = tx.select().from(channels).orderBy(asc(channels.name)).all();
+  async export(only, out) {
+    const rows = await out.deps.store.channels.list();
     const chosen = only ? rows.filter((r) => out.usedChannels.has(r.name)) : rows;
-    return chosen.map((c) => ({
-      name: c.name,
-      kind: c.kind,
-      ...(c.slackChannel !== null ? { slackChannel: c.slackChannel } : {}),
-      ...(c.webhookUrl !== null ? { webhookUrl: `\${${envNameFor('GLASSBOX_WEBHOOK_URL', c.name)}}` } : {}),
-      ...(c.webhookSecret !== null ? { webhookSecret: `\${${envNameFor('GLASSBOX_SECRET', c.name)}}` } : {}),
-    }));
+    return chosen.map((c) => {
+      const item: Record<string, unknown> = { name: c.name, kind: c.kind };
+      for (const f of kindOf(c.kind as ChannelKind).fields) {
+        if (c.config[f.name] === undefined) continue;
+        item[f.name] = f.secret ? `\${${envNameFor(f.secret, c.name)}}` : c.config[f.name];
+      }
+      return item;
+    });
   },
 };
-
-/** Channel ids by name, read in the apply transaction (channels it created included). */
-export function channelIdsByName(tx: Db, names: string[]): number[] {
-  if (!names.length) return [];
-  const rows = tx.select({ id: channels.id, name: channels.name }).from(channels).where(inArray(channels.name, names)).all();
-  const byName = new Map(rows.map((r) => [r.name, r.id]));
-  return names.map((n) => byName.get(n)!);
-}

@@ -17,18 +17,17 @@ const HEADER = [
  * monitors and the channels those use (every channel when exporting everything).
  */
 export async function exportConfig(deps: Deps, only: string[] | null | undefined): Promise<string> {
-  const tx = deps.store.db;
   const names = only && only.length ? new Set(only) : null;
   const out = { deps, usedChannels: new Set<string>() };
-  const modelItems = await modelKind.export(tx, names, out);
+  const modelItems = await modelKind.export(names, out);
   if (names) {
     const known = new Set(modelItems.map((m) => String(m.name)));
     only!.forEach((n, i) => {
       if (!known.has(n)) throw badInput(`models[${i}]`, `no model named "${n}"`);
     });
   }
-  const monitorItems = await monitorKind.export(tx, names, out);
-  const channelItems = await channelKind.export(tx, names, out);
+  const monitorItems = await monitorKind.export(names, out);
+  const channelItems = await channelKind.export(names, out);
   const doc = new Document({ models: modelItems, channels: channelItems, monitors: monitorItems });
   doc.commentBefore = HEADER;
   // features and a monitor's channels read best on one line each, as in the docs

@@ -2,10 +2,8 @@
 // each kind checks its items, works out its changes and exports itself, in its own
 // module. apply.ts runs the kinds in KINDS order, creates and updates first, then
 // deletes in reverse order (a monitor goes before its channel, a model last).
-// The apply runs in one `deps.store.transaction`. TRANSITIONAL: `tx` is the legacy drizzle
-// handle (on the same connection, so inside that transaction) for the kinds whose family is
-// not behind the storage port yet; kinds behind it use `deps.store` and may be async.
-import type { Db } from '../../db/client.js';
+// The apply runs in one `deps.store.transaction`: every kind reads and writes through
+// `deps.store`, so all of it joins that transaction.
 import type { ModelRecord } from '../../domain/model.js';
 import type { ConfigFile, ConfigKey } from '../../domain/config/parse.js';
 import type { ConfigIssues } from '../../domain/config/issues.js';
@@ -19,21 +17,18 @@ export interface PlannedChange {
   kind: string;
   name: string;
   details: string[];
-  run(tx: Db, at: WriteContext): void | Promise<void>;
+  run(at: WriteContext): void | Promise<void>;
 }
 
 export interface WriteContext {
   deps: Deps;
   now: number;
   actor: Actor;
-  /** the model's statistics depend on its decision threshold: rebuild them in this transaction */
-  thresholdChanged?: (m: ModelRecord) => void;
 }
 
 /** What the file will leave on the server, as the kinds before work it out for the kinds after. */
 export interface PlanState {
   deps: Deps;
-  tx: Db;
   file: ConfigFile;
   issues: ConfigIssues;
   prune: boolean;
@@ -59,7 +54,7 @@ export interface ConfigKind {
   /** checks the items (problems into state.issues) and returns the changes they make */
   plan(state: PlanState): PlannedChange[] | Promise<PlannedChange[]>;
   /** the kind's items as the file writes them, for these models (all when null) */
-  export(tx: Db, models: Set<string> | null, out: ExportState): Array<Record<string, unknown>> | Promise<Array<Record<string, unknown>>>;
+  export(models: Set<string> | null, out: ExportState): Array<Record<string, unknown>> | Promise<Array<Record<string, unknown>>>;
 }
 
 export interface ExportState {

@@ -6,6 +6,7 @@ import { conflict } from '../../errors.js';
 import { writeAudit } from '../audit.js';
 import { checkRetentionDays, validateModelInput, type CreateModelArgs } from '../models.js';
 import { listMonitors } from '../monitors.js';
+import { rebuildStats } from '../stats.js';
 import { checkUnique, differences, type ConfigKind, type PlannedChange } from './kind.js';
 import { issueFrom } from './issue-from.js';
 
@@ -65,7 +66,7 @@ export const modelKind: ConfigKind = {
           kind: 'model',
           name,
           details: [`with its ${n} monitor${n === 1 ? '' : 's'}, events, baseline, statistics and alerts`],
-          run: async (_w, at) => {
+          run: async (at) => {
             await at.deps.store.models.remove(cur.id);
             await writeAudit(at.deps, at.now, at.actor, 'deleteModel', name);
           },
@@ -103,7 +104,7 @@ export const modelKind: ConfigKind = {
           kind: 'model',
           name,
           details: [],
-          run: async (_w, at) => {
+          run: async (at) => {
             if (!(await at.deps.store.models.create({ name, ...desired, createdAt: at.now }))) throw conflict(`a model named "${name}" already exists`, path);
             await writeAudit(at.deps, at.now, at.actor, 'createModel', name, item);
           },
@@ -131,17 +132,17 @@ export const modelKind: ConfigKind = {
         kind: 'model',
         name,
         details,
-        run: async (_w, at) => {
+        run: async (at) => {
           const patch = { description: desired.description, decisionThreshold: desired.decisionThreshold, retentionDays: desired.retentionDays };
           const updated = (await at.deps.store.models.update(cur.id, { ...patch, updatedAt: at.now }))!;
           await writeAudit(at.deps, at.now, at.actor, 'updateModel', name, patch);
-          if (cur.decisionThreshold !== desired.decisionThreshold) at.thresholdChanged?.(updated);
+          if (cur.decisionThreshold !== desired.decisionThreshold) rebuildStats(at.deps, updated); // in this transaction, as updateModel does
         },
       });
     }
     return changes;
   },
-  async export(_tx, only, out) {
+  async export(only, out) {
     return (await out.deps.store.models.list())
       .filter((m) => !only || only.has(m.name))
       .map((m) => ({

@@ -1,50 +1,29 @@
 // Monitors in a configuration, known by (model, name): an update keeps the monitor's id,
 // its evaluations, its breach streak and its open alert. What it measures (metric,
 // feature, attribute) never changes: its history would mean something else.
-import { asc, eq } from 'drizzle-orm';
-import { channels, models, monitorChannels, monitors } from '../../db/schema/index.js';
-import { recordAudit } from '../audit.js';
+import type { Deps } from '../deps.js';
+import { writeAudit } from '../audit.js';
 import { checkMonitor, type MonitorFields, type MonitorSpec } from '../monitor-validation.js';
-import { toMonitorRecord, type MonitorRecord } from '../monitors.js';
-import { channelIdsByName } from './channel-kind.js';
 import { checkUnique, differences, shown, type ConfigKind, type PlannedChange } from './kind.js';
 import { issueFrom } from './issue-from.js';
-import type { Db } from '../../db/client.js';
 
 const UPDATABLE = ['window', 'schedule', 'comparator', 'warningThreshold', 'criticalThreshold', 'forEvaluations', 'minSampleSize', 'repeatInterval', 'enabled'] as const;
 const FIXED = ['metric', 'feature', 'attribute'] as const;
 
-interface Current {
-  record: MonitorRecord;
-  model: string;
-  channels: string[];
-}
-
-function currentMonitors(tx: Db): Map<string, Current> {
-  const rows = tx.select({ m: monitors, model: models.name }).from(monitors).innerJoin(models, eq(models.id, monitors.modelId)).orderBy(asc(models.name), asc(monitors.name)).all();
-  const links = tx.select({ monitorId: monitorChannels.monitorId, name: channels.name }).from(monitorChannels).innerJoin(channels, eq(channels.id, monitorChannels.channelId)).all();
-  const byMonitor = new Map<number, string[]>();
-  for (const l of links) byMonitor.set(l.monitorId, [...(byMonitor.get(l.monitorId) ?? []), l.name]);
-  return new Map(rows.map((r) => [`${r.model}/${r.m.name}`, { record: toMonitorRecord(r.m), model: r.model, channels: (byMonitor.get(r.m.id) ?? []).sort() }]));
-}
-
-function setChannels(w: Db, monitorId: number, names: string[]): void {
-  w.delete(monitorChannels).where(eq(monitorChannels.monitorId, monitorId)).run();
-  for (const channelId of channelIdsByName(w, names)) w.insert(monitorChannels).values({ monitorId, channelId }).run();
-}
-
-function modelId(w: Db, name: string): number {
-  return w.select({ id: models.id }).from(models).where(eq(models.name, name)).get()!.id;
+/** Makes the monitor notify exactly the channels of these names (created by this apply included). */
+async function setChannels(deps: Deps, monitorId: number, names: string[]): Promise<void> {
+  const ids = await deps.store.channels.idsByName(names);
+  await deps.store.monitors.setChannels(monitorId, names.map((n) => ids.get(n)!));
 }
 
 export const monitorKind: ConfigKind = {
   key: 'monitors',
   kind: 'monitor',
-  plan(state) {
-    const { tx, issues } = state;
+  async plan(state) {
+    const { deps, issues } = state;
     const items = state.file.monitors;
     const dupes = checkUnique(items, 'monitors', (m) => `${String(m.model)}/${String(m.name)}`, issues, 'monitor');
-    const existing = currentMonitors(tx);
+    const existing = new Map((await deps.store.monitors.listLinked()).map((c) => [`${c.model}/${c.record.name}`, c]));
     const named = new Set<string>();
     const changes: PlannedChange[] = [];
     items.forEach((item, i) => {
@@ -86,10 +65,12 @@ export const monitorKind: ConfigKind = {
           kind: 'monitor',
           name: key,
           details: [],
-          run: (w, at) => {
-            const row = w.insert(monitors).values({ ...spec, modelId: modelId(w, modelName), streak: 0, createdAt: at.now, updatedAt: at.now }).returning().get();
-            setChannels(w, row.id, channelNames);
-            recordAudit(w, at.now, at.actor, 'createMonitor', `monitor:${row.id}`, item);
+          run: async (at) => {
+            // the model may be created by this apply: its id is known only now
+            const modelId = (await at.deps.store.models.byName(modelName))!.id;
+            const created = await at.deps.store.monitors.create({ ...spec, modelId, createdAt: at.now });
+            await setChannels(at.deps, created.id, channelNames);
+            await writeAudit(at.deps, at.now, at.actor, 'createMonitor', `monitor:${created.id}`, item);
           },
         });
         return;
@@ -111,10 +92,10 @@ export const monitorKind: ConfigKind = {
         kind: 'monitor',
         name: key,
         details,
-        run: (w, at) => {
-          w.update(monitors).set({ ...spec, updatedAt: at.now }).where(eq(monitors.id, id)).run();
-          setChannels(w, id, channelNames);
-          recordAudit(w, at.now, at.actor, 'updateMonitor', `monitor:${id}`, item);
+        run: async (at) => {
+          await at.deps.store.monitors.update(id, spec, at.now);
+          await setChannels(at.deps, id, channelNames);
+          await writeAudit(at.deps, at.now, at.actor, 'updateMonitor', `monitor:${id}`, item);
         },
       });
     });
@@ -127,9 +108,9 @@ export const monitorKind: ConfigKind = {
           kind: 'monitor',
           name: key,
           details: [],
-          run: (w, at) => {
-            w.delete(monitors).where(eq(monitors.id, id)).run();
-            recordAudit(w, at.now, at.actor, 'deleteMonitor', `monitor:${id}`, { name });
+          run: async (at) => {
+            await at.deps.store.monitors.delete(id);
+            await writeAudit(at.deps, at.now, at.actor, 'deleteMonitor', `monitor:${id}`, { name });
           },
         });
       }
@@ -137,9 +118,9 @@ export const monitorKind: ConfigKind = {
     if (changes.length) state.monitorsChanged = true;
     return changes;
   },
-  export(tx, only, out) {
+  async export(only, out) {
     const list: Array<Record<string, unknown>> = [];
-    for (const cur of currentMonitors(tx).values()) {
+    for (const cur of await out.deps.store.monitors.listLinked()) {
       if (only && !only.has(cur.model)) continue;
       const m = cur.record;
       for (const c of cur.channels) out.usedChannels.add(c);

@@ -2,7 +2,7 @@
 // PSI 0.31, accuracy 91.2%, 12,408 events, ▁▂▄█. Labels and formats of metrics come from
 // the catalogue (src/domain/metrics/catalogue.ts), as everywhere else.
 import { metricInfo } from '../../domain/metrics/catalogue.js';
-import { DAY_MS, HOUR_MS, MINUTE_MS, WEEK_MS } from '../../domain/time.js';
+import { DAY_MS, MINUTE_MS } from '../../domain/time.js';
 
 /** 12408 -> "12,408"; always en-US grouping so messages read the same everywhere. */
 export function formatCount(n: number): string {
@@ -62,17 +62,6 @@ export function sparkline(values: Array<number | null>): string {
       return BARS[Math.round(((v - lo) / (hi - lo)) * (BARS.length - 1))];
     })
     .join('');
-}
-
-const UNIT_MS: Record<string, number> = { m: MINUTE_MS, h: HOUR_MS, d: DAY_MS, w: WEEK_MS };
-
-/** "30m" | "24h" | "7d" | "2w" -> milliseconds; null when not such a duration. */
-export function parseWindow(text: string): number | null {
-  const m = /^(\d+)\s*([mhdw])$/i.exec(text.trim());
-  if (!m) return null;
-  const n = Number(m[1]);
-  if (n <= 0) return null;
-  return n * UNIT_MS[m[2]!.toLowerCase()]!;
 }
 
 /** 5400000 -> "1h 30m"; the two largest units only. */

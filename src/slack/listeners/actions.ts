@@ -4,7 +4,8 @@ import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/
 import type { Actor } from '../../services/deps.js';
 import { ACTION, SNOOZE_CHOICES, alertMessage, type AlertView } from '../blocks/alert.js';
 import { errorMessage } from '../blocks/help.js';
-import { parseWindow, slackDate } from '../blocks/format.js';
+import { slackDate } from '../blocks/format.js';
+import { parseDuration } from '../../domain/windows.js';
 import { actorMention } from '../blocks/kit.js';
 import { slackActor, type SlackContext } from '../context.js';
 import { userFacingError } from '../user-errors.js';
@@ -30,7 +31,7 @@ export function readPress(action: ButtonAction | StaticSelectAction): Pressed | 
   if (!alertId) return null;
   if (duration === undefined) return { alertId, snoozeMs: ONE_HOUR };
   if (!(SNOOZE_CHOICES as readonly string[]).includes(duration)) return null;
-  return { alertId, snoozeMs: parseWindow(duration)! };
+  return { alertId, snoozeMs: parseDuration(duration)! };
 }
 
 function alreadyResolved(a: AlertView): string {

@@ -7,14 +7,14 @@ import pg from 'pg';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import * as schema from './schema/index.js';
-import type { StorePort } from '../port.js';
+import type { CommonStorePort } from '../port.js';
 import { pgContext } from './context.js';
 import { postgresRepos } from './repos.js';
 
 export type PgDb = NodePgDatabase<typeof schema>;
 
 /** The PostgreSQL adapter of the storage port, with its pool and drizzle handle. */
-export interface PostgresStore extends StorePort {
+export interface PostgresStore extends CommonStorePort {
   pool: pg.Pool;
   db: PgDb;
   close(): Promise<void>;

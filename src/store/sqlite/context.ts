@@ -1,7 +1,7 @@
 // What every SQLite repository is built from: the drizzle handle, the raw connection (for
 // prepared statements on hot paths) and the async transaction gate they all go through.
 import type Database from 'better-sqlite3';
-import type { Db } from '../../db/client.js';
+import type { Db } from '../../db/drizzle.js';
 import { SqliteTransactions } from './transaction.js';
 
 export interface SqliteContext {

@@ -10,9 +10,8 @@ export const channels = pgTable('channels', {
   id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
   name: text('name').notNull().unique(),
   kind: text('kind').notNull(),
-  slackChannel: text('slack_channel'),
-  webhookUrl: text('webhook_url'),
-  webhookSecret: text('webhook_secret'),
+  /** the kind's settings, secrets included (never shown, never audited): src/services/channel-kinds/ */
+  config: jsonb('config').$type<Record<string, string>>().notNull().default({}),
   createdAt: ms('created_at').notNull(),
 });
 

@@ -1,0 +1,1 @@
+ALTER TABLE `channels` ADD `config` text DEFAULT '{}' NOT NULL;
