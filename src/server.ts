@@ -17,7 +17,7 @@ import { startApollo } from './graphql/server.js';
 import { inLocalMode, type AppServices, type AuthSettings } from './graphql/context.js';
 import { createSlackApp, slackConfigured, slackStartupNote } from './slack/app.js';
 import { startJobs, type Jobs } from './jobs/start.js';
-import { startCompaction, type Compaction } from './jobs/compact-stats.js';
+import { foldUncoveredBatches, startCompaction, type Compaction } from './jobs/compact-stats.js';
 import { createWebhookNotifier } from './notify/webhook.js';
 import type { Notifiers } from './services/notifier.js';
 import { instanceName } from './services/instances.js';
@@ -69,6 +69,8 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
     localModeAllowed: !config.adminKey && isLoopback(config.host),
     introspection: config.introspection,
   };
+  // batches a previous process committed but had not written statistics for (kill -9)
+  await foldUncoveredBatches(deps, clock.now(), 'stopped');
   const metrics = createHttpMetrics();
   const apollo = await startApollo({ metrics, log });
   const stoppers: Array<() => Promise<void> | void> = [];

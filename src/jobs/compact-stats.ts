@@ -8,6 +8,7 @@ import type { Deps } from '../services/deps.js';
 import { findModelById } from '../services/models.js';
 import { buildRollup, compactHours, dueRollups, hoursWithPartials } from '../services/stats-compact.js';
 import { appendedPartials } from '../services/stats-store.js';
+import { foldUncovered, modelsWithUncovered, type UncoveredScope } from '../services/stats-head.js';
 import { ROLLUP_LEVELS } from '../domain/metrics/rollup-spans.js';
 import type { ModelRecord } from '../domain/model.js';
 
@@ -39,6 +40,21 @@ async function quietMoment(sqlite: Deps['store']['sqlite'], shouldStop: () => bo
 }
 
 /**
+ * Folds the batches whose statistics an ingest call held in memory when it stopped (a
+ * crash, a failed call) into partials from their raw rows: `crashed` in each pass,
+ * `stopped` at startup. One transaction a model. Returns how many batches.
+ */
+export async function foldUncoveredBatches(deps: Deps, now: number, scope: UncoveredScope): Promise<number> {
+  const { sqlite } = deps.store;
+  let n = 0;
+  for (const id of modelsWithUncovered(sqlite, now, scope)) {
+    const m = await findModelById(deps, id);
+    if (m) n += sqlite.transaction(() => foldUncovered(sqlite, m, now, scope)).immediate();
+  }
+  return n;
+}
+
+/**
  * One full compaction pass at `now`; `shouldStop` ends it early between steps. With
  * `giveWay`, each step first waits for a pause in ingest (the timer's passes do).
  */
@@ -51,6 +67,7 @@ export async function run(deps: Deps, now: number, shouldStop: () => boolean = (
     stepHours = (await quietMoment(sqlite, shouldStop)) ? HOURS_A_STEP : BUSY_STEP_HOURS;
   };
   const report: CompactReport = { partials: 0, hours: 0, rollups: 0 };
+  await foldUncoveredBatches(deps, now, 'crashed');
   const models = new Map<number, ModelRecord | null>();
   const model = async (id: number) => {
     if (!models.has(id)) models.set(id, await findModelById(deps, id));

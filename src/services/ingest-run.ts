@@ -15,6 +15,7 @@ import { purgedBefore } from './retention.js';
 import { dropEventIndex } from './ingest-index.js';
 import { forgetStatsHints } from './stats-hints.js';
 import { writeActuals, writePredictions } from './ingest-writer.js';
+import { StatsHead } from './stats-head.js';
 import type { Actor, Deps } from './deps.js';
 
 export interface IngestResult {
@@ -57,6 +58,8 @@ export class IngestRun implements LineConsumer {
   private readonly maxErrors: number;
   private done = false;
   private settledLines = 0;
+  /** the statistics of committed batches not written yet (predictions only) */
+  private readonly head: StatsHead | null;
 
   constructor(
     private readonly deps: Deps,
@@ -67,6 +70,7 @@ export class IngestRun implements LineConsumer {
   ) {
     this.batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
     this.maxErrors = opts.maxErrors ?? Number.POSITIVE_INFINITY;
+    this.head = kind === 'predictions' ? new StatsHead() : null;
   }
 
   settled(): { lines: number; accepted: number; duplicates: number } {
@@ -101,8 +105,15 @@ export class IngestRun implements LineConsumer {
     if (this.done) return this.result;
     this.done = true;
     this.batch = [];
-    const tx = this.deps.store.sqlite.transaction(() => this.audit(true));
-    tx.immediate();
+    const tx = this.deps.store.sqlite.transaction(() => {
+      this.head?.flush(this.deps.store.sqlite, this.model);
+      this.audit(true);
+    });
+    try {
+      tx.immediate();
+    } finally {
+      this.head?.close();
+    }
     return this.result;
   }
 
@@ -120,7 +131,7 @@ export class IngestRun implements LineConsumer {
     const tx = deps.store.sqlite.transaction(() => {
       let counts: { accepted: number; duplicates: number };
       if (this.kind === 'predictions') {
-        counts = writePredictions(deps, model, this.keepAfterPurge(rows as PredictionRow[]), now);
+        counts = writePredictions(deps, model, this.keepAfterPurge(rows as PredictionRow[]), now, { head: this.head!, last });
       } else {
         const r = writeActuals(deps, model, rows as ActualRow[], now);
         for (const a of r.purged) this.rejectError({ index: a.index, eventId: a.eventId, message: `eventId: ${PURGED_ACTUAL_REASON}` });
@@ -136,12 +147,18 @@ export class IngestRun implements LineConsumer {
       // the in-memory event index may hold rows that were rolled back
       dropEventIndex(deps.store.sqlite, model.id);
       forgetStatsHints(deps.store.sqlite);
+      // its committed batches are folded by abort(), else recovered by compaction
+      this.head?.failed();
+      this.head?.close();
       throw err;
     }
     this.result.accepted += counts.accepted;
     this.result.duplicates += counts.duplicates;
     if (rows.length > 0) this.settledLines = rows[rows.length - 1]!.index + 1;
-    if (last) this.done = true;
+    if (last) {
+      this.done = true;
+      this.head?.close();
+    }
   }
 
   /**

@@ -8,6 +8,7 @@ import { hashEventId } from '../domain/ingest/event-id-table.js';
 import { eventIndexFor, findEvent } from './ingest-index.js';
 import { purgedBefore, wasPurged } from './retention.js';
 import { applyActualsToStats, applyEventsToStats, type StoredEvent } from './stats.js';
+import type { StatsHead } from './stats-head.js';
 import type { Deps } from './deps.js';
 
 /** Rows a multi-row INSERT writes: one statement call per ROWS_PER_INSERT rows costs ~1 us a row less. */
@@ -75,9 +76,16 @@ function toStored(t: EventTuple): StoredEvent {
  * Stores the predictions whose eventId the model does not have yet (earlier rows of the
  * same batch included), joins actuals that arrived first, updates the statistics.
  * Must run inside a write transaction (it assigns row ids itself: nobody else can
- * insert meanwhile). Returns how many were stored and skipped.
+ * insert meanwhile). With `head`, the statistics go to the call's head (written when
+ * `last` or due), else to partials now. Returns how many were stored and skipped.
  */
-export function writePredictions(deps: Deps, model: ModelRecord, rows: PredictionRow[], now: number): { accepted: number; duplicates: number } {
+export function writePredictions(
+  deps: Deps,
+  model: ModelRecord,
+  rows: PredictionRow[],
+  now: number,
+  head?: { head: StatsHead; last: boolean },
+): { accepted: number; duplicates: number } {
   const sqlite = deps.store.sqlite;
   const s = stmts(sqlite);
   const idx = eventIndexFor(sqlite, model.id);
@@ -134,7 +142,8 @@ export function writePredictions(deps: Deps, model: ModelRecord, rows: Predictio
   }
   flush();
   if (stored.length > 0) idx.hwm = nextId;
-  if (stored.length > 0) applyEventsToStats(deps, model, stored);
+  if (head) head.head.add(sqlite, model, stored, now, head.last);
+  else if (stored.length > 0) applyEventsToStats(deps, model, stored);
   return { accepted: stored.length, duplicates };
 }
 

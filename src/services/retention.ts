@@ -12,6 +12,7 @@ import type { ModelRecord } from '../domain/model.js';
 import { badInput } from '../errors.js';
 import { recordAudit } from './audit.js';
 import { dropEventIndex } from './ingest-index.js';
+import { foldUncovered } from './stats-head.js';
 import type { Actor, Deps } from './deps.js';
 
 /** Events deleted per transaction: ~10-20 ms of write lock, so ingest batches interleave. */
@@ -133,11 +134,18 @@ export function modelStorage(deps: Deps, model: ModelRecord, defaultDays: number
  * windows there are read from the statistics only, so a crash at any point leaves a
  * consistent database and the next run finishes the job. Returns the events deleted.
  */
-async function purgeModel(sqlite: Database.Database, modelId: number, now: number, cut: number, days: number, batch: number): Promise<number> {
+async function purgeModel(sqlite: Database.Database, model: ModelRecord, now: number, cut: number, days: number, batch: number): Promise<number> {
   const s = stmts(sqlite);
+  const modelId = model.id;
   let deleted = 0;
   if (s.anyBefore.get(modelId, cut) !== undefined) {
-    sqlite.transaction(() => s.markPurged.run(cut, modelId)).immediate();
+    sqlite
+      .transaction(() => {
+        s.markPurged.run(cut, modelId);
+        // events whose statistics an ingest call still holds in memory are folded from their rows first
+        foldUncovered(sqlite, model, now, 'all');
+      })
+      .immediate();
     for (;;) {
       const n = sqlite
         .transaction(() => {
@@ -186,7 +194,9 @@ export async function applyRetention(deps: Deps, actor: Actor | string, opts: Re
     const days = effectiveRetentionDays(own, opts.defaultDays);
     const cut = retentionCut(now, days);
     if (cut === null) continue;
-    const deleted = await purgeModel(sqlite, id, now, cut, days, batch);
+    const model = await deps.store.models.byId(id);
+    if (!model) continue;
+    const deleted = await purgeModel(sqlite, model, now, cut, days, batch);
     deletedEvents += deleted;
     if (deleted > 0) perModel.push({ model: name, before: new Date(cut).toISOString(), deleted });
   }

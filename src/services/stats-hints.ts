@@ -7,13 +7,14 @@
 import type Database from 'better-sqlite3';
 import { HOUR_PARTS } from '../domain/metrics/merge-stats.js';
 import type { WindowStats } from '../domain/metrics/window-stats.js';
+import { ValueCounts } from '../domain/metrics/exact-values.js';
 
 /** Values held in all open sets at most (then the least recently used hours go). */
 const MAX_TRACKED_VALUES = 400_000;
 
 interface HourHint {
   /** per column (features, then output): distinct values seen, or null once over HOUR_PARTS */
-  seen: Array<Set<number> | null>;
+  seen: Array<ValueCounts | null>;
   size: number;
 }
 
@@ -43,7 +44,7 @@ export function trimPartialValues(sqlite: Database.Database, modelKey: string, h
   const cols = [...part.features, part.output];
   let hint = hints.hours.get(key);
   if (hint) hints.hours.delete(key);
-  else hint = { seen: cols.map(() => new Set<number>()), size: 0 };
+  else hint = { seen: cols.map(() => new ValueCounts()), size: 0 };
   hints.hours.set(key, hint);
   for (let i = 0; i < cols.length; i++) {
     const c = cols[i]!;
@@ -54,8 +55,8 @@ export function trimPartialValues(sqlite: Database.Database, modelKey: string, h
       continue;
     }
     const before = seen.size;
-    if (c.values instanceof Map) for (const v of c.values.keys()) seen.add(v);
-    else for (const v of c.values.v) seen.add(v);
+    if (c.values.form === 'counts') c.values.forEach((v) => seen.add(v));
+    else for (let j = 0; j < c.values.v.length; j++) seen.add(c.values.v[j]!);
     hints.tracked += seen.size - before;
     hint.size += seen.size - before;
     if (seen.size > HOUR_PARTS) {

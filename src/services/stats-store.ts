@@ -45,7 +45,7 @@ interface StoreCache {
   stmts: Stmts;
   contexts: Map<number, { stamp: string; ctx: StatsContext }>;
   rows: Map<string, { rev: number; stats: WindowStats }>;
-  /** partials appended by this process so far */
+  /** partials appended and batches held in a head by this process so far */
   appended: number;
   /** per model, how many times it was forgotten (read workers forget theirs when it moves) */
   generations: Map<number, number>;
@@ -167,6 +167,11 @@ export function appendPartial(sqlite: Database.Database, modelId: number, hour: 
   const c = cacheOf(sqlite);
   c.stmts.appendPartial.run(modelId, hour, core, hists);
   c.appended++;
+}
+
+/** Counts an ingest batch whose statistics stay in memory for now (compaction gives way to it too). */
+export function noteIngestWrite(sqlite: Database.Database): void {
+  cacheOf(sqlite).appended++;
 }
 
 /** How many partials this process appended so far (compaction gives way while it grows). */

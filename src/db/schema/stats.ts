@@ -11,7 +11,7 @@
 //   rows covering it) + the partials still in it, whatever was compacted when.
 // `rev` changes on every write, so a process may keep parsed rows in memory and tell when
 // one is stale (including after a rollback).
-import { sqliteTable, integer, blob, primaryKey, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer, blob, primaryKey, index, text } from 'drizzle-orm/sqlite-core';
 import { models } from './core.js';
 
 export const statsHourly = sqliteTable(
@@ -61,3 +61,23 @@ export const statsRollup = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.modelId, t.level, t.start] })],
 );
+
+/**
+ * Events stored whose statistics are not written yet: an ingest call keeps the statistics
+ * of its batches in memory (a head, stats-head.ts) and writes them every few seconds or at
+ * its end, in the transaction that deletes its rows here. Each row is one committed batch
+ * (its events are the rows `first_id`..`last_id` of the model); whoever deletes a row
+ * accounts for its events, so after a crash they are folded from the raw rows once.
+ */
+export const statsUncovered = sqliteTable('stats_uncovered', {
+  id: integer('id').primaryKey(),
+  modelId: integer('model_id')
+    .notNull()
+    .references(() => models.id, { onDelete: 'cascade' }),
+  firstId: integer('first_id').notNull(),
+  lastId: integer('last_id').notNull(),
+  /** the ingest call writing them: `<process token>:<call number>` */
+  owner: text('owner').notNull(),
+  /** clock time of the batch, epoch ms */
+  at: integer('at').notNull(),
+});

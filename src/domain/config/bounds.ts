@@ -3,7 +3,7 @@
 // createModel, createChannel or createMonitor would refuse for its size.
 import * as L from '../input/limits.js';
 import { textProblem } from '../input/text.js';
-import type { ConfigFile } from './parse.js';
+import type { ConfigFile } from './file.js';
 import type { ConfigIssues } from './issues.js';
 
 /** Field -> most characters, as src/graphql/input-limits.ts bounds the inputs' fields. */

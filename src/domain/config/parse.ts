@@ -8,14 +8,9 @@ import { ConfigIssues, pathOf } from './issues.js';
 import { substituteEnv, type MissingMessage } from './env-refs.js';
 import { MAX_CONFIG } from '../input/limits.js';
 import { boundItems } from './bounds.js';
+import { CONFIG_KEYS, type ConfigFile, type ConfigKey } from './file.js';
 
-
-/** The top-level lists, in the order their kinds are applied. */
-export const CONFIG_KEYS = ['models', 'versions', 'segments', 'channels', 'monitors'] as const;
-export type ConfigKey = (typeof CONFIG_KEYS)[number];
-
-/** The file after the schema: each list present or empty, items still plain objects. */
-export type ConfigFile = Record<ConfigKey, Array<Record<string, unknown>>>;
+export { CONFIG_KEYS, type ConfigFile, type ConfigKey };
 
 /** Parses YAML, keeping comments and positions; syntax problems are issues with line and column. */
 export function parseYaml(text: string, issues: ConfigIssues): Document | null {

@@ -1,8 +1,8 @@
 // A window's histogram of one numeric column over its baseline's fine edges e_0 < ... <
 // e_{K-1}: slot 2i counts values in the open interval (e_{i-1}, e_i) (with e_{-1} = -inf,
 // e_K = +inf) and keeps their sum; slot 2i+1 counts values exactly equal to e_i.
-// Three forms: a Map while few slots are used (a quiet hour), dense arrays once many are
-// (a busy hour, a merged window), sparse arrays as stored.
+// Three forms: a hash table while few slots are used (a quiet hour), dense arrays once
+// many are (a busy hour, a merged window), sparse arrays as stored.
 import { searchsortedLeft } from './quantile.js';
 
 export interface DenseHist {
@@ -13,10 +13,61 @@ export interface DenseHist {
   sums: Float64Array;
 }
 
+/**
+ * Slot -> (count, sum), open addressing over typed arrays: no boxed numbers for the
+ * garbage collector, so the ~170 hours a shuffled week accumulates at once stay cheap.
+ * An entry stays once added (its count may go back to 0).
+ */
+export class SlotTable {
+  /** slot + 1 (0: free) */
+  keys: Int32Array = new Int32Array(0);
+  /** count at 2i, sum at 2i + 1 */
+  vals: Float64Array = new Float64Array(0);
+  size = 0;
+
+  private find(slot: number): number {
+    const k = this.keys;
+    const mask = k.length - 1;
+    let i = Math.imul(slot + 1, 0x9e3779b1) & mask;
+    while (k[i] !== 0 && k[i] !== slot + 1) i = (i + 1) & mask;
+    return i;
+  }
+
+  /** Adds `c` to the slot's count and `x` to its sum. */
+  add(slot: number, c: number, x: number): void {
+    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    const i = this.find(slot);
+    if (this.keys[i] === 0) {
+      this.keys[i] = slot + 1;
+      this.size++;
+    }
+    this.vals[2 * i]! += c;
+    this.vals[2 * i + 1]! += x;
+  }
+
+  /** Calls `f` for each slot added, in no order. */
+  forEach(f: (slot: number, count: number, sum: number) => void): void {
+    const k = this.keys;
+    for (let i = 0; i < k.length; i++) if (k[i] !== 0) f(k[i]! - 1, this.vals[2 * i]!, this.vals[2 * i + 1]!);
+  }
+
+  /** Bytes held. */
+  get bytes(): number {
+    return this.keys.byteLength + this.vals.byteLength;
+  }
+
+  private grow(): void {
+    const { keys, vals } = this;
+    this.keys = new Int32Array(Math.max(16, keys.length * 2));
+    this.vals = new Float64Array(2 * this.keys.length);
+    this.size = 0;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== 0) this.add(keys[i]! - 1, vals[2 * i]!, vals[2 * i + 1]!);
+  }
+}
+
 export interface MapHist {
   form: 'map';
-  counts: Map<number, number>;
-  sums: Map<number, number>;
+  table: SlotTable;
 }
 
 export interface SparseHist {
@@ -89,7 +140,7 @@ export function emptyDense(nslots: number): DenseHist {
 
 /** Number of slots in use (an upper bound for the dense form). */
 export function usedSlots(h: FineHist): number {
-  return h.form === 'map' ? h.counts.size : h.form === 'sparse' ? h.idx.length : h.counts.length;
+  return h.form === 'map' ? h.table.size : h.form === 'sparse' ? h.idx.length : h.counts.length;
 }
 
 /** `h` itself when it can take about `incoming` more slots in its form, else a copy in the form that can. */
@@ -97,7 +148,7 @@ export function mutableHist(h: FineHist | null, nslots: number, incoming = 0): M
   if (h !== null && h.form === 'dense') return h;
   const used = (h ? usedSlots(h) : 0) + incoming;
   if (h !== null && h.form === 'map' && used <= denseFrom(nslots)) return h;
-  const out: MutableHist = used > denseFrom(nslots) ? emptyDense(nslots) : { form: 'map', counts: new Map(), sums: new Map() };
+  const out: MutableHist = used > denseFrom(nslots) ? emptyDense(nslots) : { form: 'map', table: new SlotTable() };
   if (h) addHistInto(out, h, 1, nslots);
   return out;
 }
@@ -109,9 +160,8 @@ export function addToHist(h: MutableHist, slot: number, v: number, nslots: numbe
     if ((slot & 1) === 0) h.sums[slot]! += v;
     return h;
   }
-  h.counts.set(slot, (h.counts.get(slot) ?? 0) + 1);
-  if ((slot & 1) === 0) h.sums.set(slot, (h.sums.get(slot) ?? 0) + v);
-  return h.counts.size > denseFrom(nslots) ? mutableHist(h, nslots, nslots) : h;
+  h.table.add(slot, 1, (slot & 1) === 0 ? v : 0);
+  return h.table.size > denseFrom(nslots) ? mutableHist(h, nslots, nslots) : h;
 }
 
 /** Adds `src` (any form) into `target`, with sign +1 or -1. A Map target must not outgrow its use: see mutableHist. */
@@ -122,10 +172,7 @@ export function addHistInto(target: MutableHist, src: FineHist, sign: number, ns
           target.counts[s]! += sign * c;
           target.sums[s]! += sign * x;
         }
-      : (s: number, c: number, x: number) => {
-          target.counts.set(s, (target.counts.get(s) ?? 0) + sign * c);
-          if (x !== 0) target.sums.set(s, (target.sums.get(s) ?? 0) + sign * x);
-        };
+      : (s: number, c: number, x: number) => target.table.add(s, sign * c, sign * x);
   if (src.form === 'dense') {
     const { counts, sums } = src;
     if (target.form === 'dense') {
@@ -150,7 +197,7 @@ export function addHistInto(target: MutableHist, src: FineHist, sign: number, ns
         ts[s]! += sign * sums[j]!;
       }
     } else for (let j = 0; j < idx.length; j++) add(idx[j]!, counts[j]!, sums[j]!);
-  } else for (const [s, c] of src.counts) add(s, c, src.sums.get(s) ?? 0);
+  } else src.table.forEach(add);
 }
 
 let scratch: DenseHist | null = null;
@@ -173,25 +220,33 @@ export function denseView(h: FineHist, nslots: number): DenseHist {
 /** The sparse form: only slots with a non-zero count, ascending. */
 export function sparseHist(h: FineHist): SparseHist {
   if (h.form === 'sparse') return h;
-  let slots: ArrayLike<number>;
   if (h.form === 'map') {
     // a typed array sorts numerically without a comparator: the hot path of small partials
-    const keys = new Float64Array(h.counts.size);
+    const t = h.table;
+    const order = new Float64Array(t.size);
     let n = 0;
-    for (const [s, c] of h.counts) if (c !== 0) keys[n++] = s;
-    slots = keys.subarray(0, n).sort();
-  } else {
-    const list: number[] = [];
-    for (let i = 0; i < h.counts.length; i++) if (h.counts[i] !== 0) list.push(i);
-    slots = list;
+    // slot * 2^21 + entry: sorting the numbers sorts by slot and keeps where each entry is
+    for (let i = 0; i < t.keys.length; i++) if (t.keys[i] !== 0 && t.vals[2 * i] !== 0) order[n++] = (t.keys[i]! - 1) * 2 ** 21 + i;
+    const sorted = order.subarray(0, n).sort();
+    const idx = new Float64Array(n);
+    const counts = new Float64Array(n);
+    const sums = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      const i = sorted[j]! % 2 ** 21;
+      idx[j] = (sorted[j]! - i) / 2 ** 21;
+      counts[j] = t.vals[2 * i]!;
+      sums[j] = t.vals[2 * i + 1]!;
+    }
+    return { form: 'sparse', idx, counts, sums };
   }
+  const slots: number[] = [];
+  for (let i = 0; i < h.counts.length; i++) if (h.counts[i] !== 0) slots.push(i);
   const idx = Float64Array.from(slots);
   const counts = new Float64Array(slots.length);
   const sums = new Float64Array(slots.length);
   for (let j = 0; j < slots.length; j++) {
-    const s = slots[j]!;
-    counts[j] = h.form === 'map' ? h.counts.get(s)! : h.counts[s]!;
-    sums[j] = h.form === 'map' ? (h.sums.get(s) ?? 0) : h.sums[s]!;
+    counts[j] = h.counts[slots[j]!]!;
+    sums[j] = h.sums[slots[j]!]!;
   }
   return { form: 'sparse', idx, counts, sums };
 }

@@ -10,7 +10,7 @@ import { npStd } from './numpy-sum.js';
 import { decileEdges, quantileSorted, uniqueSorted } from './quantile.js';
 import { categoryOf, numericKind, USABLE } from './values.js';
 import { slotOf } from './fine-hist.js';
-import type { StatsEvent } from './window-stats.js';
+import type { StatsEvent } from './stats-event.js';
 
 /** Most fine edges drawn from a continuous baseline: KS error <= 1/FINE_EDGES. */
 export const FINE_EDGES = 2048;

@@ -65,7 +65,8 @@ function writeArrays(out: Uint8Array, start: number, blocks: Block[], bytes: Rec
 
 function readArrays(buf: Uint8Array, start: number, layout: Layout): Block[] {
   const bytes = sizes(layout);
-  const at = { d: start, u: start + bytes.d, s: start + bytes.d + bytes.u };
+  const o = buf.byteOffset + start;
+  const at = { d: o, u: o + bytes.d, s: o + bytes.d + bytes.u };
   return layout.map(([nnz, kinds]) =>
     Array.from(kinds as Iterable<Kind>, (k) => {
       const a = k === 'd' ? new Float64Array(buf.buffer, at.d, nnz) : k === 'u' ? new Uint32Array(buf.buffer, at.u, nnz) : new Uint16Array(buf.buffer, at.s, nnz);
@@ -75,8 +76,13 @@ function readArrays(buf: Uint8Array, start: number, layout: Layout): Block[] {
   );
 }
 
-/** A private, 8-aligned copy: SQLite's buffer may be reused and need not be aligned. */
+/**
+ * The bytes at an 8-aligned offset: `data` itself when it is (better-sqlite3 hands each
+ * blob over in a Buffer of its own, so views into it stay valid; a year row's histograms
+ * are megabytes, not worth copying), else an aligned copy.
+ */
 function aligned(data: Uint8Array): Uint8Array {
+  if (data.byteOffset % 8 === 0) return data;
   const buf = new Uint8Array(data.length);
   buf.set(data);
   return buf;
@@ -166,8 +172,8 @@ export function serializeStats(s: WindowStats): StoredStats {
  */
 export function deserializeStats(coreData: Uint8Array, histData: Uint8Array | null, ctx: StatsContext, withHists = true): WindowStats {
   const buf = aligned(coreData);
-  const len = new DataView(buf.buffer).getUint32(0, true);
-  const h = JSON.parse(Buffer.from(buf.buffer, 4, len).toString('utf8'));
+  const len = new DataView(buf.buffer, buf.byteOffset).getUint32(0, true);
+  const h = JSON.parse(Buffer.from(buf.buffer, buf.byteOffset + 4, len).toString('utf8'));
   if (h.v !== VERSION) throw new Error(`unknown statistics version ${h.v}`);
   const blocks = readArrays(buf, (4 + len + 7) & ~7, h.b);
   const hblocks = withHists && histData ? readArrays(aligned(histData), 0, h.hb) : null;

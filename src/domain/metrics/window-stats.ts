@@ -2,20 +2,14 @@
 // counts and sums so that statistics of disjoint sets merge exactly (ARCHITECTURE rule 4:
 // aggregate as you go). One per (model, UTC hour) is stored; any window is a merge.
 import type { StatsContext } from './context.js';
+import type { StatsEvent } from './stats-event.js';
 import { addToHist, mutableHist, slotOfIndexed, type FineHist } from './fine-hist.js';
 import { addScore, emptyScoreHist, type ScoreHist } from './score-hist.js';
 import { categoryOf } from './values.js';
-import { EXACT_VALUES_ACCUMULATED, valuesMap, type ExactValues } from './exact-values.js';
+import { EXACT_VALUES_ACCUMULATED, ValueCounts, valueCounts, type ExactValues } from './exact-values.js';
 
 /** An event as accumulated: its features as received, its prediction and its actual. */
-export interface StatsEvent {
-  features: Record<string, unknown>;
-  score: number | null;
-  predictedLabel: string | null;
-  value: number | null;
-  actualLabel: string | null;
-  actualValue: number | null;
-}
+export type { StatsEvent };
 
 export interface NumericColumnStats {
   kind: 'numeric';
@@ -116,7 +110,7 @@ const LOGLOSS_EPS = 1e-15;
 // histograms are allocated on the first value: an empty window costs nothing
 function emptyColumn(numeric: boolean): ColumnStats {
   return numeric
-    ? { kind: 'numeric', missing: 0, mismatch: 0, usable: 0, belowMin: 0, aboveMax: 0, outOfRange: 0, hist: null, values: new Map() }
+    ? { kind: 'numeric', missing: 0, mismatch: 0, usable: 0, belowMin: 0, aboveMax: 0, outOfRange: 0, hist: null, values: new ValueCounts() }
     : { kind: 'categorical', missing: 0, mismatch: 0, counts: new Map() };
 }
 
@@ -165,8 +159,8 @@ function addNumeric(col: NumericColumnStats, c: StatsContext['features'][number]
   if (c.declaredMin !== null && v < c.declaredMin) col.belowMin++;
   if (c.declaredMax !== null && v > c.declaredMax) col.aboveMax++;
   if (col.values !== null) {
-    const m = (col.values = valuesMap(col.values));
-    m.set(v, (m.get(v) ?? 0) + 1);
+    const m = (col.values = valueCounts(col.values));
+    m.add(v);
     if (m.size > EXACT_VALUES_ACCUMULATED) col.values = null;
   }
   if (c.index !== null) {

@@ -188,6 +188,13 @@ describe('WindowStats', () => {
         const s = statsOf(events, ctx);
         const { core, hists } = serializeStats(s);
         expect(summary(deserializeStats(core, hists, ctx), ctx)).toEqual(summary(s, ctx));
+        // read in place when 8-aligned, copied when not: both read the same
+        const at = (b: Uint8Array, o: number) => {
+          const big = new Uint8Array(b.length + o);
+          big.set(b, o);
+          return big.subarray(o);
+        };
+        for (const o of [8, 3]) expect(summary(deserializeStats(at(core, o), hists && at(hists, o), ctx), ctx)).toEqual(summary(s, ctx));
         // without the histograms: everything but drift is the same
         const light = deserializeStats(core, null, ctx, false);
         expect([computeIntegrity(light, ctx), computePerformance(light), computeFairness(light, ctx, 0), computeTraffic(light)]).toEqual([

@@ -1,5 +1,5 @@
 // The PostgreSQL mirror of src/db/schema/stats.ts: the binary statistics rows (bytea).
-import { pgTable, integer, bigint, customType, primaryKey, index } from 'drizzle-orm/pg-core';
+import { pgTable, integer, bigint, customType, primaryKey, index, text } from 'drizzle-orm/pg-core';
 import { models } from './core.js';
 
 /** epoch ms, and other 53-bit numbers (rev) */
@@ -50,3 +50,15 @@ export const statsRollup = pgTable(
   },
   (t) => [primaryKey({ columns: [t.modelId, t.level, t.start] })],
 );
+
+/** Batches whose statistics an ingest call still holds in memory (src/db/schema/stats.ts). */
+export const statsUncovered = pgTable('stats_uncovered', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+  modelId: integer('model_id')
+    .notNull()
+    .references(() => models.id, { onDelete: 'cascade' }),
+  firstId: ms('first_id').notNull(),
+  lastId: ms('last_id').notNull(),
+  owner: text('owner').notNull(),
+  at: ms('at').notNull(),
+});

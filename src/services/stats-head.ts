@@ -1,0 +1,246 @@
+// The head of one ingest call (as in Prometheus): the statistics of its committed batches
+// kept in memory per UTC hour and written as one partial per hour every few seconds,
+// when it grows large, and at the end of the call, instead of one partial per hour per
+// batch (a batch shuffled over a week touches ~170 hours). Exact under kill -9: each batch
+// whose statistics are not written yet has a row in `stats_uncovered` (its range of event
+// rows), committed with its events; the transaction that writes statistics for a batch
+// deletes its row. Whoever deletes a row accounts for its events: the call itself (from
+// its head), or recovery after a crash (`foldUncovered`, from the raw rows). A call that
+// finds one of its rows gone (recovered, or covered by a rebuild) drops its head and folds
+// the rows it still has from the raw rows.
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { ModelRecord } from '../domain/model.js';
+import type { StatsContext } from '../domain/metrics/context.js';
+import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../domain/metrics/window-stats.js';
+import { HOUR_MS, MINUTE_MS, SECOND_MS } from '../domain/time.js';
+import { presetPartialValues, trimPartialValues } from './stats-hints.js';
+import { appendPartial, noteIngestWrite, statsContext } from './stats-store.js';
+
+/** A stored event: its row id and timestamp with what the statistics take. */
+export type HeadEvent = StatsEvent & { id: number; ts: number };
+
+/** Estimated bytes of a head beyond which it is written out (a busy hour with a baseline is ~1.3 MB). */
+const HEAD_MAX_BYTES = 48 * 2 ** 20;
+/** Events in a head at most: bounds what recovery reads back after a crash. */
+const HEAD_MAX_EVENTS = 250_000;
+/** Statistics of a streaming call reach readers at least this often (by the injected clock). */
+export const HEAD_MAX_MS = 2 * SECOND_MS;
+/** A row of another process untouched this long is taken as left by a crash. */
+const ORPHAN_AFTER_MS = MINUTE_MS;
+
+const PROCESS = randomUUID().slice(0, 13);
+let calls = 0;
+/** Owners of the heads open in this process: their rows are not recovered. */
+const live = new Set<string>();
+
+interface Stmts {
+  insert: Database.Statement;
+  owned: Database.Statement;
+  deleteOwned: Database.Statement;
+  deleteRow: Database.Statement;
+  deleteModel: Database.Statement;
+  all: Database.Statement;
+  events: Database.Statement;
+}
+
+const statements = new WeakMap<Database.Database, Stmts>();
+
+function stmts(sqlite: Database.Database): Stmts {
+  let s = statements.get(sqlite);
+  if (!s) {
+    const p = (sql: string) => sqlite.prepare(sql);
+    s = {
+      insert: p('INSERT INTO stats_uncovered (model_id, first_id, last_id, owner, at) VALUES (?, ?, ?, ?, ?)'),
+      owned: p('SELECT first_id, last_id FROM stats_uncovered WHERE owner = ? ORDER BY id').raw(),
+      deleteOwned: p('DELETE FROM stats_uncovered WHERE owner = ?'),
+      deleteRow: p('DELETE FROM stats_uncovered WHERE id = ?'),
+      deleteModel: p('DELETE FROM stats_uncovered WHERE model_id = ?'),
+      all: p('SELECT id, model_id, first_id, last_id, owner, at FROM stats_uncovered ORDER BY id').raw(),
+      events: p(
+        `SELECT ts, features, score, predicted_label, value, actual_label, actual_value FROM events
+         WHERE id >= ? AND id <= ? AND model_id = ?`,
+      ).raw(),
+    };
+    statements.set(sqlite, s);
+  }
+  return s;
+}
+
+const hourOf = (ts: number) => Math.floor(ts / HOUR_MS) * HOUR_MS;
+const modelKey = (m: ModelRecord) => `${m.id}:${m.createdAt}`;
+
+/**
+ * The events grouped by hour, in arrival order within each: one hour's tables are then
+ * worked on while they sit in the CPU's cache (a shuffled batch touches ~170 hours; taken
+ * in arrival order, every event would land in another hour's tables). The same order
+ * within an hour keeps every sum bit for bit what arrival order gives.
+ */
+export function byHour<T extends { ts: number }>(events: readonly T[]): Iterable<T[]> {
+  const groups = new Map<number, T[]>();
+  for (const e of events) {
+    const h = hourOf(e.ts);
+    const g = groups.get(h);
+    if (g) g.push(e);
+    else groups.set(h, [e]);
+  }
+  return groups.values();
+}
+
+/** Rough bytes held by statistics being accumulated (Maps ~100 bytes an entry). */
+function bytesOf(s: WindowStats): number {
+  let n = 512;
+  for (const c of [...s.features, s.output]) {
+    if (c.kind === 'categorical') n += c.counts.size * 100;
+    else {
+      if (c.hist) n += c.hist.form === 'dense' ? c.hist.counts.length * 16 : c.hist.form === 'map' ? c.hist.table.bytes : c.hist.idx.length * 24;
+      if (c.values?.form === 'counts') n += c.values.bytes;
+    }
+  }
+  return n;
+}
+
+function addTo(hours: Map<number, WindowStats>, sqlite: Database.Database, model: ModelRecord, ctx: StatsContext, e: StatsEvent & { ts: number }): void {
+  const h = hourOf(e.ts);
+  let s = hours.get(h);
+  if (!s) {
+    hours.set(h, (s = emptyStats(ctx)));
+    presetPartialValues(sqlite, modelKey(model), h, s);
+  }
+  accumulate(s, e, ctx);
+}
+
+function appendAll(sqlite: Database.Database, model: ModelRecord, hours: Map<number, WindowStats>): void {
+  for (const [h, s] of hours) {
+    trimPartialValues(sqlite, modelKey(model), h, s);
+    appendPartial(sqlite, model.id, h, s);
+  }
+}
+
+/** Accumulates the model's events of rows first..last (one uncovered batch) from the raw rows. */
+function addRange(sqlite: Database.Database, model: ModelRecord, ctx: StatsContext, hours: Map<number, WindowStats>, first: number, last: number): void {
+  type Row = [number, string, number | null, string | null, number | null, string | null, number | null];
+  const rows = stmts(sqlite).events.all(first, last, model.id) as Row[];
+  for (const r of rows)
+    addTo(hours, sqlite, model, ctx, { ts: r[0], features: JSON.parse(r[1]), score: r[2], predictedLabel: r[3], value: r[4], actualLabel: r[5], actualValue: r[6] });
+}
+
+/** The head of one ingest call of predictions. Each method runs inside the caller's write transaction. */
+export class StatsHead {
+  private readonly owner = `${PROCESS}:${++calls}`;
+  private hours = new Map<number, WindowStats>();
+  private key: string | null = null;
+  /** rows written to stats_uncovered since the last write-out */
+  private rows = 0;
+  private events = 0;
+  private since: number | null = null;
+  /** the head may not match what is committed (a transaction failed): fold from raw rows */
+  private lost = false;
+
+  constructor() {
+    live.add(this.owner);
+  }
+
+  /** Adds a batch's stored events; writes the head out when `last`, or when it is due. */
+  add(sqlite: Database.Database, model: ModelRecord, events: HeadEvent[], now: number, last: boolean): void {
+    const ctx = statsContext(sqlite, model);
+    // a new baseline or threshold: what the head holds is stale, take it from the raw rows
+    if (this.key !== null && this.key !== ctx.statsKey) this.lost = true;
+    this.key = ctx.statsKey;
+    if (!this.lost) for (const group of byHour(events)) for (const e of group) addTo(this.hours, sqlite, model, ctx, e);
+    this.events += events.length;
+    this.since ??= now;
+    noteIngestWrite(sqlite);
+    if (last || this.lost || this.due(now)) this.writeOut(sqlite, model, ctx, events);
+    else if (events.length > 0) {
+      stmts(sqlite).insert.run(model.id, events[0]!.id, events[events.length - 1]!.id, this.owner, now);
+      this.rows++;
+    }
+  }
+
+  /** The transaction of the last `add` failed: the head may hold events that were rolled back. */
+  failed(): void {
+    this.lost = true;
+  }
+
+  /** Writes out what the committed batches hold (a call cut off), inside the caller's transaction. */
+  flush(sqlite: Database.Database, model: ModelRecord): void {
+    this.writeOut(sqlite, model, statsContext(sqlite, model), []);
+  }
+
+  /** The call is over: its rows, if any are left, may be recovered. */
+  close(): void {
+    live.delete(this.owner);
+  }
+
+  private due(now: number): boolean {
+    if (this.events >= HEAD_MAX_EVENTS || (this.since !== null && now - this.since >= HEAD_MAX_MS)) return true;
+    let bytes = 0;
+    for (const s of this.hours.values()) bytes += bytesOf(s);
+    return bytes > HEAD_MAX_BYTES;
+  }
+
+  private writeOut(sqlite: Database.Database, model: ModelRecord, ctx: StatsContext, current: HeadEvent[]): void {
+    const st = stmts(sqlite);
+    const owned = st.owned.all(this.owner) as Array<[number, number]>;
+    if (this.lost || owned.length !== this.rows) {
+      // some batch was covered by someone else (or the head is unusable): the rest from the raw rows
+      const hours = new Map<number, WindowStats>();
+      for (const [first, last] of owned) addRange(sqlite, model, ctx, hours, first, last);
+      for (const e of current) addTo(hours, sqlite, model, ctx, e);
+      appendAll(sqlite, model, hours);
+    } else appendAll(sqlite, model, this.hours);
+    if (owned.length > 0) st.deleteOwned.run(this.owner);
+    this.hours = new Map();
+    this.rows = 0;
+    this.events = 0;
+    this.since = null;
+    this.lost = false;
+  }
+}
+
+/**
+ * Which uncovered batches recovery takes: `crashed` those of calls over in this process or
+ * untouched for a minute in another (the compaction pass), `stopped` every one whose call
+ * is not running in this process (startup), `all` (before a purge deletes raw rows).
+ */
+export type UncoveredScope = 'crashed' | 'stopped' | 'all';
+
+function inScope(scope: UncoveredScope, owner: string, at: number, now: number): boolean {
+  if (scope === 'all') return true;
+  if (live.has(owner)) return false;
+  return scope === 'stopped' || owner.startsWith(`${PROCESS}:`) || now - at >= ORPHAN_AFTER_MS;
+}
+
+type UncoveredRow = [number, number, number, number, string, number];
+
+/**
+ * Folds the model's uncovered batches in `scope` into partials from their raw rows, in the
+ * caller's write transaction. Returns how many batches.
+ */
+export function foldUncovered(sqlite: Database.Database, model: ModelRecord, now: number, scope: UncoveredScope): number {
+  const st = stmts(sqlite);
+  const ctx = statsContext(sqlite, model);
+  const hours = new Map<number, WindowStats>();
+  let n = 0;
+  for (const [id, modelId, first, last, owner, at] of st.all.all() as UncoveredRow[]) {
+    if (modelId !== model.id || !inScope(scope, owner, at, now)) continue;
+    addRange(sqlite, model, ctx, hours, first, last);
+    st.deleteRow.run(id);
+    n++;
+  }
+  appendAll(sqlite, model, hours);
+  return n;
+}
+
+/** Models with uncovered batches in `scope`. */
+export function modelsWithUncovered(sqlite: Database.Database, now: number, scope: UncoveredScope): number[] {
+  const out = new Set<number>();
+  for (const [, modelId, , , owner, at] of stmts(sqlite).all.all() as UncoveredRow[]) if (inScope(scope, owner, at, now)) out.add(modelId);
+  return Array.from(out);
+}
+
+/** Forgets the model's uncovered batches: a rebuild from the raw rows covers them (caller's transaction). */
+export function dropUncovered(sqlite: Database.Database, modelId: number): void {
+  stmts(sqlite).deleteModel.run(modelId);
+}

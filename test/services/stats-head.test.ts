@@ -1,0 +1,118 @@
+// The head of an ingest call (stats-head.ts): a call in many batches writes one partial per
+// hour at its end, and however its batches are covered meanwhile (recovery of another
+// process's batches, a baseline rebuild), every window answers as the raw events.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { ModelRecord } from '../../src/domain/model.js';
+import { ValueCounts, sortedValues } from '../../src/domain/metrics/exact-values.js';
+import { windowStats } from '../../src/services/stats-read.js';
+import { statsContext, statsFromEvents } from '../../src/services/stats-store.js';
+import { IngestRun } from '../../src/services/ingest-run.js';
+import { ingestNdjson } from '../../src/services/ingest.js';
+import { foldUncoveredBatches, run as compact } from '../../src/jobs/compact-stats.js';
+import type { FixtureEvent } from '../domain/metrics/load-fixture.js';
+import { ADMIN, close, fixtureModel, freshDeps, setBaseline, summary } from './stats-helpers.js';
+
+type Deps = Awaited<ReturnType<typeof freshDeps>>;
+const T = (s: string) => Date.parse(s);
+const WINDOWS: Array<[number, number]> = [
+  [T('2024-05-06T00:00:00Z'), T('2024-05-12T00:00:00Z')],
+  [T('2024-05-06T07:13:00Z'), T('2024-05-09T16:41:30Z')],
+  [T('2024-05-07T00:00:00Z'), T('2024-05-08T00:00:00Z')],
+];
+
+/** The fixture's events in a fixed shuffled order, as prediction lines. */
+function inputs(events: FixtureEvent[]): unknown[] {
+  const order = events.map((_, i) => i).sort((a, b) => ((a * 7919) % 101) - ((b * 7919) % 101) || a - b);
+  return order.map((i) => {
+    const e = events[i]!;
+    const o: Record<string, unknown> = { eventId: e.eventId, timestamp: new Date(e.ts).toISOString(), features: e.features };
+    for (const k of ['score', 'predictedLabel', 'value', 'actualLabel', 'actualValue'] as const) if (e[k] !== null) o[k] = e[k];
+    return o;
+  });
+}
+
+async function setup(): Promise<{ deps: Deps; model: ModelRecord; items: unknown[]; fx: Awaited<ReturnType<typeof fixtureModel>>['fx'] }> {
+  const deps = await freshDeps();
+  const { model, fx } = await fixtureModel(deps, 'penguins');
+  setBaseline(deps, model, fx);
+  return { deps, model, items: inputs(fx.events), fx };
+}
+
+/** Every window from the stored statistics equals the same window from the raw events. */
+function expectExact(deps: Deps, model: ModelRecord): void {
+  const { sqlite } = deps.store;
+  const ctx = statsContext(sqlite, model);
+  for (const [from, to] of WINDOWS) close(summary(statsFromEvents(sqlite, ctx, model.id, from, to), ctx), summary(windowStats(sqlite, model, from, to).stats, ctx));
+  expect(sqlite.prepare('SELECT count(*) FROM stats_uncovered').pluck().get()).toBe(0);
+}
+
+const count = (deps: Deps, sql: string) => deps.store.sqlite.prepare(sql).pluck().get() as number;
+
+describe('the head of an ingest call', () => {
+  it('keeps a call of many batches in memory and writes one partial per hour at its end', async () => {
+    const { deps, model, items } = await setup();
+    const body = (async function* () {
+      yield items.map((o) => JSON.stringify(o)).join('\n');
+    })();
+    const r = await ingestNdjson(deps, ADMIN, model, 'predictions', body, { via: 'ndjson', batchSize: 7 });
+    expect(r.accepted).toBe(items.length);
+    const hours = count(deps, 'SELECT count(DISTINCT ts / 3600000) FROM events');
+    expect(count(deps, 'SELECT count(*) FROM stats_partial')).toBe(hours);
+    expectExact(deps, model);
+  });
+
+  it('folds from the raw rows what it still holds when recovery took some of its batches', async () => {
+    const { deps, model, items } = await setup();
+    const run = new IngestRun(deps, ADMIN, model, 'predictions', { via: 'ndjson', batchSize: 5 });
+    const half = Math.floor(items.length / 2);
+    items.slice(0, half).forEach((it, i) => run.add(i, it));
+    expect(count(deps, 'SELECT count(*) FROM stats_uncovered')).toBeGreaterThan(3);
+    expect(await foldUncoveredBatches(deps, deps.clock.now(), 'all')).toBeGreaterThan(3);
+    items.slice(half).forEach((it, i) => run.add(half + i, it));
+    run.finish();
+    expectExact(deps, model);
+  });
+
+  it('leaves the batches of a call that died to recovery, once', async () => {
+    const { deps, model, items } = await setup();
+    const run = new IngestRun(deps, ADMIN, model, 'predictions', { via: 'ndjson', batchSize: 6 });
+    items.forEach((it, i) => run.add(i, it));
+    // as if another process wrote them and was killed a minute ago: the run never finishes
+    deps.store.sqlite.prepare("UPDATE stats_uncovered SET owner = 'gone:1', at = ?").run(deps.clock.now() - 61_000);
+    await compact(deps, deps.clock.now());
+    expectExact(deps, model);
+    await compact(deps, deps.clock.now());
+    expectExact(deps, model);
+  });
+
+  it('drops its head when a new baseline rebuilds the statistics mid-call', async () => {
+    const { deps, model, items, fx } = await setup();
+    const run = new IngestRun(deps, ADMIN, model, 'predictions', { via: 'ndjson', batchSize: 4 });
+    const third = Math.floor(items.length / 3);
+    items.slice(0, third).forEach((it, i) => run.add(i, it));
+    setBaseline(deps, model, { ...fx, baseline: fx.baseline.slice(0, Math.floor(fx.baseline.length / 2)) });
+    items.slice(third).forEach((it, i) => run.add(third + i, it));
+    run.finish();
+    expectExact(deps, model);
+  });
+});
+
+describe('ValueCounts', () => {
+  it('counts as a Map of numbers does (0 and -0 one value)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: -3, max: 3 }), fc.constant(-0)), { maxLength: 400 }), (xs) => {
+        const vc = new ValueCounts();
+        const m = new Map<number, number>();
+        for (const x of xs) {
+          vc.add(x);
+          m.set(x, (m.get(x) ?? 0) + 1);
+        }
+        expect(vc.size).toBe(m.size);
+        for (const [k, n] of m) expect(vc.get(k)).toBe(n);
+        const sv = sortedValues(vc);
+        expect(Array.from(sv.v)).toEqual([...m.keys()].sort((a, b) => a - b).map((k) => (k === 0 ? 0 : k)));
+      }),
+    );
+  });
+});
