@@ -3,7 +3,7 @@
 import { createGunzip } from 'node:zlib';
 import type { Request, Response } from 'express';
 import { AppError, badInput } from '../errors.js';
-import { preview } from '../domain/input/text.js';
+import { NUL_PROBLEM, preview } from '../domain/input/text.js';
 import { findModel, modelNotFound } from '../services/models.js';
 import { IngestInterrupted, ingestNdjson, type IngestKind } from '../services/ingest.js';
 import { sendError, type Mount, type RouteContext } from './app.js';
@@ -71,6 +71,8 @@ async function handle(ctx: RouteContext, kind: IngestKind, req: Request, res: Re
   try {
     const actor = await ctx.requireRole(req, 'INGEST');
     const name = String(req.params.name);
+    // such a name cannot be looked up in PostgreSQL (an error there, not "no such model")
+    if (name.includes('\0')) throw badInput('name', NUL_PROBLEM);
     const model = await findModel(ctx.deps, name);
     if (!model) throw await modelNotFound(ctx.deps, name);
     if (!readableAs(req.header('content-type'))) {

@@ -131,8 +131,8 @@ export async function deleteModel(deps: Deps, actor: Actor, name: string): Promi
   const now = deps.clock.now();
   return store.transaction(async () => {
     const cur = await store.models.byName(name);
-    if (!cur) throw notFound(`model "${name}"`);
-    await store.models.remove(cur.id);
+    // false: deleted by someone else since the lookup; no entry may claim this deletion
+    if (!cur || !(await store.models.remove(cur.id))) throw notFound(`model "${name}"`);
     await writeAudit(deps, now, actor, 'deleteModel', name);
     return true;
   });

@@ -9,6 +9,8 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { ADMIN_KEY, createModel } from '../ingest/support.js';
 import * as L from '../../src/domain/input/limits.js';
 
+const NUL = 'contains a NUL character (U+0000), which cannot be stored';
+
 let s: TestServer;
 beforeAll(async () => {
   s = await startTestServer({ env: { GLASSBOX_ADMIN_KEY: ADMIN_KEY } });
@@ -143,6 +145,9 @@ describe('every list and string argument is bounded, the field named', () => {
       [{ features: Array.from({ length: 100_000 }, (_, i) => ({ name: `f${i}`, type: 'NUMERIC' })) }, 'input.features', `at most ${L.MAX_FEATURES} items, got 100000`],
       [{ features: [{ name: 'f'.repeat(129), type: 'NUMERIC' }] }, 'input.features[0].name', `must be at most ${L.MAX_FEATURE_NAME} characters, got 129`],
       [{ positiveClass: 'a\ud800' }, 'input.positiveClass', 'is not valid Unicode: an unpaired surrogate (U+D800) at position 1'],
+      [{ name: 'a\u0000' }, 'input.name', NUL],
+      [{ description: 'd\u0000d' }, 'input.description', NUL],
+      [{ features: [{ name: 'x', type: 'NUMERIC' }, { name: '\u0000', type: 'CATEGORICAL' }] }, 'input.features[1].name', NUL],
     ];
     for (const [input, field, reason] of cases) {
       const r = await create(input);
@@ -153,6 +158,10 @@ describe('every list and string argument is bounded, the field named', () => {
       s.gql('mutation($i: CreateChannelInput!) { createChannel(input: $i) { name } }', { i: { name: 'hook', kind: 'WEBHOOK', webhookUrl: 'https://example.com/h', ...input } }, ADMIN_KEY);
     expect((await ch({ webhookSecret: 's'.repeat(5_000_000) })).errors![0].extensions.field).toBe('input.webhookSecret');
     expect((await ch({ webhookUrl: `https://example.com/${'u'.repeat(L.MAX_URL)}` })).errors![0].extensions.field).toBe('input.webhookUrl');
+    expect((await ch({ name: 'h\u0000' })).errors![0]).toMatchObject({ message: `input.name: ${NUL}`, extensions: { code: 'BAD_USER_INPUT', field: 'input.name' } });
+    const yaml = await s.gql('mutation($y: String!) { applyConfig(yaml: $y) { summary } }', { y: 'models:\n  - name: "m\\0"\n' }, ADMIN_KEY);
+    expect(JSON.stringify(yaml.errors ?? yaml.data)).toContain(NUL);
+    expect(yaml.errors?.[0]?.extensions?.code ?? 'none').not.toBe('INTERNAL_SERVER_ERROR');
     // the items of an ingest call are checked one by one: a 5 MB label rejects that item only
     const log = await s.gql(
       'mutation($p: [PredictionInput!]!) { logPredictions(model: "m", predictions: $p) { accepted rejected errors { index message } } }',

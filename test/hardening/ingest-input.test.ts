@@ -75,6 +75,45 @@ describe('eventIds: idempotent for every id the API accepts', () => {
   });
 });
 
+describe('U+0000 (PostgreSQL cannot store it): that line or item is rejected naming the field, never a 500', () => {
+  const NUL = 'contains a NUL character (U+0000), which cannot be stored';
+  it('in an eventId, a label, a feature value or name, at any depth, over NDJSON and GraphQL', async () => {
+    const model = await freshModel();
+    const lines = [
+      prediction(0, { eventId: 'a\u0000b' }),
+      prediction(1, { predictedLabel: 'y\u0000' }),
+      prediction(2, { features: { x: 1, c: 'k\u0000' } }),
+      prediction(3, { features: { x: 1, 'c\u0000': 'k' } }),
+      prediction(4, { features: { x: 1, c: { deep: ['ok', '\u0000'] } } }),
+      // an escaped backslash followed by u0000 is no NUL
+      prediction(5, { features: { x: 1, c: '\\u0000' } }),
+    ];
+    const want = [
+      { index: 0, eventId: null, message: `eventId: ${NUL}` },
+      { index: 1, eventId: 'ev-1', message: `predictedLabel: ${NUL}` },
+      { index: 2, eventId: 'ev-2', message: `features.c: ${NUL}` },
+      { index: 3, eventId: 'ev-3', message: `features: ${NUL}` },
+      { index: 4, eventId: 'ev-4', message: `features.c.deep[1]: ${NUL}` },
+    ];
+    const r = await postNdjson(s, model, 'predictions', ndjson(lines));
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ accepted: 1, rejected: 5, errors: want });
+    expect(storedEvents(s, model).map((e) => JSON.parse(e.features).c)).toEqual(['\\u0000']);
+    const g = await s.gql(LOG, { m: model, p: lines }, ADMIN_KEY);
+    expect(g.data.logPredictions).toEqual({ accepted: 0, duplicates: 1, rejected: 5, errors: want });
+    const actual = (await postNdjson(s, model, 'actuals', '{"eventId":"ev-5","actualLabel":"n\\u0000"}\n')).json;
+    expect(actual.errors).toEqual([{ index: 0, eventId: 'ev-5', message: `actualLabel: ${NUL}` }]);
+    const baseline = (await postNdjson(s, model, 'baseline', '{"features":{"x":1,"c":"\\u0000"},"score":0.5}\n')).json;
+    expect(baseline.errors).toEqual([{ index: 0, eventId: null, message: `features.c: ${NUL}` }]);
+  });
+
+  it('in the model name of the NDJSON path: a 400 naming it', async () => {
+    const r = await postNdjson(s, 'a%00b', 'predictions', ndjson([prediction(0)]));
+    expect(r.status).toBe(400);
+    expect(r.json.error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name', message: `name: ${NUL}` });
+  });
+});
+
 /** JSON text of arrays nested `depth` deep around 1 (depth 0: the number itself). */
 const nested = (depth: number) => '['.repeat(depth) + '1' + ']'.repeat(depth);
 

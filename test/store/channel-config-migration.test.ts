@@ -68,7 +68,7 @@ describe('channel config migration', () => {
 });
 
 describe.skipIf(admin === null)('channel config migration on PostgreSQL', () => {
-  const db = useTempDatabase(admin);
+  const db = useTempDatabase(admin, { empty: true }); // migrated step by step below
   it('moves the columns into config the same way', async () => {
     const pool = new pg.Pool({ connectionString: db.url });
     try {

@@ -38,7 +38,7 @@ describe('glassbox serve on PostgreSQL', () => {
 });
 
 describe.skipIf(admin === null)('the PostgreSQL migrations', () => {
-  const db = useTempDatabase(admin);
+  const db = useTempDatabase(admin, { empty: true });
   let pool: pg.Pool | undefined;
   afterAll(async () => {
     await pool?.end();

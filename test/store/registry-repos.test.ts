@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/db/client.js';
 import { auditEntry, listAudit, recordAudit, writeAudit } from '../../src/services/audit.js';
+import { deleteModel } from '../../src/services/models.js';
 import { fixedClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
 import type { NewModel } from '../../src/store/ports/models.js';
@@ -53,6 +54,21 @@ describe('store.models', () => {
     expect(await store.models.remove(m.id)).toBe(true);
     expect(await store.models.remove(m.id)).toBe(false);
     expect(store.sqlite.prepare('SELECT count(*) AS n FROM baselines').get()).toEqual({ n: 0 });
+  });
+});
+
+describe('deleteModel', () => {
+  it('acts on what remove returns: a model gone since the lookup is NOT_FOUND, with no audit entry', async () => {
+    fresh();
+    const m = (await store.models.create(model('m')))!;
+    await store.models.remove(m.id);
+    // the lookup still saw it (as a concurrent deletion leaves it): the record from before
+    const racing = { ...store, models: { ...store.models, byName: async () => m } } as Store;
+    const deps = { store: racing, clock: fixedClock(5000), log: silentLogger() };
+    const actor = { name: 'local', role: 'ADMIN' as const };
+    await expect(deleteModel(deps, actor, 'm')).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'model "m" not found' });
+    await expect(deleteModel({ ...deps, store }, actor, 'm')).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'model "m" not found' });
+    expect((await listAudit(deps)).filter((e) => e.action === 'deleteModel')).toEqual([]);
   });
 });
 

@@ -90,6 +90,42 @@ describe.skipIf(admin === null)('PostgreSQL', () => {
     expect((await a.pool.query('SELECT count(*)::int AS n FROM event_keys')).rows[0].n).toBe(0);
   });
 
+  it('locks the models byNames asks for in name order, whatever the order asked (as a configuration apply does)', async () => {
+    await a.pool.query(EMPTY);
+    for (const n of ['a', 'b', 'c']) await a.models.create(newModel(n));
+    const holder = await b.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM models WHERE name = 'b' FOR UPDATE`);
+      const locking = a.transaction(() => a.models.byNames(['c', 'b', 'a']));
+      await lockWaited(); // holding a, waiting for b; c not locked yet
+      const nowait = (n: string) => b.pool.query(`SELECT 1 FROM models WHERE name = '${n}' FOR UPDATE NOWAIT`);
+      await expect(nowait('a')).rejects.toThrow(/could not obtain lock/);
+      await expect(nowait('c')).resolves.toMatchObject({ rowCount: 1 });
+      await holder.query('COMMIT');
+      expect((await locking).map((m) => m.name)).toEqual(['a', 'b', 'c']);
+    } finally {
+      holder.release();
+    }
+  });
+
+  it('lets two applies of overlapping files in opposite orders both commit, on two pools, round after round', async () => {
+    await a.pool.query(EMPTY);
+    const all = ['m1', 'm2', 'm3', 'm4'];
+    for (const n of all) await a.models.create(newModel(n));
+    // the model kind's order: lock the file's models, then update them in file order
+    const apply = (s: PostgresStore, file: string[], round: number) =>
+      s.transaction(async () => {
+        const locked = new Map((await s.models.byNames(file)).map((m) => [m.name, m]));
+        for (const n of file) await s.models.update(locked.get(n)!.id, { description: `r${round}`, updatedAt: T0 + round });
+      });
+    for (let round = 0; round < 20; round++) {
+      const results = await Promise.allSettled([apply(a, ['m1', 'm2', 'm3'], round), apply(b, ['m4', 'm3', 'm2'], round)]);
+      expect(results.map((r) => r.status), `round ${round}`).toEqual(['fulfilled', 'fulfilled']);
+    }
+    expect((await a.models.list()).map((m) => m.description)).toEqual(['r19', 'r19', 'r19', 'r19']);
+  });
+
   it('lists models by code point where the name column collates linguistically (a managed database’s default)', async () => {
     await a.pool.query(EMPTY);
     await a.pool.query(`ALTER TABLE models ALTER COLUMN name TYPE text COLLATE "en-x-icu"`);

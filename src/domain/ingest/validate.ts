@@ -4,7 +4,7 @@
 // stored as it came and counted by the integrity metrics.
 import type { ModelRecord, TaskType } from '../model.js';
 import { parseInstant } from './timestamp.js';
-import { MAX_VALUE_DEPTH, PREVIEW_CHARS, nestedDeeperThan, preview, textProblem } from '../input/text.js';
+import { MAX_VALUE_DEPTH, NUL_PROBLEM, PREVIEW_CHARS, nestedDeeperThan, nulPathIn, preview, textProblem } from '../input/text.js';
 
 export const MAX_EVENT_ID = 128;
 /** Longest predictedLabel / actualLabel: a class name, not a document. */
@@ -175,6 +175,8 @@ export function checkPrediction(model: ModelRecord, input: unknown, index: numbe
   }
   const features = input.features;
   if (!isObject(features)) return fail(index, id, 'features', `must be an object of feature values, got ${show(features)}`);
+  const nul = nulPathIn(features, 'features', featuresText);
+  if (nul !== null) return fail(index, id, nul, NUL_PROBLEM);
   const out = outputsOf(input, model.task, true);
   if ('field' in out) return fail(index, id, out.field, out.reason);
   return { ok: true, row: { index, eventId: id, ts, features, featuresText, ...out } };
@@ -206,6 +208,8 @@ export function checkBaselineRow(model: ModelRecord, input: unknown, index: numb
   if (deep !== null) return tooDeep(index, input, deep);
   const features = input.features;
   if (!isObject(features)) return fail(index, null, 'features', `must be an object of feature values, got ${show(features)}`);
+  const nul = nulPathIn(features, 'features', featuresText);
+  if (nul !== null) return fail(index, null, nul, NUL_PROBLEM);
   const out = outputsOf(input, model.task, false);
   if ('field' in out) return fail(index, null, out.field, out.reason);
   return { ok: true, row: { index, features, featuresText, ...out } };

@@ -1,5 +1,5 @@
-// Checks on client text that every door shares: bounded length, well-formed Unicode,
-// bounded nesting, and a short preview for error messages (never the whole input).
+// Checks on client text that every door shares: bounded length, well-formed Unicode, no
+// NUL (PostgreSQL text cannot hold U+0000, so neither store takes it), bounded nesting, and a short preview for error messages (never the whole input).
 
 /** Characters of bad input an error message may quote. */
 export const PREVIEW_CHARS = 40;
@@ -28,11 +28,39 @@ export function loneSurrogateAt(s: string): number {
   return -1;
 }
 
+/** Why a string holding U+0000 is refused: PostgreSQL text and jsonb cannot store it. */
+export const NUL_PROBLEM = 'contains a NUL character (U+0000), which cannot be stored';
+
 /** Why `s` is not acceptable text of at most `max` characters, or null. */
 export function textProblem(s: string, max: number): string | null {
   if (s.length > max) return `must be at most ${max} characters, got ${s.length}`;
   const at = loneSurrogateAt(s);
   if (at >= 0) return `is not valid Unicode: an unpaired surrogate (U+${s.charCodeAt(at).toString(16).toUpperCase()}) at position ${at}`;
+  if (s.includes('\0')) return NUL_PROBLEM;
+  return null;
+}
+
+/**
+ * The path (`features.x`, `features.x.y`, `features`) of the first key or string value of
+ * `v` holding U+0000, or null. `text`, the JSON `v` was parsed from, skips the walk when it
+ * has no `\u0000` escape (JSON cannot carry a raw NUL), so NDJSON lines pay one scan.
+ */
+export function nulPathIn(v: unknown, path: string, text: string | null = null): string | null {
+  if (text !== null && !text.includes('\\u0000')) return null;
+  if (typeof v === 'string') return v.includes('\0') ? path : null;
+  if (typeof v !== 'object' || v === null) return null;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = nulPathIn(v[i], `${path}[${i}]`);
+      if (p !== null) return p;
+    }
+    return null;
+  }
+  for (const k in v) {
+    if (k.includes('\0')) return path;
+    const p = nulPathIn((v as Record<string, unknown>)[k], `${path}.${k.length <= PREVIEW_CHARS ? k : preview(k)}`);
+    if (p !== null) return p;
+  }
   return null;
 }
 

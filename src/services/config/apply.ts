@@ -75,8 +75,10 @@ export async function applyConfig(deps: Deps, actor: Actor, yaml: string, opts: 
     const byKind: PlannedChange[][] = [];
     for (const k of KINDS) byKind.push(await k.plan(state)); // each plans on what those before leave
     if (!issues.empty) throw new ConfigRejected(issues.list);
-    // shown as Terraform shows a plan: by kind, then by name
-    const changes = byKind.flatMap((cs) => [...cs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
+    // shown as Terraform shows a plan: by kind, then by name; and made in that order, so that
+    // concurrent applies take their row locks (inserts included) in one order
+    for (const cs of byKind) cs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const changes = byKind.flat();
     monitorsChanged = state.monitorsChanged;
     if (dryRun || changes.length === 0) return changes;
     const at = { deps, now, actor };

@@ -33,7 +33,17 @@ export const modelKind: ConfigKind = {
     const { deps, issues } = state;
     const items = state.file.models;
     const dupes = checkUnique(items, 'models', (m) => String(m.name), issues, 'model');
+    // the file's models locked first, in name order (as every apply does: no deadlock), then
+    // the rest read: what the plan says of the file's models is what gets applied
+    const named = [...new Set(items.map((m) => String(m.name)))];
+    const locked = new Map((await deps.store.models.byNames(named)).map((m) => [m.name, m]));
     const existing = new Map((await deps.store.models.list()).map((m) => [m.name, m]));
+    for (const n of named) {
+      // one created and committed since the lock: planned as new, its insert then conflicts
+      const m = locked.get(n);
+      if (m) existing.set(n, m);
+      else existing.delete(n);
+    }
     for (const [name, m] of existing) state.models.set(name, m);
     const changes: PlannedChange[] = [];
     for (const [i, item] of items.entries()) {

@@ -27,6 +27,12 @@ export interface ModelsRepo {
   list(): Promise<ModelRecord[]>;
   /** The model of that name, or null. */
   byName(name: string): Promise<ModelRecord | null>;
+  /**
+   * The models of those names that exist, by name (code point). Inside a transaction each is
+   * locked until it ends, in that order, whatever the order asked: two transactions locking
+   * overlapping sets never deadlock.
+   */
+  byNames(names: readonly string[]): Promise<ModelRecord[]>;
   /** The model with that id, or null. */
   byId(id: number): Promise<ModelRecord | null>;
   /** Registers a model (updatedAt = createdAt); null when the name is taken. */

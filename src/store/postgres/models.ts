@@ -58,6 +58,11 @@ export function pgModels({ pool, tx }: PgContext): ModelsRepo {
   return {
     list: () => rows(sql`SELECT ${COLUMNS} FROM models ORDER BY name COLLATE "C"`),
     byName: (name) => one(sql`SELECT ${COLUMNS} FROM models WHERE name = ${name}${lock()}`),
+    // ORDER BY below FOR UPDATE: rows are locked as the sort emits them, in name order
+    byNames: async (names) =>
+      names.length === 0
+        ? []
+        : rows(sql`SELECT ${COLUMNS} FROM models WHERE name IN (${sql.join(names.map((n) => sql`${n}`), sql`, `)}) ORDER BY name COLLATE "C"${lock()}`),
     byId,
     // NOT EXISTS: a taken name does not consume an id (nextval runs only for a row to insert);
     // ON CONFLICT: a concurrent creator of the same name waits for the other's commit, then gets null

@@ -47,6 +47,11 @@ export function sqliteModels({ tx, statement }: SqliteContext): ModelsRepo {
   return {
     list: () => tx.exec(() => statement<[], Row>(`SELECT ${COLUMNS} FROM models ORDER BY name`).all().map(toRecord)),
     byName: (name) => tx.exec(() => one(statement<[string], Row>(`SELECT ${COLUMNS} FROM models WHERE name = ?`).get(name))),
+    // one statement whatever the count (json_each); the write lock serialises transactions
+    byNames: (names) =>
+      tx.exec(() =>
+        statement<[string], Row>(`SELECT ${COLUMNS} FROM models WHERE name IN (SELECT value FROM json_each(?)) ORDER BY name`).all(JSON.stringify(names)).map(toRecord),
+      ),
     byId: (id) => tx.exec(() => one(statement<[number], Row>(`SELECT ${COLUMNS} FROM models WHERE id = ?`).get(id))),
     create: (m) =>
       tx.exec(() =>

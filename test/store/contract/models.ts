@@ -66,6 +66,14 @@ export function modelsContract(h: RepoHarness): void {
     expect(names(await m().list())).toEqual(['B', 'Z9', '_x', 'a', 'a b', 'a-b', 'ab', 'b', 'Ä', 'é']);
   });
 
+  it('finds the models of a list of names that exist, in code point order whatever the order asked', async () => {
+    for (const n of ['b', 'a', 'B', 'é', 'c']) await m().create(newModel(n));
+    expect(names(await m().byNames(['é', 'c', 'nope', 'a', 'B', 'a']))).toEqual(['B', 'a', 'c', 'é']);
+    expect(await m().byNames(['b'])).toEqual([await m().byName('b')]);
+    expect(await m().byNames([])).toEqual([]);
+    expect(await h.store.transaction(() => m().byNames(['c', 'b']))).toEqual([await m().byName('b'), await m().byName('c')]);
+  });
+
   it('updates only the fields a patch gives, null included, and returns the model as it is', async () => {
     const rec = (await m().create(newModel('a')))!;
     const u1 = await m().update(rec.id, { description: null, updatedAt: T0 + 5 });
