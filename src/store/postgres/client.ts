@@ -4,14 +4,16 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import * as schema from './schema/index.js';
 import type { StorePort } from '../port.js';
 import { pgContext } from './context.js';
 import { postgresRepos } from './repos.js';
 
-export type PgDb = NodePgDatabase<typeof schema>;
+import type { PgDb } from './db.js';
+
+export type { PgDb };
 
 /** The PostgreSQL adapter of the storage port, with its pool and drizzle handle. */
 export interface PostgresStore extends StorePort {

@@ -1,7 +1,7 @@
 // What every PostgreSQL repository is built from: the pool (for what drizzle does not
 // cover, e.g. partitions), drizzle over it, and the transaction tracker they all go through.
 import type pg from 'pg';
-import type { PgDb } from './client.js';
+import type { PgDb } from './db.js';
 import { PgTransactions } from './transaction.js';
 
 export interface PgContext {

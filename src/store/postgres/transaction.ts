@@ -4,7 +4,7 @@
 // concurrently (the database isolates them, unlike SQLite's single connection). Isolation is
 // READ COMMITTED: repositories lock what a transaction reads to change (see models.ts).
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { PgDb } from './client.js';
+import type { PgDb } from './db.js';
 
 /** drizzle's transaction handle: the same query API as the pool's. */
 export type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
