@@ -5,48 +5,20 @@
 // Deleting a model also drops its event partitions and idempotency keys, which have no
 // foreign key (see schema/events.ts); the other tables cascade.
 import { sql, type SQL } from 'drizzle-orm';
-import type { FeatureDef, ModelRecord, TaskType } from '../../domain/model.js';
+import type { ModelRecord } from '../../domain/model.js';
+import { MODEL_COLUMNS, MODEL_SETTABLE, modelRecordOf, type ModelRow } from '../model-rows.js';
 import type { ModelPatch, ModelsRepo } from '../ports/models.js';
 import type { PgContext } from './context.js';
 import { forgetEventPartitions } from './partitions.js';
 import { int8 } from './int8.js';
 
-interface Row extends Record<string, unknown> {
-  id: number;
-  name: string;
-  task: string;
-  description: string | null;
-  positive_class: string | null;
-  decision_threshold: number | null;
-  features: FeatureDef[];
-  created_at: unknown;
-  updated_at: unknown;
-  retention_days: number | null;
-}
+type Row = Omit<ModelRow, 'created_at' | 'updated_at'> & Record<string, unknown> & { created_at: unknown; updated_at: unknown };
 
-const COLUMNS = sql.raw('id, name, task, description, positive_class, decision_threshold, features, created_at, updated_at, retention_days');
-
-/** The columns a patch may set, by its field names. */
-const SETTABLE: Record<keyof ModelPatch, string> = {
-  description: 'description',
-  decisionThreshold: 'decision_threshold',
-  retentionDays: 'retention_days',
-  updatedAt: 'updated_at',
-};
+const COLUMNS = sql.raw(MODEL_COLUMNS);
+const SETTABLE = MODEL_SETTABLE;
 
 function toRecord(r: Row): ModelRecord {
-  return {
-    id: r.id,
-    name: r.name,
-    task: r.task as TaskType,
-    description: r.description,
-    positiveClass: r.positive_class,
-    decisionThreshold: r.decision_threshold,
-    features: r.features,
-    createdAt: int8(r.created_at),
-    updatedAt: int8(r.updated_at),
-    retentionDays: r.retention_days,
-  };
+  return modelRecordOf({ ...r, created_at: int8(r.created_at), updated_at: int8(r.updated_at) });
 }
 
 /** The PostgreSQL models repository. */

@@ -1,44 +1,16 @@
 // ModelsRepo on SQLite: prepared statements (a model is looked up on every ingest request).
-import type { FeatureDef, ModelRecord, TaskType } from '../../domain/model.js';
+import type { FeatureDef, ModelRecord } from '../../domain/model.js';
+import { MODEL_COLUMNS, MODEL_SETTABLE, modelRecordOf, type ModelRow } from '../model-rows.js';
 import type { ModelPatch, ModelsRepo } from '../ports/models.js';
 import type { SqliteContext } from './context.js';
 
-interface Row {
-  id: number;
-  name: string;
-  task: string;
-  description: string | null;
-  positive_class: string | null;
-  decision_threshold: number | null;
-  features: string;
-  created_at: number;
-  updated_at: number;
-  retention_days: number | null;
-}
+type Row = Omit<ModelRow, 'features'> & { features: string };
 
-const COLUMNS = 'id, name, task, description, positive_class, decision_threshold, features, created_at, updated_at, retention_days';
-
-/** The columns a patch may set, by its field names. */
-const SETTABLE: Record<keyof ModelPatch, string> = {
-  description: 'description',
-  decisionThreshold: 'decision_threshold',
-  retentionDays: 'retention_days',
-  updatedAt: 'updated_at',
-};
+const COLUMNS = MODEL_COLUMNS;
+const SETTABLE = MODEL_SETTABLE;
 
 function toRecord(r: Row): ModelRecord {
-  return {
-    id: r.id,
-    name: r.name,
-    task: r.task as TaskType,
-    description: r.description,
-    positiveClass: r.positive_class,
-    decisionThreshold: r.decision_threshold,
-    features: JSON.parse(r.features) as FeatureDef[],
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    retentionDays: r.retention_days,
-  };
+  return modelRecordOf({ ...r, features: JSON.parse(r.features) as FeatureDef[] });
 }
 
 /** The SQLite models repository. */
