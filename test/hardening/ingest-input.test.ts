@@ -203,12 +203,23 @@ describe('Content-Encoding: gzip bodies that are not gzip, corrupt or cut short'
         const e = r.json.error;
         expect(e).toMatchObject({ code: 'BAD_USER_INPUT', field: 'Content-Encoding' });
         expect(e.committed.accepted).toBe(stored);
-        expect(e.committed.lines).toBe(stored);
-        expect(e.committed.lines % 2000).toBe(0);
-        expect(e.message).toContain(stored > 0 ? `the first ${stored} lines were handled and are kept (${stored} accepted` : 'nothing of it was stored');
+        expect(stored % 2000).toBe(0); // whole batches of 2000 stored rows, never part of one
+        // a damaged byte may first inflate into garbage lines, rejected, before gzip notices:
+        // they count among the lines handled (resending from there is enough), not as stored
+        expect(e.committed.lines).toBeGreaterThanOrEqual(stored);
+        if (cut) expect(e.committed.lines).toBe(stored);
+        expect(e.message).toContain(
+          e.committed.lines > 0 ? `the first ${e.committed.lines} lines were handled and are kept (${stored} accepted` : 'nothing of it was stored',
+        );
         expect(e.message).toContain('Resending the whole input is safe');
         const again = await s.post(`/v1/models/${model}/predictions`, whole, gz(''));
-        expect(again.json).toMatchObject({ accepted: 5000 - stored, duplicates: stored, rejected: 0 });
+        if (cut) expect(again.json).toMatchObject({ accepted: 5000 - stored, duplicates: stored, rejected: 0 });
+        else {
+          // garbage that happened to parse may have stored an event under a mangled eventId
+          expect(again.json).toMatchObject({ rejected: 0 });
+          expect(again.json.accepted + again.json.duplicates).toBe(5000);
+          expect(again.json.duplicates).toBeLessThanOrEqual(stored);
+        }
       }),
       { numRuns: 10 },
     );
