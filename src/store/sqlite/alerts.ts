@@ -1,41 +1,10 @@
 // AlertsRepo on SQLite.
-import { and, desc, eq, inArray, lte } from 'drizzle-orm';
-import { alertEvents, alerts, models, monitors } from '../../db/schema/index.js';
-import type { AlertEventKind, AlertStatus, BreachSeverity } from '../../domain/alerts/state-machine.js';
+import { and, eq, lte, sql, type SQL } from 'drizzle-orm';
+import { alertEvents, alerts } from '../../db/schema/index.js';
+import type { AlertEventKind } from '../../domain/alerts/state-machine.js';
 import type { StoredAlert } from '../../domain/monitoring/alert.js';
 import type { AlertsRepo } from '../ports/alerts.js';
 import type { SqliteContext } from './context.js';
-
-const COLUMNS = { a: alerts, monitorName: monitors.name, metric: monitors.metric, feature: monitors.feature, attribute: monitors.attribute, window: monitors.window, model: models.name };
-
-type Joined = { a: typeof alerts.$inferSelect; monitorName: string; metric: string; feature: string | null; attribute: string | null; window: string; model: string };
-
-function toStored(r: Joined): StoredAlert {
-  const a = r.a;
-  return {
-    id: a.id,
-    monitorId: a.monitorId,
-    modelId: a.modelId,
-    model: r.model,
-    monitorName: r.monitorName,
-    metric: r.metric,
-    feature: r.feature,
-    attribute: r.attribute,
-    window: r.window,
-    severity: a.severity as BreachSeverity,
-    status: a.status as AlertStatus,
-    value: a.value,
-    threshold: a.threshold,
-    sampleSize: a.sampleSize,
-    message: a.message,
-    openedAt: a.openedAt,
-    updatedAt: a.updatedAt,
-    resolvedAt: a.resolvedAt,
-    acknowledgedBy: a.acknowledgedBy,
-    snoozedUntil: a.snoozedUntil,
-    lastNotifiedAt: a.lastNotifiedAt,
-  };
-}
 
 // Every transition reads the alert it changes: prepared statements (see monitors.ts).
 const STORED = `SELECT a.id, a.monitor_id AS monitorId, a.model_id AS modelId, m.name AS monitorName, m.metric, m.feature, m.attribute, m.window,
@@ -49,7 +18,6 @@ const ADD_EVENT = 'INSERT INTO alert_events (alert_id, at, kind, actor, note) VA
 
 /** The SQLite alerts repository. */
 export function sqliteAlerts({ db, tx, statement }: SqliteContext): AlertsRepo {
-  const select = () => db.select(COLUMNS).from(alerts).innerJoin(monitors, eq(monitors.id, alerts.monitorId)).innerJoin(models, eq(models.id, alerts.modelId));
   return {
     // BEGIN IMMEDIATE took the database's write lock: transitions are already serialised.
     lockMonitor: () => tx.exec(() => undefined),
@@ -57,20 +25,15 @@ export function sqliteAlerts({ db, tx, statement }: SqliteContext): AlertsRepo {
     openOf: (monitorId) => tx.exec(() => statement<[number], StoredAlert>(OPEN_OF).get(monitorId) ?? null),
     list: (filter, limit) =>
       tx.exec(() => {
-        const conds = [];
-        if (filter.model !== undefined) conds.push(eq(models.name, filter.model));
-        if (filter.modelId !== undefined) conds.push(eq(alerts.modelId, filter.modelId));
-        if (filter.monitorId !== undefined) conds.push(eq(alerts.monitorId, filter.monitorId));
-        if (filter.status && filter.status.length) conds.push(inArray(alerts.status, filter.status));
-        return select()
-          .where(and(...conds))
-          .orderBy(desc(alerts.openedAt), desc(alerts.id))
-          .limit(limit)
-          .all()
-          .map((r) => {
-            const { lastNotifiedAt: _, ...record } = toStored(r);
-            return record;
-          });
+        const conds: SQL[] = [];
+        if (filter.model !== undefined) conds.push(sql`mo.name = ${filter.model}`);
+        if (filter.modelId !== undefined) conds.push(sql`a.model_id = ${filter.modelId}`);
+        if (filter.monitorId !== undefined) conds.push(sql`a.monitor_id = ${filter.monitorId}`);
+        if (filter.status && filter.status.length) conds.push(sql`a.status IN (${sql.join(filter.status.map((st) => sql`${st}`), sql`, `)})`);
+        const where = conds.length ? sql` WHERE ${sql.join(conds, sql` AND `)}` : sql``;
+        return db
+          .all<StoredAlert>(sql`${sql.raw(STORED)}${where} ORDER BY a.opened_at DESC, a.id DESC LIMIT ${limit}`)
+          .map(({ lastNotifiedAt: _, ...record }) => record);
       }),
     open: (a) => tx.exec(() => db.insert(alerts).values(a).returning({ id: alerts.id }).get().id),
     change: (id, c) =>
