@@ -8,7 +8,7 @@ import { computeDrift, computeFairness, computeIntegrity, computeOutputDrift, co
 import { metricKind, metricValue, type Metric } from '../domain/metrics/metric-value.js';
 import { alignToKept } from '../domain/retention.js';
 import { DAY_MS, HOUR_MS } from '../domain/time.js';
-import type { Granularity, HealthFigures, MetricRead, MetricReader, Question, ReadAnswer, ReadKind, SeriesPoint } from './metric-reads.js';
+import type { Granularity, HealthFigures, MetricRead, MetricReader, Question, ReadAnswer, ReadKind, SeriesPoint } from '../domain/metrics/reads.js';
 import { purgedBefore } from './retention.js';
 import { windowStats } from './stats-read.js';
 

@@ -3,7 +3,7 @@
 import type { Store } from '../db/client.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
-import type { MetricReader } from './metric-reads.js';
+import type { MetricReader } from '../domain/metrics/reads.js';
 import type { Role } from '../domain/api-key.js';
 
 export type { Role };

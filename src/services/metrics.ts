@@ -10,12 +10,12 @@ import { badInput } from '../errors.js';
 import { listOpenAlerts, type AlertRecord } from './alerts.js';
 import type { Deps } from './deps.js';
 import { inProcessReader } from './answer-reads.js';
-import type { Granularity, MetricRead, ReadAnswer, ReadKind, SeriesPoint } from './metric-reads.js';
+import type { Granularity, MetricRead, ReadAnswer, ReadKind, SeriesPoint } from '../domain/metrics/reads.js';
 import { DAY_MS } from '../domain/time.js';
 
 export type { DriftResult, FairnessResult, IntegrityResult, PerformanceResult, TrafficResult } from '../domain/metrics/compute-window.js';
 export { checkMetricQuery, METRICS, type Metric } from '../domain/metrics/metric-value.js';
-export type { Granularity, SeriesPoint } from './metric-reads.js';
+export type { Granularity, SeriesPoint } from '../domain/metrics/reads.js';
 
 export interface MetricQuery {
   metric: Metric | string;

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { MetricRead, MetricReader, ReadAnswer, ReadKind } from './metric-reads.js';
+import type { MetricRead, MetricReader, ReadAnswer, ReadKind } from '../domain/metrics/reads.js';
 
 /** What the main thread posts to a worker. */
 export interface ReadRequest {

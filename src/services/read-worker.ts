@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openReader } from '../db/client.js';
 import { AppError } from '../errors.js';
 import { answerRead } from './answer-reads.js';
-import type { MetricRead } from './metric-reads.js';
+import type { MetricRead } from '../domain/metrics/reads.js';
 import type { ReadReply, ReadRequest } from './read-pool.js';
 import { forgetModel } from './stats-store.js';
 

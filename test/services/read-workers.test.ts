@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, T0, type TestServer } from '../helpers/server.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/domain/time.js';
 import { answerRead } from '../../src/services/answer-reads.js';
-import type { MetricRead } from '../../src/services/metric-reads.js';
+import type { MetricRead } from '../../src/domain/metrics/reads.js';
 import type { ReadPool } from '../../src/services/read-pool.js';
 import { findModel } from '../../src/services/models.js';
 import type { ModelRecord } from '../../src/domain/model.js';

@@ -1,9 +1,9 @@
 // The reads behind every metric, as plain questions in and plain answers out (both cross
-// a thread boundary: read-pool.ts), and where they run. Types only: answer-reads.ts
+// a thread boundary: src/services/read-pool.ts), and where they run. Types only: src/services/answer-reads.ts
 // answers them.
-import type { ModelRecord } from '../domain/model.js';
-import type { DriftResult, FairnessResult, IntegrityResult, PerformanceResult, TrafficResult } from '../domain/metrics/compute-window.js';
-import type { Metric } from '../domain/metrics/metric-value.js';
+import type { ModelRecord } from '../model.js';
+import type { DriftResult, FairnessResult, IntegrityResult, PerformanceResult, TrafficResult } from './compute-window.js';
+import type { Metric } from './metric-value.js';
 
 export type Granularity = 'HOUR' | 'DAY';
 

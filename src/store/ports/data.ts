@@ -1,0 +1,138 @@
+// The data family: raw events (predictions and their actuals), baselines, the statistics
+// kept at ingest and merged later (ARCHITECTURE rule 8), the metric reads over them, and
+// retention. This is the hot path, so the port is coarse: one call per batch, per read,
+// per purge step; how a batch is stored, merged and read is each adapter's own (SQLite:
+// one writer, prepared statements, an in-memory event-id index and a stats head;
+// PostgreSQL: COPY, the database deciding duplicates, partials as rows, compaction claimed
+// so that several replicas share it). Validation, batching and error wording stay in the
+// services, so both stores accept and refuse exactly the same input.
+//
+// MaybePromise: SQLite commits a batch synchronously on the caller's turn (better-sqlite3
+// is synchronous; a transaction body must not await), PostgreSQL asynchronously. Callers
+// await only when given a promise, so the SQLite ingest loop pays no await per batch.
+import type { AuditRecord } from '../../domain/audit.js';
+import type { ModelRecord } from '../../domain/model.js';
+import type { ActualRow, BaselineRowIn, PredictionRow } from '../../domain/ingest/validate.js';
+import type { MetricReader } from '../../domain/metrics/reads.js';
+
+export type MaybePromise<T> = T | Promise<T>;
+
+export interface WriteCounts {
+  accepted: number;
+  duplicates: number;
+}
+
+/** What a prediction batch did. */
+export interface PredictionBatchResult extends WriteCounts {
+  /**
+   * Rows refused because they are timed before the model's purge (their hour's statistics
+   * are final): read inside the batch's transaction, so a purge that began meanwhile counts.
+   */
+  beforePurge: PredictionRow[];
+  /** the model's purge instant the refusal used (null when none) */
+  purgedBefore: number | null;
+}
+
+/**
+ * One ingest call's predictions, a batch at a time; each batch is one transaction that
+ * stores the rows whose eventId the model does not have yet (whoever stored it: on
+ * PostgreSQL the database decides, across replicas), joins actuals that arrived first,
+ * and keeps the statistics, all committing together. `audit`, when given, is written in
+ * the same transaction (the call's last batch).
+ */
+export interface PredictionWriter {
+  write(rows: PredictionRow[], now: number, last: boolean, audit?: AuditRecord): MaybePromise<PredictionBatchResult>;
+  /** The call was cut off: settles what the writer holds (SQLite's stats head) and writes `audit`. */
+  abort(audit: AuditRecord): MaybePromise<void>;
+  /** A batch threw (rolled back): forget in-memory state that may hold its rows. */
+  failed(): void;
+}
+
+/**
+ * One ingest call's actuals, a batch per transaction: each attaches to its event
+ * (replacing an earlier actual, the statistics following) or waits as pending until the
+ * event arrives; those whose event retention deleted come back as `purged` (to reject).
+ */
+export interface ActualWriter {
+  write(rows: ActualRow[], now: number, audit?: AuditRecord): MaybePromise<{ accepted: number; purged: ActualRow[] }>;
+  abort(audit: AuditRecord): MaybePromise<void>;
+  failed(): void;
+}
+
+export interface BaselineInfo {
+  rowCount: number;
+  updatedAt: number;
+}
+
+/** What a model keeps, and since when (Model.storage). */
+export interface StoredSpan {
+  rawEvents: number;
+  oldestRawEvent: number | null;
+  newestEvent: number | null;
+  purgedBefore: number | null;
+  /** the model's own retention (null: the server's default applies) */
+  ownRetentionDays: number | null;
+}
+
+export interface CompactReport {
+  partials: number;
+  hours: number;
+  rollups: number;
+}
+
+export interface CompactOptions {
+  /** ends the pass early between steps */
+  shouldStop?: () => boolean;
+  /** wait for a pause in ingest before each step (the timer's passes do; tests do not) */
+  giveWay?: boolean;
+}
+
+export interface ReaderOptions {
+  /** read workers (SQLite: threads with their own read-only connections; 0 = in process) */
+  workers: number;
+  log: { warn(obj: object, msg: string): void };
+}
+
+export interface DataRepo {
+  predictionWriter(model: ModelRecord): PredictionWriter;
+  actualWriter(model: ModelRecord): ActualWriter;
+
+  /** The model's baseline summary, or null. */
+  baseline(modelId: number): Promise<BaselineInfo | null>;
+  /**
+   * Replaces the baseline with `rows` in one transaction: the rows, the profile built from
+   * them (domain/metrics/profile.ts), every statistic rebuilt under it, and `audit`.
+   */
+  replaceBaseline(model: ModelRecord, rows: BaselineRowIn[], audit: AuditRecord): Promise<BaselineInfo>;
+  /** The model's events in [from, to) as baseline rows, in (ts, id) order. */
+  eventsAsBaselineRows(modelId: number, from: number, to: number): Promise<BaselineRowIn[]>;
+  /**
+   * Recomputes the model's statistics from its raw events (a decision-threshold change);
+   * joins the caller's transaction when there is one. Purged hours keep their rows.
+   */
+  rebuildStats(model: ModelRecord): Promise<void>;
+  /** The instant before which the model's events may have been deleted (read fresh), or null. */
+  purgedBefore(modelId: number): Promise<number | null>;
+
+  /** Where metric reads run (SQLite: the read-worker pool, or in process; PostgreSQL: its pool). */
+  openReader(opts: ReaderOptions): MetricReader;
+
+  /** What the model stores. */
+  storedSpan(modelId: number): Promise<StoredSpan | null>;
+  /**
+   * Deletes the model's events before `cut` (moving its purge mark first, so a crash at any
+   * point leaves a consistent store and the next run finishes), keeps tombstones of their
+   * eventIds until `tombstoneUntil` (late actuals are refused by them), drops pending
+   * actuals received before `cut`. Gives way to ingest between steps. Returns events deleted.
+   */
+  purge(model: ModelRecord, cut: number, now: number, tombstoneUntil: number): Promise<number>;
+  /** Drops tombstones whose time is over. */
+  expireTombstones(now: number): Promise<void>;
+
+  /** One compaction pass: partials into hours, ended spans into roll-ups (idempotent, crash-safe). */
+  compact(now: number, opts?: CompactOptions): Promise<CompactReport>;
+  /** At start-up: recovers the statistics ingest calls of a stopped process held in memory. */
+  recoverStopped(now: number): Promise<number>;
+  /** A model was deleted or changed shape: forget what this process caches about it. */
+  forgetModel(modelId: number): void;
+}
