@@ -61,8 +61,8 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
     config.readWorkers > 0 && !store.sqlite.memory
       ? createReadPool({ dbPath: store.sqlite.name, size: config.readWorkers, generation: (id) => modelGeneration(store.sqlite, id), log })
       : undefined;
-  const deps: Deps = { store, clock, log, ...(reads ? { reads } : {}) };
   const instance = instanceName(config.instance);
+  const deps: Deps = { store, clock, log, instance, ...(reads ? { reads } : {}) };
   const services: AppServices = { retentionDays: config.retentionDays, instance };
   const auth: AuthSettings = {
     adminKey: config.adminKey,

@@ -10,6 +10,7 @@ import { sqliteLiveness } from './liveness.js';
 import { sqliteModels } from './models.js';
 import { sqliteApiKeys } from './keys.js';
 import { sqliteAudit } from './audit.js';
+import { sqliteClaims } from './claims.js';
 
 /** Builds every repository on one connection. */
 export function sqliteRepos(ctx: SqliteContext): Repos & MonitoringRepos {
@@ -24,5 +25,6 @@ export function sqliteRepos(ctx: SqliteContext): Repos & MonitoringRepos {
     models: sqliteModels(ctx),
     apiKeys: sqliteApiKeys(ctx),
     audit: sqliteAudit(ctx),
+    claims: sqliteClaims(ctx),
   };
 }
