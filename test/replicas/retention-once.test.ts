@@ -5,7 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { retentionDay, RETENTION_LEASE_MS, RETENTION_SCOPE, run } from '../../src/jobs/apply-retention.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/domain/time.js';
 import { testPostgres } from '../helpers/postgres.js';
-import { dispose, freshDeps, type TestDeps } from '../monitors/helpers.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../../src/db/client.js';
+import { fixedClock } from '../../src/clock.js';
+import { silentLogger } from '../../src/log.js';
 import { useReplicas } from './support.js';
 
 const admin = await testPostgres();
@@ -21,14 +26,15 @@ describe('the day’s run', () => {
 });
 
 describe('on SQLite', () => {
-  let d: TestDeps | null = null;
+  const dir = mkdtempSync(join(tmpdir(), 'glassbox-retention-once-'));
+  const store = openStore(join(dir, 'glassbox.db'));
   afterEach(() => {
-    if (d) dispose(d);
-    d = null;
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('runs once a day: the tick and a start-up catch-up the same day are one run', async () => {
-    d = freshDeps(TICK);
+    const d = { store, clock: fixedClock(TICK), log: silentLogger() };
     expect(await run(d, TICK, 1)).toEqual({ deletedEvents: 0, models: 0 });
     d.clock.set(TICK + 5 * HOUR_MS);
     expect(await run(d, TICK + 5 * HOUR_MS, 1)).toBeNull();
