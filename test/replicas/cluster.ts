@@ -27,7 +27,7 @@ const live = new Set<ChildProcess>();
 
 /** Starts `glassbox serve` named `name` on `dbUrl` (scheduler off unless env says otherwise). */
 export async function startMember(dbUrl: string, name: string, env: Record<string, string> = {}): Promise<Member> {
-  const p = await spawnServer(dbUrl, { GLASSBOX_INSTANCE: name, GLASSBOX_ADMIN_KEY: KEY, LOG_LEVEL: 'warn', ...env });
+  const p = await spawnServer(dbUrl, { GLASSBOX_INSTANCE: name, GLASSBOX_ADMIN_KEY: KEY, ...env });
   live.add(p.child);
   void p.exited.then(() => live.delete(p.child));
   const auth = { authorization: `Bearer ${KEY}` };
