@@ -15,7 +15,7 @@ import { compileSegment, inSegment } from '../../../src/domain/segments/match.js
 import { checkSegment } from '../../../src/domain/segments/segment.js';
 import { fixtureJson, fixtureLines } from '../../helpers/fixture-files.js';
 import { compareObject, FIXTURE_NAMES, loadFixture, type Fixture, type FixtureEvent } from './load-fixture.js';
-import { inSegment as inSegmentOfLoader } from './load-next.js';
+import { inSegment as inSegmentOfLoader, type Condition } from './load-next.js';
 
 const HOUR = 3_600_000;
 const IMPORTANCE_KEYS = ['meanAbsAttribution', 'share', 'rank', 'baselineMeanAbsAttribution', 'baselineShare', 'sampleSize'] as const;
@@ -31,6 +31,12 @@ interface Window {
   featureImportance: Record<string, Record<string, number | null>>;
   impact: Record<string, number | null>;
   [metric: string]: any;
+}
+
+interface NextJson {
+  rows: { baseline: number; events: number };
+  windows: Window[];
+  segments: Array<{ name: string; conditions: Condition[]; rows: { baseline: number; events: number }; windows: Window[] }>;
 }
 
 /** Largest relative difference seen from next.json, per kind of float (0 = bit for bit). */
@@ -117,7 +123,7 @@ function checkWindows(fx: Fixture, rows: Rows, windows: Window[], label: string)
 
 describe.each(FIXTURE_NAMES)('fixture %s: explanations and segments against next.json', (name) => {
   const fx = loadFixture(name);
-  const next = fixtureJson(name, 'next.json');
+  const next = fixtureJson<NextJson>(name, 'next.json');
   const eventAttrs = fixtureLines<{ eventId: string; attributions: Attrs }>(name, 'attributions.ndjson');
   const baseAttrs = fixtureLines<{ attributions: Attrs }>(name, 'baseline-attributions.ndjson');
   const rows: Rows = {
@@ -129,7 +135,7 @@ describe.each(FIXTURE_NAMES)('fixture %s: explanations and segments against next
   };
   // expected.json's windows: next.json gives importance and impact, expected.json the rest
   const expected = new Map(fx.expected.windows.map((w) => [`${w.from}..${w.to}`, w]));
-  const windows: Window[] = next.windows.map((w: Window) => ({ ...expected.get(`${w.from}..${w.to}`)!, ...w }));
+  const windows: Window[] = next.windows.map((w) => ({ ...expected.get(`${w.from}..${w.to}`)!, ...w }));
 
   it('featureImportance (window and baseline) and impact of every window', () => {
     expect(rows.baseline.length).toBe(next.rows.baseline);
@@ -137,7 +143,7 @@ describe.each(FIXTURE_NAMES)('fixture %s: explanations and segments against next
     expect(checkWindows(fx, rows, windows, '')).toEqual([]);
   });
 
-  describe.each(next.segments.map((s: any) => [s.name, s] as const))('segment %s', (_n, seg: any) => {
+  describe.each(next.segments.map((s) => ({ ...s, label: s.name })))('segment $label', (seg) => {
     const checked = checkSegment(fx.model.features, { name: seg.name, conditions: seg.conditions });
     if (!checked.ok) throw new Error(`${checked.field}: ${checked.message}`);
     const member = compileSegment(checked.segment.conditions);
