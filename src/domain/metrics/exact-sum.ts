@@ -22,7 +22,8 @@ export function emptyExactSum(): ExactSum {
 /** Adds x to the expansion p exactly (msum: one two-sum per partial, zeros dropped). */
 function grow(p: number[], x: number): void {
   let i = 0;
-  for (let j = 0; j < p.length; j++) {
+  const n = p.length;
+  for (let j = 0; j < n; j++) {
     let y = p[j]!;
     if (Math.abs(x) < Math.abs(y)) {
       const t = x;
@@ -34,8 +35,12 @@ function grow(p: number[], x: number): void {
     if (lo !== 0) p[i++] = lo;
     x = hi;
   }
-  p.length = i;
-  p.push(x);
+  // in place: shrinking or growing the array only when the count of partials changes
+  if (i === n) p.push(x);
+  else {
+    p[i] = x;
+    if (i + 1 < n) p.length = i + 1;
+  }
 }
 
 /** Adds a finite x (the caller checks: a non-finite term would poison the partials). */
