@@ -6,6 +6,7 @@ import { createModel } from '../../src/services/models.js';
 import { createMonitor, listEvaluations } from '../../src/services/monitors.js';
 import type { ComputeMetric } from '../../src/services/evaluation.js';
 import { catchUp, createEvaluationQueue, EVALUATION_LEASE_MS, run as evaluateDue, runTick, tickScope } from '../../src/jobs/evaluate-monitors.js';
+import { startJobs } from '../../src/jobs/start.js';
 import { testPostgres } from '../helpers/postgres.js';
 import { useReplicas, type Replica } from './support.js';
 
@@ -108,5 +109,28 @@ describe.skipIf(admin === null)('three schedulers on one PostgreSQL database', (
     } finally {
       queue.stop();
     }
+  });
+
+  it('a replica restarted under its name releases its own tick claims and catches up at once; another leaves them to the lease', async () => {
+    const [id] = await setup(rs[0]!, 1);
+    const metric = countingMetric();
+    const tick = T0 + 5 * MIN;
+    // r1 claimed the tick and was killed
+    await rs[0]!.store.claims.claim(tickScope(id!), tick, 'r1', tick, EVALUATION_LEASE_MS);
+    for (const r of rs) r.clock.set(tick + 10_000); // within r1's lease
+    const opts = { scheduler: true, notifiers: {}, computeMetric: metric.compute, deliveryIntervalMs: 3_600_000 };
+    const r2 = startJobs(rs[1]!, opts);
+    try {
+      expect(await r2.caughtUp).toEqual([]);
+    } finally {
+      await r2.stop();
+    }
+    const r1 = startJobs(rs[0]!, opts);
+    try {
+      expect(await r1.caughtUp).toEqual([id]);
+    } finally {
+      await r1.stop();
+    }
+    expect(metric.calls).toEqual([{ instance: 'r1', to: tick }]);
   });
 });
