@@ -8,11 +8,11 @@ import { startTestServer, T0, type TestServer } from '../helpers/server.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/domain/time.js';
 import { answerRead } from '../../src/services/answer-reads.js';
 import type { MetricRead } from '../../src/domain/metrics/reads.js';
-import type { ReadPool } from '../../src/services/read-pool.js';
+import type { ReadPool } from '../../src/store/sqlite/data/read-pool.js';
 import { findModel } from '../../src/services/models.js';
 import type { ModelRecord } from '../../src/domain/model.js';
 import { run as compact } from '../../src/jobs/compact-stats.js';
-import { compactHours, hoursWithPartials } from '../../src/services/stats-compact.js';
+import { compactHours, hoursWithPartials } from '../../src/store/sqlite/data/stats-compact.js';
 import { createRetentionModel, events, everything, ingest } from '../retention/support.js';
 
 const NOW = T0 + 4 * DAY_MS;

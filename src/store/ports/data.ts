@@ -17,6 +17,12 @@ import type { MetricReader } from '../../domain/metrics/reads.js';
 
 export type MaybePromise<T> = T | Promise<T>;
 
+/**
+ * Builds a batch's audit entry from what the batch did, inside its transaction (the entry
+ * counts the rows the batch itself refused: before the purge, or actuals of purged events).
+ */
+export type AuditOf<R> = (result: R) => AuditRecord;
+
 export interface WriteCounts {
   accepted: number;
   duplicates: number;
@@ -37,11 +43,11 @@ export interface PredictionBatchResult extends WriteCounts {
  * One ingest call's predictions, a batch at a time; each batch is one transaction that
  * stores the rows whose eventId the model does not have yet (whoever stored it: on
  * PostgreSQL the database decides, across replicas), joins actuals that arrived first,
- * and keeps the statistics, all committing together. `audit`, when given, is written in
- * the same transaction (the call's last batch).
+ * and keeps the statistics, all committing together. `audit`, when given, is called with
+ * the batch's result and its entry written in the same transaction (the call's last batch).
  */
 export interface PredictionWriter {
-  write(rows: PredictionRow[], now: number, last: boolean, audit?: AuditRecord): MaybePromise<PredictionBatchResult>;
+  write(rows: PredictionRow[], now: number, last: boolean, audit?: AuditOf<PredictionBatchResult>): MaybePromise<PredictionBatchResult>;
   /** The call was cut off: settles what the writer holds (SQLite's stats head) and writes `audit`. */
   abort(audit: AuditRecord): MaybePromise<void>;
   /** A batch threw (rolled back): forget in-memory state that may hold its rows. */
@@ -53,8 +59,14 @@ export interface PredictionWriter {
  * (replacing an earlier actual, the statistics following) or waits as pending until the
  * event arrives; those whose event retention deleted come back as `purged` (to reject).
  */
+export interface ActualBatchResult {
+  accepted: number;
+  purged: ActualRow[];
+}
+
 export interface ActualWriter {
-  write(rows: ActualRow[], now: number, audit?: AuditRecord): MaybePromise<{ accepted: number; purged: ActualRow[] }>;
+  /** `audit` as PredictionWriter.write's (given for the call's last batch). */
+  write(rows: ActualRow[], now: number, audit?: AuditOf<ActualBatchResult>): MaybePromise<ActualBatchResult>;
   abort(audit: AuditRecord): MaybePromise<void>;
   failed(): void;
 }
@@ -90,7 +102,7 @@ export interface CompactOptions {
 export interface ReaderOptions {
   /** read workers (SQLite: threads with their own read-only connections; 0 = in process) */
   workers: number;
-  log: { warn(obj: object, msg: string): void };
+  log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
 export interface DataRepo {
@@ -101,7 +113,8 @@ export interface DataRepo {
   baseline(modelId: number): Promise<BaselineInfo | null>;
   /**
    * Replaces the baseline with `rows` in one transaction: the rows, the profile built from
-   * them (domain/metrics/profile.ts), every statistic rebuilt under it, and `audit`.
+   * them (domain/metrics/profile.ts), every statistic rebuilt under it, and `audit`;
+   * the baseline's `updatedAt` is `audit.at`.
    */
   replaceBaseline(model: ModelRecord, rows: BaselineRowIn[], audit: AuditRecord): Promise<BaselineInfo>;
   /** The model's events in [from, to) as baseline rows, in (ts, id) order. */
