@@ -17,8 +17,8 @@ import type { Db } from './drizzle.js';
 export type { Db };
 
 /**
- * The SQLite adapter of the storage port, with the raw handles that services not yet moved
- * behind the port still use (`db`, `sqlite`); they go once every family is behind it.
+ * The SQLite adapter of the storage port, with its raw handles (`db`, `sqlite`): no service
+ * uses them (every family is behind the port); tests, benches and SQLite-only tools do.
  */
 export interface Store extends StorePort {
   db: Db;

@@ -1,4 +1,4 @@
-// Metric reads on worker threads (src/services/read-pool.ts) against a real server on a
+// Metric reads on worker threads (src/store/sqlite/data/read-pool.ts) against a real server on a
 // real file: the same answers as in process, every committed ingest seen by the next read,
 // a new baseline seen at once, compaction never seen half done, and a worker killed while
 // it holds a query failing that query cleanly while the next one works.
