@@ -54,16 +54,17 @@ export interface PredictionWriter {
   failed(): void;
 }
 
-/**
- * One ingest call's actuals, a batch per transaction: each attaches to its event
- * (replacing an earlier actual, the statistics following) or waits as pending until the
- * event arrives; those whose event retention deleted come back as `purged` (to reject).
- */
+/** What an actual batch did. */
 export interface ActualBatchResult {
   accepted: number;
   purged: ActualRow[];
 }
 
+/**
+ * One ingest call's actuals, a batch per transaction: each attaches to its event
+ * (replacing an earlier actual, the statistics following) or waits as pending until the
+ * event arrives; those whose event retention deleted come back as `purged` (to reject).
+ */
 export interface ActualWriter {
   /** `audit` as PredictionWriter.write's (given for the call's last batch). */
   write(rows: ActualRow[], now: number, audit?: AuditOf<ActualBatchResult>): MaybePromise<ActualBatchResult>;
