@@ -8,8 +8,9 @@
 // services, so both stores accept and refuse exactly the same input.
 //
 // MaybePromise: SQLite commits a batch synchronously on the caller's turn (better-sqlite3
-// is synchronous; a transaction body must not await), PostgreSQL asynchronously. Callers
-// await only when given a promise, so the SQLite ingest loop pays no await per batch.
+// is synchronous; a transaction body must not await; a promise only while another
+// caller's transaction holds the connection), PostgreSQL asynchronously. Callers await
+// only when given a promise, so the SQLite ingest loop pays no await per batch.
 import type { AuditRecord } from '../../domain/audit.js';
 import type { ModelRecord } from '../../domain/model.js';
 import type { ActualRow, BaselineRowIn, PredictionRow } from '../../domain/ingest/validate.js';

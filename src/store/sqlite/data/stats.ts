@@ -92,7 +92,7 @@ export function rebuildStats(sqlite: Database.Database, model: ModelRecord): voi
 }
 
 /**
- * Builds the profile of a new baseline (pure; the baseline service stores it in
+ * Builds the profile of a new baseline (pure; baselines.ts stores it in
  * `baselines.profile` and then calls `rebuildStats`). Forgets the model's cached statistics.
  */
 export function setBaselineProfile(sqlite: Database.Database, model: ModelRecord, rows: BaselineRow[]): BaselineProfile {
