@@ -32,6 +32,7 @@ import type { ModelsRepo } from './ports/models.js';
 import type { ApiKeysRepo } from './ports/keys.js';
 import type { AuditRepo } from './ports/audit.js';
 import type { ClaimsRepo } from './ports/claims.js';
+import type { DataRepo } from './ports/data.js';
 
 /** One repository per family of use-cases (src/store/ports/), on every adapter. Families are added as they move here. */
 export interface Repos {
@@ -42,6 +43,8 @@ export interface Repos {
   audit: AuditRepo;
   /** claims on scheduled work (ticks, the daily run), so that replicas do it once */
   claims: ClaimsRepo;
+  /** the data family: events, baselines, statistics, metric reads, retention, compaction */
+  data: DataRepo;
 }
 
 /** The monitoring families: monitors, their evaluations, channels, alerts and the outbox. */

@@ -11,6 +11,7 @@ import { pgChannels } from './channels.js';
 import { pgAlerts } from './alerts.js';
 import { pgOutbox } from './outbox.js';
 import { pgClaims } from './claims.js';
+import { pgDataPending } from './data-pending.js';
 
 /** Builds every repository on one pool. */
 export function postgresRepos(ctx: PgContext): Repos & MonitoringRepos {
@@ -26,5 +27,6 @@ export function postgresRepos(ctx: PgContext): Repos & MonitoringRepos {
     alerts: pgAlerts(ctx),
     outbox: pgOutbox(ctx),
     claims: pgClaims(ctx),
+    data: pgDataPending(),
   };
 }

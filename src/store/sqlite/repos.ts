@@ -11,9 +11,11 @@ import { sqliteModels } from './models.js';
 import { sqliteApiKeys } from './keys.js';
 import { sqliteAudit } from './audit.js';
 import { sqliteClaims } from './claims.js';
+import { sqliteData } from './data/repo.js';
 
 /** Builds every repository on one connection. */
 export function sqliteRepos(ctx: SqliteContext): Repos & MonitoringRepos {
+  const models = sqliteModels(ctx);
   return {
     slackSeen: sqliteSlackSeen(ctx),
     monitors: sqliteMonitors(ctx),
@@ -22,9 +24,10 @@ export function sqliteRepos(ctx: SqliteContext): Repos & MonitoringRepos {
     alerts: sqliteAlerts(ctx),
     outbox: sqliteOutbox(ctx),
     liveness: sqliteLiveness(ctx),
-    models: sqliteModels(ctx),
+    models,
     apiKeys: sqliteApiKeys(ctx),
     audit: sqliteAudit(ctx),
     claims: sqliteClaims(ctx),
+    data: sqliteData(ctx, models),
   };
 }
