@@ -1,0 +1,116 @@
+// The same model on SQLite and on PostgreSQL, fed the same calls, so that a test can hold
+// the PostgreSQL data adapter to SQLite's results: stored events, pending actuals, the
+// statistics rows byte for byte (partials, rebuilt hours), counts and spans. The SQLite
+// side calls the SQLite write path (services/) with one transaction per batch, as an
+// ingest call does; the PostgreSQL side calls its DataRepo.
+import { openStore } from '../../src/db/client.js';
+import type { AuditRecord } from '../../src/domain/audit.js';
+import type { ActualRow, BaselineRowIn, PredictionRow } from '../../src/domain/ingest/validate.js';
+import type { ModelRecord } from '../../src/domain/model.js';
+import { DAY_MS } from '../../src/domain/time.js';
+import { retentionCut } from '../../src/domain/retention.js';
+import { fixedClock } from '../../src/clock.js';
+import { silentLogger } from '../../src/log.js';
+import type { Deps } from '../../src/services/deps.js';
+import { writeActuals, writePredictions } from '../../src/services/ingest-writer.js';
+import { applyRetention, modelStorage, purgedBefore } from '../../src/services/retention.js';
+import { replaceBaseline } from '../../src/services/baselines.js';
+import type { NewModel } from '../../src/store/ports/models.js';
+import type { PostgresStore } from '../../src/store/postgres/client.js';
+import type { StoredSpan } from '../../src/store/ports/data.js';
+
+/** What both sides answer for the same call. */
+export interface Side {
+  model: ModelRecord;
+  predict(rows: PredictionRow[], now: number, audit?: AuditRecord): Promise<{ accepted: number; duplicates: number; refused: number }>;
+  actuals(rows: ActualRow[], now: number): Promise<{ accepted: number; purged: string[] }>;
+  replaceBaseline(rows: BaselineRowIn[], audit: AuditRecord): Promise<void>;
+  /** applies a retention of `days` at `now`; returns the events deleted */
+  retain(days: number, now: number): Promise<number>;
+  storedSpan(): Promise<StoredSpan | null>;
+  /** rows of a query with `?` for the model id, values as each driver gives them */
+  rows(sql: string): Promise<Array<Record<string, unknown>>>;
+}
+
+export const EVENTS = 'SELECT event_id, ts, features, score, predicted_label, value, actual_label, actual_value, actual_at FROM events WHERE model_id = ? ORDER BY ts, id';
+export const PARTIALS = 'SELECT hour, data, hists FROM stats_partial WHERE model_id = ? ORDER BY id';
+export const HOURS = 'SELECT hour, data, hists FROM stats_hourly WHERE model_id = ? ORDER BY hour';
+export const PENDING = 'SELECT event_id, actual_label, actual_value, received_at FROM pending_actuals WHERE model_id = ? ORDER BY event_id';
+
+export async function sqliteSide(def: NewModel, now: number): Promise<Side & { deps: Deps }> {
+  const deps: Deps = { store: openStore(':memory:'), clock: fixedClock(now), log: silentLogger() };
+  const model = (await deps.store.models.create(def))!;
+  const { sqlite } = deps.store;
+  return {
+    deps,
+    model,
+    predict: async (rows, at) =>
+      sqlite.transaction(() => {
+        // what IngestRun does before the writer: rows before the purge are refused
+        const before = purgedBefore(sqlite, model.id);
+        const kept = before === null ? rows : rows.filter((r) => r.ts >= before);
+        return { ...writePredictions(deps, model, kept, at), refused: rows.length - kept.length };
+      })(),
+    actuals: async (rows, at) =>
+      sqlite.transaction(() => {
+        const r = writeActuals(deps, model, rows, at);
+        return { accepted: r.accepted, purged: r.purged.map((p) => p.eventId) };
+      })(),
+    replaceBaseline: async (rows, audit) => {
+      (deps.clock as ReturnType<typeof fixedClock>).set(audit.at);
+      replaceBaseline(deps, { name: audit.actor, role: 'ADMIN' }, model, rows, audit.action, {});
+    },
+    retain: async (days, at) => {
+      await deps.store.models.update(model.id, { retentionDays: days, updatedAt: model.updatedAt });
+      return (await applyRetention(deps, 'retention', { defaultDays: days, now: at })).deletedEvents;
+    },
+    storedSpan: async () => {
+      const s = modelStorage(deps, model, 0);
+      return { rawEvents: s.rawEvents, oldestRawEvent: s.oldestRawEvent, newestEvent: s.newestEvent, purgedBefore: s.purgedBefore, ownRetentionDays: s.retentionDays || null };
+    },
+    rows: async (sql) => sqlite.prepare(sql).all(model.id) as Array<Record<string, unknown>>,
+  };
+}
+
+export async function postgresSide(store: PostgresStore, def: NewModel): Promise<Side> {
+  const model = (await store.models.create(def))!;
+  return {
+    model,
+    predict: async (rows, at, audit) => {
+      const r = await store.data.predictionWriter(model).write(rows, at, true, audit);
+      return { accepted: r.accepted, duplicates: r.duplicates, refused: r.beforePurge.length };
+    },
+    actuals: async (rows, at) => {
+      const r = await store.data.actualWriter(model).write(rows, at);
+      return { accepted: r.accepted, purged: r.purged.map((p) => p.eventId) };
+    },
+    replaceBaseline: async (rows, audit) => {
+      await store.data.replaceBaseline(model, rows, audit);
+    },
+    retain: async (days, at) => {
+      await store.models.update(model.id, { retentionDays: days, updatedAt: model.updatedAt });
+      const cut = retentionCut(at, days)!;
+      return store.data.purge(model, cut, at, at + days * DAY_MS);
+    },
+    storedSpan: () => store.data.storedSpan(model.id),
+    rows: async (sql) => (await store.pool.query(sql.replace(/\?/g, () => "$1"), [model.id])).rows,
+  };
+}
+
+/** A prediction row as validation gives it. */
+export function prediction(index: number, e: { eventId: string; ts: number; features: Record<string, unknown>; score: number | null; predictedLabel: string | null; value?: number | null }, actual: { label?: string | null; value?: number | null } = {}): PredictionRow {
+  return {
+    index,
+    eventId: e.eventId,
+    ts: e.ts,
+    features: e.features,
+    featuresText: null,
+    score: e.score,
+    predictedLabel: e.predictedLabel,
+    value: e.value ?? null,
+    actualLabel: actual.label ?? null,
+    actualValue: actual.value ?? null,
+  };
+}
+
+export const actual = (index: number, eventId: string, label: string | null, value: number | null = null): ActualRow => ({ index, eventId, actualLabel: label, actualValue: value });
