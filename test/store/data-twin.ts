@@ -18,6 +18,8 @@ import { replaceBaseline } from '../../src/services/baselines.js';
 import type { NewModel } from '../../src/store/ports/models.js';
 import type { PostgresStore } from '../../src/store/postgres/client.js';
 import type { StoredSpan } from '../../src/store/ports/data.js';
+import { pgContext } from '../../src/store/postgres/context.js';
+import { purgeModel } from '../../src/store/postgres/data/retention.js';
 
 /** What both sides answer for the same call. */
 export interface Side {
@@ -25,8 +27,8 @@ export interface Side {
   predict(rows: PredictionRow[], now: number, audit?: AuditRecord): Promise<{ accepted: number; duplicates: number; refused: number }>;
   actuals(rows: ActualRow[], now: number): Promise<{ accepted: number; purged: string[] }>;
   replaceBaseline(rows: BaselineRowIn[], audit: AuditRecord): Promise<void>;
-  /** applies a retention of `days` at `now`; returns the events deleted */
-  retain(days: number, now: number): Promise<number>;
+  /** applies a retention of `days` at `now` (deleting `batch` rows a statement); returns the events deleted */
+  retain(days: number, now: number, batch?: number): Promise<number>;
   storedSpan(): Promise<StoredSpan | null>;
   /** rows of a query with `?` for the model id, values as each driver gives them */
   rows(sql: string): Promise<Array<Record<string, unknown>>>;
@@ -60,9 +62,9 @@ export async function sqliteSide(def: NewModel, now: number): Promise<Side & { d
       (deps.clock as ReturnType<typeof fixedClock>).set(audit.at);
       replaceBaseline(deps, { name: audit.actor, role: 'ADMIN' }, model, rows, audit.action, {});
     },
-    retain: async (days, at) => {
+    retain: async (days, at, batchSize) => {
       await deps.store.models.update(model.id, { retentionDays: days, updatedAt: model.updatedAt });
-      return (await applyRetention(deps, 'retention', { defaultDays: days, now: at })).deletedEvents;
+      return (await applyRetention(deps, 'retention', { defaultDays: days, now: at, batchSize })).deletedEvents;
     },
     storedSpan: async () => {
       const s = modelStorage(deps, model, 0);
@@ -87,10 +89,11 @@ export async function postgresSide(store: PostgresStore, def: NewModel): Promise
     replaceBaseline: async (rows, audit) => {
       await store.data.replaceBaseline(model, rows, audit);
     },
-    retain: async (days, at) => {
+    retain: async (days, at, batch) => {
       await store.models.update(model.id, { retentionDays: days, updatedAt: model.updatedAt });
       const cut = retentionCut(at, days)!;
-      return store.data.purge(model, cut, at, at + days * DAY_MS);
+      if (batch === undefined) return store.data.purge(model, cut, at, at + days * DAY_MS);
+      return purgeModel(pgContext(store.pool, store.db), model, cut, at + days * DAY_MS, batch);
     },
     storedSpan: () => store.data.storedSpan(model.id),
     rows: async (sql) => (await store.pool.query(sql.replace(/\?/g, () => "$1"), [model.id])).rows,

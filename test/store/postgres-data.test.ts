@@ -130,6 +130,16 @@ describe.skipIf(admin === null)('PostgreSQL data writes', () => {
     const lw = await lite.rows(`SELECT features, score FROM events WHERE model_id = ? AND ts >= ${T('2024-05-07T00:00:00Z')} AND ts < ${T('2024-05-08T00:00:00Z')} ORDER BY ts, id`);
     expect(window.map((r) => [r.featuresText, r.score])).toEqual(lw.map((r) => [r.features, r.score]));
     expect(window.map((r) => r.index)).toEqual(lw.map((_, i) => i));
+    // a threshold change: every hour rebuilt under it, as on SQLite
+    for (const [store, side] of [[lite.deps.store, lite], [a, pg]] as const) {
+      await store.models.update(side.model.id, { decisionThreshold: 0.3, updatedAt: NOW + 20 });
+      const changed = { ...side.model, decisionThreshold: 0.3, updatedAt: NOW + 20 };
+      if (side === lite) rebuildStats(lite.deps, changed);
+      else await a.data.rebuildStats(changed);
+    }
+    const rebuilt = await pg.rows(HOURS);
+    expect(rebuilt).toEqual(await lite.rows(HOURS));
+    expect(rebuilt.map((h) => h.data)).not.toEqual(hours.map((h) => h.data));
   });
 
   it('purges as SQLite does: whole days dropped, the cut day deleted in batches, late predictions and actuals refused', async () => {
@@ -152,18 +162,27 @@ describe.skipIf(admin === null)('PostgreSQL data writes', () => {
     expect(await pg.rows(PENDING)).toEqual(await lite.rows(PENDING));
     expect(await pg.storedSpan()).toEqual({ ...(await lite.storedSpan()), ownRetentionDays: 2 });
     expect(await a.data.purgedBefore(pg.model.id)).toBe(T('2024-05-09T10:00:00Z'));
+    expect(await lite.storedSpan()).toMatchObject({ purgedBefore: T('2024-05-09T10:00:00Z') });
     const keys = async () => (await a.pool.query('SELECT count(*)::int AS n FROM event_keys WHERE model_id = $1', [pg.model.id])).rows[0].n;
     expect(await keys()).toBe(ev.length - deleted);
+    expect((await a.pool.query('SELECT count(*)::int AS n FROM purged_events WHERE model_id = $1', [pg.model.id])).rows[0].n).toBe(deleted);
     // again: nothing more
     expect(await pg.retain(2, at)).toBe(0);
     expect(await lite.retain(2, at)).toBe(0);
+    // five hours later, three rows a statement: the cut day's rows go batch by batch
+    const later = at + 5 * 3_600_000;
+    const more = await lite.retain(2, later, 3);
+    expect(more).toBeGreaterThan(6);
+    expect(await pg.retain(2, later, 3)).toBe(more);
+    expect(await pg.rows(EVENTS)).toEqual(await lite.rows(EVENTS));
+    expect(await pg.storedSpan()).toEqual({ ...(await lite.storedSpan()), ownRetentionDays: 2 });
     // late: a prediction before the cut, an actual of a deleted event, one of an unknown event
     const gone = ev.find((e) => e.ts < T('2024-05-08T00:00:00Z'))!;
-    const late = [prediction(0, { ...gone, eventId: 'late', ts: T('2024-05-09T09:59:59Z') }), prediction(1, { ...gone, eventId: 'fresh', ts: T('2024-05-09T10:00:00Z') })];
+    const late = [prediction(0, { ...gone, eventId: 'late', ts: T('2024-05-09T14:59:59Z') }), prediction(1, { ...gone, eventId: 'fresh', ts: T('2024-05-09T15:00:00Z') })];
     const lateActuals = [actual(0, gone.eventId, 'Adelie'), actual(1, 'unknown', 'Adelie')];
     for (const s of [lite, pg]) {
-      expect(await s.predict(late, at + 1)).toEqual({ accepted: 1, duplicates: 0, refused: 1 });
-      expect(await s.actuals(lateActuals, at + 2)).toEqual({ accepted: 1, purged: [gone.eventId] });
+      expect(await s.predict(late, later + 1)).toEqual({ accepted: 1, duplicates: 0, refused: 1 });
+      expect(await s.actuals(lateActuals, later + 2)).toEqual({ accepted: 1, purged: [gone.eventId] });
     }
     expect(await pg.rows(EVENTS)).toEqual(await lite.rows(EVENTS));
     expect(await pg.rows(PENDING)).toEqual(await lite.rows(PENDING));
@@ -173,11 +192,11 @@ describe.skipIf(admin === null)('PostgreSQL data writes', () => {
     await a.data.rebuildStats(pg.model);
     expect(await pg.rows(HOURS)).toEqual(await lite.rows(HOURS));
     expect(await pg.rows(PARTIALS)).toEqual(await lite.rows(PARTIALS));
-    expect((await pg.rows(PARTIALS)).every((p) => (p.hour as number) < T('2024-05-09T10:00:00Z'))).toBe(true);
+    expect((await pg.rows(PARTIALS)).every((p) => (p.hour as number) < T('2024-05-09T15:00:00Z'))).toBe(true);
     // tombstones expire one retention after the purge: the late actual then waits as pending
-    await a.data.expireTombstones(at + 2 * 86_400_000);
+    await a.data.expireTombstones(later + 2 * 86_400_000);
     expect((await a.pool.query('SELECT count(*)::int AS n FROM purged_events WHERE model_id = $1', [pg.model.id])).rows[0].n).toBe(0);
-    expect(await pg.actuals([lateActuals[0]!], at + 3)).toEqual({ accepted: 1, purged: [] });
+    expect(await pg.actuals([lateActuals[0]!], later + 3)).toEqual({ accepted: 1, purged: [] });
   });
 
   it('stores each eventId once when two replicas write overlapping batches at once, in any order', async () => {

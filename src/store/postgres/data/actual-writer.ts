@@ -6,7 +6,6 @@
 // retention deleted its event. Events are found through `event_keys` (model, eventId ->
 // ts), which leads to one day partition of `events`.
 import type pg from 'pg';
-import type { AuditRecord } from '../../../domain/audit.js';
 import type { ActualRow } from '../../../domain/ingest/validate.js';
 import type { ModelRecord } from '../../../domain/model.js';
 import { applyLabel, type StatsEvent } from '../../../domain/metrics/window-stats.js';
@@ -15,7 +14,7 @@ import type { PgContext } from '../context.js';
 import { pgAudit } from '../audit.js';
 import { dataTransaction } from './data-transaction.js';
 import { holdModel } from './locks.js';
-import { modelGone } from './prediction-writer.js';
+import { auditOf, modelGone, type AuditArg } from './prediction-writer.js';
 import { modelState, statsContextOf, type ModelState } from './stats-context.js';
 import { appendPartials, statsByHour } from './stats-rows.js';
 import { TOMBSTONE_KEY } from './tombstones.js';
@@ -66,7 +65,7 @@ async function tombstoned(client: pg.PoolClient, modelId: number, ids: string[])
   return new Set(r.rows.map((x) => x.id));
 }
 
-async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number, rows: ActualRow[], now: number, audit?: AuditRecord): Promise<{ accepted: number; purged: ActualRow[] }> {
+async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number, rows: ActualRow[], now: number, audit?: AuditArg<{ accepted: number; purged: ActualRow[] }>): Promise<{ accepted: number; purged: ActualRow[] }> {
   const ids = [...new Set(rows.map((r) => r.eventId))];
   const found = ids.length > 0 ? await findEvents(client, modelId, ids) : new Map<string, Event>();
   let gone: Set<string> = new Set();
@@ -129,8 +128,9 @@ async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number
       [modelId, now, p.map((r) => r.eventId), p.map((r) => r.actualLabel), p.map((r) => r.actualValue)],
     );
   }
-  if (audit) await pgAudit(ctx).record(audit);
-  return { accepted: rows.length - purged.length, purged };
+  const result = { accepted: rows.length - purged.length, purged };
+  if (audit) await pgAudit(ctx).record(auditOf(audit, result));
+  return result;
 }
 
 /** The PostgreSQL actual writer of one ingest call. */

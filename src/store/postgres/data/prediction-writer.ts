@@ -23,6 +23,11 @@ import { appendPartials, statsByHour } from './stats-rows.js';
 
 type Stored = StatsEvent & { ts: number };
 
+/** A batch's audit entry: given, or built from what the batch did (inside its transaction). */
+export type AuditArg<R> = AuditRecord | ((result: R) => AuditRecord);
+
+export const auditOf = <R>(audit: AuditArg<R>, result: R): AuditRecord => (typeof audit === 'function' ? audit(result) : audit);
+
 /** The model is gone (deleted while an ingest call ran). */
 export function modelGone(modelId: number): Error {
   return new Error(`model ${modelId} no longer exists`);
@@ -37,7 +42,7 @@ async function pendingOf(client: pg.PoolClient, modelId: number, ids: string[]):
   return new Map(r.rows.map((p) => [p.event_id, [p.actual_label, p.actual_value, p.received_at]]));
 }
 
-async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number, rows: PredictionRow[], now: number, audit?: AuditRecord): Promise<PredictionBatchResult> {
+async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number, rows: PredictionRow[], now: number, audit?: AuditArg<PredictionBatchResult>): Promise<PredictionBatchResult> {
   await shareModel(client, modelId);
   const state = await modelState(client, modelId);
   if (!state) throw modelGone(modelId);
@@ -70,8 +75,9 @@ async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number
     const sctx = await statsContextOf(ctx.pool, client, state);
     await appendPartials(client, modelId, statsByHour(sctx, stored, (e) => e.ts, (s, e) => accumulate(s, e, sctx)));
   }
-  if (audit) await pgAudit(ctx).record(audit);
-  return { accepted: stored.length, duplicates: kept.length - stored.length, beforePurge, purgedBefore: before };
+  const result = { accepted: stored.length, duplicates: kept.length - stored.length, beforePurge, purgedBefore: before };
+  if (audit) await pgAudit(ctx).record(auditOf(audit, result));
+  return result;
 }
 
 /** The PostgreSQL prediction writer of one ingest call. */
