@@ -199,6 +199,27 @@ describe.skipIf(admin === null)('PostgreSQL data writes', () => {
     expect(await pg.actuals([lateActuals[0]!], later + 3)).toEqual({ accepted: 1, purged: [] });
   });
 
+  it('finishes a purge that died after detaching a day partition (its events are tombstoned and counted)', async () => {
+    const pg = await postgresSide(a, def());
+    await pg.predict(rowsOf(0, ev.length), NOW);
+    const at = T('2024-05-11T10:30:00Z');
+    const cut = T('2024-05-09T10:00:00Z');
+    // the dead run: the mark moved, one day detached, nothing dropped
+    await a.pool.query('UPDATE models SET purged_before = $2 WHERE id = $1', [pg.model.id, cut]);
+    await a.pool.query(`ALTER TABLE "events_m${pg.model.id}" DETACH PARTITION "events_m${pg.model.id}_d20240506"`);
+    const day6 = ev.filter((e) => e.ts < T('2024-05-07T00:00:00Z')).length;
+    expect(day6).toBeGreaterThan(5);
+    const before = (await pg.storedSpan())!.rawEvents;
+    expect(before).toBe(ev.length - day6);
+    const deleted = await pg.retain(2, at);
+    expect(deleted).toBe(ev.filter((e) => e.ts < cut).length);
+    expect((await pg.storedSpan())!.rawEvents).toBe(ev.length - deleted);
+    const q = async (sql: string) => (await a.pool.query(sql, [pg.model.id])).rows[0].n;
+    expect(await q('SELECT count(*)::int AS n FROM purged_events WHERE model_id = $1')).toBe(deleted);
+    expect(await q('SELECT count(*)::int AS n FROM event_keys WHERE model_id = $1')).toBe(ev.length - deleted);
+    expect(await q(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'events\\_m' || $1 || '\\_d2024050%' AND relname < 'events_m' || $1 || '_d20240509'`)).toBe(0);
+  });
+
   it('stores each eventId once when two replicas write overlapping batches at once, in any order', async () => {
     for (let round = 0; round < 6; round++) {
       const m = (await a.models.create(def()))!;
