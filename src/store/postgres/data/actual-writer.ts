@@ -13,9 +13,9 @@ import type { ActualWriter } from '../../ports/data.js';
 import type { PgContext } from '../context.js';
 import { pgAudit } from '../audit.js';
 import { dataTransaction } from './data-transaction.js';
-import { holdModel } from './locks.js';
+import { holdModel, shareModel } from './locks.js';
 import { auditOf, modelGone, type AuditArg } from './prediction-writer.js';
-import { modelState, statsContextOf, type ModelState } from './stats-context.js';
+import { modelState, statsContextOf } from './stats-context.js';
 import { appendPartials, statsByHour } from './stats-rows.js';
 import { TOMBSTONE_KEY } from './tombstones.js';
 
@@ -68,19 +68,19 @@ async function tombstoned(client: pg.PoolClient, modelId: number, ids: string[])
 async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number, rows: ActualRow[], now: number, audit?: AuditArg<{ accepted: number; purged: ActualRow[] }>): Promise<{ accepted: number; purged: ActualRow[] }> {
   const ids = [...new Set(rows.map((r) => r.eventId))];
   const found = ids.length > 0 ? await findEvents(client, modelId, ids) : new Map<string, Event>();
-  let gone: Set<string> = new Set();
-  let state: ModelState | null = null;
-  if (found.size < ids.length) {
-    // parking actuals: no prediction batch may commit meanwhile, else it would never join
-    // them; looked for again once every batch that held the lock has committed
+  const missing = ids.filter((id) => !found.has(id));
+  // the events found are locked already; the model's lock keeps its baseline and threshold
+  // (what the partials are built under) as read below until this commits. Parking actuals
+  // takes it alone: no prediction batch may commit meanwhile (it would never join them),
+  // so they are looked for again once every batch that held it has committed.
+  if (missing.length > 0) {
     await holdModel(client, modelId);
-    const missing = ids.filter((id) => !found.has(id));
     for (const [id, e] of await findEvents(client, modelId, missing)) found.set(id, e);
-    state = await modelState(client, modelId);
-    if (!state) throw modelGone(modelId);
-    const unknown = missing.filter((id) => !found.has(id));
-    if (state.purgedBefore !== null && unknown.length > 0) gone = await tombstoned(client, modelId, unknown);
-  }
+  } else await shareModel(client, modelId);
+  const state = await modelState(client, modelId);
+  if (!state) throw modelGone(modelId);
+  const unknown = missing.filter((id) => !found.has(id));
+  const gone = state.purgedBefore !== null && unknown.length > 0 ? await tombstoned(client, modelId, unknown) : new Set<string>();
   const purged: ActualRow[] = [];
   const parked = new Map<string, ActualRow>();
   const changes: Array<{ before: Event; after: Event }> = [];
@@ -106,8 +106,6 @@ async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number
         WHERE e.model_id = $1 AND e.ts = u.ts AND e.event_id = u.id`,
       [modelId, now, final.map(([id]) => id), final.map(([, e]) => e.ts), final.map(([, e]) => e.actualLabel), final.map(([, e]) => e.actualValue)],
     );
-    state ??= await modelState(client, modelId);
-    if (!state) throw modelGone(modelId);
     const sctx = await statsContextOf(ctx.pool, client, state);
     await appendPartials(
       client,
