@@ -1,11 +1,11 @@
 // The model registry: create, update, delete, look up. Validation names the field at fault.
+import { SLUG, SLUG_RULE } from '../domain/names.js';
 import { AppError, badInput, conflict, notFound } from '../errors.js';
 import type { FeatureDef, ModelRecord, TaskType, FeatureType } from '../domain/model.js';
 import { closestNames } from '../domain/closest-names.js';
 import { preview } from '../domain/input/text.js';
 import { MAX_RETENTION_DAYS } from '../domain/retention.js';
 import { writeAudit } from './audit.js';
-import { rebuildStats } from './stats.js';
 import type { ModelPatch } from '../store/ports/models.js';
 import type { Actor, Deps } from './deps.js';
 
@@ -25,8 +25,6 @@ export interface UpdateModelArgs {
   retentionDays?: number | null;
 }
 
-const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-
 function checkThreshold(v: number | null | undefined, field: string): void {
   if (v === null || v === undefined) return;
   if (!Number.isFinite(v) || v <= 0 || v >= 1) throw badInput(field, `must be strictly between 0 and 1, got ${v}`);
@@ -45,7 +43,7 @@ export function validateModelInput(input: CreateModelArgs, prefix = 'input'): Fe
   if (!SLUG.test(input.name)) {
     throw badInput(
       `${prefix}.name`,
-      `${preview(input.name)} is not a valid model name: use 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`,
+      `${preview(input.name)} is not a valid model name: ${SLUG_RULE}`,
     );
   }
   if (input.task === 'BINARY_CLASSIFICATION') {
@@ -120,7 +118,7 @@ export async function updateModel(deps: Deps, actor: Actor, name: string, input:
     }
     const updated = (await store.models.update(cur.id, patch))!;
     await writeAudit(deps, now, actor, 'updateModel', name, input);
-    if (patch.decisionThreshold !== undefined && patch.decisionThreshold !== cur.decisionThreshold) rebuildStats(deps, updated);
+    if (patch.decisionThreshold !== undefined && patch.decisionThreshold !== cur.decisionThreshold) await store.data.rebuildStats(updated);
     return updated;
   });
 }
