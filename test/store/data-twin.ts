@@ -1,8 +1,9 @@
 // The same model on SQLite and on PostgreSQL, fed the same calls, so that a test can hold
 // the PostgreSQL data adapter to SQLite's results: stored events, pending actuals, the
-// statistics rows byte for byte (partials, rebuilt hours), counts and spans. The SQLite
-// side calls the SQLite write path (services/) with one transaction per batch, as an
-// ingest call does; the PostgreSQL side calls its DataRepo.
+// statistics rows byte for byte (partials, rebuilt hours), counts and spans. Both sides
+// go through their DataRepo, but for SQLite's predictions, written without the stats head
+// an ingest call keeps (its partials would cover several batches: the same statistics,
+// other rows), one transaction a batch as on PostgreSQL.
 import { openStore } from '../../src/db/client.js';
 import type { AuditRecord } from '../../src/domain/audit.js';
 import type { ActualRow, BaselineRowIn, PredictionRow } from '../../src/domain/ingest/validate.js';
@@ -12,9 +13,8 @@ import { retentionCut } from '../../src/domain/retention.js';
 import { fixedClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
 import type { Deps } from '../../src/services/deps.js';
-import { writeActuals, writePredictions } from '../../src/services/ingest-writer.js';
-import { applyRetention, modelStorage, purgedBefore } from '../../src/services/retention.js';
-import { replaceBaseline } from '../../src/services/baselines.js';
+import { writePredictions } from '../../src/store/sqlite/data/ingest-writer.js';
+import { purgedBefore, purgeModel as sqlitePurgeModel } from '../../src/store/sqlite/data/retention.js';
 import type { NewModel } from '../../src/store/ports/models.js';
 import type { PostgresStore } from '../../src/store/postgres/client.js';
 import type { StoredSpan } from '../../src/store/ports/data.js';
@@ -48,28 +48,25 @@ export async function sqliteSide(def: NewModel, now: number): Promise<Side & { d
     model,
     predict: async (rows, at) =>
       sqlite.transaction(() => {
-        // what IngestRun does before the writer: rows before the purge are refused
+        // what the SQLite writer does first: rows before the purge are refused
         const before = purgedBefore(sqlite, model.id);
         const kept = before === null ? rows : rows.filter((r) => r.ts >= before);
-        return { ...writePredictions(deps, model, kept, at), refused: rows.length - kept.length };
+        return { ...writePredictions(sqlite, model, kept, at), refused: rows.length - kept.length };
       })(),
-    actuals: async (rows, at) =>
-      sqlite.transaction(() => {
-        const r = writeActuals(deps, model, rows, at);
-        return { accepted: r.accepted, purged: r.purged.map((p) => p.eventId) };
-      })(),
+    actuals: async (rows, at) => {
+      const r = await deps.store.data.actualWriter(model).write(rows, at);
+      return { accepted: r.accepted, purged: r.purged.map((p) => p.eventId) };
+    },
     replaceBaseline: async (rows, audit) => {
-      (deps.clock as ReturnType<typeof fixedClock>).set(audit.at);
-      replaceBaseline(deps, { name: audit.actor, role: 'ADMIN' }, model, rows, audit.action, {});
+      await deps.store.data.replaceBaseline(model, rows, audit);
     },
-    retain: async (days, at, batchSize) => {
+    retain: async (days, at, batch) => {
       await deps.store.models.update(model.id, { retentionDays: days, updatedAt: model.updatedAt });
-      return (await applyRetention(deps, 'retention', { defaultDays: days, now: at, batchSize })).deletedEvents;
+      const cut = retentionCut(at, days)!;
+      if (batch === undefined) return deps.store.data.purge(model, cut, at, at + days * DAY_MS);
+      return sqlitePurgeModel(sqlite, async (body) => body(), model, at, cut, at + days * DAY_MS, batch);
     },
-    storedSpan: async () => {
-      const s = modelStorage(deps, model, 0);
-      return { rawEvents: s.rawEvents, oldestRawEvent: s.oldestRawEvent, newestEvent: s.newestEvent, purgedBefore: s.purgedBefore, ownRetentionDays: s.retentionDays || null };
-    },
+    storedSpan: () => deps.store.data.storedSpan(model.id),
     rows: async (sql) => sqlite.prepare(sql).all(model.id) as Array<Record<string, unknown>>,
   };
 }
@@ -79,7 +76,7 @@ export async function postgresSide(store: PostgresStore, def: NewModel): Promise
   return {
     model,
     predict: async (rows, at, audit) => {
-      const r = await store.data.predictionWriter(model).write(rows, at, true, audit);
+      const r = await store.data.predictionWriter(model).write(rows, at, true, audit && (() => audit));
       return { accepted: r.accepted, duplicates: r.duplicates, refused: r.beforePurge.length };
     },
     actuals: async (rows, at) => {

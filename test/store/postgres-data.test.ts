@@ -9,7 +9,6 @@ import { deserializeStats } from '../../src/domain/metrics/stats-codec.js';
 import { makeStatsContext } from '../../src/domain/metrics/context.js';
 import type { ModelRecord } from '../../src/domain/model.js';
 import type { NewModel } from '../../src/store/ports/models.js';
-import { rebuildStats } from '../../src/services/stats.js';
 import { testPostgres, useTempDatabase } from '../helpers/postgres.js';
 import { loadFixture } from '../domain/metrics/load-fixture.js';
 import { actual, EVENTS, HOURS, PARTIALS, PENDING, postgresSide, prediction, sqliteSide, type Side } from './data-twin.js';
@@ -134,8 +133,7 @@ describe.skipIf(admin === null)('PostgreSQL data writes', () => {
     for (const [store, side] of [[lite.deps.store, lite], [a, pg]] as const) {
       await store.models.update(side.model.id, { decisionThreshold: 0.3, updatedAt: NOW + 20 });
       const changed = { ...side.model, decisionThreshold: 0.3, updatedAt: NOW + 20 };
-      if (side === lite) rebuildStats(lite.deps, changed);
-      else await a.data.rebuildStats(changed);
+      await store.data.rebuildStats(changed);
     }
     const rebuilt = await pg.rows(HOURS);
     expect(rebuilt).toEqual(await lite.rows(HOURS));
@@ -188,7 +186,7 @@ describe.skipIf(admin === null)('PostgreSQL data writes', () => {
     expect(await pg.rows(PENDING)).toEqual(await lite.rows(PENDING));
     expect(await pg.rows(PARTIALS)).toEqual(await lite.rows(PARTIALS));
     // a rebuild keeps the purged hours' statistics as they are
-    rebuildStats(lite.deps, lite.model);
+    await lite.deps.store.data.rebuildStats(lite.model);
     await a.data.rebuildStats(pg.model);
     expect(await pg.rows(HOURS)).toEqual(await lite.rows(HOURS));
     expect(await pg.rows(PARTIALS)).toEqual(await lite.rows(PARTIALS));
@@ -256,7 +254,7 @@ describe.skipIf(admin === null)('PostgreSQL data writes', () => {
     const auditCount = async (at: number) => (await a.pool.query('SELECT count(*)::int AS n FROM audit_log WHERE at = $1', [at])).rows[0].n;
     await expect(
       a.transaction(async () => {
-        await a.data.predictionWriter(pg.model).write(rowsOf(0, 10), NOW, true, audit(NOW + 77));
+        await a.data.predictionWriter(pg.model).write(rowsOf(0, 10), NOW, true, () => audit(NOW + 77));
         await a.data.actualWriter(pg.model).write([actual(0, 'pending-one', 'Adelie')], NOW);
         throw new Error('the caller failed');
       }),

@@ -10,8 +10,6 @@ import * as schema from './schema/index.js';
 import type { StorePort } from '../port.js';
 import { pgContext } from './context.js';
 import { postgresRepos } from './repos.js';
-import type { DataRepo } from '../ports/data.js';
-import { pgData } from './data/data-write.js';
 
 import type { PgDb } from './db.js';
 
@@ -19,8 +17,6 @@ export type { PgDb };
 
 /** The PostgreSQL adapter of the storage port, with its pool and drizzle handle. */
 export interface PostgresStore extends StorePort {
-  /** the data family (ports/data.ts) */
-  data: DataRepo;
   pool: pg.Pool;
   db: PgDb;
   close(): Promise<void>;
@@ -70,5 +66,5 @@ export async function openPostgres(url: string, opts: { migrate?: boolean; max?:
   }
   const db = drizzle({ client: pool, schema });
   const ctx = pgContext(pool, db);
-  return { kind: 'postgres', transaction: (fn) => ctx.tx.run(fn), ...postgresRepos(ctx), data: pgData(ctx), pool, db, close: () => pool.end() };
+  return { kind: 'postgres', transaction: (fn) => ctx.tx.run(fn), ...postgresRepos(ctx), pool, db, close: () => pool.end() };
 }

@@ -47,13 +47,13 @@ export function dataWritesContract(h: DataHarness): void {
     const w = h.store.data.predictionWriter(model);
     const first = await w.write([p(0, 'a', T0), p(1, 'b', T0 + HOUR), p(2, 'a', T0 + 2 * HOUR, { score: 0.99 })], T0, false);
     expect(first).toMatchObject({ accepted: 2, duplicates: 1, beforePurge: [], purgedBefore: null });
-    const second = await w.write([p(3, 'c', T0 + DAY), p(4, 'b', T0)], T0, true, entry(T0 + 5, 'logPredictions'));
+    const second = await w.write([p(3, 'c', T0 + DAY), p(4, 'b', T0)], T0, true, (r) => ({ ...entry(T0 + 5, 'logPredictions'), details: { accepted: r.accepted } }));
     expect(second).toMatchObject({ accepted: 1, duplicates: 1 });
     const rows = await h.store.data.eventsAsBaselineRows(model.id, T0 - DAY, T0 + 2 * DAY);
     expect(rows.map((r) => r.score)).toEqual([0.1, 0.2, 0.4]);
     expect(rows.map((r) => r.index)).toEqual([0, 1, 2]);
     expect(await h.store.data.storedSpan(model.id)).toEqual({ rawEvents: 3, oldestRawEvent: T0, newestEvent: T0 + DAY, purgedBefore: null, ownRetentionDays: null });
-    expect((await h.store.audit.list(5)).filter((e) => e.at === T0 + 5)).toEqual([entry(T0 + 5, 'logPredictions')]);
+    expect((await h.store.audit.list(5)).filter((e) => e.at === T0 + 5)).toEqual([{ ...entry(T0 + 5, 'logPredictions'), details: { accepted: 1 } }]);
   });
 
   it('attaches actuals, replaces them (the last of a batch wins), parks unknown ones until their prediction comes', async () => {

@@ -9,12 +9,12 @@ import type pg from 'pg';
 import type { ActualRow } from '../../../domain/ingest/validate.js';
 import type { ModelRecord } from '../../../domain/model.js';
 import { applyLabel, type StatsEvent } from '../../../domain/metrics/window-stats.js';
-import type { ActualWriter } from '../../ports/data.js';
+import type { ActualBatchResult, ActualWriter, AuditOf } from '../../ports/data.js';
 import type { PgContext } from '../context.js';
 import { pgAudit } from '../audit.js';
 import { dataTransaction } from './data-transaction.js';
 import { holdModel, shareModel } from './locks.js';
-import { auditOf, modelGone, type AuditArg } from './prediction-writer.js';
+import { modelGone } from './prediction-writer.js';
 import { modelState, statsContextOf } from './stats-context.js';
 import { appendPartials, statsByHour } from './stats-rows.js';
 import { TOMBSTONE_KEY } from './tombstones.js';
@@ -65,7 +65,7 @@ async function tombstoned(client: pg.PoolClient, modelId: number, ids: string[])
   return new Set(r.rows.map((x) => x.id));
 }
 
-async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number, rows: ActualRow[], now: number, audit?: AuditArg<{ accepted: number; purged: ActualRow[] }>): Promise<{ accepted: number; purged: ActualRow[] }> {
+async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number, rows: ActualRow[], now: number, audit?: AuditOf<ActualBatchResult>): Promise<ActualBatchResult> {
   const ids = [...new Set(rows.map((r) => r.eventId))];
   const found = ids.length > 0 ? await findEvents(client, modelId, ids) : new Map<string, Event>();
   const missing = ids.filter((id) => !found.has(id));
@@ -127,7 +127,7 @@ async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number
     );
   }
   const result = { accepted: rows.length - purged.length, purged };
-  if (audit) await pgAudit(ctx).record(auditOf(audit, result));
+  if (audit) await pgAudit(ctx).record(audit(result));
   return result;
 }
 

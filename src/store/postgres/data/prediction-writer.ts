@@ -6,11 +6,10 @@
 // the first of repeated eventIds in a batch wins, an actual on the prediction line wins
 // over a pending one (it is the later of the two), joined actuals keep their arrival time.
 import type pg from 'pg';
-import type { AuditRecord } from '../../../domain/audit.js';
 import type { ModelRecord } from '../../../domain/model.js';
 import type { PredictionRow } from '../../../domain/ingest/validate.js';
 import { accumulate, type StatsEvent } from '../../../domain/metrics/window-stats.js';
-import type { PredictionBatchResult, PredictionWriter } from '../../ports/data.js';
+import type { AuditOf, PredictionBatchResult, PredictionWriter } from '../../ports/data.js';
 import type { AppendRow } from '../append-events.js';
 import type { PgContext } from '../context.js';
 import { daysOf, ensureEventPartitions } from '../partitions.js';
@@ -23,10 +22,6 @@ import { appendPartials, statsByHour } from './stats-rows.js';
 
 type Stored = StatsEvent & { ts: number };
 
-/** A batch's audit entry: given, or built from what the batch did (inside its transaction). */
-export type AuditArg<R> = AuditRecord | ((result: R) => AuditRecord);
-
-export const auditOf = <R>(audit: AuditArg<R>, result: R): AuditRecord => (typeof audit === 'function' ? audit(result) : audit);
 
 /** The model is gone (deleted while an ingest call ran). */
 export function modelGone(modelId: number): Error {
@@ -42,7 +37,7 @@ async function pendingOf(client: pg.PoolClient, modelId: number, ids: string[]):
   return new Map(r.rows.map((p) => [p.event_id, [p.actual_label, p.actual_value, p.received_at]]));
 }
 
-async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number, rows: PredictionRow[], now: number, audit?: AuditArg<PredictionBatchResult>): Promise<PredictionBatchResult> {
+async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number, rows: PredictionRow[], now: number, audit?: AuditOf<PredictionBatchResult>): Promise<PredictionBatchResult> {
   await shareModel(client, modelId);
   const state = await modelState(client, modelId);
   if (!state) throw modelGone(modelId);
@@ -76,7 +71,7 @@ async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number
     await appendPartials(client, modelId, statsByHour(sctx, stored, (e) => e.ts, (s, e) => accumulate(s, e, sctx)));
   }
   const result = { accepted: stored.length, duplicates: kept.length - stored.length, beforePurge, purgedBefore: before };
-  if (audit) await pgAudit(ctx).record(auditOf(audit, result));
+  if (audit) await pgAudit(ctx).record(audit(result));
   return result;
 }
 
