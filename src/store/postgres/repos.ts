@@ -11,7 +11,7 @@ import { pgChannels } from './channels.js';
 import { pgAlerts } from './alerts.js';
 import { pgOutbox } from './outbox.js';
 import { pgClaims } from './claims.js';
-import { pgDataPending } from './data-pending.js';
+import { pgData } from './data/data-write.js';
 
 /** Builds every repository on one pool. */
 export function postgresRepos(ctx: PgContext): Repos & MonitoringRepos {
@@ -27,6 +27,6 @@ export function postgresRepos(ctx: PgContext): Repos & MonitoringRepos {
     alerts: pgAlerts(ctx),
     outbox: pgOutbox(ctx),
     claims: pgClaims(ctx),
-    data: pgDataPending(),
+    data: pgData(ctx),
   };
 }
