@@ -12,6 +12,7 @@ import type { Deps } from './deps.js';
 import { inProcessReader } from './answer-reads.js';
 import type { Granularity, MetricRead, ReadAnswer, ReadKind, SeriesPoint } from '../domain/metrics/reads.js';
 import { DAY_MS } from '../domain/time.js';
+import { sqliteStatsRows } from '../store/sqlite/data/stats-rows.js';
 
 export type { DriftResult, FairnessResult, IntegrityResult, PerformanceResult, TrafficResult } from '../domain/metrics/compute-window.js';
 export { checkMetricQuery, METRICS, type Metric } from '../domain/metrics/metric-value.js';
@@ -51,7 +52,7 @@ function plain(m: ModelRecord): ModelRecord {
 }
 
 function read<K extends ReadKind>(deps: Deps, r: MetricRead<K>): Promise<ReadAnswer<K>> {
-  const reader = deps.reads ?? inProcessReader(deps.store.sqlite);
+  const reader = deps.reads ?? inProcessReader(sqliteStatsRows(deps.store.sqlite));
   return reader.read({ ...r, model: plain(r.model) } as MetricRead<K>);
 }
 
