@@ -26,7 +26,11 @@ const types = {
     oid === pg.types.builtins.INT8 && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-export const pgPool = (url: string, max = 4) => new pg.Pool({ connectionString: url, max, types });
+export function pgPool(url: string, max = 4): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, types });
+  pool.on('error', () => {}); // an idle connection closed by the database's drop at the end
+  return pool;
+}
 
 export interface Pair {
   deps: Deps;

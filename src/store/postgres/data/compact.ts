@@ -20,7 +20,7 @@ import { AppError } from '../../../errors.js';
 import { addStored } from '../../../services/stats-read.js';
 import { EVENT_COLUMNS, statsEventOf, withPreloadedRows, type EventRow, type PgStatsCaches } from './preloaded-rows.js';
 import { PgStatsContexts } from './read-contexts.js';
-import { tryHour, tryModelAlone, tryModelShared, type Queryable } from './stats-locks.js';
+import { tryHour, tryModelAlone, tryModelShared, tryShareModelData, type Queryable } from './stats-locks.js';
 
 /** Hours folded in one transaction. */
 const HOURS_A_STEP = 64;
@@ -40,6 +40,8 @@ const DEADLOCK = '40P01';
 
 async function step<T>(pool: pg.Pool, fn: (q: Queryable) => Promise<T>): Promise<T | null> {
   const client = await pool.connect();
+  // a connection that failed is closed, not given back (it may be dead: a killed backend)
+  let failed: Error | undefined;
   try {
     await client.query('BEGIN');
     try {
@@ -47,12 +49,13 @@ async function step<T>(pool: pg.Pool, fn: (q: Queryable) => Promise<T>): Promise
       await client.query('COMMIT');
       return out;
     } catch (err) {
+      failed = err instanceof Error ? err : new Error(String(err));
       await client.query('ROLLBACK').catch(() => {});
       if ((err as { code?: string }).code === DEADLOCK) return null;
       throw err;
     }
   } finally {
-    client.release();
+    client.release(failed);
   }
 }
 
@@ -160,7 +163,7 @@ async function carryToRollups(q: Queryable, ctx: StatsContext, modelId: number, 
 /** One step: the hours of one model this compactor can claim, folded in one transaction. */
 async function foldStep(d: PgCompactDeps, model: ModelRecord, hours: number[]): Promise<number> {
   const n = await step(d.pool, async (q) => {
-    if (!(await tryModelShared(q, model.id))) return 0; // a roll-up build or a rebuild holds the model
+    if (!(await tryShareModelData(q, model.id)) || !(await tryModelShared(q, model.id))) return 0; // a rebuild or a roll-up build holds the model
     const ctx = await contextOf(q, d.caches, model);
     const purged = (await q.query<{ p: number | null }>('SELECT purged_before AS p FROM models WHERE id = $1', [model.id])).rows[0]?.p ?? null;
     // the roll-ups over these hours (a builder cannot add one: it needs the model alone)
@@ -209,7 +212,7 @@ async function dueRollups(q: Queryable, modelId: number, level: RollupLevel, cut
  */
 async function buildRollups(d: PgCompactDeps, model: ModelRecord, level: RollupLevel, starts: number[]): Promise<number> {
   const built = await step(d.pool, async (q) => {
-    if (!(await tryModelAlone(q, model.id))) return 0;
+    if (!(await tryShareModelData(q, model.id)) || !(await tryModelAlone(q, model.id))) return 0;
     const have = await q.query<{ s: number }>('SELECT start AS s FROM stats_rollup WHERE model_id = $1 AND level = $2 AND start = ANY($3::bigint[])', [model.id, level, starts]);
     const done = new Set(have.rows.map((r) => Number(r.s)));
     const todo = starts.filter((s) => !done.has(s));

@@ -13,6 +13,8 @@ import type { Queryable } from './stats-locks.js';
 /** Runs `fn` in one read-only snapshot on a connection of its own. */
 export async function inReadSnapshot<T>(pool: pg.Pool, fn: (q: Queryable) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // a connection that failed is closed, not given back (it may be dead: a killed backend)
+  let failed: Error | undefined;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     try {
@@ -20,11 +22,12 @@ export async function inReadSnapshot<T>(pool: pg.Pool, fn: (q: Queryable) => Pro
       await client.query('COMMIT');
       return out;
     } catch (err) {
+      failed = err instanceof Error ? err : new Error(String(err));
       await client.query('ROLLBACK').catch(() => {});
       throw err;
     }
   } finally {
-    client.release();
+    client.release(failed);
   }
 }
 

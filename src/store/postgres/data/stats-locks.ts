@@ -1,9 +1,12 @@
 // Advisory transaction locks over a model's statistics on PostgreSQL, so that replicas
 // share compaction without a lost update: folding an hour's partials holds the model's
-// lock shared and the (model, hour) lock exclusively; building a roll-up, and rebuilding
-// a model's statistics (a new baseline or threshold), hold the model's lock exclusively
-// (a roll-up built from hours that a fold changes meanwhile would miss that fold). Keys
-// are 64-bit hashes under their own prefix: a collision only makes a step wait or skip.
+// statistics lock shared and the (model, hour) lock exclusively; building roll-ups holds
+// the statistics lock alone (a roll-up built from hours that a fold changes meanwhile
+// would miss that fold). Both also share the model's data lock (the write half's: a
+// rebuild, a new baseline or a purge mark holds it alone), so no step writes rows
+// computed before such a change. Compaction only ever tries (it never waits: a step
+// skips what is held, the next pass takes it). Statistics keys are 64-bit hashes under
+// their own prefix: a collision only makes a step skip.
 import { createHash } from 'node:crypto';
 
 /** Anything that runs a parameterised query (a pool client inside its transaction). */
@@ -24,12 +27,13 @@ async function attempt(q: Queryable, fn: string, key: string): Promise<boolean> 
   return r.rows[0]!.ok;
 }
 
-/**
- * Waits for the model's statistics to be the caller's alone until its transaction ends:
- * whoever deletes or rewrites them wholesale (rebuildStats, replaceBaseline) takes it.
- */
-export async function lockModelStats(q: Queryable, modelId: number): Promise<void> {
-  await q.query('SELECT pg_advisory_xact_lock($1::bigint)', [modelKey(modelId)]);
+/** The class of the write half's per-model data lock (two-int4 form), "gbdx". */
+const DATA_LOCK = 0x67626478;
+
+/** The model's data lock shared with ingest batches for this transaction, or false at once. */
+export async function tryShareModelData(q: Queryable, modelId: number): Promise<boolean> {
+  const r = await q.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock_shared($1, $2) AS ok', [DATA_LOCK, modelId]);
+  return r.rows[0]!.ok;
 }
 
 /** The model's statistics alone for this transaction (a roll-up build), or false at once. */
