@@ -7,6 +7,10 @@ import type pg from 'pg';
 import { run as compactSqlite } from '../../src/jobs/compact-stats.js';
 import { loadFixture, type FixtureEvent } from '../domain/metrics/load-fixture.js';
 import { close } from '../services/stats-helpers.js';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import * as schema from '../../src/store/postgres/schema/index.js';
+import { pgContext } from '../../src/store/postgres/context.js';
+import { pgDataReads } from '../../src/store/postgres/data/repo.js';
 import { testPostgres, useTempDatabase } from '../helpers/postgres.js';
 import { logBoth, pairOf, pgAnswer, pgCompact, pgPool, purgeBoth, readsOver, sqliteAnswer, type Pair } from './pg-stats-helpers.js';
 
@@ -69,6 +73,14 @@ describe.skipIf(admin === null)('metric reads on PostgreSQL', () => {
     expect((await pgCompact(p, now)).partials).toBeGreaterThan(0);
     expect((await pool.query('SELECT count(*)::int AS n FROM stats_partial WHERE model_id = $1', [p.model.id])).rows[0].n).toBe(0);
     await sameAnswers(p, PENGUIN_WINDOWS);
+    // through the store's data family: many reads at once, two at a time
+    const data = pgDataReads(pgContext(pool, drizzle({ client: pool, schema })));
+    const reader = data.openReader({ workers: 2, log: { warn: () => {} } });
+    const reads = PENGUIN_WINDOWS.flatMap(([from, to]) => readsOver(p.model, T(from), T(to)));
+    const got = await Promise.all(reads.map((r) => reader.read(r)));
+    reads.forEach((r, i) => close(sqliteAnswer(p, r), got[i], r.kind));
+    await reader.close();
+    expect(await data.compact(now)).toEqual({ partials: 0, hours: 0, rollups: 0 });
   });
 
   it('answers as SQLite over years of roll-ups and over time purged by retention', async () => {

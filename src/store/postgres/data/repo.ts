@@ -1,0 +1,27 @@
+// The PostgreSQL data family (store.data). This half: metric reads and compaction
+// (reader.ts, compact.ts) over per-pool caches; the write half (writers, baselines,
+// rebuild, retention) joins it here.
+import type { DataRepo } from '../../ports/data.js';
+import type { PgContext } from '../context.js';
+import { pgModels } from '../models.js';
+import { compactPostgres } from './compact.js';
+import { newStatsCaches } from './preloaded-rows.js';
+import { pgMetricReader } from './reader.js';
+
+/** Reads and compaction of the data family on one pool. */
+export function pgDataReads(ctx: PgContext): Pick<DataRepo, 'openReader' | 'compact' | 'recoverStopped' | 'forgetModel'> {
+  const caches = newStatsCaches();
+  const models = pgModels(ctx);
+  return {
+    openReader: (opts) => pgMetricReader(ctx.pool, caches, opts.workers),
+    compact: (now, opts) => compactPostgres({ pool: ctx.pool, caches, modelById: (id) => models.byId(id) }, now, opts),
+    // Nothing to recover: PostgreSQL keeps no statistics in a process's memory (no stats
+    // head); every batch commits its partials with its events, so a stopped process leaves
+    // nothing behind that a pass of compaction would not find.
+    recoverStopped: async () => 0,
+    forgetModel: (modelId) => {
+      caches.rows.forget(modelId);
+      caches.contexts.forget(modelId);
+    },
+  };
+}
