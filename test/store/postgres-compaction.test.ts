@@ -86,6 +86,22 @@ describe.skipIf(admin === null)('compaction on PostgreSQL', () => {
     await sameAsSqlite(p);
   });
 
+  it('reads while two compactors fold and roll up see every hour once', async () => {
+    const p = await pairOf(pool, 'penguins', '-during');
+    for (const k of [0, 1, 2, 3]) await logBoth(p, EVENTS.filter((_e, i) => i % 4 === k));
+    const want = WINDOWS.map(([from, to]) => sqliteAnswer(p, { kind: 'traffic', model: p.model, from, to }));
+    let done = false;
+    const compacting = Promise.all([pgCompact(p, NOW), pgCompact(p, NOW, other)]).finally(() => (done = true));
+    let reads = 0;
+    while (!done || reads < 10) {
+      const i = reads++ % WINDOWS.length;
+      const [from, to] = WINDOWS[i]!;
+      close(want[i], await pgAnswer(p, { kind: 'traffic', model: p.model, from, to }), `read ${reads}`);
+    }
+    await compacting;
+    expect(await partialsLeft(p)).toBeLessThan(EVENTS.length);
+  });
+
   it('a compaction killed at any statement leaves the same answers, and the next pass finishes it', async () => {
     const p = await pairOf(pool, 'penguins', '-killed');
     const halves = [EVENTS.filter((_e, i) => i % 2 === 0), EVENTS.filter((_e, i) => i % 2 === 1)];
