@@ -75,7 +75,8 @@ describe.skipIf(admin === null)('metric reads on PostgreSQL', () => {
     await sameAnswers(p, PENGUIN_WINDOWS);
     // through the store's data family: many reads at once, two at a time
     const data = pgDataReads(pgContext(pool, drizzle({ client: pool, schema })));
-    const reader = data.openReader({ workers: 2, log: { warn: () => {} } });
+    const log = { warn: () => {}, error: () => {} };
+    const reader = data.openReader({ workers: 2, log });
     const reads = PENGUIN_WINDOWS.flatMap(([from, to]) => readsOver(p.model, T(from), T(to)));
     const got = await Promise.all(reads.map((r) => reader.read(r)));
     reads.forEach((r, i) => close(sqliteAnswer(p, r), got[i], r.kind));
