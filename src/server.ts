@@ -8,8 +8,6 @@ import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './log.js';
 import { openStore, type Store } from './db/client.js';
 import type { Deps } from './services/deps.js';
-import { modelGeneration } from './services/stats-store.js';
-import { createReadPool } from './services/read-pool.js';
 import { createHttpMetrics } from './http/metrics.js';
 import { createHttpApp, type Mount } from './http/app.js';
 import { mountIngestRoutes } from './http/ingest-routes.js';
@@ -17,7 +15,7 @@ import { startApollo } from './graphql/server.js';
 import { inLocalMode, type AppServices, type AuthSettings } from './graphql/context.js';
 import { createSlackApp, slackConfigured, slackStartupNote } from './slack/app.js';
 import { startJobs, type Jobs } from './jobs/start.js';
-import { foldUncoveredBatches, startCompaction, type Compaction } from './jobs/compact-stats.js';
+import { startCompaction, type Compaction } from './jobs/compact-stats.js';
 import { createWebhookNotifier } from './notify/webhook.js';
 import type { Notifiers } from './services/notifier.js';
 import { instanceName } from './services/instances.js';
@@ -56,11 +54,8 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock();
   const store = opts.store ?? openStore(config.dbPath);
-  // metric queries on worker threads when a file is there for them to open
-  const reads =
-    config.readWorkers > 0 && !store.sqlite.memory
-      ? createReadPool({ dbPath: store.sqlite.name, size: config.readWorkers, generation: (id) => modelGeneration(store.sqlite, id), log })
-      : undefined;
+  // metric queries on the store's read workers (in process when it has none for this database)
+  const reads = config.readWorkers > 0 ? store.data.openReader({ workers: config.readWorkers, log }) : undefined;
   const deps: Deps = { store, clock, log, ...(reads ? { reads } : {}) };
   const instance = instanceName(config.instance);
   const services: AppServices = { retentionDays: config.retentionDays, instance };
@@ -70,7 +65,7 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
     introspection: config.introspection,
   };
   // batches a previous process committed but had not written statistics for (kill -9)
-  await foldUncoveredBatches(deps, clock.now(), 'stopped');
+  await store.data.recoverStopped(clock.now());
   const metrics = createHttpMetrics();
   const apollo = await startApollo({ metrics, log });
   const stoppers: Array<() => Promise<void> | void> = [];

@@ -39,10 +39,9 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoOutcome> {
   const { out } = opts;
   const url = (opts.url ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
   const started = performance.now();
-  const store = openStore(opts.dbPath);
   // Demo data is recreated by a rerun, so one fsync per commit buys nothing here; the
   // server reopens the file with synchronous=FULL.
-  store.sqlite.pragma('synchronous = NORMAL');
+  const store = openStore(opts.dbPath, { synchronous: 'NORMAL' });
   try {
     out.write(`${opts.reset ? 'Recreating' : 'Creating'} the Glassbox demo in ${opts.dbPath}\n`);
     const outcome = await runDemoScenario(store, opts.log ?? createLogger('warn'), {

@@ -9,7 +9,7 @@ import { serializeStats } from '../../src/domain/metrics/stats-codec.js';
 import { accumulate, emptyStats, type WindowStats } from '../../src/domain/metrics/window-stats.js';
 import { DAY_MS, floorTo, HOUR_MS } from '../../src/domain/time.js';
 import { answerRead } from '../../src/services/answer-reads.js';
-import { readProfile } from '../../src/services/stats-store.js';
+import { readProfile } from '../../src/store/sqlite/data/stats-store.js';
 import { appendEvents } from '../../src/store/postgres/append-events.js';
 import { compactPostgres } from '../../src/store/postgres/data/compact.js';
 import { newStatsCaches, type PgStatsCaches } from '../../src/store/postgres/data/preloaded-rows.js';

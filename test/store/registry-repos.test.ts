@@ -3,7 +3,7 @@
 // times, rollback with the change, and the transitional synchronous audit writing the same entry.
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/db/client.js';
-import { auditEntry, listAudit, recordAudit, writeAudit } from '../../src/services/audit.js';
+import { auditEntry, listAudit, writeAudit } from '../../src/services/audit.js';
 import { deleteModel } from '../../src/services/models.js';
 import { fixedClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
@@ -105,12 +105,12 @@ describe('store.audit', () => {
     expect(await store.audit.list(10)).toEqual([]);
   });
 
-  it('keeps the same entry through writeAudit and the transitional recordAudit, newest first', async () => {
+  it('keeps the same entry through writeAudit, in a transaction or not, newest first', async () => {
     fresh();
     const deps = { store, clock: fixedClock(0), log: silentLogger() };
     const details = { name: 'hook', webhookUrl: 'https://u:p@example.com/x?token=1', webhookSecret: 's', n: [1, 2] };
     await writeAudit(deps, 1, { name: 'ci', role: 'ADMIN' }, 'createChannel', 'channel:hook', details);
-    store.db.transaction((tx) => recordAudit(tx, 2, 'ci', 'createChannel', 'channel:hook', details));
+    await store.transaction(() => writeAudit(deps, 2, 'ci', 'createChannel', 'channel:hook', details));
     await writeAudit(deps, 3, 'local', 'deleteModel', 'm');
     const [third, second, first] = await listAudit(deps, 10);
     expect(first).toEqual({ at: 1, actor: 'ci', action: 'createChannel', target: 'channel:hook', details: { name: 'hook', webhookUrl: 'https://example.com/[redacted]', webhookSecret: '[redacted]', n: [1, 2] } });

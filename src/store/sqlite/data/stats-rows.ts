@@ -3,8 +3,8 @@
 // context caches. One object per connection, so a read allocates nothing for it.
 import type Database from 'better-sqlite3';
 import type { StatsRows } from '../../../domain/metrics/stats-rows.js';
-import { purgedBefore } from '../../../services/retention.js';
-import { hourRevs, partialsIn, partialsOfHour, readEvents, readRow, rollupRevs, statsContext } from '../../../services/stats-store.js';
+import { purgedBefore } from './retention.js';
+import { hourRevs, partialsIn, partialsOfHour, readEvents, readRow, rollupRevs, statsContext } from './stats-store.js';
 
 const made = new WeakMap<Database.Database, StatsRows>();
 

@@ -6,13 +6,13 @@
 // main connection forgot it (the generation each request carries).
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openReader } from '../db/client.js';
-import { AppError } from '../errors.js';
-import { answerRead } from './answer-reads.js';
-import type { MetricRead } from '../domain/metrics/reads.js';
+import { openReader } from '../../../db/client.js';
+import { AppError } from '../../../errors.js';
+import { answerRead } from '../../../services/answer-reads.js';
+import type { MetricRead } from '../../../domain/metrics/reads.js';
 import type { ReadReply, ReadRequest } from './read-pool.js';
 import { forgetModel } from './stats-store.js';
-import { sqliteStatsRows } from '../store/sqlite/data/stats-rows.js';
+import { sqliteStatsRows } from './stats-rows.js';
 
 const port = parentPort!;
 // On Linux a nice value is a thread's own (setpriority on 0 = this thread): when the CPUs
