@@ -1,16 +1,15 @@
 // One model's events stored on SQLite (the reference: the services' own write path) and on
-// PostgreSQL (events through the COPY prototype, and per batch the partial statistics of
-// each hour as rows, as the PostgreSQL writer keeps them), then the same reads on both.
+// PostgreSQL (through the store's prediction writer: events and per batch the partial
+// statistics of each hour as rows), then the same reads on both.
 import pg from 'pg';
 import type { ModelRecord } from '../../src/domain/model.js';
-import { makeStatsContext, type StatsContext } from '../../src/domain/metrics/context.js';
 import type { MetricRead, ReadAnswer, ReadKind } from '../../src/domain/metrics/reads.js';
-import { serializeStats } from '../../src/domain/metrics/stats-codec.js';
-import { accumulate, emptyStats, type WindowStats } from '../../src/domain/metrics/window-stats.js';
-import { DAY_MS, floorTo, HOUR_MS } from '../../src/domain/time.js';
+import { DAY_MS } from '../../src/domain/time.js';
 import { answerRead } from '../../src/services/answer-reads.js';
-import { readProfile } from '../../src/store/sqlite/data/stats-store.js';
-import { appendEvents } from '../../src/store/postgres/append-events.js';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import * as schema from '../../src/store/postgres/schema/index.js';
+import { pgContext } from '../../src/store/postgres/context.js';
+import { pgData } from '../../src/store/postgres/data/repo.js';
 import { compactPostgres } from '../../src/store/postgres/data/compact.js';
 import { newStatsCaches, type PgStatsCaches } from '../../src/store/postgres/data/preloaded-rows.js';
 import { answerOnPostgres } from '../../src/store/postgres/data/reader.js';
@@ -37,8 +36,6 @@ export interface Pair {
   model: ModelRecord;
   pool: pg.Pool;
   caches: PgStatsCaches;
-  /** the context partials are built with on PostgreSQL */
-  ctx: StatsContext;
 }
 
 /** The fixture's model (with its baseline) on a fresh SQLite store and on the PostgreSQL database of `pool`. */
@@ -57,29 +54,18 @@ export async function pairOf(pool: pg.Pool, fixture: string, suffix: string): Pr
   const b = deps.store.sqlite.prepare('SELECT row_count, updated_at, profile FROM baselines WHERE model_id = ?').get(made.id) as { row_count: number; updated_at: number; profile: string };
   await pool.query('INSERT INTO baselines (model_id, row_count, updated_at, profile) VALUES ($1, $2, $3, $4::jsonb)', [model.id, b.row_count, b.updated_at, b.profile]);
   sqliteIds.set(model, made.id);
-  return { deps, model, pool, caches: newStatsCaches(), ctx: makeStatsContext(model, readProfile(deps.store.sqlite, made.id)) };
+  return { deps, model, pool, caches: newStatsCaches(pool) };
 }
 
 const sqliteIds = new WeakMap<ModelRecord, number>();
 const onSqlite = (p: Pair): ModelRecord => ({ ...p.model, id: sqliteIds.get(p.model)! });
 
-/** One batch on PostgreSQL: its events, and one partial per hour it touches. */
+/** One batch on PostgreSQL, through the store's prediction writer (events and their hours' partials in one transaction). */
 export async function pgLogEvents(p: Pair, events: FixtureEvent[], pool = p.pool): Promise<void> {
-  await appendEvents(
-    pool,
-    p.model.id,
-    events.map((e) => ({ eventId: e.eventId, ts: e.ts, features: JSON.stringify(e.features), score: e.score, predictedLabel: e.predictedLabel, value: e.value, actualLabel: e.actualLabel, actualValue: e.actualValue, actualAt: e.actualLabel === null && e.actualValue === null ? null : e.ts })),
-  );
-  const hours = new Map<number, WindowStats>();
-  for (const e of events) {
-    const h = floorTo(e.ts, HOUR_MS);
-    if (!hours.has(h)) hours.set(h, emptyStats(p.ctx));
-    accumulate(hours.get(h)!, e, p.ctx);
-  }
-  for (const [hour, s] of hours) {
-    const { core, hists } = serializeStats(s);
-    await pool.query('INSERT INTO stats_partial (model_id, hour, data, hists) VALUES ($1, $2, $3, $4)', [p.model.id, hour, core, hists]);
-  }
+  const data = pgData(pgContext(pool, drizzle({ client: pool, schema })));
+  const rows = events.map((e, index) => ({ index, eventId: e.eventId, ts: e.ts, features: e.features, featuresText: null, score: e.score, predictedLabel: e.predictedLabel, value: e.value, actualLabel: e.actualLabel, actualValue: e.actualValue }));
+  const r = await data.predictionWriter(p.model).write(rows, Date.parse('2024-05-12T00:00:00Z'), true);
+  if (r.accepted + r.duplicates !== events.length) throw new Error(`stored ${r.accepted} of ${events.length}`);
 }
 
 /** The batch on both stores. */
@@ -109,7 +95,7 @@ export function pgAnswer<K extends ReadKind>(p: Pair, r: MetricRead<K>): Promise
 
 /** One compaction pass on PostgreSQL (`pool`: another replica's). */
 export function pgCompact(p: Pair, now: number, pool = p.pool) {
-  const caches = pool === p.pool ? p.caches : newStatsCaches();
+  const caches = pool === p.pool ? p.caches : newStatsCaches(pool);
   return compactPostgres({ pool, caches, modelById: async (id) => (id === p.model.id ? p.model : null) }, now);
 }
 

@@ -112,7 +112,7 @@ describe.skipIf(admin === null)('compaction on PostgreSQL', () => {
     for (let at = 3; at < 400; at += 17) {
       const dying = dyingPool(db.url, at, pool);
       try {
-        await compactPostgres({ pool: dying, caches: newStatsCaches(), modelById: async (id) => (id === p.model.id ? p.model : null) }, NOW);
+        await compactPostgres({ pool: dying, caches: newStatsCaches(dying), modelById: async (id) => (id === p.model.id ? p.model : null) }, NOW);
       } catch {
         died++;
       } finally {

@@ -19,8 +19,9 @@ import type { CompactOptions, CompactReport } from '../../ports/data.js';
 import { AppError } from '../../../errors.js';
 import { addStored } from '../../../services/stats-read.js';
 import { EVENT_COLUMNS, statsEventOf, withPreloadedRows, type EventRow, type PgStatsCaches } from './preloaded-rows.js';
-import { PgStatsContexts } from './read-contexts.js';
-import { tryHour, tryModelAlone, tryModelShared, tryShareModelData, type Queryable } from './stats-locks.js';
+import { statsContextOf } from './stats-context.js';
+import { tryShareModel, type Queryable } from './locks.js';
+import { tryHour, tryModelAlone, tryModelShared } from './stats-locks.js';
 
 /** Hours folded in one transaction. */
 const HOURS_A_STEP = 64;
@@ -45,7 +46,7 @@ async function step<T>(pool: pg.Pool, fn: (q: Queryable) => Promise<T>): Promise
   try {
     await client.query('BEGIN');
     try {
-      const out = await fn(client as unknown as Queryable);
+      const out = await fn(client);
       await client.query('COMMIT');
       return out;
     } catch (err) {
@@ -59,10 +60,9 @@ async function step<T>(pool: pg.Pool, fn: (q: Queryable) => Promise<T>): Promise
   }
 }
 
-async function contextOf(q: Queryable, caches: PgStatsCaches, model: ModelRecord): Promise<StatsContext> {
+async function contextOf(q: Queryable, pool: pg.Pool, model: ModelRecord): Promise<StatsContext> {
   const b = (await q.query<{ updated_at: number; row_count: number }>('SELECT updated_at, row_count FROM baselines WHERE model_id = $1', [model.id])).rows[0];
-  const stamp = PgStatsContexts.stamp(model, b ? { updatedAt: Number(b.updated_at), rowCount: Number(b.row_count) } : null);
-  return caches.contexts.get(q, model, stamp, b !== undefined);
+  return statsContextOf(pool, q, { model, baselineStamp: b ? `${b.updated_at}|${b.row_count}` : null });
 }
 
 const newRev = () => Math.floor(Math.random() * 2 ** 52);
@@ -163,8 +163,8 @@ async function carryToRollups(q: Queryable, ctx: StatsContext, modelId: number, 
 /** One step: the hours of one model this compactor can claim, folded in one transaction. */
 async function foldStep(d: PgCompactDeps, model: ModelRecord, hours: number[]): Promise<number> {
   const n = await step(d.pool, async (q) => {
-    if (!(await tryShareModelData(q, model.id)) || !(await tryModelShared(q, model.id))) return 0; // a rebuild or a roll-up build holds the model
-    const ctx = await contextOf(q, d.caches, model);
+    if (!(await tryShareModel(q, model.id)) || !(await tryModelShared(q, model.id))) return 0; // a rebuild or a roll-up build holds the model
+    const ctx = await contextOf(q, d.pool, model);
     const purged = (await q.query<{ p: number | null }>('SELECT purged_before AS p FROM models WHERE id = $1', [model.id])).rows[0]?.p ?? null;
     // the roll-ups over these hours (a builder cannot add one: it needs the model alone)
     const over = await q.query<{ level: number; start: number }>(
@@ -212,7 +212,7 @@ async function dueRollups(q: Queryable, modelId: number, level: RollupLevel, cut
  */
 async function buildRollups(d: PgCompactDeps, model: ModelRecord, level: RollupLevel, starts: number[]): Promise<number> {
   const built = await step(d.pool, async (q) => {
-    if (!(await tryShareModelData(q, model.id)) || !(await tryModelAlone(q, model.id))) return 0;
+    if (!(await tryShareModel(q, model.id)) || !(await tryModelAlone(q, model.id))) return 0;
     const have = await q.query<{ s: number }>('SELECT start AS s FROM stats_rollup WHERE model_id = $1 AND level = $2 AND start = ANY($3::bigint[])', [model.id, level, starts]);
     const done = new Set(have.rows.map((r) => Number(r.s)));
     const todo = starts.filter((s) => !done.has(s));
@@ -268,7 +268,7 @@ export async function compactPostgres(d: PgCompactDeps, now: number, opts: Compa
     const m = await model(id);
     if (!m) continue;
     for (const level of ROLLUP_LEVELS) {
-      const due = await dueRollups(d.pool as unknown as Queryable, id, level, now);
+      const due = await dueRollups(d.pool, id, level, now);
       for (let i = 0; i < due.length; i += ROLLUPS_A_STEP) {
         if (shouldStop()) return report;
         report.rollups += await buildRollups(d, m, level, due.slice(i, i + ROLLUPS_A_STEP));

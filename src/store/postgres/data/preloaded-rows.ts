@@ -14,8 +14,9 @@ import type { StatsEvent } from '../../../domain/metrics/stats-event.js';
 import type { RowLevel, StatsRows, StoredRow } from '../../../domain/metrics/stats-rows.js';
 import { emptyStats, type WindowStats } from '../../../domain/metrics/window-stats.js';
 import { ceilTo, floorTo, HOUR_MS } from '../../../domain/time.js';
-import { PgStatsContexts } from './read-contexts.js';
-import type { Queryable } from './stats-locks.js';
+import type pg from 'pg';
+import type { Queryable } from './locks.js';
+import { statsContextOf } from './stats-context.js';
 
 /** Parsed rows a process keeps (a busy day or month is ~1-2 MB), as SQLite's stats store. */
 const HOT_ROWS = 48;
@@ -45,13 +46,13 @@ export class PgRowCache {
   }
 }
 
-/** What a process caches per pool. */
+/** What a process caches per pool (the parsed baselines: stats-context.ts, per pool too). */
 export interface PgStatsCaches {
-  contexts: PgStatsContexts;
+  pool: pg.Pool;
   rows: PgRowCache;
 }
 
-export const newStatsCaches = (): PgStatsCaches => ({ contexts: new PgStatsContexts(), rows: new PgRowCache() });
+export const newStatsCaches = (pool: pg.Pool): PgStatsCaches => ({ pool, rows: new PgRowCache() });
 
 interface RawRow {
   rev: number;
@@ -244,7 +245,7 @@ async function readEvents(q: Queryable, modelId: number, from: number, to: numbe
 }
 
 /** The listing of the model's statistics over the hours around [from, to), and its baseline stamp. */
-async function list(q: Queryable, model: ModelRecord, from: number, to: number): Promise<{ listing: Listing; stamp: string; hasBaseline: boolean }> {
+async function list(q: Queryable, model: ModelRecord, from: number, to: number): Promise<{ listing: Listing; baselineStamp: string | null }> {
   const lo = floorTo(from, HOUR_MS);
   const hi = ceilTo(to, HOUR_MS);
   // one round trip: tagged rows (k: 0 model, 1 baseline, 2 hour row, 3 roll-up, 4 hour with partials)
@@ -257,17 +258,17 @@ async function list(q: Queryable, model: ModelRecord, from: number, to: number):
     [model.id, lo, hi],
   );
   const listing: Listing = { purgedBefore: null, hours: [], hourRev: new Map(), rollups: [], partialHours: [] };
-  let baseline: { updatedAt: number; rowCount: number } | null = null;
+  let baselineStamp: string | null = null;
   for (const { k, a, b, c } of r.rows) {
     if (k === 0) listing.purgedBefore = a === null ? null : Number(a);
-    else if (k === 1) baseline = { updatedAt: Number(a), rowCount: Number(b) };
+    else if (k === 1) baselineStamp = `${Number(a)}|${Number(b)}`;
     else if (k === 2) listing.hourRev.set(Number(a), Number(b));
     else if (k === 3) listing.rollups.push([c as RollupLevel, Number(a), Number(b)]);
     else listing.partialHours.push(Number(a));
   }
   listing.hours = [...listing.hourRev.keys()].sort((x, y) => x - y);
   listing.partialHours.sort((x, y) => x - y);
-  return { listing, stamp: PgStatsContexts.stamp(model, baseline), hasBaseline: baseline !== null };
+  return { listing, baselineStamp };
 }
 
 /**
@@ -276,8 +277,8 @@ async function list(q: Queryable, model: ModelRecord, from: number, to: number):
  * `q`, so the caller decides the snapshot (one REPEATABLE READ transaction for a read).
  */
 export async function withPreloadedRows<T>(q: Queryable, caches: PgStatsCaches, model: ModelRecord, from: number, to: number, fn: (rows: StatsRows) => T): Promise<T> {
-  const { listing, stamp, hasBaseline } = await list(q, model, from, to);
-  const ctx = await caches.contexts.get(q, model, stamp, hasBaseline);
+  const { listing, baselineStamp } = await list(q, model, from, to);
+  const ctx = await statsContextOf(caches.pool, q, { model, baselineStamp });
   const loaded = new Loaded(model, ctx, listing, caches.rows);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const misses: Misses = { rows: new Map(), partials: new Map(), events: [] };

@@ -8,7 +8,7 @@ import type pg from 'pg';
 import type { MetricRead, MetricReader, ReadAnswer, ReadKind } from '../../../domain/metrics/reads.js';
 import { answerRead } from '../../../services/answer-reads.js';
 import { withPreloadedRows, type PgStatsCaches } from './preloaded-rows.js';
-import type { Queryable } from './stats-locks.js';
+import type { Queryable } from './locks.js';
 
 /** Runs `fn` in one read-only snapshot on a connection of its own. */
 export async function inReadSnapshot<T>(pool: pg.Pool, fn: (q: Queryable) => Promise<T>): Promise<T> {
@@ -18,7 +18,7 @@ export async function inReadSnapshot<T>(pool: pg.Pool, fn: (q: Queryable) => Pro
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     try {
-      const out = await fn(client as unknown as Queryable);
+      const out = await fn(client);
       await client.query('COMMIT');
       return out;
     } catch (err) {

@@ -1,10 +1,11 @@
-// The PostgreSQL data family (store.data). This half: metric reads and compaction
-// (reader.ts, compact.ts) over per-pool caches; the write half (writers, baselines,
-// rebuild, retention) joins it here.
+// The PostgreSQL data family (store.data): the write half (data-write.ts: writers,
+// baselines, rebuild, retention) and the read half (metric reads and compaction: reader.ts,
+// compact.ts) over per-pool caches.
 import type { DataRepo } from '../../ports/data.js';
 import type { PgContext } from '../context.js';
 import { pgModels } from '../models.js';
 import { compactPostgres } from './compact.js';
+import { pgDataWrite } from './data-write.js';
 import { newStatsCaches } from './preloaded-rows.js';
 import { pgMetricReader } from './reader.js';
 
@@ -13,7 +14,7 @@ const READS_AT_ONCE = 4;
 
 /** Reads and compaction of the data family on one pool. */
 export function pgDataReads(ctx: PgContext): Pick<DataRepo, 'openReader' | 'compact' | 'recoverStopped' | 'forgetModel'> {
-  const caches = newStatsCaches();
+  const caches = newStatsCaches(ctx.pool);
   const models = pgModels(ctx);
   return {
     // `workers` bounds the reads holding a connection at once (0, "in process" on SQLite:
@@ -24,9 +25,20 @@ export function pgDataReads(ctx: PgContext): Pick<DataRepo, 'openReader' | 'comp
     // head); every batch commits its partials with its events, so a stopped process leaves
     // nothing behind that a pass of compaction would not find.
     recoverStopped: async () => 0,
+    forgetModel: (modelId) => caches.rows.forget(modelId),
+  };
+}
+
+/** The PostgreSQL data repository. */
+export function pgData(ctx: PgContext): DataRepo {
+  const write = pgDataWrite(ctx);
+  const reads = pgDataReads(ctx);
+  return {
+    ...write,
+    ...reads,
     forgetModel: (modelId) => {
-      caches.rows.forget(modelId);
-      caches.contexts.forget(modelId);
+      write.forgetModel(modelId);
+      reads.forgetModel(modelId);
     },
   };
 }

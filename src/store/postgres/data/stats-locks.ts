@@ -3,16 +3,13 @@
 // statistics lock shared and the (model, hour) lock exclusively; building roll-ups holds
 // the statistics lock alone (a roll-up built from hours that a fold changes meanwhile
 // would miss that fold). Both also share the model's data lock (the write half's: a
-// rebuild, a new baseline or a purge mark holds it alone), so no step writes rows
+// rebuild, a new baseline or a purge mark holds it alone: locks.ts), so no step writes rows
 // computed before such a change. Compaction only ever tries (it never waits: a step
 // skips what is held, the next pass takes it). Statistics keys are 64-bit hashes under
 // their own prefix: a collision only makes a step skip.
 import { createHash } from 'node:crypto';
 
-/** Anything that runs a parameterised query (a pool client inside its transaction). */
-export interface Queryable {
-  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
-}
+import type { Queryable } from './locks.js';
 
 /** A signed 64-bit advisory-lock key (as text, for a bigint parameter) for these parts. */
 function lockKey(...parts: Array<string | number>): string {
@@ -24,15 +21,6 @@ const hourKey = (modelId: number, hour: number) => lockKey('hour', modelId, hour
 
 async function attempt(q: Queryable, fn: string, key: string): Promise<boolean> {
   const r = await q.query<{ ok: boolean }>(`SELECT ${fn}($1::bigint) AS ok`, [key]);
-  return r.rows[0]!.ok;
-}
-
-/** The class of the write half's per-model data lock (two-int4 form), "gbdx". */
-const DATA_LOCK = 0x67626478;
-
-/** The model's data lock shared with ingest batches for this transaction, or false at once. */
-export async function tryShareModelData(q: Queryable, modelId: number): Promise<boolean> {
-  const r = await q.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock_shared($1, $2) AS ok', [DATA_LOCK, modelId]);
   return r.rows[0]!.ok;
 }
 
