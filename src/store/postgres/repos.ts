@@ -11,7 +11,7 @@ import { pgChannels } from './channels.js';
 import { pgAlerts } from './alerts.js';
 import { pgOutbox } from './outbox.js';
 import { pgClaims } from './claims.js';
-import { pgData } from './data/data-write.js';
+import { pgData } from './data/repo.js';
 
 /** Builds every repository on one pool. */
 export function postgresRepos(ctx: PgContext): Repos & MonitoringRepos {
