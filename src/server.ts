@@ -6,7 +6,8 @@ import type { Config } from './config.js';
 import { isLoopback } from './config.js';
 import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './log.js';
-import { openStore, type Store } from './db/client.js';
+import type { Store } from './db/client.js';
+import { openServiceStore } from './store/open-store.js';
 import type { Deps } from './services/deps.js';
 import { modelGeneration } from './services/stats-store.js';
 import { createReadPool } from './services/read-pool.js';
@@ -28,7 +29,7 @@ export interface GlassboxOptions {
   config: Config;
   clock?: Clock;
   log?: Logger;
-  /** an already open store (tests); otherwise config.dbPath is opened and migrated */
+  /** an already open store (tests); otherwise config.dbPath (GLASSBOX_DB) is opened and migrated */
   store?: Store;
   /** extra routes (tests) */
   mounts?: Mount[];
@@ -55,7 +56,7 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const { config } = opts;
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock();
-  const store = opts.store ?? openStore(config.dbPath);
+  const store = opts.store ?? (await openServiceStore(config.dbPath));
   // metric queries on worker threads when a file is there for them to open
   const reads =
     config.readWorkers > 0 && !store.sqlite.memory
@@ -125,7 +126,7 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
       for (const stop of stoppers.reverse()) await stop();
       await apollo.stop();
       await reads?.close();
-      store.close();
+      await store.close();
     })());
 
   return { url, port, deps, services, server, jobs, compaction, close };

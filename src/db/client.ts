@@ -21,6 +21,7 @@ export type { Db };
  * behind the port still use (`db`, `sqlite`); they go once every family is behind it.
  */
 export interface Store extends StorePort {
+  readonly kind: 'sqlite';
   db: Db;
   /** the raw handle, for prepared statements on hot paths (ingest, stats) */
   sqlite: Database.Database;
