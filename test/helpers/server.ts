@@ -25,7 +25,7 @@ export interface TestServer {
   gql<T = any>(query: string, variables?: Record<string, unknown>, key?: string): Promise<{ status: number; data: T; errors?: any[]; body: any }>;
   /** POST anything */
   post(path: string, body: string | Buffer, headers?: Record<string, string>): Promise<{ status: number; text: string; json: any }>;
-  /** stops the server and drops a PostgreSQL database; keeps the files unless `remove` */
+  /** stops the server and drops its PostgreSQL database (if it made it); keeps the files unless `remove` */
   stop(remove?: boolean): Promise<void>;
   /** stops and starts again on the same database (same port not guaranteed) */
   restart(): Promise<TestServer>;
@@ -37,14 +37,17 @@ export interface TestServerOptions {
   dir?: string;
   /** a logger to read (default: silent) */
   log?: Logger;
-  /** the database to use (restart: the same one); default a fresh one */
+  /** the database to use (a restart, a second server); default a fresh one, dropped by stop() */
   database?: TestDatabase;
+  /** stop() drops `database` too (it always drops one it made) */
+  ownsDatabase?: boolean;
 }
 
 /** A real server for a test file; call stop() in afterAll. */
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'glassbox-test-'));
   const database = opts.database ?? (await createTestDatabase(dir));
+  const owns = opts.database === undefined || opts.ownsDatabase === true;
   const dbPath = database.db;
   const config: Config = loadConfig({ GLASSBOX_DB: dbPath, HOST: '127.0.0.1', PORT: '0', GLASSBOX_SCHEDULER: 'off', LOG_LEVEL: 'silent', ...opts.env });
   const clock = fixedClock(opts.now ?? T0);
@@ -52,7 +55,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   try {
     gb = await startGlassbox({ config, clock, log: opts.log ?? silentLogger() });
   } catch (err) {
-    if (!opts.database) await database.drop();
+    if (owns) await database.drop();
     throw err;
   }
   const gqlUrl = `${gb.url}/graphql`;
@@ -85,13 +88,16 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       return { status: r.status, data: r.json?.data, errors: r.json?.errors, body: r.json };
     },
     async stop(remove = false) {
-      await gb.close();
-      await database.drop();
+      try {
+        await gb.close();
+      } finally {
+        if (owns) await database.drop();
+      }
       if (remove) rmSync(dir, { recursive: true, force: true });
     },
     async restart() {
       await gb.close();
-      return startTestServer({ ...opts, dir, database, now: clock.now() });
+      return startTestServer({ ...opts, dir, database, ownsDatabase: owns, now: clock.now() });
     },
   };
   return ts;

@@ -4,7 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StoreKind } from '../../src/store/port.js';
+import type { StoreKind, StorePort } from '../../src/store/port.js';
+import type { Store } from '../../src/db/client.js';
 import type { Deps } from '../../src/services/deps.js';
 import { openAnyStore } from '../../src/store/open-store.js';
 import { createTempDatabase, testPostgres } from './postgres.js';
@@ -20,6 +21,12 @@ export const TEST_STORE: StoreKind = storeOf(process.env.GLASSBOX_TEST_STORE);
 
 /** For `describe.runIf(onSqlite)`: tests of what only SQLite has (say which, in one line, beside it). */
 export const onSqlite = TEST_STORE === 'sqlite';
+
+/** The SQLite adapter behind `store`, for a test of what only SQLite has (throws on another store). */
+export function sqliteOf(store: StorePort): Store {
+  if (store.kind !== 'sqlite') throw new Error(`a SQLite-only test ran on ${store.kind}`);
+  return store as Store;
+}
 
 export interface TestDatabase {
   /** what GLASSBOX_DB is set to: a SQLite file in `dir`, or a temporary PostgreSQL database's URL */
@@ -58,6 +65,11 @@ export async function openTestStore(database?: TestDatabase): Promise<TestStore>
   const store = await openAnyStore(db.db);
   // Deps.store is SQLite's type until the data family is behind the port (issue 11)
   return Object.assign(store as Deps['store'], { database: db });
+}
+
+/** Another connection to a test database (a second process's, a CLI's): closing it drops nothing. */
+export async function connectTestStore(db: string): Promise<Deps['store']> {
+  return (await openAnyStore(db)) as Deps['store'];
 }
 
 /** Closes the store and drops its database. */
