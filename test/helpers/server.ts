@@ -18,6 +18,8 @@ export interface TestServer {
   dir: string;
   /** GLASSBOX_DB: the SQLite file, or the temporary PostgreSQL database's URL */
   dbPath: string;
+  /** the database, for a second server on it (a replica) */
+  database: TestDatabase;
   gb: Glassbox;
   deps: Glassbox['deps'];
   clock: ReturnType<typeof fixedClock>;
@@ -77,6 +79,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     gqlUrl,
     dir,
     dbPath,
+    database,
     gb,
     deps: gb.deps,
     clock,
