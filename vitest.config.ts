@@ -48,6 +48,8 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
       testTimeout: 30_000,
       hookTimeout: 60_000,
       pool: 'forks',
+      // one line per store at the end: passed, failed, skipped, wall time
+      reporters: ['default', './test/helpers/store-totals.ts'],
       projects: [...(only !== 'postgres' ? [sqlite] : []), ...(pg && only !== 'sqlite' ? [postgres] : [])],
     },
   };
