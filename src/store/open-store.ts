@@ -2,7 +2,7 @@
 // and serve, ingest, demo and migrate open it here, so they all agree on which store runs.
 import { openStore, POSTGRES_NOT_YET, type Store } from '../db/client.js';
 import type { PostgresStore } from './postgres/client.js';
-import { isPostgresUrl } from './postgres/url.js';
+import { describePostgresUrl, isPostgresUrl } from './postgres/url.js';
 
 /** Either adapter, opened and migrated; close() may be awaited on both. */
 export type AnyStore = Store | PostgresStore;
@@ -14,7 +14,12 @@ export type AnyStore = Store | PostgresStore;
 export async function openAnyStore(db: string, opts: { migrate?: boolean; max?: number } = {}): Promise<AnyStore> {
   if (!isPostgresUrl(db)) return openStore(db, opts);
   const { openPostgres } = await import('./postgres/client.js');
-  return openPostgres(db, opts);
+  try {
+    return await openPostgres(db, opts);
+  } catch (err) {
+    // the one line the operator sees: which database (password masked), and why
+    throw new Error(`cannot open the PostgreSQL database ${describePostgresUrl(db)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }
 
 /**
