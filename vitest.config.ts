@@ -29,9 +29,12 @@ const SQLITE_ADAPTER = ['test/store/*sqlite*.test.ts', 'test/store/channel-confi
 export default defineConfig(async (): Promise<ViteUserConfig> => {
   const only = process.env.GLASSBOX_TEST_STORE;
   if (only !== undefined && only !== 'sqlite' && only !== 'postgres') throw new Error(`GLASSBOX_TEST_STORE=${JSON.stringify(only)}: must be sqlite or postgres (unset: both)`);
-  const pg = only === 'sqlite' ? null : await findTestPostgres();
+  // vitest may load this file more than once per run: the first load decides (and says so), the others reuse it
+  const decided = process.env.GLASSBOX_TEST_PG_FOUND;
+  const pg = decided !== undefined ? decided || null : only === 'sqlite' ? null : await findTestPostgres();
   if (only === 'postgres' && !pg) throw new Error('GLASSBOX_TEST_STORE=postgres, and no PostgreSQL answers (GLASSBOX_TEST_PG, or 127.0.0.1:5432)');
-  if (only === undefined && !pg) console.log(POSTGRES_SKIPPED);
+  if (only === undefined && !pg && decided === undefined) console.log(POSTGRES_SKIPPED);
+  process.env.GLASSBOX_TEST_PG_FOUND = pg ?? '';
   // every test file reads the decision instead of probing again (and printing the line again)
   const env = { GLASSBOX_TEST_PG_FOUND: pg ?? '' };
   const sqlite: TestProjectInlineConfiguration = { extends: true, test: { name: 'sqlite', env: { ...env, GLASSBOX_TEST_STORE: 'sqlite' }, exclude: POSTGRES_ADAPTER, sequence: { groupOrder: 0 } } };
