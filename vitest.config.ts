@@ -25,6 +25,21 @@ const STORE_FREE = [
 /** Tests of one adapter: its name says which (test/store/). */
 const POSTGRES_ADAPTER = ['test/store/*postgres*.test.ts'];
 const SQLITE_ADAPTER = ['test/store/*sqlite*.test.ts', 'test/store/channel-config-migration.test.ts'];
+/**
+ * Tests of the SQLite adapter's own machinery, outside test/store/, and why. A test of
+ * behaviour belongs to both stores; one of how SQLite does it (its tables read by SQL, its
+ * in-memory head, its worker threads) only to SQLite. Tests within a file kept to SQLite
+ * say so beside them (`onSqlite`, test/helpers/test-store.ts).
+ */
+const SQLITE_INTERNALS: Record<string, string> = {
+  'test/services/stats.test.ts': "the SQLite statistics store against its own raw rows (statsFromEvents' SQL)",
+  'test/services/stats-head.test.ts': "SQLite's stats head: statistics an ingest call holds in memory",
+  'test/services/compaction.test.ts': "SQLite's compaction steps (hours with partials, stats hints), called one by one",
+  'test/services/long-windows.test.ts': 'windows read by the SQLite reader over its statistics tables',
+  'test/services/read-workers.test.ts': "SQLite's read workers: threads with their own read-only connections",
+  'test/ingest/compaction-crash.test.ts': "SQLite's compaction killed mid-step, its tables counted from outside the process",
+  'test/ingest/open-transaction.test.ts': "better-sqlite3's one connection: a batch waits for another caller's open transaction",
+};
 
 export default defineConfig(async (): Promise<ViteUserConfig> => {
   const only = process.env.GLASSBOX_TEST_STORE;
@@ -40,7 +55,7 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
   const sqlite: TestProjectInlineConfiguration = { extends: true, test: { name: 'sqlite', env: { ...env, GLASSBOX_TEST_STORE: 'sqlite' }, exclude: POSTGRES_ADAPTER, sequence: { groupOrder: 0 } } };
   const postgres: TestProjectInlineConfiguration = {
     extends: true,
-    test: { name: 'postgres', env: { ...env, GLASSBOX_TEST_STORE: 'postgres' }, exclude: [...STORE_FREE, ...SQLITE_ADAPTER], sequence: { groupOrder: 1 } },
+    test: { name: 'postgres', env: { ...env, GLASSBOX_TEST_STORE: 'postgres' }, exclude: [...STORE_FREE, ...SQLITE_ADAPTER, ...Object.keys(SQLITE_INTERNALS)], sequence: { groupOrder: 1 } },
   };
   return {
     // Node loads graphql's CommonJS build (its package has no "exports"); Vite would pick the
