@@ -15,7 +15,7 @@ import { statsContext, statsFromEvents } from '../../src/services/stats-store.js
 import { findModel } from '../../src/services/models.js';
 import { summary, close } from '../services/stats-helpers.js';
 import { ADMIN_KEY } from './support.js';
-import { onSqlite } from '../helpers/test-store.js';
+import { onSqlite, sqliteOf } from '../helpers/test-store.js';
 
 const T0 = Date.parse('2024-05-06T00:00:00Z');
 const WEEK = 7 * 24 * 3_600_000;
@@ -77,7 +77,7 @@ describe.runIf(onSqlite)('kill -9 while an ingest call holds statistics in memor
 
     const again = await startTestServer({ dir, env: { GLASSBOX_ADMIN_KEY: ADMIN_KEY } });
     try {
-      const { sqlite } = again.deps.store;
+      const { sqlite } = sqliteOf(again.deps.store);
       expect(sqlite.prepare('SELECT count(*) FROM stats_uncovered').pluck().get()).toBe(0);
       expect(sqlite.prepare('SELECT count(*) FROM events').pluck().get()).toBeGreaterThanOrEqual(4000);
       const model = (await findModel(again.deps, 'h'))!;
