@@ -24,8 +24,8 @@ import { deserializeStats, serializeStats } from '../src/domain/metrics/stats-co
 import { createModel } from '../src/services/models.js';
 import type { Deps } from '../src/services/deps.js';
 import { drift, integrity, performance as performanceOf, series } from '../src/services/metrics.js';
-import { applyEventsToStats, rebuildStats, setBaselineProfile, type BaselineRow, type StoredEvent } from '../src/services/stats.js';
-import { dropStatsCaches, statsContext } from '../src/services/stats-store.js';
+import { applyEventsToStats, rebuildStats, setBaselineProfile, type BaselineRow, type StoredEvent } from '../src/store/sqlite/data/stats.js';
+import { dropStatsCaches, statsContext } from '../src/store/sqlite/data/stats-store.js';
 import { windowStats } from '../src/services/stats-read.js';
 import { run as compact } from '../src/jobs/compact-stats.js';
 import { DAY_MS, HOUR_MS } from '../src/domain/time.js';
@@ -122,9 +122,9 @@ async function setup(store: Store, n: number, base: Columns, win: Columns, compa
     actualValue: null,
   }));
   sqlite.transaction(() => {
-    const profile = setBaselineProfile(deps, model, rows);
+    const profile = setBaselineProfile(sqlite, model, rows);
     sqlite.prepare('INSERT INTO baselines (model_id, row_count, updated_at, profile) VALUES (?, ?, ?, ?)').run(model.id, rows.length, T0, JSON.stringify(profile));
-    rebuildStats(deps, model);
+    rebuildStats(sqlite, model);
   })();
   const ins = sqlite.prepare(
     'INSERT INTO events (model_id, event_id, ts, features, score, actual_label) VALUES (?, ?, ?, ?, ?, ?)',
@@ -140,7 +140,7 @@ async function setup(store: Store, n: number, base: Columns, win: Columns, compa
         stored.push({ id, ts: win.ts[i]!, features, score: win.score[i]!, predictedLabel: null, value: null, actualLabel: label(win, i), actualValue: null });
       }
       const s0 = performance.now();
-      applyEventsToStats(deps, model, stored);
+      applyEventsToStats(sqlite, model, stored);
       statsMs += performance.now() - s0;
     })();
   }

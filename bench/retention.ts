@@ -12,7 +12,8 @@ import { silentLogger } from '../src/log.js';
 import type { Deps } from '../src/services/deps.js';
 import { createModel } from '../src/services/models.js';
 import { logPredictions } from '../src/services/ingest.js';
-import { applyRetention, RETENTION_BATCH } from '../src/services/retention.js';
+import { applyRetention } from '../src/services/retention.js';
+import { RETENTION_BATCH } from '../src/store/sqlite/data/retention.js';
 import { DAY_MS } from '../src/domain/time.js';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');

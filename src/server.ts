@@ -6,11 +6,9 @@ import type { Config } from './config.js';
 import { isLoopback } from './config.js';
 import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './log.js';
-import type { Store } from './db/client.js';
-import { openServiceStore } from './store/open-store.js';
+import type { OpenStore } from './store/port.js';
+import { openAnyStore } from './store/open-store.js';
 import type { Deps } from './services/deps.js';
-import { modelGeneration } from './services/stats-store.js';
-import { createReadPool } from './services/read-pool.js';
 import { createHttpMetrics } from './http/metrics.js';
 import { createHttpApp, type Mount } from './http/app.js';
 import { mountIngestRoutes } from './http/ingest-routes.js';
@@ -18,7 +16,7 @@ import { startApollo } from './graphql/server.js';
 import { inLocalMode, type AppServices, type AuthSettings } from './graphql/context.js';
 import { createSlackApp, slackConfigured, slackStartupNote } from './slack/app.js';
 import { startJobs, type Jobs } from './jobs/start.js';
-import { foldUncoveredBatches, startCompaction, type Compaction } from './jobs/compact-stats.js';
+import { startCompaction, type Compaction } from './jobs/compact-stats.js';
 import { createWebhookNotifier } from './notify/webhook.js';
 import type { Notifiers } from './services/notifier.js';
 import { instanceName } from './services/instances.js';
@@ -30,7 +28,7 @@ export interface GlassboxOptions {
   clock?: Clock;
   log?: Logger;
   /** an already open store (tests); otherwise config.dbPath (GLASSBOX_DB) is opened and migrated */
-  store?: Store;
+  store?: OpenStore;
   /** extra routes (tests) */
   mounts?: Mount[];
   /** how often the outbox is drained; default 2 s */
@@ -56,12 +54,9 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
   const { config } = opts;
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock();
-  const store = opts.store ?? (await openServiceStore(config.dbPath));
-  // metric queries on worker threads when a file is there for them to open
-  const reads =
-    config.readWorkers > 0 && !store.sqlite.memory
-      ? createReadPool({ dbPath: store.sqlite.name, size: config.readWorkers, generation: (id) => modelGeneration(store.sqlite, id), log })
-      : undefined;
+  const store = opts.store ?? (await openAnyStore(config.dbPath));
+  // metric queries on the store's read workers (in process when it has none for this database)
+  const reads = config.readWorkers > 0 ? store.data.openReader({ workers: config.readWorkers, log }) : undefined;
   const deps: Deps = { store, clock, log, ...(reads ? { reads } : {}) };
   const instance = instanceName(config.instance);
   const services: AppServices = { retentionDays: config.retentionDays, instance };
@@ -71,7 +66,7 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
     introspection: config.introspection,
   };
   // batches a previous process committed but had not written statistics for (kill -9)
-  await foldUncoveredBatches(deps, clock.now(), 'stopped');
+  await store.data.recoverStopped(clock.now());
   const metrics = createHttpMetrics();
   const apollo = await startApollo({ metrics, log });
   const stoppers: Array<() => Promise<void> | void> = [];

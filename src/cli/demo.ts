@@ -2,7 +2,7 @@
 // try next. The clock comes from the caller: main.ts passes the system clock's now, tests
 // a fixed instant.
 import { performance } from 'node:perf_hooks';
-import { openServiceStore } from '../store/open-store.js';
+import { openAnyStore } from '../store/open-store.js';
 import { describePostgresUrl, isPostgresUrl } from '../store/postgres/url.js';
 import { createLogger, type Logger } from '../log.js';
 import { DEMO_MODELS, runDemoScenario, type DemoOutcome } from '../demo/run.js';
@@ -44,10 +44,9 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoOutcome> {
   const { out } = opts;
   const url = (opts.url ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
   const started = performance.now();
-  const store = await openServiceStore(opts.dbPath);
   // Demo data is recreated by a rerun, so one fsync per commit buys nothing here; the
-  // server reopens the file with synchronous=FULL.
-  if (store.kind === 'sqlite') store.sqlite.pragma('synchronous = NORMAL');
+  // server reopens a SQLite file with synchronous=FULL.
+  const store = await openAnyStore(opts.dbPath, { synchronous: 'NORMAL' });
   try {
     out.write(`${opts.reset ? 'Recreating' : 'Creating'} the Glassbox demo in ${shownDb(opts.dbPath)}\n`);
     const outcome = await runDemoScenario(store, opts.log ?? createLogger('warn'), {

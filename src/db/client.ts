@@ -17,8 +17,8 @@ import type { Db } from './drizzle.js';
 export type { Db };
 
 /**
- * The SQLite adapter of the storage port, with the raw handles that services not yet moved
- * behind the port still use (`db`, `sqlite`); they go once every family is behind it.
+ * The SQLite adapter of the storage port, with its raw handles (`db`, `sqlite`): no service
+ * uses them (every family is behind the port); tests, benches and SQLite-only tools do.
  */
 export interface Store extends StorePort {
   readonly kind: 'sqlite';
@@ -31,23 +31,21 @@ export interface Store extends StorePort {
 /** drizzle/sqlite/ at the package root, whether we run from src/ (tsx) or dist/ (built). */
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'drizzle', 'sqlite');
 
-/** Why serve, ingest and demo refuse a PostgreSQL GLASSBOX_DB for now. */
-export const POSTGRES_NOT_YET =
-  'GLASSBOX_DB is a PostgreSQL URL, and Glassbox cannot serve, ingest or run the demo on PostgreSQL yet: ' +
-  'the services are not all behind the storage port (issue 11). `glassbox migrate` already prepares the database; ' +
-  'use a SQLite file (the default ./data/glassbox.db) meanwhile.';
+/** Why openStore refuses a PostgreSQL URL: it opens SQLite files; GLASSBOX_DB of either kind goes through openAnyStore. */
+export const NOT_A_SQLITE_FILE = 'openStore opens SQLite files: a PostgreSQL GLASSBOX_DB is opened by openAnyStore (src/store/open-store.ts)';
 
 /**
  * Opens (creating its folder) and migrates the database. WAL with synchronous=FULL:
  * a committed ingest survives a power cut, not only a crash. The page cache is sized so
  * the event and statistics indexes stay in memory.
  */
-export function openStore(path: string, opts: { migrate?: boolean } = {}): Store {
-  if (isPostgresUrl(path)) throw new Error(POSTGRES_NOT_YET);
+export function openStore(path: string, opts: { migrate?: boolean; synchronous?: 'FULL' | 'NORMAL' } = {}): Store {
+  if (isPostgresUrl(path)) throw new Error(NOT_A_SQLITE_FILE);
   if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
+  // NORMAL only where a rerun recreates the data (the demo): a power cut may undo its last commits
+  sqlite.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // 32 MiB: ingest only appends (no index on random keys), so a bigger cache just fills with

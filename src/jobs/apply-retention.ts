@@ -22,7 +22,7 @@ export async function run(deps: Deps, at: number, defaultDays: number): Promise<
 }
 
 /** True when no run happened in the day before `now` (the start-up catch-up). */
-export function due(deps: Deps, now: number): boolean {
-  const last = lastRetentionRun(deps);
+export async function due(deps: Deps, now: number): Promise<boolean> {
+  const last = await lastRetentionRun(deps);
   return last === null || last <= now - DAY_MS;
 }

@@ -75,7 +75,9 @@ export function startJobs(deps: Deps, opts: JobOptions): Jobs {
     retentionTask = cronTask(RETENTION_SCHEDULE, 'retention', async (at) => void (await runRetention(deps, at, days)));
     void Promise.resolve(retentionTask.start()).catch((err: unknown) => deps.log.error({ err }, 'could not start the retention task'));
     const now = deps.clock.now();
-    if (retentionDue(deps, now)) retentionCatchUp = runRetention(deps, now, days).then(() => undefined);
+    retentionCatchUp = retentionDue(deps, now)
+      .then(async (due) => void (due ? await runRetention(deps, now, days) : undefined))
+      .catch((err: unknown) => deps.log.error({ err }, 'could not check when retention last ran'));
   } else {
     deps.log.info('GLASSBOX_SCHEDULER=off: monitors run only when evaluateMonitor is called; notifications are still delivered');
   }

@@ -9,7 +9,7 @@ import { metricKind, metricValue, type Metric } from '../domain/metrics/metric-v
 import { alignToKept } from '../domain/retention.js';
 import { DAY_MS, HOUR_MS } from '../domain/time.js';
 import type { Granularity, HealthFigures, MetricRead, MetricReader, Question, ReadAnswer, ReadKind, SeriesPoint } from '../domain/metrics/reads.js';
-import { purgedBefore } from './retention.js';
+import { purgedBefore } from '../store/sqlite/data/retention.js';
 import { windowStats } from './stats-read.js';
 
 const histogramsFor = (metric: Metric) => metricKind(metric) === 'drift';

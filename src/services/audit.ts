@@ -1,9 +1,7 @@
 // The audit log: every mutation writes one entry in the same transaction as its change.
 // What an entry says (the actor's name, details redacted and bounded) is decided here;
 // the store keeps it (`deps.store.audit`).
-import type { Db } from '../db/client.js';
 import type { AuditRecord } from '../domain/audit.js';
-import { insertAuditRow } from '../store/sqlite/audit-legacy.js';
 import type { Deps, Actor } from './deps.js';
 import { MAX_AUDIT_DETAILS } from '../domain/input/limits.js';
 import { REDACTED, redactUrl } from '../domain/redact.js';
@@ -70,22 +68,6 @@ export function auditEntry(at: number, actor: Actor | string, action: string, ta
  */
 export function writeAudit(deps: Deps, at: number, actor: Actor | string, action: string, target: string | null, details?: unknown): Promise<void> {
   return deps.store.audit.record(auditEntry(at, actor, action, target, details));
-}
-
-/**
- * TRANSITIONAL, for the families not yet behind the storage port: writes an audit entry
- * with `db`, synchronously, which must be the drizzle transaction of the change it records.
- * Once every caller uses writeAudit, this goes (with insertAuditRow).
- */
-export function recordAudit(
-  db: Db,
-  at: number,
-  actor: Actor | string,
-  action: string,
-  target: string | null,
-  details?: unknown,
-): void {
-  insertAuditRow(db, auditEntry(at, actor, action, target, details));
 }
 
 /** Newest entries first; limit defaults to 100 and is capped at 1000. */

@@ -1,6 +1,8 @@
 // One ingest call (a GraphQL list, an NDJSON body, a CLI file): validates items as they
-// come, writes them in batches of one synchronous transaction each, counts, and writes
-// one audit entry for the call in the transaction of its last batch.
+// come, writes them in batches of one transaction each (the store's writer), counts, and
+// writes one audit entry for the call in the transaction of its last batch. On SQLite a
+// batch commits on the caller's turn, so nothing here awaits; a store that commits
+// asynchronously hands back a promise, and only then do the doors await.
 import type { ModelRecord } from '../domain/model.js';
 import {
   checkActual,
@@ -10,12 +12,9 @@ import {
   type PredictionRow,
 } from '../domain/ingest/validate.js';
 import { PURGED_ACTUAL_REASON, purgedTimeReason } from '../domain/retention.js';
-import { recordAudit } from './audit.js';
-import { purgedBefore } from './retention.js';
-import { dropEventIndex } from './ingest-index.js';
-import { forgetStatsHints } from './stats-hints.js';
-import { writeActuals, writePredictions } from './ingest-writer.js';
-import { StatsHead } from './stats-head.js';
+import type { AuditRecord } from '../domain/audit.js';
+import type { ActualBatchResult, ActualWriter, MaybePromise, PredictionBatchResult, PredictionWriter, WriteCounts } from '../store/ports/data.js';
+import { auditEntry } from './audit.js';
 import type { Actor, Deps } from './deps.js';
 
 export interface IngestResult {
@@ -27,12 +26,16 @@ export interface IngestResult {
 
 export type RowKind = 'predictions' | 'actuals';
 
-/** What a door feeds items into: the prediction/actual run, or the baseline collector. */
+/**
+ * What a door feeds items into: the prediction/actual run, or the baseline collector.
+ * add, finish and abort return a promise only when they committed asynchronously: the
+ * door awaits it before feeding more (on SQLite they never do).
+ */
 export interface LineConsumer {
-  add(index: number, input: unknown, featuresText?: string | null): void;
+  add(index: number, input: unknown, featuresText?: string | null): void | Promise<void>;
   reject(index: number, message: string): void;
-  finish(): IngestResult;
-  abort(): IngestResult;
+  finish(): MaybePromise<IngestResult>;
+  abort(): MaybePromise<IngestResult>;
   /** What is committed for good: `lines` from the start (each stored, a duplicate or rejected) and the counts of those. */
   settled(): { lines: number; accepted: number; duplicates: number };
 }
@@ -51,6 +54,8 @@ export const DEFAULT_BATCH = 2000;
 
 const ACTION: Record<RowKind, string> = { predictions: 'logPredictions', actuals: 'logActuals' };
 
+const isPromise = <T>(v: MaybePromise<T>): v is Promise<T> => typeof (v as Promise<T> | undefined)?.then === 'function';
+
 export class IngestRun implements LineConsumer {
   private batch: Array<PredictionRow | ActualRow> = [];
   private readonly result: IngestResult = { accepted: 0, duplicates: 0, rejected: 0, errors: [] };
@@ -58,8 +63,10 @@ export class IngestRun implements LineConsumer {
   private readonly maxErrors: number;
   private done = false;
   private settledLines = 0;
-  /** the statistics of committed batches not written yet (predictions only) */
-  private readonly head: StatsHead | null;
+  private readonly predictions: PredictionWriter | null;
+  private readonly actuals: ActualWriter | null;
+  /** the batch being committed asynchronously, if any (never on SQLite): the next one waits for it */
+  private inflight: Promise<void> | null = null;
 
   constructor(
     private readonly deps: Deps,
@@ -70,7 +77,8 @@ export class IngestRun implements LineConsumer {
   ) {
     this.batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
     this.maxErrors = opts.maxErrors ?? Number.POSITIVE_INFINITY;
-    this.head = kind === 'predictions' ? new StatsHead() : null;
+    this.predictions = kind === 'predictions' ? deps.store.data.predictionWriter(model) : null;
+    this.actuals = kind === 'actuals' ? deps.store.data.actualWriter(model) : null;
   }
 
   settled(): { lines: number; accepted: number; duplicates: number } {
@@ -78,15 +86,15 @@ export class IngestRun implements LineConsumer {
     return { lines: this.settledLines, accepted: this.result.accepted, duplicates: this.result.duplicates };
   }
 
-  /** Validates one item; a full batch is committed before this returns. */
-  add(index: number, input: unknown, featuresText: string | null = null): void {
+  /** Validates one item; a full batch is committed before this returns (or the promise it returns settles). */
+  add(index: number, input: unknown, featuresText: string | null = null): void | Promise<void> {
     const checked = this.kind === 'predictions' ? checkPrediction(this.model, input, index, featuresText) : checkActual(this.model, input, index);
     if (!checked.ok) {
       this.rejectError(checked.error);
       return;
     }
     this.batch.push(checked.row);
-    if (this.batch.length >= this.batchSize) this.commit(false);
+    if (this.batch.length >= this.batchSize) return this.commit(false);
   }
 
   /** Records a rejected line that could not even be read (not JSON, too long). */
@@ -95,26 +103,24 @@ export class IngestRun implements LineConsumer {
   }
 
   /** Commits what is left and the audit entry together; returns the counts of the call. */
-  finish(): IngestResult {
-    if (!this.done) this.commit(true);
-    return this.result;
+  finish(): MaybePromise<IngestResult> {
+    if (this.done) return this.result;
+    const p = this.commit(true);
+    return p ? p.then(() => this.result) : this.result;
   }
 
   /** The call was cut off: the pending partial batch is dropped, what was committed is audited. */
-  abort(): IngestResult {
+  abort(): MaybePromise<IngestResult> {
     if (this.done) return this.result;
     this.done = true;
     this.batch = [];
-    const tx = this.deps.store.sqlite.transaction(() => {
-      this.head?.flush(this.deps.store.sqlite, this.model);
-      this.audit(true);
-    });
-    try {
-      tx.immediate();
-    } finally {
-      this.head?.close();
-    }
-    return this.result;
+    const writeAbort = (): MaybePromise<IngestResult> => {
+      const audit = this.audit(true);
+      const p = (this.predictions ?? this.actuals)!.abort(audit);
+      return isPromise(p) ? p.then(() => this.result) : this.result;
+    };
+    // a batch still committing settles first (its failure is the door's to report)
+    return this.inflight ? this.inflight.then(writeAbort, writeAbort) : writeAbort();
   }
 
   /** Counts a rejection, listing it while under the cap. */
@@ -123,66 +129,77 @@ export class IngestRun implements LineConsumer {
     if (this.result.errors.length < this.maxErrors) this.result.errors.push(error);
   }
 
-  private commit(last: boolean): void {
+  /** Commits the batch (after the one in flight, if any); a promise only when the store commits asynchronously. */
+  private commit(last: boolean): void | Promise<void> {
     const rows = this.batch;
     this.batch = [];
-    const { deps, model } = this;
-    const now = deps.clock.now();
-    const tx = deps.store.sqlite.transaction(() => {
-      let counts: { accepted: number; duplicates: number };
-      if (this.kind === 'predictions') {
-        counts = writePredictions(deps, model, this.keepAfterPurge(rows as PredictionRow[]), now, { head: this.head!, last });
-      } else {
-        const r = writeActuals(deps, model, rows as ActualRow[], now);
-        for (const a of r.purged) this.rejectError({ index: a.index, eventId: a.eventId, message: `eventId: ${PURGED_ACTUAL_REASON}` });
-        counts = { accepted: r.accepted, duplicates: 0 };
-      }
-      if (last) this.audit(false, counts);
-      return counts;
-    });
-    let counts: { accepted: number; duplicates: number };
+    const p = this.inflight ? this.inflight.then(() => this.write(rows, last)) : this.write(rows, last);
+    if (!p) return;
+    const tracked = p.then(
+      () => {
+        if (this.inflight === tracked) this.inflight = null;
+      },
+      (err: unknown) => {
+        if (this.inflight === tracked) this.inflight = null;
+        throw err;
+      },
+    );
+    this.inflight = tracked;
+    return tracked;
+  }
+
+  private write(rows: Array<PredictionRow | ActualRow>, last: boolean): void | Promise<void> {
+    const now = this.deps.clock.now();
+    let out: MaybePromise<PredictionBatchResult | ActualBatchResult>;
     try {
-      counts = tx.immediate();
+      out = this.predictions
+        ? this.predictions.write(rows as PredictionRow[], now, last, last ? (r) => this.audit(false, r, r.beforePurge.length) : undefined)
+        : this.actuals!.write(rows as ActualRow[], now, last ? (r) => this.audit(false, { accepted: r.accepted, duplicates: 0 }, r.purged.length) : undefined);
     } catch (err) {
-      // the in-memory event index may hold rows that were rolled back
-      dropEventIndex(deps.store.sqlite, model.id);
-      forgetStatsHints(deps.store.sqlite);
-      // its committed batches are folded by abort(), else recovered by compaction
-      this.head?.failed();
-      this.head?.close();
+      this.failed();
       throw err;
+    }
+    if (!isPromise(out)) return this.settle(rows, out, last);
+    return out.then(
+      (r) => this.settle(rows, r, last),
+      (err: unknown) => {
+        this.failed();
+        throw err;
+      },
+    );
+  }
+
+  /** A batch threw (rolled back): the writer forgets what may hold its rows (abort() still audits what committed). */
+  private failed(): void {
+    (this.predictions ?? this.actuals)!.failed();
+  }
+
+  /** Counts a committed batch and rejects the rows it refused. */
+  private settle(rows: Array<PredictionRow | ActualRow>, out: PredictionBatchResult | ActualBatchResult, last: boolean): void {
+    let counts: WriteCounts;
+    if (this.predictions) {
+      const r = out as PredictionBatchResult;
+      for (const row of r.beforePurge) this.rejectError({ index: row.index, eventId: row.eventId, message: `timestamp: ${purgedTimeReason(r.purgedBefore!)}` });
+      counts = r;
+    } else {
+      const r = out as ActualBatchResult;
+      for (const a of r.purged) this.rejectError({ index: a.index, eventId: a.eventId, message: `eventId: ${PURGED_ACTUAL_REASON}` });
+      counts = { accepted: r.accepted, duplicates: 0 };
     }
     this.result.accepted += counts.accepted;
     this.result.duplicates += counts.duplicates;
     if (rows.length > 0) this.settledLines = rows[rows.length - 1]!.index + 1;
-    if (last) {
-      this.done = true;
-      this.head?.close();
-    }
+    if (last) this.done = true;
   }
 
-  /**
-   * Rejects predictions timed before the model's purge: their hour's statistics are final
-   * (and one may be a resend of a deleted event, which would count twice). Read inside the
-   * write transaction, so a purge that started meanwhile is seen.
-   */
-  private keepAfterPurge(rows: PredictionRow[]): PredictionRow[] {
-    const before = purgedBefore(this.deps.store.sqlite, this.model.id);
-    if (before === null) return rows;
-    return rows.filter((r) => {
-      if (r.ts >= before) return true;
-      this.rejectError({ index: r.index, eventId: r.eventId, message: `timestamp: ${purgedTimeReason(before)}` });
-      return false;
-    });
-  }
-
-  private audit(aborted: boolean, pending?: { accepted: number; duplicates: number }): void {
+  /** The call's audit entry; `pending` and `refused` are the last batch's, not counted yet. */
+  private audit(aborted: boolean, pending?: WriteCounts, refused = 0): AuditRecord {
     const r = this.result;
-    recordAudit(this.deps.store.db, this.deps.clock.now(), this.actor, ACTION[this.kind], this.model.name, {
+    return auditEntry(this.deps.clock.now(), this.actor, ACTION[this.kind], this.model.name, {
       via: this.opts.via,
       accepted: r.accepted + (pending?.accepted ?? 0),
       duplicates: r.duplicates + (pending?.duplicates ?? 0),
-      rejected: r.rejected,
+      rejected: r.rejected + refused,
       ...(aborted ? { aborted: true } : {}),
     });
   }

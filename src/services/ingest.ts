@@ -64,9 +64,10 @@ export class IngestInterrupted extends Error {
   }
 }
 
-function interrupted(deps: Deps, consumer: LineConsumer, cause: unknown): IngestInterrupted {
+async function interrupted(deps: Deps, consumer: LineConsumer, cause: unknown): Promise<IngestInterrupted> {
   try {
-    consumer.abort();
+    const aborted = consumer.abort();
+    if (aborted instanceof Promise) await aborted;
   } catch (auditErr) {
     deps.log.error({ err: auditErr }, 'could not audit a cut-off ingest');
   }
@@ -84,20 +85,25 @@ function consumerFor(deps: Deps, actor: Actor, model: ModelRecord, kind: IngestK
   return new IngestRun(deps, actor, model, kind, { via: opts.via, batchSize: opts.batchSize, maxErrors });
 }
 
+/** Feeds a list to a run, awaiting only the commits that hand back a promise. */
+async function addAll(run: IngestRun, items: readonly unknown[]): Promise<IngestResult> {
+  for (let i = 0; i < items.length; i++) {
+    const committing = run.add(i, items[i]);
+    if (committing) await committing;
+  }
+  return run.finish();
+}
+
 /** Logs predictions given as a list (GraphQL); the index of an error is the position in the list. */
 export async function logPredictions(deps: Deps, actor: Actor, modelName: string, items: readonly unknown[]): Promise<IngestResult> {
   const model = await requireModel(deps, modelName);
-  const run = new IngestRun(deps, actor, model, 'predictions', { via: 'graphql' });
-  items.forEach((item, i) => run.add(i, item));
-  return run.finish();
+  return addAll(new IngestRun(deps, actor, model, 'predictions', { via: 'graphql' }), items);
 }
 
 /** Logs actuals given as a list (GraphQL); an actual for an event not logged yet is kept until it comes. */
 export async function logActuals(deps: Deps, actor: Actor, modelName: string, items: readonly unknown[]): Promise<IngestResult> {
   const model = await requireModel(deps, modelName);
-  const run = new IngestRun(deps, actor, model, 'actuals', { via: 'graphql' });
-  items.forEach((item, i) => run.add(i, item));
-  return run.finish();
+  return addAll(new IngestRun(deps, actor, model, 'actuals', { via: 'graphql' }), items);
 }
 
 /**
@@ -117,6 +123,8 @@ export async function ingestNdjson(
   const maxLineChars = opts.maxLineChars ?? MAX_LINE_CHARS;
   const consumer = consumerFor(deps, actor, model, kind, opts);
   const wantFeatures = kind !== 'actuals';
+  // the commit a line started, when the store commits asynchronously: awaited before the next chunk
+  let committing: Promise<void> | undefined;
   const splitter = new LineSplitter((line, index) => {
     if (line === null) {
       consumer.reject(index, rejectUnreadable(index, maxLineChars).message);
@@ -129,8 +137,14 @@ export async function ingestNdjson(
       consumer.reject(index, rejectUnreadable(index, maxLineChars, err as Error).message);
       return;
     }
-    consumer.add(index, input, wantFeatures && typeof input === 'object' ? topLevelMember(line, 'features') : null);
+    const c = consumer.add(index, input, wantFeatures && typeof input === 'object' ? topLevelMember(line, 'features') : null);
+    if (c) committing = c;
   }, maxLineChars);
+  const settle = async () => {
+    const c = committing;
+    committing = undefined;
+    await c;
+  };
   const decoder = new StringDecoder('utf8');
   let first = true;
   let refused = false;
@@ -138,6 +152,7 @@ export async function ingestNdjson(
     for await (const chunk of body) {
       if (typeof chunk === 'string') {
         splitter.push(chunk);
+        if (committing) await settle();
         continue;
       }
       if (first && chunk.length > 0) {
@@ -149,12 +164,14 @@ export async function ingestNdjson(
         }
       }
       splitter.push(decoder.write(chunk));
+      if (committing) await settle();
     }
     splitter.push(decoder.end());
     splitter.end();
+    if (committing) await settle();
   } catch (err) {
     if (refused) throw err;
-    throw interrupted(deps, consumer, err);
+    throw await interrupted(deps, consumer, err);
   }
   return consumer.finish();
 }
@@ -194,11 +211,14 @@ export async function ingestIndexed(
   const consumer = consumerFor(deps, actor, model, kind, opts);
   try {
     for await (const [index, item, unreadable] of items) {
-      if (unreadable === undefined) consumer.add(index, item);
-      else consumer.reject(index, unreadable);
+      if (unreadable !== undefined) consumer.reject(index, unreadable);
+      else {
+        const committing = consumer.add(index, item);
+        if (committing) await committing;
+      }
     }
   } catch (err) {
-    throw interrupted(deps, consumer, err);
+    throw await interrupted(deps, consumer, err);
   }
   return consumer.finish();
 }

@@ -1,7 +1,7 @@
 // Metrics over any window (METRICS.md): validation of the question here, on the caller's
 // thread (so a bad question fails the same everywhere, without a round trip), then the
 // window's statistics and the pure computation as one read (answer-reads.ts), run by the
-// server's read workers when it has them (read-pool.ts). Every adapter (GraphQL, monitors,
+// server's read workers when it has them (the store's reader, `store.data.openReader`). Every adapter (GraphQL, monitors,
 // Slack) asks through these functions, so they all agree.
 import type { ModelRecord } from '../domain/model.js';
 import type { DriftResult, FairnessResult, IntegrityResult, PerformanceResult, TrafficResult } from '../domain/metrics/compute-window.js';
@@ -9,8 +9,7 @@ import { checkMetricQuery, type Metric } from '../domain/metrics/metric-value.js
 import { badInput } from '../errors.js';
 import { listOpenAlerts, type AlertRecord } from './alerts.js';
 import type { Deps } from './deps.js';
-import { inProcessReader } from './answer-reads.js';
-import type { Granularity, MetricRead, ReadAnswer, ReadKind, SeriesPoint } from '../domain/metrics/reads.js';
+import type { Granularity, MetricRead, MetricReader, ReadAnswer, ReadKind, SeriesPoint } from '../domain/metrics/reads.js';
 import { DAY_MS } from '../domain/time.js';
 
 export type { DriftResult, FairnessResult, IntegrityResult, PerformanceResult, TrafficResult } from '../domain/metrics/compute-window.js';
@@ -50,8 +49,18 @@ function plain(m: ModelRecord): ModelRecord {
   };
 }
 
+/** Each store's in-process reader, for deps without read workers (tests, scripts, the CLI). */
+const inProcess = new WeakMap<object, MetricReader>();
+
+function readerOf(deps: Deps): MetricReader {
+  if (deps.reads) return deps.reads;
+  let reader = inProcess.get(deps.store);
+  if (!reader) inProcess.set(deps.store, (reader = deps.store.data.openReader({ workers: 0, log: deps.log })));
+  return reader;
+}
+
 function read<K extends ReadKind>(deps: Deps, r: MetricRead<K>): Promise<ReadAnswer<K>> {
-  const reader = deps.reads ?? inProcessReader(deps.store.sqlite);
+  const reader = readerOf(deps);
   return reader.read({ ...r, model: plain(r.model) } as MetricRead<K>);
 }
 

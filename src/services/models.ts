@@ -5,7 +5,6 @@ import { closestNames } from '../domain/closest-names.js';
 import { preview } from '../domain/input/text.js';
 import { MAX_RETENTION_DAYS } from '../domain/retention.js';
 import { writeAudit } from './audit.js';
-import { rebuildStats } from './stats.js';
 import type { ModelPatch } from '../store/ports/models.js';
 import type { Actor, Deps } from './deps.js';
 
@@ -120,7 +119,7 @@ export async function updateModel(deps: Deps, actor: Actor, name: string, input:
     }
     const updated = (await store.models.update(cur.id, patch))!;
     await writeAudit(deps, now, actor, 'updateModel', name, input);
-    if (patch.decisionThreshold !== undefined && patch.decisionThreshold !== cur.decisionThreshold) rebuildStats(deps, updated);
+    if (patch.decisionThreshold !== undefined && patch.decisionThreshold !== cur.decisionThreshold) await store.data.rebuildStats(updated);
     return updated;
   });
 }

@@ -12,8 +12,8 @@ import { dropValuesLostIn, HOUR_PARTS, mergeInto } from '../domain/metrics/merge
 import { coverWindow, spanEnd, TOP_LEVEL, type Level, type RollupLevel } from '../domain/metrics/rollup-spans.js';
 import { alignToKept } from '../domain/retention.js';
 import { ceilTo, floorTo, HOUR_MS } from '../domain/time.js';
-import { purgedBefore, refuseOutdatedPurgedHour } from './retention.js';
-import { hourRevs, partialsIn, partialsOfHour, readEvents, readRow, rollupRevs, statsContext, statsFromEvents } from './stats-store.js';
+import { purgedBefore, refuseOutdatedPurgedHour } from '../store/sqlite/data/retention.js';
+import { hourRevs, partialsIn, partialsOfHour, readEvents, readRow, rollupRevs, statsContext, statsFromEvents } from '../store/sqlite/data/stats-store.js';
 
 
 function addRaw(sqlite: Database.Database, ctx: StatsContext, modelId: number, acc: WindowStats, from: number, to: number): void {

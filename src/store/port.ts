@@ -31,6 +31,7 @@ import type { LivenessRepo } from './ports/liveness.js';
 import type { ModelsRepo } from './ports/models.js';
 import type { ApiKeysRepo } from './ports/keys.js';
 import type { AuditRepo } from './ports/audit.js';
+import type { DataRepo } from './ports/data.js';
 
 /** One repository per family of use-cases (src/store/ports/), on every adapter. Families are added as they move here. */
 export interface Repos {
@@ -39,6 +40,8 @@ export interface Repos {
   models: ModelsRepo;
   apiKeys: ApiKeysRepo;
   audit: AuditRepo;
+  /** the data family: events, baselines, statistics, metric reads, retention, compaction */
+  data: DataRepo;
 }
 
 /** The monitoring families: monitors, their evaluations, channels, alerts and the outbox. */
@@ -52,6 +55,11 @@ export interface MonitoringRepos {
 
 /** Everything services may ask of storage. */
 export interface StorePort extends TransactionPort, Repos, MonitoringRepos {}
+
+/** A store as a process holds it (Deps.store): the port, and its closing (awaited: PostgreSQL ends its pool). */
+export interface OpenStore extends StorePort {
+  close(): void | Promise<void>;
+}
 
 /** What every adapter implements: the whole StorePort (kept as a name for code that uses it). */
 export type CommonStorePort = StorePort;

@@ -62,14 +62,13 @@ export type TestStore = Deps['store'] & { database: TestDatabase };
  */
 export async function openTestStore(database?: TestDatabase): Promise<TestStore> {
   const db = database ?? (await createTestDatabase());
-  const store = await openAnyStore(db.db);
-  // Deps.store is SQLite's type until the data family is behind the port (issue 11)
-  return Object.assign(store as Deps['store'], { database: db });
+  const store: Deps['store'] = await openAnyStore(db.db);
+  return Object.assign(store, { database: db });
 }
 
 /** Another connection to a test database (a second process's, a CLI's): closing it drops nothing. */
 export async function connectTestStore(db: string): Promise<Deps['store']> {
-  return (await openAnyStore(db)) as Deps['store'];
+  return openAnyStore(db);
 }
 
 /** Closes the store and drops its database. */

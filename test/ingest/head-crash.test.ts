@@ -11,7 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import { startTestServer } from '../helpers/server.js';
 import { spawnServer } from '../helpers/server-process.js';
 import { windowStats } from '../../src/services/stats-read.js';
-import { statsContext, statsFromEvents } from '../../src/services/stats-store.js';
+import { statsContext, statsFromEvents } from '../../src/store/sqlite/data/stats-store.js';
 import { findModel } from '../../src/services/models.js';
 import { summary, close } from '../services/stats-helpers.js';
 import { ADMIN_KEY } from './support.js';

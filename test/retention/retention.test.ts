@@ -132,8 +132,8 @@ describe('the daily job and the setting', () => {
     // all of "job" (one day kept), and the two hours of "r" the cut moved over (two days kept)
     expect(await runRetentionJob(s.deps, at, 2)).toEqual({ deletedEvents: 96 + 2 * PER_HOUR, models: 2 });
     expect((await storage(s, 'job')).purgedBefore).toBe(new Date(Math.floor((at - DAY_MS) / HOUR_MS) * HOUR_MS).toISOString());
-    expect(due(s.deps, at + HOUR_MS)).toBe(false);
-    expect(due(s.deps, at + DAY_MS)).toBe(true);
+    expect(await due(s.deps, at + HOUR_MS)).toBe(false);
+    expect(await due(s.deps, at + DAY_MS)).toBe(true);
   });
 
   it('validates GLASSBOX_RETENTION_DAYS', () => {

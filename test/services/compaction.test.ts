@@ -8,7 +8,7 @@ import type { ModelRecord } from '../../src/domain/model.js';
 import { windowStats } from '../../src/services/stats-read.js';
 import { createModel } from '../../src/services/models.js';
 import { run as compact } from '../../src/jobs/compact-stats.js';
-import { forgetStatsHints } from '../../src/services/stats-hints.js';
+import { forgetStatsHints } from '../../src/store/sqlite/data/stats-hints.js';
 import type { FixtureEvent } from '../domain/metrics/load-fixture.js';
 import { ADMIN, close, fixtureModel, freshDeps, logActuals, logEvents, setBaseline, summary } from './stats-helpers.js';
 

@@ -1,4 +1,4 @@
-// Metric reads on worker threads (src/services/read-pool.ts) against a real server on a
+// Metric reads on worker threads (src/store/sqlite/data/read-pool.ts) against a real server on a
 // real file: the same answers as in process, every committed ingest seen by the next read,
 // a new baseline seen at once, compaction never seen half done, and a worker killed while
 // it holds a query failing that query cleanly while the next one works.
@@ -9,11 +9,11 @@ import { startTestServer, T0, type TestServer } from '../helpers/server.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/domain/time.js';
 import { answerRead } from '../../src/services/answer-reads.js';
 import type { MetricRead } from '../../src/domain/metrics/reads.js';
-import type { ReadPool } from '../../src/services/read-pool.js';
+import type { ReadPool } from '../../src/store/sqlite/data/read-pool.js';
 import { findModel } from '../../src/services/models.js';
 import type { ModelRecord } from '../../src/domain/model.js';
 import { run as compact } from '../../src/jobs/compact-stats.js';
-import { compactHours, hoursWithPartials } from '../../src/services/stats-compact.js';
+import { compactHours, hoursWithPartials } from '../../src/store/sqlite/data/stats-compact.js';
 import { createRetentionModel, events, everything, ingest } from '../retention/support.js';
 
 const NOW = T0 + 4 * DAY_MS;

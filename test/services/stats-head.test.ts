@@ -6,10 +6,11 @@ import fc from 'fast-check';
 import type { ModelRecord } from '../../src/domain/model.js';
 import { ValueCounts, sortedValues } from '../../src/domain/metrics/exact-values.js';
 import { windowStats } from '../../src/services/stats-read.js';
-import { statsContext, statsFromEvents } from '../../src/services/stats-store.js';
+import { statsContext, statsFromEvents } from '../../src/store/sqlite/data/stats-store.js';
 import { IngestRun } from '../../src/services/ingest-run.js';
 import { ingestNdjson } from '../../src/services/ingest.js';
-import { foldUncoveredBatches, run as compact } from '../../src/jobs/compact-stats.js';
+import { run as compact } from '../../src/jobs/compact-stats.js';
+import { foldUncoveredBatches } from '../../src/store/sqlite/data/compact.js';
 import type { FixtureEvent } from '../domain/metrics/load-fixture.js';
 import { ADMIN, close, fixtureModel, freshDeps, setBaseline, summary, type SqliteDeps } from './stats-helpers.js';
 
@@ -68,7 +69,7 @@ describe('the head of an ingest call', () => {
     const half = Math.floor(items.length / 2);
     items.slice(0, half).forEach((it, i) => run.add(i, it));
     expect(count(deps, 'SELECT count(*) FROM stats_uncovered')).toBeGreaterThan(3);
-    expect(await foldUncoveredBatches(deps, deps.clock.now(), 'all')).toBeGreaterThan(3);
+    expect(await foldUncoveredBatches(deps.store.sqlite, (body) => Promise.resolve(body()), (id) => deps.store.models.byId(id), deps.clock.now(), 'all')).toBeGreaterThan(3);
     items.slice(half).forEach((it, i) => run.add(half + i, it));
     run.finish();
     expectExact(deps, model);

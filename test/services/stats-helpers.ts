@@ -7,15 +7,15 @@ import type { ModelRecord } from '../../src/domain/model.js';
 import { createModel } from '../../src/services/models.js';
 import type { Deps } from '../../src/services/deps.js';
 import type { Store } from '../../src/db/client.js';
-
-/** Deps on SQLite: these helpers write and read its statistics tables directly. */
-export type SqliteDeps = Deps & { store: Store };
-import { applyActualsToStats, applyEventsToStats, rebuildStats, setBaselineProfile, type StoredEvent } from '../../src/services/stats.js';
+import { applyActualsToStats, applyEventsToStats, rebuildStats, setBaselineProfile, type StoredEvent } from '../../src/store/sqlite/data/stats.js';
 import { expect } from 'vitest';
 import { computeDrift, computeFairness, computeIntegrity, computePerformance, computeTraffic } from '../../src/domain/metrics/compute-window.js';
 import type { StatsContext } from '../../src/domain/metrics/context.js';
 import type { WindowStats } from '../../src/domain/metrics/window-stats.js';
 import { loadFixture, type Fixture, type FixtureEvent } from '../domain/metrics/load-fixture.js';
+
+/** Deps on SQLite: these helpers write and read its statistics tables directly. */
+export type SqliteDeps = Deps & { store: Store };
 
 export const ADMIN = { name: 'test', role: 'ADMIN' as const };
 
@@ -40,11 +40,11 @@ export async function fixtureModel(deps: SqliteDeps, name: string, overrides: Re
 export function setBaseline(deps: SqliteDeps, model: ModelRecord, fx: Fixture, rebuild = true): void {
   const { sqlite } = deps.store;
   sqlite.transaction(() => {
-    const profile = setBaselineProfile(deps, model, fx.baseline);
+    const profile = setBaselineProfile(deps.store.sqlite, model, fx.baseline);
     sqlite
       .prepare('INSERT INTO baselines (model_id, row_count, updated_at, profile) VALUES (?, ?, ?, ?) ON CONFLICT (model_id) DO UPDATE SET row_count = excluded.row_count, updated_at = excluded.updated_at, profile = excluded.profile')
       .run(model.id, fx.baseline.length, deps.clock.now(), JSON.stringify(profile));
-    if (rebuild) rebuildStats(deps, model);
+    if (rebuild) rebuildStats(deps.store.sqlite, model);
   })();
 }
 
@@ -60,7 +60,7 @@ export function logEvents(deps: SqliteDeps, model: ModelRecord, events: FixtureE
       const id = Number(ins.run(model.id, e.eventId, e.ts, JSON.stringify(e.features), e.score, e.predictedLabel, e.value, a.actualLabel, a.actualValue).lastInsertRowid);
       return { id, ts: e.ts, features: e.features, score: e.score, predictedLabel: e.predictedLabel, value: e.value, ...a };
     });
-    applyEventsToStats(deps, model, stored);
+    applyEventsToStats(deps.store.sqlite, model, stored);
     return stored;
   })();
 }
@@ -72,7 +72,7 @@ export function logActuals(deps: SqliteDeps, model: ModelRecord, changes: Array<
   sqlite.transaction(() => {
     for (const c of changes) upd.run(c.actualLabel, c.actualValue, c.before.id);
     applyActualsToStats(
-      deps,
+      sqlite,
       model,
       changes.map((c) => ({ before: c.before, after: { ...c.before, actualLabel: c.actualLabel, actualValue: c.actualValue } })),
     );

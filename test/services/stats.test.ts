@@ -5,8 +5,8 @@ import { AppError } from '../../src/errors.js';
 import { computePerformance } from '../../src/domain/metrics/compute-window.js';
 import { computeMetric, drift, fairness, METRICS, modelHealth, outputDrift, performance, series } from '../../src/services/metrics.js';
 import { windowStats } from '../../src/services/stats-read.js';
-import { dropStatsCaches, statsContext, statsFromEvents } from '../../src/services/stats-store.js';
-import { applyEventsToStats, rebuildStats } from '../../src/services/stats.js';
+import { dropStatsCaches, statsContext, statsFromEvents } from '../../src/store/sqlite/data/stats-store.js';
+import { applyEventsToStats, rebuildStats } from '../../src/store/sqlite/data/stats.js';
 import { updateModel } from '../../src/services/models.js';
 import { close, fixtureModel, freshDeps, logActuals, logEvents, setBaseline, summary } from './stats-helpers.js';
 
@@ -92,7 +92,7 @@ describe('stats kept at ingest', () => {
       const id = Number(
         sqlite.prepare('INSERT INTO events (model_id, event_id, ts, features, score) VALUES (?, ?, ?, ?, ?)').run(model.id, e.eventId, e.ts, JSON.stringify(e.features), e.score).lastInsertRowid,
       );
-      applyEventsToStats(deps, model, [{ ...e, id }]);
+      applyEventsToStats(deps.store.sqlite, model, [{ ...e, id }]);
       throw new Error('rollback');
     });
     expect(() => boom()).toThrow('rollback');
@@ -112,7 +112,7 @@ describe('stats kept at ingest', () => {
     const before = await performance(deps, model, from, to);
     const moved = { ...model, decisionThreshold: 0.9, updatedAt: model.updatedAt + 1 };
     const stale = await performance(deps, moved, from, to);
-    rebuildStats(deps, moved);
+    rebuildStats(deps.store.sqlite, moved);
     const after = await performance(deps, moved, from, to);
     expect(after).toEqual(stale);
     expect(after.recall).not.toEqual(before.recall);

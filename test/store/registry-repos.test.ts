@@ -1,10 +1,10 @@
 // The registry's repositories (models, API keys, audit), on the run's store: what the service tests
 // reach only through GraphQL, checked at the port: conflicts, partial patches, revocation
-// times, rollback with the change, and the transitional synchronous audit writing the same entry.
+// times, rollback with the change, and the same audit entry in a transaction or not.
 import { afterEach, describe, expect, it } from 'vitest';
-import { disposeTestStore, openTestStore, sqliteOf, type TestStore } from '../helpers/test-store.js';
+import { disposeTestStore, openTestStore, type TestStore } from '../helpers/test-store.js';
 import { storedRows, storedValue } from '../helpers/stored-rows.js';
-import { auditEntry, listAudit, recordAudit, writeAudit } from '../../src/services/audit.js';
+import { auditEntry, listAudit, writeAudit } from '../../src/services/audit.js';
 import { deleteModel } from '../../src/services/models.js';
 import { fixedClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
@@ -110,14 +110,12 @@ describe('store.audit', () => {
     expect(await store.audit.list(10)).toEqual([]);
   });
 
-  it('keeps the same entry through writeAudit and the transitional recordAudit, newest first', async () => {
+  it('keeps the same entry through writeAudit, in a transaction or not, newest first', async () => {
     const store = await fresh();
     const deps = { store, clock: fixedClock(0), log: silentLogger() };
     const details = { name: 'hook', webhookUrl: 'https://u:p@example.com/x?token=1', webhookSecret: 's', n: [1, 2] };
     await writeAudit(deps, 1, { name: 'ci', role: 'ADMIN' }, 'createChannel', 'channel:hook', details);
-    // the transitional synchronous writer exists on SQLite only (PostgreSQL writes through the port alone)
-    if (store.kind === 'sqlite') sqliteOf(store).db.transaction((tx) => recordAudit(tx, 2, 'ci', 'createChannel', 'channel:hook', details));
-    else await writeAudit(deps, 2, { name: 'ci', role: 'ADMIN' }, 'createChannel', 'channel:hook', details);
+    await store.transaction(() => writeAudit(deps, 2, 'ci', 'createChannel', 'channel:hook', details));
     await writeAudit(deps, 3, 'local', 'deleteModel', 'm');
     const [third, second, first] = await listAudit(deps, 10);
     expect(first).toEqual({ at: 1, actor: 'ci', action: 'createChannel', target: 'channel:hook', details: { name: 'hook', webhookUrl: 'https://example.com/[redacted]', webhookSecret: '[redacted]', n: [1, 2] } });

@@ -1,5 +1,5 @@
 // The reads behind every metric, as plain questions in and plain answers out (both cross
-// a thread boundary: src/services/read-pool.ts), and where they run. Types only: src/services/answer-reads.ts
+// a thread boundary: src/store/sqlite/data/read-pool.ts), and where they run. Types only: src/services/answer-reads.ts
 // answers them.
 import type { ModelRecord } from '../model.js';
 import type { DriftResult, FairnessResult, IntegrityResult, PerformanceResult, TrafficResult } from './compute-window.js';

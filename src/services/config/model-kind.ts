@@ -6,7 +6,6 @@ import { conflict } from '../../errors.js';
 import { writeAudit } from '../audit.js';
 import { checkRetentionDays, validateModelInput, type CreateModelArgs } from '../models.js';
 import { listMonitors } from '../monitors.js';
-import { rebuildStats } from '../stats.js';
 import { checkUnique, differences, type ConfigKind, type PlannedChange } from './kind.js';
 import { issueFrom } from './issue-from.js';
 
@@ -136,7 +135,7 @@ export const modelKind: ConfigKind = {
           const patch = { description: desired.description, decisionThreshold: desired.decisionThreshold, retentionDays: desired.retentionDays };
           const updated = (await at.deps.store.models.update(cur.id, { ...patch, updatedAt: at.now }))!;
           await writeAudit(at.deps, at.now, at.actor, 'updateModel', name, patch);
-          if (cur.decisionThreshold !== desired.decisionThreshold) rebuildStats(at.deps, updated); // in this transaction, as updateModel does
+          if (cur.decisionThreshold !== desired.decisionThreshold) await at.deps.store.data.rebuildStats(updated); // in this transaction, as updateModel does
         },
       });
     }

@@ -6,4 +6,6 @@ export interface AuditRepo {
   record(entry: AuditRecord): Promise<void>;
   /** The newest `limit` entries, newest first. */
   list(limit: number): Promise<AuditRecord[]>;
+  /** When the newest entry of `action` was written, or null (retention's start-up catch-up). */
+  lastAt(action: string): Promise<number | null>;
 }

@@ -8,14 +8,21 @@
 // services, so both stores accept and refuse exactly the same input.
 //
 // MaybePromise: SQLite commits a batch synchronously on the caller's turn (better-sqlite3
-// is synchronous; a transaction body must not await), PostgreSQL asynchronously. Callers
-// await only when given a promise, so the SQLite ingest loop pays no await per batch.
+// is synchronous; a transaction body must not await; a promise only while another
+// caller's transaction holds the connection), PostgreSQL asynchronously. Callers await
+// only when given a promise, so the SQLite ingest loop pays no await per batch.
 import type { AuditRecord } from '../../domain/audit.js';
 import type { ModelRecord } from '../../domain/model.js';
 import type { ActualRow, BaselineRowIn, PredictionRow } from '../../domain/ingest/validate.js';
 import type { MetricReader } from '../../domain/metrics/reads.js';
 
 export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Builds a batch's audit entry from what the batch did, inside its transaction (the entry
+ * counts the rows the batch itself refused: before the purge, or actuals of purged events).
+ */
+export type AuditOf<R> = (result: R) => AuditRecord;
 
 export interface WriteCounts {
   accepted: number;
@@ -37,15 +44,21 @@ export interface PredictionBatchResult extends WriteCounts {
  * One ingest call's predictions, a batch at a time; each batch is one transaction that
  * stores the rows whose eventId the model does not have yet (whoever stored it: on
  * PostgreSQL the database decides, across replicas), joins actuals that arrived first,
- * and keeps the statistics, all committing together. `audit`, when given, is written in
- * the same transaction (the call's last batch).
+ * and keeps the statistics, all committing together. `audit`, when given, is called with
+ * the batch's result and its entry written in the same transaction (the call's last batch).
  */
 export interface PredictionWriter {
-  write(rows: PredictionRow[], now: number, last: boolean, audit?: AuditRecord): MaybePromise<PredictionBatchResult>;
+  write(rows: PredictionRow[], now: number, last: boolean, audit?: AuditOf<PredictionBatchResult>): MaybePromise<PredictionBatchResult>;
   /** The call was cut off: settles what the writer holds (SQLite's stats head) and writes `audit`. */
   abort(audit: AuditRecord): MaybePromise<void>;
   /** A batch threw (rolled back): forget in-memory state that may hold its rows. */
   failed(): void;
+}
+
+/** What an actual batch did. */
+export interface ActualBatchResult {
+  accepted: number;
+  purged: ActualRow[];
 }
 
 /**
@@ -54,7 +67,8 @@ export interface PredictionWriter {
  * event arrives; those whose event retention deleted come back as `purged` (to reject).
  */
 export interface ActualWriter {
-  write(rows: ActualRow[], now: number, audit?: AuditRecord): MaybePromise<{ accepted: number; purged: ActualRow[] }>;
+  /** `audit` as PredictionWriter.write's (given for the call's last batch). */
+  write(rows: ActualRow[], now: number, audit?: AuditOf<ActualBatchResult>): MaybePromise<ActualBatchResult>;
   abort(audit: AuditRecord): MaybePromise<void>;
   failed(): void;
 }
@@ -90,7 +104,7 @@ export interface CompactOptions {
 export interface ReaderOptions {
   /** read workers (SQLite: threads with their own read-only connections; 0 = in process) */
   workers: number;
-  log: { warn(obj: object, msg: string): void };
+  log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
 export interface DataRepo {
@@ -101,7 +115,8 @@ export interface DataRepo {
   baseline(modelId: number): Promise<BaselineInfo | null>;
   /**
    * Replaces the baseline with `rows` in one transaction: the rows, the profile built from
-   * them (domain/metrics/profile.ts), every statistic rebuilt under it, and `audit`.
+   * them (domain/metrics/profile.ts), every statistic rebuilt under it, and `audit`;
+   * the baseline's `updatedAt` is `audit.at`.
    */
   replaceBaseline(model: ModelRecord, rows: BaselineRowIn[], audit: AuditRecord): Promise<BaselineInfo>;
   /** The model's events in [from, to) as baseline rows, in (ts, id) order. */

@@ -29,5 +29,9 @@ export function pgAudit({ tx }: PgContext): AuditRepo {
         target: r.target,
         details: r.details,
       })),
+    lastAt: async (action) => {
+      const r = (await tx.q().execute<{ at: unknown }>(sql`SELECT max(at) AS at FROM audit_log WHERE action = ${action}`)).rows[0];
+      return r?.at === null || r?.at === undefined ? null : int8(r.at);
+    },
   };
 }

@@ -10,9 +10,11 @@ import { sqliteLiveness } from './liveness.js';
 import { sqliteModels } from './models.js';
 import { sqliteApiKeys } from './keys.js';
 import { sqliteAudit } from './audit.js';
+import { sqliteData } from './data/repo.js';
 
 /** Builds every repository on one connection. */
 export function sqliteRepos(ctx: SqliteContext): Repos & MonitoringRepos {
+  const models = sqliteModels(ctx);
   return {
     slackSeen: sqliteSlackSeen(ctx),
     monitors: sqliteMonitors(ctx),
@@ -21,8 +23,9 @@ export function sqliteRepos(ctx: SqliteContext): Repos & MonitoringRepos {
     alerts: sqliteAlerts(ctx),
     outbox: sqliteOutbox(ctx),
     liveness: sqliteLiveness(ctx),
-    models: sqliteModels(ctx),
+    models,
     apiKeys: sqliteApiKeys(ctx),
     audit: sqliteAudit(ctx),
+    data: sqliteData(ctx, models),
   };
 }

@@ -18,6 +18,14 @@ export class SqliteTransactions {
   }
 
   /**
+   * True when a synchronous body may run now: no transaction is open, or the caller is
+   * inside it (the ingest writers commit on the caller's turn then, with no await).
+   */
+  free(): boolean {
+    return this.open === null || this.inside();
+  }
+
+  /**
    * Runs a repository method's synchronous body once no other caller's transaction holds
    * the connection (at once inside one's own). The check and the body run with no await
    * between them, so the body never lands inside someone else's transaction.

@@ -10,10 +10,10 @@
 // the rows it still has from the raw rows.
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { ModelRecord } from '../domain/model.js';
-import type { StatsContext } from '../domain/metrics/context.js';
-import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../domain/metrics/window-stats.js';
-import { HOUR_MS, MINUTE_MS, SECOND_MS } from '../domain/time.js';
+import type { ModelRecord } from '../../../domain/model.js';
+import type { StatsContext } from '../../../domain/metrics/context.js';
+import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../../../domain/metrics/window-stats.js';
+import { HOUR_MS, MINUTE_MS, SECOND_MS } from '../../../domain/time.js';
 import { presetPartialValues, trimPartialValues } from './stats-hints.js';
 import { appendPartial, noteIngestWrite, statsContext } from './stats-store.js';
 

@@ -2,14 +2,13 @@
 // write transaction and keeps the statistics in step in that same transaction, so the
 // raw events and every aggregate commit or roll back together.
 import type Database from 'better-sqlite3';
-import type { ModelRecord } from '../domain/model.js';
-import type { ActualRow, PredictionRow } from '../domain/ingest/validate.js';
-import { hashEventId } from '../domain/ingest/event-id-table.js';
+import type { ModelRecord } from '../../../domain/model.js';
+import type { ActualRow, PredictionRow } from '../../../domain/ingest/validate.js';
+import { hashEventId } from '../../../domain/ingest/event-id-table.js';
 import { eventIndexFor, findEvent } from './ingest-index.js';
 import { purgedBefore, wasPurged } from './retention.js';
 import { applyActualsToStats, applyEventsToStats, type StoredEvent } from './stats.js';
 import type { StatsHead } from './stats-head.js';
-import type { Deps } from './deps.js';
 
 /** Rows a multi-row INSERT writes: one statement call per ROWS_PER_INSERT rows costs ~1 us a row less. */
 const ROWS_PER_INSERT = 50;
@@ -80,13 +79,12 @@ function toStored(t: EventTuple): StoredEvent {
  * `last` or due), else to partials now. Returns how many were stored and skipped.
  */
 export function writePredictions(
-  deps: Deps,
+  sqlite: Database.Database,
   model: ModelRecord,
   rows: PredictionRow[],
   now: number,
   head?: { head: StatsHead; last: boolean },
 ): { accepted: number; duplicates: number } {
-  const sqlite = deps.store.sqlite;
   const s = stmts(sqlite);
   const idx = eventIndexFor(sqlite, model.id);
   const mayHavePending = s.anyPending.get(model.id) !== undefined;
@@ -143,7 +141,7 @@ export function writePredictions(
   flush();
   if (stored.length > 0) idx.hwm = nextId;
   if (head) head.head.add(sqlite, model, stored, now, head.last);
-  else if (stored.length > 0) applyEventsToStats(deps, model, stored);
+  else if (stored.length > 0) applyEventsToStats(sqlite, model, stored);
   return { accepted: stored.length, duplicates };
 }
 
@@ -153,8 +151,7 @@ export function writePredictions(
  * transaction. Every valid actual is accepted, but those whose event retention deleted
  * (returned as `purged`, for the caller to reject).
  */
-export function writeActuals(deps: Deps, model: ModelRecord, rows: ActualRow[], now: number): { accepted: number; purged: ActualRow[] } {
-  const sqlite = deps.store.sqlite;
+export function writeActuals(sqlite: Database.Database, model: ModelRecord, rows: ActualRow[], now: number): { accepted: number; purged: ActualRow[] } {
   const s = stmts(sqlite);
   const idx = eventIndexFor(sqlite, model.id);
   const changes: Array<{ before: StoredEvent; after: StoredEvent }> = [];
@@ -171,6 +168,6 @@ export function writeActuals(deps: Deps, model: ModelRecord, rows: ActualRow[], 
     s.setActual.run(r.actualLabel, r.actualValue, now, id);
     changes.push({ before, after: { ...before, actualLabel: r.actualLabel, actualValue: r.actualValue } });
   }
-  if (changes.length > 0) applyActualsToStats(deps, model, changes);
+  if (changes.length > 0) applyActualsToStats(sqlite, model, changes);
   return { accepted: rows.length - purged.length, purged };
 }

@@ -4,7 +4,7 @@
 // first use and caught up inside every write transaction from the rowid high-water mark,
 // so rows another process (the CLI) committed are always seen before we decide.
 import type Database from 'better-sqlite3';
-import { EventIdTable, hashEventId } from '../domain/ingest/event-id-table.js';
+import { EventIdTable, hashEventId } from '../../../domain/ingest/event-id-table.js';
 
 export interface EventIndex {
   table: EventIdTable;

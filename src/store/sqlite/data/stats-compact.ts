@@ -5,15 +5,15 @@
 // at any moment leaves either the partials or their merge, never both, never neither.
 // Merging is associative and exact (merge-stats.ts), so when a step runs changes no answer.
 import type Database from 'better-sqlite3';
-import type { ModelRecord } from '../domain/model.js';
-import { dropValuesLostIn, HOUR_PARTS, mergeInto } from '../domain/metrics/merge-stats.js';
-import { ROLLUP_LEVELS, spanEnd, spanStart, type RollupLevel } from '../domain/metrics/rollup-spans.js';
-import { DAY_MS, HOUR_MS } from '../domain/time.js';
-import { emptyStats, type WindowStats } from '../domain/metrics/window-stats.js';
-import type { StatsContext } from '../domain/metrics/context.js';
-import { addStored } from './stats-read.js';
+import type { ModelRecord } from '../../../domain/model.js';
+import { dropValuesLostIn, HOUR_PARTS, mergeInto } from '../../../domain/metrics/merge-stats.js';
+import { ROLLUP_LEVELS, spanEnd, spanStart, type RollupLevel } from '../../../domain/metrics/rollup-spans.js';
+import { DAY_MS, HOUR_MS } from '../../../domain/time.js';
+import { emptyStats, type WindowStats } from '../../../domain/metrics/window-stats.js';
+import type { StatsContext } from '../../../domain/metrics/context.js';
+import { addStored } from '../../../services/stats-read.js';
 import { purgedBefore } from './retention.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../../../errors.js';
 import { deletePartials, deleteRollup, hasRollup, partialsOfHour, readRow, statsContext, statsFromEvents, writeRow, type RowLevel } from './stats-store.js';
 
 function stored(sqlite: Database.Database, ctx: StatsContext, modelId: number, level: RowLevel, start: number): WindowStats | null | 'stale' {

@@ -4,15 +4,15 @@
 // database's (which also covers a rolled-back transaction: its rev never reaches the
 // database). Partials are immutable, so they need no rev.
 import type Database from 'better-sqlite3';
-import type { ModelRecord } from '../domain/model.js';
-import { makeStatsContext, type StatsContext } from '../domain/metrics/context.js';
-import type { BaselineProfile } from '../domain/metrics/profile.js';
-import { deserializeStats, serializeStats } from '../domain/metrics/stats-codec.js';
-import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../domain/metrics/window-stats.js';
-import { DAY_MS as DAY } from '../domain/time.js';
-import { spanEnd, type RollupLevel } from '../domain/metrics/rollup-spans.js';
+import type { ModelRecord } from '../../../domain/model.js';
+import { makeStatsContext, type StatsContext } from '../../../domain/metrics/context.js';
+import type { BaselineProfile } from '../../../domain/metrics/profile.js';
+import { deserializeStats, serializeStats } from '../../../domain/metrics/stats-codec.js';
+import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../../../domain/metrics/window-stats.js';
+import { DAY_MS as DAY } from '../../../domain/time.js';
+import { spanEnd, type RollupLevel } from '../../../domain/metrics/rollup-spans.js';
 
-export { DAY_MS, HOUR_MS } from '../domain/time.js';
+export { DAY_MS, HOUR_MS } from '../../../domain/time.js';
 
 /** Parsed rows a process keeps (a busy day or month is ~1-2 MB). */
 const HOT_ROWS = 48;

@@ -10,9 +10,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { AppError, type ErrorCode } from '../errors.js';
-import type { Logger } from '../log.js';
-import type { MetricRead, MetricReader, ReadAnswer, ReadKind } from '../domain/metrics/reads.js';
+import { AppError, type ErrorCode } from '../../../errors.js';
+import type { MetricRead, MetricReader, ReadAnswer, ReadKind } from '../../../domain/metrics/reads.js';
+import type { ReaderOptions } from '../../ports/data.js';
 
 /** What the main thread posts to a worker. */
 export interface ReadRequest {
@@ -38,7 +38,7 @@ export interface ReadPoolOptions {
   size: number;
   /** the model's cache generation on the main connection */
   generation: (modelId: number) => number;
-  log: Logger;
+  log: ReaderOptions['log'];
 }
 
 export interface ReadPool extends MetricReader {

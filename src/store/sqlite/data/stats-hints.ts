@@ -5,9 +5,9 @@
 // partials. Only a saving: not knowing (another process, a restart) just writes them.
 // A failed write transaction forgets the model's hints (they may hold its values).
 import type Database from 'better-sqlite3';
-import { HOUR_PARTS } from '../domain/metrics/merge-stats.js';
-import type { WindowStats } from '../domain/metrics/window-stats.js';
-import { ValueCounts } from '../domain/metrics/exact-values.js';
+import { HOUR_PARTS } from '../../../domain/metrics/merge-stats.js';
+import type { WindowStats } from '../../../domain/metrics/window-stats.js';
+import { ValueCounts } from '../../../domain/metrics/exact-values.js';
 
 /** Values held in all open sets at most (then the least recently used hours go). */
 const MAX_TRACKED_VALUES = 400_000;

@@ -1,19 +1,19 @@
-// The statistics kept at ingest (ARCHITECTURE rules 4 and 8). Every function is synchronous
+// The statistics kept at ingest, on SQLite (ARCHITECTURE rules 4 and 8). Every function is synchronous
 // and runs inside the caller's write transaction, so raw events and their statistics
 // commit or roll back together. Ingest only appends: a transaction merges its events per
 // UTC hour in memory and appends one small partial row per hour it touched, whatever the
 // order of the events; compaction (stats-compact.ts) folds partials into hours later.
 // A streamed call's predictions go through its head instead (stats-head.ts).
-import type { ModelRecord } from '../domain/model.js';
-import { buildBaselineProfile, type BaselineProfile, type BaselineRow } from '../domain/metrics/profile.js';
-import { accumulate, applyLabel, emptyStats, type StatsEvent, type WindowStats } from '../domain/metrics/window-stats.js';
-import type { Deps } from './deps.js';
+import type { ModelRecord } from '../../../domain/model.js';
+import { buildBaselineProfile, type BaselineProfile, type BaselineRow } from '../../../domain/metrics/profile.js';
+import { accumulate, applyLabel, emptyStats, type StatsEvent, type WindowStats } from '../../../domain/metrics/window-stats.js';
+import type Database from 'better-sqlite3';
 import { presetPartialValues, trimPartialValues } from './stats-hints.js';
 import { purgedBefore } from './retention.js';
 import { dropUncovered } from './stats-head.js';
 import { appendPartial, DAY_MS, deleteStatsFrom, eventSpan, forgetModel, HOUR_MS, readEvents, statsContext, writeRow } from './stats-store.js';
 
-export type { BaselineProfile, BaselineRow } from '../domain/metrics/profile.js';
+export type { BaselineProfile, BaselineRow } from '../../../domain/metrics/profile.js';
 
 /** An event as stored, with its joined actual (if any). */
 export interface StoredEvent extends StatsEvent {
@@ -25,8 +25,7 @@ export interface StoredEvent extends StatsEvent {
 const hourOf = (ts: number) => Math.floor(ts / HOUR_MS) * HOUR_MS;
 
 /** Applies `change` per item to the statistics of its hour, then appends one partial per hour. */
-function appendByHour<T>(deps: Deps, model: ModelRecord, items: readonly T[], ts: (t: T) => number, change: (s: WindowStats, t: T) => void, trim = false): void {
-  const sqlite = deps.store.sqlite;
+function appendByHour<T>(sqlite: Database.Database, model: ModelRecord, items: readonly T[], ts: (t: T) => number, change: (s: WindowStats, t: T) => void, trim = false): void {
   const ctx = statsContext(sqlite, model);
   const groups = new Map<number, T[]>();
   for (const it of items) {
@@ -50,15 +49,15 @@ function appendByHour<T>(deps: Deps, model: ModelRecord, items: readonly T[], ts
 }
 
 /** Adds newly stored events (with their joined actuals) to their hours' statistics. */
-export function applyEventsToStats(deps: Deps, model: ModelRecord, events: StoredEvent[]): void {
-  const ctx = statsContext(deps.store.sqlite, model);
-  appendByHour(deps, model, events, (e) => e.ts, (s, e) => accumulate(s, e, ctx), true);
+export function applyEventsToStats(sqlite: Database.Database, model: ModelRecord, events: StoredEvent[]): void {
+  const ctx = statsContext(sqlite, model);
+  appendByHour(sqlite, model, events, (e) => e.ts, (s, e) => accumulate(s, e, ctx), true);
 }
 
 /** Moves the statistics from each event's state before to after (an actual arrived or was replaced). */
-export function applyActualsToStats(deps: Deps, model: ModelRecord, changes: Array<{ before: StoredEvent; after: StoredEvent }>): void {
-  const ctx = statsContext(deps.store.sqlite, model);
-  appendByHour(deps, model, changes, (c) => c.before.ts, (s, { before, after }) => {
+export function applyActualsToStats(sqlite: Database.Database, model: ModelRecord, changes: Array<{ before: StoredEvent; after: StoredEvent }>): void {
+  const ctx = statsContext(sqlite, model);
+  appendByHour(sqlite, model, changes, (c) => c.before.ts, (s, { before, after }) => {
     applyLabel(s, before, ctx, -1);
     applyLabel(s, after, ctx, 1);
   });
@@ -70,8 +69,7 @@ export function applyActualsToStats(deps: Deps, model: ModelRecord, changes: Arr
  * Hours purged by retention keep their rows as they are: their events are gone (reading
  * them under the new baseline is refused, see retention.ts).
  */
-export function rebuildStats(deps: Deps, model: ModelRecord): void {
-  const sqlite = deps.store.sqlite;
+export function rebuildStats(sqlite: Database.Database, model: ModelRecord): void {
   const kept = purgedBefore(sqlite, model.id) ?? Number.MIN_SAFE_INTEGER;
   deleteStatsFrom(sqlite, model.id, kept);
   // the batches ingest calls hold in memory are rebuilt here too (those calls see it and drop their heads)
@@ -94,10 +92,10 @@ export function rebuildStats(deps: Deps, model: ModelRecord): void {
 }
 
 /**
- * Builds the profile of a new baseline (pure; the baseline service stores it in
+ * Builds the profile of a new baseline (pure; baselines.ts stores it in
  * `baselines.profile` and then calls `rebuildStats`). Forgets the model's cached statistics.
  */
-export function setBaselineProfile(deps: Deps, model: ModelRecord, rows: BaselineRow[]): BaselineProfile {
-  forgetModel(deps.store.sqlite, model.id);
+export function setBaselineProfile(sqlite: Database.Database, model: ModelRecord, rows: BaselineRow[]): BaselineProfile {
+  forgetModel(sqlite, model.id);
   return buildBaselineProfile(model, rows);
 }

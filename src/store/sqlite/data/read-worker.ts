@@ -6,10 +6,10 @@
 // main connection forgot it (the generation each request carries).
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openReader } from '../db/client.js';
-import { AppError } from '../errors.js';
-import { answerRead } from './answer-reads.js';
-import type { MetricRead } from '../domain/metrics/reads.js';
+import { openReader } from '../../../db/client.js';
+import { AppError } from '../../../errors.js';
+import { answerRead } from '../../../services/answer-reads.js';
+import type { MetricRead } from '../../../domain/metrics/reads.js';
 import type { ReadReply, ReadRequest } from './read-pool.js';
 import { forgetModel } from './stats-store.js';
 
