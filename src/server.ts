@@ -51,10 +51,21 @@ export interface Glassbox {
 
 /** Starts Glassbox on config.host:config.port (0 = any free port). */
 export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
-  const { config } = opts;
-  const log = opts.log ?? createLogger(config.logLevel);
+  const log = opts.log ?? createLogger(opts.config.logLevel);
   const clock = opts.clock ?? systemClock();
-  const store = opts.store ?? (await openAnyStore(config.dbPath));
+  if (opts.store) return startOn(opts, opts.store, log, clock);
+  const store = await openAnyStore(opts.config.dbPath);
+  try {
+    return await startOn(opts, store, log, clock);
+  } catch (err) {
+    // a start that fails leaves no pool or file handle behind (the caller may go on: tests)
+    await store.close();
+    throw err;
+  }
+}
+
+async function startOn(opts: GlassboxOptions, store: OpenStore, log: Logger, clock: Clock): Promise<Glassbox> {
+  const { config } = opts;
   // metric queries on the store's read workers (in process when it has none for this database)
   const reads = config.readWorkers > 0 ? store.data.openReader({ workers: config.readWorkers, log }) : undefined;
   const deps: Deps = { store, clock, log, ...(reads ? { reads } : {}) };
