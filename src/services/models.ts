@@ -1,4 +1,5 @@
 // The model registry: create, update, delete, look up. Validation names the field at fault.
+import { SLUG, SLUG_RULE } from '../domain/names.js';
 import { AppError, badInput, conflict, notFound } from '../errors.js';
 import type { FeatureDef, ModelRecord, TaskType, FeatureType } from '../domain/model.js';
 import { closestNames } from '../domain/closest-names.js';
@@ -24,8 +25,6 @@ export interface UpdateModelArgs {
   retentionDays?: number | null;
 }
 
-const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-
 function checkThreshold(v: number | null | undefined, field: string): void {
   if (v === null || v === undefined) return;
   if (!Number.isFinite(v) || v <= 0 || v >= 1) throw badInput(field, `must be strictly between 0 and 1, got ${v}`);
@@ -44,7 +43,7 @@ export function validateModelInput(input: CreateModelArgs, prefix = 'input'): Fe
   if (!SLUG.test(input.name)) {
     throw badInput(
       `${prefix}.name`,
-      `${preview(input.name)} is not a valid model name: use 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`,
+      `${preview(input.name)} is not a valid model name: ${SLUG_RULE}`,
     );
   }
   if (input.task === 'BINARY_CLASSIFICATION') {

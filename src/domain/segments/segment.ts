@@ -1,6 +1,7 @@
 // A segment: a named conjunction of conditions on a model's features (contract 10,
 // CreateSegmentInput), and the checks a definition must pass before it is stored. Each
 // problem names the argument path (`input.conditions[1].gte`) and why.
+import { SLUG, SLUG_RULE } from '../names.js';
 import { closestNames } from '../closest-names.js';
 import { MAX_LIST, MAX_STRING } from '../input/limits.js';
 import { PREVIEW_CHARS, preview, textProblem } from '../input/text.js';
@@ -34,9 +35,6 @@ export type SegmentCheck = { ok: true; segment: SegmentDef } | { ok: false; fiel
 export const MAX_CONDITIONS = MAX_LIST;
 /** Values one `in` may list (a country, a product line... out of many). */
 export const MAX_IN_VALUES = 1000;
-
-/** Segment names are slugs like model names (services/models.ts): 1-64 of a-z 0-9 . _ -, a letter or digit first. */
-const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 const BOUNDS = ['gte', 'gt', 'lte', 'lt'] as const;
 const KEYS = new Set(['feature', 'in', ...BOUNDS, 'isMissing']);
@@ -136,7 +134,7 @@ export function checkSegment(features: readonly Pick<FeatureDef, 'name'>[], inpu
     if (typeof name !== 'string' || !SLUG.test(name)) {
       throw new Problem(
         `${prefix}.name`,
-        `${shown(name)} is not a valid segment name: use 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`,
+        `${shown(name)} is not a valid segment name: ${SLUG_RULE}`,
       );
     }
     const list = input.conditions;
