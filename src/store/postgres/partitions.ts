@@ -67,9 +67,15 @@ export async function eventPartitions(pool: pg.Pool, modelId: number): Promise<A
  * detached (a short exclusive lock on the model's partition, taken in the same order as
  * ingest takes its locks), so no insert can reach it, then its events' idempotency keys are
  * deleted and it is dropped, in one transaction. Rows older than the cutoff in the partition
- * that straddles it are left to a DELETE by the caller. Returns the number of events dropped.
+ * that straddles it are left to a DELETE by the caller. `beforeDrop` runs in each drop's
+ * transaction first (e.g. tombstones of its events). Returns the number of events dropped.
  */
-export async function dropEventPartitionsBefore(pool: pg.Pool, modelId: number, cutoff: number): Promise<number> {
+export async function dropEventPartitionsBefore(
+  pool: pg.Pool,
+  modelId: number,
+  cutoff: number,
+  beforeDrop?: (client: pg.PoolClient, partition: string) => Promise<void>,
+): Promise<number> {
   let dropped = 0;
   for (const p of await eventPartitions(pool, modelId)) {
     if (p.day + DAY_MS > cutoff) break;
@@ -78,6 +84,7 @@ export async function dropEventPartitionsBefore(pool: pg.Pool, modelId: number, 
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
+      await beforeDrop?.(client, p.name);
       const keys = await client.query(
         `DELETE FROM event_keys k USING "${p.name}" e WHERE k.model_id = $1 AND k.event_id = e.event_id`,
         [modelId],

@@ -10,7 +10,7 @@ import { pgEvaluations, pgMonitors } from './monitors.js';
 import { pgChannels } from './channels.js';
 import { pgAlerts } from './alerts.js';
 import { pgOutbox } from './outbox.js';
-import { pgDataPending } from './data-pending.js';
+import { pgData } from './data/data-write.js';
 
 /** Builds every repository on one pool. */
 export function postgresRepos(ctx: PgContext): Repos & MonitoringRepos {
@@ -25,6 +25,6 @@ export function postgresRepos(ctx: PgContext): Repos & MonitoringRepos {
     channels: pgChannels(ctx),
     alerts: pgAlerts(ctx),
     outbox: pgOutbox(ctx),
-    data: pgDataPending(),
+    data: pgData(ctx),
   };
 }

@@ -4,6 +4,7 @@
 // concurrently (the database isolates them, unlike SQLite's single connection). Isolation is
 // READ COMMITTED: repositories lock what a transaction reads to change (see models.ts).
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type pg from 'pg';
 import type { PgDb } from './db.js';
 
 /** drizzle's transaction handle: the same query API as the pool's. */
@@ -27,6 +28,19 @@ export class PgTransactions {
   q(): PgExecutor {
     const t = this.context.getStore();
     return t?.open ? t.tx : this.db;
+  }
+
+  /**
+   * The pooled connection of the transaction open in this async context, else null: what
+   * drizzle does not cover (COPY, savepoints, the pool's type parsers) runs on it directly.
+   */
+  client(): pg.PoolClient | null {
+    const t = this.context.getStore();
+    if (!t?.open) return null;
+    // drizzle-orm 0.45 keeps the transaction's connection as `session.client` (not in its types)
+    const client = (t.tx as unknown as { session?: { client?: pg.PoolClient } }).session?.client;
+    if (!client || typeof client.query !== 'function') throw new Error('drizzle transaction without its pg client: drizzle-orm internals changed');
+    return client;
   }
 
   /** True inside an open transaction's own async context. */

@@ -1,0 +1,64 @@
+// The write half of the data port (ports/data.ts) on PostgreSQL: ingest writers,
+// baselines, statistics rebuilds and retention. Each call runs in the caller's transaction
+// when there is one (store.transaction), else in its own.
+import type { DataRepo } from '../../ports/data.js';
+import type { PgContext } from '../context.js';
+import { pgActualWriter } from './actual-writer.js';
+import { baselineOf, eventsAsBaselineRowsOf, replaceBaselineOn } from './baselines.js';
+import { dataTransaction } from './data-transaction.js';
+import { pgPredictionWriter } from './prediction-writer.js';
+import { rebuildStatsOn } from './rebuild-stats.js';
+import { expireTombstonesAt, purgedBeforeOf, purgeModel, storedSpanOf } from './retention.js';
+import { forgetContext } from './stats-context.js';
+
+/** What the write half implements. */
+export type DataWrite = Pick<
+  DataRepo,
+  | 'predictionWriter'
+  | 'actualWriter'
+  | 'baseline'
+  | 'replaceBaseline'
+  | 'eventsAsBaselineRows'
+  | 'rebuildStats'
+  | 'purgedBefore'
+  | 'storedSpan'
+  | 'purge'
+  | 'expireTombstones'
+  | 'forgetModel'
+>;
+
+/** The write half of the PostgreSQL data repository. */
+export function pgDataWrite(ctx: PgContext): DataWrite {
+  /** the open transaction's connection (a read joins it: it sees its writes), else the pool */
+  const q = () => ctx.tx.client() ?? ctx.pool;
+  return {
+    predictionWriter: (model) => pgPredictionWriter(ctx, model),
+    actualWriter: (model) => pgActualWriter(ctx, model),
+    baseline: (modelId) => baselineOf(q(), modelId),
+    replaceBaseline: (model, rows, audit) => dataTransaction(ctx, (client) => replaceBaselineOn(ctx, client, model, rows, audit)),
+    eventsAsBaselineRows: (modelId, from, to) => eventsAsBaselineRowsOf(q(), modelId, from, to),
+    rebuildStats: (model) => dataTransaction(ctx, (client) => rebuildStatsOn(ctx, client, model)),
+    purgedBefore: (modelId) => purgedBeforeOf(q(), modelId),
+    storedSpan: (modelId) => storedSpanOf(q(), modelId),
+    purge: (model, cut, _now, tombstoneUntil) => purgeModel(ctx, model, cut, tombstoneUntil),
+    expireTombstones: (now) => expireTombstonesAt(q(), now),
+    forgetModel: (modelId) => forgetContext(ctx.pool, modelId),
+  };
+}
+
+/** The read half's calls until it is built on PostgreSQL: each says so when called. */
+function notYet(name: string): () => never {
+  return () => {
+    throw new Error(`PostgreSQL data: ${name} is not implemented yet (the read half, issue 11)`);
+  };
+}
+
+/** The PostgreSQL data repository: the write half, and the read half's calls failing clearly until it lands. */
+export function pgData(ctx: PgContext): DataRepo {
+  return {
+    ...pgDataWrite(ctx),
+    openReader: notYet('openReader'),
+    compact: notYet('compact'),
+    recoverStopped: async () => 0,
+  };
+}

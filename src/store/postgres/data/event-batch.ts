@@ -1,0 +1,74 @@
+// Stores a batch of new events inside the caller's transaction (on its connection),
+// idempotently on (model, eventId) across replicas: the primary key of `event_keys`
+// decides, as in ../append-events.ts (whose two ways this follows), but within one
+// transaction that also joins pending actuals and appends the statistics:
+// - direct: COPY the keys, then the rows, under a savepoint; a key already stored (23505,
+//   after waiting for its writer if uncommitted) rolls back to the savepoint and
+// - staged: COPY into a temporary table, then one statement inserting the keys with
+//   ON CONFLICT DO NOTHING and the rows whose key was new, in the batch's order (so that
+//   `events.id` follows it, as SQLite's rowids do: ties in ts are read in that order).
+// Keys go in eventId order both ways, so two writers of the same ids lock in the same order.
+import type pg from 'pg';
+import { copyField, copyIn } from '../copy-text.js';
+import type { AppendRow } from '../append-events.js';
+import { codeOf } from './locks.js';
+
+const COLUMNS = 'event_id, ts, features, score, predicted_label, value, actual_label, actual_value, actual_at';
+
+// `ord` numbers the rows in COPY order (its sequence only grows: the order is what counts)
+const STAGING = `CREATE TEMP TABLE IF NOT EXISTS glassbox_event_batch (
+  ord bigserial, event_id text NOT NULL, ts bigint NOT NULL, features text NOT NULL, score float8, predicted_label text,
+  value float8, actual_label text, actual_value float8, actual_at bigint) ON COMMIT DELETE ROWS`;
+
+const MOVE = `WITH fresh AS (
+    INSERT INTO event_keys (model_id, event_id, ts)
+    SELECT $1, event_id, ts FROM glassbox_event_batch ORDER BY event_id COLLATE "C"
+    ON CONFLICT DO NOTHING RETURNING event_id)
+  INSERT INTO events (model_id, ${COLUMNS})
+  SELECT $1, ${COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')} FROM glassbox_event_batch s JOIN fresh f ON f.event_id = s.event_id
+  ORDER BY s.ord
+  RETURNING event_id`;
+
+/** COPY text of the keys in eventId order: UTF-16 code units, as `COLLATE "C"` but beyond U+FFFF. */
+function keysText(modelId: number, rows: AppendRow[]): string {
+  const sorted = rows.slice().sort((x, y) => (x.eventId < y.eventId ? -1 : x.eventId > y.eventId ? 1 : 0));
+  let text = '';
+  for (const r of sorted) text += `${modelId}\t${copyField(r.eventId)}\t${r.ts}\n`;
+  return text;
+}
+
+function rowsText(rows: AppendRow[], prefix: string): string {
+  const lines = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    lines[i] =
+      `${prefix}${copyField(r.eventId)}\t${r.ts}\t${copyField(r.features)}\t${copyField(r.score)}\t${copyField(r.predictedLabel)}\t` +
+      `${copyField(r.value)}\t${copyField(r.actualLabel)}\t${copyField(r.actualValue)}\t${copyField(r.actualAt)}\n`;
+  }
+  return lines.join('');
+}
+
+/**
+ * Stores the rows (distinct eventIds, their partitions existing) whose key is new, in the
+ * open transaction of `client`; returns the eventIds stored ('all' when every one was).
+ */
+export async function storeEventBatch(client: pg.PoolClient, modelId: number, rows: AppendRow[]): Promise<Set<string> | 'all'> {
+  if (rows.length === 0) return 'all';
+  await client.query('SAVEPOINT event_batch');
+  try {
+    await copyIn(client, 'event_keys (model_id, event_id, ts)', keysText(modelId, rows));
+    await copyIn(client, `events (model_id, ${COLUMNS})`, rowsText(rows, `${modelId}\t`));
+    await client.query('RELEASE SAVEPOINT event_batch');
+    return 'all';
+  } catch (err) {
+    if (codeOf(err) !== '23505') throw err;
+    await client.query('ROLLBACK TO SAVEPOINT event_batch');
+  }
+  // every time: a creation in a transaction that rolled back did not last (a no-op once made)
+  await client.query(STAGING);
+  await copyIn(client, `glassbox_event_batch (${COLUMNS})`, rowsText(rows, ''));
+  const r = await client.query<{ event_id: string }>(MOVE, [modelId]);
+  // emptied now, not at commit: the transaction may store another batch
+  await client.query('DELETE FROM glassbox_event_batch');
+  return new Set(r.rows.map((row) => row.event_id));
+}

@@ -1,0 +1,95 @@
+// PredictionWriter on PostgreSQL: one transaction per batch that refuses the rows timed
+// before the model's purge, stores the others whose eventId the model does not have yet
+// (the database decides, across replicas: event-batch.ts), joins the actuals that arrived
+// first, and appends one statistics partial per UTC hour the stored rows touch, with the
+// call's audit entry when given. The same semantics as SQLite (services/ingest-writer.ts):
+// the first of repeated eventIds in a batch wins, an actual on the prediction line wins
+// over a pending one (it is the later of the two), joined actuals keep their arrival time.
+import type pg from 'pg';
+import type { ModelRecord } from '../../../domain/model.js';
+import type { PredictionRow } from '../../../domain/ingest/validate.js';
+import { accumulate, type StatsEvent } from '../../../domain/metrics/window-stats.js';
+import type { AuditOf, PredictionBatchResult, PredictionWriter } from '../../ports/data.js';
+import type { AppendRow } from '../append-events.js';
+import type { PgContext } from '../context.js';
+import { daysOf, ensureEventPartitions } from '../partitions.js';
+import { pgAudit } from '../audit.js';
+import { dataTransaction } from './data-transaction.js';
+import { storeEventBatch } from './event-batch.js';
+import { shareModel } from './locks.js';
+import { modelState, statsContextOf } from './stats-context.js';
+import { appendPartials, statsByHour } from './stats-rows.js';
+
+type Stored = StatsEvent & { ts: number };
+
+
+/** The model is gone (deleted while an ingest call ran). */
+export function modelGone(modelId: number): Error {
+  return new Error(`model ${modelId} no longer exists`);
+}
+
+/** Pending actuals of these eventIds: label, value, received_at. */
+async function pendingOf(client: pg.PoolClient, modelId: number, ids: string[]): Promise<Map<string, [string | null, number | null, number]>> {
+  const r = await client.query<{ event_id: string; actual_label: string | null; actual_value: number | null; received_at: number }>(
+    'SELECT event_id, actual_label, actual_value, received_at FROM pending_actuals WHERE model_id = $1 AND event_id = ANY($2::text[])',
+    [modelId, ids],
+  );
+  return new Map(r.rows.map((p) => [p.event_id, [p.actual_label, p.actual_value, p.received_at]]));
+}
+
+async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number, rows: PredictionRow[], now: number, audit?: AuditOf<PredictionBatchResult>): Promise<PredictionBatchResult> {
+  await shareModel(client, modelId);
+  const state = await modelState(client, modelId);
+  if (!state) throw modelGone(modelId);
+  const before = state.purgedBefore;
+  const beforePurge = before === null ? [] : rows.filter((r) => r.ts < before);
+  const kept = beforePurge.length === 0 ? rows : rows.filter((r) => r.ts >= before!);
+  // the first of repeated eventIds wins, as on SQLite (the rest are duplicates below)
+  const seen = new Set<string>();
+  const unique = kept.filter((r) => !seen.has(r.eventId) && seen.add(r.eventId) !== undefined);
+  const pending = state.anyPending && unique.length > 0 ? await pendingOf(client, modelId, unique.map((r) => r.eventId)) : new Map();
+  const append: AppendRow[] = unique.map((r) => {
+    let { actualLabel, actualValue } = r;
+    let actualAt: number | null = actualLabel !== null || actualValue !== null ? now : null;
+    const p = pending.get(r.eventId);
+    if (p && actualAt === null) [actualLabel, actualValue, actualAt] = p;
+    return { eventId: r.eventId, ts: r.ts, features: r.featuresText ?? JSON.stringify(r.features), score: r.score, predictedLabel: r.predictedLabel, value: r.value, actualLabel, actualValue, actualAt };
+  });
+  const fresh = await storeEventBatch(client, modelId, append);
+  const stored: Stored[] = [];
+  const joined: string[] = [];
+  for (let i = 0; i < unique.length; i++) {
+    const r = unique[i]!;
+    if (fresh !== 'all' && !fresh.has(r.eventId)) continue;
+    const a = append[i]!;
+    if (pending.has(r.eventId)) joined.push(r.eventId);
+    stored.push({ ts: r.ts, features: r.features, score: r.score, predictedLabel: r.predictedLabel, value: r.value, actualLabel: a.actualLabel, actualValue: a.actualValue });
+  }
+  if (joined.length > 0) await client.query('DELETE FROM pending_actuals WHERE model_id = $1 AND event_id = ANY($2::text[])', [modelId, joined]);
+  if (stored.length > 0) {
+    const sctx = await statsContextOf(ctx.pool, client, state);
+    await appendPartials(client, modelId, statsByHour(sctx, stored, (e) => e.ts, (s, e) => accumulate(s, e, sctx)));
+  }
+  const result = { accepted: stored.length, duplicates: kept.length - stored.length, beforePurge, purgedBefore: before };
+  if (audit) await pgAudit(ctx).record(audit(result));
+  return result;
+}
+
+/** The PostgreSQL prediction writer of one ingest call. */
+export function pgPredictionWriter(ctx: PgContext, model: ModelRecord): PredictionWriter {
+  return {
+    write: (rows, now, _last, audit) =>
+      dataTransaction(
+        ctx,
+        (client) => writeBatch(ctx, client, model.id, rows, now, audit),
+        async (inside) => {
+          const days = daysOf(rows.map((r) => r.ts));
+          if (inside) await inside.query('SELECT glassbox_event_partition($1, d) FROM unnest($2::bigint[]) AS d', [model.id, days]);
+          else await ensureEventPartitions(ctx.pool, model.id, days);
+        },
+      ),
+    // nothing is held between batches: each committed its statistics with its rows
+    abort: (audit) => ctx.tx.run(() => pgAudit(ctx).record(audit)),
+    failed: () => {},
+  };
+}

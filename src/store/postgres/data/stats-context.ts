@@ -1,0 +1,69 @@
+// The statistics context of a model on PostgreSQL (its features, threshold and baseline
+// profile: domain/metrics/context.ts), read with the model's row so that a batch uses the
+// model as committed, not as an ingest call found it when it began (another replica may
+// have changed its threshold since). The parsed profile is cached per pool while the
+// model's and the baseline's stamps are unchanged: reading its megabytes per batch would
+// dominate ingest.
+import type pg from 'pg';
+import { makeStatsContext, type StatsContext } from '../../../domain/metrics/context.js';
+import type { BaselineProfile } from '../../../domain/metrics/profile.js';
+import type { ModelRecord } from '../../../domain/model.js';
+import { MODEL_COLUMNS, modelRecordOf, type ModelRow } from '../../model-rows.js';
+import type { Queryable } from './locks.js';
+
+/** The model as committed, with what the data family reads beside it. */
+export interface ModelState {
+  model: ModelRecord;
+  purgedBefore: number | null;
+  /** `${updated_at}|${row_count}` of the baseline, or null without one */
+  baselineStamp: string | null;
+  /** whether any actual of the model waits for its prediction */
+  anyPending: boolean;
+}
+
+const STATE = `SELECT ${MODEL_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ')}, m.purged_before,
+    b.updated_at AS b_updated_at, b.row_count AS b_row_count,
+    EXISTS (SELECT 1 FROM pending_actuals p WHERE p.model_id = m.id) AS any_pending
+  FROM models m LEFT JOIN baselines b ON b.model_id = m.id WHERE m.id = $1`;
+
+/** The model's state, or null when it is gone. */
+export async function modelState(q: Queryable, modelId: number): Promise<ModelState | null> {
+  const r = await q.query<ModelRow & { purged_before: number | null; b_updated_at: number | null; b_row_count: number | null; any_pending: boolean }>(STATE, [modelId]);
+  const row = r.rows[0];
+  if (!row) return null;
+  return {
+    model: modelRecordOf(row),
+    purgedBefore: row.purged_before,
+    baselineStamp: row.b_updated_at === null ? null : `${row.b_updated_at}|${row.b_row_count}`,
+    anyPending: row.any_pending,
+  };
+}
+
+const cache = new WeakMap<pg.Pool, Map<number, { stamp: string; ctx: StatsContext }>>();
+
+/** The model's baseline profile as stored, or null. */
+export async function readProfile(q: Queryable, modelId: number): Promise<BaselineProfile | null> {
+  const r = await q.query<{ profile: BaselineProfile }>('SELECT profile FROM baselines WHERE model_id = $1', [modelId]);
+  return r.rows[0]?.profile ?? null;
+}
+
+/**
+ * The statistics context of the model (as `s` has it, or as given) against its current
+ * baseline (cached while both are unchanged).
+ */
+export async function statsContextOf(pool: pg.Pool, q: Queryable, s: Pick<ModelState, 'model' | 'baselineStamp'>): Promise<StatsContext> {
+  let perModel = cache.get(pool);
+  if (!perModel) cache.set(pool, (perModel = new Map()));
+  const m = s.model;
+  const stamp = `${m.updatedAt}|${m.decisionThreshold}|${m.positiveClass}|${s.baselineStamp ?? 'none'}`;
+  const hit = perModel.get(m.id);
+  if (hit && hit.stamp === stamp) return hit.ctx;
+  const ctx = makeStatsContext(m, s.baselineStamp === null ? null : await readProfile(q, m.id));
+  perModel.set(m.id, { stamp, ctx });
+  return ctx;
+}
+
+/** Forgets the model's cached context (it was deleted or changed shape). */
+export function forgetContext(pool: pg.Pool, modelId: number): void {
+  cache.get(pool)?.delete(modelId);
+}
