@@ -29,6 +29,7 @@ import { dropStatsCaches, statsContext } from '../src/store/sqlite/data/stats-st
 import { windowStats } from '../src/services/stats-read.js';
 import { run as compact } from '../src/jobs/compact-stats.js';
 import { DAY_MS, HOUR_MS } from '../src/domain/time.js';
+import { sqliteStatsRows } from '../src/store/sqlite/data/stats-rows.js';
 
 const T0 = Date.parse('2024-05-01T00:00:00Z');
 const DAY = DAY_MS;
@@ -277,7 +278,7 @@ export async function runMetricsBench(opts: MetricsBenchOptions = {}): Promise<R
       });
       // the stored form of one busy hour: binary (what we store) against JSON text
       const ctx = statsContext(store.sqlite, model);
-      const hour = windowStats(store.sqlite, model, T0 + DAY, T0 + DAY + HOUR_MS).stats;
+      const hour = windowStats(sqliteStatsRows(store.sqlite), model, T0 + DAY, T0 + DAY + HOUR_MS).stats;
       const parts = serializeStats(hour);
       const bin = Buffer.concat([parts.core, parts.hists ?? new Uint8Array(0)]);
       const json = JSON.stringify(hour, (_k, v) => (v instanceof Map ? Array.from(v) : ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v));

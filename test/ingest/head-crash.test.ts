@@ -16,6 +16,7 @@ import { findModel } from '../../src/services/models.js';
 import { summary, close } from '../services/stats-helpers.js';
 import { ADMIN_KEY } from './support.js';
 import { onSqlite, sqliteOf } from '../helpers/test-store.js';
+import { sqliteStatsRows } from '../../src/store/sqlite/data/stats-rows.js';
 
 const T0 = Date.parse('2024-05-06T00:00:00Z');
 const WEEK = 7 * 24 * 3_600_000;
@@ -83,7 +84,7 @@ describe.runIf(onSqlite)('kill -9 while an ingest call holds statistics in memor
       const model = (await findModel(again.deps, 'h'))!;
       const ctx = statsContext(sqlite, model);
       for (const [from, to] of [[T0, T0 + WEEK], [T0 + 3_600_000 * 7.5, T0 + 3_600_000 * 50]] as const) {
-        const s = windowStats(sqlite, model, from, to).stats;
+        const s = windowStats(sqliteStatsRows(sqlite), model, from, to).stats;
         expect(s.count).toBeGreaterThan(0);
         close(summary(statsFromEvents(sqlite, ctx, model.id, from, to), ctx), summary(s, ctx));
       }

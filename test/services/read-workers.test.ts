@@ -15,6 +15,7 @@ import type { ModelRecord } from '../../src/domain/model.js';
 import { run as compact } from '../../src/jobs/compact-stats.js';
 import { compactHours, hoursWithPartials } from '../../src/store/sqlite/data/stats-compact.js';
 import { createRetentionModel, events, everything, ingest } from '../retention/support.js';
+import { sqliteStatsRows } from '../../src/store/sqlite/data/stats-rows.js';
 
 const NOW = T0 + 4 * DAY_MS;
 let s: TestServer;
@@ -43,7 +44,7 @@ function reads(m: ModelRecord): MetricRead[] {
   ]);
 }
 
-const inProcess = (r: MetricRead) => answerRead(sqliteOf(s.deps.store).sqlite, r);
+const inProcess = (r: MetricRead) => answerRead(sqliteStatsRows(sqliteOf(s.deps.store).sqlite), r);
 
 beforeAll(async () => {
   s = await startTestServer({ now: NOW, env: { GLASSBOX_READ_WORKERS: '2', GLASSBOX_COMPACT_INTERVAL_MS: '0' } });

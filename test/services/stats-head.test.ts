@@ -13,6 +13,7 @@ import { run as compact } from '../../src/jobs/compact-stats.js';
 import { foldUncoveredBatches } from '../../src/store/sqlite/data/compact.js';
 import type { FixtureEvent } from '../domain/metrics/load-fixture.js';
 import { ADMIN, close, fixtureModel, freshDeps, setBaseline, summary, type SqliteDeps } from './stats-helpers.js';
+import { sqliteStatsRows } from '../../src/store/sqlite/data/stats-rows.js';
 
 type Deps = Awaited<ReturnType<typeof freshDeps>>;
 const T = (s: string) => Date.parse(s);
@@ -44,7 +45,7 @@ async function setup(): Promise<{ deps: SqliteDeps; model: ModelRecord; items: u
 function expectExact(deps: SqliteDeps, model: ModelRecord): void {
   const { sqlite } = deps.store;
   const ctx = statsContext(sqlite, model);
-  for (const [from, to] of WINDOWS) close(summary(statsFromEvents(sqlite, ctx, model.id, from, to), ctx), summary(windowStats(sqlite, model, from, to).stats, ctx));
+  for (const [from, to] of WINDOWS) close(summary(statsFromEvents(sqlite, ctx, model.id, from, to), ctx), summary(windowStats(sqliteStatsRows(sqlite), model, from, to).stats, ctx));
   expect(sqlite.prepare('SELECT count(*) FROM stats_uncovered').pluck().get()).toBe(0);
 }
 
