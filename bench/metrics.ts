@@ -123,9 +123,9 @@ async function setup(store: Store, n: number, base: Columns, win: Columns, compa
     actualValue: null,
   }));
   sqlite.transaction(() => {
-    const profile = setBaselineProfile(deps.store.sqlite, model, rows);
+    const profile = setBaselineProfile(sqlite, model, rows);
     sqlite.prepare('INSERT INTO baselines (model_id, row_count, updated_at, profile) VALUES (?, ?, ?, ?)').run(model.id, rows.length, T0, JSON.stringify(profile));
-    rebuildStats(deps.store.sqlite, model);
+    rebuildStats(sqlite, model);
   })();
   const ins = sqlite.prepare(
     'INSERT INTO events (model_id, event_id, ts, features, score, actual_label) VALUES (?, ?, ?, ?, ?, ?)',
@@ -141,7 +141,7 @@ async function setup(store: Store, n: number, base: Columns, win: Columns, compa
         stored.push({ id, ts: win.ts[i]!, features, score: win.score[i]!, predictedLabel: null, value: null, actualLabel: label(win, i), actualValue: null });
       }
       const s0 = performance.now();
-      applyEventsToStats(deps.store.sqlite, model, stored);
+      applyEventsToStats(sqlite, model, stored);
       statsMs += performance.now() - s0;
     })();
   }
