@@ -52,8 +52,12 @@ export async function ingestChunks(store: PostgresStore, modelName: string, chun
   if (!model) throw new Error(`no model ${modelName}`);
   // the services take the SQLite-typed Store; the ingest path uses only its port (store.data)
   const deps = { store: store as unknown as Store, clock: systemClock(), log: silentLogger() };
+  // a chunk a turn of the event loop, as a socket hands them over (not all in microtasks)
   async function* body(): AsyncGenerator<Buffer> {
-    yield* chunks;
+    for (const c of chunks) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      yield c;
+    }
   }
   return ingestNdjson(deps, { name: 'bench', role: 'INGEST' }, model, 'predictions', body(), { via: 'ndjson', batchSize: ingestBatch() });
 }

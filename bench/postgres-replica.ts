@@ -10,9 +10,13 @@ const store = await openPostgres(process.env.GLASSBOX_DB!, { migrate: false });
 const all = readFileSync(process.env.BENCH_FILE!);
 const chunks: Buffer[] = [];
 for (let i = 0; i < all.length; i += 1 << 16) chunks.push(all.subarray(i, i + (1 << 16)));
-const go = new Promise<void>((resolve) => createInterface({ input: process.stdin }).once('line', () => resolve()));
+const stdin = createInterface({ input: process.stdin });
+const go = new Promise<void>((resolve) => stdin.once('line', () => resolve()));
 process.stdout.write('ready\n');
 await go;
+// the parent writes nothing more: stdin must not keep the process (and its CPU profile) alive
+stdin.close();
+process.stdin.destroy();
 const t = performance.now();
 const r = await ingestChunks(store, process.env.BENCH_MODEL!, chunks);
 const seconds = (performance.now() - t) / 1000;
