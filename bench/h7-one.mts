@@ -18,4 +18,4 @@ try {
   const t = performance.now();
   const r = await ingestChunks(store, m, chunks);
   console.log(`${r.accepted} in ${((performance.now() - t) / 1000).toFixed(2)} s = ${Math.round(r.accepted / ((performance.now() - t) / 1000))} rows/s`);
-} finally { await store.close(); await admin.query(`DROP DATABASE ${name} WITH (FORCE)`); await admin.end(); }
+} finally { if (process.env.KEEP) { const r = await store.pool.query(`SELECT count(*) n, sum(length(data)) data, sum(pg_column_size(data)) stored, sum(coalesce(length(hists),0)) hists, sum(coalesce(pg_column_size(hists),0)) hstored FROM stats_partial`); console.log(r.rows[0]); } await store.close(); await admin.query(`DROP DATABASE ${name} WITH (FORCE)`); await admin.end(); }
