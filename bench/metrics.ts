@@ -29,6 +29,7 @@ import { dropStatsCaches, statsContext } from '../src/store/sqlite/data/stats-st
 import { windowStats } from '../src/services/stats-read.js';
 import { run as compact } from '../src/jobs/compact-stats.js';
 import { DAY_MS, HOUR_MS } from '../src/domain/time.js';
+import { sqliteStatsRows } from '../src/store/sqlite/data/stats-rows.js';
 
 const T0 = Date.parse('2024-05-01T00:00:00Z');
 const DAY = DAY_MS;
@@ -122,9 +123,9 @@ async function setup(store: Store, n: number, base: Columns, win: Columns, compa
     actualValue: null,
   }));
   sqlite.transaction(() => {
-    const profile = setBaselineProfile(deps.store.sqlite, model, rows);
+    const profile = setBaselineProfile(sqlite, model, rows);
     sqlite.prepare('INSERT INTO baselines (model_id, row_count, updated_at, profile) VALUES (?, ?, ?, ?)').run(model.id, rows.length, T0, JSON.stringify(profile));
-    rebuildStats(deps.store.sqlite, model);
+    rebuildStats(sqlite, model);
   })();
   const ins = sqlite.prepare(
     'INSERT INTO events (model_id, event_id, ts, features, score, actual_label) VALUES (?, ?, ?, ?, ?, ?)',
@@ -140,7 +141,7 @@ async function setup(store: Store, n: number, base: Columns, win: Columns, compa
         stored.push({ id, ts: win.ts[i]!, features, score: win.score[i]!, predictedLabel: null, value: null, actualLabel: label(win, i), actualValue: null });
       }
       const s0 = performance.now();
-      applyEventsToStats(deps.store.sqlite, model, stored);
+      applyEventsToStats(sqlite, model, stored);
       statsMs += performance.now() - s0;
     })();
   }
@@ -277,7 +278,7 @@ export async function runMetricsBench(opts: MetricsBenchOptions = {}): Promise<R
       });
       // the stored form of one busy hour: binary (what we store) against JSON text
       const ctx = statsContext(store.sqlite, model);
-      const hour = windowStats(store.sqlite, model, T0 + DAY, T0 + DAY + HOUR_MS).stats;
+      const hour = windowStats(sqliteStatsRows(store.sqlite), model, T0 + DAY, T0 + DAY + HOUR_MS).stats;
       const parts = serializeStats(hour);
       const bin = Buffer.concat([parts.core, parts.hists ?? new Uint8Array(0)]);
       const json = JSON.stringify(hour, (_k, v) => (v instanceof Map ? Array.from(v) : ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v));

@@ -25,7 +25,8 @@ export async function runMonitorsBench(opts: { monitors?: number; eventsPerHour?
   const nMonitors = opts.monitors ?? 200;
   const perHour = opts.eventsPerHour ?? 1000;
   const dir = mkdtempSync(join(tmpdir(), 'glassbox-bench-mon-'));
-  const deps: Deps = { store: openStore(join(dir, 'b.db')), clock: fixedClock(T0 + 24 * HOUR), log: silentLogger() };
+  const store = openStore(join(dir, 'b.db'));
+  const deps: Deps = { store, clock: fixedClock(T0 + 24 * HOUR), log: silentLogger() };
   try {
     const features = Array.from({ length: 10 }, (_, i) => ({ name: `f${i}`, type: 'NUMERIC' as const }));
     await createModel(deps, actor, { name: 'bench', task: 'BINARY_CLASSIFICATION', positiveClass: 'y', features });
@@ -52,7 +53,7 @@ export async function runMonitorsBench(opts: { monitors?: number; eventsPerHour?
     const ran = await evaluateDue(deps, at);
     const full = performance.now() - t;
 
-    const alerts = (deps.store.sqlite.prepare('SELECT count(*) AS n FROM alerts').get() as { n: number }).n;
+    const alerts = (store.sqlite.prepare('SELECT count(*) AS n FROM alerts').get() as { n: number }).n;
     console.log(`monitors: ${ran}/${nMonitors} evaluated at one tick over ${24 * perHour} events (24h window); ${alerts} alerts opened`);
     console.log(`  bare computeMetric x${nMonitors}: ${bare.toFixed(0)} ms; evaluate (decide + record + outbox): ${full.toFixed(0)} ms; ratio ${(full / bare).toFixed(2)}; ${(full / nMonitors).toFixed(1)} ms per monitor`);
   } finally {

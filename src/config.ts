@@ -31,7 +31,7 @@ const onOff = z
  * `secret` values are never printed, not even a rejected one.
  */
 export const ENV_VARS: ReadonlyArray<{ name: string; meaning: string; default: string; secret?: boolean }> = [
-  { name: 'GLASSBOX_DB', meaning: 'SQLite file (`:memory:` allowed); its folder is created. A `postgres://` URL is accepted by `glassbox migrate` only, for now ([docs/postgres.md](docs/postgres.md))', default: '`./data/glassbox.db`' },
+  { name: 'GLASSBOX_DB', meaning: 'SQLite file (`:memory:` allowed); its folder is created. A `postgres://` URL selects PostgreSQL for every command but `backup` (`pg_dump` there): [docs/postgres.md](docs/postgres.md)', default: '`./data/glassbox.db`' },
   { name: 'HOST', meaning: 'where the server listens', default: '`127.0.0.1`' },
   { name: 'PORT', meaning: 'its port (`0`: any free port)', default: '`4000`' },
   { name: 'GLASSBOX_ADMIN_KEY', meaning: 'a bootstrap secret (16+ characters) with the ADMIN role, actor `admin`; required on a non-loopback `HOST`', default: 'none', secret: true },

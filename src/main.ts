@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { ConfigError, ENV_VARS, loadConfig, type Config } from './config.js';
 import { VERSION } from './version.js';
-import { openStore } from './db/client.js';
+import { openAnyStore } from './store/open-store.js';
 import { isPostgresUrl, describePostgresUrl } from './store/postgres/url.js';
 import { startGlassbox } from './server.js';
 import { createLogger } from './log.js';
@@ -78,15 +78,9 @@ program
   .description('apply database migrations to GLASSBOX_DB and exit')
   .action(async () => {
     const config = configOrExit();
-    if (isPostgresUrl(config.dbPath)) {
-      const { openPostgres } = await import('./store/postgres/client.js');
-      await (await openPostgres(config.dbPath, { max: 1 })).close();
-      process.stdout.write(`migrated ${describePostgresUrl(config.dbPath)}\n`);
-      return;
-    }
-    const store = openStore(config.dbPath);
-    store.close();
-    process.stdout.write(`migrated ${config.dbPath}\n`);
+    const store = await openAnyStore(config.dbPath, { max: 1 });
+    await store.close();
+    process.stdout.write(`migrated ${isPostgresUrl(config.dbPath) ? describePostgresUrl(config.dbPath) : config.dbPath}\n`);
   });
 
 program.addCommand(ingestCommand());

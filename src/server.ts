@@ -6,7 +6,8 @@ import type { Config } from './config.js';
 import { isLoopback } from './config.js';
 import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './log.js';
-import { openStore, type Store } from './db/client.js';
+import type { OpenStore } from './store/port.js';
+import { openAnyStore } from './store/open-store.js';
 import type { Deps } from './services/deps.js';
 import { createHttpMetrics } from './http/metrics.js';
 import { createHttpApp, type Mount } from './http/app.js';
@@ -26,8 +27,8 @@ export interface GlassboxOptions {
   config: Config;
   clock?: Clock;
   log?: Logger;
-  /** an already open store (tests); otherwise config.dbPath is opened and migrated */
-  store?: Store;
+  /** an already open store (tests); otherwise config.dbPath (GLASSBOX_DB) is opened and migrated */
+  store?: OpenStore;
   /** extra routes (tests) */
   mounts?: Mount[];
   /** how often the outbox is drained; default 2 s */
@@ -50,10 +51,21 @@ export interface Glassbox {
 
 /** Starts Glassbox on config.host:config.port (0 = any free port). */
 export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
-  const { config } = opts;
-  const log = opts.log ?? createLogger(config.logLevel);
+  const log = opts.log ?? createLogger(opts.config.logLevel);
   const clock = opts.clock ?? systemClock();
-  const store = opts.store ?? openStore(config.dbPath);
+  if (opts.store) return startOn(opts, opts.store, log, clock);
+  const store = await openAnyStore(opts.config.dbPath);
+  try {
+    return await startOn(opts, store, log, clock);
+  } catch (err) {
+    // a start that fails leaves no pool or file handle behind (the caller may go on: tests)
+    await store.close();
+    throw err;
+  }
+}
+
+async function startOn(opts: GlassboxOptions, store: OpenStore, log: Logger, clock: Clock): Promise<Glassbox> {
+  const { config } = opts;
   // metric queries on the store's read workers (in process when it has none for this database)
   const reads = config.readWorkers > 0 ? store.data.openReader({ workers: config.readWorkers, log }) : undefined;
   const deps: Deps = { store, clock, log, ...(reads ? { reads } : {}) };
@@ -120,7 +132,7 @@ export async function startGlassbox(opts: GlassboxOptions): Promise<Glassbox> {
       for (const stop of stoppers.reverse()) await stop();
       await apollo.stop();
       await reads?.close();
-      store.close();
+      await store.close();
     })());
 
   return { url, port, deps, services, server, jobs, compaction, close };

@@ -2,14 +2,15 @@
 // try next. The clock comes from the caller: main.ts passes the system clock's now, tests
 // a fixed instant.
 import { performance } from 'node:perf_hooks';
-import { openStore } from '../db/client.js';
+import { openAnyStore } from '../store/open-store.js';
+import { describePostgresUrl, isPostgresUrl } from '../store/postgres/url.js';
 import { createLogger, type Logger } from '../log.js';
 import { DEMO_MODELS, runDemoScenario, type DemoOutcome } from '../demo/run.js';
 import { nextStepsText } from '../demo/next-steps.js';
 import { progressFor, silentProgress } from '../demo/progress.js';
 
 export interface RunDemoOptions {
-  /** the SQLite file (GLASSBOX_DB) */
+  /** GLASSBOX_DB: a SQLite file or a PostgreSQL URL */
   dbPath: string;
   /** delete the demo models first */
   reset: boolean;
@@ -26,7 +27,11 @@ export interface RunDemoOptions {
 
 const DEFAULT_DB = './data/glassbox.db';
 
+/** GLASSBOX_DB as printed: a PostgreSQL URL's password masked. */
+const shownDb = (db: string) => (isPostgresUrl(db) ? describePostgresUrl(db) : db);
+
 function serveHint(dbPath: string): string {
+  dbPath = shownDb(dbPath);
   return dbPath === DEFAULT_DB ? 'npm start   (or: npx glassbox serve)' : `GLASSBOX_DB=${dbPath} npm start   (or: GLASSBOX_DB=${dbPath} npx glassbox serve)`;
 }
 
@@ -40,10 +45,10 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoOutcome> {
   const url = (opts.url ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
   const started = performance.now();
   // Demo data is recreated by a rerun, so one fsync per commit buys nothing here; the
-  // server reopens the file with synchronous=FULL.
-  const store = openStore(opts.dbPath, { synchronous: 'NORMAL' });
+  // server reopens a SQLite file with synchronous=FULL.
+  const store = await openAnyStore(opts.dbPath, { synchronous: 'NORMAL' });
   try {
-    out.write(`${opts.reset ? 'Recreating' : 'Creating'} the Glassbox demo in ${opts.dbPath}\n`);
+    out.write(`${opts.reset ? 'Recreating' : 'Creating'} the Glassbox demo in ${shownDb(opts.dbPath)}\n`);
     const outcome = await runDemoScenario(store, opts.log ?? createLogger('warn'), {
       now: opts.now,
       reset: opts.reset,
@@ -62,6 +67,6 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoOutcome> {
     out.write(`(done in ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
     return outcome;
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -10,7 +10,7 @@ import cliProgress from 'cli-progress';
 import { loadConfig } from '../config.js';
 import { systemClock } from '../clock.js';
 import { createLogger } from '../log.js';
-import { openStore } from '../db/client.js';
+import { openAnyStore } from '../store/open-store.js';
 import { requireModel } from '../services/models.js';
 import { IngestInterrupted, ingestIndexed, ingestNdjson, type IngestKind, type IngestResult } from '../services/ingest.js';
 import { typeCsvRecord } from '../domain/ingest/csv-typing.js';
@@ -136,7 +136,7 @@ export function ingestCommand(): Command {
     .addHelpText('after', CSV_HELP)
     .action(async (file: string, o: { model: string; actuals?: boolean; baseline?: boolean; batchSize?: number }) => {
       const config = loadConfig();
-      const store = openStore(config.dbPath);
+      const store = await openAnyStore(config.dbPath);
       const deps: Deps = { store, clock: systemClock(), log: createLogger(config.logLevel) };
       const opts: IngestCliOptions = {
         model: o.model,
@@ -154,7 +154,7 @@ export function ingestCommand(): Command {
         process.stderr.write(summarizeInterrupted(opts, err));
         process.exitCode = 1;
       } finally {
-        store.close();
+        await store.close();
       }
     });
 }

@@ -21,6 +21,7 @@ export type { Db };
  * uses them (every family is behind the port); tests, benches and SQLite-only tools do.
  */
 export interface Store extends StorePort {
+  readonly kind: 'sqlite';
   db: Db;
   /** the raw handle, for prepared statements on hot paths (ingest, stats) */
   sqlite: Database.Database;
@@ -30,11 +31,8 @@ export interface Store extends StorePort {
 /** drizzle/sqlite/ at the package root, whether we run from src/ (tsx) or dist/ (built). */
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'drizzle', 'sqlite');
 
-/** Why serve, ingest and demo refuse a PostgreSQL GLASSBOX_DB for now. */
-export const POSTGRES_NOT_YET =
-  'GLASSBOX_DB is a PostgreSQL URL, and Glassbox cannot serve, ingest or run the demo on PostgreSQL yet: ' +
-  'the services are not all behind the storage port (issue 11). `glassbox migrate` already prepares the database; ' +
-  'use a SQLite file (the default ./data/glassbox.db) meanwhile.';
+/** Why openStore refuses a PostgreSQL URL: it opens SQLite files; GLASSBOX_DB of either kind goes through openAnyStore. */
+export const NOT_A_SQLITE_FILE = 'openStore opens SQLite files: a PostgreSQL GLASSBOX_DB is opened by openAnyStore (src/store/open-store.ts)';
 
 /**
  * Opens (creating its folder) and migrates the database. WAL with synchronous=FULL:
@@ -42,7 +40,7 @@ export const POSTGRES_NOT_YET =
  * the event and statistics indexes stay in memory.
  */
 export function openStore(path: string, opts: { migrate?: boolean; synchronous?: 'FULL' | 'NORMAL' } = {}): Store {
-  if (isPostgresUrl(path)) throw new Error(POSTGRES_NOT_YET);
+  if (isPostgresUrl(path)) throw new Error(NOT_A_SQLITE_FILE);
   if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');

@@ -3,7 +3,7 @@
 // predictions made and the actuals that arrived since the last step, then evaluates the
 // monitors whose schedule ticks there, exactly as the scheduler would have.
 import { fixedClock } from '../clock.js';
-import type { Store } from '../db/client.js';
+import type { OpenStore } from '../store/port.js';
 import { withBusyRetry } from '../db/busy.js';
 import { conflict } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -135,7 +135,7 @@ async function setUpModel(deps: Deps, args: CreateModelArgs, sim: DemoModelSim, 
 }
 
 /** The demo is complete: both models get their real description in one transaction. */
-async function markFinished(store: Store, tracks: Track[]): Promise<void> {
+async function markFinished(store: OpenStore, tracks: Track[]): Promise<void> {
   await store.transaction(async () => {
     for (const t of tracks) await store.models.update(t.model.id, { description: DESCRIPTIONS[t.model.name]! });
   });
@@ -147,7 +147,7 @@ async function markFinished(store: Store, tracks: Track[]): Promise<void> {
  * `exists`) unless `reset`, rebuilds a partial one; CONFLICT when a model of a demo name is
  * not the demo's. Each write is retried while the file is busy (a server writing to it).
  */
-export async function runDemoScenario(store: Store, log: Logger, opts: DemoRunOptions): Promise<DemoOutcome> {
+export async function runDemoScenario(store: OpenStore, log: Logger, opts: DemoRunOptions): Promise<DemoOutcome> {
   const clock = fixedClock(opts.now);
   const deps: Deps = { store, clock, log };
   const present = (await Promise.all(DEMO_MODELS.map((n) => findModel(deps, n)))).filter((m): m is ModelRecord => m !== null);

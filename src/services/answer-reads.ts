@@ -1,21 +1,21 @@
-// The answers to metric reads (metric-reads.ts): a window's statistics and the pure
-// computation over them, on whichever connection is given (the main one, or a read
-// worker's own), with the same result. Questions arrive validated (metrics.ts); only what
-// needs the database is checked here.
-import type Database from 'better-sqlite3';
+// The answers to metric reads (domain/metrics/reads.ts): a window's statistics and the
+// pure computation over them, from whichever store's rows are given (SQLite: the main
+// connection or a read worker's own; PostgreSQL: the rows a read preloaded), with the
+// same result. Questions arrive validated (metrics.ts); only what needs the stored
+// statistics is checked here.
 import type { ModelRecord } from '../domain/model.js';
 import { computeDrift, computeFairness, computeIntegrity, computeOutputDrift, computePerformance, computeTraffic } from '../domain/metrics/compute-window.js';
 import { metricKind, metricValue, type Metric } from '../domain/metrics/metric-value.js';
 import { alignToKept } from '../domain/retention.js';
 import { DAY_MS, HOUR_MS } from '../domain/time.js';
 import type { Granularity, HealthFigures, MetricRead, MetricReader, Question, ReadAnswer, ReadKind, SeriesPoint } from '../domain/metrics/reads.js';
-import { purgedBefore } from '../store/sqlite/data/retention.js';
+import type { StatsRows } from '../domain/metrics/stats-rows.js';
 import { windowStats } from './stats-read.js';
 
 const histogramsFor = (metric: Metric) => metricKind(metric) === 'drift';
 
-function healthFigures(sqlite: Database.Database, model: ModelRecord, from: number, to: number): HealthFigures {
-  const { stats: s, ctx } = windowStats(sqlite, model, from, to);
+function healthFigures(rows: StatsRows, model: ModelRecord, from: number, to: number): HealthFigures {
+  const { stats: s, ctx } = windowStats(rows, model, from, to);
   const hasBaseline = ctx.profileKey !== null;
   let worst: HealthFigures['worst'] = null;
   if (hasBaseline && s.count > 0) {
@@ -29,27 +29,27 @@ function healthFigures(sqlite: Database.Database, model: ModelRecord, from: numb
   return { count: s.count, hasBaseline, worst, performance: s.count > 0 ? computePerformance(s) : null };
 }
 
-function seriesPoints(sqlite: Database.Database, model: ModelRecord, q: Question & { granularity: Granularity }): SeriesPoint[] {
+function seriesPoints(rows: StatsRows, model: ModelRecord, q: Question & { granularity: Granularity }): SeriesPoint[] {
   const unit = q.granularity === 'HOUR' ? HOUR_MS : DAY_MS;
   const points: SeriesPoint[] = [];
   // over purged time the first point starts where the statistics do: on the hour
-  const { from, to } = alignToKept(q.from, q.to, purgedBefore(sqlite, model.id));
+  const { from, to } = alignToKept(q.from, q.to, rows.purgedBefore(model.id));
   for (let b = Math.floor(from / unit) * unit; b < to; b += unit) {
     const start = Math.max(b, from);
     const end = Math.min(b + unit, to);
-    const { stats: s, ctx } = windowStats(sqlite, model, start, end, { histograms: histogramsFor(q.metric) });
+    const { stats: s, ctx } = windowStats(rows, model, start, end, { histograms: histogramsFor(q.metric) });
     points.push(s.count === 0 ? { start, value: null, sampleSize: 0 } : { start, ...metricValue(q.metric, s, ctx, q.feature, q.attribute) });
   }
   return points;
 }
 
-/** Answers one read from the database behind `sqlite` (synchronous: the caller may wrap it in one read transaction). */
-export function answerRead<K extends ReadKind>(sqlite: Database.Database, r: MetricRead<K>): ReadAnswer<K> {
-  return answer(sqlite, r as MetricRead) as ReadAnswer<K>;
+/** Answers one read from `rows` (synchronous: SQLite's caller wraps it in one read transaction). */
+export function answerRead<K extends ReadKind>(rows: StatsRows, r: MetricRead<K>): ReadAnswer<K> {
+  return answer(rows, r as MetricRead) as ReadAnswer<K>;
 }
 
-function answer(sqlite: Database.Database, r: MetricRead): ReadAnswer<ReadKind> {
-  const stats = (histograms: boolean) => windowStats(sqlite, r.model, r.from, r.to, { histograms });
+function answer(rows: StatsRows, r: MetricRead): ReadAnswer<ReadKind> {
+  const stats = (histograms: boolean) => windowStats(rows, r.model, r.from, r.to, { histograms });
   switch (r.kind) {
     case 'drift': {
       const { stats: s, ctx } = stats(true);
@@ -77,16 +77,16 @@ function answer(sqlite: Database.Database, r: MetricRead): ReadAnswer<ReadKind> 
       return metricValue(r.metric, s, ctx, r.feature, r.attribute);
     }
     case 'series':
-      return seriesPoints(sqlite, r.model, r);
+      return seriesPoints(rows, r.model, r);
     case 'health':
-      return healthFigures(sqlite, r.model, r.from, r.to);
+      return healthFigures(rows, r.model, r.from, r.to);
   }
 }
 
-/** Reads on the caller's connection, in process (`:memory:` databases, GLASSBOX_READ_WORKERS=0). */
-export function inProcessReader(sqlite: Database.Database): MetricReader {
+/** Reads in process, on the caller's rows (SQLite: `:memory:` databases, GLASSBOX_READ_WORKERS=0). */
+export function inProcessReader(rows: StatsRows): MetricReader {
   return {
-    read: async (r) => answerRead(sqlite, r),
+    read: async (r) => answerRead(rows, r),
     close: async () => {},
   };
 }

@@ -1,6 +1,6 @@
 // What every service function takes first: storage, time and a logger (ARCHITECTURE:
 // services receive their dependencies, they never reach for globals).
-import type { Store } from '../db/client.js';
+import type { OpenStore } from '../store/port.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { MetricReader } from '../domain/metrics/reads.js';
@@ -9,7 +9,8 @@ import type { Role } from '../domain/api-key.js';
 export type { Role };
 
 export interface Deps {
-  store: Store;
+  /** SQLite or PostgreSQL: services see the port only */
+  store: OpenStore;
   clock: Clock;
   log: Logger;
   /** where metric reads run (the server's read workers); absent: in process, on `store` */

@@ -4,7 +4,6 @@
 // is exact to the millisecond and its cost grows with the number of rows, not events
 // (over time purged by retention, edges move out to the UTC hour: there are no raw events
 // left to cut an hour with).
-import type Database from 'better-sqlite3';
 import type { ModelRecord } from '../domain/model.js';
 import type { StatsContext } from '../domain/metrics/context.js';
 import { accumulate, emptyStats, type WindowStats } from '../domain/metrics/window-stats.js';
@@ -12,12 +11,26 @@ import { dropValuesLostIn, HOUR_PARTS, mergeInto } from '../domain/metrics/merge
 import { coverWindow, spanEnd, TOP_LEVEL, type Level, type RollupLevel } from '../domain/metrics/rollup-spans.js';
 import { alignToKept } from '../domain/retention.js';
 import { ceilTo, floorTo, HOUR_MS } from '../domain/time.js';
-import { purgedBefore, refuseOutdatedPurgedHour } from '../store/sqlite/data/retention.js';
-import { hourRevs, partialsIn, partialsOfHour, readEvents, readRow, rollupRevs, statsContext, statsFromEvents } from '../store/sqlite/data/stats-store.js';
+import type { StatsRows } from '../domain/metrics/stats-rows.js';
+import { badInput } from '../errors.js';
 
+function addRaw(rows: StatsRows, ctx: StatsContext, modelId: number, acc: WindowStats, from: number, to: number): void {
+  if (from < to) for (const e of rows.events(modelId, from, to)) accumulate(acc, e, ctx);
+}
 
-function addRaw(sqlite: Database.Database, ctx: StatsContext, modelId: number, acc: WindowStats, from: number, to: number): void {
-  if (from < to) for (const e of readEvents(sqlite, modelId, from, to)) accumulate(acc, e, ctx);
+/**
+ * Throws when `hour` was purged and its stored statistics were built under another
+ * baseline or decision threshold than the current one: they cannot be rebuilt without
+ * their raw events, and a number from nothing would be silently wrong (docs/metrics.md).
+ */
+function refuseOutdatedPurgedHour(rows: StatsRows, modelId: number, hour: number): void {
+  const before = rows.purgedBefore(modelId);
+  if (before === null || hour >= before) return;
+  const at = new Date(before).toISOString();
+  throw badInput(
+    'from',
+    `the events before ${at} were deleted by retention and their hourly statistics were built with an earlier baseline or decision threshold, which they cannot be recomputed against; start the window at ${at} or later`,
+  );
 }
 
 /**
@@ -27,7 +40,7 @@ function addRaw(sqlite: Database.Database, ctx: StatsContext, modelId: number, a
  * hours were.
  */
 export function addStored(
-  sqlite: Database.Database,
+  rows: StatsRows,
   ctx: StatsContext,
   modelId: number,
   acc: WindowStats,
@@ -40,12 +53,9 @@ export function addStored(
   const deltas = new Map<number, WindowStats>();
   const stale = new Set<number>();
   if (opts.partials) {
-    let last = NaN;
-    for (const [, hour] of partialsIn(sqlite, modelId, lo, hi)) {
-      if (hour === last) continue;
-      last = hour;
+    for (const hour of rows.partialHours(modelId, lo, hi)) {
       const delta = emptyStats(ctx);
-      for (const p of partialsOfHour(sqlite, ctx, modelId, hour, withHists)) {
+      for (const p of rows.partialsOfHour(ctx, modelId, hour, withHists)) {
         if (p.stats.key === ctx.statsKey) mergeInto(delta, p.stats, ctx, HOUR_PARTS);
         else stale.add(hour);
       }
@@ -53,7 +63,7 @@ export function addStored(
     }
   }
   const revs = new Map<string, number>();
-  for (const [level, start, rev] of rollupRevs(sqlite, modelId, lo, hi)) revs.set(`${level}:${start}`, rev);
+  for (const [level, start, rev] of rows.rollupRevs(modelId, lo, hi)) revs.set(`${level}:${start}`, rev);
   const staleWithin = (a: number, b: number) => {
     for (const h of stale) if (h >= a && h < b) return true;
     return false;
@@ -61,15 +71,17 @@ export function addStored(
   const has = (level: RollupLevel, start: number) => revs.has(`${level}:${start}`) && !staleWithin(start, spanEnd(level, start));
   const raw = new Set<number>();
   const rawHour = (h: number) => {
-    refuseOutdatedPurgedHour(sqlite, modelId, h); // its raw events are gone: never rebuild it from nothing
+    refuseOutdatedPurgedHour(rows, modelId, h); // its raw events are gone: never rebuild it from nothing
     raw.add(h);
-    mergeInto(acc, statsFromEvents(sqlite, ctx, modelId, h, h + HOUR_MS), ctx);
+    const fromEvents = emptyStats(ctx);
+    addRaw(rows, ctx, modelId, fromEvents, h, h + HOUR_MS);
+    mergeInto(acc, fromEvents, ctx);
   };
   const addCover = (a: number, b: number, top: Level) => {
     for (const piece of coverWindow(a, b, has, top)) {
       if (piece.level === 0) {
-        for (const [h, rev] of hourRevs(sqlite, modelId, piece.lo, piece.hi)) {
-          const row = stale.has(h) ? null : readRow(sqlite, ctx, modelId, 0, h, withHists, rev);
+        for (const [h, rev] of rows.hourRevs(modelId, piece.lo, piece.hi)) {
+          const row = stale.has(h) ? null : rows.readRow(ctx, modelId, 0, h, withHists, rev);
           if (!row || row.stats.key !== ctx.statsKey) rawHour(h);
           else if (!deltas.has(h)) mergeInto(acc, row.stats, ctx);
           else {
@@ -83,7 +95,7 @@ export function addStored(
         for (const h of stale) if (h >= piece.lo && h < piece.hi && !raw.has(h)) rawHour(h);
         continue;
       }
-      const row = readRow(sqlite, ctx, modelId, piece.level, piece.start, withHists, revs.get(`${piece.level}:${piece.start}`));
+      const row = rows.readRow(ctx, modelId, piece.level, piece.start, withHists, revs.get(`${piece.level}:${piece.start}`));
       if (row && row.stats.key === ctx.statsKey) mergeInto(acc, row.stats, ctx);
       else addCover(piece.start, spanEnd(piece.level, piece.start), (piece.level - 1) as Level);
     }
@@ -93,7 +105,7 @@ export function addStored(
   for (const [h, delta] of deltas) {
     if (raw.has(h)) continue;
     mergeInto(acc, delta, ctx);
-    const row = withHists ? readRow(sqlite, ctx, modelId, 0, h, true) : null;
+    const row = withHists ? rows.readRow(ctx, modelId, 0, h, true) : null;
     if (row && row.stats.key === ctx.statsKey) {
       const whole = emptyStats(ctx);
       mergeInto(whole, row.stats, ctx, HOUR_PARTS);
@@ -109,24 +121,24 @@ export function addStored(
  * read them with; `histograms: false` skips the numeric histograms (all but drift).
  */
 export function windowStats(
-  sqlite: Database.Database,
+  rows: StatsRows,
   model: ModelRecord,
   from: number,
   to: number,
   opts: { histograms?: boolean } = {},
 ): { stats: WindowStats; ctx: StatsContext } {
   const histograms = opts.histograms ?? true;
-  ({ from, to } = alignToKept(from, to, purgedBefore(sqlite, model.id)));
-  const ctx = statsContext(sqlite, model);
+  ({ from, to } = alignToKept(from, to, rows.purgedBefore(model.id)));
+  const ctx = rows.context(model);
   const acc = emptyStats(ctx);
   const h0 = ceilTo(from, HOUR_MS);
   const h1 = floorTo(to, HOUR_MS);
   if (h0 >= h1) {
-    addRaw(sqlite, ctx, model.id, acc, from, to);
+    addRaw(rows, ctx, model.id, acc, from, to);
     return { stats: acc, ctx };
   }
-  addRaw(sqlite, ctx, model.id, acc, from, h0);
-  addRaw(sqlite, ctx, model.id, acc, h1, to);
-  addStored(sqlite, ctx, model.id, acc, h0, h1, { histograms, partials: true });
+  addRaw(rows, ctx, model.id, acc, from, h0);
+  addRaw(rows, ctx, model.id, acc, h1, to);
+  addStored(rows, ctx, model.id, acc, h0, h1, { histograms, partials: true });
   return { stats: acc, ctx };
 }

@@ -56,5 +56,10 @@ export interface MonitoringRepos {
 /** Everything services may ask of storage. */
 export interface StorePort extends TransactionPort, Repos, MonitoringRepos {}
 
+/** A store as a process holds it (Deps.store): the port, and its closing (awaited: PostgreSQL ends its pool). */
+export interface OpenStore extends StorePort {
+  close(): void | Promise<void>;
+}
+
 /** What every adapter implements: the whole StorePort (kept as a name for code that uses it). */
 export type CommonStorePort = StorePort;

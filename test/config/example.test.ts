@@ -9,14 +9,16 @@ import { runDemo } from '../../src/cli/demo.js';
 import { applyFile, type Io } from '../../src/cli/config.js';
 import { silentLogger } from '../../src/log.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { createTestDatabase } from '../helpers/test-store.js';
 
 const NOW = Date.parse('2024-05-20T10:00:00Z');
 let s: TestServer;
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'glassbox-example-'));
-  await runDemo({ dbPath: join(dir, 'glassbox.db'), reset: false, out: new PassThrough(), now: NOW, progress: false, log: silentLogger() });
-  s = await startTestServer({ dir, now: NOW });
+  const database = await createTestDatabase(dir);
+  await runDemo({ dbPath: database.db, reset: false, out: new PassThrough(), now: NOW, progress: false, log: silentLogger() });
+  s = await startTestServer({ dir, database, ownsDatabase: true, now: NOW });
 }, 120_000);
 afterAll(async () => {
   await s.stop(true);

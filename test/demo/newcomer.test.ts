@@ -11,9 +11,9 @@ import type { DemoOutcome } from '../../src/demo/run.js';
 import { exampleQueries } from '../../src/demo/next-steps.js';
 import { silentLogger } from '../../src/log.js';
 import { fixedClock } from '../../src/clock.js';
-import { openStore } from '../../src/db/client.js';
 import { createModel, findModel } from '../../src/services/models.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { connectTestStore, createTestDatabase, type TestDatabase } from '../helpers/test-store.js';
 
 // a present that is not on a six-hour tick, so the last partial step is exercised too
 const NOW = Date.parse('2024-05-20T10:37:00Z');
@@ -46,19 +46,22 @@ const ALERTS = '{ alerts { status severity message openedAt resolvedAt model { n
 
 describe('glassbox demo, as a newcomer meets it', () => {
   let dir: string;
+  let database: TestDatabase;
   let dbPath: string;
   let first: { outcome: DemoOutcome; text: string };
   let server: TestServer;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'glassbox-demo-'));
-    dbPath = join(dir, 'glassbox.db');
+    database = await createTestDatabase(dir);
+    dbPath = database.db;
     first = await demo(dbPath, false);
-    server = await startTestServer({ dir, now: NOW });
+    server = await startTestServer({ dir, database, now: NOW });
   });
 
   afterAll(async () => {
     await server?.stop();
+    await database.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -127,7 +130,7 @@ describe('glassbox demo, as a newcomer meets it', () => {
 
     const reset = await demo(dbPath, true);
     expect(reset.outcome).toEqual(first.outcome);
-    server = await startTestServer({ dir, now: NOW });
+    server = await startTestServer({ dir, database, now: NOW });
     const after = await server.gql<{ alerts: AlertRow[] }>(ALERTS);
     expect(after.data.alerts).toEqual(before.data.alerts);
   });
@@ -145,22 +148,22 @@ describe('glassbox demo, as a newcomer meets it', () => {
 
 describe('glassbox demo next to a model of its own', () => {
   it("never deletes a user's model that happens to share a demo name", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'glassbox-demo-'));
-    const dbPath = join(dir, 'glassbox.db');
+    const database = await createTestDatabase();
+    const dbPath = database.db;
     try {
-      const store = openStore(dbPath);
+      const store = await connectTestStore(dbPath);
       const deps = { store, clock: fixedClock(NOW), log: silentLogger() };
       await createModel(deps, { name: 'ops', role: 'EDITOR' }, { name: 'credit-risk', task: 'REGRESSION', features: [{ name: 'x', type: 'NUMERIC' }] });
-      store.close();
+      await store.close();
       for (const reset of [false, true]) {
         await expect(demo(dbPath, reset)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('not created by glassbox demo') });
       }
-      const check = openStore(dbPath);
+      const check = await connectTestStore(dbPath);
       const kept = await findModel({ store: check, clock: fixedClock(NOW), log: silentLogger() }, 'credit-risk');
-      check.close();
+      await check.close();
       expect(kept?.task).toBe('REGRESSION');
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     }
   });
 });

@@ -1,26 +1,23 @@
-// The demo shares its file with a running server and may be interrupted: it retries a busy
+// The demo shares its database with a running server and may be interrupted: it retries a busy
 // write, never leaves a half-built demo looking complete, and the next run rebuilds a partial one.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/cli/demo.js';
 import { DEMO_MODELS, DEMO_UNFINISHED } from '../../src/demo/run.js';
-import { openStore } from '../../src/db/client.js';
 import { silentLogger } from '../../src/log.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { connectTestStore, createTestDatabase, type TestDatabase } from '../helpers/test-store.js';
 
 const NOW = Date.parse('2024-05-20T10:37:00Z');
-const dirs: string[] = [];
-const tempDb = () => {
-  const d = mkdtempSync(join(tmpdir(), 'glassbox-demo-robust-'));
-  dirs.push(d);
-  return join(d, 'glassbox.db');
+const made: TestDatabase[] = [];
+const tempDb = async () => {
+  const d = await createTestDatabase();
+  made.push(d);
+  return d.db;
 };
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+afterAll(async () => {
+  for (const d of made) await d.drop();
 });
 
 /** `glassbox demo` in its own process; `killAt` kills it (SIGKILL) when its output shows that text. */
@@ -46,34 +43,34 @@ async function demoHere(dbPath: string): Promise<string> {
   return text;
 }
 
-function descriptions(dbPath: string): Array<string | null> {
-  const store = openStore(dbPath);
+async function descriptions(dbPath: string): Promise<Array<string | null>> {
+  const store = await connectTestStore(dbPath);
   try {
-    return DEMO_MODELS.map((n) => (store.sqlite.prepare('SELECT description FROM models WHERE name = ?').get(n) as { description: string | null } | undefined)?.description ?? null);
+    return await Promise.all(DEMO_MODELS.map(async (n) => (await store.models.byName(n))?.description ?? null));
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
 describe('the demo, interrupted or beside a server', () => {
   it('a demo killed midway is seen as partial and built again by the next run', async () => {
-    const dbPath = tempDb();
+    const dbPath = await tempDb();
     const killed = await demoProcess(dbPath, 'simulating day 3 of');
     expect(killed.code).toBeNull(); // killed, not finished
-    expect(descriptions(dbPath)).toContain(DEMO_UNFINISHED);
+    expect(await descriptions(dbPath)).toContain(DEMO_UNFINISHED);
 
     const again = await demoHere(dbPath);
     expect(again).toContain('Found a partial demo');
     expect(again).toContain('Demo ready');
-    expect(descriptions(dbPath).every((d) => d !== null && d !== DEMO_UNFINISHED)).toBe(true);
+    expect((await descriptions(dbPath)).every((d) => d !== null && d !== DEMO_UNFINISHED)).toBe(true);
     expect(await demoHere(dbPath)).toContain('); nothing changed.');
   }, 120_000);
 
   it('runs to the end while the server writes to the same file, and so does the server', async () => {
-    const dbPath = tempDb();
+    const dbPath = await tempDb();
     let server: TestServer | undefined;
     try {
-      server = await startTestServer({ dir: join(dbPath, '..'), now: NOW });
+      server = await startTestServer({ database: made.at(-1)!, now: NOW });
       const s = server;
       await s.gql(`mutation { createModel(input: { name: "busy", task: REGRESSION, features: [{ name: "x", type: NUMERIC }] }) { name } }`);
       const demo = demoProcess(dbPath);

@@ -35,8 +35,11 @@ async function as<T = any>(key: string, query: string, variables?: Record<string
 }
 const admin = <T = any>(q: string, v?: Record<string, unknown>) => as<T>(ADMIN_KEY, q, v);
 
-function auditCount(action: string): number {
-  return (s.deps.store.sqlite.prepare('SELECT count(*) AS n FROM audit_log WHERE action = ?').get(action) as { n: number }).n;
+/** Every entry, as the store keeps it (the port's reading, not the API's). */
+const stored = () => s.deps.store.audit.list(1_000_000);
+
+async function auditCount(action: string): Promise<number> {
+  return (await stored()).filter((e) => e.action === action).length;
 }
 
 const MON = { model: 'credit-risk', name: 'volume', metric: 'PREDICTION_COUNT', window: '1h', schedule: '0 * * * *', comparator: 'GT', warningThreshold: 5, channels: ['hook'] };
@@ -99,9 +102,9 @@ const CALLS: Array<{ name: string; run: () => Promise<unknown>; readOnly?: strin
     name: 'applyConfig',
     run: async () => {
       // one applyConfig entry for the file, plus one per change named as its mutation
-      const before = auditCount('createChannel');
+      const before = await auditCount('createChannel');
       await admin(`mutation($y: String!) { applyConfig(yaml: $y) { summary } }`, { y: 'channels:\n  - { name: from-file, kind: SLACK, slackChannel: "#from-file" }\n' });
-      if (auditCount('createChannel') !== before + 1) throw new Error('applyConfig: no createChannel entry for its change');
+      if ((await auditCount('createChannel')) !== before + 1) throw new Error('applyConfig: no createChannel entry for its change');
       await admin(`mutation($y: String!) { applyConfig(yaml: $y, dryRun: true) { summary } }`, { y: 'channels: []\n' });
       await admin(`mutation { deleteChannel(name: "from-file") }`);
     },
@@ -120,9 +123,9 @@ describe('every state-changing mutation is audited', () => {
   it('each one, when it succeeds, writes one entry named after it (a read-only one writes none)', async () => {
     const missing: string[] = [];
     for (const c of CALLS) {
-      const before = auditCount(c.name);
+      const before = await auditCount(c.name);
       await c.run();
-      const added = auditCount(c.name) - before;
+      const added = (await auditCount(c.name)) - before;
       if (added !== (c.readOnly ? 0 : 1)) missing.push(`${c.name}: ${added} entries`);
     }
     expect(missing).toEqual([]);
@@ -180,8 +183,7 @@ describe('webhook URLs and secrets', () => {
     expect(created('secret-hook')).toEqual({ name: 'secret-hook', kind: 'WEBHOOK', webhookUrl: `http://${host}/[redacted]`, webhookSecret: '[redacted]' });
     expect(created('plain-hook')).toEqual({ name: 'plain-hook', kind: 'WEBHOOK', webhookUrl: `http://${host}/[redacted]` });
     // and none in the database itself
-    const raw = s.deps.store.sqlite.prepare('SELECT group_concat(coalesce(details, \'\'), \' \') AS d FROM audit_log').get() as { d: string };
-    expect(raw.d).not.toMatch(LEAKS);
+    expect(JSON.stringify((await stored()).map((e) => e.details))).not.toMatch(LEAKS);
   });
 
   it('credentials in the URL still reach the receiver, as Basic authorization', async () => {

@@ -2,6 +2,7 @@
 // query limits, restarts and configuration errors.
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_STORE } from '../helpers/test-store.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { loadConfig, ConfigError } from '../../src/config.js';
 
@@ -19,7 +20,7 @@ describe('http', () => {
   it('answers /healthz without a key', async () => {
     const r = await fetch(`${s.url}/healthz`);
     expect(r.status).toBe(200);
-    expect(await r.json()).toEqual({ status: 'ok', store: 'sqlite' });
+    expect(await r.json()).toEqual({ status: 'ok', store: TEST_STORE });
   });
 
   it('exposes request and operation metrics', async () => {

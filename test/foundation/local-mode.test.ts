@@ -58,10 +58,10 @@ describe('local mode and introspection follow the keys', () => {
     const viewerId = created.data.b.apiKey.id as string;
     const ingestId = created.data.a.apiKey.id as string;
     expect((await s.gql(`mutation { revokeApiKey(id: ${viewerId}) }`, undefined, viewer)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    // only an ADMIN may revoke, and no ADMIN key exists: the store is the way back, as an operator would (sqlite3)
-    s.deps.store.sqlite.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(s.clock.now(), Number(viewerId));
+    // only an ADMIN may revoke, and no ADMIN key exists: the store is the way back, as an operator's SQL would be
+    await s.deps.store.apiKeys.revoke(Number(viewerId), s.clock.now());
     expect((await s.gql('{ models { name } }')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    s.deps.store.sqlite.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(s.clock.now(), Number(ingestId));
+    await s.deps.store.apiKeys.revoke(Number(ingestId), s.clock.now());
     expect((await s.gql('{ models { name } }')).errors).toBeUndefined();
     expect((await s.gql(INTROSPECT)).data.__schema.queryType.name).toBe('Query');
     expect(modeLines()).toEqual(['local mode: no GL', 'local mode ended:', 'local mode: no GL']);

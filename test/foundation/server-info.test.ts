@@ -2,6 +2,7 @@
 // GLASSBOX_INSTANCE (else host:pid), readable by any key; the heartbeat's contract.
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TEST_STORE } from '../helpers/test-store.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { startHeartbeat } from '../../src/jobs/heartbeat.js';
 import { silentLogger } from '../../src/log.js';
@@ -28,7 +29,7 @@ describe('Query.server', () => {
     const r = await s.gql(SERVER, {}, viewer);
     expect(r.errors).toBeUndefined();
     const { version } = (await import('../../package.json', { with: { type: 'json' } })).default;
-    expect(r.data.server).toEqual({ version, store: 'sqlite', instance: 'replica-a', liveInstances: 1 });
+    expect(r.data.server).toEqual({ version, store: TEST_STORE, instance: 'replica-a', liveInstances: 1 });
   });
 
   it('is refused without a key', async () => {
@@ -40,7 +41,7 @@ describe('Query.server', () => {
     const other = await startTestServer();
     try {
       const r = await other.gql(`{ server { instance store } }`);
-      expect(r.data.server).toEqual({ instance: `${hostname()}:${process.pid}`, store: 'sqlite' });
+      expect(r.data.server).toEqual({ instance: `${hostname()}:${process.pid}`, store: TEST_STORE });
     } finally {
       await other.stop(true);
     }
@@ -51,11 +52,11 @@ describe('GET /healthz', () => {
   it('answers 503 naming the store once the database is gone', async () => {
     const other = await startTestServer();
     try {
-      expect(await (await fetch(`${other.url}/healthz`)).json()).toEqual({ status: 'ok', store: 'sqlite' });
-      other.deps.store.sqlite.close();
+      expect(await (await fetch(`${other.url}/healthz`)).json()).toEqual({ status: 'ok', store: TEST_STORE });
+      await other.deps.store.close();
       const r = await fetch(`${other.url}/healthz`);
       expect(r.status).toBe(503);
-      expect(await r.json()).toEqual({ status: 'unavailable', store: 'sqlite' });
+      expect(await r.json()).toEqual({ status: 'unavailable', store: TEST_STORE });
     } finally {
       await other.stop(true).catch(() => {});
     }

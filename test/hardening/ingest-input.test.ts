@@ -53,7 +53,7 @@ describe('eventIds: idempotent for every id the API accepts', () => {
         for (const e of viaGql.data.logPredictions.errors) expect(e.message).toBe(refused.get(e.index));
 
         // every accepted id reads back exactly as sent, once
-        const stored = storedEvents(s, model).map((e) => e.event_id);
+        const stored = (await storedEvents(s, model)).map((e) => e.event_id);
         expect(stored.sort()).toEqual(ids.filter((_, i) => !refused.has(i)).sort());
       }),
       { numRuns: 12 },
@@ -61,7 +61,7 @@ describe('eventIds: idempotent for every id the API accepts', () => {
     // a restart rebuilds the index from what SQLite holds: still duplicates
     const model = `m${models}`;
     s = await s.restart();
-    const rows = storedEvents(s, model);
+    const rows = (await storedEvents(s, model));
     const back = (await postNdjson(s, model, 'predictions', ndjson(rows.map((r, i) => prediction(i, { eventId: r.event_id }))))).json;
     expect(back).toMatchObject({ accepted: 0, duplicates: rows.length });
   });
@@ -98,7 +98,7 @@ describe('U+0000 (PostgreSQL cannot store it): that line or item is rejected nam
     const r = await postNdjson(s, model, 'predictions', ndjson(lines));
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ accepted: 1, rejected: 5, errors: want });
-    expect(storedEvents(s, model).map((e) => JSON.parse(e.features).c)).toEqual(['\\u0000']);
+    expect((await storedEvents(s, model)).map((e) => JSON.parse(e.features).c)).toEqual(['\\u0000']);
     const g = await s.gql(LOG, { m: model, p: lines }, ADMIN_KEY);
     expect(g.data.logPredictions).toEqual({ accepted: 0, duplicates: 1, rejected: 5, errors: want });
     const actual = (await postNdjson(s, model, 'actuals', '{"eventId":"ev-5","actualLabel":"n\\u0000"}\n')).json;
@@ -150,14 +150,14 @@ describe('deeply nested values: that line or item is rejected, the others handle
           expect(g.status).toBe(400);
           expect(g.json.errors[0].message).toMatch(/^Variable "\$p" got invalid value .* at "p\[\d+\]\.score"; Float cannot represent/);
           expect(g.text).not.toMatch(/RangeError|call stack/);
-          expect(storedEvents(s, other)).toHaveLength(0);
+          expect((await storedEvents(s, other))).toHaveLength(0);
           return;
         }
         expect(g.status).toBe(200);
         expect(g.json.errors).toBeUndefined();
         expect(g.json.data.logPredictions.accepted).toBe(expectRejected ? 10 : 11);
         if (expectRejected) expect(g.json.data.logPredictions.errors[0]).toMatchObject({ index: at, message: r.json.errors[0].message });
-        expect(storedEvents(s, other)).toHaveLength(expectRejected ? 10 : 11);
+        expect((await storedEvents(s, other))).toHaveLength(expectRejected ? 10 : 11);
       }),
       { numRuns: 15 },
     );
@@ -179,7 +179,7 @@ describe('Content-Encoding: gzip bodies that are not gzip, corrupt or cut short'
       }),
       { numRuns: 40 },
     );
-    expect(storedEvents(s, model)).toHaveLength(0);
+    expect((await storedEvents(s, model))).toHaveLength(0);
   });
 
   it('a cut or damaged body: 400 saying exactly what was kept, and resending adds only the rest', async () => {
@@ -192,7 +192,7 @@ describe('Content-Encoding: gzip bodies that are not gzip, corrupt or cut short'
         const body = Buffer.from(whole);
         if (!cut) body[at] = body[at]! ^ 0x5a;
         const r = await s.post(`/v1/models/${model}/predictions`, cut ? body.subarray(0, at) : body, gz(''));
-        const stored = storedEvents(s, model).length;
+        const stored = (await storedEvents(s, model)).length;
         if (r.status === 200) {
           // a damaged byte gzip does not check (the header's timestamp): the lines as they came
           expect(r.json.accepted + r.json.rejected).toBe(5000);
@@ -238,14 +238,13 @@ describe('a gzip body whose client goes away', () => {
     zip.pipe(req);
     zip.write(ndjson(Array.from({ length: 4500 }, (_, i) => prediction(i))));
     zip.flush();
-    const stored = () => storedEvents(s, model).length;
-    while (stored() < 4000) await new Promise((r) => setImmediate(r));
+    const stored = async () => (await storedEvents(s, model)).length;
+    while ((await stored()) < 4000) await new Promise((r) => setImmediate(r));
     req.destroy();
-    const audited = () =>
-      s.deps.store.sqlite.prepare(`SELECT details FROM audit_log WHERE action = 'logPredictions' AND target = ?`).pluck().get(model) as string | undefined;
-    while (!audited()) await new Promise((r) => setImmediate(r));
-    expect(JSON.parse(audited()!)).toMatchObject({ accepted: 4000, aborted: true });
-    expect(stored()).toBe(4000);
+    const audited = async () => (await s.deps.store.audit.list(1000)).find((e) => e.action === 'logPredictions' && e.target === model)?.details;
+    while (!(await audited())) await new Promise((r) => setImmediate(r));
+    expect(await audited()).toMatchObject({ accepted: 4000, aborted: true });
+    expect(await stored()).toBe(4000);
     expect((await postNdjson(s, model, 'predictions', ndjson([prediction(9999)]))).json.accepted).toBe(1);
   });
 });

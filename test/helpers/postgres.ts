@@ -10,8 +10,7 @@ import { join, relative } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { migratePostgres, PG_MIGRATIONS_DIR } from '../../src/store/postgres/client.js';
-
-const LOCAL = 'postgres://postgres@127.0.0.1:5432/postgres';
+import { findTestPostgres, POSTGRES_SKIPPED } from './find-postgres.js';
 
 /** A database URL with another database name. */
 export function withDatabase(url: string, name: string): string {
@@ -20,36 +19,20 @@ export function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-async function answers(url: string, timeoutMs: number): Promise<boolean> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
-  try {
-    await c.connect();
-    await c.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => {});
-  }
-}
-
 let found: Promise<string | null> | undefined;
 
 /**
- * The URL of a database to create test databases from, or null (after printing the one
- * skip line) when there is no PostgreSQL. A GLASSBOX_TEST_PG that does not answer is an
- * error, not a skip: whoever set it wants these tests run.
+ * The URL of a database to create test databases from, or null when there is no
+ * PostgreSQL. Under vitest the config decided once (GLASSBOX_TEST_PG_FOUND, and printed
+ * the one skip line); run otherwise, this asks itself.
  */
 export function testPostgres(): Promise<string | null> {
   found ??= (async () => {
-    const asked = process.env.GLASSBOX_TEST_PG;
-    if (asked) {
-      if (!(await answers(asked, 5000))) throw new Error(`GLASSBOX_TEST_PG (${asked.replace(/:[^:@/]*@/, ':***@')}) does not answer`);
-      return asked;
-    }
-    if (await answers(LOCAL, 500)) return LOCAL;
-    console.log('PostgreSQL tests skipped: GLASSBOX_TEST_PG is unset and nothing answers on 127.0.0.1:5432');
-    return null;
+    const decided = process.env.GLASSBOX_TEST_PG_FOUND;
+    if (decided !== undefined) return decided || null;
+    const url = await findTestPostgres();
+    if (!url) console.log(POSTGRES_SKIPPED);
+    return url;
   })();
   return found;
 }

@@ -15,14 +15,16 @@ export interface ServerProcess {
 }
 
 /**
- * Starts a server on `dbPath` (scheduler off, loopback, ephemeral port); `imports` are
+ * Starts a server on `db` (GLASSBOX_DB: a SQLite file, or a PostgreSQL URL: make it with
+ * test-store.ts's createTestDatabase so that it follows the run's store), scheduler off,
+ * loopback, ephemeral port; `imports` are
  * extra `--import` preloads (test hooks). Rejects with the server's stderr if it exits
  * before it listens.
  */
-export async function spawnServer(dbPath: string, env: Record<string, string> = {}, imports: string[] = []): Promise<ServerProcess> {
+export async function spawnServer(db: string, env: Record<string, string> = {}, imports: string[] = []): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', ...imports.flatMap((m) => ['--import', m]), join(ROOT, 'src/main.ts'), 'serve'], {
     cwd: ROOT,
-    env: { ...process.env, GLASSBOX_DB: dbPath, PORT: '0', HOST: '127.0.0.1', GLASSBOX_SCHEDULER: 'off', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, GLASSBOX_DB: db, PORT: '0', HOST: '127.0.0.1', GLASSBOX_SCHEDULER: 'off', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const exited = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_code, signal) => r(signal)));

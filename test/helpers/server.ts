@@ -1,5 +1,6 @@
-// Starts the real Glassbox server on an ephemeral port, with a fresh SQLite file in a
-// temp dir and real migrations, a fixed clock and a silent logger.
+// Starts the real Glassbox server on an ephemeral port, with a fresh database of the run's
+// store (test-store.ts: a SQLite file in a temp dir, or a temporary PostgreSQL database) and
+// real migrations, a fixed clock and a silent logger.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { fixedClock } from '../../src/clock.js';
 import { silentLogger, type Logger } from '../../src/log.js';
 import { startGlassbox, type Glassbox } from '../../src/server.js';
+import { createTestDatabase, type TestDatabase } from './test-store.js';
 
 export const T0 = Date.parse('2024-05-06T00:00:00Z');
 
@@ -14,7 +16,10 @@ export interface TestServer {
   url: string;
   gqlUrl: string;
   dir: string;
+  /** GLASSBOX_DB: the SQLite file, or the temporary PostgreSQL database's URL */
   dbPath: string;
+  /** the database, for a second server on it (a replica) */
+  database: TestDatabase;
   gb: Glassbox;
   deps: Glassbox['deps'];
   clock: ReturnType<typeof fixedClock>;
@@ -22,9 +27,9 @@ export interface TestServer {
   gql<T = any>(query: string, variables?: Record<string, unknown>, key?: string): Promise<{ status: number; data: T; errors?: any[]; body: any }>;
   /** POST anything */
   post(path: string, body: string | Buffer, headers?: Record<string, string>): Promise<{ status: number; text: string; json: any }>;
-  /** stops the server; keeps the files unless `remove` */
+  /** stops the server and drops its PostgreSQL database (if it made it); keeps the files unless `remove` */
   stop(remove?: boolean): Promise<void>;
-  /** stops and starts again on the same database file (same port not guaranteed) */
+  /** stops and starts again on the same database (same port not guaranteed) */
   restart(): Promise<TestServer>;
 }
 
@@ -34,15 +39,27 @@ export interface TestServerOptions {
   dir?: string;
   /** a logger to read (default: silent) */
   log?: Logger;
+  /** the database to use (a restart, a second server); default a fresh one, dropped by stop() */
+  database?: TestDatabase;
+  /** stop() drops `database` too (it always drops one it made) */
+  ownsDatabase?: boolean;
 }
 
 /** A real server for a test file; call stop() in afterAll. */
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'glassbox-test-'));
-  const dbPath = join(dir, 'glassbox.db');
+  const database = opts.database ?? (await createTestDatabase(dir));
+  const owns = opts.database === undefined || opts.ownsDatabase === true;
+  const dbPath = database.db;
   const config: Config = loadConfig({ GLASSBOX_DB: dbPath, HOST: '127.0.0.1', PORT: '0', GLASSBOX_SCHEDULER: 'off', LOG_LEVEL: 'silent', ...opts.env });
   const clock = fixedClock(opts.now ?? T0);
-  const gb = await startGlassbox({ config, clock, log: opts.log ?? silentLogger() });
+  let gb: Glassbox;
+  try {
+    gb = await startGlassbox({ config, clock, log: opts.log ?? silentLogger() });
+  } catch (err) {
+    if (owns) await database.drop();
+    throw err;
+  }
   const gqlUrl = `${gb.url}/graphql`;
 
   const post: TestServer['post'] = async (path, body, headers = {}) => {
@@ -62,6 +79,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     gqlUrl,
     dir,
     dbPath,
+    database,
     gb,
     deps: gb.deps,
     clock,
@@ -73,12 +91,16 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       return { status: r.status, data: r.json?.data, errors: r.json?.errors, body: r.json };
     },
     async stop(remove = false) {
-      await gb.close();
+      try {
+        await gb.close();
+      } finally {
+        if (owns) await database.drop();
+      }
       if (remove) rmSync(dir, { recursive: true, force: true });
     },
     async restart() {
       await gb.close();
-      return startTestServer({ ...opts, dir, now: clock.now() });
+      return startTestServer({ ...opts, dir, database, ownsDatabase: owns, now: clock.now() });
     },
   };
   return ts;

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { openStore } from '../../src/db/client.js';
+import { connectTestStore } from '../helpers/test-store.js';
 import { silentLogger } from '../../src/log.js';
 import { runIngestFile, summarize } from '../../src/cli/ingest.js';
 import { ADMIN_KEY, createFixtureModel, fixture, ingestCli, postNdjson, storedEvents } from './support.js';
@@ -47,7 +47,7 @@ describe('glassbox ingest', () => {
     expect(r.stdout).toMatch(/line 7 \(sw-2013-01-06\): score: a binary classifier needs a score/);
     expect(r.code).toBe(2);
 
-    const stored = storedEvents(s, 'sw');
+    const stored = (await storedEvents(s, 'sw'));
     expect(stored).toHaveLength(299);
     const mismatch = stored.find((e) => e.event_id === events[7]!.eventId)!;
     expect(JSON.parse(mismatch.features)).toEqual({ precipitation: 'n/a', temp_max: 1, temp_min: 2, wind: 3, weather: 'fog' });
@@ -59,8 +59,8 @@ describe('glassbox ingest', () => {
   });
 
   it('loads NDJSON actuals and a baseline, and refuses an unknown format or model', async () => {
-    // in-process through the command's own function, on a second connection to the file
-    const store = openStore(s.dbPath);
+    // in-process through the command's own function, on a second connection to the database
+    const store = await connectTestStore(s.dbPath);
     const deps = { store, clock: s.clock, log: silentLogger() };
     try {
       const actuals = join(s.dir, 'actuals.ndjson');
@@ -77,7 +77,7 @@ describe('glassbox ingest', () => {
       await expect(runIngestFile(deps, { model: 'sw', kind: 'predictions', file: join(s.dir, 'x.parquet') })).rejects.toThrow(/unknown format/);
       await expect(runIngestFile(deps, { model: 'nope', kind: 'actuals', file: actuals })).rejects.toThrow(/model "nope" not found/);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

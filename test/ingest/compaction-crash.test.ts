@@ -15,6 +15,7 @@ import { close, summary } from '../services/stats-helpers.js';
 import { fixedClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
 import { ADMIN_KEY, createModel, postNdjson } from './support.js';
+import { sqliteStatsRows } from '../../src/store/sqlite/data/stats-rows.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const T = (s: string) => Date.parse(s);
@@ -31,7 +32,7 @@ async function answers(dbPath: string) {
   try {
     const model = await findModel({ store, clock: fixedClock(0), log: silentLogger() }, 'k');
     return WINDOWS.map(([from, to]) => {
-      const { stats, ctx } = windowStats(store.sqlite, model!, from, to);
+      const { stats, ctx } = windowStats(sqliteStatsRows(store.sqlite), model!, from, to);
       return summary(stats, ctx);
     });
   } finally {

@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { ADMIN_KEY, createFixtureModel, createModel, fixture, ndjson, postNdjson, prediction, storedEvents } from './support.js';
+import { storedValue } from '../helpers/stored-rows.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -29,7 +30,7 @@ describe('NDJSON door', () => {
 
     const events = lines(fixture('seattle-weather', 'events.ndjson'));
     const labelled = new Set([...events.filter((e) => e.actualLabel != null), ...lines(fixture('seattle-weather', 'actuals.ndjson'))].map((e) => e.eventId));
-    const stored = storedEvents(s, 'sw');
+    const stored = (await storedEvents(s, 'sw'));
     expect(stored).toHaveLength(1095);
     expect(stored.filter((e) => e.actual_label !== null)).toHaveLength(labelled.size);
     // the features are kept exactly as they came
@@ -45,7 +46,7 @@ describe('NDJSON door', () => {
     expect(r.json).toEqual({ accepted: 2, duplicates: 1, rejected: 0, errors: [] });
     const r2 = await postNdjson(s, 'dup', 'predictions', ndjson([prediction(2, { score: 0.01, actualLabel: 'yes' }), prediction(3)]));
     expect(r2.json).toEqual({ accepted: 1, duplicates: 1, rejected: 0, errors: [] });
-    const stored = storedEvents(s, 'dup');
+    const stored = (await storedEvents(s, 'dup'));
     expect(stored.map((e) => [e.event_id, e.score, e.actual_label])).toEqual([
       ['ev-1', 0.01, null],
       ['ev-2', 0.02, null],
@@ -66,7 +67,7 @@ describe('NDJSON door', () => {
     expect(r.json.errors[0].message).toMatch(/^line: not valid JSON/);
     expect(r.json.errors[1]).toEqual({ index: 500, eventId: 'ev-500', message: 'score: must be in [0, 1], got 1.5' });
     expect(r.json.errors[2].message).toMatch(/^timestamp: "2024-05-06" is not an ISO-8601 instant/);
-    expect(storedEvents(s, 'bad3')).toHaveLength(997);
+    expect((await storedEvents(s, 'bad3'))).toHaveLength(997);
   });
 
   it('skips blank lines but keeps their numbers', async () => {
@@ -83,12 +84,12 @@ describe('NDJSON door', () => {
       rejected: 0,
       errors: [],
     });
-    expect(storedEvents(s, 'late')).toHaveLength(0);
+    expect((await storedEvents(s, 'late'))).toHaveLength(0);
     await postNdjson(s, 'late', 'predictions', ndjson([prediction(1), prediction(2)]));
-    expect(storedEvents(s, 'late').map((e) => e.actual_label)).toEqual(['yes', null]);
-    expect(s.deps.store.sqlite.prepare('SELECT count(*) AS n FROM pending_actuals').get()).toEqual({ n: 0 });
+    expect((await storedEvents(s, 'late')).map((e) => e.actual_label)).toEqual(['yes', null]);
+    expect(await storedValue(s.deps.store, 'SELECT count(*) AS n FROM pending_actuals')).toBe(0);
     await postNdjson(s, 'late', 'actuals', ndjson([{ eventId: 'ev-1', actualLabel: 'no' }, { eventId: 'ev-2', actualLabel: 'yes' }]));
-    expect(storedEvents(s, 'late').map((e) => e.actual_label)).toEqual(['no', 'yes']);
+    expect((await storedEvents(s, 'late')).map((e) => e.actual_label)).toEqual(['no', 'yes']);
   });
 
   it('takes a gzip-compressed body', async () => {
@@ -115,7 +116,7 @@ describe('NDJSON door', () => {
     expect(binary.json.error.message).toMatch(/NUL byte/);
     const form = await s.post('/v1/models/guarded/predictions', body, { 'content-type': 'multipart/form-data; boundary=x', authorization: `Bearer ${ADMIN_KEY}` });
     expect(form.status).toBe(400);
-    expect(storedEvents(s, 'guarded')).toHaveLength(0);
+    expect((await storedEvents(s, 'guarded'))).toHaveLength(0);
     const ingestKey = await s.gql(`mutation { createApiKey(name: "feeder", role: INGEST) { secret } }`, {}, ADMIN_KEY);
     expect((await postNdjson(s, 'guarded', 'predictions', body, ingestKey.data.createApiKey.secret)).json.accepted).toBe(1);
   });

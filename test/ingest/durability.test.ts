@@ -10,6 +10,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { spawnServer } from '../helpers/server-process.js';
+import { storedRows, storedValue } from '../helpers/stored-rows.js';
+import { createTestDatabase, TEST_STORE } from '../helpers/test-store.js';
 import { DEFAULT_BATCH } from '../../src/services/ingest.js';
 import { ADMIN_KEY, createModel, ndjson, prediction } from './support.js';
 
@@ -23,11 +25,11 @@ afterAll(async () => {
 });
 
 const count = (srv: TestServer, model: string) =>
-  (srv.deps.store.sqlite.prepare('SELECT count(*) AS n FROM events e JOIN models m ON m.id = e.model_id WHERE m.name = ?').get(model) as { n: number }).n;
+  storedValue(srv.deps.store, 'SELECT count(*) AS n FROM events e JOIN models m ON m.id = e.model_id WHERE m.name = ?', model);
 
-async function until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
   const end = performance.now() + ms;
-  while (!check()) {
+  while (!(await check())) {
     if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -58,20 +60,17 @@ describe('a client that disconnects mid-stream', () => {
     });
     req.on('error', () => undefined);
     req.write(ndjson(rows));
-    await until(() => count(s, 'cut') === DEFAULT_BATCH * 3, 'three committed batches');
+    await until(async () => (await count(s, 'cut')) === DEFAULT_BATCH * 3, 'three committed batches');
     req.write('{"eventId":"half-a-li');
     req.destroy();
-    await until(
-      () => (s.deps.store.sqlite.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'logPredictions' AND target = 'cut'`).get() as { n: number }).n === 1,
-      'the audit entry of the cut-off call',
-    );
-    expect(count(s, 'cut')).toBe(DEFAULT_BATCH * 3);
-    const audit = s.deps.store.sqlite.prepare(`SELECT details FROM audit_log WHERE target = 'cut' AND action = 'logPredictions'`).get() as { details: string };
-    expect(JSON.parse(audit.details)).toMatchObject({ via: 'ndjson', accepted: DEFAULT_BATCH * 3, aborted: true });
+    const audited = async () => (await s.deps.store.audit.list(1000)).filter((e) => e.action === 'logPredictions' && e.target === 'cut');
+    await until(async () => (await audited()).length === 1, 'the audit entry of the cut-off call');
+    expect(await count(s, 'cut')).toBe(DEFAULT_BATCH * 3);
+    expect((await audited())[0]!.details).toMatchObject({ via: 'ndjson', accepted: DEFAULT_BATCH * 3, aborted: true });
 
     const retry = await stream(s.url, '/v1/models/cut/predictions', Readable.from([ndjson(rows)]), ADMIN_KEY);
     expect(retry.json).toEqual({ accepted: 500, duplicates: DEFAULT_BATCH * 3, rejected: 0, errors: [] });
-    expect(count(s, 'cut')).toBe(total);
+    expect(await count(s, 'cut')).toBe(total);
   });
 });
 
@@ -99,7 +98,7 @@ describe('a 100 MB body', () => {
     const r = await stream(s.url, '/v1/models/big/predictions', body, ADMIN_KEY);
     clearInterval(sampler);
     expect(r.json).toEqual({ accepted: lines, duplicates: 0, rejected: 0, errors: [] });
-    expect(count(s, 'big')).toBe(lines);
+    expect(await count(s, 'big')).toBe(lines);
     // a buffered 100 MB body would hold >= 100 MB of buffer plus as much again of text;
     // streaming stays well under that, garbage not yet collected included
     expect(peak).toBeLessThan(150 * 2 ** 20);
@@ -112,8 +111,8 @@ describe('kill -9 during sustained ingest', () => {
 
   it('loses no acknowledged event and leaves a sound database', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'glassbox-kill-'));
-    const dbPath = join(dir, 'glassbox.db');
-    const proc = await spawnServer(dbPath, { GLASSBOX_ADMIN_KEY: ADMIN_KEY });
+    const database = await createTestDatabase(dir);
+    const proc = await spawnServer(database.db, { GLASSBOX_ADMIN_KEY: ADMIN_KEY });
     child = proc.child;
     const url = proc.url;
     const gql = await fetch(`${url}/graphql`, {
@@ -140,12 +139,15 @@ describe('kill -9 during sustained ingest', () => {
     await Promise.all(senders);
     await new Promise((r) => child!.once('exit', r));
 
-    const db = new Database(dbPath, { readonly: true });
-    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    db.close();
-    const again = await startTestServer({ dir, env: { GLASSBOX_ADMIN_KEY: ADMIN_KEY } });
+    if (TEST_STORE === 'sqlite') {
+      // the file itself is sound (PostgreSQL's own recovery is PostgreSQL's to prove)
+      const db = new Database(database.db, { readonly: true });
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      db.close();
+    }
+    const again = await startTestServer({ dir, database, ownsDatabase: true, env: { GLASSBOX_ADMIN_KEY: ADMIN_KEY } });
     try {
-      const stored = new Set((again.deps.store.sqlite.prepare('SELECT event_id FROM events').pluck().all() as string[]));
+      const stored = new Set((await storedRows<{ event_id: string }>(again.deps.store, 'SELECT event_id FROM events')).map((r) => r.event_id));
       expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
       expect(stored.size).toBeGreaterThanOrEqual(acknowledged.length);
       // a retry of everything sent so far finds only duplicates for what was stored

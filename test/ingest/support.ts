@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { TestServer } from '../helpers/server.js';
 import { FIXTURES_DIR as FIXTURES } from '../helpers/fixture-files.js';
 import { ROOT } from '../helpers/server-process.js';
+import { storedRows } from '../helpers/stored-rows.js';
 
 export const ADMIN_KEY = 'ingest-test-admin-key-0123456789';
 
@@ -54,11 +55,9 @@ export function prediction(i: number, extra: Record<string, unknown> = {}): Reco
 
 export const ndjson = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
-/** Rows of a model's events as stored (by SQL on the server's own handle). */
-export function storedEvents(s: TestServer, model: string): Array<{ event_id: string; actual_label: string | null; features: string; score: number | null }> {
-  return s.deps.store.sqlite
-    .prepare('SELECT e.event_id, e.actual_label, e.features, e.score FROM events e JOIN models m ON m.id = e.model_id WHERE m.name = ? ORDER BY e.id')
-    .all(model) as never;
+/** Rows of a model's events as stored (no API lists raw events). */
+export function storedEvents(s: TestServer, model: string): Promise<Array<{ event_id: string; actual_label: string | null; features: string; score: number | null }>> {
+  return storedRows(s.deps.store, 'SELECT e.event_id, e.actual_label, e.features, e.score FROM events e JOIN models m ON m.id = e.model_id WHERE m.name = ? ORDER BY e.id', model);
 }
 
 const run = promisify(execFile);

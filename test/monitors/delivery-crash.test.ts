@@ -5,12 +5,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server.js';
 import { ROOT, spawnServer } from '../helpers/server-process.js';
+import { storedRows, storedValue } from '../helpers/stored-rows.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-store.js';
 
 const ADMIN_KEY = 'crash-admin-secret-0123456789';
 const T = Date.parse('2024-05-06T00:00:00Z');
@@ -45,16 +45,16 @@ async function receiver(onHit: (req: IncomingMessage, answer: () => void) => voi
 }
 
 let child: ChildProcess | null = null;
-const dirs: string[] = [];
-afterEach(() => {
+const databases: TestDatabase[] = [];
+afterEach(async () => {
   child?.kill('SIGKILL');
   child = null;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const d of databases.splice(0)) await d.drop();
 });
 
 /** A server process with the confirm-kill hook, on a fresh database; `child` tracks it for cleanup. */
-async function serveProcess(dbPath: string, env: Record<string, string> = {}): Promise<{ url: string; exited: Promise<NodeJS.Signals | null> }> {
-  const p = await spawnServer(dbPath, { GLASSBOX_ADMIN_KEY: ADMIN_KEY, ...env }, [join(ROOT, 'test/helpers/kill-after-confirm.mjs')]);
+async function serveProcess(db: string, env: Record<string, string> = {}): Promise<{ url: string; exited: Promise<NodeJS.Signals | null> }> {
+  const p = await spawnServer(db, { GLASSBOX_ADMIN_KEY: ADMIN_KEY, ...env }, [join(ROOT, 'test/helpers/kill-after-confirm.mjs')]);
   child = p.child;
   return { url: p.url, exited: p.exited };
 }
@@ -75,15 +75,15 @@ async function openAlert(url: string, hookUrl: string): Promise<void> {
   await gql(`mutation($id: ID!) { evaluateMonitor(id: $id, at: "${iso(T)}") { severity } }`, { id: m.createMonitor.id });
 }
 
-/** Restarts in-process on the same file, with the clock where the outbox row is due, and drains twice. */
-async function restartAndDrain(dir: string) {
-  const probe = await startTestServer({ dir, env: { GLASSBOX_ADMIN_KEY: ADMIN_KEY } });
-  const due = (probe.deps.store.sqlite.prepare('SELECT max(next_attempt_at) AS t FROM deliveries').get() as { t: number }).t;
+/** Restarts in-process on the same database, with the clock where the outbox row is due, and drains twice. */
+async function restartAndDrain(database: TestDatabase) {
+  const probe = await startTestServer({ database, env: { GLASSBOX_ADMIN_KEY: ADMIN_KEY } });
+  const due = await storedValue(probe.deps.store, 'SELECT max(next_attempt_at) AS t FROM deliveries');
   await probe.stop();
-  const again = await startTestServer({ dir, now: due + 1, env: { GLASSBOX_ADMIN_KEY: ADMIN_KEY } });
+  const again = await startTestServer({ database, now: due + 1, env: { GLASSBOX_ADMIN_KEY: ADMIN_KEY } });
   try {
     const reports = [await again.gb.jobs.deliverNow(), await again.gb.jobs.deliverNow()];
-    const rows = again.deps.store.sqlite.prepare('SELECT type, status, attempts, idempotency_key AS key FROM deliveries').all();
+    const rows = await storedRows(again.deps.store, 'SELECT type, status, attempts, idempotency_key AS key FROM deliveries');
     return { reports, rows };
   } finally {
     await again.stop();
@@ -92,17 +92,17 @@ async function restartAndDrain(dir: string) {
 
 describe('kill -9 around a webhook delivery', () => {
   it('killed right after the receiver answered 200: the outcome was already durable, nothing is sent again', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'glassbox-crash-'));
-    dirs.push(dir);
+    const database = await createTestDatabase();
+    databases.push(database);
     const rx = await receiver((_req, answer) => answer());
     try {
-      const { url, exited } = await serveProcess(join(dir, 'glassbox.db'), { GLASSBOX_TEST_KILL_AFTER_2XX_FROM: rx.url });
+      const { url, exited } = await serveProcess(database.db, { GLASSBOX_TEST_KILL_AFTER_2XX_FROM: rx.url });
       await openAlert(url, rx.url);
       // the server's delivery loop sends it, gets the 200, and dies on the next turn
       expect(await exited).toBe('SIGKILL');
       child = null;
       expect(rx.hits).toHaveLength(1);
-      const { reports, rows } = await restartAndDrain(dir);
+      const { reports, rows } = await restartAndDrain(database);
       expect(rows).toEqual([{ type: 'alert.firing', status: 'DELIVERED', attempts: 1, key: rx.hits[0]!.key }]);
       expect(reports.map((r) => r.delivered + r.retrying + r.failed)).toEqual([0, 0]);
       expect(rx.hits).toHaveLength(1);
@@ -112,20 +112,20 @@ describe('kill -9 around a webhook delivery', () => {
   }, 60_000);
 
   it('killed before the answer reached it: sent again once, with the same idempotency key', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'glassbox-crash-'));
-    dirs.push(dir);
+    const database = await createTestDatabase();
+    databases.push(database);
     let kill: (() => void) | null = null;
     // the first request kills the server before any answer; later ones are answered
     const rx = await receiver((_req, answer) => (kill ? (kill(), (kill = null)) : answer()));
     try {
-      const { url, exited } = await serveProcess(join(dir, 'glassbox.db'));
+      const { url, exited } = await serveProcess(database.db);
       const proc = child!;
       kill = () => proc.kill('SIGKILL');
       await openAlert(url, rx.url);
       expect(await exited).toBe('SIGKILL');
       child = null;
       expect(rx.hits).toHaveLength(1);
-      const { reports, rows } = await restartAndDrain(dir);
+      const { reports, rows } = await restartAndDrain(database);
       expect(reports.map((r) => r.delivered)).toEqual([1, 0]);
       expect(rx.hits).toHaveLength(2);
       expect(rx.hits[1]).toEqual(rx.hits[0]);

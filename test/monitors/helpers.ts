@@ -1,11 +1,8 @@
-// Test helpers for monitors: a fresh migrated database in a temp dir, a scripted metric,
+// Test helpers for monitors: a fresh migrated database of the run's store, a scripted metric,
 // and a local webhook receiver whose answers a test chooses.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore } from '../../src/db/client.js';
+import { disposeTestStore, openTestStore, type TestStore } from '../helpers/test-store.js';
 import { fixedClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
 import type { Deps } from '../../src/services/deps.js';
@@ -16,18 +13,22 @@ export const MIN = 60_000;
 export const HOUR = 60 * MIN;
 export const ADMIN = { name: 'ann', role: 'ADMIN' as const };
 
-export type TestDeps = Deps & { clock: ReturnType<typeof fixedClock>; dir: string; dbPath: string };
+export type TestDeps = Deps & { store: TestStore; clock: ReturnType<typeof fixedClock> };
 
-/** Deps over a fresh database file; `reopen` gives new deps over the same file (a restart). */
-export function freshDeps(now = T0, dir = mkdtempSync(join(tmpdir(), 'glassbox-mon-'))): TestDeps {
-  const dbPath = join(dir, 'glassbox.db');
-  return { store: openStore(dbPath), clock: fixedClock(now), log: silentLogger(), dir, dbPath };
+/** Deps over a fresh database (test-store.ts: SQLite file or temporary PostgreSQL database). */
+export async function freshDeps(now = T0): Promise<TestDeps> {
+  return { store: await openTestStore(), clock: fixedClock(now), log: silentLogger() };
 }
 
-/** Closes the deps and removes their files. */
-export function dispose(d: TestDeps): void {
-  d.store.close();
-  rmSync(d.dir, { recursive: true, force: true });
+/** The same deps over a new connection to the same database, as a restarted process has (closes the old one). */
+export async function reopen(d: TestDeps): Promise<TestDeps> {
+  await d.store.close();
+  return { ...d, store: await openTestStore(d.store.database) };
+}
+
+/** Closes the deps and drops their database. */
+export async function dispose(d: TestDeps): Promise<void> {
+  await disposeTestStore(d.store);
 }
 
 /** A metric whose value a test sets, recording every query it gets. */

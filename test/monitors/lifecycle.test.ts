@@ -12,9 +12,8 @@ import { acknowledgeAlert, getAlert, listAlertEvents, listAlerts, resolveAlert, 
 import { claimDueDeliveries, countDeliveries, listDeliveries } from '../../src/services/outbox.js';
 import { run as deliver } from '../../src/jobs/deliver-notifications.js';
 import { createWebhookNotifier } from '../../src/notify/webhook.js';
-import { openStore } from '../../src/db/client.js';
 import { startJobs } from '../../src/jobs/start.js';
-import { ADMIN, HOUR, T0, dispose, freshDeps, scriptedMetric, startReceiver, type TestDeps } from './helpers.js';
+import { ADMIN, HOUR, T0, dispose, freshDeps, reopen, scriptedMetric, startReceiver, type TestDeps } from './helpers.js';
 
 const SECRET = 'sekrit-sauce';
 let d: TestDeps;
@@ -31,7 +30,7 @@ const evaluate = (at: number, value: number | null) => {
 const types = () => rx.received.map((r) => r.json.type);
 
 beforeEach(async () => {
-  d = freshDeps();
+  d = await freshDeps();
   rx = await startReceiver();
   metric = scriptedMetric();
   await createModel(d, ADMIN, {
@@ -46,7 +45,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await rx.close();
-  dispose(d);
+  await dispose(d);
 });
 
 describe('lifecycle over a webhook', () => {
@@ -164,12 +163,10 @@ describe('lifecycle over a webhook', () => {
 
   it('killed between decision and delivery: delivered once after restart, never twice once confirmed', async () => {
     await evaluate(T0 + HOUR, 0.5);
-    d.store.close(); // the process dies with the outbox row written, nothing sent
-    const after = { ...d, store: openStore(d.dbPath) };
+    const after = await reopen(d); // the process dies with the outbox row written, nothing sent
     await deliver(after, after.clock.now(), { notifiers: notifiers() });
     await deliver(after, after.clock.now(), { notifiers: notifiers() });
-    after.store.close();
-    const again = { ...d, store: openStore(d.dbPath) };
+    const again = await reopen(after);
     await deliver(again, again.clock.now() + HOUR, { notifiers: notifiers() });
     expect(types()).toEqual(['alert.firing']);
     d = again;
@@ -178,8 +175,7 @@ describe('lifecycle over a webhook', () => {
   it('killed while an attempt was in flight: tried again after restart, same idempotency key', async () => {
     await evaluate(T0 + HOUR, 0.5);
     expect(await claimDueDeliveries(d, d.clock.now(), 10, 60_000)).toHaveLength(1); // claimed, then the process dies
-    d.store.close();
-    const after = { ...d, store: openStore(d.dbPath) };
+    const after = await reopen(d);
     d = after;
     // Within the lease nothing is retried; a new process releases the dead one's claims first.
     expect((await drain(after)).delivered).toBe(0);
@@ -194,8 +190,7 @@ describe('lifecycle over a webhook', () => {
   it('the jobs of a restarted server release the dead claims and deliver on their own loop', async () => {
     await evaluate(T0 + HOUR, 0.5);
     await claimDueDeliveries(d, d.clock.now(), 10, 60_000);
-    d.store.close();
-    d = { ...d, store: openStore(d.dbPath) };
+    d = await reopen(d);
     const jobs = startJobs(d, { scheduler: false, notifiers: notifiers(), deliveryIntervalMs: 10 });
     try {
       await vi.waitFor(async () => expect(await countDeliveries(d)).toMatchObject({ DELIVERED: 1, PENDING: 0 }), { timeout: 5_000, interval: 10 });
@@ -212,8 +207,7 @@ describe('lifecycle over a webhook', () => {
       evaluateMonitor(d, monitorId, T0 + HOUR, { computeMetric: metric.compute }),
     ]);
     expect(a).toEqual(b);
-    const n = d.store.sqlite.prepare('SELECT count(*) AS n FROM evaluations').get() as { n: number };
-    expect(n.n).toBe(1);
+    expect(await d.store.evaluations.list(monitorId, 10)).toHaveLength(1);
     expect(await countDeliveries(d)).toMatchObject({ PENDING: 1 });
     // The same tick again later is the recorded evaluation, not a new decision.
     metric.set(0.01);

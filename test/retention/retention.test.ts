@@ -2,6 +2,7 @@
 // and what it leaves: raw events gone, Model.storage saying so, every metric over purged
 // hour-aligned windows as before, late actuals and predictions refused with their reason.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storedValue } from '../helpers/stored-rows.js';
 import { startTestServer, T0, type TestServer } from '../helpers/server.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/domain/time.js';
 import { loadConfig, ConfigError } from '../../src/config.js';
@@ -38,7 +39,7 @@ afterAll(async () => {
   await s.stop(true);
 });
 
-const sql = <T>(q: string, ...p: unknown[]) => s.deps.store.sqlite.prepare(q).get(...p) as T;
+const count = (q: string, ...p: unknown[]) => storedValue(s.deps.store, q, ...p);
 
 describe('applyRetention', () => {
   it('deletes the raw events before the cut, their pending actuals, and says so in Model.storage', async () => {
@@ -55,8 +56,8 @@ describe('applyRetention', () => {
     expect(purged).toBe(4 * 24 * PER_HOUR);
     expect(r.data.applyRetention).toEqual({ deletedEvents: purged, models: 1 });
 
-    expect(sql<{ n: number }>('SELECT count(*) AS n FROM events WHERE ts < ?', CUT).n).toBe(0);
-    expect(sql<{ n: number }>('SELECT count(*) AS n FROM pending_actuals').n).toBe(0);
+    expect(await count('SELECT count(*) AS n FROM events WHERE ts < ?', CUT)).toBe(0);
+    expect(await count('SELECT count(*) AS n FROM pending_actuals')).toBe(0);
     expect(await storage(s, 'r')).toEqual({
       rawEvents: ALL.length - purged,
       oldestRawEvent: new Date(CUT).toISOString(),
@@ -64,9 +65,9 @@ describe('applyRetention', () => {
       retentionDays: 2,
       purgedBefore: new Date(CUT).toISOString(),
     });
-    const audit = sql<{ actor: string; details: string }>(`SELECT actor, details FROM audit_log WHERE action = 'applyRetention'`);
+    const audit = (await s.deps.store.audit.list(1000)).find((e) => e.action === 'applyRetention')!;
     expect(audit.actor).toBe('local');
-    expect(JSON.parse(audit.details)).toEqual({ deletedEvents: purged, models: [{ model: 'r', before: new Date(CUT).toISOString(), deleted: purged }] });
+    expect(audit.details).toEqual({ deletedEvents: purged, models: [{ model: 'r', before: new Date(CUT).toISOString(), deleted: purged }] });
 
     // a second run at the same time has nothing left to do
     expect((await s.gql(`mutation { applyRetention { deletedEvents models } }`)).data.applyRetention).toEqual({ deletedEvents: 0, models: 0 });

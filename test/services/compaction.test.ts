@@ -11,6 +11,7 @@ import { run as compact } from '../../src/jobs/compact-stats.js';
 import { forgetStatsHints } from '../../src/store/sqlite/data/stats-hints.js';
 import type { FixtureEvent } from '../domain/metrics/load-fixture.js';
 import { ADMIN, close, fixtureModel, freshDeps, logActuals, logEvents, setBaseline, summary } from './stats-helpers.js';
+import { sqliteStatsRows } from '../../src/store/sqlite/data/stats-rows.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -62,7 +63,7 @@ const WINDOWS: Array<[number, number]> = [
 
 function answers(s: Setup) {
   return WINDOWS.map(([from, to]) => {
-    const { stats, ctx } = windowStats(s.deps.store.sqlite, s.model, from, to);
+    const { stats, ctx } = windowStats(sqliteStatsRows(s.deps.store.sqlite), s.model, from, to);
     return summary(stats, ctx);
   });
 }
@@ -198,7 +199,7 @@ describe('exact values of a busy hour', () => {
       forgetStatsHints(parts.deps.store.sqlite); // as if each part came from another process
       if (b === 100) await compact(parts.deps, T('2026-01-01T00:00:00Z'));
     }
-    const kept = (x: Setup) => WINDOWS.map(([from, to]) => windowStats(x.deps.store.sqlite, x.model, from, to).stats.features.map((c) => c.kind === 'numeric' && c.values !== null));
+    const kept = (x: Setup) => WINDOWS.map(([from, to]) => windowStats(sqliteStatsRows(x.deps.store.sqlite), x.model, from, to).stats.features.map((c) => c.kind === 'numeric' && c.values !== null));
     expect(kept(one)[0]).toEqual([false, false]); // km past 256 distinct values in the hour; zone is categorical
     expect(kept(parts)).toEqual(kept(one));
     close(expected, answers(parts));

@@ -10,6 +10,7 @@ import { drift } from '../../src/services/metrics.js';
 import { windowStats } from '../../src/services/stats-read.js';
 import { compareObject, FIXTURE_NAMES } from '../domain/metrics/load-fixture.js';
 import { close, fixtureModel, freshDeps, logEvents, setBaseline, summary } from './stats-helpers.js';
+import { sqliteStatsRows } from '../../src/store/sqlite/data/stats-rows.js';
 
 const T = (s: string) => Date.parse(s);
 const DAY = 86_400_000;
@@ -45,7 +46,7 @@ describe.each(FIXTURE_NAMES)('fixture %s over windows of any length', (name) => 
 
     const errors: string[] = [];
     for (const w of fx.expected.windows) {
-      const { stats, ctx } = windowStats(sqlite, model, T(w.from), T(w.to));
+      const { stats, ctx } = windowStats(sqliteStatsRows(sqlite), model, T(w.from), T(w.to));
       errors.push(...mismatches(stats, ctx, w, `[${w.from}..${w.to})`));
     }
     // a window of over 400 days holding every event: the window of all of them where the
@@ -54,7 +55,7 @@ describe.each(FIXTURE_NAMES)('fixture %s over windows of any length', (name) => 
     const last = Math.max(...fx.events.map((e) => e.ts));
     const from = first - 400 * DAY;
     const to = last + 400 * DAY;
-    const { stats, ctx } = windowStats(sqlite, model, from, to);
+    const { stats, ctx } = windowStats(sqliteStatsRows(sqlite), model, from, to);
     const all = fx.expected.windows.find((w) => T(w.from) <= first && T(w.to) > last);
     if (all) errors.push(...mismatches(stats, ctx, all, `[${new Date(from).toISOString()}..${new Date(to).toISOString()})`));
     const plain = emptyStats(ctx);

@@ -4,6 +4,7 @@
 // it holds a query failing that query cleanly while the next one works.
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqliteOf } from '../helpers/test-store.js';
 import { startTestServer, T0, type TestServer } from '../helpers/server.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/domain/time.js';
 import { answerRead } from '../../src/services/answer-reads.js';
@@ -14,6 +15,7 @@ import type { ModelRecord } from '../../src/domain/model.js';
 import { run as compact } from '../../src/jobs/compact-stats.js';
 import { compactHours, hoursWithPartials } from '../../src/store/sqlite/data/stats-compact.js';
 import { createRetentionModel, events, everything, ingest } from '../retention/support.js';
+import { sqliteStatsRows } from '../../src/store/sqlite/data/stats-rows.js';
 
 const NOW = T0 + 4 * DAY_MS;
 let s: TestServer;
@@ -42,7 +44,7 @@ function reads(m: ModelRecord): MetricRead[] {
   ]);
 }
 
-const inProcess = (r: MetricRead) => answerRead(s.deps.store.sqlite, r);
+const inProcess = (r: MetricRead) => answerRead(sqliteStatsRows(sqliteOf(s.deps.store).sqlite), r);
 
 beforeAll(async () => {
   s = await startTestServer({ now: NOW, env: { GLASSBOX_READ_WORKERS: '2', GLASSBOX_COMPACT_INTERVAL_MS: '0' } });
@@ -109,7 +111,7 @@ describe('read workers', () => {
     const r: MetricRead = { kind: 'traffic', model, from: T0, to: T0 + 10 * DAY_MS };
     const expected = inProcess(r);
     await Promise.all([pool.read(r), pool.read(r)]); // both workers up
-    const hours = hoursWithPartials(s.deps.store.sqlite).filter(([id]) => id === model.id).map(([, h]) => h);
+    const hours = hoursWithPartials(sqliteOf(s.deps.store).sqlite).filter(([id]) => id === model.id).map(([, h]) => h);
     expect(hours.length).toBeGreaterThan(70);
     // each hour's commit waits for the next answers, so commits and reads interleave
     let wake = () => {};
@@ -118,7 +120,7 @@ describe('read workers', () => {
     const compaction = (async () => {
       for (const h of hours) {
         const answered = nextAnswers();
-        compactHours(s.deps.store.sqlite, model, [h]);
+        compactHours(sqliteOf(s.deps.store).sqlite, model, [h]);
         await answered;
       }
       done = true;
@@ -129,7 +131,7 @@ describe('read workers', () => {
       wake();
     }
     await compaction;
-    expect(hoursWithPartials(s.deps.store.sqlite)).toEqual([]);
+    expect(hoursWithPartials(sqliteOf(s.deps.store).sqlite)).toEqual([]);
     expect(answers.length).toBeGreaterThanOrEqual(2 * hours.length);
     for (const a of answers) expect(a).toEqual(expected);
   });

@@ -12,7 +12,8 @@ import { ingestNdjson } from '../../src/services/ingest.js';
 import { run as compact } from '../../src/jobs/compact-stats.js';
 import { foldUncoveredBatches } from '../../src/store/sqlite/data/compact.js';
 import type { FixtureEvent } from '../domain/metrics/load-fixture.js';
-import { ADMIN, close, fixtureModel, freshDeps, setBaseline, summary } from './stats-helpers.js';
+import { ADMIN, close, fixtureModel, freshDeps, setBaseline, summary, type SqliteDeps } from './stats-helpers.js';
+import { sqliteStatsRows } from '../../src/store/sqlite/data/stats-rows.js';
 
 type Deps = Awaited<ReturnType<typeof freshDeps>>;
 const T = (s: string) => Date.parse(s);
@@ -33,7 +34,7 @@ function inputs(events: FixtureEvent[]): unknown[] {
   });
 }
 
-async function setup(): Promise<{ deps: Deps; model: ModelRecord; items: unknown[]; fx: Awaited<ReturnType<typeof fixtureModel>>['fx'] }> {
+async function setup(): Promise<{ deps: SqliteDeps; model: ModelRecord; items: unknown[]; fx: Awaited<ReturnType<typeof fixtureModel>>['fx'] }> {
   const deps = await freshDeps();
   const { model, fx } = await fixtureModel(deps, 'penguins');
   setBaseline(deps, model, fx);
@@ -41,14 +42,14 @@ async function setup(): Promise<{ deps: Deps; model: ModelRecord; items: unknown
 }
 
 /** Every window from the stored statistics equals the same window from the raw events. */
-function expectExact(deps: Deps, model: ModelRecord): void {
+function expectExact(deps: SqliteDeps, model: ModelRecord): void {
   const { sqlite } = deps.store;
   const ctx = statsContext(sqlite, model);
-  for (const [from, to] of WINDOWS) close(summary(statsFromEvents(sqlite, ctx, model.id, from, to), ctx), summary(windowStats(sqlite, model, from, to).stats, ctx));
+  for (const [from, to] of WINDOWS) close(summary(statsFromEvents(sqlite, ctx, model.id, from, to), ctx), summary(windowStats(sqliteStatsRows(sqlite), model, from, to).stats, ctx));
   expect(sqlite.prepare('SELECT count(*) FROM stats_uncovered').pluck().get()).toBe(0);
 }
 
-const count = (deps: Deps, sql: string) => deps.store.sqlite.prepare(sql).pluck().get() as number;
+const count = (deps: SqliteDeps, sql: string) => deps.store.sqlite.prepare(sql).pluck().get() as number;
 
 describe('the head of an ingest call', () => {
   it('keeps a call of many batches in memory and writes one partial per hour at its end', async () => {

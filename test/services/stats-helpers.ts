@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/log.js';
 import type { ModelRecord } from '../../src/domain/model.js';
 import { createModel } from '../../src/services/models.js';
 import type { Deps } from '../../src/services/deps.js';
+import type { Store } from '../../src/db/client.js';
 import { applyActualsToStats, applyEventsToStats, rebuildStats, setBaselineProfile, type StoredEvent } from '../../src/store/sqlite/data/stats.js';
 import { expect } from 'vitest';
 import { computeDrift, computeFairness, computeIntegrity, computePerformance, computeTraffic } from '../../src/domain/metrics/compute-window.js';
@@ -13,13 +14,16 @@ import type { StatsContext } from '../../src/domain/metrics/context.js';
 import type { WindowStats } from '../../src/domain/metrics/window-stats.js';
 import { loadFixture, type Fixture, type FixtureEvent } from '../domain/metrics/load-fixture.js';
 
+/** Deps on SQLite: these helpers write and read its statistics tables directly. */
+export type SqliteDeps = Deps & { store: Store };
+
 export const ADMIN = { name: 'test', role: 'ADMIN' as const };
 
-export async function freshDeps(now = Date.parse('2024-05-12T00:00:00Z')): Promise<Deps & { clock: ReturnType<typeof fixedClock> }> {
+export async function freshDeps(now = Date.parse('2024-05-12T00:00:00Z')): Promise<SqliteDeps & { clock: ReturnType<typeof fixedClock> }> {
   return { store: openStore(':memory:'), clock: fixedClock(now), log: silentLogger() };
 }
 
-export async function fixtureModel(deps: Deps, name: string, overrides: Record<string, unknown> = {}): Promise<{ model: ModelRecord; fx: Fixture }> {
+export async function fixtureModel(deps: SqliteDeps, name: string, overrides: Record<string, unknown> = {}): Promise<{ model: ModelRecord; fx: Fixture }> {
   const fx = loadFixture(name);
   const m = fx.model;
   const model = await createModel(deps, ADMIN, {
@@ -33,7 +37,7 @@ export async function fixtureModel(deps: Deps, name: string, overrides: Record<s
 }
 
 /** Stores the baseline profile and rebuilds, as the baseline service does. */
-export function setBaseline(deps: Deps, model: ModelRecord, fx: Fixture, rebuild = true): void {
+export function setBaseline(deps: SqliteDeps, model: ModelRecord, fx: Fixture, rebuild = true): void {
   const { sqlite } = deps.store;
   sqlite.transaction(() => {
     const profile = setBaselineProfile(deps.store.sqlite, model, fx.baseline);
@@ -45,7 +49,7 @@ export function setBaseline(deps: Deps, model: ModelRecord, fx: Fixture, rebuild
 }
 
 /** Inserts events (without or with their actuals) and applies them to the statistics. */
-export function logEvents(deps: Deps, model: ModelRecord, events: FixtureEvent[], withActuals: boolean): StoredEvent[] {
+export function logEvents(deps: SqliteDeps, model: ModelRecord, events: FixtureEvent[], withActuals: boolean): StoredEvent[] {
   const { sqlite } = deps.store;
   const ins = sqlite.prepare(
     'INSERT INTO events (model_id, event_id, ts, features, score, predicted_label, value, actual_label, actual_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -62,7 +66,7 @@ export function logEvents(deps: Deps, model: ModelRecord, events: FixtureEvent[]
 }
 
 /** Sets actuals on stored events and applies the changes. */
-export function logActuals(deps: Deps, model: ModelRecord, changes: Array<{ before: StoredEvent; actualLabel: string | null; actualValue: number | null }>): void {
+export function logActuals(deps: SqliteDeps, model: ModelRecord, changes: Array<{ before: StoredEvent; actualLabel: string | null; actualValue: number | null }>): void {
   const { sqlite } = deps.store;
   const upd = sqlite.prepare('UPDATE events SET actual_label = ?, actual_value = ? WHERE id = ?');
   sqlite.transaction(() => {

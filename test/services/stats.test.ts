@@ -9,6 +9,7 @@ import { dropStatsCaches, statsContext, statsFromEvents } from '../../src/store/
 import { applyEventsToStats, rebuildStats } from '../../src/store/sqlite/data/stats.js';
 import { updateModel } from '../../src/services/models.js';
 import { close, fixtureModel, freshDeps, logActuals, logEvents, setBaseline, summary } from './stats-helpers.js';
+import { sqliteStatsRows } from '../../src/store/sqlite/data/stats-rows.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -16,7 +17,7 @@ const T = (s: string) => Date.parse(s);
 
 /** The stored statistics of [from, to) equal a recomputation from the raw events. */
 function expectExact(deps: Awaited<ReturnType<typeof freshDeps>>, model: any, from: number, to: number) {
-  const { stats, ctx } = windowStats(deps.store.sqlite, model, from, to);
+  const { stats, ctx } = windowStats(sqliteStatsRows(deps.store.sqlite), model, from, to);
   close(summary(statsFromEvents(deps.store.sqlite, ctx, model.id, from, to), ctx), summary(stats, ctx));
   return stats;
 }
@@ -37,7 +38,7 @@ describe('stats kept at ingest', () => {
       dropStatsCaches(deps.store.sqlite);
       close(summary(s, statsContext(deps.store.sqlite, model)), summary(expectExact(deps, model, from, to), statsContext(deps.store.sqlite, model)));
     }
-    expect(windowStats(deps.store.sqlite, model, T('2024-05-06T00:00:00Z'), T('2024-05-12T00:00:00Z')).stats.count).toBe(207);
+    expect(windowStats(sqliteStatsRows(deps.store.sqlite), model, T('2024-05-06T00:00:00Z'), T('2024-05-12T00:00:00Z')).stats.count).toBe(207);
   });
 
   it('actuals that arrive later or replace earlier ones move the statistics exactly', async () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { fixedClock } from '../../src/clock.js';
-import { openStore } from '../../src/db/client.js';
+import { disposeTestStore, openTestStore } from '../helpers/test-store.js';
 import { silentLogger } from '../../src/log.js';
 import { createSlackApp, slackConfigured, slackStartupNote, webClientOptions } from '../../src/slack/app.js';
 import { startTestServer, T0 } from '../helpers/server.js';
@@ -38,8 +38,8 @@ describe('Slack configuration', () => {
     }
   });
 
-  it('with SLACK_APP_TOKEN builds a Socket Mode app that mounts no route', () => {
-    const deps = { store: openStore(':memory:'), clock: fixedClock(T0), log: silentLogger() };
+  it('with SLACK_APP_TOKEN builds a Socket Mode app that mounts no route', async () => {
+    const deps = { store: await openTestStore(), clock: fixedClock(T0), log: silentLogger() };
     try {
       const parts = createSlackApp(deps, cfg({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }));
       expect(parts.mode).toBe('socket');
@@ -48,7 +48,7 @@ describe('Slack configuration', () => {
       parts.mount({ use: () => (mounted = true) } as never);
       expect(mounted).toBe(false);
     } finally {
-      deps.store.close();
+      await disposeTestStore(deps.store);
     }
   });
 });

@@ -40,9 +40,10 @@ export const HOURS = 'SELECT hour, data, hists FROM stats_hourly WHERE model_id 
 export const PENDING = 'SELECT event_id, actual_label, actual_value, received_at FROM pending_actuals WHERE model_id = ? ORDER BY event_id';
 
 export async function sqliteSide(def: NewModel, now: number): Promise<Side & { deps: Deps }> {
-  const deps: Deps = { store: openStore(':memory:'), clock: fixedClock(now), log: silentLogger() };
+  const store = openStore(':memory:');
+  const deps: Deps = { store, clock: fixedClock(now), log: silentLogger() };
   const model = (await deps.store.models.create(def))!;
-  const { sqlite } = deps.store;
+  const { sqlite } = store;
   return {
     deps,
     model,

@@ -29,11 +29,11 @@ const PG_TYPES: Record<string, string[]> = {
 };
 
 describe('glassbox serve on PostgreSQL', () => {
-  it('refuses, saying why (issue 11), before touching the database', () => {
-    const r = glassbox(['serve'], 'postgres://nobody@127.0.0.1:1/none');
+  it('says in one line which database it could not open, its password masked, and why', () => {
+    const r = glassbox(['serve'], 'postgres://nobody:s3cret@127.0.0.1:1/none');
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('cannot serve, ingest or run the demo on PostgreSQL yet');
-    expect(r.stderr).toContain('the services are not all behind the storage port (issue 11)');
+    expect(r.stderr.trim()).toMatch(/^glassbox: cannot open the PostgreSQL database postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none: .*ECONNREFUSED/);
+    expect(r.stderr).not.toContain('s3cret');
   });
 });
 

@@ -1,17 +1,21 @@
-// The registry's repositories on SQLite (models, API keys, audit): what the service tests
+// The registry's repositories (models, API keys, audit), on the run's store: what the service tests
 // reach only through GraphQL, checked at the port: conflicts, partial patches, revocation
-// times, rollback with the change, and the transitional synchronous audit writing the same entry.
+// times, rollback with the change, and the same audit entry in a transaction or not.
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/db/client.js';
+import { disposeTestStore, openTestStore, type TestStore } from '../helpers/test-store.js';
+import { storedRows, storedValue } from '../helpers/stored-rows.js';
 import { auditEntry, listAudit, writeAudit } from '../../src/services/audit.js';
 import { deleteModel } from '../../src/services/models.js';
 import { fixedClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
 import type { NewModel } from '../../src/store/ports/models.js';
 
-let store: Store;
-afterEach(() => store?.close());
-const fresh = () => (store = openStore(':memory:'));
+let store: TestStore | undefined;
+afterEach(async () => {
+  if (store) await disposeTestStore(store);
+  store = undefined;
+});
+const fresh = async () => (store = await openTestStore());
 
 const model = (name: string, at = 1000): NewModel => ({
   name,
@@ -26,7 +30,7 @@ const model = (name: string, at = 1000): NewModel => ({
 
 describe('store.models', () => {
   it('creates, refuses a taken name with null, finds by name and id, lists by name', async () => {
-    fresh();
+    const store = await fresh();
     const b = await store.models.create(model('b'));
     expect(b).toMatchObject({ name: 'b', createdAt: 1000, updatedAt: 1000, retentionDays: null, features: [{ name: 'x', max: 10 }] });
     expect(await store.models.create(model('b', 2000))).toBeNull();
@@ -38,7 +42,7 @@ describe('store.models', () => {
   });
 
   it('changes only the fields a patch gives (null clears), null for an unknown id', async () => {
-    fresh();
+    const store = await fresh();
     const m = (await store.models.create(model('m')))!;
     const u = await store.models.update(m.id, { retentionDays: 7, updatedAt: 5000 });
     expect(u).toEqual({ ...m, retentionDays: 7, updatedAt: 5000 });
@@ -48,22 +52,23 @@ describe('store.models', () => {
   });
 
   it('removes a model with what is of it (cascade); false the second time', async () => {
-    fresh();
+    const store = await fresh();
     const m = (await store.models.create(model('m')))!;
-    store.sqlite.prepare("INSERT INTO baselines (model_id, row_count, updated_at, profile) VALUES (?, 1, 1, '{}')").run(m.id);
+    // a bare baseline row (no port call writes one without its profile's statistics)
+    await storedRows(store, "INSERT INTO baselines (model_id, row_count, updated_at, profile) VALUES (?, 1, 1, '{}')", m.id);
     expect(await store.models.remove(m.id)).toBe(true);
     expect(await store.models.remove(m.id)).toBe(false);
-    expect(store.sqlite.prepare('SELECT count(*) AS n FROM baselines').get()).toEqual({ n: 0 });
+    expect(await storedValue(store, 'SELECT count(*) AS n FROM baselines')).toBe(0);
   });
 });
 
 describe('deleteModel', () => {
   it('acts on what remove returns: a model gone since the lookup is NOT_FOUND, with no audit entry', async () => {
-    fresh();
+    const store = await fresh();
     const m = (await store.models.create(model('m')))!;
     await store.models.remove(m.id);
     // the lookup still saw it (as a concurrent deletion leaves it): the record from before
-    const racing = { ...store, models: { ...store.models, byName: async () => m } } as Store;
+    const racing = { ...store, models: { ...store.models, byName: async () => m } } as TestStore;
     const deps = { store: racing, clock: fixedClock(5000), log: silentLogger() };
     const actor = { name: 'local', role: 'ADMIN' as const };
     await expect(deleteModel(deps, actor, 'm')).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'model "m" not found' });
@@ -74,7 +79,7 @@ describe('deleteModel', () => {
 
 describe('store.apiKeys', () => {
   it('authenticates active keys by hash only, counts them, keeps the first revocation time', async () => {
-    fresh();
+    const store = await fresh();
     const k1 = await store.apiKeys.create({ name: 'ci', role: 'INGEST', secretHash: 'h1', createdAt: 10 });
     await store.apiKeys.create({ name: 'ops', role: 'VIEWER', secretHash: 'h2', createdAt: 20 });
     expect(k1).toEqual({ id: k1.id, name: 'ci', role: 'INGEST', createdAt: 10, revokedAt: null });
@@ -93,7 +98,7 @@ describe('store.apiKeys', () => {
 
 describe('store.audit', () => {
   it('rolls an entry back with the change it records', async () => {
-    fresh();
+    const store = await fresh();
     await expect(
       store.transaction(async () => {
         await store.models.create(model('m'));
@@ -106,7 +111,7 @@ describe('store.audit', () => {
   });
 
   it('keeps the same entry through writeAudit, in a transaction or not, newest first', async () => {
-    fresh();
+    const store = await fresh();
     const deps = { store, clock: fixedClock(0), log: silentLogger() };
     const details = { name: 'hook', webhookUrl: 'https://u:p@example.com/x?token=1', webhookSecret: 's', n: [1, 2] };
     await writeAudit(deps, 1, { name: 'ci', role: 'ADMIN' }, 'createChannel', 'channel:hook', details);

@@ -34,7 +34,8 @@ export const modelKind: ConfigKind = {
     const dupes = checkUnique(items, 'models', (m) => String(m.name), issues, 'model');
     // the file's models locked first, in name order (as every apply does: no deadlock), then
     // the rest read: what the plan says of the file's models is what gets applied
-    const named = [...new Set(items.map((m) => String(m.name)))];
+    // a name holding NUL names no stored model (validation reports it): PostgreSQL refuses it even as a parameter
+    const named = [...new Set(items.map((m) => String(m.name)))].filter((n) => !n.includes('\0'));
     const locked = new Map((await deps.store.models.byNames(named)).map((m) => [m.name, m]));
     const existing = new Map((await deps.store.models.list()).map((m) => [m.name, m]));
     for (const n of named) {

@@ -17,6 +17,7 @@ export type { PgDb };
 
 /** The PostgreSQL adapter of the storage port, with its pool and drizzle handle. */
 export interface PostgresStore extends StorePort {
+  readonly kind: 'postgres';
   pool: pg.Pool;
   db: PgDb;
   close(): Promise<void>;

@@ -10,7 +10,7 @@ import { pgEvaluations, pgMonitors } from './monitors.js';
 import { pgChannels } from './channels.js';
 import { pgAlerts } from './alerts.js';
 import { pgOutbox } from './outbox.js';
-import { pgData } from './data/data-write.js';
+import { pgData } from './data/repo.js';
 
 /** Builds every repository on one pool. */
 export function postgresRepos(ctx: PgContext): Repos & MonitoringRepos {

@@ -45,20 +45,3 @@ export function pgDataWrite(ctx: PgContext): DataWrite {
     forgetModel: (modelId) => forgetContext(ctx.pool, modelId),
   };
 }
-
-/** The read half's calls until it is built on PostgreSQL: each says so when called. */
-function notYet(name: string): () => never {
-  return () => {
-    throw new Error(`PostgreSQL data: ${name} is not implemented yet (the read half, issue 11)`);
-  };
-}
-
-/** The PostgreSQL data repository: the write half, and the read half's calls failing clearly until it lands. */
-export function pgData(ctx: PgContext): DataRepo {
-  return {
-    ...pgDataWrite(ctx),
-    openReader: notYet('openReader'),
-    compact: notYet('compact'),
-    recoverStopped: async () => 0,
-  };
-}

@@ -24,6 +24,12 @@ export function shareModelSql(modelId: number): string {
   return `SELECT pg_advisory_xact_lock_shared(${DATA_LOCK}, ${Math.trunc(modelId)})`;
 }
 
+/** Takes the model's data lock shared if nobody holds it alone, until the transaction ends (compaction: never waits). */
+export async function tryShareModel(client: Queryable, modelId: number): Promise<boolean> {
+  const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock_shared($1, $2) AS ok', [DATA_LOCK, modelId]);
+  return r.rows[0]!.ok;
+}
+
 /** Takes the model's data lock alone, until the transaction ends. */
 export async function holdModel(client: pg.PoolClient, modelId: number): Promise<void> {
   await client.query('SELECT pg_advisory_xact_lock($1, $2)', [DATA_LOCK, modelId]);

@@ -12,13 +12,15 @@ import { answerRead } from '../../../services/answer-reads.js';
 import type { MetricRead } from '../../../domain/metrics/reads.js';
 import type { ReadReply, ReadRequest } from './read-pool.js';
 import { forgetModel } from './stats-store.js';
+import { sqliteStatsRows } from './stats-rows.js';
 
 const port = parentPort!;
 // On Linux a nice value is a thread's own (setpriority on 0 = this thread): when the CPUs
 // are oversubscribed, the main thread (ingest, the API) runs first and reads take the rest.
 if (process.platform === 'linux') setPriority(10);
 const sqlite = openReader((workerData as { dbPath: string }).dbPath);
-const inOneSnapshot = sqlite.transaction((r: MetricRead) => answerRead(sqlite, r));
+const rows = sqliteStatsRows(sqlite);
+const inOneSnapshot = sqlite.transaction((r: MetricRead) => answerRead(rows, r));
 const generations = new Map<number, number>();
 
 function failure(err: unknown): Extract<ReadReply, { ok: false }>['error'] {

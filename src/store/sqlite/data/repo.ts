@@ -7,6 +7,7 @@ import type { ModelsRepo } from '../../ports/models.js';
 import type { SqliteContext } from '../context.js';
 import { inProcessReader } from '../../../services/answer-reads.js';
 import { createReadPool } from './read-pool.js';
+import { sqliteStatsRows } from './stats-rows.js';
 import { baselineInfo, eventsAsBaselineRows, replaceBaselineNow } from './baselines.js';
 import { compactPass, foldUncoveredBatches } from './compact.js';
 import { dropEventIndex } from './ingest-index.js';
@@ -33,7 +34,7 @@ export function sqliteData(ctx: SqliteContext, models: Pick<ModelsRepo, 'byId'>)
       // worker threads open the file themselves: a `:memory:` database is read in process
       workers > 0 && !sqlite.memory
         ? createReadPool({ dbPath: sqlite.name, size: workers, generation: (id) => modelGeneration(sqlite, id), log })
-        : inProcessReader(sqlite),
+        : inProcessReader(sqliteStatsRows(sqlite)),
     storedSpan: (modelId) => gate(() => storedSpan(sqlite, modelId)),
     purge: (model, cut, now, tombstoneUntil) => purgeModel(sqlite, gate, model, now, cut, tombstoneUntil),
     expireTombstones: (now) => gate(() => expireTombstones(sqlite, now)),

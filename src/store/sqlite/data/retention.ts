@@ -8,7 +8,6 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import { hashEventId } from '../../../domain/ingest/event-id-table.js';
 import type { ModelRecord } from '../../../domain/model.js';
-import { badInput } from '../../../errors.js';
 import type { StoredSpan } from '../../ports/data.js';
 import { dropEventIndex } from './ingest-index.js';
 import { foldUncovered } from './stats-head.js';
@@ -63,21 +62,6 @@ function stmts(sqlite: Database.Database): Stmts {
 /** The instant before which the model's events may have been deleted (read fresh: a purge may have just run). */
 export function purgedBefore(sqlite: Database.Database, modelId: number): number | null {
   return (stmts(sqlite).purgedBefore.get(modelId) as number | null | undefined) ?? null;
-}
-
-/**
- * Throws when `hour` was purged and its stored statistics were built under another
- * baseline or decision threshold than the current one: they cannot be rebuilt without
- * their raw events, and a number from nothing would be silently wrong (docs/metrics.md).
- */
-export function refuseOutdatedPurgedHour(sqlite: Database.Database, modelId: number, hour: number): void {
-  const before = purgedBefore(sqlite, modelId);
-  if (before === null || hour >= before) return;
-  const at = new Date(before).toISOString();
-  throw badInput(
-    'from',
-    `the events before ${at} were deleted by retention and their hourly statistics were built with an earlier baseline or decision threshold, which they cannot be recomputed against; start the window at ${at} or later`,
-  );
 }
 
 /** The tombstone key of an event: one 53-bit hash over model and eventId, used as the rowid. */

@@ -15,6 +15,7 @@ import { addStored } from '../../../services/stats-read.js';
 import { purgedBefore } from './retention.js';
 import { AppError } from '../../../errors.js';
 import { deletePartials, deleteRollup, hasRollup, partialsOfHour, readRow, statsContext, statsFromEvents, writeRow, type RowLevel } from './stats-store.js';
+import { sqliteStatsRows } from './stats-rows.js';
 
 function stored(sqlite: Database.Database, ctx: StatsContext, modelId: number, level: RowLevel, start: number): WindowStats | null | 'stale' {
   const row = readRow(sqlite, ctx, modelId, level, start, true);
@@ -151,7 +152,7 @@ export function buildRollup(sqlite: Database.Database, model: ModelRecord, level
     const acc = emptyStats(ctx);
     let rawHours: number;
     try {
-      rawHours = addStored(sqlite, ctx, model.id, acc, start, spanEnd(level, start), { histograms: true, partials: false });
+      rawHours = addStored(sqliteStatsRows(sqlite), ctx, model.id, acc, start, spanEnd(level, start), { histograms: true, partials: false });
     } catch (err) {
       if (err instanceof AppError) return false; // an outdated purged hour in it: no roll-up over it
       throw err;

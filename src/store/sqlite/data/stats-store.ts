@@ -11,14 +11,14 @@ import { deserializeStats, serializeStats } from '../../../domain/metrics/stats-
 import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../../../domain/metrics/window-stats.js';
 import { DAY_MS as DAY } from '../../../domain/time.js';
 import { spanEnd, type RollupLevel } from '../../../domain/metrics/rollup-spans.js';
+import type { RowLevel } from '../../../domain/metrics/stats-rows.js';
 
 export { DAY_MS, HOUR_MS } from '../../../domain/time.js';
 
 /** Parsed rows a process keeps (a busy day or month is ~1-2 MB). */
 const HOT_ROWS = 48;
 
-/** Where a stored row lives: level 0 = `stats_hourly`, 1-3 = `stats_rollup`. */
-export type RowLevel = 0 | RollupLevel;
+export type { RowLevel } from '../../../domain/metrics/stats-rows.js';
 
 interface Stmts {
   baselineStamp: Database.Statement;

@@ -1,0 +1,303 @@
+// The statistics rows of one model and span on PostgreSQL, in memory (StatsRows is
+// synchronous: the shared merge and computation run over it unchanged). Loading goes in
+// rounds: a listing query (purge mark, baseline stamp, the revs of the hour rows and
+// roll-ups, the hours with partials), then the merge runs once over what is known, noting
+// every row, partial or event range it asked for and did not have (answering as if it were
+// empty and up to date), then all of those are read in a few queries, and the merge runs
+// again; a round misses something only when a row turns out stale (another baseline), so
+// a read takes two or three rounds. All on one connection, in one snapshot (the caller's).
+import type { ModelRecord } from '../../../domain/model.js';
+import type { StatsContext } from '../../../domain/metrics/context.js';
+import { deserializeStats } from '../../../domain/metrics/stats-codec.js';
+import type { RollupLevel } from '../../../domain/metrics/rollup-spans.js';
+import type { StatsEvent } from '../../../domain/metrics/stats-event.js';
+import type { RowLevel, StatsRows, StoredRow } from '../../../domain/metrics/stats-rows.js';
+import { emptyStats, type WindowStats } from '../../../domain/metrics/window-stats.js';
+import { ceilTo, floorTo, HOUR_MS } from '../../../domain/time.js';
+import type pg from 'pg';
+import type { Queryable } from './locks.js';
+import { statsContextOf } from './stats-context.js';
+
+/** Parsed rows a process keeps (a busy day or month is ~1-2 MB), as SQLite's stats store. */
+const HOT_ROWS = 48;
+/** Rounds at most: each reads strictly more, so this is only a guard against a bug. */
+const MAX_ROUNDS = 8;
+
+/** Recently read rows, used only while their rev is the database's. */
+export class PgRowCache {
+  private readonly rows = new Map<string, StoredRow>();
+
+  get(key: string, rev: number, ctx: StatsContext, withHists: boolean): StoredRow | null {
+    const hit = this.rows.get(key);
+    if (!hit || hit.rev !== rev || hit.stats.key !== ctx.statsKey || (withHists && !hit.stats.histograms)) return null;
+    this.rows.delete(key);
+    this.rows.set(key, hit);
+    return hit;
+  }
+
+  put(key: string, row: StoredRow): void {
+    this.rows.delete(key);
+    this.rows.set(key, row);
+    while (this.rows.size > HOT_ROWS) this.rows.delete(this.rows.keys().next().value!);
+  }
+
+  forget(modelId: number): void {
+    for (const k of Array.from(this.rows.keys())) if (k.startsWith(`${modelId}:`)) this.rows.delete(k);
+  }
+}
+
+/** What a process caches per pool (the parsed baselines: stats-context.ts, per pool too). */
+export interface PgStatsCaches {
+  pool: pg.Pool;
+  rows: PgRowCache;
+}
+
+export const newStatsCaches = (pool: pg.Pool): PgStatsCaches => ({ pool, rows: new PgRowCache() });
+
+interface RawRow {
+  rev: number;
+  data: Buffer;
+  hists: Buffer | null;
+}
+
+interface Listing {
+  purgedBefore: number | null;
+  /** hours with a row, ascending, and their revs */
+  hours: number[];
+  hourRev: Map<number, number>;
+  rollups: Array<[RollupLevel, number, number]>;
+  partialHours: number[];
+}
+
+/** What a round asked for and did not have. */
+interface Misses {
+  rows: Map<string, { level: RowLevel; start: number; hists: boolean }>;
+  partials: Map<number, boolean>;
+  events: Array<[number, number]>;
+}
+
+const rowKey = (modelId: number, level: RowLevel, start: number) => `${modelId}:${level}:${start}`;
+
+/** Index of the first element of sorted `a` that is >= x. */
+function lowerBound(a: number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const within = (a: number[], from: number, to: number) => a.slice(lowerBound(a, from), lowerBound(a, to));
+
+/** Everything loaded so far for one model and span; each round's StatsRows answers from it. */
+class Loaded {
+  rows = new Map<string, RawRow>();
+  /** rows known to have been loaded with their histograms */
+  withHists = new Set<string>();
+  partials = new Map<number, Array<{ id: number; data: Buffer; hists: Buffer | null }>>();
+  partialHists = new Set<number>();
+  events: Array<{ from: number; to: number; events: Array<StatsEvent & { ts: number }> }> = [];
+
+  constructor(
+    readonly model: ModelRecord,
+    readonly ctx: StatsContext,
+    readonly listing: Listing,
+    readonly cache: PgRowCache,
+  ) {}
+
+  /** A StatsRows over what is loaded, noting what it lacks in `misses`. */
+  round(misses: Misses): StatsRows {
+    const { model, ctx, listing, cache } = this;
+    const mine = (modelId: number) => {
+      if (modelId !== model.id) throw new Error(`statistics of model ${model.id} were loaded, model ${modelId} was asked for`);
+    };
+    const revOf = (level: RowLevel, start: number): number | undefined => {
+      if (level === 0) return listing.hourRev.get(start);
+      return listing.rollups.find((r) => r[0] === level && r[1] === start)?.[2];
+    };
+    return {
+      purgedBefore: (modelId) => (mine(modelId), listing.purgedBefore),
+      context: (m) => (mine(m.id), ctx),
+      hourRevs: (modelId, from, to) => (mine(modelId), within(listing.hours, from, to).map((h) => [h, listing.hourRev.get(h)!])),
+      rollupRevs: (modelId, from, to) => (mine(modelId), listing.rollups.filter((r) => r[1] >= from && r[1] < to)),
+      partialHours: (modelId, from, to) => (mine(modelId), within(listing.partialHours, from, to)),
+      readRow: (c, modelId, level, start, withHists) => {
+        mine(modelId);
+        const rev = revOf(level, start);
+        if (rev === undefined) return null;
+        const key = rowKey(modelId, level, start);
+        const hit = cache.get(key, rev, c, withHists);
+        if (hit) return hit;
+        const raw = this.rows.get(key);
+        if (raw && raw.rev === rev && (!withHists || this.withHists.has(key))) {
+          const row = { rev, stats: deserializeStats(raw.data, withHists ? raw.hists : null, c, withHists) };
+          cache.put(key, row);
+          return row;
+        }
+        const had = misses.rows.get(key);
+        misses.rows.set(key, { level, start, hists: withHists || (had?.hists ?? false) });
+        return { rev, stats: emptyStats(c) };
+      },
+      partialsOfHour: (c, modelId, hour, withHists) => {
+        mine(modelId);
+        const parts = this.partials.get(hour);
+        if (parts && (!withHists || this.partialHists.has(hour))) {
+          return parts.map((p) => ({ id: p.id, stats: deserializeStats(p.data, withHists ? p.hists : null, c, withHists) }));
+        }
+        misses.partials.set(hour, withHists || (misses.partials.get(hour) ?? false));
+        return [];
+      },
+      events: (modelId, from, to) => {
+        mine(modelId);
+        const got = this.events.find((e) => e.from <= from && e.to >= to);
+        if (got) return got.events.filter((e) => e.ts >= from && e.ts < to);
+        misses.events.push([from, to]);
+        return [];
+      },
+    };
+  }
+
+  /** Reads what a round missed, in one query per kind (events: per merged range). */
+  async fill(q: Queryable, m: Misses): Promise<void> {
+    const id = this.model.id;
+    for (const level of [0, 1] as const) {
+      const want = [...m.rows.values()].filter((r) => (level === 0 ? r.level === 0 : r.level !== 0));
+      if (want.length === 0) continue;
+      const hists = want.filter((r) => r.hists);
+      const r =
+        level === 0
+          ? await q.query<{ level: number; start: number; rev: number; data: Buffer; hists: Buffer | null }>(
+              `SELECT 0 AS level, hour AS start, rev, data, CASE WHEN hour = ANY($3::bigint[]) THEN hists END AS hists
+                 FROM stats_hourly WHERE model_id = $1 AND hour = ANY($2::bigint[])`,
+              [id, want.map((w) => w.start), hists.map((w) => w.start)],
+            )
+          : await q.query<{ level: number; start: number; rev: number; data: Buffer; hists: Buffer | null }>(
+              `SELECT r.level, r.start, r.rev, r.data, CASE WHEN w.hists THEN r.hists END AS hists
+                 FROM stats_rollup r JOIN unnest($2::int[], $3::bigint[], $4::bool[]) AS w(level, start, hists)
+                   ON r.level = w.level AND r.start = w.start
+                WHERE r.model_id = $1`,
+              [id, want.map((w) => w.level), want.map((w) => w.start), want.map((w) => w.hists)],
+            );
+      for (const row of r.rows) {
+        const key = rowKey(id, row.level as RowLevel, row.start);
+        this.rows.set(key, { rev: row.rev, data: row.data, hists: row.hists });
+        if (m.rows.get(key)?.hists) this.withHists.add(key);
+        else this.withHists.delete(key);
+      }
+    }
+    if (m.partials.size > 0) {
+      const hours = [...m.partials.keys()];
+      const hists = hours.filter((h) => m.partials.get(h));
+      const r = await q.query<{ id: number; hour: number; data: Buffer; hists: Buffer | null }>(
+        `SELECT id, hour, data, CASE WHEN hour = ANY($3::bigint[]) THEN hists END AS hists
+           FROM stats_partial WHERE model_id = $1 AND hour = ANY($2::bigint[]) ORDER BY hour, id`,
+        [id, hours, hists],
+      );
+      for (const h of hours) this.partials.set(h, []);
+      for (const row of r.rows) this.partials.get(row.hour)!.push({ id: row.id, data: row.data, hists: row.hists });
+      for (const h of hours) (m.partials.get(h) ? this.partialHists.add(h) : this.partialHists.delete(h));
+    }
+    for (const [from, to] of mergeRanges(m.events)) this.events.push({ from, to, events: await readEvents(q, id, from, to) });
+  }
+}
+
+/** The ranges merged where they touch or overlap, ascending. */
+function mergeRanges(ranges: Array<[number, number]>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const [a, b] of [...ranges].sort((x, y) => x[0] - y[0])) {
+    const last = out[out.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+/** An `events` row as the statistics take it. */
+export interface EventRow {
+  ts: number;
+  features: string;
+  score: number | null;
+  predicted_label: string | null;
+  value: number | null;
+  actual_label: string | null;
+  actual_value: number | null;
+}
+
+export const EVENT_COLUMNS = 'ts, features, score, predicted_label, value, actual_label, actual_value';
+
+export const statsEventOf = (e: EventRow): StatsEvent & { ts: number } => ({
+  ts: Number(e.ts),
+  features: JSON.parse(e.features) as Record<string, unknown>,
+  score: e.score,
+  predictedLabel: e.predicted_label,
+  value: e.value,
+  actualLabel: e.actual_label,
+  actualValue: e.actual_value,
+});
+
+/** The model's raw events in [from, to) by time (ts filtered: partitions outside are pruned). */
+async function readEvents(q: Queryable, modelId: number, from: number, to: number): Promise<Array<StatsEvent & { ts: number }>> {
+  const r = await q.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE model_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, id`, [modelId, from, to]);
+  return r.rows.map(statsEventOf);
+}
+
+/** The listing of the model's statistics over the hours around [from, to), and its baseline stamp. */
+async function list(q: Queryable, model: ModelRecord, from: number, to: number): Promise<{ listing: Listing; baselineStamp: string | null }> {
+  const lo = floorTo(from, HOUR_MS);
+  const hi = ceilTo(to, HOUR_MS);
+  // one round trip: tagged rows (k: 0 model, 1 baseline, 2 hour row, 3 roll-up, 4 hour with partials)
+  const r = await q.query<{ k: number; a: number | null; b: number | null; c: number | null }>(
+    `SELECT 0 AS k, purged_before AS a, NULL::bigint AS b, NULL::int AS c FROM models WHERE id = $1
+     UNION ALL SELECT 1, updated_at, row_count, NULL FROM baselines WHERE model_id = $1
+     UNION ALL SELECT 2, hour, rev, NULL FROM stats_hourly WHERE model_id = $1 AND hour >= $2 AND hour < $3
+     UNION ALL SELECT 3, start, rev, level FROM stats_rollup WHERE model_id = $1 AND start >= $2 AND start < $3
+     UNION ALL SELECT DISTINCT 4, hour, NULL::bigint, NULL::int FROM stats_partial WHERE model_id = $1 AND hour >= $2 AND hour < $3`,
+    [model.id, lo, hi],
+  );
+  const listing: Listing = { purgedBefore: null, hours: [], hourRev: new Map(), rollups: [], partialHours: [] };
+  let baselineStamp: string | null = null;
+  for (const { k, a, b, c } of r.rows) {
+    if (k === 0) listing.purgedBefore = a === null ? null : Number(a);
+    else if (k === 1) baselineStamp = `${Number(a)}|${Number(b)}`;
+    else if (k === 2) listing.hourRev.set(Number(a), Number(b));
+    else if (k === 3) listing.rollups.push([c as RollupLevel, Number(a), Number(b)]);
+    else listing.partialHours.push(Number(a));
+  }
+  listing.hours = [...listing.hourRev.keys()].sort((x, y) => x - y);
+  listing.partialHours.sort((x, y) => x - y);
+  return { listing, baselineStamp };
+}
+
+/**
+ * Runs `fn` (synchronous: the shared merge and computation) over the model's statistics
+ * of the span [from, to), loaded on `q` in as few rounds as it needs; every query runs on
+ * `q`, so the caller decides the snapshot (one REPEATABLE READ transaction for a read).
+ */
+export async function withPreloadedRows<T>(q: Queryable, caches: PgStatsCaches, model: ModelRecord, from: number, to: number, fn: (rows: StatsRows) => T): Promise<T> {
+  const { listing, baselineStamp } = await list(q, model, from, to);
+  const ctx = await statsContextOf(caches.pool, q, { model, baselineStamp });
+  const loaded = new Loaded(model, ctx, listing, caches.rows);
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const misses: Misses = { rows: new Map(), partials: new Map(), events: [] };
+    let out: { value: T } | { err: unknown };
+    try {
+      out = { value: fn(loaded.round(misses)) };
+    } catch (err) {
+      out = { err };
+    }
+    if (misses.rows.size === 0 && misses.partials.size === 0 && misses.events.length === 0) {
+      if ('err' in out) throw out.err;
+      return out.value;
+    }
+    await loaded.fill(q, misses);
+  }
+  throw new Error(`statistics of model ${model.id} still incomplete after ${MAX_ROUNDS} rounds of loading`);
+}
+
+/** A stored row's parsed stats (for writers: compaction reads the row it is about to replace). */
+export function decodeRow(row: RawRow, ctx: StatsContext): WindowStats {
+  return deserializeStats(row.data, row.hists, ctx, true);
+}
