@@ -12,7 +12,9 @@
 //     the PostgreSQL writer's 10000) into the PostgreSQL prediction writer (events, keys, statistics
 //     partials), in this process: the issue's goal is e/a >= 0.5;
 // (f1) the same in one replica process (its own pool), (f2) two replica processes ingesting
-//     the two halves at once: the goal is f2/f1 >= 1.25 (they share the 2 cores with PostgreSQL).
+//     the two halves at once: the goal is f2/f1 >= 1.25 (they share the 2 cores with PostgreSQL);
+// (g1) a real server (`serve` on GLASSBOX_DB=postgres://…, from the sources with tsx) fed
+//     the NDJSON over HTTP, (g2) two servers fed a half each at once: g2/g1 >= 1.25.
 // Each case on fresh tables or a fresh model, after a CHECKPOINT, in a temporary database
 // (GLASSBOX_TEST_PG, else 127.0.0.1:5432). BENCH_PG_EVENTS (default 200k) scales it. The
 // issue's goal (NDJSON end to end >= 0.5x raw COPY) includes parsing and validation; this
@@ -30,6 +32,7 @@ import { WEEK_MS } from '../src/domain/time.js';
 import { openPostgres, type PostgresStore } from '../src/store/postgres/client.js';
 import { appendEvents, type AppendRow } from '../src/store/postgres/append-events.js';
 import { copyField, copyIn } from '../src/store/postgres/copy-text.js';
+import { serversIngest } from './postgres-servers.js';
 import { benchModel, ingestBatch, ingestChunks, ndjsonChunks } from './postgres-ndjson.js';
 
 const T0 = Date.parse('2024-05-01T00:00:00Z');
@@ -51,6 +54,9 @@ export interface PostgresIngestResult {
   oneReplicaRowsPerSec: number;
   twoReplicasRowsPerSec: number;
   replicasRatio: number;
+  oneServerRowsPerSec: number;
+  twoServersRowsPerSec: number;
+  serversRatio: number;
 }
 
 /** 20 numeric and 2 categorical features as JSON text, random UUID eventIds, over a week. */
@@ -228,6 +234,8 @@ export async function runPostgresIngestBench(opts: { events?: number; log?: (l: 
     const dir = mkdtempSync(join(tmpdir(), 'glassbox-bench-pg-'));
     let one = Number.NaN;
     let pair = Number.NaN;
+    let oneServer = Number.NaN;
+    let twoServers = Number.NaN;
     try {
       const whole = join(dir, 'all.ndjson');
       writeFileSync(whole, Buffer.concat(chunks));
@@ -245,6 +253,16 @@ export async function runPostgresIngestBench(opts: { events?: number; log?: (l: 
       if (r2.accepted !== n) throw new Error(`(f2) accepted ${r2.accepted} of ${n}`);
       pair = n / r2.seconds;
       log(`(f2) NDJSON, two replica processes at once:   ${Math.round(pair)} rows/s   f2/f1 = ${(pair / one).toFixed(2)} (goal >= 1.25)`);
+      await a.pool.query('CHECKPOINT');
+      const s1 = await serversIngest(u.toString(), await benchModel(a, 'server-one'), [whole]);
+      if (s1.accepted !== n) throw new Error(`(g1) accepted ${s1.accepted} of ${n}`);
+      oneServer = n / s1.seconds;
+      log(`(g1) NDJSON over HTTP, one server:            ${Math.round(oneServer)} rows/s   g1/a = ${(oneServer / raw).toFixed(2)} (goal >= 0.5)`);
+      await a.pool.query('CHECKPOINT');
+      const s2 = await serversIngest(u.toString(), await benchModel(a, 'server-two'), halves);
+      if (s2.accepted !== n) throw new Error(`(g2) accepted ${s2.accepted} of ${n}`);
+      twoServers = n / s2.seconds;
+      log(`(g2) NDJSON over HTTP, two servers at once:   ${Math.round(twoServers)} rows/s   g2/g1 = ${(twoServers / oneServer).toFixed(2)} (goal >= 1.25)`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -263,6 +281,9 @@ export async function runPostgresIngestBench(opts: { events?: number; log?: (l: 
       oneReplicaRowsPerSec: one,
       twoReplicasRowsPerSec: pair,
       replicasRatio: pair / one,
+      oneServerRowsPerSec: oneServer,
+      twoServersRowsPerSec: twoServers,
+      serversRatio: twoServers / oneServer,
     };
   } finally {
     await a?.close();
