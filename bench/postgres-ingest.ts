@@ -9,7 +9,7 @@
 // (d) the same rows again, all duplicates (a replayed or twice-sent batch);
 // (e) NDJSON end to end: the same rows as one NDJSON body through the service
 //     (ingestNdjson: lines, JSON.parse, validation, batches of BENCH_PG_INGEST_BATCH, default
-//     the PostgreSQL writer's 10000) into the PostgreSQL prediction writer (events, keys, statistics
+//     the service's 2000) into the PostgreSQL prediction writer (events, keys, statistics
 //     partials), in this process: the goal is e/a >= 0.5;
 // (f1) the same in one replica process (its own pool), (f2) two replica processes ingesting
 //     the two halves at once: the goal is f2/f1 >= 1.25 (they share the 2 cores with PostgreSQL);

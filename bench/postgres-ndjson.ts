@@ -8,8 +8,7 @@ import type { Store } from '../src/db/client.js';
 import type { FeatureDef } from '../src/domain/model.js';
 import type { AppendRow } from '../src/store/postgres/append-events.js';
 import type { PostgresStore } from '../src/store/postgres/client.js';
-import { ingestNdjson, type IngestResult } from '../src/services/ingest.js';
-import { PG_PREDICTION_BATCH } from '../src/store/postgres/data/prediction-writer.js';
+import { DEFAULT_BATCH, ingestNdjson, type IngestResult } from '../src/services/ingest.js';
 
 /** The bench's features: 20 numeric, 2 categorical, as in bench/ingest.ts. */
 export const BENCH_FEATURES: FeatureDef[] = [
@@ -44,8 +43,8 @@ export function ndjsonChunks(rows: readonly AppendRow[]): Buffer[] {
   return out;
 }
 
-/** Lines a transaction for the bench's ingest (BENCH_PG_INGEST_BATCH, else the PostgreSQL writer's own). */
-export const ingestBatch = (): number => Number(process.env.BENCH_PG_INGEST_BATCH ?? PG_PREDICTION_BATCH);
+/** Lines a transaction for the bench's ingest (BENCH_PG_INGEST_BATCH, else the service's default). */
+export const ingestBatch = (): number => Number(process.env.BENCH_PG_INGEST_BATCH ?? DEFAULT_BATCH);
 
 /** Streams the chunks through ingestNdjson into the model, as the NDJSON route does. */
 export async function ingestChunks(store: PostgresStore, modelName: string, chunks: readonly Buffer[]): Promise<IngestResult> {

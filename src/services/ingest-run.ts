@@ -75,10 +75,10 @@ export class IngestRun implements LineConsumer {
     readonly kind: RowKind,
     private readonly opts: RunOptions,
   ) {
+    this.batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
     this.maxErrors = opts.maxErrors ?? Number.POSITIVE_INFINITY;
     this.predictions = kind === 'predictions' ? deps.store.data.predictionWriter(model) : null;
     this.actuals = kind === 'actuals' ? deps.store.data.actualWriter(model) : null;
-    this.batchSize = Math.max(1, opts.batchSize ?? this.predictions?.batchSize ?? DEFAULT_BATCH);
   }
 
   settled(): { lines: number; accepted: number; duplicates: number } {

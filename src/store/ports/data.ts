@@ -53,8 +53,6 @@ export interface PredictionWriter {
   abort(audit: AuditRecord): MaybePromise<void>;
   /** A batch threw (rolled back): forget in-memory state that may hold its rows. */
   failed(): void;
-  /** Lines a batch when the caller does not say (absent: the service's default). */
-  readonly batchSize?: number;
 }
 
 /** What an actual batch did. */

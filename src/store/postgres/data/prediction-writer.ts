@@ -81,17 +81,9 @@ async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number
   return result;
 }
 
-/**
- * Lines a batch on PostgreSQL: a batch pays ~7 round trips besides its COPYs, so bigger
- * ones pay (NDJSON end to end, in process: 10000 ~0-22% faster than 2000 in alternating
- * runs, docs/postgres.md); ~10 MB of validated rows held per ingest call.
- */
-export const PG_PREDICTION_BATCH = 10_000;
-
 /** The PostgreSQL prediction writer of one ingest call. */
 export function pgPredictionWriter(ctx: PgContext, model: ModelRecord): PredictionWriter {
   return {
-    batchSize: PG_PREDICTION_BATCH,
     write: (rows, now, _last, audit) =>
       dataTransaction(
         ctx,
