@@ -86,6 +86,9 @@ export async function dropEventPartitionsBefore(
     if (p.day + DAY_MS > cutoff) break;
     knownOf(pool).delete(`${modelId}:${p.day}`);
     const client = await pool.connect();
+    // a checked-out client's connection lost (backend terminated) must fail the query, not crash the process
+    const lost = (): void => {};
+    client.on('error', lost);
     let failure: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -105,6 +108,7 @@ export async function dropEventPartitionsBefore(
       throw err;
     } finally {
       // a connection that failed mid-transaction (e.g. its backend was terminated) is not reused
+      client.removeListener('error', lost);
       client.release(failure);
     }
   }
