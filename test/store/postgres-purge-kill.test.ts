@@ -60,24 +60,28 @@ describe.skipIf(admin === null)('PostgreSQL purge killed between detach and drop
       (err: Error) => err.message,
     );
     let victim: number | undefined;
-    for (let i = 0; i < 2000 && victim === undefined; i++) {
-      const r = await watcher.pool.query<{ pid: number; detached: boolean }>(
-        `SELECT a.pid, NOT c.relispartition AS detached FROM pg_stat_activity a, pg_class c
-          WHERE a.datname = current_database() AND a.wait_event_type = 'Lock' AND a.query LIKE 'INSERT INTO purged_events%'
-            AND c.relname = 'events_m' || $1 || '_d20240506'`,
-        [m],
-      );
-      if (r.rows[0]) {
-        victim = r.rows[0].pid;
-        // seen from outside the purge's transaction, the day it detached is still attached
-        expect(r.rows[0].detached).toBe(false);
-      } else await new Promise((res) => setTimeout(res, 5));
+    try {
+      for (let i = 0; i < 2000 && victim === undefined; i++) {
+        const r = await watcher.pool.query<{ pid: number; detached: boolean }>(
+          `SELECT a.pid, NOT c.relispartition AS detached FROM pg_stat_activity a, pg_class c
+            WHERE a.datname = current_database() AND a.wait_event_type = 'Lock' AND a.query LIKE 'INSERT INTO purged_events%'
+              AND c.relname = 'events_m' || $1 || '_d20240506'`,
+          [m],
+        );
+        if (r.rows[0]) {
+          victim = r.rows[0].pid;
+          // seen from outside the purge's transaction, the day it detached is still attached
+          expect(r.rows[0].detached).toBe(false);
+        } else await new Promise((res) => setTimeout(res, 5));
+      }
+      expect(victim).toBeDefined();
+      await watcher.pool.query('SELECT pg_terminate_backend($1)', [victim]);
+      expect(await run).toMatch(/terminat/i);
+    } finally {
+      // never leave the purge waiting on the watcher, whatever failed
+      await hold.query('ROLLBACK');
+      hold.release();
     }
-    expect(victim).toBeDefined();
-    await watcher.pool.query('SELECT pg_terminate_backend($1)', [victim]);
-    expect(await run).toMatch(/terminat/i);
-    await hold.query('ROLLBACK');
-    hold.release();
 
     // the killed transaction took nothing with it: the day is attached, counted, keyed
     const left = (await pg.storedSpan())!.rawEvents;
