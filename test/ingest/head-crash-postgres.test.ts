@@ -138,8 +138,9 @@ describe.skipIf(onSqlite)('kill -9 of a PostgreSQL server mid-stream', () => {
     expect(t.predictionCount).toBe(ids.length);
     await sameAnswers(s, 'h', 'stored');
 
-    // the whole stream again: what was stored is a duplicate, the rest completes it
-    const r = await post(s.url, '/v1/models/h/predictions', lines(ALL));
+    // the whole stream again, shuffled so that every batch mixes stored lines with new ones:
+    // what was stored is a duplicate, the rest completes it
+    const r = await post(s.url, '/v1/models/h/predictions', lines(ALL.map((i) => (i * 7) % N)));
     expect({ accepted: r.accepted, duplicates: r.duplicates }).toEqual({ accepted: N - ids.length, duplicates: ids.length });
     await createModel(s.url, 'whole');
     expect((await post(s.url, '/v1/models/whole/predictions', lines(ALL))).accepted).toBe(N);
