@@ -49,7 +49,7 @@ function slowStream(): Readable {
 
 async function post(url: string, path: string, body: string): Promise<any> {
   const r = await fetch(`${url}${path}`, { method: 'POST', body, headers: { 'content-type': path.startsWith('/graphql') ? 'application/json' : 'application/x-ndjson', authorization: `Bearer ${ADMIN_KEY}` } });
-  const json = await r.json();
+  const json = (await r.json()) as any;
   if (r.status !== 200 || json.errors?.length) throw new Error(`${path}: ${r.status} ${JSON.stringify(json)}`);
   return json;
 }
