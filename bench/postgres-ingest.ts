@@ -6,17 +6,34 @@
 // (b0) the same forced through the staging table (COPY, then INSERT … ON CONFLICT DO NOTHING);
 // (c) the same with two writers (two pools, as two replicas), each appending every other
 //     batch, against (a2) two raw COPY loops at once;
-// (d) the same rows again, all duplicates (a replayed or twice-sent batch).
+// (d) the same rows again, all duplicates (a replayed or twice-sent batch);
+// (e) NDJSON end to end: the same rows as one NDJSON body through the service
+//     (ingestNdjson: lines, JSON.parse, validation, batches of BENCH_PG_INGEST_BATCH, default
+//     the service's 2000) into the PostgreSQL prediction writer (events, keys, statistics
+//     partials), in this process: the issue's goal is e/a >= 0.5;
+// (f1) the same in one replica process (its own pool), (f2) two replica processes ingesting
+//     the two halves at once: the goal is f2/f1 >= 1.25 (they share the 2 cores with PostgreSQL);
+// (g1) a real server (`serve` on GLASSBOX_DB=postgres://…, from the sources with tsx) fed
+//     the NDJSON over HTTP, (g2) two servers fed a half each at once: g2/g1 >= 1.25.
 // Each case on fresh tables or a fresh model, after a CHECKPOINT, in a temporary database
 // (GLASSBOX_TEST_PG, else 127.0.0.1:5432). BENCH_PG_EVENTS (default 200k) scales it. The
 // issue's goal (NDJSON end to end >= 0.5x raw COPY) includes parsing and validation; this
-// measures what the store adds.
+// measures what the store adds. BENCH_PG_ONLY=ndjson runs (a), (e), (f1), (f2) only;
+// BENCH_PROF=DIR writes a CPU profile of each replica process there.
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { WEEK_MS } from '../src/domain/time.js';
 import { openPostgres, type PostgresStore } from '../src/store/postgres/client.js';
 import { appendEvents, type AppendRow } from '../src/store/postgres/append-events.js';
 import { copyField, copyIn } from '../src/store/postgres/copy-text.js';
+import { serversIngest } from './postgres-servers.js';
+import { benchModel, ingestBatch, ingestChunks, ndjsonChunks } from './postgres-ndjson.js';
 
 const T0 = Date.parse('2024-05-01T00:00:00Z');
 const BATCH = 10_000;
@@ -32,6 +49,14 @@ export interface PostgresIngestResult {
   twoWritersRatio: number;
   rawTwoRowsPerSec: number;
   duplicatesRowsPerSec: number;
+  ndjsonRowsPerSec: number;
+  ndjsonRatio: number;
+  oneReplicaRowsPerSec: number;
+  twoReplicasRowsPerSec: number;
+  replicasRatio: number;
+  oneServerRowsPerSec: number;
+  twoServersRowsPerSec: number;
+  serversRatio: number;
 }
 
 /** 20 numeric and 2 categorical features as JSON text, random UUID eventIds, over a week. */
@@ -96,6 +121,35 @@ async function timed(pool: pg.Pool, fn: () => Promise<unknown>): Promise<number>
   return (performance.now() - t0) / 1000;
 }
 
+/**
+ * Replica processes (bench/postgres-replica.ts), one per file, each with its own pool,
+ * started and ready before the clock starts; told to go at once. Rows accepted in all.
+ */
+async function replicas(url: string, model: string, files: string[], log: (l: string) => void): Promise<{ accepted: number; seconds: number }> {
+  const script = fileURLToPath(new URL('./postgres-replica.ts', import.meta.url));
+  const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
+  const procs = files.map((file) => {
+    const child = spawn(process.execPath, [...prof, '--import', 'tsx', script], {
+      env: { ...process.env, GLASSBOX_DB: url, BENCH_FILE: file, BENCH_MODEL: model },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const next = async () => {
+      const l = await lines.next();
+      if (l.done) throw new Error('a replica exited early');
+      return l.value;
+    };
+    return { child, next };
+  });
+  for (const p of procs) if ((await p.next()) !== 'ready') throw new Error('a replica did not start');
+  const t = performance.now();
+  for (const p of procs) p.child.stdin!.write('go\n');
+  const out = await Promise.all(procs.map(async (p) => JSON.parse(await p.next()) as { accepted: number; seconds: number }));
+  const seconds = (performance.now() - t) / 1000;
+  if (out.length > 1) log(`    each replica: ${out.map((o) => `${o.accepted} rows in ${o.seconds.toFixed(1)} s`).join(', ')}`);
+  return { accepted: out.reduce((s, o) => s + o.accepted, 0), seconds };
+}
+
 const evens = <T>(xs: T[], parity: number) => xs.filter((_, i) => i % 2 === parity);
 
 /** Runs the bench on a temporary database of the test PostgreSQL; throws when there is none. */
@@ -128,40 +182,90 @@ export async function runPostgresIngestBench(opts: { events?: number; log?: (l: 
 
     const raw = n / (await timed(a.pool, () => rawCopy(a!.pool, 'raw1', parts)));
     log(`(a) raw COPY loop into a plain table:          ${Math.round(raw)} rows/s`);
-    const m1 = await model('one');
-    let stored = 0;
-    const append = n / (await timed(a.pool, async () => (stored = await appendAll(a!.pool, m1, parts))));
-    if (stored !== n) throw new Error(`(b) stored ${stored} of ${n}`);
-    log(`(b) appendEvents, one writer:                  ${Math.round(append)} rows/s   b/a = ${(append / raw).toFixed(2)}`);
-    const m0 = await model('staged');
-    let viaStaging = 0;
-    const staged = n / (await timed(a.pool, async () => (viaStaging = await appendAll(a!.pool, m0, parts, 'staged'))));
-    if (viaStaging !== n) throw new Error(`(b0) stored ${viaStaging} of ${n}`);
-    log(`(b0) the staged way only, one writer:          ${Math.round(staged)} rows/s   b0/b = ${(staged / append).toFixed(2)}`);
-    const m2 = await model('two');
-    let both = 0;
-    const two =
-      n /
-      (await timed(a.pool, async () => {
-        const [x, y] = await Promise.all([appendAll(a!.pool, m2, evens(parts, 0)), appendAll(b!.pool, m2, evens(parts, 1))]);
-        both = x + y;
-      }));
-    if (both !== n) throw new Error(`(c) stored ${both} of ${n}`);
-    log(`(c) appendEvents, two writers (two pools):     ${Math.round(two)} rows/s   c/b = ${(two / append).toFixed(2)}`);
-    const rawTwo =
-      n / (await timed(a.pool, () => Promise.all([rawCopy(a!.pool, 'raw2', evens(parts, 0)), rawCopy(b!.pool, 'raw2', evens(parts, 1))])));
-    log(`(a2) two raw COPY loops at once:               ${Math.round(rawTwo)} rows/s   a2/a = ${(rawTwo / raw).toFixed(2)}`);
-    let again = 0;
-    const dup = n / (await timed(a.pool, async () => (again = await appendAll(a!.pool, m1, parts))));
-    if (again !== 0) throw new Error(`(d) stored ${again} duplicates`);
-    log(`(d) the same rows again (all duplicates):      ${Math.round(dup)} rows/s   d/b = ${(dup / append).toFixed(2)}`);
-    const size = await a.pool.query<{ events: number; keys: number; raw: number }>(
-      `SELECT (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('events_m' || $1::text))::float8 AS events,
-              pg_total_relation_size('event_keys')::float8 AS keys, pg_total_relation_size('raw1')::float8 AS raw`,
-      [m1],
-    );
-    const s = size.rows[0]!;
-    log(`bytes an event: raw table ${Math.round(s.raw / n)}, events partitions ${Math.round(s.events / n)}, event_keys ${Math.round(s.keys / (3 * n))}`);
+    const only = process.env.BENCH_PG_ONLY === 'ndjson';
+    let append = Number.NaN;
+    let staged = Number.NaN;
+    let two = Number.NaN;
+    let rawTwo = Number.NaN;
+    let dup = Number.NaN;
+    if (!only) {
+      const m1 = await model('one');
+      let stored = 0;
+      append = n / (await timed(a.pool, async () => (stored = await appendAll(a!.pool, m1, parts))));
+      if (stored !== n) throw new Error(`(b) stored ${stored} of ${n}`);
+      log(`(b) appendEvents, one writer:                  ${Math.round(append)} rows/s   b/a = ${(append / raw).toFixed(2)}`);
+      const m0 = await model('staged');
+      let viaStaging = 0;
+      staged = n / (await timed(a.pool, async () => (viaStaging = await appendAll(a!.pool, m0, parts, 'staged'))));
+      if (viaStaging !== n) throw new Error(`(b0) stored ${viaStaging} of ${n}`);
+      log(`(b0) the staged way only, one writer:          ${Math.round(staged)} rows/s   b0/b = ${(staged / append).toFixed(2)}`);
+      const m2 = await model('two');
+      let both = 0;
+      two =
+        n /
+        (await timed(a.pool, async () => {
+          const [x, y] = await Promise.all([appendAll(a!.pool, m2, evens(parts, 0)), appendAll(b!.pool, m2, evens(parts, 1))]);
+          both = x + y;
+        }));
+      if (both !== n) throw new Error(`(c) stored ${both} of ${n}`);
+      log(`(c) appendEvents, two writers (two pools):     ${Math.round(two)} rows/s   c/b = ${(two / append).toFixed(2)}`);
+      rawTwo =
+        n / (await timed(a.pool, () => Promise.all([rawCopy(a!.pool, 'raw2', evens(parts, 0)), rawCopy(b!.pool, 'raw2', evens(parts, 1))])));
+      log(`(a2) two raw COPY loops at once:               ${Math.round(rawTwo)} rows/s   a2/a = ${(rawTwo / raw).toFixed(2)}`);
+      let again = 0;
+      dup = n / (await timed(a.pool, async () => (again = await appendAll(a!.pool, m1, parts))));
+      if (again !== 0) throw new Error(`(d) stored ${again} duplicates`);
+      log(`(d) the same rows again (all duplicates):      ${Math.round(dup)} rows/s   d/b = ${(dup / append).toFixed(2)}`);
+      const size = await a.pool.query<{ events: number; keys: number; raw: number }>(
+        `SELECT (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('events_m' || $1::text))::float8 AS events,
+                pg_total_relation_size('event_keys')::float8 AS keys, pg_total_relation_size('raw1')::float8 AS raw`,
+        [m1],
+      );
+      const s = size.rows[0]!;
+      log(`bytes an event: raw table ${Math.round(s.raw / n)}, events partitions ${Math.round(s.events / n)}, event_keys ${Math.round(s.keys / (3 * n))}`);
+    }
+
+    const chunks = ndjsonChunks(rows);
+    const mE = await benchModel(a, 'ndjson');
+    let viaNdjson = 0;
+    const ndjson = n / (await timed(a.pool, async () => (viaNdjson = (await ingestChunks(a!, mE, chunks)).accepted)));
+    if (viaNdjson !== n) throw new Error(`(e) accepted ${viaNdjson} of ${n}`);
+    log(`(e) NDJSON end to end, in process, ${ingestBatch()} a batch: ${Math.round(ndjson)} rows/s   e/a = ${(ndjson / raw).toFixed(2)} (goal >= 0.5)`);
+    const dir = mkdtempSync(join(tmpdir(), 'glassbox-bench-pg-'));
+    let one = Number.NaN;
+    let pair = Number.NaN;
+    let oneServer = Number.NaN;
+    let twoServers = Number.NaN;
+    try {
+      const whole = join(dir, 'all.ndjson');
+      writeFileSync(whole, Buffer.concat(chunks));
+      const halves = [0, 1].map((h) => {
+        const f = join(dir, `half${h}.ndjson`);
+        writeFileSync(f, Buffer.concat(ndjsonChunks(rows.slice(h === 0 ? 0 : n / 2, h === 0 ? n / 2 : n))));
+        return f;
+      });
+      const r1 = await replicas(u.toString(), await benchModel(a, 'replica-one'), [whole], log);
+      await a.pool.query('CHECKPOINT');
+      if (r1.accepted !== n) throw new Error(`(f1) accepted ${r1.accepted} of ${n}`);
+      one = n / r1.seconds;
+      log(`(f1) NDJSON, one replica process:             ${Math.round(one)} rows/s   f1/a = ${(one / raw).toFixed(2)}`);
+      const r2 = await replicas(u.toString(), await benchModel(a, 'replica-two'), halves, log);
+      if (r2.accepted !== n) throw new Error(`(f2) accepted ${r2.accepted} of ${n}`);
+      pair = n / r2.seconds;
+      log(`(f2) NDJSON, two replica processes at once:   ${Math.round(pair)} rows/s   f2/f1 = ${(pair / one).toFixed(2)} (goal >= 1.25)`);
+      await a.pool.query('CHECKPOINT');
+      const s1 = await serversIngest(u.toString(), await benchModel(a, 'server-one'), [whole]);
+      if (s1.accepted !== n) throw new Error(`(g1) accepted ${s1.accepted} of ${n}`);
+      oneServer = n / s1.seconds;
+      log(`(g1) NDJSON over HTTP, one server:            ${Math.round(oneServer)} rows/s   g1/a = ${(oneServer / raw).toFixed(2)} (goal >= 0.5)`);
+      await a.pool.query('CHECKPOINT');
+      const s2 = await serversIngest(u.toString(), await benchModel(a, 'server-two'), halves);
+      if (s2.accepted !== n) throw new Error(`(g2) accepted ${s2.accepted} of ${n}`);
+      twoServers = n / s2.seconds;
+      log(`(g2) NDJSON over HTTP, two servers at once:   ${Math.round(twoServers)} rows/s   g2/g1 = ${(twoServers / oneServer).toFixed(2)} (goal >= 1.25)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     return {
       events: n,
       rawRowsPerSec: raw,
@@ -172,6 +276,14 @@ export async function runPostgresIngestBench(opts: { events?: number; log?: (l: 
       twoWritersRatio: two / append,
       rawTwoRowsPerSec: rawTwo,
       duplicatesRowsPerSec: dup,
+      ndjsonRowsPerSec: ndjson,
+      ndjsonRatio: ndjson / raw,
+      oneReplicaRowsPerSec: one,
+      twoReplicasRowsPerSec: pair,
+      replicasRatio: pair / one,
+      oneServerRowsPerSec: oneServer,
+      twoServersRowsPerSec: twoServers,
+      serversRatio: twoServers / oneServer,
     };
   } finally {
     await a?.close();

@@ -40,7 +40,7 @@ export const ENV_VARS: ReadonlyArray<{ name: string; meaning: string; default: s
   { name: 'GLASSBOX_IDE', meaning: 'the GraphiQL page at `GET /graphql`: `on` always (queries still need a key outside local mode), `off` never', default: 'in local mode' },
   { name: 'GLASSBOX_MAX_BODY', meaning: 'largest GraphQL request body (413 above it); NDJSON routes stream any size', default: '`16mb`' },
   { name: 'GLASSBOX_RETENTION_DAYS', meaning: 'days of raw events kept (per model: `updateModel(input: { retentionDays })`); aggregates stay, so metrics still answer: [docs/retention.md](docs/retention.md)', default: '`0` (forever)' },
-  { name: 'GLASSBOX_INSTANCE', meaning: "this server's name, as `Query.server.instance` answers it (to tell replicas apart)", default: '`host:pid`' },
+  { name: 'GLASSBOX_INSTANCE', meaning: "this server's name, as `Query.server.instance` answers it; unique among replicas: work it claimed (deliveries in flight, ticks) is released at once when it restarts under the same name, left to the others' leases otherwise", default: '`host:pid`' },
   { name: 'GLASSBOX_COMPACT_INTERVAL_MS', meaning: 'how often partial statistics are folded into hour rows and roll-ups, off the ingest path (`0`: only on request): [docs/metrics.md](docs/metrics.md)', default: '`30000`' },
   { name: 'GLASSBOX_READ_WORKERS', meaning: 'threads that answer metric queries, each with its own read-only connection, so queries never hold up ingest (`0`: on the main thread; a `:memory:` database always is)', default: '2, or the cores less one if fewer (at least 1)' },
   { name: 'SLACK_BOT_TOKEN', meaning: 'the Slack bot token (`xoxb-…`); with `SLACK_SIGNING_SECRET`, turns Slack on', default: 'none: Slack off', secret: true },

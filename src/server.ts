@@ -68,8 +68,8 @@ async function startOn(opts: GlassboxOptions, store: OpenStore, log: Logger, clo
   const { config } = opts;
   // metric queries on the store's read workers (in process when it has none for this database)
   const reads = config.readWorkers > 0 ? store.data.openReader({ workers: config.readWorkers, log }) : undefined;
-  const deps: Deps = { store, clock, log, ...(reads ? { reads } : {}) };
   const instance = instanceName(config.instance);
+  const deps: Deps = { store, clock, log, instance, ...(reads ? { reads } : {}) };
   const services: AppServices = { retentionDays: config.retentionDays, instance };
   const auth: AuthSettings = {
     adminKey: config.adminKey,

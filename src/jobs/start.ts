@@ -5,6 +5,7 @@ import type { Deps } from '../services/deps.js';
 import type { Notifiers } from '../services/notifier.js';
 import type { EvaluateOptions } from '../services/evaluation.js';
 import { releaseClaims } from '../services/outbox.js';
+import { releaseWorkClaims } from '../services/instances.js';
 import { listMonitors } from '../services/monitors.js';
 import type { RetryPolicy } from '../domain/alerts/retry.js';
 import { createMonitorScheduler, routeCronLogs, type MonitorScheduler } from './schedule.js';
@@ -38,15 +39,16 @@ export interface Jobs {
   stop(): Promise<void>;
 }
 
-/** Starts the jobs; in-flight deliveries a crash left behind are released for retry. */
+/** Starts the jobs; in-flight deliveries and claimed ticks this instance's crash left behind are released first. */
 export function startJobs(deps: Deps, opts: JobOptions): Jobs {
   routeCronLogs(deps.log);
   // every delivery run waits for this: a claim of the previous process must not block it
-  const released = releaseClaims(deps)
-    .then((n) => {
+  // (this instance's only on PostgreSQL: other replicas' claims end by their lease)
+  const released = Promise.all([releaseClaims(deps), releaseWorkClaims(deps)])
+    .then(([n]) => {
       if (n) deps.log.info({ released: n }, 'retrying notifications that were in flight when the server stopped');
     })
-    .catch((err: unknown) => deps.log.error({ err }, 'could not release the delivery claims of the previous process'));
+    .catch((err: unknown) => deps.log.error({ err }, 'could not release the claims of the previous process'));
   const evalOpts: EvaluateOptions = opts.computeMetric ? { computeMetric: opts.computeMetric } : {};
   const queue = createEvaluationQueue(deps, evalOpts);
   let scheduler: MonitorScheduler | null = null;
@@ -67,7 +69,7 @@ export function startJobs(deps: Deps, opts: JobOptions): Jobs {
   if (opts.scheduler) {
     scheduler = createMonitorScheduler((id, at) => queue.enqueue(id, at), deps.log);
     sync();
-    caughtUp = catchUp(deps, deps.clock.now(), evalOpts).catch((err: unknown) => {
+    caughtUp = released.then(() => catchUp(deps, deps.clock.now(), evalOpts, (id, at, until) => queue.later(id, at, until))).catch((err: unknown) => {
       deps.log.error({ err }, 'catch-up after start failed');
       return [];
     });
@@ -75,7 +77,8 @@ export function startJobs(deps: Deps, opts: JobOptions): Jobs {
     retentionTask = cronTask(RETENTION_SCHEDULE, 'retention', async (at) => void (await runRetention(deps, at, days)));
     void Promise.resolve(retentionTask.start()).catch((err: unknown) => deps.log.error({ err }, 'could not start the retention task'));
     const now = deps.clock.now();
-    retentionCatchUp = retentionDue(deps, now)
+    retentionCatchUp = released
+      .then(() => retentionDue(deps, now))
       .then(async (due) => void (due ? await runRetention(deps, now, days) : undefined))
       .catch((err: unknown) => deps.log.error({ err }, 'could not check when retention last ran'));
   } else {
@@ -122,6 +125,7 @@ export function startJobs(deps: Deps, opts: JobOptions): Jobs {
       if (events.monitorsChanged === sync) delete events.monitorsChanged;
       if (timer) clearTimeout(timer);
       scheduler?.stop();
+      queue.stop();
       await Promise.resolve(retentionTask?.destroy()).catch(() => undefined);
       await Promise.allSettled([released, running, queue.idle(), caughtUp, retentionCatchUp]);
     },

@@ -7,6 +7,8 @@ import type { Notifiers, WebhookBody } from '../domain/monitoring/notification.j
 import { writeAudit } from './audit.js';
 import type { Actor, Deps } from './deps.js';
 import { channelRecordOf, channelTargetOf, checkChannel, type CreateChannelArgs } from './channel-kinds/registry.js';
+import { thisInstance } from './instances.js';
+import { uniqueName } from './unique-names.js';
 
 export type { ChannelRecord, ChannelValues, CreateChannelArgs };
 export { checkChannel };
@@ -17,8 +19,9 @@ export async function createChannel(deps: Deps, actor: Actor, input: CreateChann
   const now = deps.clock.now();
   const { channels } = deps.store;
   return deps.store.transaction(async () => {
-    if (await channels.byName(values.name)) throw conflict(`a channel named "${values.name}" already exists`, 'input.name');
-    const created = channelRecordOf(await channels.create(values, now));
+    const taken = `a channel named "${values.name}" already exists`;
+    if (await channels.byName(values.name)) throw conflict(taken, 'input.name');
+    const created = channelRecordOf(await uniqueName(() => channels.create(values, now), taken, 'input.name'));
     // the audit redacts the URL and the secret (when one was given)
     await writeAudit(deps, now, actor, 'createChannel', `channel:${created.name}`, input);
     return created;
@@ -75,7 +78,7 @@ export async function testChannel(deps: Deps, actor: Actor, notifiers: Notifiers
   const payload: WebhookBody = { type: 'test', idempotencyKey, alert: null };
   const deliveryId = await deps.store.transaction(async () => {
     await writeAudit(deps, now, actor, 'testChannel', `channel:${name}`);
-    return outbox.insertClaimed({ alertId: null, channelId: channel.id, type: 'test', idempotencyKey, payload, createdAt: now });
+    return outbox.insertClaimed({ alertId: null, channelId: channel.id, type: 'test', idempotencyKey, payload, createdAt: now }, thisInstance(deps));
   });
   const notifier = notifiers[channel.kind];
   let ok = false;

@@ -15,6 +15,8 @@ export interface Deps {
   log: Logger;
   /** where metric reads run (the server's read workers); absent: in process, on `store` */
   reads?: MetricReader;
+  /** this server's name (GLASSBOX_INSTANCE, else host:pid): whose claims a claim is; absent: host:pid */
+  instance?: string;
   /** whom services tell about their changes: the process's scheduler (startJobs) */
   events?: ServiceEvents;
 }

@@ -123,8 +123,13 @@ export async function ingestNdjson(
   const maxLineChars = opts.maxLineChars ?? MAX_LINE_CHARS;
   const consumer = consumerFor(deps, actor, model, kind, opts);
   const wantFeatures = kind !== 'actuals';
-  // the commit a line started, when the store commits asynchronously: awaited before the next chunk
+  // Commits lines started, when the store commits asynchronously (PostgreSQL): the latest
+  // stays in flight while the next batch is read and validated (the process's CPU and the
+  // database's overlap); older ones are awaited before the next chunk, so at most two
+  // batches are held. The run chains them: a batch is written only after the one before
+  // it committed, and none after one failed.
   let committing: Promise<void> | undefined;
+  let older: Promise<void> | undefined;
   const splitter = new LineSplitter((line, index) => {
     if (line === null) {
       consumer.reject(index, rejectUnreadable(index, maxLineChars).message);
@@ -138,9 +143,19 @@ export async function ingestNdjson(
       return;
     }
     const c = consumer.add(index, input, wantFeatures && typeof input === 'object' ? topLevelMember(line, 'features') : null);
-    if (c) committing = c;
+    if (c) {
+      // awaited later (settle, or through the batch chained after it): not unhandled meanwhile
+      c.catch(() => {});
+      older = committing ?? older;
+      committing = c;
+    }
   }, maxLineChars);
-  const settle = async () => {
+  /** Awaits the commits older than the latest (all of them when `all`). */
+  const settle = async (all = false) => {
+    const o = older;
+    older = undefined;
+    await o;
+    if (!all) return;
     const c = committing;
     committing = undefined;
     await c;
@@ -152,7 +167,7 @@ export async function ingestNdjson(
     for await (const chunk of body) {
       if (typeof chunk === 'string') {
         splitter.push(chunk);
-        if (committing) await settle();
+        if (older) await settle();
         continue;
       }
       if (first && chunk.length > 0) {
@@ -164,11 +179,11 @@ export async function ingestNdjson(
         }
       }
       splitter.push(decoder.write(chunk));
-      if (committing) await settle();
+      if (older) await settle();
     }
     splitter.push(decoder.end());
     splitter.end();
-    if (committing) await settle();
+    await settle(true);
   } catch (err) {
     if (refused) throw err;
     throw await interrupted(deps, consumer, err);

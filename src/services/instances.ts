@@ -18,6 +18,11 @@ export function instanceName(configured: string | undefined): string {
   return configured ?? `${hostname()}:${process.pid}`;
 }
 
+/** The name this process's claims (outbox rows, ticks, the daily run) are held under. */
+export function thisInstance(deps: Deps): string {
+  return deps.instance ?? instanceName(undefined);
+}
+
 /** What `Query.server` answers for the server named `instance`. */
 export async function serverInfo(deps: Deps, instance: string): Promise<ServerInfo> {
   return { version: VERSION, store: deps.store.kind, instance, liveInstances: await deps.store.liveness.live(deps.clock.now()) };
@@ -37,4 +42,12 @@ export function beat(deps: Deps, instance: string): Promise<void> {
 /** Forgets `instance` at a graceful stop, so it stops counting at once. */
 export function leave(deps: Deps, instance: string): Promise<void> {
   return deps.store.liveness.leave(instance);
+}
+
+/**
+ * Releases, at start-up, the claims on scheduled work (ticks, the daily run) that this
+ * instance's previous run left open (every open one on SQLite: one process per file).
+ */
+export function releaseWorkClaims(deps: Deps): Promise<number> {
+  return deps.store.claims.release(thisInstance(deps));
 }

@@ -9,6 +9,7 @@ import type { Actor, Deps } from './deps.js';
 import { findModel, findModelById } from './models.js';
 import { checkMonitor, type MonitorFields } from './monitor-validation.js';
 import { channelRecordOf } from './channel-kinds/registry.js';
+import { uniqueName } from './unique-names.js';
 
 export type { EvaluationRecord, MonitorRecord };
 
@@ -56,9 +57,10 @@ export async function createMonitor(deps: Deps, actor: Actor, input: CreateMonit
   const now = deps.clock.now();
   const { monitors } = deps.store;
   return deps.store.transaction(async () => {
-    if (await nameTaken(deps, model.id, spec.name)) throw conflict(`model ${model.name} already has a monitor named "${spec.name}"`, 'input.name');
+    const taken = `model ${model.name} already has a monitor named "${spec.name}"`;
+    if (await nameTaken(deps, model.id, spec.name)) throw conflict(taken, 'input.name');
     const ids = await channelIds(deps, input.channels, 'input');
-    const created = await monitors.create({ ...spec, modelId: model.id, createdAt: now });
+    const created = await uniqueName(() => monitors.create({ ...spec, modelId: model.id, createdAt: now }), taken, 'input.name');
     await monitors.setChannels(created.id, ids);
     await writeAudit(deps, now, actor, 'createMonitor', `monitor:${created.id}`, input);
     return created;
@@ -81,9 +83,10 @@ export async function updateMonitor(deps: Deps, actor: Actor, id: number, input:
   const { monitors } = deps.store;
   return deps.store.transaction(async () => {
     if (!(await monitors.get(id))) throw notFound(`monitor ${id}`);
-    if (await nameTaken(deps, model.id, spec.name, id)) throw conflict(`model ${model.name} already has a monitor named "${spec.name}"`, 'input.name');
+    const taken = `model ${model.name} already has a monitor named "${spec.name}"`;
+    if (await nameTaken(deps, model.id, spec.name, id)) throw conflict(taken, 'input.name');
     if (input.channels !== undefined && input.channels !== null) await monitors.setChannels(id, await channelIds(deps, input.channels, 'input'));
-    const updated = (await monitors.update(id, spec, now))!;
+    const updated = (await uniqueName(() => monitors.update(id, spec, now), taken, 'input.name'))!;
     await writeAudit(deps, now, actor, 'updateMonitor', `monitor:${id}`, input);
     return updated;
   }).then(announced(deps));

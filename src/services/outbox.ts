@@ -10,6 +10,7 @@ import type { ChannelRecord } from '../domain/monitoring/channel.js';
 import type { DeliveryOutcome, DeliveryRecord, DeliveryStatus, Notification } from '../domain/monitoring/notification.js';
 import type { Deps } from './deps.js';
 import { channelRecordOf, channelTargetOf } from './channel-kinds/registry.js';
+import { thisInstance } from './instances.js';
 
 export type { DeliveryRecord, DeliveryStatus };
 
@@ -37,12 +38,12 @@ export function enqueueNotifications(
 
 /**
  * Claims up to `limit` due deliveries (PENDING, next attempt reached, not in flight or
- * in flight longer than `leaseMs`), counting the attempt. A delivery waits while an
+ * in flight longer than `leaseMs`), counting the attempt, for this instance. A delivery waits while an
  * earlier one of the same alert to the same channel is pending, so a channel hears
  * "firing" before "resolved" and a Slack thread exists before its replies.
  */
 export function claimDueDeliveries(deps: Deps, now: number, limit: number, leaseMs: number): Promise<DeliveryRecord[]> {
-  return deps.store.outbox.claimDue(now, limit, leaseMs);
+  return deps.store.outbox.claimDue(now, limit, leaseMs, thisInstance(deps));
 }
 
 /** Everything a notifier needs for one claimed delivery; null when its channel is gone. */
@@ -92,9 +93,12 @@ export async function recordOutcome(
   return 'PENDING';
 }
 
-/** Frees every in-flight claim, for start-up: the process that held them is gone. */
+/**
+ * Frees, at start-up, the in-flight claims of this instance's previous run (and, on SQLite,
+ * every one): those attempts died with it. Other replicas' claims end by their lease.
+ */
 export function releaseClaims(deps: Deps): Promise<number> {
-  return deps.store.outbox.releaseClaims();
+  return deps.store.outbox.releaseClaims(thisInstance(deps));
 }
 
 /** The Slack message of the alert's first confirmed post to this channel, if a notifier reported one. */

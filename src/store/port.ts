@@ -31,6 +31,7 @@ import type { LivenessRepo } from './ports/liveness.js';
 import type { ModelsRepo } from './ports/models.js';
 import type { ApiKeysRepo } from './ports/keys.js';
 import type { AuditRepo } from './ports/audit.js';
+import type { ClaimsRepo } from './ports/claims.js';
 import type { DataRepo } from './ports/data.js';
 
 /** One repository per family of use-cases (src/store/ports/), on every adapter. Families are added as they move here. */
@@ -40,6 +41,8 @@ export interface Repos {
   models: ModelsRepo;
   apiKeys: ApiKeysRepo;
   audit: AuditRepo;
+  /** claims on scheduled work (ticks, the daily run), so that replicas do it once */
+  claims: ClaimsRepo;
   /** the data family: events, baselines, statistics, metric reads, retention, compaction */
   data: DataRepo;
 }

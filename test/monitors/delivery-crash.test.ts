@@ -13,6 +13,8 @@ import { storedRows, storedValue } from '../helpers/stored-rows.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-store.js';
 
 const ADMIN_KEY = 'crash-admin-secret-0123456789';
+/** The server's name before and after the crash: a restart releases the claims held under its own name (on PostgreSQL, only those) */
+const INSTANCE = 'crash-server';
 const T = Date.parse('2024-05-06T00:00:00Z');
 const iso = (t: number) => new Date(t).toISOString();
 
@@ -54,7 +56,7 @@ afterEach(async () => {
 
 /** A server process with the confirm-kill hook, on a fresh database; `child` tracks it for cleanup. */
 async function serveProcess(db: string, env: Record<string, string> = {}): Promise<{ url: string; exited: Promise<NodeJS.Signals | null> }> {
-  const p = await spawnServer(db, { GLASSBOX_ADMIN_KEY: ADMIN_KEY, ...env }, [join(ROOT, 'test/helpers/kill-after-confirm.mjs')]);
+  const p = await spawnServer(db, { GLASSBOX_ADMIN_KEY: ADMIN_KEY, GLASSBOX_INSTANCE: INSTANCE, ...env }, [join(ROOT, 'test/helpers/kill-after-confirm.mjs')]);
   child = p.child;
   return { url: p.url, exited: p.exited };
 }
@@ -77,10 +79,10 @@ async function openAlert(url: string, hookUrl: string): Promise<void> {
 
 /** Restarts in-process on the same database, with the clock where the outbox row is due, and drains twice. */
 async function restartAndDrain(database: TestDatabase) {
-  const probe = await startTestServer({ database, env: { GLASSBOX_ADMIN_KEY: ADMIN_KEY } });
+  const probe = await startTestServer({ database, env: { GLASSBOX_ADMIN_KEY: ADMIN_KEY, GLASSBOX_INSTANCE: INSTANCE } });
   const due = await storedValue(probe.deps.store, 'SELECT max(next_attempt_at) AS t FROM deliveries');
   await probe.stop();
-  const again = await startTestServer({ database, now: due + 1, env: { GLASSBOX_ADMIN_KEY: ADMIN_KEY } });
+  const again = await startTestServer({ database, now: due + 1, env: { GLASSBOX_ADMIN_KEY: ADMIN_KEY, GLASSBOX_INSTANCE: INSTANCE } });
   try {
     const reports = [await again.gb.jobs.deliverNow(), await again.gb.jobs.deliverNow()];
     const rows = await storedRows(again.deps.store, 'SELECT type, status, attempts, idempotency_key AS key FROM deliveries');

@@ -197,12 +197,12 @@ describe.skipIf(admin === null)('PostgreSQL data writes', () => {
     expect(await pg.actuals([lateActuals[0]!], later + 3)).toEqual({ accepted: 1, purged: [] });
   });
 
-  it('finishes a purge that died after detaching a day partition (its events are tombstoned and counted)', async () => {
+  it('finishes a day partition an older version left detached (its events are tombstoned and counted)', async () => {
     const pg = await postgresSide(a, def());
     await pg.predict(rowsOf(0, ev.length), NOW);
     const at = T('2024-05-11T10:30:00Z');
     const cut = T('2024-05-09T10:00:00Z');
-    // the dead run: the mark moved, one day detached, nothing dropped
+    // an older version's dead run (it detached in its own statement): the mark moved, one day detached, nothing dropped
     await a.pool.query('UPDATE models SET purged_before = $2 WHERE id = $1', [pg.model.id, cut]);
     await a.pool.query(`ALTER TABLE "events_m${pg.model.id}" DETACH PARTITION "events_m${pg.model.id}_d20240506"`);
     const day6 = ev.filter((e) => e.ts < T('2024-05-07T00:00:00Z')).length;

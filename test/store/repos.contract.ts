@@ -12,6 +12,7 @@ import { livenessContract } from './contract/liveness.js';
 import { channelsMonitorsContract } from './contract/channels-monitors.js';
 import { alertsContract } from './contract/alerts.js';
 import { outboxContract } from './contract/outbox.js';
+import { claimsContract } from './contract/claims.js';
 
 export interface RepoHarness {
   store: StorePort;
@@ -51,5 +52,6 @@ export function describeRepos(name: string, open: OpenHarness): void {
     channelsMonitorsContract(h);
     alertsContract(h);
     outboxContract(h);
+    claimsContract(h);
   });
 }

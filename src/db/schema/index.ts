@@ -4,3 +4,4 @@ export * from './events.js';
 export * from './monitoring.js';
 export * from './stats.js';
 export * from './slack.js';
+export * from './claims.js';

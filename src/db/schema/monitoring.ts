@@ -149,6 +149,8 @@ export const deliveries = sqliteTable(
     nextAttemptAt: integer('next_attempt_at'),
     /** set while an attempt is in flight; a crash leaves it set, and start-up releases it */
     claimedAt: integer('claimed_at'),
+    /** the instance whose attempt is in flight (a restart releases only its own) */
+    claimedBy: text('claimed_by'),
     deliveredAt: integer('delivered_at'),
     /** the message a Slack notifier posted (so later changes go to its thread) */
     refChannel: text('ref_channel'),

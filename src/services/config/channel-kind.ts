@@ -6,6 +6,7 @@ import { checkChannel, CHANNEL_KINDS, kindOf, type CreateChannelArgs } from '../
 import type { ChannelConfig, ChannelKind } from '../../domain/monitoring/channel.js';
 import { checkUnique, shown, type ConfigKind, type PlannedChange } from './kind.js';
 import { issueFrom } from './issue-from.js';
+import { uniqueName } from '../unique-names.js';
 
 /** The environment variable an export names for a channel's secret value. */
 export function envNameFor(prefix: 'GLASSBOX_SECRET' | 'GLASSBOX_WEBHOOK_URL', channel: string): string {
@@ -70,7 +71,7 @@ export const channelKind: ConfigKind = {
           name,
           details: [],
           run: async (at) => {
-            await at.deps.store.channels.create(values, at.now);
+            await uniqueName(() => at.deps.store.channels.create(values, at.now), `a channel named "${name}" already exists`, path);
             await writeAudit(at.deps, at.now, at.actor, 'createChannel', `channel:${name}`, item);
           },
         });

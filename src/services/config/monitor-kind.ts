@@ -6,6 +6,7 @@ import { writeAudit } from '../audit.js';
 import { checkMonitor, type MonitorFields, type MonitorSpec } from '../monitor-validation.js';
 import { checkUnique, differences, shown, type ConfigKind, type PlannedChange } from './kind.js';
 import { issueFrom } from './issue-from.js';
+import { uniqueName } from '../unique-names.js';
 
 const UPDATABLE = ['window', 'schedule', 'comparator', 'warningThreshold', 'criticalThreshold', 'forEvaluations', 'minSampleSize', 'repeatInterval', 'enabled'] as const;
 const FIXED = ['metric', 'feature', 'attribute'] as const;
@@ -68,7 +69,7 @@ export const monitorKind: ConfigKind = {
           run: async (at) => {
             // the model may be created by this apply: its id is known only now
             const modelId = (await at.deps.store.models.byName(modelName))!.id;
-            const created = await at.deps.store.monitors.create({ ...spec, modelId, createdAt: at.now });
+            const created = await uniqueName(() => at.deps.store.monitors.create({ ...spec, modelId, createdAt: at.now }), `model ${modelName} already has a monitor named "${spec.name}"`, path);
             await setChannels(at.deps, created.id, channelNames);
             await writeAudit(at.deps, at.now, at.actor, 'createMonitor', `monitor:${created.id}`, item);
           },

@@ -1,7 +1,8 @@
 // OutboxRepo on PostgreSQL: replicas share the outbox. A claim locks the due rows it takes
 // (FOR UPDATE SKIP LOCKED: a row another replica is claiming is passed over, not waited
 // for) and leases them for leaseMs; a replica that dies mid-delivery leaves its rows to be
-// claimed again once the lease is over. The payload is json (key order kept, as on SQLite).
+// claimed again once the lease is over; one restarted under the same name releases its own
+// claims at once (claimed_by). The payload is json (key order kept, as on SQLite).
 import { sql, type SQL } from 'drizzle-orm';
 import type { NotificationType } from '../../domain/alerts/state-machine.js';
 import type { DeliveryRecord, DeliveryStatus, WebhookBody } from '../../domain/monitoring/notification.js';
@@ -66,7 +67,7 @@ export function pgOutbox({ tx }: PgContext): OutboxRepo {
     },
     // The lock is re-checked on the row's newest version (READ COMMITTED): a row another
     // replica claimed and committed meanwhile no longer matches and is not returned.
-    claimDue: async (now, limit, leaseMs) => {
+    claimDue: async (now, limit, leaseMs, instance) => {
       const claimed = await records(sql`WITH due AS (
           SELECT d.id FROM deliveries d
            WHERE d.status = 'PENDING' AND d.next_attempt_at <= ${now} AND (d.claimed_at IS NULL OR d.claimed_at <= ${now - leaseMs})
@@ -74,30 +75,32 @@ export function pgOutbox({ tx }: PgContext): OutboxRepo {
                               WHERE e.alert_id = d.alert_id AND e.channel_id = d.channel_id AND e.id < d.id AND e.status = 'PENDING')
            ORDER BY d.next_attempt_at, d.id LIMIT ${limit}
            FOR UPDATE SKIP LOCKED)
-        UPDATE deliveries SET attempts = attempts + 1, claimed_at = ${now} FROM due WHERE deliveries.id = due.id
+        UPDATE deliveries SET attempts = attempts + 1, claimed_at = ${now}, claimed_by = ${instance} FROM due WHERE deliveries.id = due.id
         RETURNING ${CLAIMED}`);
       // RETURNING has no order: the claim's (due first), as on SQLite
       return claimed.sort((a, b) => a.nextAttemptAt! - b.nextAttemptAt! || a.id - b.id);
     },
-    insertClaimed: async (d) =>
+    insertClaimed: async (d, instance) =>
       (
-        await tx.q().execute<{ id: number }>(sql`INSERT INTO deliveries (alert_id, channel_id, type, idempotency_key, payload, status, attempts, created_at, claimed_at)
-          VALUES (${d.alertId}::int, ${d.channelId}, ${d.type}, ${d.idempotencyKey}, ${JSON.stringify(d.payload)}::json, 'PENDING', 1, ${d.createdAt}::bigint, ${d.createdAt}::bigint)
+        await tx.q().execute<{ id: number }>(sql`INSERT INTO deliveries (alert_id, channel_id, type, idempotency_key, payload, status, attempts, created_at, claimed_at, claimed_by)
+          VALUES (${d.alertId}::int, ${d.channelId}, ${d.type}, ${d.idempotencyKey}, ${JSON.stringify(d.payload)}::json, 'PENDING', 1, ${d.createdAt}::bigint, ${d.createdAt}::bigint, ${instance})
           RETURNING id`)
       ).rows[0]!.id,
     payload: async (id) => ((await tx.q().execute<{ payload: WebhookBody }>(sql`SELECT payload FROM deliveries WHERE id = ${id}`)).rows[0]?.payload ?? null),
     confirm: async (id, at, ref) =>
       (
-        await run(sql`UPDATE deliveries SET status = 'DELIVERED', delivered_at = ${at}, claimed_at = NULL, last_error = NULL,
+        await run(sql`UPDATE deliveries SET status = 'DELIVERED', delivered_at = ${at}, claimed_at = NULL, claimed_by = NULL, last_error = NULL,
           ref_channel = ${ref?.channel ?? null}, ref_ts = ${ref?.ts ?? null} WHERE id = ${id} AND status = 'PENDING'`)
       ).rowCount === 1,
     retryLater: async (id, nextAttemptAt, reason) => {
-      await run(sql`UPDATE deliveries SET last_error = ${reason}, next_attempt_at = ${nextAttemptAt}, claimed_at = NULL WHERE id = ${id} AND status = 'PENDING'`);
+      await run(sql`UPDATE deliveries SET last_error = ${reason}, next_attempt_at = ${nextAttemptAt}, claimed_at = NULL, claimed_by = NULL WHERE id = ${id} AND status = 'PENDING'`);
     },
     fail: async (id, reason) => {
-      await run(sql`UPDATE deliveries SET status = 'FAILED', last_error = ${reason}, claimed_at = NULL WHERE id = ${id} AND status = 'PENDING'`);
+      await run(sql`UPDATE deliveries SET status = 'FAILED', last_error = ${reason}, claimed_at = NULL, claimed_by = NULL WHERE id = ${id} AND status = 'PENDING'`);
     },
-    releaseClaims: async () => (await run(sql`UPDATE deliveries SET claimed_at = NULL WHERE status = 'PENDING' AND claimed_at IS NOT NULL`)).rowCount ?? 0,
+    // only this instance's: another replica's claim may be an attempt in flight right now
+    releaseClaims: async (instance) =>
+      (await run(sql`UPDATE deliveries SET claimed_at = NULL, claimed_by = NULL WHERE status = 'PENDING' AND claimed_at IS NOT NULL AND claimed_by = ${instance}`)).rowCount ?? 0,
     thread: async (alertId, channelId) => {
       const r = (
         await tx.q().execute<{ channel: string | null; ts: string | null }>(sql`SELECT ref_channel AS channel, ref_ts AS ts FROM deliveries

@@ -63,27 +63,37 @@ export async function eventPartitions(pool: pg.Pool, modelId: number): Promise<A
 }
 
 /**
- * Retention: drops the model's day partitions that end at or before `cutoff`. Each is first
- * detached (a short exclusive lock on the model's partition, taken in the same order as
- * ingest takes its locks), so no insert can reach it, then its events' idempotency keys are
- * deleted and it is dropped, in one transaction. Rows older than the cutoff in the partition
- * that straddles it are left to a DELETE by the caller. `beforeDrop` runs in each drop's
- * transaction first (e.g. tombstones of its events). Returns the number of events dropped.
+ * Retention: drops the model's day partitions that end at or before `cutoff`. Each is
+ * detached, its events' idempotency keys deleted and it is dropped in one transaction, so a
+ * process killed at any statement leaves the partition either attached, counted and whole,
+ * or gone: never detached, out of every count yet not deleted (the next run would then
+ * report as deleted rows no count had left). `lock` runs first in each transaction (the
+ * model's data lock, taken before any table lock as every writer takes it: no deadlock with
+ * ingest); `beforeDrop` runs after the detach (e.g. tombstones of its events). Rows older
+ * than the cutoff in the partition that straddles it are left to a DELETE by the caller. A
+ * partition found detached (left by an older version, which detached in its own statement)
+ * is finished the same way. Returns the number of events dropped.
  */
 export async function dropEventPartitionsBefore(
   pool: pg.Pool,
   modelId: number,
   cutoff: number,
   beforeDrop?: (client: pg.PoolClient, partition: string) => Promise<void>,
+  lock?: (client: pg.PoolClient) => Promise<void>,
 ): Promise<number> {
   let dropped = 0;
   for (const p of await eventPartitions(pool, modelId)) {
     if (p.day + DAY_MS > cutoff) break;
     knownOf(pool).delete(`${modelId}:${p.day}`);
-    if (p.attached) await pool.query(`ALTER TABLE "events_m${modelId}" DETACH PARTITION "${p.name}"`);
     const client = await pool.connect();
+    // a checked-out client's connection lost (backend terminated) must fail the query, not crash the process
+    const lost = (): void => {};
+    client.on('error', lost);
+    let failure: Error | undefined;
     try {
       await client.query('BEGIN');
+      await lock?.(client);
+      if (p.attached) await client.query(`ALTER TABLE "events_m${modelId}" DETACH PARTITION "${p.name}"`);
       await beforeDrop?.(client, p.name);
       const keys = await client.query(
         `DELETE FROM event_keys k USING "${p.name}" e WHERE k.model_id = $1 AND k.event_id = e.event_id`,
@@ -93,10 +103,13 @@ export async function dropEventPartitionsBefore(
       await client.query('COMMIT');
       dropped += keys.rowCount ?? 0;
     } catch (err) {
+      failure = err as Error;
       await client.query('ROLLBACK').catch(() => {});
       throw err;
     } finally {
-      client.release();
+      // a connection that failed mid-transaction (e.g. its backend was terminated) is not reused
+      client.removeListener('error', lost);
+      client.release(failure);
     }
   }
   return dropped;

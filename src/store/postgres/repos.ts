@@ -10,6 +10,7 @@ import { pgEvaluations, pgMonitors } from './monitors.js';
 import { pgChannels } from './channels.js';
 import { pgAlerts } from './alerts.js';
 import { pgOutbox } from './outbox.js';
+import { pgClaims } from './claims.js';
 import { pgData } from './data/repo.js';
 
 /** Builds every repository on one pool. */
@@ -25,6 +26,7 @@ export function postgresRepos(ctx: PgContext): Repos & MonitoringRepos {
     channels: pgChannels(ctx),
     alerts: pgAlerts(ctx),
     outbox: pgOutbox(ctx),
+    claims: pgClaims(ctx),
     data: pgData(ctx),
   };
 }

@@ -34,20 +34,20 @@ const DUE = `SELECT d.id FROM deliveries d
   ORDER BY d.next_attempt_at, d.id LIMIT ?`;
 const ENQUEUE = `INSERT INTO deliveries (alert_id, channel_id, type, idempotency_key, payload, status, attempts, created_at, next_attempt_at)
   VALUES (?, ?, ?, ?, ?, 'PENDING', 0, ?, ?) ON CONFLICT DO NOTHING`;
-const MARK = `UPDATE deliveries SET attempts = attempts + 1, claimed_at = ? WHERE id = ?`;
+const MARK = `UPDATE deliveries SET attempts = attempts + 1, claimed_at = ?, claimed_by = ? WHERE id = ?`;
 // Prepared at the claim, before the attempt: between a channel's 2xx and the durable write,
 // no SQL is built or compiled. Measured: the drizzle update took 0.8 ms (3.5 ms the first time), this 0.15 ms.
-const CONFIRM = `UPDATE deliveries SET status = 'DELIVERED', delivered_at = ?, claimed_at = NULL, last_error = NULL, ref_channel = ?, ref_ts = ?
+const CONFIRM = `UPDATE deliveries SET status = 'DELIVERED', delivered_at = ?, claimed_at = NULL, claimed_by = NULL, last_error = NULL, ref_channel = ?, ref_ts = ?
   WHERE id = ? AND status = 'PENDING'`;
 
 /** The SQLite outbox repository. */
 export function sqliteOutbox({ db, sqlite, tx, statement }: SqliteContext): OutboxRepo {
   const stillPending = (id: number) => and(eq(deliveries.id, id), eq(deliveries.status, 'PENDING'));
-  const claim = sqlite.transaction((now: number, limit: number, leaseMs: number) => {
+  const claim = sqlite.transaction((now: number, limit: number, leaseMs: number, instance: string) => {
     const ids = statement<[number, number, number], { id: number }>(DUE)
       .all(now, now - leaseMs, limit)
       .map((r) => r.id);
-    for (const id of ids) statement(MARK).run(now, id);
+    for (const id of ids) statement(MARK).run(now, instance, id);
     return ids.map((id) => toRecord(db.select().from(deliveries).where(eq(deliveries.id, id)).get()!));
   });
   return {
@@ -55,25 +55,26 @@ export function sqliteOutbox({ db, sqlite, tx, statement }: SqliteContext): Outb
       tx.exec(() => {
         for (const r of rows) statement(ENQUEUE).run(r.alertId, r.channelId, r.type, r.idempotencyKey, JSON.stringify(r.payload), r.createdAt, r.createdAt);
       }),
-    claimDue: (now, limit, leaseMs) =>
+    claimDue: (now, limit, leaseMs, instance) =>
       tx.exec(() => {
-        const claimed = claim.immediate(now, limit, leaseMs);
+        const claimed = claim.immediate(now, limit, leaseMs, instance);
         if (claimed.length) statement(CONFIRM);
         return claimed;
       }),
-    insertClaimed: (d) =>
-      tx.exec(() => db.insert(deliveries).values({ ...d, status: 'PENDING', attempts: 1, claimedAt: d.createdAt }).returning({ id: deliveries.id }).get().id),
+    insertClaimed: (d, instance) =>
+      tx.exec(() => db.insert(deliveries).values({ ...d, status: 'PENDING', attempts: 1, claimedAt: d.createdAt, claimedBy: instance }).returning({ id: deliveries.id }).get().id),
     payload: (id) => tx.exec(() => (db.select({ p: deliveries.payload }).from(deliveries).where(eq(deliveries.id, id)).get()?.p as WebhookBody | undefined) ?? null),
     confirm: (id, at, ref) => tx.exec(() => statement(CONFIRM).run(at, ref?.channel ?? null, ref?.ts ?? null, id).changes > 0),
     retryLater: (id, nextAttemptAt, reason) =>
-      tx.exec(() => void db.update(deliveries).set({ lastError: reason, nextAttemptAt, claimedAt: null }).where(stillPending(id)).run()),
-    fail: (id, reason) => tx.exec(() => void db.update(deliveries).set({ status: 'FAILED', lastError: reason, claimedAt: null }).where(stillPending(id)).run()),
+      tx.exec(() => void db.update(deliveries).set({ lastError: reason, nextAttemptAt, claimedAt: null, claimedBy: null }).where(stillPending(id)).run()),
+    fail: (id, reason) => tx.exec(() => void db.update(deliveries).set({ status: 'FAILED', lastError: reason, claimedAt: null, claimedBy: null }).where(stillPending(id)).run()),
+    // every claim, whoever's: one process holds the file, so no other attempt can be in flight
     releaseClaims: () =>
       tx.exec(
         () =>
           db
             .update(deliveries)
-            .set({ claimedAt: null })
+            .set({ claimedAt: null, claimedBy: null })
             .where(and(eq(deliveries.status, 'PENDING'), isNotNull(deliveries.claimedAt)))
             .run().changes,
       ),

@@ -10,6 +10,7 @@ import { sqliteLiveness } from './liveness.js';
 import { sqliteModels } from './models.js';
 import { sqliteApiKeys } from './keys.js';
 import { sqliteAudit } from './audit.js';
+import { sqliteClaims } from './claims.js';
 import { sqliteData } from './data/repo.js';
 
 /** Builds every repository on one connection. */
@@ -26,6 +27,7 @@ export function sqliteRepos(ctx: SqliteContext): Repos & MonitoringRepos {
     models,
     apiKeys: sqliteApiKeys(ctx),
     audit: sqliteAudit(ctx),
+    claims: sqliteClaims(ctx),
     data: sqliteData(ctx, models),
   };
 }

@@ -33,21 +33,21 @@ export function outboxContract(h: RepoHarness): void {
     await outbox().enqueue([row(alertId, ch2, 'a1', T0 - 9), row(null, ch, 't2', T0)]);
     await outbox().enqueue([]);
     expect(await outbox().countByStatus()).toEqual({ PENDING: 5, DELIVERED: 0, FAILED: 0 });
-    expect(await outbox().claimDue(T0 - 1, 10, LEASE)).toEqual([]);
-    const claimed = await outbox().claimDue(T0 + 2, 10, LEASE);
+    expect(await outbox().claimDue(T0 - 1, 10, LEASE, 'r1')).toEqual([]);
+    const claimed = await outbox().claimDue(T0 + 2, 10, LEASE, 'r1');
     // a2 waits for a1 (same alert and channel); t1 is not due yet
     expect(keys(claimed)).toEqual(['t2', 'a1', 'b1']);
     expect(claimed[1]).toEqual({
       id: expect.any(Number), alertId, channelId: ch, type: 'alert.firing', idempotencyKey: 'a1', status: 'PENDING', attempts: 1,
       lastError: null, createdAt: T0 + 1, nextAttemptAt: T0 + 1, deliveredAt: null, refChannel: null, refTs: null,
     });
-    expect(await outbox().claimDue(T0 + 5, 10, LEASE)).toEqual([expect.objectContaining({ idempotencyKey: 't1' })]);
+    expect(await outbox().claimDue(T0 + 5, 10, LEASE, 'r1')).toEqual([expect.objectContaining({ idempotencyKey: 't1' })]);
     expect(JSON.stringify(await outbox().payload(claimed[1]!.id))).toBe(JSON.stringify(body('a1')));
     expect(await outbox().payload(claimed[1]!.id + 1000)).toBeNull();
     expect(await outbox().confirm(claimed[1]!.id, T0 + 6, { channel: 'C1', ts: '17.1' })).toBe(true);
     expect(await outbox().confirm(claimed[1]!.id, T0 + 7)).toBe(false);
     // a1 delivered: a2 is next for the channel
-    expect(keys(await outbox().claimDue(T0 + 6, 10, LEASE))).toEqual(['a2']);
+    expect(keys(await outbox().claimDue(T0 + 6, 10, LEASE, 'r1'))).toEqual(['a2']);
     expect(await outbox().thread(alertId, ch)).toEqual({ channel: 'C1', ts: '17.1' });
     expect(await outbox().thread(alertId, ch2)).toBeUndefined();
     const all = await outbox().ofAlert(alertId);
@@ -58,27 +58,27 @@ export function outboxContract(h: RepoHarness): void {
   it('retries later, fails for good, and claims again once a lease is over', async () => {
     const { alertId, ch, ch2 } = await setup();
     await outbox().enqueue([row(alertId, ch, 'a'), row(alertId, ch2, 'b')]);
-    const [a, b] = await outbox().claimDue(T0, 10, LEASE);
-    expect(await outbox().claimDue(T0 + LEASE - 1, 10, LEASE)).toEqual([]);
+    const [a, b] = await outbox().claimDue(T0, 10, LEASE, 'r1');
+    expect(await outbox().claimDue(T0 + LEASE - 1, 10, LEASE, 'r1')).toEqual([]);
     await outbox().retryLater(a!.id, T0 + 10, 'HTTP 503');
-    expect(await outbox().claimDue(T0 + 9, 10, LEASE)).toEqual([]);
-    expect(await outbox().claimDue(T0 + 10, 10, LEASE)).toEqual([{ ...a, attempts: 2, lastError: 'HTTP 503', nextAttemptAt: T0 + 10 }]);
+    expect(await outbox().claimDue(T0 + 9, 10, LEASE, 'r1')).toEqual([]);
+    expect(await outbox().claimDue(T0 + 10, 10, LEASE, 'r1')).toEqual([{ ...a, attempts: 2, lastError: 'HTTP 503', nextAttemptAt: T0 + 10 }]);
     // b's claimer died: its lease ends LEASE after the claim
-    expect(await outbox().claimDue(T0 + LEASE, 10, LEASE)).toEqual([{ ...b, attempts: 2 }]);
+    expect(await outbox().claimDue(T0 + LEASE, 10, LEASE, 'r1')).toEqual([{ ...b, attempts: 2 }]);
     await outbox().fail(b!.id, 'HTTP 404');
     await outbox().retryLater(b!.id, T0, 'too late');
     expect(await outbox().confirm(b!.id, T0)).toBe(false);
     expect((await outbox().ofAlert(alertId))[1]).toMatchObject({ status: 'FAILED', lastError: 'HTTP 404', nextAttemptAt: null });
     expect(await outbox().countByStatus()).toEqual({ PENDING: 1, DELIVERED: 0, FAILED: 1 });
-    expect(await outbox().releaseClaims()).toBe(1);
-    expect(await outbox().releaseClaims()).toBe(0);
-    expect(keys(await outbox().claimDue(T0 + 11, 10, LEASE))).toEqual(['a']);
+    expect(await outbox().releaseClaims('r1')).toBe(1);
+    expect(await outbox().releaseClaims('r1')).toBe(0);
+    expect(keys(await outbox().claimDue(T0 + 11, 10, LEASE, 'r1'))).toEqual(['a']);
   });
 
   it('inserts a row already claimed by its creator, and deletes a channel’s rows with it', async () => {
     const { ch } = await setup();
-    const id = await outbox().insertClaimed(row(null, ch, 'test-1'));
-    expect(await outbox().claimDue(T0 + LEASE - 1, 10, LEASE)).toEqual([]);
+    const id = await outbox().insertClaimed(row(null, ch, 'test-1'), 'r1');
+    expect(await outbox().claimDue(T0 + LEASE - 1, 10, LEASE, 'r1')).toEqual([]);
     expect(JSON.stringify(await outbox().payload(id))).toBe(JSON.stringify(body('test-1')));
     expect(await outbox().confirm(id, T0 + 1)).toBe(true);
     expect(await outbox().countByStatus()).toEqual({ PENDING: 0, DELIVERED: 1, FAILED: 0 });
@@ -93,7 +93,7 @@ export function outboxContract(h: RepoHarness): void {
     const drain = async (store: typeof h.store) => {
       const got: string[] = [];
       for (let n = 1; n; ) {
-        const c = await store.outbox.claimDue(T0 + 10, 3, LEASE);
+        const c = await store.outbox.claimDue(T0 + 10, 3, LEASE, 'r1');
         got.push(...keys(c));
         n = c.length;
       }
@@ -110,16 +110,35 @@ export function outboxContract(h: RepoHarness): void {
     const claimed = gate();
     const end = gate();
     const first = h.store.transaction(async () => {
-      const c = await h.store.outbox.claimDue(T0 + 5, 2, LEASE);
+      const c = await h.store.outbox.claimDue(T0 + 5, 2, LEASE, 'r1');
       claimed.open();
       await end.wait;
       return c;
     });
     await claimed.wait;
-    const other = h.replica.outbox.claimDue(T0 + 5, 10, LEASE);
+    const other = h.replica.outbox.claimDue(T0 + 5, 10, LEASE, 'r1');
     if (!h.outsideWaits) expect(keys(await other)).toEqual(['c', 'd']); // answered while the first is open
     end.open();
     expect(keys(await first)).toEqual(['a', 'b']);
     expect(keys(await other)).toEqual(['c', 'd']);
+  });
+
+  it('records who claimed a row; a restart releases its own claims (every one on SQLite), another replica’s end by their lease', async () => {
+    const { ch } = await setup();
+    await outbox().enqueue(['a', 'b', 'c'].map((k, i) => row(null, ch, k, T0 + i)));
+    expect(keys(await outbox().claimDue(T0 + 5, 1, LEASE, 'r1'))).toEqual(['a']);
+    expect(keys(await h.second.outbox.claimDue(T0 + 5, 1, LEASE, 'r2'))).toEqual(['b']);
+    const claimers = `SELECT idempotency_key AS k, claimed_by AS claimer FROM deliveries ORDER BY id`;
+    expect(await h.query(claimers)).toEqual([{ k: 'a', claimer: 'r1' }, { k: 'b', claimer: 'r2' }, { k: 'c', claimer: null }]);
+    const single = h.store.kind === 'sqlite';
+    // SQLite: one process per file, so r2's attempt cannot be in flight either
+    expect(await outbox().releaseClaims('r1')).toBe(single ? 2 : 1);
+    const again = await outbox().claimDue(T0 + 6, 10, LEASE, 'r3');
+    expect(keys(again)).toEqual(single ? ['a', 'b', 'c'] : ['a', 'c']);
+    expect(keys(await outbox().claimDue(T0 + 5 + LEASE, 10, LEASE, 'r3'))).toEqual(single ? [] : ['b']);
+    // an outcome ends the claim
+    await outbox().confirm(again[0]!.id, T0 + 7);
+    await outbox().retryLater(again[1]!.id, T0 + 8, 'HTTP 503');
+    expect((await h.query(claimers)).map((r) => r.claimer)).toEqual(single ? [null, null, 'r3'] : [null, 'r3', null]);
   });
 }

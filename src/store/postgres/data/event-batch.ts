@@ -48,17 +48,23 @@ function rowsText(rows: AppendRow[], prefix: string): string {
   return lines.join('');
 }
 
+/** The savepoint the direct way rolls back to; a caller may take and release it itself (`inSavepoint`). */
+export const EVENT_BATCH_SAVEPOINT = 'SAVEPOINT event_batch';
+export const EVENT_BATCH_RELEASE = 'RELEASE SAVEPOINT event_batch';
+
 /**
  * Stores the rows (distinct eventIds, their partitions existing) whose key is new, in the
  * open transaction of `client`; returns the eventIds stored ('all' when every one was).
+ * With `inSavepoint` the caller has taken EVENT_BATCH_SAVEPOINT and releases it after
+ * (each in a round trip it makes anyway), else this does both.
  */
-export async function storeEventBatch(client: pg.PoolClient, modelId: number, rows: AppendRow[]): Promise<Set<string> | 'all'> {
+export async function storeEventBatch(client: pg.PoolClient, modelId: number, rows: AppendRow[], opts: { inSavepoint?: boolean } = {}): Promise<Set<string> | 'all'> {
   if (rows.length === 0) return 'all';
-  await client.query('SAVEPOINT event_batch');
+  if (!opts.inSavepoint) await client.query(EVENT_BATCH_SAVEPOINT);
   try {
     await copyIn(client, 'event_keys (model_id, event_id, ts)', keysText(modelId, rows));
     await copyIn(client, `events (model_id, ${COLUMNS})`, rowsText(rows, `${modelId}\t`));
-    await client.query('RELEASE SAVEPOINT event_batch');
+    if (!opts.inSavepoint) await client.query(EVENT_BATCH_RELEASE);
     return 'all';
   } catch (err) {
     if (codeOf(err) !== '23505') throw err;

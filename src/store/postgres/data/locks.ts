@@ -19,6 +19,11 @@ export async function shareModel(client: pg.PoolClient, modelId: number): Promis
   await client.query('SELECT pg_advisory_xact_lock_shared($1, $2)', [DATA_LOCK, modelId]);
 }
 
+/** The statement taking the model's data lock shared (ids inlined: for a multi-statement round trip). */
+export function shareModelSql(modelId: number): string {
+  return `SELECT pg_advisory_xact_lock_shared(${DATA_LOCK}, ${Math.trunc(modelId)})`;
+}
+
 /** Takes the model's data lock shared if nobody holds it alone, until the transaction ends (compaction: never waits). */
 export async function tryShareModel(client: Queryable, modelId: number): Promise<boolean> {
   const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock_shared($1, $2) AS ok', [DATA_LOCK, modelId]);

@@ -1,9 +1,10 @@
 // Retention on PostgreSQL, the same steps and results as SQLite's (services/retention.ts):
 // the purge mark moves first, in its own transaction (from then on predictions before it
 // are refused, and a crash at any later point leaves a consistent store that the next run
-// finishes); then whole day partitions before the cut are detached and dropped, each with
-// its events' idempotency keys, its tombstones and the newest instant purged, in one
-// transaction (partitions.ts); then the day the cut falls in loses its rows before the cut
+// finishes); then whole day partitions before the cut are each detached, tombstoned, noted
+// (the newest instant purged), stripped of their idempotency keys and dropped in one
+// transaction under the data lock (partitions.ts: killed midway, the day stays attached and
+// counted, so the next run's count is exactly what it deletes); then the day the cut falls in loses its rows before the cut
 // in batches (each one statement: rows, keys, tombstones and that instant together);
 // pending actuals older than the cut go last. Ingest gets the event loop between steps.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
@@ -65,7 +66,7 @@ export async function purgeModel(ctx: PgContext, model: ModelRecord, cut: number
   let deleted = 0;
   const parts = (await eventPartitions(pool, modelId)).filter((p) => p.day < cut);
   const anyBefore = (await pool.query('SELECT 1 FROM events WHERE model_id = $1 AND ts < $2 LIMIT 1', [modelId, cut])).rowCount! > 0;
-  // a run that died between detaching and dropping left a partition no query sees
+  // an older version's run that died between detaching and dropping left a partition no query sees
   if (anyBefore || parts.some((p) => !p.attached)) {
     await ctx.tx.run(async () => {
       const client = ctx.tx.client()!;
@@ -76,7 +77,7 @@ export async function purgeModel(ctx: PgContext, model: ModelRecord, cut: number
     deleted += await dropEventPartitionsBefore(pool, modelId, cut, async (client, partition) => {
       await client.query(tombstoneInsert(`SELECT event_id FROM "${partition}"`), [modelId, tombstoneUntil]);
       await client.query(NOTE_NEWEST(`"${partition}"`), [modelId]);
-    });
+    }, (client) => holdModel(client, modelId));
     const straddling = parts.find((p) => p.attached && p.day + DAY_MS > cut);
     if (straddling) {
       for (;;) {

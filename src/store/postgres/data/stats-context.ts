@@ -26,10 +26,21 @@ const STATE = `SELECT ${MODEL_COLUMNS.split(', ').map((c) => `m.${c}`).join(', '
     EXISTS (SELECT 1 FROM pending_actuals p WHERE p.model_id = m.id) AS any_pending
   FROM models m LEFT JOIN baselines b ON b.model_id = m.id WHERE m.id = $1`;
 
+type StateRow = ModelRow & { purged_before: number | null; b_updated_at: number | null; b_row_count: number | null; any_pending: boolean };
+
 /** The model's state, or null when it is gone. */
 export async function modelState(q: Queryable, modelId: number): Promise<ModelState | null> {
-  const r = await q.query<ModelRow & { purged_before: number | null; b_updated_at: number | null; b_row_count: number | null; any_pending: boolean }>(STATE, [modelId]);
-  const row = r.rows[0];
+  return modelStateOf((await q.query<StateRow>(STATE, [modelId])).rows);
+}
+
+/** The statement reading the model's state with its id inlined (for a multi-statement round trip): its rows go to modelStateOf. */
+export function modelStateSql(modelId: number): string {
+  return STATE.replace('$1', String(Math.trunc(modelId)));
+}
+
+/** The state of the rows of the state statement, or null when there are none (the model is gone). */
+export function modelStateOf(rows: readonly StateRow[]): ModelState | null {
+  const row = rows[0];
   if (!row) return null;
   return {
     model: modelRecordOf(row),

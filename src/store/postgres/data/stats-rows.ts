@@ -51,6 +51,21 @@ export async function appendPartials(q: Queryable, modelId: number, hours: Map<n
   }
 }
 
+/**
+ * The statement appending one partial row per hour with its values inlined (bytea as hex),
+ * so that it can share a round trip with other statements; null when there is no hour.
+ */
+export function partialsSql(modelId: number, hours: Map<number, WindowStats>): string | null {
+  if (hours.size === 0) return null;
+  const values: string[] = [];
+  for (const [h, s] of hours) {
+    const { core, hists } = serializeStats(s);
+    const hex = (b: Uint8Array) => `'\\x${Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')}'::bytea`;
+    values.push(`(${Math.trunc(modelId)}, ${Math.trunc(h)}, ${hex(core)}, ${hists ? hex(hists) : 'NULL'})`);
+  }
+  return `INSERT INTO stats_partial (model_id, hour, data, hists) VALUES ${values.join(', ')}`;
+}
+
 /** Stores hour rows, each with a new random rev (readers' caches of the old ones go stale). */
 export async function writeHours(q: Queryable, modelId: number, hours: Map<number, WindowStats>): Promise<void> {
   for (const [h, s] of hours) {

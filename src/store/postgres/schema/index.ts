@@ -5,3 +5,4 @@ export * from './monitoring.js';
 export * from './stats.js';
 export * from './slack.js';
 export * from './liveness.js';
+export * from './claims.js';

@@ -139,6 +139,7 @@ export const deliveries = pgTable(
     createdAt: ms('created_at').notNull(),
     nextAttemptAt: ms('next_attempt_at'),
     claimedAt: ms('claimed_at'),
+    claimedBy: text('claimed_by'),
     deliveredAt: ms('delivered_at'),
     refChannel: text('ref_channel'),
     refTs: text('ref_ts'),
