@@ -8,7 +8,7 @@ import { baselineOf, eventsAsBaselineRowsOf, replaceBaselineOn } from './baselin
 import { dataTransaction } from './data-transaction.js';
 import { pgPredictionWriter } from './prediction-writer.js';
 import { rebuildStatsOn } from './rebuild-stats.js';
-import { expireTombstonesAt, purgedBeforeOf, purgeModel, storedSpanOf } from './retention.js';
+import { expireTombstonesAt, purgedBeforeOf, purgeModel, reclaimPurgedSpace, storedSpanOf } from './retention.js';
 import { forgetContext } from './stats-context.js';
 
 /** What the write half implements. */
@@ -41,7 +41,11 @@ export function pgDataWrite(ctx: PgContext): DataWrite {
     purgedBefore: (modelId) => purgedBeforeOf(q(), modelId),
     storedSpan: (modelId) => storedSpanOf(q(), modelId),
     purge: (model, cut, _now, tombstoneUntil) => purgeModel(ctx, model, cut, tombstoneUntil),
-    expireTombstones: (now) => expireTombstonesAt(q(), now),
+    expireTombstones: async (now) => {
+      await expireTombstonesAt(q(), now);
+      // the end of a retention run (services/retention.ts): reclaim what it deleted
+      if (!ctx.tx.inside()) await reclaimPurgedSpace(ctx.pool);
+    },
     forgetModel: (modelId) => forgetContext(ctx.pool, modelId),
   };
 }
