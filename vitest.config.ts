@@ -22,9 +22,9 @@ const STORE_FREE = [
   'test/slack/delivery.test.ts',
   'test/slack/verify.test.ts',
 ];
-/** Tests of one adapter: its name says which (test/store/). */
+/** Tests of one adapter: its name says which (test/store/, or a `-postgres` counterpart beside its SQLite test). */
 /** …and several replicas on one PostgreSQL database (test/replicas/: they open theirs, whatever the run's store). */
-const POSTGRES_ADAPTER = ['test/store/*postgres*.test.ts', 'test/replicas/**'];
+const POSTGRES_ADAPTER = ['test/store/*postgres*.test.ts', 'test/**/*-postgres.test.ts', 'test/replicas/**'];
 const SQLITE_ADAPTER = ['test/store/*sqlite*.test.ts', 'test/store/channel-config-migration.test.ts'];
 /**
  * Tests of the SQLite adapter's own machinery, outside test/store/, and why. A test of
