@@ -12,3 +12,18 @@ export const floorTo = (t: number, unit: number): number => Math.floor(t / unit)
 
 /** `t` moved up to a multiple of `unit`. */
 export const ceilTo = (t: number, unit: number): number => Math.ceil(t / unit) * unit;
+
+/**
+ * Items grouped by the UTC hour `ts` puts them in (hour start -> items, in input order).
+ * Statistics are built an hour at a time, so each hour's stay in the CPU's cache.
+ */
+export function groupByHour<T>(items: readonly T[], ts: (t: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const it of items) {
+    const h = floorTo(ts(it), HOUR_MS);
+    const g = groups.get(h);
+    if (g) g.push(it);
+    else groups.set(h, [it]);
+  }
+  return groups;
+}

@@ -7,6 +7,7 @@
 // deletes exactly the partials it read and merged (by id: a partial committed meanwhile,
 // even with a lower id, stays for the next pass), so a killed step leaves the partials or
 // their merge, never both, never neither; and rerunning finds nothing left to do.
+import { onOwnConnection } from '../own-connection.js';
 import type pg from 'pg';
 import type { ModelRecord } from '../../../domain/model.js';
 import type { StatsContext } from '../../../domain/metrics/context.js';
@@ -40,23 +41,11 @@ type Stored = { rev: number; data: Buffer; hists: Buffer | null };
 const DEADLOCK = '40P01';
 
 async function step<T>(pool: pg.Pool, fn: (q: Queryable) => Promise<T>): Promise<T | null> {
-  const client = await pool.connect();
-  // a connection that failed is closed, not given back (it may be dead: a killed backend)
-  let failed: Error | undefined;
   try {
-    await client.query('BEGIN');
-    try {
-      const out = await fn(client);
-      await client.query('COMMIT');
-      return out;
-    } catch (err) {
-      failed = err instanceof Error ? err : new Error(String(err));
-      await client.query('ROLLBACK').catch(() => {});
-      if ((err as { code?: string }).code === DEADLOCK) return null;
-      throw err;
-    }
-  } finally {
-    client.release(failed);
+    return await onOwnConnection(pool, 'BEGIN', fn);
+  } catch (err) {
+    if ((err as { code?: string }).code === DEADLOCK) return null;
+    throw err;
   }
 }
 

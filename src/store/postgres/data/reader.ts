@@ -9,26 +9,11 @@ import type { MetricRead, MetricReader, ReadAnswer, ReadKind } from '../../../do
 import { answerRead } from '../../../services/answer-reads.js';
 import { withPreloadedRows, type PgStatsCaches } from './preloaded-rows.js';
 import type { Queryable } from './locks.js';
+import { onOwnConnection } from '../own-connection.js';
 
 /** Runs `fn` in one read-only snapshot on a connection of its own. */
-export async function inReadSnapshot<T>(pool: pg.Pool, fn: (q: Queryable) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  // a connection that failed is closed, not given back (it may be dead: a killed backend)
-  let failed: Error | undefined;
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    try {
-      const out = await fn(client);
-      await client.query('COMMIT');
-      return out;
-    } catch (err) {
-      failed = err instanceof Error ? err : new Error(String(err));
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    }
-  } finally {
-    client.release(failed);
-  }
+export function inReadSnapshot<T>(pool: pg.Pool, fn: (q: Queryable) => Promise<T>): Promise<T> {
+  return onOwnConnection(pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn);
 }
 
 /** Answers one read in its own snapshot. */

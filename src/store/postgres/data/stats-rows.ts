@@ -6,7 +6,7 @@ import { serializeStats } from '../../../domain/metrics/stats-codec.js';
 import { emptyStats, type WindowStats } from '../../../domain/metrics/window-stats.js';
 import type { StatsContext } from '../../../domain/metrics/context.js';
 import { spanEnd, type RollupLevel } from '../../../domain/metrics/rollup-spans.js';
-import { DAY_MS, HOUR_MS } from '../../../domain/time.js';
+import { DAY_MS, groupByHour, HOUR_MS } from '../../../domain/time.js';
 import type { Queryable } from './locks.js';
 
 export const hourOf = (ts: number): number => Math.floor(ts / HOUR_MS) * HOUR_MS;
@@ -16,13 +16,7 @@ export const hourOf = (ts: number): number => Math.floor(ts / HOUR_MS) * HOUR_MS
  * order (as SQLite's appendByHour: the same sums in the same order, so the same bytes).
  */
 export function statsByHour<T>(ctx: StatsContext, items: readonly T[], ts: (t: T) => number, change: (s: WindowStats, t: T) => void): Map<number, WindowStats> {
-  const groups = new Map<number, T[]>();
-  for (const it of items) {
-    const h = hourOf(ts(it));
-    const g = groups.get(h);
-    if (g) g.push(it);
-    else groups.set(h, [it]);
-  }
+  const groups = groupByHour(items, ts);
   const hours = new Map<number, WindowStats>();
   for (const [h, group] of groups) {
     const s = emptyStats(ctx);

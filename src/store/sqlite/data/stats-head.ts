@@ -13,7 +13,7 @@ import type Database from 'better-sqlite3';
 import type { ModelRecord } from '../../../domain/model.js';
 import type { StatsContext } from '../../../domain/metrics/context.js';
 import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../../../domain/metrics/window-stats.js';
-import { HOUR_MS, MINUTE_MS, SECOND_MS } from '../../../domain/time.js';
+import { groupByHour, HOUR_MS, MINUTE_MS, SECOND_MS } from '../../../domain/time.js';
 import { presetPartialValues, trimPartialValues } from './stats-hints.js';
 import { appendPartial, noteIngestWrite, statsContext } from './stats-store.js';
 
@@ -77,14 +77,7 @@ const modelKey = (m: ModelRecord) => `${m.id}:${m.createdAt}`;
  * within an hour keeps every sum bit for bit what arrival order gives.
  */
 export function byHour<T extends { ts: number }>(events: readonly T[]): Iterable<T[]> {
-  const groups = new Map<number, T[]>();
-  for (const e of events) {
-    const h = hourOf(e.ts);
-    const g = groups.get(h);
-    if (g) g.push(e);
-    else groups.set(h, [e]);
-  }
-  return groups.values();
+  return groupByHour(events, (e) => e.ts).values();
 }
 
 /** Rough bytes held by statistics being accumulated (Maps ~100 bytes an entry). */

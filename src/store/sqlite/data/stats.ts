@@ -12,6 +12,7 @@ import { presetPartialValues, trimPartialValues } from './stats-hints.js';
 import { purgedBefore } from './retention.js';
 import { dropUncovered } from './stats-head.js';
 import { appendPartial, DAY_MS, deleteStatsFrom, eventSpan, forgetModel, HOUR_MS, readEvents, statsContext, writeRow } from './stats-store.js';
+import { groupByHour } from '../../../domain/time.js';
 
 export type { BaselineProfile, BaselineRow } from '../../../domain/metrics/profile.js';
 
@@ -27,13 +28,7 @@ const hourOf = (ts: number) => Math.floor(ts / HOUR_MS) * HOUR_MS;
 /** Applies `change` per item to the statistics of its hour, then appends one partial per hour. */
 function appendByHour<T>(sqlite: Database.Database, model: ModelRecord, items: readonly T[], ts: (t: T) => number, change: (s: WindowStats, t: T) => void, trim = false): void {
   const ctx = statsContext(sqlite, model);
-  const groups = new Map<number, T[]>();
-  for (const it of items) {
-    const h = hourOf(ts(it));
-    const g = groups.get(h);
-    if (g) g.push(it);
-    else groups.set(h, [it]);
-  }
+  const groups = groupByHour(items, ts);
   // an hour at a time: its statistics stay in the CPU's cache (see stats-head.ts byHour)
   const hours = new Map<number, WindowStats>();
   for (const [h, group] of groups) {
