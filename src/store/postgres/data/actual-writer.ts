@@ -18,23 +18,13 @@ import { modelGone } from './prediction-writer.js';
 import { modelState, statsContextOf } from './stats-context.js';
 import { appendPartials, statsByHour } from './stats-rows.js';
 import { TOMBSTONE_KEY } from './tombstones.js';
+import { statsEventOf, type EventRow } from './event-rows.js';
 
 type Event = StatsEvent & { ts: number };
 
-interface EventRow {
-  event_id: string;
-  ts: number;
-  features: string;
-  score: number | null;
-  predicted_label: string | null;
-  value: number | null;
-  actual_label: string | null;
-  actual_value: number | null;
-}
-
 /** The model's events of these eventIds, locked for the update. */
 async function findEvents(client: pg.PoolClient, modelId: number, ids: string[]): Promise<Map<string, Event>> {
-  const r = await client.query<EventRow>(
+  const r = await client.query<EventRow & { event_id: string }>(
     `SELECT e.event_id, e.ts, e.features, e.score, e.predicted_label, e.value, e.actual_label, e.actual_value
        FROM event_keys k JOIN events e ON e.model_id = k.model_id AND e.ts = k.ts AND e.event_id = k.event_id
       WHERE k.model_id = $1 AND k.event_id = ANY($2::text[])
@@ -42,16 +32,7 @@ async function findEvents(client: pg.PoolClient, modelId: number, ids: string[])
     [modelId, ids],
   );
   const out = new Map<string, Event>();
-  for (const e of r.rows)
-    out.set(e.event_id, {
-      ts: e.ts,
-      features: JSON.parse(e.features) as Record<string, unknown>,
-      score: e.score,
-      predictedLabel: e.predicted_label,
-      value: e.value,
-      actualLabel: e.actual_label,
-      actualValue: e.actual_value,
-    });
+  for (const e of r.rows) out.set(e.event_id, statsEventOf(e));
   return out;
 }
 

@@ -16,6 +16,7 @@ import { emptyStats, type WindowStats } from '../../../domain/metrics/window-sta
 import { ceilTo, floorTo, HOUR_MS } from '../../../domain/time.js';
 import type pg from 'pg';
 import type { Queryable } from './locks.js';
+import { EVENT_COLUMNS, statsEventOf, type EventRow } from './event-rows.js';
 import { statsContextOf } from './stats-context.js';
 
 /** Parsed rows a process keeps (a busy day or month is ~1-2 MB), as SQLite's stats store. */
@@ -214,29 +215,6 @@ function mergeRanges(ranges: Array<[number, number]>): Array<[number, number]> {
   }
   return out;
 }
-
-/** An `events` row as the statistics take it. */
-export interface EventRow {
-  ts: number;
-  features: string;
-  score: number | null;
-  predicted_label: string | null;
-  value: number | null;
-  actual_label: string | null;
-  actual_value: number | null;
-}
-
-export const EVENT_COLUMNS = 'ts, features, score, predicted_label, value, actual_label, actual_value';
-
-export const statsEventOf = (e: EventRow): StatsEvent & { ts: number } => ({
-  ts: Number(e.ts),
-  features: JSON.parse(e.features) as Record<string, unknown>,
-  score: e.score,
-  predictedLabel: e.predicted_label,
-  value: e.value,
-  actualLabel: e.actual_label,
-  actualValue: e.actual_value,
-});
 
 /** The model's raw events in [from, to) by time (ts filtered: partitions outside are pruned). */
 async function readEvents(q: Queryable, modelId: number, from: number, to: number): Promise<Array<StatsEvent & { ts: number }>> {

@@ -13,22 +13,14 @@ import { DAY_MS } from '../../../domain/time.js';
 import type { PgContext } from '../context.js';
 import { eventPartitions } from '../partitions.js';
 import { holdModel } from './locks.js';
+import { statsEventOf, type EventRow } from './event-rows.js';
 import { modelState, statsContextOf } from './stats-context.js';
 import { deleteStatsFrom, hourOf, writeHours } from './stats-rows.js';
 
 /** Events read per query. */
 const PAGE = 5000;
 
-interface Row {
-  id: number;
-  ts: number;
-  features: string;
-  score: number | null;
-  predicted_label: string | null;
-  value: number | null;
-  actual_label: string | null;
-  actual_value: number | null;
-}
+type Row = EventRow & { id: number };
 
 const PAGE_SQL = `SELECT id, ts, features, score, predicted_label, value, actual_label, actual_value FROM events
   WHERE model_id = $1 AND ts >= $2 AND ts < $3 AND (ts, id) > ($4, $5) ORDER BY ts, id LIMIT ${PAGE}`;
@@ -54,7 +46,7 @@ export async function rebuildStatsOn(ctx: PgContext, client: pg.PoolClient, mode
         const h = hourOf(e.ts);
         let s = hours.get(h);
         if (!s) hours.set(h, (s = emptyStats(sctx)));
-        accumulate(s, { features: JSON.parse(e.features), score: e.score, predictedLabel: e.predicted_label, value: e.value, actualLabel: e.actual_label, actualValue: e.actual_value }, sctx);
+        accumulate(s, statsEventOf(e), sctx);
       }
       if (r.rows.length < PAGE) break;
       const last = r.rows[r.rows.length - 1]!;
