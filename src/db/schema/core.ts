@@ -23,6 +23,8 @@ export const models = sqliteTable('models', {
   purgedBefore: integer('purged_before'),
   /** the latest timestamp among deleted events (Model.storage.newestEvent after a full purge) */
   purgedNewest: integer('purged_newest'),
+  /** the version events without modelVersion are attributed to (model_versions.id), null while none */
+  currentVersionId: integer('current_version_id'),
 });
 
 export const apiKeys = sqliteTable('api_keys', {

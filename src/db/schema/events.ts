@@ -22,6 +22,10 @@ export const events = sqliteTable(
     actualLabel: text('actual_label'),
     actualValue: real('actual_value'),
     actualAt: integer('actual_at'),
+    /** the model version that made it (model_versions.id), null: none */
+    versionId: integer('version_id'),
+    /** per-feature attributions as JSON text, as they came (null: none) */
+    attributions: text('attributions'),
   },
   (t) => [index('events_model_ts').on(t.modelId, t.ts)],
 );
@@ -64,6 +68,9 @@ export const baselineRows = sqliteTable(
     value: real('value'),
     actualLabel: text('actual_label'),
     actualValue: real('actual_value'),
+    /** the version whose baseline this row is (model_versions.id); null: the model's */
+    versionId: integer('version_id'),
+    attributions: text('attributions'),
   },
   (t) => [index('baseline_rows_model').on(t.modelId)],
 );

@@ -5,3 +5,4 @@ export * from './monitoring.js';
 export * from './stats.js';
 export * from './slack.js';
 export * from './claims.js';
+export * from './slices.js';

@@ -26,6 +26,9 @@ export const monitors = sqliteTable(
     metric: text('metric').notNull(),
     feature: text('feature'),
     attribute: text('attribute'),
+    /** narrows the monitor to one version / one segment (names; null: all) */
+    version: text('version'),
+    segment: text('segment'),
     /** as the user wrote it ("24h"), and in ms */
     window: text('window').notNull(),
     windowMs: integer('window_ms').notNull(),

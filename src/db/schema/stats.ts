@@ -20,6 +20,8 @@ export const statsHourly = sqliteTable(
     modelId: integer('model_id')
       .notNull()
       .references(() => models.id, { onDelete: 'cascade' }),
+    /** stats_slices.id, 0 = the whole model */
+    slice: integer('slice').notNull().default(0),
     /** start of the UTC hour, epoch ms */
     hour: integer('hour').notNull(),
     /** random, new on every write */
@@ -27,7 +29,7 @@ export const statsHourly = sqliteTable(
     data: blob('data', { mode: 'buffer' }).notNull(),
     hists: blob('hists', { mode: 'buffer' }),
   },
-  (t) => [primaryKey({ columns: [t.modelId, t.hour] })],
+  (t) => [primaryKey({ columns: [t.modelId, t.slice, t.hour] })],
 );
 
 export const statsPartial = sqliteTable(
@@ -37,12 +39,14 @@ export const statsPartial = sqliteTable(
     modelId: integer('model_id')
       .notNull()
       .references(() => models.id, { onDelete: 'cascade' }),
+    /** stats_slices.id, 0 = the whole model */
+    slice: integer('slice').notNull().default(0),
     /** start of the UTC hour, epoch ms */
     hour: integer('hour').notNull(),
     data: blob('data', { mode: 'buffer' }).notNull(),
     hists: blob('hists', { mode: 'buffer' }),
   },
-  (t) => [index('stats_partial_model_hour').on(t.modelId, t.hour)],
+  (t) => [index('stats_partial_model_hour').on(t.modelId, t.slice, t.hour)],
 );
 
 export const statsRollup = sqliteTable(
@@ -51,6 +55,7 @@ export const statsRollup = sqliteTable(
     modelId: integer('model_id')
       .notNull()
       .references(() => models.id, { onDelete: 'cascade' }),
+    slice: integer('slice').notNull().default(0),
     /** 1 day, 2 ten days (1-10, 11-20, 21-end of a month), 3 month, 4 quarter, 5 year (UTC calendar) */
     level: integer('level').notNull(),
     /** start of the span, epoch ms */
@@ -59,7 +64,7 @@ export const statsRollup = sqliteTable(
     data: blob('data', { mode: 'buffer' }).notNull(),
     hists: blob('hists', { mode: 'buffer' }),
   },
-  (t) => [primaryKey({ columns: [t.modelId, t.level, t.start] })],
+  (t) => [primaryKey({ columns: [t.modelId, t.slice, t.level, t.start] })],
 );
 
 /**

@@ -18,6 +18,7 @@ export const models = pgTable('models', {
   retentionDays: integer('retention_days'),
   purgedBefore: ms('purged_before'),
   purgedNewest: ms('purged_newest'),
+  currentVersionId: integer('current_version_id'),
 });
 
 export const apiKeys = pgTable('api_keys', {

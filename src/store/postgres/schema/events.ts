@@ -24,6 +24,8 @@ export const events = pgTable(
     actualLabel: text('actual_label'),
     actualValue: doublePrecision('actual_value'),
     actualAt: ms('actual_at'),
+    versionId: integer('version_id'),
+    attributions: text('attributions'),
   },
   (t) => [index('events_model_ts').on(t.modelId, t.ts)],
 );
@@ -79,6 +81,8 @@ export const baselineRows = pgTable(
     value: doublePrecision('value'),
     actualLabel: text('actual_label'),
     actualValue: doublePrecision('actual_value'),
+    versionId: integer('version_id'),
+    attributions: text('attributions'),
   },
   (t) => [index('baseline_rows_model').on(t.modelId)],
 );

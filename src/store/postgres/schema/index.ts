@@ -6,3 +6,4 @@ export * from './stats.js';
 export * from './slack.js';
 export * from './liveness.js';
 export * from './claims.js';
+export * from './slices.js';

@@ -26,6 +26,8 @@ export const monitors = pgTable(
     metric: text('metric').notNull(),
     feature: text('feature'),
     attribute: text('attribute'),
+    version: text('version'),
+    segment: text('segment'),
     window: text('window').notNull(),
     windowMs: ms('window_ms').notNull(),
     schedule: text('schedule').notNull(),

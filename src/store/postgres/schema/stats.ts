@@ -14,12 +14,13 @@ export const statsHourly = pgTable(
     modelId: integer('model_id')
       .notNull()
       .references(() => models.id, { onDelete: 'cascade' }),
+    slice: integer('slice').notNull().default(0),
     hour: ms('hour').notNull(),
     rev: ms('rev').notNull(),
     data: bytea('data').notNull(),
     hists: bytea('hists'),
   },
-  (t) => [primaryKey({ columns: [t.modelId, t.hour] })],
+  (t) => [primaryKey({ columns: [t.modelId, t.slice, t.hour] })],
 );
 
 export const statsPartial = pgTable(
@@ -29,11 +30,12 @@ export const statsPartial = pgTable(
     modelId: integer('model_id')
       .notNull()
       .references(() => models.id, { onDelete: 'cascade' }),
+    slice: integer('slice').notNull().default(0),
     hour: ms('hour').notNull(),
     data: bytea('data').notNull(),
     hists: bytea('hists'),
   },
-  (t) => [index('stats_partial_model_hour').on(t.modelId, t.hour)],
+  (t) => [index('stats_partial_model_hour').on(t.modelId, t.slice, t.hour)],
 );
 
 export const statsRollup = pgTable(
@@ -42,13 +44,14 @@ export const statsRollup = pgTable(
     modelId: integer('model_id')
       .notNull()
       .references(() => models.id, { onDelete: 'cascade' }),
+    slice: integer('slice').notNull().default(0),
     level: integer('level').notNull(),
     start: ms('start').notNull(),
     rev: ms('rev').notNull(),
     data: bytea('data').notNull(),
     hists: bytea('hists'),
   },
-  (t) => [primaryKey({ columns: [t.modelId, t.level, t.start] })],
+  (t) => [primaryKey({ columns: [t.modelId, t.slice, t.level, t.start] })],
 );
 
 /** Batches whose statistics an ingest call still holds in memory (src/db/schema/stats.ts). */
