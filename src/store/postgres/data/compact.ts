@@ -61,7 +61,7 @@ async function writeHour(q: Queryable, modelId: number, hour: number, stats: Win
   const { core, hists } = serializeStats(stats);
   await q.query(
     `INSERT INTO stats_hourly (model_id, hour, rev, data, hists) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (model_id, hour) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
+     ON CONFLICT (model_id, slice, hour) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
     [modelId, hour, newRev(), core, hists],
   );
 }
@@ -70,7 +70,7 @@ async function writeRollup(q: Queryable, modelId: number, level: RollupLevel, st
   const { core, hists } = serializeStats(stats);
   await q.query(
     `INSERT INTO stats_rollup (model_id, level, start, rev, data, hists) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (model_id, level, start) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
+     ON CONFLICT (model_id, slice, level, start) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
     [modelId, level, start, newRev(), core, hists],
   );
 }
@@ -208,11 +208,11 @@ async function buildRollups(d: PgCompactDeps, model: ModelRecord, level: RollupL
     const todo = starts.filter((s) => !done.has(s));
     if (todo.length === 0) return 0;
     const sums = await withPreloadedRows(q, d.caches, model, todo[0]!, spanEnd(level, todo[todo.length - 1]!), (rows) => {
-      const ctx = rows.context(model);
+      const ctx = rows.context(model, 0);
       return todo.map((start) => {
         const sum = emptyStats(ctx);
         try {
-          return addStored(rows, ctx, model.id, sum, start, spanEnd(level, start), { histograms: true, partials: false }) > 0 ? null : sum;
+          return addStored(rows, ctx, model.id, 0, sum, start, spanEnd(level, start), { histograms: true, partials: false }) > 0 ? null : sum;
         } catch (err) {
           if (err instanceof AppError) return null; // an outdated purged hour in it: no roll-up over it
           throw err;
