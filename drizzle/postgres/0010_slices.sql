@@ -29,8 +29,6 @@ CREATE TABLE "stats_slices" (
 );
 --> statement-breakpoint
 DROP INDEX "stats_partial_model_hour";--> statement-breakpoint
-ALTER TABLE "stats_hourly" DROP CONSTRAINT "stats_hourly_model_id_hour_pk";--> statement-breakpoint
-ALTER TABLE "stats_rollup" DROP CONSTRAINT "stats_rollup_model_id_level_start_pk";--> statement-breakpoint
 ALTER TABLE "models" ADD COLUMN "current_version_id" integer;--> statement-breakpoint
 ALTER TABLE "baseline_rows" ADD COLUMN "version_id" integer;--> statement-breakpoint
 ALTER TABLE "baseline_rows" ADD COLUMN "attributions" text;--> statement-breakpoint
@@ -41,8 +39,6 @@ ALTER TABLE "monitors" ADD COLUMN "segment" text;--> statement-breakpoint
 ALTER TABLE "stats_hourly" ADD COLUMN "slice" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "stats_partial" ADD COLUMN "slice" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "stats_rollup" ADD COLUMN "slice" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
-ALTER TABLE "stats_hourly" ADD CONSTRAINT "stats_hourly_model_id_slice_hour_pk" PRIMARY KEY("model_id","slice","hour");--> statement-breakpoint
-ALTER TABLE "stats_rollup" ADD CONSTRAINT "stats_rollup_model_id_slice_level_start_pk" PRIMARY KEY("model_id","slice","level","start");--> statement-breakpoint
 ALTER TABLE "model_versions" ADD CONSTRAINT "model_versions_model_id_models_id_fk" FOREIGN KEY ("model_id") REFERENCES "public"."models"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "segments" ADD CONSTRAINT "segments_model_id_models_id_fk" FOREIGN KEY ("model_id") REFERENCES "public"."models"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "stats_slices" ADD CONSTRAINT "stats_slices_model_id_models_id_fk" FOREIGN KEY ("model_id") REFERENCES "public"."models"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
