@@ -115,6 +115,10 @@ describe('parseCommand', () => {
     ['how is credit-risk doing?', { kind: 'status', model: 'credit-risk' }],
     ["how's `credit-risk` doing", { kind: 'status', model: 'credit-risk' }],
     ['<@UBOT0001> status fraud', { kind: 'status', model: 'fraud' }],
+    ['compare credit-risk v1 v2', { kind: 'compare', model: 'credit-risk', versions: ['v1', 'v2'], window: '7d', windowMs: 7 * 86_400_000 }],
+    ['compare credit-risk v1 2026-11-30 24h', { kind: 'compare', model: 'credit-risk', versions: ['v1', '2026-11-30'], window: '24h', windowMs: 86_400_000 }],
+    ['why credit-risk', { kind: 'why', model: 'credit-risk', window: '24h', windowMs: 86_400_000 }],
+    ['why credit-risk 7d', { kind: 'why', model: 'credit-risk', window: '7d', windowMs: 7 * 86_400_000 }],
   ])('%j', (text, expected) => {
     expect(parseCommand(text)).toEqual(expected);
   });
@@ -123,6 +127,9 @@ describe('parseCommand', () => {
     expect(parseCommand('dance')).toMatchObject({ kind: 'help', note: expect.stringContaining('dance') });
     expect(parseCommand('status')).toMatchObject({ kind: 'help', note: expect.stringContaining('needs a model') });
     expect(parseCommand('drift credit-risk soon')).toMatchObject({ kind: 'help', note: expect.stringContaining('not a window') });
+    expect(parseCommand('compare credit-risk v1')).toMatchObject({ kind: 'help', note: expect.stringContaining('two versions') });
+    expect(parseCommand('compare credit-risk v1 v2 soon')).toMatchObject({ kind: 'help', note: expect.stringContaining('not a window') });
+    expect(parseCommand('why')).toMatchObject({ kind: 'help', note: expect.stringContaining('needs a model') });
   });
 });
 
@@ -184,7 +191,7 @@ describe('answers', () => {
 
   it('help lists every subcommand', () => {
     const h = helpMessage("I don't know \"dance\".");
-    for (const s of ['models', 'status MODEL', 'alerts [MODEL]', 'drift MODEL [WINDOW]', 'performance MODEL [WINDOW]', 'help']) {
+    for (const s of ['models', 'status MODEL', 'alerts [MODEL]', 'drift MODEL [WINDOW]', 'performance MODEL [WINDOW]', 'compare MODEL V1 V2 [WINDOW]', 'why MODEL [WINDOW]', 'help']) {
       expect(h.text).toContain(s);
     }
     expect(h.text).toContain('dance');

@@ -7,6 +7,8 @@ const USAGE = [
   '`/glassbox alerts [MODEL]` open alerts, most severe first',
   '`/glassbox drift MODEL [WINDOW]` drift of each feature (default window 24h)',
   '`/glassbox performance MODEL [WINDOW]` accuracy, AUC, RMSE… (default window 7d)',
+  '`/glassbox compare MODEL V1 V2 [WINDOW]` two versions side by side on their own traffic (default window 7d)',
+  '`/glassbox why MODEL [WINDOW]` the drifting features that matter, weighted by importance (default window 24h)',
   '`/glassbox help` this list',
 ];
 
@@ -14,7 +16,7 @@ const USAGE = [
 export function helpMessage(note?: string): SlackMessage {
   const intro = note ? `${note}\n\n` : '';
   return {
-    text: `${note ? `${note} ` : ''}Glassbox commands: help, models, status MODEL, alerts [MODEL], drift MODEL [WINDOW], performance MODEL [WINDOW]`,
+    text: `${note ? `${note} ` : ''}Glassbox commands: help, models, status MODEL, alerts [MODEL], drift MODEL [WINDOW], performance MODEL [WINDOW], compare MODEL V1 V2 [WINDOW], why MODEL [WINDOW]`,
     blocks: [
       section(`${intro}*Glassbox* answers about your models' health:\n${USAGE.map((u) => `• ${u}`).join('\n')}`),
       context('Mention me too: `@Glassbox status credit-risk` or `@Glassbox how is credit-risk doing?` (I answer in the thread). WINDOW is a duration such as 30m, 24h or 7d.'),
