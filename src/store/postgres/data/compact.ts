@@ -1,7 +1,7 @@
 // Compaction on PostgreSQL (the rules of services/stats-compact.ts): folds each hour's
 // partials into its hour row and the same delta into the roll-ups that already cover the
-// hour, then builds the roll-ups of ended spans, each per statistics slice (domain/slices.ts),
-// then goes on with the slices being built (slice-backfill.ts). Several replicas run it at once: a step
+// hour, goes on with the slices being built (slice-backfill.ts), then builds the roll-ups of
+// ended spans; each per statistics slice (domain/slices.ts). Several replicas run it at once: a step
 // claims what it changes with advisory transaction locks (stats-locks.ts) and skips what
 // another holds; roll-up rows are locked FOR UPDATE in (level, start) order, so two folds
 // of one day never deadlock nor overwrite each other. Each step is one transaction that
@@ -276,6 +276,9 @@ export async function compactPostgres(d: PgCompactDeps, now: number, opts: Compa
     report.partials += await foldStep(d, m, slice, hours);
     report.hours += hours.length;
   }
+  // slices being built next: the roll-ups below then cover the days they rebuilt
+  await backfillSlices(d, now, shouldStop);
+  if (shouldStop()) return report;
   const slices = (await d.pool.query<{ m: number; s: number }>('SELECT DISTINCT model_id AS m, slice AS s FROM stats_hourly ORDER BY 1, 2')).rows.map((r) => [Number(r.m), Number(r.s)] as const);
   for (const [id, slice] of slices) {
     const m = await model(id);
@@ -288,6 +291,5 @@ export async function compactPostgres(d: PgCompactDeps, now: number, opts: Compa
       }
     }
   }
-  await backfillSlices(d, now, shouldStop);
   return report;
 }

@@ -57,7 +57,7 @@ async function backfillModel(pool: pg.Pool, client: pg.PoolClient, model: ModelR
     const from = purged === null ? Number.MIN_SAFE_INTEGER : Number(purged);
     const list = (await eventPartitions(pool, model.id)).filter((p) => p.attached && p.day + DAY_MS > from).map((p) => p.day);
     const r = await client.query<{ id: number; xmin: string }>(
-      `UPDATE stats_slices SET backfill_done = 0, backfill_total = $2, ready_at = CASE WHEN $2 = 0 THEN $3::bigint END
+      `UPDATE stats_slices SET backfill_done = 0, backfill_total = $2::bigint, ready_at = CASE WHEN $2::bigint = 0 THEN $3::bigint END
         WHERE model_id = $1 AND ready_at IS NULL RETURNING id, xmin::text AS xmin`,
       [model.id, list.length, now],
     );
@@ -84,7 +84,7 @@ async function backfillModel(pool: pg.Pool, client: pg.PoolClient, model: ModelR
       }
       const last = i === days.length - 1;
       const r = await client.query<{ id: number; xmin: string }>(
-        `UPDATE stats_slices SET backfill_done = backfill_done + 1, ready_at = CASE WHEN $3 THEN $4::bigint END
+        `UPDATE stats_slices SET backfill_done = backfill_done + 1, ready_at = CASE WHEN $3::boolean THEN $4::bigint END
           WHERE model_id = $1 AND id = ANY($2::int[]) RETURNING id, xmin::text AS xmin`,
         [model.id, ids, last, now],
       );
