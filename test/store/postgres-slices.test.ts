@@ -15,6 +15,7 @@ import type { NewModel } from '../../src/store/ports/models.js';
 import { testPostgres, useTempDatabase } from '../helpers/postgres.js';
 import { loadFixture } from '../domain/metrics/load-fixture.js';
 import { actual, prediction } from './data-twin.js';
+import { close } from '../services/stats-helpers.js';
 
 const admin = await testPostgres();
 const fx = loadFixture('penguins');
@@ -64,16 +65,19 @@ async function feed(s: PostgresStore, model: ModelRecord, twins: Twin[], rows: V
 
 const KINDS = ['drift', 'outputDrift', 'integrity', 'performance', 'traffic'] as const;
 
-/** Every read of the slice answers as the same read of its twin's model. */
+/**
+ * Every read of the slice answers as the same read of its twin's model (counts exactly; sums
+ * such as the Brier score within 1e-9: batches and compaction group them differently).
+ */
 async function expectTwins(reader: MetricReader, model: ModelRecord, slices: number[], twins: Twin[], label: string): Promise<void> {
   for (let i = 0; i < twins.length; i++) {
     for (const kind of KINDS) {
       const got = await reader.read({ kind, model, slice: slices[i]!, from: FROM, to: NOW } as MetricRead);
       const want = await reader.read({ kind, model: twins[i]!.ref, from: FROM, to: NOW } as MetricRead);
-      expect(got, `${label}: slice ${i} ${kind}`).toEqual(want);
+      close(want, got, `${label}: slice ${i} ${kind}`);
     }
     const series = { kind: 'series', metric: 'PREDICTION_COUNT', granularity: 'DAY', from: FROM + 1_800_000, to: NOW } as const;
-    expect(await reader.read({ ...series, model, slice: slices[i]! } as MetricRead), `${label}: slice ${i} series`).toEqual(await reader.read({ ...series, model: twins[i]!.ref } as MetricRead));
+    close(await reader.read({ ...series, model: twins[i]!.ref } as MetricRead), await reader.read({ ...series, model, slice: slices[i]! } as MetricRead), `${label}: slice ${i} series`);
   }
 }
 
@@ -146,5 +150,111 @@ describe.skipIf(admin === null)('PostgreSQL statistics slices', () => {
     await expectTwins(reader, model, slices, twins, 'version baseline, building');
     await a.data.compact(NOW);
     await expectTwins(reader, model, slices, twins, 'version baseline, built');
+  });
+
+  /** `n` events from the fixture's, spread over `days` days from May 1st, their versions cycling through `versions`. */
+  const synthetic = (n: number, days: number, versions: Array<number | null>, offset = 0): Versioned[] =>
+    Array.from({ length: n }, (_, k) => {
+      const i = k + offset;
+      const e = fx.events[i % fx.events.length]!;
+      return { ...prediction(i, { ...e, eventId: `s${i}`, ts: T('2024-05-01T00:00:00Z') + Math.floor(((i * 7919) % n) * ((days * 86_400_000) / n)) }), versionId: versions[i % versions.length]! };
+    });
+
+  /** A model with a baseline, two versions and two segments, and twins of three of its slices. */
+  async function sliced(): Promise<{ model: ModelRecord; v1: number; twins: Twin[]; slices: () => Promise<number[]> }> {
+    const model = (await a.models.create(def()))!;
+    await a.data.replaceBaseline(model, baselineRows(), audit(NOW));
+    const v1 = await addVersion(a, model.id, 'v1');
+    await addVersion(a, model.id, 'v2');
+    await addSegment(a, model.id, 'biscoe', BISCOE);
+    const twins: Twin[] = [];
+    for (const [versionId, segment] of [[null, BISCOE], [v1, null], [v1 + 1, BISCOE]] as const) {
+      const ref = (await a.models.create(def()))!;
+      const rows = segment ? fx.baseline.filter((r) => inSlice({ versionId: null, segment: { id: 0, conditions: segment } }, null, r.features)) : fx.baseline;
+      await a.data.replaceBaseline(ref, baselineRows(rows), audit(NOW));
+      twins.push({ versionId, segment, ref });
+    }
+    const slices = async () => [await sliceId(a, model, null, 'biscoe'), await sliceId(a, model, 'v1', null), await sliceId(a, model, 'v2', 'biscoe')];
+    return { model, v1, twins, slices };
+  }
+
+  it('loses and doubles nothing when two replicas ingest overlapping batches into the slices at once', async () => {
+    const { model, v1, twins, slices } = await sliced();
+    await a.data.syncSlices(model);
+    await a.data.compact(NOW); // no event yet: every slice is ready at once
+    expect((await a.data.slices(model.id)).every((s) => s.readyAt === NOW && s.backfillTotal === 0)).toBe(true);
+    const rows = synthetic(1500, 3, [v1, v1 + 1, null]);
+    for (let round = 0; round < 3; round++) {
+      const part = rows.slice(round * 500, round * 500 + 500);
+      const x = part.slice(0, 350).reverse();
+      const y = part.slice(150);
+      const [rx, ry] = await Promise.all([a.data.predictionWriter(model).write(x, NOW, true), b.data.predictionWriter(model).write(y, NOW, true)]);
+      expect(rx.accepted + ry.accepted, `round ${round}`).toBe(500);
+    }
+    for (const t of twins) await a.data.predictionWriter(t.ref).write(rows.filter((r) => inTwin(t, r)).map((r) => ({ ...r, versionId: null })), NOW, true);
+    const ids = await slices();
+    await expectTwins(reader, model, ids, twins, 'partials');
+    await Promise.all([a.data.compact(NOW), b.data.compact(NOW)]);
+    await a.data.compact(NOW);
+    for (const t of twins) await a.data.compact(NOW);
+    await expectTwins(reader, model, ids, twins, 'compacted');
+  });
+
+  it('builds a new segment exactly while another replica ingests predictions and actuals into it', async () => {
+    const { model, v1, twins, slices } = await sliced();
+    const rows = synthetic(3000, 10, [v1, v1 + 1]);
+    const early = rows.slice(0, 2000);
+    const late = rows.slice(2000);
+    for (let i = 0; i < early.length; i += 500) await a.data.predictionWriter(model).write(early.slice(i, i + 500), NOW, true);
+    await a.data.syncSlices(model);
+    expect((await a.data.slices(model.id)).some((s) => s.readyAt === null)).toBe(true);
+    const labels = rows.filter((_, i) => i % 4 === 0).map((r, i) => actual(i, r.eventId, fx.events[i % fx.events.length]!.actualLabel ?? 'Adelie'));
+    // replica b ingests the rest (spread over the same days) and labels while replica a backfills
+    const ingest = (async () => {
+      for (let i = 0; i < late.length; i += 50) {
+        await b.data.predictionWriter(model).write(late.slice(i, i + 50), NOW, true);
+        if (i % 200 === 0) await b.data.actualWriter(model).write(labels.slice(i / 2, i / 2 + 100), NOW);
+      }
+      await b.data.actualWriter(model).write(labels, NOW);
+    })();
+    await Promise.all([ingest, a.data.compact(NOW)]);
+    for (const t of twins) {
+      const mine = rows.filter((r) => inTwin(t, r));
+      await a.data.predictionWriter(t.ref).write(mine.map((r) => ({ ...r, versionId: null })), NOW, true);
+      const ids = new Set(mine.map((r) => r.eventId));
+      await a.data.actualWriter(t.ref).write(labels.filter((l) => ids.has(l.eventId)), NOW);
+    }
+    const ids = await slices();
+    await expectTwins(reader, model, ids, twins, 'raced');
+    await a.data.compact(NOW);
+    expect((await a.data.slices(model.id)).every((s) => s.readyAt !== null && s.backfillDone === s.backfillTotal)).toBe(true);
+    await a.data.compact(NOW);
+    for (const t of twins) await a.data.compact(NOW);
+    await expectTwins(reader, model, ids, twins, 'built');
+  });
+
+  it('deletes the statistics of a deleted segment\'s slices and keeps the others\'', async () => {
+    const { model, v1 } = await sliced();
+    await addSegment(a, model.id, 'heavy', HEAVY);
+    await a.data.syncSlices(model);
+    await a.data.predictionWriter(model).write(synthetic(400, 2, [v1, null]), NOW, true);
+    await a.data.compact(NOW);
+    const heavy = (await a.pool.query<{ id: number }>('SELECT s.id FROM stats_slices s JOIN segments g ON g.id = s.segment_id WHERE g.name = $1 AND s.model_id = $2', ['heavy', model.id])).rows.map((r) => r.id);
+    expect(heavy).toHaveLength(3);
+    const count = async (slices: number[]) =>
+      (await a.pool.query<{ n: number }>(
+        `SELECT (SELECT count(*) FROM stats_hourly WHERE model_id = $1 AND slice = ANY($2::int[])) + (SELECT count(*) FROM stats_partial WHERE model_id = $1 AND slice = ANY($2::int[]))
+          + (SELECT count(*) FROM stats_rollup WHERE model_id = $1 AND slice = ANY($2::int[])) AS n`,
+        [model.id, slices],
+      )).rows[0]!.n;
+    expect(await count(heavy)).toBeGreaterThan(0);
+    const others = (await a.data.slices(model.id)).map((s) => s.id).filter((id) => !heavy.includes(id));
+    const kept = await count(others);
+    await a.pool.query("DELETE FROM segments WHERE model_id = $1 AND name = 'heavy'", [model.id]);
+    await a.data.syncSlices(model);
+    expect(await count(heavy)).toBe(0);
+    expect(await count(others)).toBe(kept);
+    expect((await a.data.slices(model.id)).map((s) => s.id)).toEqual(others);
+    expect(await a.data.findSlice(model.id, null, 'heavy')).toEqual({ ok: false, field: 'segment' });
   });
 });
