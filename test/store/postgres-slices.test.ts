@@ -28,7 +28,7 @@ const def = (): NewModel => ({ ...fx.model, name: `slices-${++seq}`, description
 const cond = (c: Partial<SegmentCondition> & { feature: string }): SegmentCondition => ({ in: null, gte: null, gt: null, lte: null, lt: null, isMissing: null, ...c });
 const BISCOE = [cond({ feature: 'island', in: ['Biscoe'] })];
 const HEAVY = [cond({ feature: 'body_mass_g', gte: 4000 })];
-const baselineRows = (rows = fx.baseline) => rows.map((r, index) => ({ ...r, index, featuresText: null }));
+const baselineRows = (rows = fx.baseline) => rows.map((r, index) => ({ ...r, attributions: r.attributions ? JSON.stringify(r.attributions) : null, index, featuresText: null }));
 const audit = (at: number) => ({ at, actor: 'test', action: 'setBaseline', target: 'x', details: {} });
 
 /** Which version each event belongs to (set once the versions exist). */

@@ -23,16 +23,13 @@ export async function baselineOf(q: Queryable, modelId: number): Promise<Baselin
   return row ? { rowCount: row.row_count, updatedAt: row.updated_at } : null;
 }
 
-/** What H3's validation adds to a baseline row (domain/ingest/validate.ts): its attributions as JSON text. */
-const attributionsOf = (r: BaselineRowIn): string | null => (r as BaselineRowIn & { attributions?: string | null }).attributions ?? null;
-
 /** Stores a model's (versionId null) or a version's baseline rows in place of its old ones; returns them as the profile takes them. */
 async function storeRows(client: pg.PoolClient, modelId: number, versionId: number | null, rows: BaselineRowIn[]): Promise<BaselineRow[]> {
   await client.query('DELETE FROM baseline_rows WHERE model_id = $1 AND version_id IS NOT DISTINCT FROM $2', [modelId, versionId]);
   let text = '';
   const forProfile: BaselineRow[] = [];
   for (const r of rows) {
-    const attributions = attributionsOf(r);
+    const attributions = r.attributions ?? null;
     text +=
       `${modelId}\t${copyField(versionId)}\t${copyField(r.featuresText ?? JSON.stringify(r.features))}\t${copyField(r.score)}\t${copyField(r.predictedLabel)}\t` +
       `${copyField(r.value)}\t${copyField(r.actualLabel)}\t${copyField(r.actualValue)}\t${copyField(attributions)}\n`;
@@ -93,8 +90,8 @@ export async function replaceVersionBaselineOn(ctx: PgContext, client: pg.PoolCl
 
 /** The model's events in [from, to) as baseline rows, in (ts, id) order. */
 export async function eventsAsBaselineRowsOf(q: Queryable, modelId: number, from: number, to: number): Promise<BaselineRowIn[]> {
-  const r = await q.query<{ features: string; score: number | null; predicted_label: string | null; value: number | null; actual_label: string | null; actual_value: number | null }>(
-    `SELECT features, score, predicted_label, value, actual_label, actual_value FROM events
+  const r = await q.query<{ features: string; score: number | null; predicted_label: string | null; value: number | null; actual_label: string | null; actual_value: number | null; attributions: string | null }>(
+    `SELECT features, score, predicted_label, value, actual_label, actual_value, attributions FROM events
       WHERE model_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, id`,
     [modelId, from, to],
   );
@@ -107,5 +104,6 @@ export async function eventsAsBaselineRowsOf(q: Queryable, modelId: number, from
     value: t.value,
     actualLabel: t.actual_label,
     actualValue: t.actual_value,
+    attributions: t.attributions,
   }));
 }

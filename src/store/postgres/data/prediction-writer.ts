@@ -24,10 +24,6 @@ import type { SliceEvent } from './event-rows.js';
 
 type Stored = SliceEvent;
 
-/** What H3's validation adds to a row (domain/ingest/validate.ts): its version id and attributions as JSON text. */
-type SliceFields = { versionId?: number | null; attributions?: string | null };
-const versionOf = (r: PredictionRow): number | null => (r as PredictionRow & SliceFields).versionId ?? null;
-const attributionsOf = (r: PredictionRow): string | null => (r as PredictionRow & SliceFields).attributions ?? null;
 
 /** The model is gone (deleted while an ingest call ran). */
 export function modelGone(modelId: number): Error {
@@ -73,8 +69,8 @@ async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number
       actualLabel,
       actualValue,
       actualAt,
-      versionId: versionOf(r),
-      attributions: attributionsOf(r),
+      versionId: r.versionId ?? null,
+      attributions: r.attributions ?? null,
     };
   });
   const fresh = await storeEventBatch(client, modelId, append, { inSavepoint: true });
