@@ -7,4 +7,6 @@ export interface StatsEvent {
   value: number | null;
   actualLabel: string | null;
   actualValue: number | null;
+  /** per-feature attributions (e.g. SHAP values) as the event carried them, null or absent: none */
+  attributions?: Record<string, unknown> | null;
 }
