@@ -78,6 +78,23 @@ describe('monitors narrowed to a version or a segment', () => {
     expect((await gql(`{ monitor(id: ${id}) { ${FIELDS} } }`)).data.monitor).toEqual({ id, version: 'v1', segment: null });
   });
 
+  it('a configuration file narrows a monitor to a version and segment of the server, exports and updates it', async () => {
+    const yaml = (version: string) =>
+      `monitors:\n  - { model: m, name: from-file, metric: PREDICTION_COUNT, window: 1h, schedule: "0 * * * *", comparator: LT, warningThreshold: 1, version: ${version}, segment: k0 }\n`;
+    const APPLY = `mutation($y: String!) { applyConfig(yaml: $y) { changes { action name details } } }`;
+    const created = await gql(APPLY, { y: yaml('v1') });
+    expect(created.errors).toBeUndefined();
+    expect(created.data.applyConfig.changes).toEqual([{ action: 'CREATE', name: 'm/from-file', details: [] }]);
+    const listed = (await gql(`{ monitors(model: "m") { name version segment } }`)).data.monitors;
+    expect(listed.find((m: any) => m.name === 'from-file')).toEqual({ name: 'from-file', version: 'v1', segment: 'k0' });
+    expect((await gql(`{ exportConfig }`)).data.exportConfig).toMatch(/name: from-file[\s\S]*version: v1\n\s*segment: k0/);
+    const updated = await gql(APPLY, { y: yaml('v2') });
+    expect(updated.data.applyConfig.changes).toEqual([{ action: 'UPDATE', name: 'm/from-file', details: ['version: "v1" -> "v2"'] }]);
+    const unknown = await gql(APPLY, { y: yaml('v9') });
+    expect(unknown.errors?.[0]?.message).toBe('the configuration has 1 error; nothing was changed');
+    expect(unknown.errors?.[1]?.message).toBe('monitors[0].version: model m has no version named "v9" on the server (createModelVersion)');
+  });
+
   it('backtests on the narrowed events', async () => {
     const r = await gql(`mutation($input: CreateMonitorInput!) { backtestMonitor(input: $input, from: "2024-05-06T00:30:00Z", to: "2024-05-06T06:30:00Z") { at value } }`, {
       input: monitor({ name: 'bt', version: 'v1', segment: 'k0' }),
