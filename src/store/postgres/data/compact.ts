@@ -279,7 +279,13 @@ export async function compactPostgres(d: PgCompactDeps, now: number, opts: Compa
   // slices being built next: the roll-ups below then cover the days they rebuilt
   await backfillSlices(d, now, shouldStop);
   if (shouldStop()) return report;
-  const slices = (await d.pool.query<{ m: number; s: number }>('SELECT DISTINCT model_id AS m, slice AS s FROM stats_hourly ORDER BY 1, 2')).rows.map((r) => [Number(r.m), Number(r.s)] as const);
+  // a slice still being built has hours to be replaced: its roll-ups wait
+  const slices = (
+    await d.pool.query<{ m: number; s: number }>(
+      `SELECT DISTINCT h.model_id AS m, h.slice AS s FROM stats_hourly h
+        WHERE NOT EXISTS (SELECT 1 FROM stats_slices x WHERE x.id = h.slice AND x.ready_at IS NULL) ORDER BY 1, 2`,
+    )
+  ).rows.map((r) => [Number(r.m), Number(r.s)] as const);
   for (const [id, slice] of slices) {
     const m = await model(id);
     if (!m) continue;

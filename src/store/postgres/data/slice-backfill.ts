@@ -108,7 +108,6 @@ export async function backfillSlices(d: BackfillDeps, now: number, shouldStop: (
   const models = (await d.pool.query<{ m: number }>('SELECT DISTINCT model_id AS m FROM stats_slices WHERE ready_at IS NULL ORDER BY 1')).rows.map((r) => Number(r.m));
   let done = 0;
   for (const id of models) {
-    if (shouldStop()) break;
     const model = await d.modelById(id);
     if (!model) continue;
     const client = await d.pool.connect();

@@ -97,12 +97,20 @@ export async function syncSlicesOn(client: pg.PoolClient, model: ModelRecord): P
       continue;
     }
     if ((old.key ?? null) !== (profile?.key ?? null)) {
-      await client.query('UPDATE stats_slices SET profile = $2::jsonb, ready_at = NULL, backfill_done = 0, backfill_total = 0 WHERE id = $1', [old.id, json]);
+      await client.query('UPDATE stats_slices SET profile = $2::jsonb, ready_at = NULL WHERE id = $1', [old.id, json]);
       restart.push(old.id);
     } else {
       // the same layout: its statistics stay valid, only what drift compares them with changes
       await client.query('UPDATE stats_slices SET profile = $2::jsonb WHERE id = $1 AND profile IS DISTINCT FROM $2::jsonb', [old.id, json]);
     }
+  }
+  if (restart.length > 0) {
+    // progress counts the model's events kept by retention (as on SQLite), none read yet
+    await client.query(
+      `UPDATE stats_slices SET backfill_done = 0, backfill_total = (SELECT count(*) FROM events e, models m
+         WHERE e.model_id = $1 AND m.id = $1 AND e.ts >= coalesce(m.purged_before, -9007199254740991)) WHERE model_id = $1 AND id = ANY($2::int[])`,
+      [model.id, restart],
+    );
   }
   return restart;
 }
