@@ -148,3 +148,10 @@ export function checkSegment(features: readonly Pick<FeatureDef, 'name'>[], inpu
     throw e;
   }
 }
+
+/** A segment as the registry stores it. */
+export interface SegmentRecord extends SegmentDef {
+  id: number;
+  modelId: number;
+  createdAt: number;
+}
