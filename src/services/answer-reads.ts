@@ -12,11 +12,12 @@ import { DAY_MS, HOUR_MS } from '../domain/time.js';
 import type { Granularity, HealthFigures, MetricRead, MetricReader, Question, ReadAnswer, ReadKind, SeriesPoint } from '../domain/metrics/reads.js';
 import type { StatsRows } from '../domain/metrics/stats-rows.js';
 import { windowStats } from './stats-read.js';
+import { MODEL_SLICE } from '../domain/slices.js';
 
 const histogramsFor = (metric: Metric) => metricKind(metric) === 'drift';
 
-function healthFigures(rows: StatsRows, model: ModelRecord, from: number, to: number): HealthFigures {
-  const { stats: s, ctx } = windowStats(rows, model, from, to);
+function healthFigures(rows: StatsRows, model: ModelRecord, slice: number, from: number, to: number): HealthFigures {
+  const { stats: s, ctx } = windowStats(rows, model, from, to, { slice });
   const hasBaseline = ctx.profileKey !== null;
   let worst: HealthFigures['worst'] = null;
   if (hasBaseline && s.count > 0) {
@@ -31,7 +32,7 @@ function healthFigures(rows: StatsRows, model: ModelRecord, from: number, to: nu
   return { count: s.count, hasBaseline, worst, performance: s.count > 0 ? computePerformance(s) : null };
 }
 
-function seriesPoints(rows: StatsRows, model: ModelRecord, q: Question & { granularity: Granularity }): SeriesPoint[] {
+function seriesPoints(rows: StatsRows, model: ModelRecord, slice: number, q: Question & { granularity: Granularity }): SeriesPoint[] {
   const unit = q.granularity === 'HOUR' ? HOUR_MS : DAY_MS;
   const points: SeriesPoint[] = [];
   // over purged time the first point starts where the statistics do: on the hour
@@ -39,7 +40,7 @@ function seriesPoints(rows: StatsRows, model: ModelRecord, q: Question & { granu
   for (let b = Math.floor(from / unit) * unit; b < to; b += unit) {
     const start = Math.max(b, from);
     const end = Math.min(b + unit, to);
-    const { stats: s, ctx } = windowStats(rows, model, start, end, { histograms: histogramsFor(q.metric) });
+    const { stats: s, ctx } = windowStats(rows, model, start, end, { histograms: histogramsFor(q.metric), slice });
     points.push(s.count === 0 ? { start, value: null, sampleSize: 0 } : { start, ...metricValue(q.metric, s, ctx, q.feature, q.attribute) });
   }
   return points;
@@ -51,7 +52,8 @@ export function answerRead<K extends ReadKind>(rows: StatsRows, r: MetricRead<K>
 }
 
 function answer(rows: StatsRows, r: MetricRead): ReadAnswer<ReadKind> {
-  const stats = (histograms: boolean) => windowStats(rows, r.model, r.from, r.to, { histograms });
+  const slice = r.slice ?? MODEL_SLICE;
+  const stats = (histograms: boolean) => windowStats(rows, r.model, r.from, r.to, { histograms, slice });
   switch (r.kind) {
     case 'drift': {
       const { stats: s, ctx } = stats(true);
@@ -81,9 +83,9 @@ function answer(rows: StatsRows, r: MetricRead): ReadAnswer<ReadKind> {
       return i < 0 ? v : { ...v, importance: sharesOf(ctx.baselineMeanAbs)[i]! };
     }
     case 'series':
-      return seriesPoints(rows, r.model, r);
+      return seriesPoints(rows, r.model, slice, r);
     case 'health':
-      return healthFigures(rows, r.model, r.from, r.to);
+      return healthFigures(rows, r.model, slice, r.from, r.to);
     case 'featureImportance': {
       const { stats: s, ctx } = stats(false);
       return computeFeatureImportance(s, ctx);

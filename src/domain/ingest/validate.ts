@@ -30,6 +30,10 @@ export interface PredictionRow {
   value: number | null;
   actualLabel: string | null;
   actualValue: number | null;
+  /** the model version that made it (model_versions.id; resolved by the ingest service), null: none */
+  versionId?: number | null;
+  /** per-feature attributions as normalized JSON text, null: none */
+  attributions?: string | null;
 }
 
 export interface ActualRow {

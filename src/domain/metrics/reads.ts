@@ -60,7 +60,8 @@ interface Reads {
 }
 
 export type ReadKind = keyof Reads;
-export type MetricRead<K extends ReadKind = ReadKind> = { [P in K]: { kind: P; model: ModelRecord } & Reads[P]['args'] }[K];
+/** `slice`: the statistics slice read (domain/slices.ts), 0 or absent: the whole model. */
+export type MetricRead<K extends ReadKind = ReadKind> = { [P in K]: { kind: P; model: ModelRecord; slice?: number } & Reads[P]['args'] }[K];
 export type ReadAnswer<K extends ReadKind> = Reads[K]['answer'];
 
 /** Where metric reads run: the pool of read workers, or in process. */

@@ -208,11 +208,11 @@ async function buildRollups(d: PgCompactDeps, model: ModelRecord, level: RollupL
     const todo = starts.filter((s) => !done.has(s));
     if (todo.length === 0) return 0;
     const sums = await withPreloadedRows(q, d.caches, model, todo[0]!, spanEnd(level, todo[todo.length - 1]!), (rows) => {
-      const ctx = rows.context(model);
+      const ctx = rows.context(model, 0);
       return todo.map((start) => {
         const sum = emptyStats(ctx);
         try {
-          return addStored(rows, ctx, model.id, sum, start, spanEnd(level, start), { histograms: true, partials: false }) > 0 ? null : sum;
+          return addStored(rows, ctx, model.id, 0, sum, start, spanEnd(level, start), { histograms: true, partials: false }) > 0 ? null : sum;
         } catch (err) {
           if (err instanceof AppError) return null; // an outdated purged hour in it: no roll-up over it
           throw err;

@@ -112,8 +112,9 @@ class Loaded {
   /** A StatsRows over what is loaded, noting what it lacks in `misses`. */
   round(misses: Misses): StatsRows {
     const { model, ctx, listing, cache } = this;
-    const mine = (modelId: number) => {
+    const mine = (modelId: number, slice = 0) => {
       if (modelId !== model.id) throw new Error(`statistics of model ${model.id} were loaded, model ${modelId} was asked for`);
+      if (slice !== 0) throw new Error('statistics slices are not implemented on PostgreSQL yet');
     };
     const revOf = (level: RowLevel, start: number): number | undefined => {
       if (level === 0) return listing.hourRev.get(start);
@@ -121,12 +122,13 @@ class Loaded {
     };
     return {
       purgedBefore: (modelId) => (mine(modelId), listing.purgedBefore),
-      context: (m) => (mine(m.id), ctx),
-      hourRevs: (modelId, from, to) => (mine(modelId), within(listing.hours, from, to).map((h) => [h, listing.hourRev.get(h)!])),
-      rollupRevs: (modelId, from, to) => (mine(modelId), listing.rollups.filter((r) => r[1] >= from && r[1] < to)),
-      partialHours: (modelId, from, to) => (mine(modelId), within(listing.partialHours, from, to)),
-      readRow: (c, modelId, level, start, withHists) => {
-        mine(modelId);
+      context: (m, slice) => (mine(m.id, slice), ctx),
+      sliceReady: (modelId, slice) => (mine(modelId, slice), true),
+      hourRevs: (modelId, slice, from, to) => (mine(modelId, slice), within(listing.hours, from, to).map((h) => [h, listing.hourRev.get(h)!])),
+      rollupRevs: (modelId, slice, from, to) => (mine(modelId, slice), listing.rollups.filter((r) => r[1] >= from && r[1] < to)),
+      partialHours: (modelId, slice, from, to) => (mine(modelId, slice), within(listing.partialHours, from, to)),
+      readRow: (c, modelId, slice, level, start, withHists) => {
+        mine(modelId, slice);
         const rev = revOf(level, start);
         if (rev === undefined) return null;
         const key = rowKey(modelId, level, start);
@@ -142,8 +144,8 @@ class Loaded {
         misses.rows.set(key, { level, start, hists: withHists || (had?.hists ?? false) });
         return { rev, stats: emptyStats(c) };
       },
-      partialsOfHour: (c, modelId, hour, withHists) => {
-        mine(modelId);
+      partialsOfHour: (c, modelId, slice, hour, withHists) => {
+        mine(modelId, slice);
         const parts = this.partials.get(hour);
         if (parts && (!withHists || this.partialHists.has(hour))) {
           return parts.map((p) => ({ id: p.id, stats: deserializeStats(p.data, withHists ? p.hists : null, c, withHists) }));
@@ -151,8 +153,8 @@ class Loaded {
         misses.partials.set(hour, withHists || (misses.partials.get(hour) ?? false));
         return [];
       },
-      events: (modelId, from, to) => {
-        mine(modelId);
+      events: (modelId, slice, from, to) => {
+        mine(modelId, slice);
         const got = this.events.find((e) => e.from <= from && e.to >= to);
         if (got) return got.events.filter((e) => e.ts >= from && e.ts < to);
         misses.events.push([from, to]);

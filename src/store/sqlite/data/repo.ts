@@ -40,6 +40,10 @@ export function sqliteData(ctx: SqliteContext, models: Pick<ModelsRepo, 'byId'>)
     expireTombstones: (now) => gate(() => expireTombstones(sqlite, now)),
     compact: (now, opts) => compactPass(sqlite, gate, byId, now, opts),
     recoverStopped: (now) => foldUncoveredBatches(sqlite, gate, byId, now, 'stopped'),
+    replaceVersionBaseline: () => Promise.reject(new Error('statistics slices: not yet on SQLite')),
+    syncSlices: () => Promise.reject(new Error('statistics slices: not yet on SQLite')),
+    findSlice: () => Promise.reject(new Error('statistics slices: not yet on SQLite')),
+    slices: () => Promise.reject(new Error('statistics slices: not yet on SQLite')),
     forgetModel: (modelId) => {
       forgetModel(sqlite, modelId);
       dropEventIndex(sqlite, modelId);

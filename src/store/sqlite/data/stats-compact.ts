@@ -152,7 +152,7 @@ export function buildRollup(sqlite: Database.Database, model: ModelRecord, level
     const acc = emptyStats(ctx);
     let rawHours: number;
     try {
-      rawHours = addStored(sqliteStatsRows(sqlite), ctx, model.id, acc, start, spanEnd(level, start), { histograms: true, partials: false });
+      rawHours = addStored(sqliteStatsRows(sqlite), ctx, model.id, 0, acc, start, spanEnd(level, start), { histograms: true, partials: false });
     } catch (err) {
       if (err instanceof AppError) return false; // an outdated purged hour in it: no roll-up over it
       throw err;
