@@ -5,15 +5,18 @@
 import type { ModelRecord } from '../domain/model.js';
 import type { FeatureImportance } from '../domain/metrics/attributions.js';
 import type { Deps } from './deps.js';
-import { checkWindow, readMetric } from './metrics.js';
+import { checkWindow, readMetric, sliceOf, type StatsScope } from './metrics.js';
 
 export type { FeatureImportance } from '../domain/metrics/attributions.js';
 
 /**
  * Every feature of the model, in its order: mean |attribution| over [from, to), its share
- * and rank, and the baseline's mean and share beside (null where there are none).
+ * and rank, and the baseline's mean and share beside (null where there are none). `scope`
+ * narrows both sides to a version and/or segment, as every metric (BAD_USER_INPUT naming
+ * `version` or `segment` when the model has no such one).
  */
-export async function featureImportance(deps: Deps, model: ModelRecord, from: number, to: number): Promise<FeatureImportance[]> {
+export async function featureImportance(deps: Deps, model: ModelRecord, from: number, to: number, scope?: StatsScope): Promise<FeatureImportance[]> {
   checkWindow(from, to);
-  return readMetric(deps, { kind: 'featureImportance', model, from, to });
+  const slice = await sliceOf(deps, model, scope);
+  return readMetric(deps, { kind: 'featureImportance', model, slice, from, to });
 }
