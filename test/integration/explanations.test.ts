@@ -86,17 +86,23 @@ describe('explanations through the running server', () => {
     await server?.stop(true);
   });
 
-  it.each(FIXTURE_NAMES)('%s: featureImportance and impact of every window, whole and per segment', async (fixture) => {
+  it.each(FIXTURE_NAMES)('%s: featureImportance and impact of every window', async (fixture) => {
     const next = fixtureJson<NextJson>(fixture, 'next.json');
     const model = await loadWithAttributions(server, fixture);
     const mismatches: string[] = [];
     for (const w of next.windows) mismatches.push(...(await windowMismatches(server, model, w, '')));
+    expect(mismatches).toEqual([]);
+  });
+
+  it.each(FIXTURE_NAMES)('%s: the same narrowed to each segment of next.json (created after the events)', async (fixture) => {
+    const next = fixtureJson<NextJson>(fixture, 'next.json');
+    const model = fixtureJson(fixture, 'model.json').name;
+    const mismatches: string[] = [];
     for (const seg of next.segments) {
       await gqlOk(server, `mutation($input: CreateSegmentInput!) { createSegment(input: $input) { name } }`, { input: { model, name: seg.name, conditions: seg.conditions } });
       for (const w of seg.windows) mismatches.push(...(await windowMismatches(server, model, w, `, segment: ${JSON.stringify(seg.name)}`)));
     }
     expect(mismatches).toEqual([]);
-    expect(worst.compared).toBeGreaterThan(100);
   });
 
   it('an unknown segment or version, or an empty window, is BAD_USER_INPUT naming the argument', async () => {
@@ -137,6 +143,7 @@ describe('explanations through the running server', () => {
 
   it('every float within 1e-9 relative of next.json', () => {
     console.log(`${worst.compared} floats compared; worst relative difference ${worst.relative.toExponential(2)}`);
+    expect(worst.compared).toBeGreaterThan(500);
     expect(worst.relative).toBeLessThanOrEqual(1e-9);
   });
 });
