@@ -94,7 +94,8 @@ export const monitorKind: ConfigKind = {
         name: key,
         details,
         run: async (at) => {
-          await at.deps.store.monitors.update(id, spec, at.now);
+          // a file cannot name a version or segment yet (schema): keep the monitor's narrowing
+          await at.deps.store.monitors.update(id, { ...spec, version: cur.record.version, segment: cur.record.segment }, at.now);
           await setChannels(at.deps, id, channelNames);
           await writeAudit(at.deps, at.now, at.actor, 'updateMonitor', `monitor:${id}`, item);
         },
