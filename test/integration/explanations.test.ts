@@ -4,6 +4,7 @@
 // relative; and the health summary and a drift alert naming the feature's share.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attributionShareText } from '../../src/domain/alerts/message.js';
+import { run as compact } from '../../src/jobs/compact-stats.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { FIXTURE_NAMES, fixtureJson, fixtureLines } from '../helpers/fixture-files.js';
 
@@ -86,10 +87,15 @@ describe('explanations through the running server', () => {
     await server?.stop(true);
   });
 
-  it.each(FIXTURE_NAMES)('%s: featureImportance and impact of every window', async (fixture) => {
+  it.each(FIXTURE_NAMES)('%s: featureImportance and impact of every window, from partials, then from hours and roll-ups', async (fixture) => {
     const next = fixtureJson<NextJson>(fixture, 'next.json');
     const model = await loadWithAttributions(server, fixture);
     const mismatches: string[] = [];
+    for (const w of next.windows) mismatches.push(...(await windowMismatches(server, model, w, '')));
+    // compacted long after: partials folded into hour rows, ended days and months rolled up
+    const report = await compact(server.deps, Date.parse('2026-01-01T00:00:00Z'));
+    expect(report.partials).toBeGreaterThan(0);
+    expect(report.rollups).toBeGreaterThan(0);
     for (const w of next.windows) mismatches.push(...(await windowMismatches(server, model, w, '')));
     expect(mismatches).toEqual([]);
   });
