@@ -9,6 +9,8 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { FIXTURE_NAMES, fixtureJson, fixtureLines } from '../helpers/fixture-files.js';
 
 const BATCH = 1000;
+/** loading a fixture and compacting it: seconds alone, more on a machine shared with other suites */
+const LOADING_MS = 180_000;
 const IMPORTANCE = 'feature meanAbsAttribution share rank baselineMeanAbsAttribution baselineShare sampleSize';
 
 type Importance = Record<string, number | null> & { feature: string };
@@ -98,7 +100,7 @@ describe('explanations through the running server', () => {
     expect(report.rollups).toBeGreaterThan(0);
     for (const w of next.windows) mismatches.push(...(await windowMismatches(server, model, w, '')));
     expect(mismatches).toEqual([]);
-  });
+  }, LOADING_MS);
 
   it.each(FIXTURE_NAMES)('%s: the same narrowed to each segment of next.json (created after the events)', async (fixture) => {
     const next = fixtureJson<NextJson>(fixture, 'next.json');
@@ -109,7 +111,7 @@ describe('explanations through the running server', () => {
       for (const w of seg.windows) mismatches.push(...(await windowMismatches(server, model, w, `, segment: ${JSON.stringify(seg.name)}`)));
     }
     expect(mismatches).toEqual([]);
-  });
+  }, LOADING_MS);
 
   it('an unknown segment or version, or an empty window, is BAD_USER_INPUT naming the argument', async () => {
     const ask = async (args: string) => {
