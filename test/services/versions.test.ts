@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { storedRows } from '../helpers/stored-rows.js';
 import { runIngestFile } from '../../src/cli/ingest.js';
-import { ADMIN_KEY, createModel, ndjson, postNdjson, prediction } from '../ingest/support.js';
+import { ADMIN_KEY, createModel, ingestCli, ndjson, postNdjson, prediction } from '../ingest/support.js';
 
 let s: TestServer;
 const gql = (q: string, v?: Record<string, unknown>) => s.gql(q, v, ADMIN_KEY);
@@ -155,5 +155,18 @@ describe('versions', () => {
 
     const audit = await gql(`{ auditLog(limit: 5) { action target details } }`);
     expect(audit.data.auditLog[0]).toMatchObject({ action: 'setVersionBaseline', target: 'm', details: { version: 'v1', via: 'cli', rows: 3 } });
+  });
+
+  it('glassbox ingest --baseline --model-version V, as its own process', async () => {
+    const file = join(s.dir, 'v2-baseline.ndjson');
+    writeFileSync(file, ndjson([{ features: { x: 1, c: 'a' }, score: 0.1 }, { features: { x: 5 }, score: 0.9, attributions: { x: 1 } }]));
+    const ok = await ingestCli(s.dbPath, '--model', 'm', '--baseline', '--model-version', 'v2', file);
+    expect(ok.stdout).toContain('m: baseline rows of version v2 from');
+    expect(ok.code).toBe(0);
+    const q = await gql(`{ model(name: "m") { baseline { rowCount } versions { name baseline { rowCount } } } }`);
+    expect(q.data.model).toEqual({ baseline: null, versions: [{ name: 'v1', baseline: { rowCount: 3 } }, { name: 'v2', baseline: { rowCount: 2 } }] });
+    const bad = await ingestCli(s.dbPath, '--model', 'm', '--baseline', '--model-version', 'v7', file);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('has no version named "v7"');
   });
 });

@@ -56,9 +56,10 @@ export interface RebuildTargets {
 
 /**
  * Builds a day's statistics from its events for slice 0 (under `ctx0`, when given) and the
- * `slices` of `set`, and writes them as hour rows (the caller deleted what they replace).
+ * `slices` of `set`, and writes them as hour rows (the caller deleted what they replace);
+ * returns the events read.
  */
-export async function buildDay(q: Queryable, modelId: number, day: number, from: number, ctx0: StatsContext | null, set: SliceSet, slices: ReadonlySet<number>): Promise<void> {
+export async function buildDay(q: Queryable, modelId: number, day: number, from: number, ctx0: StatsContext | null, set: SliceSet, slices: ReadonlySet<number>): Promise<number> {
   const hours = new Map<number, Map<number, WindowStats>>();
   const add = (slice: number, ctx: StatsContext, h: number, e: SliceEvent) => {
     let byHour = hours.get(slice);
@@ -68,14 +69,17 @@ export async function buildDay(q: Queryable, modelId: number, day: number, from:
     accumulate(s, e, ctx);
   };
   const route = slices.size > 0;
+  let n = 0;
   // a purge cut short may have left events before `from`: their hours are final
   await scanEvents(q, modelId, Math.max(day, from), day + DAY_MS, (e) => {
+    n++;
     const h = hourOf(e.ts);
     if (ctx0) add(MODEL_SLICE, ctx0, h, e);
     if (!route) return;
     for (const id of set.route(e.versionId, e.features)) if (slices.has(id)) add(id, set.byId.get(id)!.ctx, h, e);
   });
   for (const [slice, byHour] of hours) await writeHours(q, modelId, slice, byHour);
+  return n;
 }
 
 /** Rebuilds inside the open transaction of `client` (see the file's comment). */

@@ -51,15 +51,18 @@ async function stillMine(client: pg.PoolClient, modelId: number, mine: Map<numbe
 /** Builds one model's slices that are not ready (see the file's comment); false when cut short. */
 async function backfillModel(pool: pg.Pool, client: pg.PoolClient, model: ModelRecord, now: number, shouldStop: () => boolean): Promise<boolean> {
   const mine = new Map<number, string>();
+  // progress counts the events read (as on SQLite); counted before the lock, so it is only a guide
+  const kept = (await client.query<{ p: number | null }>('SELECT purged_before AS p FROM models WHERE id = $1', [model.id])).rows[0]?.p ?? null;
+  const total = (await client.query<{ n: number }>('SELECT count(*)::bigint AS n FROM events WHERE model_id = $1 AND ts >= $2', [model.id, kept ?? Number.MIN_SAFE_INTEGER])).rows[0]!.n;
   const days = await inTransaction(client, async () => {
     await holdModel(client, model.id);
     const purged = (await client.query<{ p: number | null }>('SELECT purged_before AS p FROM models WHERE id = $1', [model.id])).rows[0]?.p ?? null;
     const from = purged === null ? Number.MIN_SAFE_INTEGER : Number(purged);
     const list = (await eventPartitions(pool, model.id)).filter((p) => p.attached && p.day + DAY_MS > from).map((p) => p.day);
     const r = await client.query<{ id: number; xmin: string }>(
-      `UPDATE stats_slices SET backfill_done = 0, backfill_total = $2::bigint, ready_at = CASE WHEN $2::bigint = 0 THEN $3::bigint END
+      `UPDATE stats_slices SET backfill_done = 0, backfill_total = $2::bigint, ready_at = CASE WHEN $3::int = 0 THEN $4::bigint END
         WHERE model_id = $1 AND ready_at IS NULL RETURNING id, xmin::text AS xmin`,
-      [model.id, list.length, now],
+      [model.id, total, list.length, now],
     );
     for (const x of r.rows) mine.set(x.id, x.xmin);
     return list;
@@ -75,18 +78,21 @@ async function backfillModel(pool: pg.Pool, client: pg.PoolClient, model: ModelR
       const state = await modelState(client, model.id);
       if (!state) return;
       const from = Math.max(day, state.purgedBefore ?? Number.MIN_SAFE_INTEGER);
+      let read = 0;
       // a day purged meanwhile has nothing left to build it from
       if (from < day + DAY_MS) {
         for (const id of ids) await deleteStatsIn(client, model.id, id, hourOf(from), day + DAY_MS);
         // the model as committed (a threshold change made since the pass began is in it)
         const set = await loadSliceSet(pool, client, state.model);
-        await buildDay(client, model.id, day, from, null, set, new Set(ids));
+        read = await buildDay(client, model.id, day, from, null, set, new Set(ids));
       }
       const last = i === days.length - 1;
       const r = await client.query<{ id: number; xmin: string }>(
-        `UPDATE stats_slices SET backfill_done = backfill_done + 1, ready_at = CASE WHEN $3::boolean THEN $4::bigint END
+        `UPDATE stats_slices SET ready_at = CASE WHEN $3::boolean THEN $4::bigint END,
+           backfill_done = CASE WHEN $3::boolean THEN greatest(backfill_total, backfill_done + $5) ELSE backfill_done + $5 END,
+           backfill_total = greatest(backfill_total, backfill_done + $5)
           WHERE model_id = $1 AND id = ANY($2::int[]) RETURNING id, xmin::text AS xmin`,
-        [model.id, ids, last, now],
+        [model.id, ids, last, now, read],
       );
       for (const x of r.rows) mine.set(x.id, x.xmin);
     });

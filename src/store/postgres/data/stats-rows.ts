@@ -1,7 +1,8 @@
-// The statistics rows the write half stores on PostgreSQL (schema/stats.ts): partials
-// appended by ingest, hour rows written by a rebuild, and the deletion of what a rebuild
-// supersedes. The same rows and bytes as SQLite (services/stats-store.ts): WindowStats
-// in the two parts of domain/metrics/stats-codec.ts.
+// The statistics rows the write half stores on PostgreSQL (schema/stats.ts), each under
+// its slice (domain/slices.ts; 0 = the whole model): partials appended by ingest, hour rows
+// written by a rebuild or a slice's backfill, and the deletion of what those supersede (or
+// of a deleted segment's slices). The same rows and bytes as SQLite (services/stats-store.ts):
+// WindowStats in the two parts of domain/metrics/stats-codec.ts.
 import { serializeStats } from '../../../domain/metrics/stats-codec.js';
 import { emptyStats, type WindowStats } from '../../../domain/metrics/window-stats.js';
 import type { StatsContext } from '../../../domain/metrics/context.js';
