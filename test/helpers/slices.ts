@@ -45,10 +45,10 @@ async function gqlOk(s: TestServer, what: string, query: string, variables: Reco
 }
 
 /** Creates `name` from the fixture's model.json with the baseline rows and events (and their actuals) that `keep` keeps, through the API. */
-export async function loadSome(s: TestServer, fixture: string, name: string, keep: { baseline: (r: any) => boolean; event: (r: any) => boolean }, events?: any[]): Promise<ModelRecord> {
+export async function loadSome(s: TestServer, fixture: string, name: string, keep: { baseline: (r: any, i: number) => boolean; event: (r: any) => boolean }, events?: any[]): Promise<ModelRecord> {
   const model = fixtureJson(fixture, 'model.json');
   await gqlOk(s, 'createModel', 'mutation($input: CreateModelInput!) { createModel(input: $input) { name } }', { input: { ...model, name } });
-  const baseline = fixtureLines(fixture, 'baseline.ndjson').filter(keep.baseline);
+  const baseline = fixtureLines(fixture, 'baseline.ndjson').filter((r, i) => keep.baseline(r, i));
   if (baseline.length > 0) await gqlOk(s, 'setBaseline', 'mutation($m: String!, $rows: [BaselineRowInput!]!) { setBaseline(model: $m, rows: $rows) { rowCount } }', { m: name, rows: baseline });
   const kept = (events ?? fixtureLines(fixture, 'events.ndjson')).filter(keep.event);
   const ids = new Set(kept.map((e) => e.eventId));

@@ -12,7 +12,9 @@ import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../..
 import { DAY_MS as DAY } from '../../../domain/time.js';
 import { spanEnd, type RollupLevel } from '../../../domain/metrics/rollup-spans.js';
 import type { RowLevel } from '../../../domain/metrics/stats-rows.js';
-import { forgetAllSlices, forgetSlices, sliceContext, sliceFilter, sliceSet, type SliceSet } from './slice-set.js';
+import { forgetAllSlices, forgetSlices, sliceContext, sliceSet, type SliceSet } from './slice-set.js';
+
+export { eventOf, eventSpan, readEvents, statsFromEvents, type SliceEvent } from './stored-events.js';
 
 export { DAY_MS, HOUR_MS } from '../../../domain/time.js';
 
@@ -24,9 +26,6 @@ export type { RowLevel } from '../../../domain/metrics/stats-rows.js';
 interface Stmts {
   baselineStamp: Database.Statement;
   profile: Database.Statement;
-  events: Database.Statement;
-  versionEvents: Database.Statement;
-  span: Database.Statement;
   appendPartial: Database.Statement;
   partialsIn: Database.Statement;
   partialsOfHour: Database.Statement;
@@ -67,15 +66,6 @@ function cacheOf(sqlite: Database.Database): StoreCache {
         // Every baseline change also goes through setBaselineProfile, which forgets the model.
         baselineStamp: p('SELECT updated_at, row_count FROM baselines WHERE model_id = ?').raw(),
         profile: p('SELECT profile FROM baselines WHERE model_id = ?').pluck(),
-        events: p(
-          `SELECT ts, features, score, predicted_label, value, actual_label, actual_value, version_id, attributions FROM events
-           WHERE model_id = ? AND ts >= ? AND ts < ? ORDER BY ts`,
-        ).raw(),
-        versionEvents: p(
-          `SELECT ts, features, score, predicted_label, value, actual_label, actual_value, version_id, attributions FROM events
-           WHERE model_id = ? AND ts >= ? AND ts < ? AND version_id = ? ORDER BY ts`,
-        ).raw(),
-        span: p('SELECT min(ts), max(ts) FROM events WHERE model_id = ?').raw(),
         appendPartial: p('INSERT INTO stats_partial (model_id, slice, hour, data, hists) VALUES (?, ?, ?, ?, ?)'),
         partialsIn: p('SELECT id, hour FROM stats_partial WHERE model_id = ? AND slice = ? AND hour >= ? AND hour < ? ORDER BY hour, id').raw(),
         partialsOfHour: p('SELECT id, data, hists FROM stats_partial WHERE model_id = ? AND slice = ? AND hour = ? ORDER BY id').raw(),
@@ -168,54 +158,6 @@ export function forgetModel(sqlite: Database.Database, modelId: number): void {
  */
 export function modelGeneration(sqlite: Database.Database, modelId: number): number {
   return cacheOf(sqlite).generations.get(modelId) ?? 0;
-}
-
-/** A stored event as the statistics take it, with its time and version. */
-export type SliceEvent = StatsEvent & { ts: number; versionId: number | null };
-
-type EventTuple = [number, string, number | null, string | null, number | null, string | null, number | null, number | null, string | null];
-
-/** An events row (ts, features, score, predicted_label, value, actual_label, actual_value, version_id, attributions) as an event. */
-export function eventOf(r: EventTuple): SliceEvent {
-  return {
-    ts: r[0],
-    features: JSON.parse(r[1]),
-    score: r[2],
-    predictedLabel: r[3],
-    value: r[4],
-    actualLabel: r[5],
-    actualValue: r[6],
-    versionId: r[7],
-    attributions: r[8] === null ? null : (JSON.parse(r[8]) as Record<string, unknown>),
-  };
-}
-
-/** The raw events of the slice (0: the model) in [from, to), as accumulated. */
-export function* readEvents(sqlite: Database.Database, modelId: number, slice: number, from: number, to: number): Generator<SliceEvent> {
-  const st = cacheOf(sqlite).stmts;
-  if (slice === 0) {
-    for (const r of st.events.iterate(modelId, from, to) as Iterable<EventTuple>) yield eventOf(r);
-    return;
-  }
-  const f = sliceFilter(sqlite, modelId, slice);
-  const rows = (f.versionId === null ? st.events.iterate(modelId, from, to) : st.versionEvents.iterate(modelId, from, to, f.versionId)) as Iterable<EventTuple>;
-  for (const r of rows) {
-    const e = eventOf(r);
-    if (!f.test || f.test(e.features)) yield e;
-  }
-}
-
-/** [first, last] event timestamps of the model, or null without events. */
-export function eventSpan(sqlite: Database.Database, modelId: number): [number, number] | null {
-  const r = cacheOf(sqlite).stmts.span.get(modelId) as [number | null, number | null];
-  return r[0] === null || r[1] === null ? null : [r[0], r[1]];
-}
-
-/** Statistics of the slice's events in [from, to) straight from the raw events. */
-export function statsFromEvents(sqlite: Database.Database, ctx: StatsContext, modelId: number, slice: number, from: number, to: number): WindowStats {
-  const s = emptyStats(ctx);
-  for (const e of readEvents(sqlite, modelId, slice, from, to)) accumulate(s, e, ctx);
-  return s;
 }
 
 const decode = (r: [Buffer, Buffer | null], ctx: StatsContext, withHists: boolean) => deserializeStats(r[0], withHists ? r[1] : null, ctx, withHists);
