@@ -7,6 +7,7 @@ import { openPostgres, type PostgresStore } from '../../src/store/postgres/clien
 import type { PredictionRow } from '../../src/domain/ingest/validate.js';
 import type { NewModel } from '../../src/store/ports/models.js';
 import { testPostgres, useTempDatabase } from '../helpers/postgres.js';
+import { sqliteOf } from '../helpers/test-store.js';
 import { loadFixture } from '../domain/metrics/load-fixture.js';
 import { actual, postgresSide, prediction, sqliteSide, type Side } from './data-twin.js';
 
@@ -42,7 +43,7 @@ describe.skipIf(admin === null)('PostgreSQL slices as SQLite', () => {
     const lite = await sqliteSide(def(), NOW);
     const pg = await postgresSide(a, def());
     const sides: Array<[Side, (sql: string, args: unknown[]) => Promise<number>, { syncSlices(m: Side['model']): Promise<void> }]> = [
-      [lite, async (sql, args) => Number((lite.deps.store.sqlite.prepare(`${sql} RETURNING id`).get(...args) as { id: number }).id), lite.deps.store.data],
+      [lite, async (sql, args) => Number((sqliteOf(lite.deps.store).sqlite.prepare(`${sql} RETURNING id`).get(...args) as { id: number }).id), lite.deps.store.data],
       [pg, async (sql, args) => (await a.pool.query(`${sql.replace(/\?/g, (_, i: number) => `$${sql.slice(0, i).split('?').length}`)} RETURNING id`, args)).rows[0].id, a.data],
     ];
     const rowsBy: PredictionRow[][] = [];
