@@ -4,8 +4,9 @@
 // same result. Questions arrive validated (metrics.ts); only what needs the stored
 // statistics is checked here.
 import type { ModelRecord } from '../domain/model.js';
-import { computeDrift, computeFairness, computeIntegrity, computeOutputDrift, computePerformance, computeTraffic } from '../domain/metrics/compute-window.js';
+import { computeDrift, computeFairness, computeFeatureImportance, computeIntegrity, computeOutputDrift, computePerformance, computeTraffic } from '../domain/metrics/compute-window.js';
 import { metricKind, metricValue, type Metric } from '../domain/metrics/metric-value.js';
+import { sharesOf } from '../domain/metrics/attributions.js';
 import { alignToKept } from '../domain/retention.js';
 import { DAY_MS, HOUR_MS } from '../domain/time.js';
 import type { Granularity, HealthFigures, MetricRead, MetricReader, Question, ReadAnswer, ReadKind, SeriesPoint } from '../domain/metrics/reads.js';
@@ -22,8 +23,9 @@ function healthFigures(rows: StatsRows, model: ModelRecord, slice: number, from:
   if (hasBaseline && s.count > 0) {
     // the output's drift is named as such: a feature may well be called "score" too
     const out = computeOutputDrift(s, ctx);
-    const found = [...computeDrift(s, ctx).map((d) => ({ what: d.feature, psi: d.psi })), { what: `the output ${out.feature}`, psi: out.psi }]
-      .filter((d): d is { what: string; psi: number } => d.psi !== null)
+    const shares = sharesOf(ctx.baselineMeanAbs);
+    const found = [...computeDrift(s, ctx).map((d, i) => ({ what: d.feature, psi: d.psi, share: shares[i]! })), { what: `the output ${out.feature}`, psi: out.psi, share: null }]
+      .filter((d): d is { what: string; psi: number; share: number | null } => d.psi !== null)
       .sort((a, b) => b.psi - a.psi)[0];
     worst = found ?? null;
   }
@@ -76,12 +78,18 @@ function answer(rows: StatsRows, r: MetricRead): ReadAnswer<ReadKind> {
     }
     case 'metric': {
       const { stats: s, ctx } = stats(histogramsFor(r.metric));
-      return metricValue(r.metric, s, ctx, r.feature, r.attribute);
+      const v = metricValue(r.metric, s, ctx, r.feature, r.attribute);
+      const i = r.feature && histogramsFor(r.metric) ? ctx.features.findIndex((c) => c.name === r.feature) : -1;
+      return i < 0 ? v : { ...v, importance: sharesOf(ctx.baselineMeanAbs)[i]! };
     }
     case 'series':
       return seriesPoints(rows, r.model, slice, r);
     case 'health':
       return healthFigures(rows, r.model, slice, r.from, r.to);
+    case 'featureImportance': {
+      const { stats: s, ctx } = stats(false);
+      return computeFeatureImportance(s, ctx);
+    }
   }
 }
 

@@ -27,8 +27,11 @@ export interface MetricQuery {
   segment?: string | null;
 }
 
-/** The metrics team's single number over a window (src/services/metrics.ts). */
-export type ComputeMetric = (deps: Deps, model: ModelRecord, q: MetricQuery) => Promise<{ value: number | null; sampleSize: number }>;
+/**
+ * The metrics team's single number over a window (src/services/metrics.ts); a drift metric
+ * of a feature may say the feature's share of the baseline's attribution (`importance`).
+ */
+export type ComputeMetric = (deps: Deps, model: ModelRecord, q: MetricQuery) => Promise<{ value: number | null; sampleSize: number; importance?: number | null }>;
 
 export interface EvaluateOptions {
   computeMetric?: ComputeMetric;
@@ -54,8 +57,9 @@ async function measure(deps: Deps, compute: ComputeMetric, m: MonitorRecord, mod
   const { from, to } = windowAt(at, m.windowMs);
   let value: number | null = null;
   let sampleSize = 0;
+  let importance: number | null = null;
   try {
-    ({ value, sampleSize } = await compute(deps, model, { metric: m.metric, feature: m.feature, attribute: m.attribute, from, to, version: m.version, segment: m.segment }));
+    ({ value, sampleSize, importance = null } = await compute(deps, model, { metric: m.metric, feature: m.feature, attribute: m.attribute, from, to, version: m.version, segment: m.segment }));
   } catch (err) {
     if (!(err instanceof AppError) || err.code === 'INTERNAL_SERVER_ERROR') throw err;
     deps.log.warn({ monitorId: m.id, metric: m.metric, reason: err.message }, 'monitor metric unavailable; recorded as NO_DATA');
@@ -66,7 +70,7 @@ async function measure(deps: Deps, compute: ComputeMetric, m: MonitorRecord, mod
     critical: m.criticalThreshold,
     minSampleSize: m.minSampleSize,
   });
-  return { from, to, value: Number.isFinite(value) ? value : null, sampleSize, severity };
+  return { from, to, value: Number.isFinite(value) ? value : null, sampleSize, severity, importance };
 }
 
 /**

@@ -11,6 +11,7 @@ import { listOpenAlerts, type AlertRecord } from './alerts.js';
 import type { Deps } from './deps.js';
 import type { Granularity, MetricRead, MetricReader, ReadAnswer, ReadKind, SeriesPoint } from '../domain/metrics/reads.js';
 import { DAY_MS } from '../domain/time.js';
+import { attributionShareText } from '../domain/alerts/message.js';
 import { MODEL_SLICE } from '../domain/slices.js';
 import { preview } from '../domain/input/text.js';
 
@@ -78,6 +79,7 @@ function readerOf(deps: Deps): MetricReader {
   return reader;
 }
 
+/** Runs one read where the store runs them (read workers or in process). */
 function read<K extends ReadKind>(deps: Deps, r: MetricRead<K>): Promise<ReadAnswer<K>> {
   const reader = readerOf(deps);
   return reader.read({ ...r, model: plain(r.model) } as MetricRead<K>);
@@ -167,7 +169,8 @@ function performanceText(model: ModelRecord, p: PerformanceResult): string {
 /**
  * Health per the contract (`scope` narrows the figures, never the model's open alerts): CRITICAL/WARNING while an alert of that severity is open, else
  * UNKNOWN with no baseline or no event in the last 24 hours, else HEALTHY; and one plain
- * sentence on the last 24 hours (traffic, worst PSI, performance, open alerts).
+ * sentence on the last 24 hours (traffic, worst PSI with the feature's share of the
+ * baseline's attribution when known, performance, open alerts).
  */
 export async function modelHealth(deps: Deps, model: ModelRecord, scope?: StatsScope): Promise<ModelHealth> {
   const slice = await sliceOf(deps, model, scope);
@@ -179,10 +182,12 @@ export async function modelHealth(deps: Deps, model: ModelRecord, scope?: StatsS
 
   const parts = [`${count(h.count)} prediction${h.count === 1 ? '' : 's'} in the last 24h`];
   if (!h.hasBaseline) parts.push('no baseline set, so no drift');
-  else if (h.worst) parts.push(`worst drift: ${h.worst.what} (PSI ${h.worst.psi.toFixed(2)})`);
+  else if (h.worst) parts.push(`worst drift: ${h.worst.what} (PSI ${h.worst.psi.toFixed(2)}${h.worst.share === null ? '' : `, ${attributionShareText(h.worst.share)}`})`);
   if (h.performance) parts.push(performanceText(model, h.performance));
   const alerts =
     openAlerts.length === 0 ? 'no open alerts' : `${openAlerts.length} open alert${openAlerts.length === 1 ? '' : 's'}${critical ? ` (${critical} critical)` : ''}`;
   parts.push(alerts);
   return { status, openAlerts, summary: `${model.name} is ${status}: ${parts.join('; ')}.` };
 }
+
+export { read as readMetric };

@@ -13,6 +13,7 @@ import { alertsResolvers } from './alerts.js';
 import { channelsResolvers } from './channels.js';
 import { ingestResolvers } from './ingest.js';
 import { metricsResolvers } from './metrics.js';
+import { explanationsResolvers } from './explanations.js';
 import { retentionResolvers } from './retention.js';
 import { configResolvers } from './config.js';
 import { serverResolvers } from './server.js';
@@ -29,6 +30,7 @@ const DOMAINS: Resolvers[] = [
   channelsResolvers,
   ingestResolvers,
   metricsResolvers,
+  explanationsResolvers,
   retentionResolvers,
   configResolvers,
   serverResolvers,
