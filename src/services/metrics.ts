@@ -9,7 +9,7 @@ import { checkMetricQuery, type Metric } from '../domain/metrics/metric-value.js
 import { badInput } from '../errors.js';
 import { listOpenAlerts, type AlertRecord } from './alerts.js';
 import type { Deps } from './deps.js';
-import type { Granularity, MetricRead, MetricReader, ReadAnswer, ReadKind, SeriesPoint } from '../domain/metrics/reads.js';
+import type { Granularity, MetricRead, MetricReader, ReadAnswer, ReadKind, SeriesPoint, SeriesQuestion } from '../domain/metrics/reads.js';
 import { DAY_MS } from '../domain/time.js';
 
 export type { DriftResult, FairnessResult, IntegrityResult, PerformanceResult, TrafficResult } from '../domain/metrics/compute-window.js';
@@ -120,9 +120,23 @@ export async function computeMetric(deps: Deps, model: ModelRecord, q: MetricQue
 
 /** One point per UTC hour or day bucket of [from, to); a bucket without events is (null, 0). */
 export async function series(deps: Deps, model: ModelRecord, q: MetricQuery & { granularity: Granularity }): Promise<SeriesPoint[]> {
-  const metric = checkQuery(model, q);
+  checkSeries(model, q);
+  return read(deps, { kind: 'series', model, metric: q.metric as Metric, feature: q.feature ?? null, attribute: q.attribute ?? null, from: q.from, to: q.to, granularity: q.granularity });
+}
+
+/**
+ * Several series over one window in one read (the same points as `series` for each); a
+ * question that does not fit the model is BAD_USER_INPUT before anything is read.
+ */
+export async function seriesSet(deps: Deps, model: ModelRecord, w: { from: number; to: number; granularity: Granularity }, questions: SeriesQuestion[]): Promise<SeriesPoint[][]> {
+  for (const q of questions) checkSeries(model, { ...q, ...w });
+  return read(deps, { kind: 'seriesSet', model, ...w, questions: questions.map((q) => ({ metric: q.metric, feature: q.feature ?? null, attribute: q.attribute ?? null })) });
+}
+
+/** Throws BAD_USER_INPUT unless the series question fits the model. */
+export function checkSeries(model: ModelRecord, q: MetricQuery & { granularity: Granularity }): void {
+  checkQuery(model, q);
   if (q.granularity !== 'HOUR' && q.granularity !== 'DAY') throw badInput('granularity', 'must be HOUR or DAY');
-  return read(deps, { kind: 'series', model, metric, feature: q.feature ?? null, attribute: q.attribute ?? null, from: q.from, to: q.to, granularity: q.granularity });
 }
 
 export type HealthStatus = 'HEALTHY' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';

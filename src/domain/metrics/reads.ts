@@ -18,6 +18,9 @@ export interface Question extends Window {
   attribute?: string | null;
 }
 
+/** One series of a seriesSet: what Question asks beside the window. */
+export type SeriesQuestion = Pick<Question, 'metric' | 'feature' | 'attribute'>;
+
 export interface SeriesPoint {
   /** bucket start (epoch ms), clipped to `from` (to its hour over purged time) */
   start: number;
@@ -44,6 +47,8 @@ interface Reads {
   fairness: { args: Window & { attribute: string }; answer: FairnessResult };
   metric: { args: Question; answer: { value: number | null; sampleSize: number } };
   series: { args: Question & { granularity: Granularity }; answer: SeriesPoint[] };
+  /** several series over one window: each bucket's statistics merged once for all of them */
+  seriesSet: { args: Window & { granularity: Granularity; questions: SeriesQuestion[] }; answer: SeriesPoint[][] };
   health: { args: Window; answer: HealthFigures };
 }
 
