@@ -10,7 +10,11 @@ function random(seed: number): () => number {
   return () => ((s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 2 ** 32);
 }
 
-/** Creates `name` with `features` numeric features and `days` of hourly predictions ending at `now`. */
+/**
+ * Creates `name` with `features` numeric features and `days` of hourly predictions, the
+ * last in now's hour: `perHour` of them a minute apart from the hour, so `now` should be at
+ * least `perHour` minutes past it.
+ */
 export async function seedWideModel(s: TestServer, name: string, now: number, features = 20, days = 30, perHour = 4): Promise<void> {
   const names = Array.from({ length: features }, (_, i) => `f${String(i + 1).padStart(2, '0')}`);
   const created = await s.gql(
@@ -23,7 +27,7 @@ export async function seedWideModel(s: TestServer, name: string, now: number, fe
   const baseline = Array.from({ length: 500 }, () => JSON.stringify({ features: row(0), score: +rnd().toFixed(3), actualLabel: rnd() < 0.3 ? 'yes' : 'no' }));
   const end = Math.floor(now / HOUR) * HOUR;
   const predictions: string[] = [];
-  for (let h = days * 24; h >= 1; h--) {
+  for (let h = days * 24 - 1; h >= 0; h--) {
     // the features slide away from the baseline over the month
     const shift = ((days * 24 - h) / (days * 24)) * 3;
     for (let k = 0; k < perHour; k++) {
