@@ -9,7 +9,7 @@ import { metricKind, metricValue, type Metric } from '../domain/metrics/metric-v
 import { sharesOf } from '../domain/metrics/attributions.js';
 import { alignToKept } from '../domain/retention.js';
 import { DAY_MS, HOUR_MS } from '../domain/time.js';
-import type { Granularity, HealthFigures, MetricRead, MetricReader, Question, ReadAnswer, ReadKind, SeriesPoint } from '../domain/metrics/reads.js';
+import type { Granularity, HealthFigures, MetricRead, MetricReader, ReadAnswer, ReadKind, SeriesPoint, SeriesQuestion, Window } from '../domain/metrics/reads.js';
 import type { StatsRows } from '../domain/metrics/stats-rows.js';
 import { windowStats } from './stats-read.js';
 import { MODEL_SLICE } from '../domain/slices.js';
@@ -32,18 +32,19 @@ function healthFigures(rows: StatsRows, model: ModelRecord, slice: number, from:
   return { count: s.count, hasBaseline, worst, performance: s.count > 0 ? computePerformance(s) : null };
 }
 
-function seriesPoints(rows: StatsRows, model: ModelRecord, slice: number, q: Question & { granularity: Granularity }): SeriesPoint[] {
+function seriesPoints(rows: StatsRows, model: ModelRecord, slice: number, q: Window & { granularity: Granularity; questions: SeriesQuestion[] }): SeriesPoint[][] {
   const unit = q.granularity === 'HOUR' ? HOUR_MS : DAY_MS;
-  const points: SeriesPoint[] = [];
+  const out: SeriesPoint[][] = q.questions.map(() => []);
+  const histograms = q.questions.some((x) => histogramsFor(x.metric));
   // over purged time the first point starts where the statistics do: on the hour
   const { from, to } = alignToKept(q.from, q.to, rows.purgedBefore(model.id));
   for (let b = Math.floor(from / unit) * unit; b < to; b += unit) {
     const start = Math.max(b, from);
     const end = Math.min(b + unit, to);
-    const { stats: s, ctx } = windowStats(rows, model, start, end, { histograms: histogramsFor(q.metric), slice });
-    points.push(s.count === 0 ? { start, value: null, sampleSize: 0 } : { start, ...metricValue(q.metric, s, ctx, q.feature, q.attribute) });
+    const { stats: s, ctx } = windowStats(rows, model, start, end, { histograms, slice });
+    q.questions.forEach((x, i) => out[i]!.push(s.count === 0 ? { start, value: null, sampleSize: 0 } : { start, ...metricValue(x.metric, s, ctx, x.feature, x.attribute) }));
   }
-  return points;
+  return out;
 }
 
 /** Answers one read from `rows` (synchronous: SQLite's caller wraps it in one read transaction). */
@@ -83,6 +84,8 @@ function answer(rows: StatsRows, r: MetricRead): ReadAnswer<ReadKind> {
       return i < 0 ? v : { ...v, importance: sharesOf(ctx.baselineMeanAbs)[i]! };
     }
     case 'series':
+      return seriesPoints(rows, r.model, slice, { ...r, questions: [r] })[0]!;
+    case 'seriesSet':
       return seriesPoints(rows, r.model, slice, r);
     case 'health':
       return healthFigures(rows, r.model, slice, r.from, r.to);

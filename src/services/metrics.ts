@@ -9,7 +9,7 @@ import { checkMetricQuery, type Metric } from '../domain/metrics/metric-value.js
 import { badInput } from '../errors.js';
 import { listOpenAlerts, type AlertRecord } from './alerts.js';
 import type { Deps } from './deps.js';
-import type { Granularity, MetricRead, MetricReader, ReadAnswer, ReadKind, SeriesPoint } from '../domain/metrics/reads.js';
+import type { Granularity, MetricRead, MetricReader, ReadAnswer, ReadKind, SeriesPoint, SeriesQuestion } from '../domain/metrics/reads.js';
 import { DAY_MS } from '../domain/time.js';
 import { attributionShareText } from '../domain/alerts/message.js';
 import { MODEL_SLICE } from '../domain/slices.js';
@@ -142,9 +142,25 @@ export async function computeMetric(deps: Deps, model: ModelRecord, q: MetricQue
 
 /** One point per UTC hour or day bucket of [from, to); a bucket without events is (null, 0). */
 export async function series(deps: Deps, model: ModelRecord, q: MetricQuery & { granularity: Granularity }, scope?: StatsScope): Promise<SeriesPoint[]> {
+  const metric = checkSeries(model, q);
+  return read(deps, { kind: 'series', model, slice: await sliceOf(deps, model, scope), metric, feature: q.feature ?? null, attribute: q.attribute ?? null, from: q.from, to: q.to, granularity: q.granularity });
+}
+
+/**
+ * Several series over one window in one read (the same points as `series` for each); a
+ * question that does not fit the model is BAD_USER_INPUT before anything is read.
+ */
+export async function seriesSet(deps: Deps, model: ModelRecord, w: { from: number; to: number; granularity: Granularity }, questions: SeriesQuestion[], scope?: StatsScope): Promise<SeriesPoint[][]> {
+  for (const q of questions) checkSeries(model, { ...q, ...w });
+  const slice = await sliceOf(deps, model, scope);
+  return read(deps, { kind: 'seriesSet', model, slice, ...w, questions: questions.map((q) => ({ metric: q.metric, feature: q.feature ?? null, attribute: q.attribute ?? null })) });
+}
+
+/** The series question's metric; BAD_USER_INPUT unless it fits the model. */
+export function checkSeries(model: ModelRecord, q: MetricQuery & { granularity: Granularity }): Metric {
   const metric = checkQuery(model, q);
   if (q.granularity !== 'HOUR' && q.granularity !== 'DAY') throw badInput('granularity', 'must be HOUR or DAY');
-  return read(deps, { kind: 'series', model, slice: await sliceOf(deps, model, scope), metric, feature: q.feature ?? null, attribute: q.attribute ?? null, from: q.from, to: q.to, granularity: q.granularity });
+  return metric;
 }
 
 export type HealthStatus = 'HEALTHY' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';

@@ -19,6 +19,9 @@ export interface Question extends Window {
   attribute?: string | null;
 }
 
+/** One series of a seriesSet: what Question asks beside the window. */
+export type SeriesQuestion = Pick<Question, 'metric' | 'feature' | 'attribute'>;
+
 export interface SeriesPoint {
   /** bucket start (epoch ms), clipped to `from` (to its hour over purged time) */
   start: number;
@@ -55,6 +58,8 @@ interface Reads {
   fairness: { args: Window & { attribute: string }; answer: FairnessResult };
   metric: { args: Question; answer: MetricAnswer };
   series: { args: Question & { granularity: Granularity }; answer: SeriesPoint[] };
+  /** several series over one window: each bucket's statistics merged once for all of them */
+  seriesSet: { args: Window & { granularity: Granularity; questions: SeriesQuestion[] }; answer: SeriesPoint[][] };
   health: { args: Window; answer: HealthFigures };
   featureImportance: { args: Window; answer: FeatureImportance[] };
 }

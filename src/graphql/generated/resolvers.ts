@@ -116,6 +116,16 @@ export type BaselineRowInput = {
   value?: InputMaybe<Scalars['Float']['input']>;
 };
 
+/** Who is asking: the key that authenticated the request, or the local ADMIN in local mode. */
+export type Caller = {
+  __typename?: 'Caller';
+  /** True when the request came without a key and acted as the local ADMIN (local mode). */
+  localMode: Scalars['Boolean']['output'];
+  /** The key's name, or local in local mode. */
+  name: Scalars['String']['output'];
+  role: Role;
+};
+
 export type ChangeAction =
   | 'CREATE'
   | 'DELETE'
@@ -864,6 +874,8 @@ export type Query = {
   channels: Array<Channel>;
   /** The configuration (models, versions, segments, channels, monitors) as the YAML that applyConfig accepts. Webhook secrets are written as environment references, never in clear. */
   exportConfig: Scalars['String']['output'];
+  /** Who is asking (any valid key; without one, the local ADMIN in local mode, else UNAUTHENTICATED). */
+  me: Caller;
   /** null when no model has that name. */
   model?: Maybe<Model>;
   models: Array<Model>;
@@ -1103,6 +1115,7 @@ export type ResolversTypes = ResolversObject<{
   Baseline: ResolverTypeWrapper<Partial<Baseline>>;
   BaselineRowInput: ResolverTypeWrapper<Partial<BaselineRowInput>>;
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
+  Caller: ResolverTypeWrapper<Partial<Caller>>;
   ChangeAction: ResolverTypeWrapper<Partial<ChangeAction>>;
   Channel: ResolverTypeWrapper<ChannelRecord>;
   ChannelKind: ResolverTypeWrapper<Partial<ChannelKind>>;
@@ -1170,6 +1183,7 @@ export type ResolversParentTypes = ResolversObject<{
   Baseline: Partial<Baseline>;
   BaselineRowInput: Partial<BaselineRowInput>;
   Boolean: Partial<Scalars['Boolean']['output']>;
+  Caller: Partial<Caller>;
   Channel: ChannelRecord;
   ConfigChange: Partial<ConfigChange>;
   CreateChannelInput: Partial<CreateChannelInput>;
@@ -1265,6 +1279,12 @@ export type AuditEntryResolvers<ContextType = GqlContext, ParentType extends Res
 export type BaselineResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['Baseline'] = ResolversParentTypes['Baseline']> = ResolversObject<{
   rowCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type CallerResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['Caller'] = ResolversParentTypes['Caller']> = ResolversObject<{
+  localMode?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
 }>;
 
 export type ChannelResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['Channel'] = ResolversParentTypes['Channel']> = ResolversObject<{
@@ -1517,6 +1537,7 @@ export type QueryResolvers<ContextType = GqlContext, ParentType extends Resolver
   auditLog?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType, Partial<QueryAuditLogArgs>>;
   channels?: Resolver<Array<ResolversTypes['Channel']>, ParentType, ContextType>;
   exportConfig?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<QueryExportConfigArgs>>;
+  me?: Resolver<ResolversTypes['Caller'], ParentType, ContextType>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'name'>>;
   models?: Resolver<Array<ResolversTypes['Model']>, ParentType, ContextType>;
   monitor?: Resolver<Maybe<ResolversTypes['Monitor']>, ParentType, ContextType, RequireFields<QueryMonitorArgs, 'id'>>;
@@ -1573,6 +1594,7 @@ export type Resolvers<ContextType = GqlContext> = ResolversObject<{
   ApplyResult?: ApplyResultResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   Baseline?: BaselineResolvers<ContextType>;
+  Caller?: CallerResolvers<ContextType>;
   Channel?: ChannelResolvers<ContextType>;
   ConfigChange?: ConfigChangeResolvers<ContextType>;
   CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;

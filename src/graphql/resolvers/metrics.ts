@@ -1,7 +1,8 @@
 // Model metrics over a window, narrowed to a version and/or segment when asked: parse the
 // window, call the metrics service, return its shape.
 import type { Resolvers } from '../generated/resolvers.js';
-import { drift, fairness, integrity, modelHealth, outputDrift, performance, series, traffic } from '../../services/metrics.js';
+import { drift, fairness, integrity, modelHealth, outputDrift, performance, traffic } from '../../services/metrics.js';
+import { batchedSeries } from '../series-batch.js';
 
 const ms = (d: Date) => d.getTime();
 
@@ -33,7 +34,7 @@ export const metricsResolvers: Resolvers = {
     },
     series: (m, { metric, from, to, granularity, feature, attribute, version, segment }, ctx) => {
       ctx.requireRole('VIEWER');
-      return series(ctx.deps, m, { metric, from: ms(from), to: ms(to), granularity, feature, attribute }, { version, segment });
+      return batchedSeries(ctx, m, { metric, from: ms(from), to: ms(to), granularity, feature, attribute }, { version, segment });
     },
     health: (m, _a, ctx) => {
       ctx.requireRole('VIEWER');
