@@ -103,7 +103,7 @@ describe.skipIf(SLICES_PENDING)('version slices', () => {
     expect(out).toEqual([]);
     // the slice has its events: a wrong filter would not pass unnoticed on an empty one
     expect((await allMetrics(s.deps, m, WINDOWS[0][0], WINDOWS[0][1], scope)).traffic.predictionCount).toBeGreaterThan(5);
-  });
+  }, 120_000);
 
   it("a version's new baseline rebuilds its slices (backfill), exact meanwhile", async () => {
     const scope = { version: 'v1' };
@@ -116,7 +116,7 @@ describe.skipIf(SLICES_PENDING)('version slices', () => {
     expect(differences(await allMetrics(s.deps, m, from, to, scope), await allMetrics(s.deps, ref, from, to))).toEqual([]);
     await finishBackfill(s.deps, m, NOW);
     expect(differences(await allMetrics(s.deps, m, from, to, scope), await allMetrics(s.deps, ref, from, to))).toEqual([]);
-  });
+  }, 120_000);
 
   it('order, batches, compaction moments and when the segment is made never change a slice answer', async () => {
     let run = 0;

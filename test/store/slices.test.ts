@@ -92,7 +92,7 @@ describe.skipIf(SLICES_PENDING).each(FIXTURE_NAMES)('segments of %s', (fixture) 
         out.push(...differences(await allMetrics(s.deps, before, from, to, { segment: seg.name }), await allMetrics(s.deps, refs.get(seg.name)!, from, to), `${seg.name} compacted`));
       }
     expect(out).toEqual([]);
-  });
+  }, 180_000);
 
   it('created after its events: exact while being built (a day a step) and once built', async () => {
     for (const seg of segments) await addSegment(s.deps, after, seg.name, conds(seg));
@@ -118,7 +118,7 @@ describe.skipIf(SLICES_PENDING).each(FIXTURE_NAMES)('segments of %s', (fixture) 
     const done = await s.deps.store.data.slices(after.id);
     expect(done.every((x) => x.readyAt === NOW && x.backfillDone === x.backfillTotal)).toBe(true);
     await check();
-  });
+  }, 180_000);
 
   it('an unknown segment or version is BAD_USER_INPUT naming the argument', async () => {
     const [from, to] = window(segments[0]!.windows.at(-1)!);
