@@ -168,5 +168,5 @@ describe('versions', () => {
     const bad = await ingestCli(s.dbPath, '--model', 'm', '--baseline', '--model-version', 'v7', file);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('has no version named "v7"');
-  });
+  }, 120_000); // two CLI processes, each compiling the sources (tsx)
 });
