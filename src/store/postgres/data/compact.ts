@@ -61,7 +61,7 @@ async function writeHour(q: Queryable, modelId: number, hour: number, stats: Win
   const { core, hists } = serializeStats(stats);
   await q.query(
     `INSERT INTO stats_hourly (model_id, hour, rev, data, hists) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (model_id, hour) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
+     ON CONFLICT (model_id, slice, hour) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
     [modelId, hour, newRev(), core, hists],
   );
 }
@@ -70,7 +70,7 @@ async function writeRollup(q: Queryable, modelId: number, level: RollupLevel, st
   const { core, hists } = serializeStats(stats);
   await q.query(
     `INSERT INTO stats_rollup (model_id, level, start, rev, data, hists) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (model_id, level, start) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
+     ON CONFLICT (model_id, slice, level, start) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
     [modelId, level, start, newRev(), core, hists],
   );
 }

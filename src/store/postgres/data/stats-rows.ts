@@ -67,7 +67,7 @@ export async function writeHours(q: Queryable, modelId: number, hours: Map<numbe
     const rev = Math.floor(Math.random() * 2 ** 52);
     await q.query(
       `INSERT INTO stats_hourly (model_id, hour, rev, data, hists) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (model_id, hour) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
+       ON CONFLICT (model_id, slice, hour) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
       [modelId, h, rev, Buffer.from(core.buffer, core.byteOffset, core.byteLength), hists && Buffer.from(hists.buffer, hists.byteOffset, hists.byteLength)],
     );
   }

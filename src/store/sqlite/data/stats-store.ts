@@ -78,11 +78,11 @@ function cacheOf(sqlite: Database.Database): StoreCache {
         rollupRow: p('SELECT rev, data, hists FROM stats_rollup WHERE model_id = ? AND level = ? AND start = ?').raw(),
         upsertHour: p(
           `INSERT INTO stats_hourly (model_id, hour, rev, data, hists) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (model_id, hour) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
+           ON CONFLICT (model_id, slice, hour) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
         ),
         upsertRollup: p(
           `INSERT INTO stats_rollup (model_id, level, start, rev, data, hists) VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (model_id, level, start) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
+           ON CONFLICT (model_id, slice, level, start) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
         ),
         rollupExists: p('SELECT 1 FROM stats_rollup WHERE model_id = ? AND level = ? AND start = ?').pluck(),
         deleteRollup: p('DELETE FROM stats_rollup WHERE model_id = ? AND level = ? AND start = ?'),
