@@ -143,11 +143,17 @@ export function lineChartSvg(c: LineChart): string {
   parts.push(`<line x1="${M.left}" x2="${M.left + plotW}" y1="${M.top + plotH}" y2="${M.top + plotH}" stroke="${COLORS.axis}"/>`);
   parts.push(`<text x="${M.left + plotW}" y="${H - 6}" font-size="10" text-anchor="end" fill="${COLORS.axis}">time (UTC)</text>`);
 
-  for (const [kind, v] of [['warning', c.warning], ['critical', c.critical]] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) continue;
-    const yy = sy(v);
-    parts.push(`<line class="threshold-${kind}" x1="${M.left}" x2="${M.left + plotW}" y1="${yy}" y2="${yy}" stroke="${COLORS[kind]}" stroke-width="1.5" stroke-dasharray="6 4"/>`);
-    parts.push(`<text x="${M.left + plotW - 2}" y="${yy - 4}" font-size="10" text-anchor="end" fill="${COLORS[kind]}">${kind} ${escapeXml(formatValue(v))}</text>`);
+  const rules = (['warning', 'critical'] as const).flatMap((kind) => {
+    const v = c[kind];
+    return typeof v === 'number' && Number.isFinite(v) ? [{ kind, v, y: sy(v) }] : [];
+  });
+  // two rules close together: the label of the lower one goes under its rule, so they do not overlap
+  const close = rules.length === 2 && Math.abs(rules[0]!.y - rules[1]!.y) < 14;
+  const lowest = Math.max(...rules.map((r) => r.y));
+  for (const r of rules) {
+    const labelY = close && r.y === lowest ? r.y + 12 : r.y - 4;
+    parts.push(`<line class="threshold-${r.kind}" x1="${M.left}" x2="${M.left + plotW}" y1="${r.y}" y2="${r.y}" stroke="${COLORS[r.kind]}" stroke-width="1.5" stroke-dasharray="6 4"/>`);
+    parts.push(`<text x="${M.left + plotW - 2}" y="${labelY}" font-size="10" text-anchor="end" fill="${COLORS[r.kind]}">${r.kind} ${escapeXml(formatValue(r.v))}</text>`);
   }
 
   for (const run of runs(c.points)) {

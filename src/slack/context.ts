@@ -4,11 +4,14 @@ import type { Actor, Deps } from '../services/deps.js';
 import type { AlertView } from './blocks/alert.js';
 import type { SlackMessage } from './blocks/kit.js';
 import type { Command } from './parse-command.js';
+import type { AnswerChart } from './chart-upload.js';
 
 /** An answer to a subcommand; `visible` answers are posted for the whole channel. */
 export interface Answer {
   message: SlackMessage;
   visible: boolean;
+  /** a chart of the metric over time, posted after the message (never instead of it) */
+  chart?: AnswerChart;
 }
 
 export interface AlertPort {
