@@ -46,7 +46,9 @@ function driftSection(d: ReportData): string {
     row(i < d.drift.length ? r.feature : '(output)', [textCell(r.feature), textCell(r.type.toLowerCase()), ...DRIFT_FIELDS.map((f) => numCell(f, r[f]))]),
   );
   const charts = d.driftSeries.map((s) => chart(d, `PSI of ${s.feature ?? 'the output'} ${per(d)}`, s.points, {}, 480)).join('');
-  return section('drift', 'Drift', table(DRIFT_HEADERS, rows, 'No feature.') + `<div class="charts">${charts}</div>`);
+  const charted = d.driftSeries.filter((s) => s.feature !== null).length;
+  const note = charted < d.drift.length ? para(`Charts: the ${charted} features of highest PSI in the window, and the output.`, 'meta') : '';
+  return section('drift', 'Drift', table(DRIFT_HEADERS, rows, 'No feature.') + note + `<div class="charts">${charts}</div>`);
 }
 
 const INTEGRITY_FIELDS = ['count', 'missingRate', 'typeMismatchRate', 'outOfRangeRate', 'newCategoryRate'] as const;

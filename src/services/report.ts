@@ -34,6 +34,8 @@ import { requireModel } from './models.js';
 
 /** The default window of a report: the last 30 days. */
 export const REPORT_DEFAULT_MS = 30 * DAY_MS;
+/** How many features get a drift chart (the highest PSI first). */
+export const DRIFT_CHARTS = 4;
 /** Hourly points up to three days (72 points), daily beyond. */
 const HOURLY_UP_TO = 3 * DAY_MS;
 
@@ -49,7 +51,7 @@ export interface ReportData {
   trafficSeries: SeriesPoint[];
   drift: DriftResult[];
   outputDrift: DriftResult | null;
-  /** PSI per bucket of each feature (the output as feature null); empty without a baseline */
+  /** PSI per bucket of the DRIFT_CHARTS features of highest PSI and of the output (feature null); empty without a baseline */
   driftSeries: Array<{ feature: string | null; points: SeriesPoint[] }>;
   integrity: IntegrityResult[];
   performance: PerformanceResult;
@@ -88,10 +90,14 @@ export async function reportData(deps: Deps, modelName: string, from: number, to
     performance(deps, model, from, to),
   ]);
 
+  // each series reads the window again: charts for the worst features and the output, every feature in the table
+  const charted = [...driftRows]
+    .filter((r) => r.psi !== null)
+    .sort((a, b) => b.psi! - a.psi!)
+    .slice(0, DRIFT_CHARTS)
+    .map((r) => r.feature);
   const driftSeries = baseline
-    ? await Promise.all(
-        [...model.features.map((f) => f.name), null].map(async (feature) => ({ feature, points: await series(deps, model, { ...q, metric: 'PSI', feature }) })),
-      )
+    ? await Promise.all([...charted, null].map(async (feature) => ({ feature, points: await series(deps, model, { ...q, metric: 'PSI', feature }) })))
     : [];
 
   const headline = metricsOf('performance', model.task)[0]!;
