@@ -63,7 +63,7 @@ async function statusAnswer(deps: Deps, model: ModelRecord): Promise<Answer> {
       : undefined;
   // the chart: the worst drifting feature's PSI when there is drift to show, else the traffic
   const worst = sortDriftWorstFirst(featureDrift).find((r) => r.psi !== null);
-  const chart = await chartOrNone(deps, async () =>
+  const chart = () => chartOrNone(deps, async () =>
     worst
       ? answerChart(deps, {
           model,
@@ -89,7 +89,7 @@ async function statusAnswer(deps: Deps, model: ModelRecord): Promise<Answer> {
     performance: { metric: head.metric, value, labeled: perf.labeledCount, ...(trend ? { trend } : {}) },
     now,
   });
-  return { message, visible: true, ...(chart ? { chart } : {}) };
+  return { message, visible: true, chart };
 }
 
 async function alertsAnswer(deps: Deps, model: ModelRecord | null): Promise<Answer> {
@@ -105,7 +105,7 @@ async function driftAnswer(deps: Deps, model: ModelRecord, window: string, windo
   const worst = sortDriftWorstFirst(rows).find((r) => r.psi !== null);
   const points = worst ? await series(deps, model, { metric: 'PSI', feature: worst.feature, from, to, granularity: granularityFor(windowMs) }) : undefined;
   const trend = points?.map((p) => p.value);
-  const chart = worst && points ? await chartOrNone(deps, () => answerChart(deps, { model, metric: 'PSI', feature: worst.feature, from, to, window: `last ${window}`, points })) : undefined;
+  const chart = worst && points ? () => chartOrNone(deps, () => answerChart(deps, { model, metric: 'PSI', feature: worst.feature, from, to, window: `last ${window}`, points })) : undefined;
   const message = driftMessage({
     model: model.name,
     window,
@@ -124,7 +124,7 @@ async function performanceAnswer(deps: Deps, model: ModelRecord, window: string,
   const head = headlineMetric(model.task);
   const points = perf.labeledCount > 0 ? await series(deps, model, { metric: head.metric, from, to, granularity: granularityFor(windowMs) }) : undefined;
   const trend = points?.map((p) => p.value);
-  const chart = points ? await chartOrNone(deps, () => answerChart(deps, { model, metric: head.metric, from, to, window: `last ${window}`, points })) : undefined;
+  const chart = points ? () => chartOrNone(deps, () => answerChart(deps, { model, metric: head.metric, from, to, window: `last ${window}`, points })) : undefined;
   const message = performanceMessage({
     model: model.name,
     task: model.task,

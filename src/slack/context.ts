@@ -10,8 +10,11 @@ import type { AnswerChart } from './chart-upload.js';
 export interface Answer {
   message: SlackMessage;
   visible: boolean;
-  /** a chart of the metric over time, posted after the message (never instead of it) */
-  chart?: AnswerChart;
+  /**
+   * The chart of the metric over time, drawn only once the message is sent (its reads, a
+   * monitor's thresholds, the PNG never delay the text); undefined when it cannot be made.
+   */
+  chart?: (() => Promise<AnswerChart | undefined>) | undefined;
 }
 
 export interface AlertPort {

@@ -21,7 +21,8 @@ export function registerCommands(app: App, ctx: SlackContext): void {
       const { message, visible, chart } = await ctx.answer(cmd);
       await respond({ response_type: visible ? 'in_channel' : 'ephemeral', ...message });
       // after the text, for everyone in the channel: a private answer gets no chart
-      if (chart && visible) await postChart(client, ctx.deps.log, chart, { channelId: command.channel_id });
+      const drawn = chart && visible ? await chart() : undefined;
+      if (drawn) await postChart(client, ctx.deps.log, drawn, { channelId: command.channel_id });
     } catch (err) {
       const message = userFacingError(err, ctx.deps.log, { command: command.text, user: command.user_id });
       await respond({ response_type: 'ephemeral', ...message });

@@ -17,7 +17,8 @@ export function registerMentions(app: App, ctx: SlackContext): void {
     try {
       const answer = cmd.kind === 'help' ? { message: helpMessage(cmd.note), chart: undefined } : await ctx.answer(cmd);
       await client.chat.postMessage({ channel: event.channel, thread_ts: threadTs, ...answer.message });
-      if (answer.chart) await postChart(client, ctx.deps.log, answer.chart, { channelId: event.channel, threadTs });
+      const drawn = answer.chart ? await answer.chart() : undefined;
+      if (drawn) await postChart(client, ctx.deps.log, drawn, { channelId: event.channel, threadTs });
     } catch (err) {
       const message = userFacingError(err, ctx.deps.log, { mention: event.text, user: event.user });
       if (event.user) {
