@@ -25,6 +25,8 @@ const config = {
           AlertEvent: '../../services/alerts.js#AlertEventRecord',
           Channel: '../../services/channels.js#ChannelRecord',
           Delivery: '../../services/outbox.js#DeliveryRecord',
+          ModelVersion: '../../domain/versions.js#ModelVersionRecord',
+          Segment: '../../domain/segments/segment.js#SegmentRecord',
         },
         defaultMapper: 'Partial<{T}>',
       },

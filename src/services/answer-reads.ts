@@ -4,32 +4,35 @@
 // same result. Questions arrive validated (metrics.ts); only what needs the stored
 // statistics is checked here.
 import type { ModelRecord } from '../domain/model.js';
-import { computeDrift, computeFairness, computeIntegrity, computeOutputDrift, computePerformance, computeTraffic } from '../domain/metrics/compute-window.js';
+import { computeDrift, computeFairness, computeFeatureImportance, computeIntegrity, computeOutputDrift, computePerformance, computeTraffic } from '../domain/metrics/compute-window.js';
 import { metricKind, metricValue, type Metric } from '../domain/metrics/metric-value.js';
+import { sharesOf } from '../domain/metrics/attributions.js';
 import { alignToKept } from '../domain/retention.js';
 import { DAY_MS, HOUR_MS } from '../domain/time.js';
 import type { Granularity, HealthFigures, MetricRead, MetricReader, Question, ReadAnswer, ReadKind, SeriesPoint } from '../domain/metrics/reads.js';
 import type { StatsRows } from '../domain/metrics/stats-rows.js';
 import { windowStats } from './stats-read.js';
+import { MODEL_SLICE } from '../domain/slices.js';
 
 const histogramsFor = (metric: Metric) => metricKind(metric) === 'drift';
 
-function healthFigures(rows: StatsRows, model: ModelRecord, from: number, to: number): HealthFigures {
-  const { stats: s, ctx } = windowStats(rows, model, from, to);
+function healthFigures(rows: StatsRows, model: ModelRecord, slice: number, from: number, to: number): HealthFigures {
+  const { stats: s, ctx } = windowStats(rows, model, from, to, { slice });
   const hasBaseline = ctx.profileKey !== null;
   let worst: HealthFigures['worst'] = null;
   if (hasBaseline && s.count > 0) {
     // the output's drift is named as such: a feature may well be called "score" too
     const out = computeOutputDrift(s, ctx);
-    const found = [...computeDrift(s, ctx).map((d) => ({ what: d.feature, psi: d.psi })), { what: `the output ${out.feature}`, psi: out.psi }]
-      .filter((d): d is { what: string; psi: number } => d.psi !== null)
+    const shares = sharesOf(ctx.baselineMeanAbs);
+    const found = [...computeDrift(s, ctx).map((d, i) => ({ what: d.feature, psi: d.psi, share: shares[i]! })), { what: `the output ${out.feature}`, psi: out.psi, share: null }]
+      .filter((d): d is { what: string; psi: number; share: number | null } => d.psi !== null)
       .sort((a, b) => b.psi - a.psi)[0];
     worst = found ?? null;
   }
   return { count: s.count, hasBaseline, worst, performance: s.count > 0 ? computePerformance(s) : null };
 }
 
-function seriesPoints(rows: StatsRows, model: ModelRecord, q: Question & { granularity: Granularity }): SeriesPoint[] {
+function seriesPoints(rows: StatsRows, model: ModelRecord, slice: number, q: Question & { granularity: Granularity }): SeriesPoint[] {
   const unit = q.granularity === 'HOUR' ? HOUR_MS : DAY_MS;
   const points: SeriesPoint[] = [];
   // over purged time the first point starts where the statistics do: on the hour
@@ -37,7 +40,7 @@ function seriesPoints(rows: StatsRows, model: ModelRecord, q: Question & { granu
   for (let b = Math.floor(from / unit) * unit; b < to; b += unit) {
     const start = Math.max(b, from);
     const end = Math.min(b + unit, to);
-    const { stats: s, ctx } = windowStats(rows, model, start, end, { histograms: histogramsFor(q.metric) });
+    const { stats: s, ctx } = windowStats(rows, model, start, end, { histograms: histogramsFor(q.metric), slice });
     points.push(s.count === 0 ? { start, value: null, sampleSize: 0 } : { start, ...metricValue(q.metric, s, ctx, q.feature, q.attribute) });
   }
   return points;
@@ -49,7 +52,8 @@ export function answerRead<K extends ReadKind>(rows: StatsRows, r: MetricRead<K>
 }
 
 function answer(rows: StatsRows, r: MetricRead): ReadAnswer<ReadKind> {
-  const stats = (histograms: boolean) => windowStats(rows, r.model, r.from, r.to, { histograms });
+  const slice = r.slice ?? MODEL_SLICE;
+  const stats = (histograms: boolean) => windowStats(rows, r.model, r.from, r.to, { histograms, slice });
   switch (r.kind) {
     case 'drift': {
       const { stats: s, ctx } = stats(true);
@@ -74,12 +78,18 @@ function answer(rows: StatsRows, r: MetricRead): ReadAnswer<ReadKind> {
     }
     case 'metric': {
       const { stats: s, ctx } = stats(histogramsFor(r.metric));
-      return metricValue(r.metric, s, ctx, r.feature, r.attribute);
+      const v = metricValue(r.metric, s, ctx, r.feature, r.attribute);
+      const i = r.feature && histogramsFor(r.metric) ? ctx.features.findIndex((c) => c.name === r.feature) : -1;
+      return i < 0 ? v : { ...v, importance: sharesOf(ctx.baselineMeanAbs)[i]! };
     }
     case 'series':
-      return seriesPoints(rows, r.model, r);
+      return seriesPoints(rows, r.model, slice, r);
     case 'health':
-      return healthFigures(rows, r.model, r.from, r.to);
+      return healthFigures(rows, r.model, slice, r.from, r.to);
+    case 'featureImportance': {
+      const { stats: s, ctx } = stats(false);
+      return computeFeatureImportance(s, ctx);
+    }
   }
 }
 

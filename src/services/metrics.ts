@@ -11,6 +11,9 @@ import { listOpenAlerts, type AlertRecord } from './alerts.js';
 import type { Deps } from './deps.js';
 import type { Granularity, MetricRead, MetricReader, ReadAnswer, ReadKind, SeriesPoint } from '../domain/metrics/reads.js';
 import { DAY_MS } from '../domain/time.js';
+import { attributionShareText } from '../domain/alerts/message.js';
+import { MODEL_SLICE } from '../domain/slices.js';
+import { preview } from '../domain/input/text.js';
 
 export type { DriftResult, FairnessResult, IntegrityResult, PerformanceResult, TrafficResult } from '../domain/metrics/compute-window.js';
 export { checkMetricQuery, METRICS, type Metric } from '../domain/metrics/metric-value.js';
@@ -24,7 +27,24 @@ export interface MetricQuery {
   to: number;
 }
 
+/** Narrows a metric to one version and/or one segment of the model (absent or null: all events). */
+export interface StatsScope {
+  version?: string | null;
+  segment?: string | null;
+}
+
 const iso = (t: number) => new Date(t).toISOString();
+
+/** The statistics slice of `scope`; BAD_USER_INPUT naming `version` or `segment` when the model has no such one. */
+export async function sliceOf(deps: Deps, model: ModelRecord, scope?: StatsScope): Promise<number> {
+  const version = scope?.version ?? null;
+  const segment = scope?.segment ?? null;
+  if (version === null && segment === null) return MODEL_SLICE;
+  const found = await deps.store.data.findSlice(model.id, version, segment);
+  if (found.ok) return found.slice;
+  const name = found.field === 'version' ? version! : segment!;
+  throw badInput(found.field, `the model ${model.name} has no ${found.field} named ${preview(name)}`);
+}
 
 /** Throws BAD_USER_INPUT unless [from, to) is a valid window (of any length: roll-ups bound its cost). */
 export function checkWindow(from: number, to: number): void {
@@ -59,47 +79,49 @@ function readerOf(deps: Deps): MetricReader {
   return reader;
 }
 
+/** Runs one read where the store runs them (read workers or in process). */
 function read<K extends ReadKind>(deps: Deps, r: MetricRead<K>): Promise<ReadAnswer<K>> {
   const reader = readerOf(deps);
   return reader.read({ ...r, model: plain(r.model) } as MetricRead<K>);
 }
 
-function windowRead<K extends 'drift' | 'outputDrift' | 'integrity' | 'performance' | 'traffic'>(kind: K, deps: Deps, model: ModelRecord, from: number, to: number) {
+async function windowRead<K extends 'drift' | 'outputDrift' | 'integrity' | 'performance' | 'traffic'>(kind: K, deps: Deps, model: ModelRecord, from: number, to: number, scope?: StatsScope) {
   checkWindow(from, to);
-  return read(deps, { kind, model, from, to } as MetricRead<K>);
+  const slice = await sliceOf(deps, model, scope);
+  return read(deps, { kind, model, slice, from, to } as MetricRead<K>);
 }
 
 /** Drift of every feature in [from, to) against the baseline (all null without one). */
-export async function drift(deps: Deps, model: ModelRecord, from: number, to: number): Promise<DriftResult[]> {
-  return windowRead('drift', deps, model, from, to);
+export async function drift(deps: Deps, model: ModelRecord, from: number, to: number, scope?: StatsScope): Promise<DriftResult[]> {
+  return windowRead('drift', deps, model, from, to, scope);
 }
 
 /** Drift of the model's output in [from, to); null while the model has no baseline. */
-export async function outputDrift(deps: Deps, model: ModelRecord, from: number, to: number): Promise<DriftResult | null> {
-  return windowRead('outputDrift', deps, model, from, to);
+export async function outputDrift(deps: Deps, model: ModelRecord, from: number, to: number, scope?: StatsScope): Promise<DriftResult | null> {
+  return windowRead('outputDrift', deps, model, from, to, scope);
 }
 
 /** Missing, type-mismatch, out-of-range and new-category rates of every feature in [from, to). */
-export async function integrity(deps: Deps, model: ModelRecord, from: number, to: number): Promise<IntegrityResult[]> {
-  return windowRead('integrity', deps, model, from, to);
+export async function integrity(deps: Deps, model: ModelRecord, from: number, to: number, scope?: StatsScope): Promise<IntegrityResult[]> {
+  return windowRead('integrity', deps, model, from, to, scope);
 }
 
 /** Performance over the labelled events of [from, to). */
-export async function performance(deps: Deps, model: ModelRecord, from: number, to: number): Promise<PerformanceResult> {
-  return windowRead('performance', deps, model, from, to);
+export async function performance(deps: Deps, model: ModelRecord, from: number, to: number, scope?: StatsScope): Promise<PerformanceResult> {
+  return windowRead('performance', deps, model, from, to, scope);
 }
 
 /** Fairness over a protected attribute in [from, to); BAD_USER_INPUT for an attribute that is not one. */
-export async function fairness(deps: Deps, model: ModelRecord, attribute: string, from: number, to: number): Promise<FairnessResult> {
+export async function fairness(deps: Deps, model: ModelRecord, attribute: string, from: number, to: number, scope?: StatsScope): Promise<FairnessResult> {
   const problem = checkMetricQuery(model, 'DEMOGRAPHIC_PARITY_DIFFERENCE', null, attribute);
   if (problem) throw badInput(problem.field === 'metric' ? 'attribute' : problem.field, problem.reason.replace('DEMOGRAPHIC_PARITY_DIFFERENCE', 'fairness'));
   checkWindow(from, to);
-  return read(deps, { kind: 'fairness', model, attribute, from, to });
+  return read(deps, { kind: 'fairness', model, slice: await sliceOf(deps, model, scope), attribute, from, to });
 }
 
 /** Prediction count, mean prediction and label coverage in [from, to). */
-export async function traffic(deps: Deps, model: ModelRecord, from: number, to: number): Promise<TrafficResult> {
-  return windowRead('traffic', deps, model, from, to);
+export async function traffic(deps: Deps, model: ModelRecord, from: number, to: number, scope?: StatsScope): Promise<TrafficResult> {
+  return windowRead('traffic', deps, model, from, to, scope);
 }
 
 function checkQuery(model: ModelRecord, q: MetricQuery): Metric {
@@ -113,16 +135,16 @@ function checkQuery(model: ModelRecord, q: MetricQuery): Metric {
  * One metric over [from, to): its value (null where undefined) and sample size (usable
  * values for drift metrics, events otherwise). What monitors evaluate.
  */
-export async function computeMetric(deps: Deps, model: ModelRecord, q: MetricQuery): Promise<{ value: number | null; sampleSize: number }> {
+export async function computeMetric(deps: Deps, model: ModelRecord, q: MetricQuery, scope?: StatsScope): Promise<{ value: number | null; sampleSize: number }> {
   const metric = checkQuery(model, q);
-  return read(deps, { kind: 'metric', model, metric, feature: q.feature ?? null, attribute: q.attribute ?? null, from: q.from, to: q.to });
+  return read(deps, { kind: 'metric', model, slice: await sliceOf(deps, model, scope), metric, feature: q.feature ?? null, attribute: q.attribute ?? null, from: q.from, to: q.to });
 }
 
 /** One point per UTC hour or day bucket of [from, to); a bucket without events is (null, 0). */
-export async function series(deps: Deps, model: ModelRecord, q: MetricQuery & { granularity: Granularity }): Promise<SeriesPoint[]> {
+export async function series(deps: Deps, model: ModelRecord, q: MetricQuery & { granularity: Granularity }, scope?: StatsScope): Promise<SeriesPoint[]> {
   const metric = checkQuery(model, q);
   if (q.granularity !== 'HOUR' && q.granularity !== 'DAY') throw badInput('granularity', 'must be HOUR or DAY');
-  return read(deps, { kind: 'series', model, metric, feature: q.feature ?? null, attribute: q.attribute ?? null, from: q.from, to: q.to, granularity: q.granularity });
+  return read(deps, { kind: 'series', model, slice: await sliceOf(deps, model, scope), metric, feature: q.feature ?? null, attribute: q.attribute ?? null, from: q.from, to: q.to, granularity: q.granularity });
 }
 
 export type HealthStatus = 'HEALTHY' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';
@@ -145,23 +167,27 @@ function performanceText(model: ModelRecord, p: PerformanceResult): string {
 }
 
 /**
- * Health per the contract: CRITICAL/WARNING while an alert of that severity is open, else
+ * Health per the contract (`scope` narrows the figures, never the model's open alerts): CRITICAL/WARNING while an alert of that severity is open, else
  * UNKNOWN with no baseline or no event in the last 24 hours, else HEALTHY; and one plain
- * sentence on the last 24 hours (traffic, worst PSI, performance, open alerts).
+ * sentence on the last 24 hours (traffic, worst PSI with the feature's share of the
+ * baseline's attribution when known, performance, open alerts).
  */
-export async function modelHealth(deps: Deps, model: ModelRecord): Promise<ModelHealth> {
+export async function modelHealth(deps: Deps, model: ModelRecord, scope?: StatsScope): Promise<ModelHealth> {
+  const slice = await sliceOf(deps, model, scope);
   const openAlerts = await listOpenAlerts(deps, model.id);
   const to = deps.clock.now();
-  const h = await read(deps, { kind: 'health', model, from: to - DAY_MS, to });
+  const h = await read(deps, { kind: 'health', model, slice, from: to - DAY_MS, to });
   const critical = openAlerts.filter((a) => a.severity === 'CRITICAL').length;
   const status: HealthStatus = critical > 0 ? 'CRITICAL' : openAlerts.length > 0 ? 'WARNING' : !h.hasBaseline || h.count === 0 ? 'UNKNOWN' : 'HEALTHY';
 
   const parts = [`${count(h.count)} prediction${h.count === 1 ? '' : 's'} in the last 24h`];
   if (!h.hasBaseline) parts.push('no baseline set, so no drift');
-  else if (h.worst) parts.push(`worst drift: ${h.worst.what} (PSI ${h.worst.psi.toFixed(2)})`);
+  else if (h.worst) parts.push(`worst drift: ${h.worst.what} (PSI ${h.worst.psi.toFixed(2)}${h.worst.share === null ? '' : `, ${attributionShareText(h.worst.share)}`})`);
   if (h.performance) parts.push(performanceText(model, h.performance));
   const alerts =
     openAlerts.length === 0 ? 'no open alerts' : `${openAlerts.length} open alert${openAlerts.length === 1 ? '' : 's'}${critical ? ` (${critical} critical)` : ''}`;
   parts.push(alerts);
   return { status, openAlerts, summary: `${model.name} is ${status}: ${parts.join('; ')}.` };
 }
+
+export { read as readMetric };

@@ -13,9 +13,10 @@ import { alignToKept } from '../domain/retention.js';
 import { ceilTo, floorTo, HOUR_MS } from '../domain/time.js';
 import type { StatsRows } from '../domain/metrics/stats-rows.js';
 import { badInput } from '../errors.js';
+import { MODEL_SLICE } from '../domain/slices.js';
 
-function addRaw(rows: StatsRows, ctx: StatsContext, modelId: number, acc: WindowStats, from: number, to: number): void {
-  if (from < to) for (const e of rows.events(modelId, from, to)) accumulate(acc, e, ctx);
+function addRaw(rows: StatsRows, ctx: StatsContext, modelId: number, slice: number, acc: WindowStats, from: number, to: number): void {
+  if (from < to) for (const e of rows.events(modelId, slice, from, to)) accumulate(acc, e, ctx);
 }
 
 /**
@@ -43,6 +44,7 @@ export function addStored(
   rows: StatsRows,
   ctx: StatsContext,
   modelId: number,
+  slice: number,
   acc: WindowStats,
   lo: number,
   hi: number,
@@ -53,9 +55,9 @@ export function addStored(
   const deltas = new Map<number, WindowStats>();
   const stale = new Set<number>();
   if (opts.partials) {
-    for (const hour of rows.partialHours(modelId, lo, hi)) {
+    for (const hour of rows.partialHours(modelId, slice, lo, hi)) {
       const delta = emptyStats(ctx);
-      for (const p of rows.partialsOfHour(ctx, modelId, hour, withHists)) {
+      for (const p of rows.partialsOfHour(ctx, modelId, slice, hour, withHists)) {
         if (p.stats.key === ctx.statsKey) mergeInto(delta, p.stats, ctx, HOUR_PARTS);
         else stale.add(hour);
       }
@@ -63,7 +65,7 @@ export function addStored(
     }
   }
   const revs = new Map<string, number>();
-  for (const [level, start, rev] of rows.rollupRevs(modelId, lo, hi)) revs.set(`${level}:${start}`, rev);
+  for (const [level, start, rev] of rows.rollupRevs(modelId, slice, lo, hi)) revs.set(`${level}:${start}`, rev);
   const staleWithin = (a: number, b: number) => {
     for (const h of stale) if (h >= a && h < b) return true;
     return false;
@@ -74,14 +76,14 @@ export function addStored(
     refuseOutdatedPurgedHour(rows, modelId, h); // its raw events are gone: never rebuild it from nothing
     raw.add(h);
     const fromEvents = emptyStats(ctx);
-    addRaw(rows, ctx, modelId, fromEvents, h, h + HOUR_MS);
+    addRaw(rows, ctx, modelId, slice, fromEvents, h, h + HOUR_MS);
     mergeInto(acc, fromEvents, ctx);
   };
   const addCover = (a: number, b: number, top: Level) => {
     for (const piece of coverWindow(a, b, has, top)) {
       if (piece.level === 0) {
-        for (const [h, rev] of rows.hourRevs(modelId, piece.lo, piece.hi)) {
-          const row = stale.has(h) ? null : rows.readRow(ctx, modelId, 0, h, withHists, rev);
+        for (const [h, rev] of rows.hourRevs(modelId, slice, piece.lo, piece.hi)) {
+          const row = stale.has(h) ? null : rows.readRow(ctx, modelId, slice, 0, h, withHists, rev);
           if (!row || row.stats.key !== ctx.statsKey) rawHour(h);
           else if (!deltas.has(h)) mergeInto(acc, row.stats, ctx);
           else {
@@ -95,7 +97,7 @@ export function addStored(
         for (const h of stale) if (h >= piece.lo && h < piece.hi && !raw.has(h)) rawHour(h);
         continue;
       }
-      const row = rows.readRow(ctx, modelId, piece.level, piece.start, withHists, revs.get(`${piece.level}:${piece.start}`));
+      const row = rows.readRow(ctx, modelId, slice, piece.level, piece.start, withHists, revs.get(`${piece.level}:${piece.start}`));
       if (row && row.stats.key === ctx.statsKey) mergeInto(acc, row.stats, ctx);
       else addCover(piece.start, spanEnd(piece.level, piece.start), (piece.level - 1) as Level);
     }
@@ -105,7 +107,7 @@ export function addStored(
   for (const [h, delta] of deltas) {
     if (raw.has(h)) continue;
     mergeInto(acc, delta, ctx);
-    const row = withHists ? rows.readRow(ctx, modelId, 0, h, true) : null;
+    const row = withHists ? rows.readRow(ctx, modelId, slice, 0, h, true) : null;
     if (row && row.stats.key === ctx.statsKey) {
       const whole = emptyStats(ctx);
       mergeInto(whole, row.stats, ctx, HOUR_PARTS);
@@ -117,28 +119,30 @@ export function addStored(
 }
 
 /**
- * Fresh (caller-owned) statistics of the model's events in [from, to), and the context to
- * read them with; `histograms: false` skips the numeric histograms (all but drift).
+ * Fresh (caller-owned) statistics of the events of `opts.slice` in [from, to) (absent or
+ * 0: the model's), and the context to read them with; `histograms: false` skips the numeric
+ * histograms (all but drift). A slice still being built is read from its raw events.
  */
 export function windowStats(
   rows: StatsRows,
   model: ModelRecord,
   from: number,
   to: number,
-  opts: { histograms?: boolean } = {},
+  opts: { histograms?: boolean; slice?: number } = {},
 ): { stats: WindowStats; ctx: StatsContext } {
   const histograms = opts.histograms ?? true;
+  const slice = opts.slice ?? MODEL_SLICE;
   ({ from, to } = alignToKept(from, to, rows.purgedBefore(model.id)));
-  const ctx = rows.context(model);
+  const ctx = rows.context(model, slice);
   const acc = emptyStats(ctx);
   const h0 = ceilTo(from, HOUR_MS);
   const h1 = floorTo(to, HOUR_MS);
-  if (h0 >= h1) {
-    addRaw(rows, ctx, model.id, acc, from, to);
+  if (h0 >= h1 || !rows.sliceReady(model.id, slice)) {
+    addRaw(rows, ctx, model.id, slice, acc, from, to);
     return { stats: acc, ctx };
   }
-  addRaw(rows, ctx, model.id, acc, from, h0);
-  addRaw(rows, ctx, model.id, acc, h1, to);
-  addStored(rows, ctx, model.id, acc, h0, h1, { histograms, partials: true });
+  addRaw(rows, ctx, model.id, slice, acc, from, h0);
+  addRaw(rows, ctx, model.id, slice, acc, h1, to);
+  addStored(rows, ctx, model.id, slice, acc, h0, h1, { histograms, partials: true });
   return { stats: acc, ctx };
 }

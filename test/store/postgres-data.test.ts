@@ -114,7 +114,7 @@ describe.skipIf(admin === null)('PostgreSQL data writes', () => {
     const pg = await postgresSide(a, def());
     await feed(lite);
     await feed(pg);
-    const rows = fx.baseline.map((r, index) => ({ ...r, index, featuresText: null }));
+    const rows = fx.baseline.map((r, index) => ({ ...r, index, featuresText: null, attributions: null }));
     const entry = audit(NOW + 10, 'setBaseline');
     await lite.replaceBaseline(rows, entry);
     await pg.replaceBaseline(rows, entry);

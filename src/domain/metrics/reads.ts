@@ -4,6 +4,7 @@
 import type { ModelRecord } from '../model.js';
 import type { DriftResult, FairnessResult, IntegrityResult, PerformanceResult, TrafficResult } from './compute-window.js';
 import type { Metric } from './metric-value.js';
+import type { FeatureImportance } from './attributions.js';
 
 export type Granularity = 'HOUR' | 'DAY';
 
@@ -29,9 +30,19 @@ export interface SeriesPoint {
 export interface HealthFigures {
   count: number;
   hasBaseline: boolean;
-  /** the highest PSI among the features and the output (named `the output <name>`), if any */
-  worst: { what: string; psi: number } | null;
+  /**
+   * the highest PSI among the features and the output (named `the output <name>`), if any,
+   * with the feature's share of the baseline's attribution (null for the output, or without)
+   */
+  worst: { what: string; psi: number; share: number | null } | null;
   performance: PerformanceResult | null;
+}
+
+/** One metric's value; a drift metric of a feature also says the feature's baseline attribution share. */
+export interface MetricAnswer {
+  value: number | null;
+  sampleSize: number;
+  importance?: number | null;
 }
 
 /** Every read: its arguments and its answer. */
@@ -42,13 +53,15 @@ interface Reads {
   performance: { args: Window; answer: PerformanceResult };
   traffic: { args: Window; answer: TrafficResult };
   fairness: { args: Window & { attribute: string }; answer: FairnessResult };
-  metric: { args: Question; answer: { value: number | null; sampleSize: number } };
+  metric: { args: Question; answer: MetricAnswer };
   series: { args: Question & { granularity: Granularity }; answer: SeriesPoint[] };
   health: { args: Window; answer: HealthFigures };
+  featureImportance: { args: Window; answer: FeatureImportance[] };
 }
 
 export type ReadKind = keyof Reads;
-export type MetricRead<K extends ReadKind = ReadKind> = { [P in K]: { kind: P; model: ModelRecord } & Reads[P]['args'] }[K];
+/** `slice`: the statistics slice read (domain/slices.ts), 0 or absent: the whole model. */
+export type MetricRead<K extends ReadKind = ReadKind> = { [P in K]: { kind: P; model: ModelRecord; slice?: number } & Reads[P]['args'] }[K];
 export type ReadAnswer<K extends ReadKind> = Reads[K]['answer'];
 
 /** Where metric reads run: the pool of read workers, or in process. */

@@ -15,6 +15,7 @@ import type { AuditRecord } from '../../domain/audit.js';
 import type { ModelRecord } from '../../domain/model.js';
 import type { ActualRow, BaselineRowIn, PredictionRow } from '../../domain/ingest/validate.js';
 import type { MetricReader } from '../../domain/metrics/reads.js';
+import type { SliceState } from '../../domain/slices.js';
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -73,6 +74,9 @@ export interface ActualWriter {
   failed(): void;
 }
 
+/** A slice found by its version and segment names, or the argument that names nothing. */
+export type SliceLookup = { ok: true; slice: number } | { ok: false; field: 'version' | 'segment' };
+
 export interface BaselineInfo {
   rowCount: number;
   updatedAt: number;
@@ -119,6 +123,30 @@ export interface DataRepo {
    * the baseline's `updatedAt` is `audit.at`.
    */
   replaceBaseline(model: ModelRecord, rows: BaselineRowIn[], audit: AuditRecord): Promise<BaselineInfo>;
+  /**
+   * Replaces a version's own baseline (setVersionBaseline) in one transaction: the rows
+   * (baseline_rows.version_id = versionId), the version's summary and profile in
+   * model_versions, then syncSlices, and `audit`; `updatedAt` is `audit.at`.
+   */
+  replaceVersionBaseline(model: ModelRecord, versionId: number, rows: BaselineRowIn[], audit: AuditRecord): Promise<BaselineInfo>;
+  /**
+   * Makes the model's statistics slices (stats_slices) match its versions x segments:
+   * creates the missing ones, deletes those of gone versions/segments with their stats rows,
+   * recomputes every slice's profile (its version's baseline rows when the version has a
+   * baseline, else the model's, filtered by its segment; none in it: null), and starts
+   * building the statistics of new slices and of those whose profile changed from the raw
+   * events (backfill, with progress in stats_slices; reads stay exact meanwhile). Joins
+   * the caller's transaction when there is one (H3 calls it after creating or deleting a
+   * version or segment); replaceBaseline and replaceVersionBaseline call it themselves.
+   */
+  syncSlices(model: ModelRecord): Promise<void>;
+  /**
+   * The slice of a version and/or segment named by the caller (both null: 0, the model);
+   * `{ ok: false, field }` names the argument whose name the model does not have.
+   */
+  findSlice(modelId: number, version: string | null, segment: string | null): Promise<SliceLookup>;
+  /** The model's slices and their backfill progress, by id. */
+  slices(modelId: number): Promise<SliceState[]>;
   /** The model's events in [from, to) as baseline rows, in (ts, id) order. */
   eventsAsBaselineRows(modelId: number, from: number, to: number): Promise<BaselineRowIn[]>;
   /**
@@ -144,7 +172,10 @@ export interface DataRepo {
   /** Drops tombstones whose time is over. */
   expireTombstones(now: number): Promise<void>;
 
-  /** One compaction pass: partials into hours, ended spans into roll-ups (idempotent, crash-safe). */
+  /**
+   * One compaction pass: partials into hours, ended spans into roll-ups, and a step of
+   * each slice's backfill (idempotent, crash-safe).
+   */
   compact(now: number, opts?: CompactOptions): Promise<CompactReport>;
   /** At start-up: recovers the statistics ingest calls of a stopped process held in memory. */
   recoverStopped(now: number): Promise<number>;

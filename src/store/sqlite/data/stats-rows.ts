@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import type { StatsRows } from '../../../domain/metrics/stats-rows.js';
 import { purgedBefore } from './retention.js';
+import { sliceReady } from './slice-set.js';
 import { hourRevs, partialsIn, partialsOfHour, readEvents, readRow, rollupRevs, statsContext } from './stats-store.js';
 
 const made = new WeakMap<Database.Database, StatsRows>();
@@ -14,17 +15,18 @@ export function sqliteStatsRows(sqlite: Database.Database): StatsRows {
   if (rows) return rows;
   rows = {
     purgedBefore: (modelId) => purgedBefore(sqlite, modelId),
-    context: (model) => statsContext(sqlite, model),
-    hourRevs: (modelId, from, to) => hourRevs(sqlite, modelId, from, to),
-    rollupRevs: (modelId, from, to) => rollupRevs(sqlite, modelId, from, to),
-    readRow: (ctx, modelId, level, start, withHists, rev) => readRow(sqlite, ctx, modelId, level, start, withHists, rev),
-    partialHours: (modelId, from, to) => {
+    context: (model, slice) => statsContext(sqlite, model, slice),
+    sliceReady: (modelId, slice) => sliceReady(sqlite, modelId, slice),
+    hourRevs: (modelId, slice, from, to) => hourRevs(sqlite, modelId, slice, from, to),
+    rollupRevs: (modelId, slice, from, to) => rollupRevs(sqlite, modelId, slice, from, to),
+    readRow: (ctx, modelId, slice, level, start, withHists, rev) => readRow(sqlite, ctx, modelId, slice, level, start, withHists, rev),
+    partialHours: (modelId, slice, from, to) => {
       const hours: number[] = [];
-      for (const [, hour] of partialsIn(sqlite, modelId, from, to)) if (hours[hours.length - 1] !== hour) hours.push(hour);
+      for (const [, hour] of partialsIn(sqlite, modelId, slice, from, to)) if (hours[hours.length - 1] !== hour) hours.push(hour);
       return hours;
     },
-    partialsOfHour: (ctx, modelId, hour, withHists) => partialsOfHour(sqlite, ctx, modelId, hour, withHists),
-    events: (modelId, from, to) => readEvents(sqlite, modelId, from, to),
+    partialsOfHour: (ctx, modelId, slice, hour, withHists) => partialsOfHour(sqlite, ctx, modelId, slice, hour, withHists),
+    events: (modelId, slice, from, to) => readEvents(sqlite, modelId, slice, from, to),
   };
   made.set(sqlite, rows);
   return rows;
