@@ -10,6 +10,7 @@ import { findTestPostgres, POSTGRES_SKIPPED } from './test/helpers/find-postgres
 /** Files that open no store: run once, in the sqlite project. */
 const STORE_FREE = [
   'test/domain/**',
+  'test/charts/**',
   'test/config/rule-tests.test.ts',
   'test/config/schema.test.ts',
   'test/demo/traffic.test.ts',
