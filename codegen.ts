@@ -2,7 +2,8 @@
 // packages want Node 22); GLASSBOX_ROOT is this project, as codegen runs from its own folder.
 const root = process.env.GLASSBOX_ROOT ?? '.';
 
-// Typed resolvers from schema/*.graphql. Mappers tie GraphQL types to the records the
+// Typed resolvers from schema/*.graphql, and the console's typed operations (the client
+// preset: each graphql(`...`) call in console/src is checked against the same schema). Mappers tie GraphQL types to the records the
 // services return, so resolvers are checked against both.
 const config = {
   schema: `${root}/schema/*.graphql`,
@@ -25,9 +26,19 @@ const config = {
           AlertEvent: '../../services/alerts.js#AlertEventRecord',
           Channel: '../../services/channels.js#ChannelRecord',
           Delivery: '../../services/outbox.js#DeliveryRecord',
+          ModelVersion: '../../domain/versions.js#ModelVersionRecord',
+          Segment: '../../domain/segments/segment.js#SegmentRecord',
         },
         defaultMapper: 'Partial<{T}>',
       },
+    },
+    [`${root}/console/src/gql/`]: {
+      // documents are found under console/src, each graphql(`...`) call in a .ts/.tsx file
+      documents: [`${root}/console/src/**/*.{ts,tsx}`, `!${root}/console/src/gql/**`],
+      preset: 'client',
+      // plain strings in the bundle (no parsed AST), typed by TypedDocumentString
+      config: { documentMode: 'string', enumsAsTypes: true, useTypeImports: true, scalars: { DateTime: 'string', JSON: 'unknown' } },
+      presetConfig: { fragmentMasking: false },
     },
   },
 };

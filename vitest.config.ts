@@ -10,6 +10,7 @@ import { findTestPostgres, POSTGRES_SKIPPED } from './test/helpers/find-postgres
 /** Files that open no store: run once, in the sqlite project. */
 const STORE_FREE = [
   'test/domain/**',
+  'test/charts/**',
   'test/config/rule-tests.test.ts',
   'test/config/schema.test.ts',
   'test/demo/traffic.test.ts',
@@ -22,6 +23,11 @@ const STORE_FREE = [
   'test/slack/delivery.test.ts',
   'test/slack/verify.test.ts',
 ];
+/**
+ * The console in a browser: it talks GraphQL only, so the store behind it is the API tests'
+ * business; run once (on SQLite) to keep CI short.
+ */
+const BROWSER = ['test/console/**'];
 /** Tests of one adapter: its name says which (test/store/, or a `-postgres` counterpart beside its SQLite test). */
 /** …and several replicas on one PostgreSQL database (test/replicas/: they open theirs, whatever the run's store). */
 const POSTGRES_ADAPTER = ['test/store/*postgres*.test.ts', 'test/**/*-postgres.test.ts', 'test/replicas/**'];
@@ -56,7 +62,7 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
   const sqlite: TestProjectInlineConfiguration = { extends: true, test: { name: 'sqlite', env: { ...env, GLASSBOX_TEST_STORE: 'sqlite' }, exclude: POSTGRES_ADAPTER, sequence: { groupOrder: 0 } } };
   const postgres: TestProjectInlineConfiguration = {
     extends: true,
-    test: { name: 'postgres', env: { ...env, GLASSBOX_TEST_STORE: 'postgres' }, exclude: [...STORE_FREE, ...SQLITE_ADAPTER, ...Object.keys(SQLITE_INTERNALS)], sequence: { groupOrder: 1 } },
+    test: { name: 'postgres', env: { ...env, GLASSBOX_TEST_STORE: 'postgres' }, exclude: [...STORE_FREE, ...BROWSER, ...SQLITE_ADAPTER, ...Object.keys(SQLITE_INTERNALS)], sequence: { groupOrder: 1 } },
   };
   return {
     // Node loads graphql's CommonJS build (its package has no "exports"); Vite would pick the

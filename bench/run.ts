@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark, each printing its ratios against a baseline measured
 // in the same run (the machines are shared and noisy; absolute numbers drift, ratios less).
-// `npm run bench -- ingest` (or metrics, monitors, retention, postgres-ingest) runs one;
+// `npm run bench -- ingest` (or slices, metrics, monitors, retention, postgres-ingest) runs one;
 // `-- backup` (1 GB of disk) runs only when named.
 const which = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const want = (name: string) => which.length === 0 || which.includes(name);
@@ -9,6 +9,10 @@ async function main(): Promise<void> {
   if (want('ingest')) {
     const { runIngestBench } = await import('./ingest.js');
     await runIngestBench({});
+  }
+  if (want('slices')) {
+    const { runSlicesIngestBench } = await import('./slices-ingest.js');
+    await runSlicesIngestBench({});
   }
   if (want('metrics')) {
     const { runMetricsBench, runLongWindowBench } = await import('./metrics.js');

@@ -12,6 +12,7 @@ import type { Deps } from './services/deps.js';
 import { createHttpMetrics } from './http/metrics.js';
 import { createHttpApp, type Mount } from './http/app.js';
 import { mountIngestRoutes } from './http/ingest-routes.js';
+import { mountReportRoute } from './http/report-route.js';
 import { startApollo } from './graphql/server.js';
 import { inLocalMode, type AppServices, type AuthSettings } from './graphql/context.js';
 import { createSlackApp, slackConfigured, slackStartupNote } from './slack/app.js';
@@ -85,7 +86,7 @@ async function startOn(opts: GlassboxOptions, store: OpenStore, log: Logger, clo
   const slack = slackConfigured(config) ? createSlackApp(deps, config) : null;
   if (slack) services.slack = slack;
 
-  const mounts: Mount[] = [mountIngestRoutes, ...(slack ? [slack.mount] : []), ...(opts.mounts ?? [])];
+  const mounts: Mount[] = [mountIngestRoutes, mountReportRoute, ...(slack ? [slack.mount] : []), ...(opts.mounts ?? [])];
   const app = createHttpApp({ deps, services, auth, log, metrics, maxBodyBytes: config.maxBodyBytes, apollo, ide: config.ide }, mounts);
   const server = createServer(app);
   server.requestTimeout = 0; // NDJSON uploads may stream for minutes

@@ -23,6 +23,8 @@ export interface IngestCliOptions {
   /** draw a progress bar (a terminal) */
   progress?: boolean;
   batchSize?: number;
+  /** --baseline --model-version V: that version's own baseline */
+  version?: string;
 }
 
 const CLI_ACTOR: Actor = { name: 'local', role: 'ADMIN' };
@@ -54,7 +56,7 @@ export async function runIngestFile(deps: Deps, opts: IngestCliOptions): Promise
       yield chunk as Buffer;
     }
   }
-  const streamOpts = { via: 'cli' as const, batchSize: opts.batchSize, maxErrors: 10_000 };
+  const streamOpts = { via: 'cli' as const, batchSize: opts.batchSize, maxErrors: 10_000, version: opts.version };
   try {
     if (format === 'ndjson') return await ingestNdjson(deps, CLI_ACTOR, model, opts.kind, counted(), streamOpts);
     // a record csv-parse cannot read is a rejected line, as a non-JSON line is in NDJSON
@@ -85,7 +87,7 @@ export async function runIngestFile(deps: Deps, opts: IngestCliOptions): Promise
 
 /** The summary printed at the end of a run; line numbers count from 1, as an editor does. */
 export function summarize(opts: IngestCliOptions, r: IngestResult): string {
-  const unit = opts.kind === 'baseline' ? 'baseline rows' : opts.kind;
+  const unit = opts.kind === 'baseline' ? (opts.version === undefined ? 'baseline rows' : `baseline rows of version ${opts.version}`) : opts.kind;
   const lines = [`${opts.model}: ${unit} from ${opts.file}: ${r.accepted} accepted, ${r.duplicates} duplicates, ${r.rejected} rejected`];
   if (r.errors.length > 0) lines.push('  rejected (line numbers count from 1, as in an editor):');
   for (const e of r.errors.slice(0, LISTED)) lines.push(`  line ${e.index + 1}${e.eventId ? ` (${e.eventId})` : ''}: ${e.message}`);
@@ -118,7 +120,10 @@ CSV: a header row names the columns, in any order:
                (binary), predictedLabel (multiclass), value (regression); optionally
                actualLabel / actualValue
   --actuals    eventId, and actualLabel (classifiers) or actualValue (regression)
-  --baseline   the feature columns and, optionally, the outputs and actuals
+               optionally modelVersion (absent: the model's current version) and
+               attributions.<feature> columns (numbers: SHAP values and the like)
+  --baseline   the feature columns and, optionally, the outputs, actuals and attributions;
+               with --model-version V, the rows replace version V's own baseline
 A column not named above is a feature. Cells of NUMERIC features and of score, value and
 actualValue are read as numbers; an empty cell (or NaN, NA, null, None) is a missing value.
 Line numbers in the output count from 1, as an editor does (the CSV header is line 1).
@@ -131,10 +136,11 @@ export function ingestCommand(): Command {
     .requiredOption('--model <name>', 'the model to load into')
     .addOption(new Option('--actuals', 'the file holds actuals (eventId, actualLabel / actualValue)').conflicts('baseline'))
     .addOption(new Option('--baseline', 'the file is the new baseline (replaces the current one)').conflicts('actuals'))
+    .option('--model-version <name>', "with --baseline: replace this model version's own baseline instead of the model's")
     .option('--batch-size <n>', 'lines per transaction', (v) => Number.parseInt(v, 10))
     .argument('<file>', '.ndjson / .jsonl or .csv')
     .addHelpText('after', CSV_HELP)
-    .action(async (file: string, o: { model: string; actuals?: boolean; baseline?: boolean; batchSize?: number }) => {
+    .action(async (file: string, o: { model: string; actuals?: boolean; baseline?: boolean; batchSize?: number; modelVersion?: string }) => {
       const config = loadConfig();
       const store = await openAnyStore(config.dbPath);
       const deps: Deps = { store, clock: systemClock(), log: createLogger(config.logLevel) };
@@ -144,6 +150,7 @@ export function ingestCommand(): Command {
         file,
         progress: process.stderr.isTTY === true,
         batchSize: o.batchSize,
+        version: o.modelVersion,
       };
       try {
         const result = await runIngestFile(deps, opts);

@@ -58,7 +58,7 @@ export function nextStepsText(s: DemoSummary, graphqlUrl: string, serveHint: str
   for (const m of s.models) out.push(line(m));
   out.push('');
   out.push(`Start the server:  ${serveHint}`);
-  out.push(`then open ${graphqlUrl} in a browser (GraphiQL, local mode), or try:`);
+  out.push(`then open ${graphqlUrl.replace(/graphql$/, '')} in a browser (the console; GraphiQL at ${graphqlUrl}), or try:`);
   for (const q of exampleQueries(s.to)) {
     out.push('');
     out.push(`  # ${q.title}`);

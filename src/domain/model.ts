@@ -24,6 +24,8 @@ export interface ModelRecord {
   updatedAt: number;
   /** days of raw events kept; null or absent = the server's default (GLASSBOX_RETENTION_DAYS), 0 = forever */
   retentionDays?: number | null;
+  /** the version events without modelVersion are attributed to (its id); null or absent = none */
+  currentVersionId?: number | null;
 }
 
 /** The threshold a binary classifier's score is compared with (score >= t is positive). */

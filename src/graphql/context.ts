@@ -36,6 +36,8 @@ export interface GqlContext {
   actor: Actor | null;
   reqId: string;
   log: Logger;
+  /** the request came without a key and acts as the local ADMIN */
+  localMode: boolean;
   /** whether this request may introspect the schema (decided per request: the mode can change) */
   introspection: boolean;
   /** the actor, when its role allows `role`; else throws UNAUTHENTICATED or FORBIDDEN */
@@ -100,6 +102,7 @@ export async function buildContext(
     deps,
     services,
     actor,
+    localMode: !header && actor !== null,
     reqId,
     log,
     // local mode acts as ADMIN, so "has an actor" covers both

@@ -16,11 +16,14 @@ import {
 import { badInput } from '../errors.js';
 import { textProblem } from '../domain/input/text.js';
 import * as L from '../domain/input/limits.js';
+import { MAX_IN_VALUES } from '../domain/segments/segment.js';
 
 /** Per-coordinate string limits (`Type.field` of an input, `Type.field.arg` of an argument, or `*.name` for any). */
 const STRING_LIMITS: Record<string, number> = {
   '*.name': L.MAX_NAME,
   '*.model': L.MAX_NAME,
+  '*.version': L.MAX_NAME,
+  '*.segment': L.MAX_NAME,
   '*.feature': L.MAX_FEATURE_NAME,
   '*.attribute': L.MAX_FEATURE_NAME,
   'FeatureInput.name': L.MAX_FEATURE_NAME,
@@ -35,6 +38,8 @@ const LIST_LIMITS: Record<string, number> = {
   'Mutation.logPredictions.predictions': L.MAX_INGEST_ITEMS,
   'Mutation.logActuals.actuals': L.MAX_INGEST_ITEMS,
   'Mutation.setBaseline.rows': L.MAX_INGEST_ITEMS,
+  'Mutation.setVersionBaseline.rows': L.MAX_INGEST_ITEMS,
+  'SegmentConditionInput.in': MAX_IN_VALUES,
 };
 
 /** Input types checked item by item by the ingest validation (a bad item is rejected, not the call). */

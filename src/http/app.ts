@@ -9,6 +9,7 @@ import { AppError, httpStatus, toAppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { buildContext, inLocalMode, resolveActor, type AppServices, type AuthSettings, type GqlContext } from '../graphql/context.js';
 import { mountIde } from './ide.js';
+import { mountConsole } from './console.js';
 import { roleAllows, type Actor, type Deps, type Role } from '../services/deps.js';
 import type { HttpMetrics } from './metrics.js';
 import { guardDocuments } from '../graphql/query-guard.js';
@@ -99,6 +100,7 @@ export function createHttpApp(parts: HttpParts, mounts: Mount[] = []): Express {
     },
   };
   for (const mount of mounts) mount(app, routeCtx);
+  mountConsole(app);
   mountIde(app, { ide: parts.ide, localMode: () => inLocalMode(deps, auth) });
 
   app.use(

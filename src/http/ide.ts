@@ -1,4 +1,4 @@
-// GET / (what this server is) and GET /graphql (GraphiQL, bundled into dist/ide/ at build
+// GET / when the console is not built (what this server is) and GET /graphql (GraphiQL, bundled into dist/ide/ at build
 // time by scripts/build-ide.mjs): everything from this origin, nothing from a CDN, no
 // telemetry, so it works on a server with no internet.
 import { existsSync } from 'node:fs';
@@ -37,6 +37,7 @@ async function home(opts: IdeOptions): Promise<string> {
     `<body><h1>Glassbox ${VERSION}</h1>
 <p>A model performance management server: drift, data integrity, performance and fairness of
 machine-learning models in production, monitors and alerts, through one GraphQL API.</p>
+<p>The console is not built: run <code>npm run build</code> (it needs the dev dependencies) to see it here.</p>
 <ul>${ide}
 <li><a href="healthz">/healthz</a>: whether the server and its database answer</li>
 <li><a href="metrics">/metrics</a>: Prometheus metrics of this process</li>

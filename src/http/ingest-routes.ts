@@ -1,5 +1,6 @@
 // POST /v1/models/{name}/predictions | actuals | baseline: NDJSON bodies, streamed into
 // the ingest service batch by batch (never buffered whole), answered with an IngestResult.
+// `baseline?version=V` replaces that version's own baseline instead of the model's.
 import { createGunzip } from 'node:zlib';
 import type { Request, Response } from 'express';
 import { AppError, badInput } from '../errors.js';
@@ -66,6 +67,15 @@ async function* gunzipped(req: Request): AsyncGenerator<Buffer> {
   }
 }
 
+/** `?version=V` (baseline bodies: that version's own baseline), or undefined. */
+function versionParam(req: Request): string | undefined {
+  const v = req.query.version;
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw badInput('version', 'give one version name: ?version=V');
+  if (v.includes('\0')) throw badInput('version', NUL_PROBLEM);
+  return v;
+}
+
 async function handle(ctx: RouteContext, kind: IngestKind, req: Request, res: Response): Promise<void> {
   const log = req.log ?? ctx.log;
   try {
@@ -78,7 +88,7 @@ async function handle(ctx: RouteContext, kind: IngestKind, req: Request, res: Re
     if (!readableAs(req.header('content-type'))) {
       throw badInput('Content-Type', `${preview(req.header('content-type') ?? '')} is not NDJSON; send application/x-ndjson, one JSON object a line`);
     }
-    const result = await ingestNdjson(ctx.deps, actor, model, kind, bodyOf(req), { via: 'ndjson' });
+    const result = await ingestNdjson(ctx.deps, actor, model, kind, bodyOf(req), { via: 'ndjson', version: versionParam(req) });
     res.json(result);
   } catch (err) {
     if (req.destroyed && !req.complete) {

@@ -20,7 +20,7 @@ export interface ChangeContext {
   /** wall-clock time, for the outbox rows */
   now: number;
   /** the evaluation that caused it, if one did */
-  evaluation?: { value: number | null; sampleSize: number; severity: Severity };
+  evaluation?: { value: number | null; sampleSize: number; severity: Severity; importance?: number | null };
   /** who resolved it by hand */
   resolvedBy?: string;
 }
@@ -36,7 +36,7 @@ export async function writeTransition(deps: Deps, c: ChangeContext): Promise<num
   const { monitor: m, tr, evaluation: ev, at } = c;
   const breach = ev && (ev.severity === 'WARNING' || ev.severity === 'CRITICAL');
   const text = (state: 'WARNING' | 'CRITICAL' | 'RESOLVED', value: number | null, threshold: number | null, n: number | null) =>
-    alertMessage({ state, metric: m.metric, feature: m.feature, attribute: m.attribute, model: c.modelName, value, threshold, window: m.window, sampleSize: n, ...(c.resolvedBy ? { resolvedBy: c.resolvedBy } : {}) });
+    alertMessage({ state, metric: m.metric, feature: m.feature, attribute: m.attribute, model: c.modelName, value, threshold, window: m.window, sampleSize: n, importance: ev?.importance ?? null, ...(c.resolvedBy ? { resolvedBy: c.resolvedBy } : {}) });
   let id: number | null = c.open?.id ?? null;
   const next = tr.state.alert;
 
@@ -66,7 +66,8 @@ export async function writeTransition(deps: Deps, c: ChangeContext): Promise<num
       value,
       threshold,
       sampleSize: n,
-      message: text(next.severity, value, threshold, n),
+      // an operator's step changes no figure: the message (with what only an evaluation knows) stands
+      message: breach ? text(next.severity, value, threshold, n) : o.message,
       updatedAt: Math.max(o.updatedAt, at),
     });
   }

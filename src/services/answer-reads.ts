@@ -4,11 +4,12 @@
 // same result. Questions arrive validated (metrics.ts); only what needs the stored
 // statistics is checked here.
 import type { ModelRecord } from '../domain/model.js';
-import { computeDrift, computeFairness, computeIntegrity, computeOutputDrift, computePerformance, computeTraffic } from '../domain/metrics/compute-window.js';
+import { computeDrift, computeFairness, computeFeatureImportance, computeIntegrity, computeOutputDrift, computePerformance, computeTraffic } from '../domain/metrics/compute-window.js';
 import { metricKind, metricValue, type Metric } from '../domain/metrics/metric-value.js';
+import { sharesOf } from '../domain/metrics/attributions.js';
 import { alignToKept } from '../domain/retention.js';
 import { DAY_MS, HOUR_MS } from '../domain/time.js';
-import type { Granularity, HealthFigures, MetricRead, MetricReader, Question, ReadAnswer, ReadKind, SeriesPoint } from '../domain/metrics/reads.js';
+import type { Granularity, HealthFigures, MetricRead, MetricReader, ReadAnswer, ReadKind, SeriesPoint, SeriesQuestion, Window } from '../domain/metrics/reads.js';
 import type { StatsRows } from '../domain/metrics/stats-rows.js';
 import { windowStats } from './stats-read.js';
 import { MODEL_SLICE } from '../domain/slices.js';
@@ -22,26 +23,28 @@ function healthFigures(rows: StatsRows, model: ModelRecord, slice: number, from:
   if (hasBaseline && s.count > 0) {
     // the output's drift is named as such: a feature may well be called "score" too
     const out = computeOutputDrift(s, ctx);
-    const found = [...computeDrift(s, ctx).map((d) => ({ what: d.feature, psi: d.psi })), { what: `the output ${out.feature}`, psi: out.psi }]
-      .filter((d): d is { what: string; psi: number } => d.psi !== null)
+    const shares = sharesOf(ctx.baselineMeanAbs);
+    const found = [...computeDrift(s, ctx).map((d, i) => ({ what: d.feature, psi: d.psi, share: shares[i]! })), { what: `the output ${out.feature}`, psi: out.psi, share: null }]
+      .filter((d): d is { what: string; psi: number; share: number | null } => d.psi !== null)
       .sort((a, b) => b.psi - a.psi)[0];
     worst = found ?? null;
   }
   return { count: s.count, hasBaseline, worst, performance: s.count > 0 ? computePerformance(s) : null };
 }
 
-function seriesPoints(rows: StatsRows, model: ModelRecord, slice: number, q: Question & { granularity: Granularity }): SeriesPoint[] {
+function seriesPoints(rows: StatsRows, model: ModelRecord, slice: number, q: Window & { granularity: Granularity; questions: SeriesQuestion[] }): SeriesPoint[][] {
   const unit = q.granularity === 'HOUR' ? HOUR_MS : DAY_MS;
-  const points: SeriesPoint[] = [];
+  const out: SeriesPoint[][] = q.questions.map(() => []);
+  const histograms = q.questions.some((x) => histogramsFor(x.metric));
   // over purged time the first point starts where the statistics do: on the hour
   const { from, to } = alignToKept(q.from, q.to, rows.purgedBefore(model.id));
   for (let b = Math.floor(from / unit) * unit; b < to; b += unit) {
     const start = Math.max(b, from);
     const end = Math.min(b + unit, to);
-    const { stats: s, ctx } = windowStats(rows, model, start, end, { histograms: histogramsFor(q.metric), slice });
-    points.push(s.count === 0 ? { start, value: null, sampleSize: 0 } : { start, ...metricValue(q.metric, s, ctx, q.feature, q.attribute) });
+    const { stats: s, ctx } = windowStats(rows, model, start, end, { histograms, slice });
+    q.questions.forEach((x, i) => out[i]!.push(s.count === 0 ? { start, value: null, sampleSize: 0 } : { start, ...metricValue(x.metric, s, ctx, x.feature, x.attribute) }));
   }
-  return points;
+  return out;
 }
 
 /** Answers one read from `rows` (synchronous: SQLite's caller wraps it in one read transaction). */
@@ -76,12 +79,20 @@ function answer(rows: StatsRows, r: MetricRead): ReadAnswer<ReadKind> {
     }
     case 'metric': {
       const { stats: s, ctx } = stats(histogramsFor(r.metric));
-      return metricValue(r.metric, s, ctx, r.feature, r.attribute);
+      const v = metricValue(r.metric, s, ctx, r.feature, r.attribute);
+      const i = r.feature && histogramsFor(r.metric) ? ctx.features.findIndex((c) => c.name === r.feature) : -1;
+      return i < 0 ? v : { ...v, importance: sharesOf(ctx.baselineMeanAbs)[i]! };
     }
     case 'series':
+      return seriesPoints(rows, r.model, slice, { ...r, questions: [r] })[0]!;
+    case 'seriesSet':
       return seriesPoints(rows, r.model, slice, r);
     case 'health':
       return healthFigures(rows, r.model, slice, r.from, r.to);
+    case 'featureImportance': {
+      const { stats: s, ctx } = stats(false);
+      return computeFeatureImportance(s, ctx);
+    }
   }
 }
 

@@ -74,3 +74,14 @@ export function writeAudit(deps: Deps, at: number, actor: Actor | string, action
 export async function listAudit(deps: Deps, limit = 100): Promise<AuditRecord[]> {
   return deps.store.audit.list(Math.max(1, Math.min(1000, Math.floor(limit))));
 }
+
+/** Ingest batches are data, not changes: a report lists what changed a model, not every batch. */
+const DATA_ACTIONS = ['logPredictions', 'logActuals'];
+
+/**
+ * The entries that changed the model or its monitors and alerts in [from, to), oldest
+ * first, at most `limit`: targets are the model's name, `monitor:<id>` and `alert:<id>`.
+ */
+export function listAuditAbout(deps: Deps, targets: string[], from: number, to: number, limit = 1000): Promise<AuditRecord[]> {
+  return deps.store.audit.about({ targets, from, to, exceptActions: DATA_ACTIONS, limit: Math.max(1, Math.min(1000, Math.floor(limit))) });
+}

@@ -35,9 +35,8 @@ export function replaceBaseline(
   return deps.store.data.replaceBaseline(model, rows, auditEntry(now, actor, action, model.name, { ...details, rows: rows.length }));
 }
 
-/** GraphQL door: every row must be valid (BAD_USER_INPUT names `rows[i].field`), then replaces. */
-export async function setBaseline(deps: Deps, actor: Actor, modelName: string, input: unknown[]): Promise<BaselineInfo> {
-  const model = await requireModel(deps, modelName);
+/** Baseline rows given as a list (GraphQL): all must be valid, else BAD_USER_INPUT names `rows[i].field`. */
+export function checkBaselineRows(model: ModelRecord, input: readonly unknown[]): BaselineRowIn[] {
   if (input.length === 0) throw badInput('rows', 'a baseline needs at least one row');
   const rows: BaselineRowIn[] = [];
   for (let i = 0; i < input.length; i++) {
@@ -45,7 +44,13 @@ export async function setBaseline(deps: Deps, actor: Actor, modelName: string, i
     if (!c.ok) throw badInput(`rows[${i}].${c.field}`, c.reason);
     rows.push(c.row);
   }
-  return replaceBaseline(deps, actor, model, rows, 'setBaseline', { via: 'graphql' });
+  return rows;
+}
+
+/** GraphQL door: every row must be valid (BAD_USER_INPUT names `rows[i].field`), then replaces. */
+export async function setBaseline(deps: Deps, actor: Actor, modelName: string, input: unknown[]): Promise<BaselineInfo> {
+  const model = await requireModel(deps, modelName);
+  return replaceBaseline(deps, actor, model, checkBaselineRows(model, input), 'setBaseline', { via: 'graphql' });
 }
 
 /** Replaces the baseline with a copy of the model's events in [from, to). */
@@ -65,10 +70,13 @@ export async function setBaselineFromWindow(deps: Deps, actor: Actor, modelName:
   });
 }
 
+/** Replaces the baseline a collector gathered: the model's, or one version's (`?version=`, `--version`). */
+export type BaselineTarget = (rows: BaselineRowIn[], details: Record<string, unknown>) => Promise<unknown>;
+
 /**
  * NDJSON and CLI door: collects the valid rows of a body (the profile needs them all),
- * then replaces the baseline once at the end. Rejected lines are left out and listed; a
- * body with no valid row leaves the current baseline as it is.
+ * then replaces the baseline once at the end (the model's, or `target`'s). Rejected lines
+ * are left out and listed; a body with no valid row leaves the current baseline as it is.
  */
 export class BaselineCollector implements LineConsumer {
   private readonly rows: BaselineRowIn[] = [];
@@ -81,6 +89,7 @@ export class BaselineCollector implements LineConsumer {
     private readonly model: ModelRecord,
     private readonly via: Via,
     private readonly maxErrors = Number.POSITIVE_INFINITY,
+    private readonly target?: BaselineTarget,
   ) {}
 
   add(index: number, input: unknown, featuresText: string | null = null): void {
@@ -97,7 +106,9 @@ export class BaselineCollector implements LineConsumer {
   finish(): IngestResult | Promise<IngestResult> {
     const result: IngestResult = { accepted: this.rows.length, duplicates: 0, rejected: this.rejected, errors: this.errors };
     if (this.rows.length === 0) return result;
-    return replaceBaseline(this.deps, this.actor, this.model, this.rows, 'setBaseline', { via: this.via, rejected: this.rejected }).then(() => result);
+    const details = { via: this.via, rejected: this.rejected };
+    const replaced = this.target ? this.target(this.rows, details) : replaceBaseline(this.deps, this.actor, this.model, this.rows, 'setBaseline', details);
+    return replaced.then(() => result);
   }
 
   /** A baseline is replaced whole at the end: nothing of a cut-off body is kept. */

@@ -12,7 +12,7 @@ import type { Actor, Deps } from './deps.js';
 import { writeAudit } from './audit.js';
 import { findModel, findModelById } from './models.js';
 import { checkMonitor, type MonitorFields } from './monitor-validation.js';
-import { getMonitor, type EvaluationRecord, type MonitorRecord } from './monitors.js';
+import { checkMonitorScope, getMonitor, type EvaluationRecord, type MonitorRecord } from './monitors.js';
 import { writeTransition } from './alert-transitions.js';
 import { computeMetric } from './metrics.js';
 
@@ -22,10 +22,16 @@ export interface MetricQuery {
   attribute?: string | null;
   from: number;
   to: number;
+  /** the monitor's narrowing: one version and/or one segment (null: all events) */
+  version?: string | null;
+  segment?: string | null;
 }
 
-/** The metrics team's single number over a window (src/services/metrics.ts). */
-export type ComputeMetric = (deps: Deps, model: ModelRecord, q: MetricQuery) => Promise<{ value: number | null; sampleSize: number }>;
+/**
+ * The metrics team's single number over a window (src/services/metrics.ts); a drift metric
+ * of a feature may say the feature's share of the baseline's attribution (`importance`).
+ */
+export type ComputeMetric = (deps: Deps, model: ModelRecord, q: MetricQuery) => Promise<{ value: number | null; sampleSize: number; importance?: number | null }>;
 
 export interface EvaluateOptions {
   computeMetric?: ComputeMetric;
@@ -36,8 +42,11 @@ export interface EvaluateOptions {
 /** Most ticks a backtest replays. */
 export const MAX_BACKTEST_TICKS = 10_000;
 
+/** The metric over the monitor's scope (services/metrics.ts narrows it to the version's / segment's slice). */
+const scopedMetric: ComputeMetric = (deps, model, q) => computeMetric(deps, model, q, { version: q.version ?? null, segment: q.segment ?? null });
+
 function computeOf(opts: EvaluateOptions): ComputeMetric {
-  return opts.computeMetric ?? computeMetric;
+  return opts.computeMetric ?? scopedMetric;
 }
 
 /**
@@ -48,8 +57,9 @@ async function measure(deps: Deps, compute: ComputeMetric, m: MonitorRecord, mod
   const { from, to } = windowAt(at, m.windowMs);
   let value: number | null = null;
   let sampleSize = 0;
+  let importance: number | null = null;
   try {
-    ({ value, sampleSize } = await compute(deps, model, { metric: m.metric, feature: m.feature, attribute: m.attribute, from, to }));
+    ({ value, sampleSize, importance = null } = await compute(deps, model, { metric: m.metric, feature: m.feature, attribute: m.attribute, from, to, version: m.version, segment: m.segment }));
   } catch (err) {
     if (!(err instanceof AppError) || err.code === 'INTERNAL_SERVER_ERROR') throw err;
     deps.log.warn({ monitorId: m.id, metric: m.metric, reason: err.message }, 'monitor metric unavailable; recorded as NO_DATA');
@@ -60,7 +70,7 @@ async function measure(deps: Deps, compute: ComputeMetric, m: MonitorRecord, mod
     critical: m.criticalThreshold,
     minSampleSize: m.minSampleSize,
   });
-  return { from, to, value: Number.isFinite(value) ? value : null, sampleSize, severity };
+  return { from, to, value: Number.isFinite(value) ? value : null, sampleSize, severity, importance };
 }
 
 /**
@@ -114,6 +124,7 @@ export async function backtestMonitor(
   const model = await findModel(deps, input.model);
   if (!model) throw badInput('input.model', `no model named "${input.model}"`);
   const spec = checkMonitor(model, input);
+  await checkMonitorScope(deps, model, spec);
   if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) throw badInput('to', 'must be after from');
   const parsed = parseSchedule(spec.schedule);
   if (!parsed.ok) throw badInput('input.schedule', parsed.reason);

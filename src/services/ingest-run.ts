@@ -10,6 +10,7 @@ import {
   type ActualRow,
   type IngestError,
   type PredictionRow,
+  type VersionNames,
 } from '../domain/ingest/validate.js';
 import { PURGED_ACTUAL_REASON, purgedTimeReason } from '../domain/retention.js';
 import type { AuditRecord } from '../domain/audit.js';
@@ -47,6 +48,8 @@ export interface RunOptions {
   maxErrors?: number;
   /** which door, for the audit entry */
   via: 'graphql' | 'ndjson' | 'cli';
+  /** what predictions' modelVersion resolves against (default: the model's current version only) */
+  versions?: VersionNames;
 }
 
 /** Lines per transaction: big enough that the commit's fsync is amortised, small enough to interleave requests. */
@@ -88,7 +91,8 @@ export class IngestRun implements LineConsumer {
 
   /** Validates one item; a full batch is committed before this returns (or the promise it returns settles). */
   add(index: number, input: unknown, featuresText: string | null = null): void | Promise<void> {
-    const checked = this.kind === 'predictions' ? checkPrediction(this.model, input, index, featuresText) : checkActual(this.model, input, index);
+    const checked =
+      this.kind === 'predictions' ? checkPrediction(this.model, input, index, featuresText, this.opts.versions) : checkActual(this.model, input, index);
     if (!checked.ok) {
       this.rejectError(checked.error);
       return;

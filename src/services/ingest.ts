@@ -7,6 +7,8 @@ import { LineSplitter } from '../domain/ingest/lines.js';
 import { topLevelMember } from '../domain/ingest/json-span.js';
 import { requireModel } from './models.js';
 import { BaselineCollector } from './baselines.js';
+import { replaceVersionBaseline, requireVersion } from './versions.js';
+import type { VersionNames } from '../domain/ingest/validate.js';
 import { IngestRun, type IngestResult, type LineConsumer } from './ingest-run.js';
 import { notNdjson, rejectUnreadable } from './ingest-lines.js';
 import type { Actor, Deps } from './deps.js';
@@ -23,6 +25,8 @@ export interface StreamOptions {
   maxErrors?: number;
   /** longest line held in memory; a longer one is rejected */
   maxLineChars?: number;
+  /** baseline bodies: the version whose own baseline they replace (absent: the model's) */
+  version?: string;
 }
 
 /** What a call that failed midway had settled for good before it stopped. */
@@ -79,10 +83,24 @@ export const MAX_LISTED_ERRORS = 1000;
 /** Longest NDJSON line read by default; a longer one is a rejected line. */
 export const MAX_LINE_CHARS = 1 << 20;
 
-function consumerFor(deps: Deps, actor: Actor, model: ModelRecord, kind: IngestKind, opts: StreamOptions): LineConsumer {
+/** The model's versions by name, and its current one: what one ingest call's modelVersion resolves against. */
+async function versionNames(deps: Deps, model: ModelRecord): Promise<VersionNames> {
+  const list = await deps.store.versions.list(model.id);
+  return { byName: new Map(list.map((v) => [v.name, v.id])), current: model.currentVersionId ?? null };
+}
+
+async function consumerFor(deps: Deps, actor: Actor, model: ModelRecord, kind: IngestKind, opts: StreamOptions): Promise<LineConsumer> {
   const maxErrors = opts.maxErrors ?? MAX_LISTED_ERRORS;
-  if (kind === 'baseline') return new BaselineCollector(deps, actor, model, opts.via, maxErrors);
-  return new IngestRun(deps, actor, model, kind, { via: opts.via, batchSize: opts.batchSize, maxErrors });
+  if (opts.version !== undefined && kind !== 'baseline') {
+    throw badInput('version', `applies to baseline bodies only; a prediction names its version in modelVersion`);
+  }
+  if (kind === 'baseline') {
+    if (opts.version === undefined) return new BaselineCollector(deps, actor, model, opts.via, maxErrors);
+    const version = await requireVersion(deps, model, opts.version, 'version');
+    return new BaselineCollector(deps, actor, model, opts.via, maxErrors, (rows, details) => replaceVersionBaseline(deps, actor, model, version, rows, details));
+  }
+  const versions = kind === 'predictions' ? await versionNames(deps, model) : undefined;
+  return new IngestRun(deps, actor, model, kind, { via: opts.via, batchSize: opts.batchSize, maxErrors, versions });
 }
 
 /** Feeds a list to a run, awaiting only the commits that hand back a promise. */
@@ -97,7 +115,7 @@ async function addAll(run: IngestRun, items: readonly unknown[]): Promise<Ingest
 /** Logs predictions given as a list (GraphQL); the index of an error is the position in the list. */
 export async function logPredictions(deps: Deps, actor: Actor, modelName: string, items: readonly unknown[]): Promise<IngestResult> {
   const model = await requireModel(deps, modelName);
-  return addAll(new IngestRun(deps, actor, model, 'predictions', { via: 'graphql' }), items);
+  return addAll(new IngestRun(deps, actor, model, 'predictions', { via: 'graphql', versions: await versionNames(deps, model) }), items);
 }
 
 /** Logs actuals given as a list (GraphQL); an actual for an event not logged yet is kept until it comes. */
@@ -121,7 +139,7 @@ export async function ingestNdjson(
   opts: StreamOptions,
 ): Promise<IngestResult> {
   const maxLineChars = opts.maxLineChars ?? MAX_LINE_CHARS;
-  const consumer = consumerFor(deps, actor, model, kind, opts);
+  const consumer = await consumerFor(deps, actor, model, kind, opts);
   const wantFeatures = kind !== 'actuals';
   // Commits lines started, when the store commits asynchronously (PostgreSQL): the latest
   // stays in flight while the next batch is read and validated (the process's CPU and the
@@ -223,7 +241,7 @@ export async function ingestIndexed(
   items: AsyncIterable<readonly [number, unknown, string?]>,
   opts: StreamOptions,
 ): Promise<IngestResult> {
-  const consumer = consumerFor(deps, actor, model, kind, opts);
+  const consumer = await consumerFor(deps, actor, model, kind, opts);
   try {
     for await (const [index, item, unreadable] of items) {
       if (unreadable !== undefined) consumer.reject(index, unreadable);

@@ -9,8 +9,9 @@ import { checkMetricQuery, type Metric } from '../domain/metrics/metric-value.js
 import { badInput } from '../errors.js';
 import { listOpenAlerts, type AlertRecord } from './alerts.js';
 import type { Deps } from './deps.js';
-import type { Granularity, MetricRead, MetricReader, ReadAnswer, ReadKind, SeriesPoint } from '../domain/metrics/reads.js';
+import type { Granularity, MetricRead, MetricReader, ReadAnswer, ReadKind, SeriesPoint, SeriesQuestion } from '../domain/metrics/reads.js';
 import { DAY_MS } from '../domain/time.js';
+import { attributionShareText } from '../domain/alerts/message.js';
 import { MODEL_SLICE } from '../domain/slices.js';
 import { preview } from '../domain/input/text.js';
 
@@ -78,6 +79,7 @@ function readerOf(deps: Deps): MetricReader {
   return reader;
 }
 
+/** Runs one read where the store runs them (read workers or in process). */
 function read<K extends ReadKind>(deps: Deps, r: MetricRead<K>): Promise<ReadAnswer<K>> {
   const reader = readerOf(deps);
   return reader.read({ ...r, model: plain(r.model) } as MetricRead<K>);
@@ -140,9 +142,25 @@ export async function computeMetric(deps: Deps, model: ModelRecord, q: MetricQue
 
 /** One point per UTC hour or day bucket of [from, to); a bucket without events is (null, 0). */
 export async function series(deps: Deps, model: ModelRecord, q: MetricQuery & { granularity: Granularity }, scope?: StatsScope): Promise<SeriesPoint[]> {
+  const metric = checkSeries(model, q);
+  return read(deps, { kind: 'series', model, slice: await sliceOf(deps, model, scope), metric, feature: q.feature ?? null, attribute: q.attribute ?? null, from: q.from, to: q.to, granularity: q.granularity });
+}
+
+/**
+ * Several series over one window in one read (the same points as `series` for each); a
+ * question that does not fit the model is BAD_USER_INPUT before anything is read.
+ */
+export async function seriesSet(deps: Deps, model: ModelRecord, w: { from: number; to: number; granularity: Granularity }, questions: SeriesQuestion[], scope?: StatsScope): Promise<SeriesPoint[][]> {
+  for (const q of questions) checkSeries(model, { ...q, ...w });
+  const slice = await sliceOf(deps, model, scope);
+  return read(deps, { kind: 'seriesSet', model, slice, ...w, questions: questions.map((q) => ({ metric: q.metric, feature: q.feature ?? null, attribute: q.attribute ?? null })) });
+}
+
+/** The series question's metric; BAD_USER_INPUT unless it fits the model. */
+export function checkSeries(model: ModelRecord, q: MetricQuery & { granularity: Granularity }): Metric {
   const metric = checkQuery(model, q);
   if (q.granularity !== 'HOUR' && q.granularity !== 'DAY') throw badInput('granularity', 'must be HOUR or DAY');
-  return read(deps, { kind: 'series', model, slice: await sliceOf(deps, model, scope), metric, feature: q.feature ?? null, attribute: q.attribute ?? null, from: q.from, to: q.to, granularity: q.granularity });
+  return metric;
 }
 
 export type HealthStatus = 'HEALTHY' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';
@@ -167,7 +185,8 @@ function performanceText(model: ModelRecord, p: PerformanceResult): string {
 /**
  * Health per the contract (`scope` narrows the figures, never the model's open alerts): CRITICAL/WARNING while an alert of that severity is open, else
  * UNKNOWN with no baseline or no event in the last 24 hours, else HEALTHY; and one plain
- * sentence on the last 24 hours (traffic, worst PSI, performance, open alerts).
+ * sentence on the last 24 hours (traffic, worst PSI with the feature's share of the
+ * baseline's attribution when known, performance, open alerts).
  */
 export async function modelHealth(deps: Deps, model: ModelRecord, scope?: StatsScope): Promise<ModelHealth> {
   const slice = await sliceOf(deps, model, scope);
@@ -179,10 +198,12 @@ export async function modelHealth(deps: Deps, model: ModelRecord, scope?: StatsS
 
   const parts = [`${count(h.count)} prediction${h.count === 1 ? '' : 's'} in the last 24h`];
   if (!h.hasBaseline) parts.push('no baseline set, so no drift');
-  else if (h.worst) parts.push(`worst drift: ${h.worst.what} (PSI ${h.worst.psi.toFixed(2)})`);
+  else if (h.worst) parts.push(`worst drift: ${h.worst.what} (PSI ${h.worst.psi.toFixed(2)}${h.worst.share === null ? '' : `, ${attributionShareText(h.worst.share)}`})`);
   if (h.performance) parts.push(performanceText(model, h.performance));
   const alerts =
     openAlerts.length === 0 ? 'no open alerts' : `${openAlerts.length} open alert${openAlerts.length === 1 ? '' : 's'}${critical ? ` (${critical} critical)` : ''}`;
   parts.push(alerts);
   return { status, openAlerts, summary: `${model.name} is ${status}: ${parts.join('; ')}.` };
 }
+
+export { read as readMetric };

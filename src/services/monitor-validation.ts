@@ -25,6 +25,9 @@ export interface MonitorFields {
   minSampleSize?: number | null;
   repeatInterval?: string | null;
   enabled?: boolean | null;
+  /** a version / segment name of the model ("" or null: none); that they exist is checked against the store (monitors.ts) */
+  version?: string | null;
+  segment?: string | null;
 }
 
 export const MAX_WINDOW_MS = 90 * DAY;
@@ -95,5 +98,7 @@ export function checkMonitor(model: ModelRecord, f: MonitorFields, prefix = 'inp
     schedule: f.schedule,
     ...alerting,
     enabled: f.enabled ?? true,
+    version: f.version || null,
+    segment: f.segment || null,
   };
 }

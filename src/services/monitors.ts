@@ -10,6 +10,9 @@ import { findModel, findModelById } from './models.js';
 import { checkMonitor, type MonitorFields } from './monitor-validation.js';
 import { channelRecordOf } from './channel-kinds/registry.js';
 import { uniqueName } from './unique-names.js';
+import { requireVersion } from './versions.js';
+import { requireSegment } from './segments.js';
+import type { MonitorSpec } from '../domain/monitoring/monitor.js';
 
 export type { EvaluationRecord, MonitorRecord };
 
@@ -36,6 +39,16 @@ async function channelIds(deps: Deps, names: string[] | null | undefined, prefix
   return wanted.map((n) => byName.get(n)!);
 }
 
+/**
+ * Checks that the version and segment a monitor is narrowed to exist (BAD_USER_INPUT naming
+ * `<prefix>.version` / `.segment`). Inside a transaction the segment stays locked until it
+ * ends, so a deletion of it waits and then sees the monitor.
+ */
+export async function checkMonitorScope(deps: Deps, model: ModelRecord, spec: Pick<MonitorSpec, 'version' | 'segment'>, prefix = 'input'): Promise<void> {
+  if (spec.version !== null) await requireVersion(deps, model, spec.version, `${prefix}.version`);
+  if (spec.segment !== null) await requireSegment(deps, model, spec.segment, `${prefix}.segment`);
+}
+
 /** Passes a committed change's result on after telling the scheduler, so no caller has to remember it. */
 function announced<T>(deps: Deps): (result: T) => T {
   return (result) => {
@@ -59,6 +72,7 @@ export async function createMonitor(deps: Deps, actor: Actor, input: CreateMonit
   return deps.store.transaction(async () => {
     const taken = `model ${model.name} already has a monitor named "${spec.name}"`;
     if (await nameTaken(deps, model.id, spec.name)) throw conflict(taken, 'input.name');
+    await checkMonitorScope(deps, model, spec);
     const ids = await channelIds(deps, input.channels, 'input');
     const created = await uniqueName(() => monitors.create({ ...spec, modelId: model.id, createdAt: now }), taken, 'input.name');
     await monitors.setChannels(created.id, ids);
@@ -85,6 +99,7 @@ export async function updateMonitor(deps: Deps, actor: Actor, id: number, input:
     if (!(await monitors.get(id))) throw notFound(`monitor ${id}`);
     const taken = `model ${model.name} already has a monitor named "${spec.name}"`;
     if (await nameTaken(deps, model.id, spec.name, id)) throw conflict(taken, 'input.name');
+    await checkMonitorScope(deps, model, spec);
     if (input.channels !== undefined && input.channels !== null) await monitors.setChannels(id, await channelIds(deps, input.channels, 'input'));
     const updated = (await uniqueName(() => monitors.update(id, spec, now), taken, 'input.name'))!;
     await writeAudit(deps, now, actor, 'updateMonitor', `monitor:${id}`, input);

@@ -13,6 +13,7 @@ import { modelsMessage } from './blocks/models.js';
 import { headlineMetric, performanceMessage, type PerformanceNumbers } from './blocks/performance.js';
 import { statusMessage } from './blocks/status.js';
 import { closestNames } from './closest-names.js';
+import { answerChart, chartOrNone } from './answer-charts.js';
 import type { Answer } from './context.js';
 import type { Command } from './parse-command.js';
 import { HOUR_MS } from '../domain/time.js';
@@ -50,7 +51,8 @@ async function statusAnswer(deps: Deps, model: ModelRecord): Promise<Answer> {
   const t = await traffic(deps, model, now - DAY, now);
   const counts = await series(deps, model, { metric: 'PREDICTION_COUNT', from: now - DAY, to: now, granularity: 'HOUR' });
   const output = await outputDrift(deps, model, now - DAY, now);
-  const rows = [...(await drift(deps, model, now - DAY, now)), ...(output ? [output] : [])];
+  const featureDrift = await drift(deps, model, now - DAY, now);
+  const rows = [...featureDrift, ...(output ? [output] : [])];
   const perf = await performance(deps, model, now - 7 * DAY, now);
   const head = headlineMetric(model.task);
   const numbers: PerformanceNumbers = { ...perf };
@@ -59,6 +61,21 @@ async function statusAnswer(deps: Deps, model: ModelRecord): Promise<Answer> {
     perf.labeledCount > 0
       ? (await series(deps, model, { metric: head.metric, from: now - 7 * DAY, to: now, granularity: 'DAY' })).map((p) => p.value)
       : undefined;
+  // the chart: the worst drifting feature's PSI when there is drift to show, else the traffic
+  const worst = sortDriftWorstFirst(featureDrift).find((r) => r.psi !== null);
+  const chart = () => chartOrNone(deps, async () =>
+    worst
+      ? answerChart(deps, {
+          model,
+          metric: 'PSI',
+          feature: worst.feature,
+          from: now - DAY,
+          to: now,
+          window: 'last 24h',
+          points: await series(deps, model, { metric: 'PSI', feature: worst.feature, from: now - DAY, to: now, granularity: 'HOUR' }),
+        })
+      : answerChart(deps, { model, metric: 'PREDICTION_COUNT', from: now - DAY, to: now, window: 'last 24h', points: counts }),
+  );
   const message = statusMessage({
     model: model.name,
     task: model.task,
@@ -72,7 +89,7 @@ async function statusAnswer(deps: Deps, model: ModelRecord): Promise<Answer> {
     performance: { metric: head.metric, value, labeled: perf.labeledCount, ...(trend ? { trend } : {}) },
     now,
   });
-  return { message, visible: true };
+  return { message, visible: true, chart };
 }
 
 async function alertsAnswer(deps: Deps, model: ModelRecord | null): Promise<Answer> {
@@ -86,9 +103,9 @@ async function driftAnswer(deps: Deps, model: ModelRecord, window: string, windo
   const rows = await drift(deps, model, from, to);
   const output = await outputDrift(deps, model, from, to);
   const worst = sortDriftWorstFirst(rows).find((r) => r.psi !== null);
-  const trend = worst
-    ? (await series(deps, model, { metric: 'PSI', feature: worst.feature, from, to, granularity: granularityFor(windowMs) })).map((p) => p.value)
-    : undefined;
+  const points = worst ? await series(deps, model, { metric: 'PSI', feature: worst.feature, from, to, granularity: granularityFor(windowMs) }) : undefined;
+  const trend = points?.map((p) => p.value);
+  const chart = worst && points ? () => chartOrNone(deps, () => answerChart(deps, { model, metric: 'PSI', feature: worst.feature, from, to, window: `last ${window}`, points })) : undefined;
   const message = driftMessage({
     model: model.name,
     window,
@@ -97,7 +114,7 @@ async function driftAnswer(deps: Deps, model: ModelRecord, window: string, windo
     hasBaseline: output !== null,
     ...(worst && trend ? { trend: { feature: worst.feature, values: trend } } : {}),
   });
-  return { message, visible: true };
+  return { message, visible: true, ...(chart ? { chart } : {}) };
 }
 
 async function performanceAnswer(deps: Deps, model: ModelRecord, window: string, windowMs: number): Promise<Answer> {
@@ -105,10 +122,9 @@ async function performanceAnswer(deps: Deps, model: ModelRecord, window: string,
   const from = to - windowMs;
   const perf = await performance(deps, model, from, to);
   const head = headlineMetric(model.task);
-  const trend =
-    perf.labeledCount > 0
-      ? (await series(deps, model, { metric: head.metric, from, to, granularity: granularityFor(windowMs) })).map((p) => p.value)
-      : undefined;
+  const points = perf.labeledCount > 0 ? await series(deps, model, { metric: head.metric, from, to, granularity: granularityFor(windowMs) }) : undefined;
+  const trend = points?.map((p) => p.value);
+  const chart = points ? () => chartOrNone(deps, () => answerChart(deps, { model, metric: head.metric, from, to, window: `last ${window}`, points })) : undefined;
   const message = performanceMessage({
     model: model.name,
     task: model.task,
@@ -116,7 +132,7 @@ async function performanceAnswer(deps: Deps, model: ModelRecord, window: string,
     perf: { ...perf },
     ...(trend ? { trend: { metric: head.metric, values: trend } } : {}),
   });
-  return { message, visible: true };
+  return { message, visible: true, ...(chart ? { chart } : {}) };
 }
 
 /** The answerer of every subcommand; unknown models get suggestions, never an error. */

@@ -4,11 +4,17 @@ import type { Actor, Deps } from '../services/deps.js';
 import type { AlertView } from './blocks/alert.js';
 import type { SlackMessage } from './blocks/kit.js';
 import type { Command } from './parse-command.js';
+import type { AnswerChart } from './chart-upload.js';
 
 /** An answer to a subcommand; `visible` answers are posted for the whole channel. */
 export interface Answer {
   message: SlackMessage;
   visible: boolean;
+  /**
+   * The chart of the metric over time, drawn only once the message is sent (its reads, a
+   * monitor's thresholds, the PNG never delay the text); undefined when it cannot be made.
+   */
+  chart?: (() => Promise<AnswerChart | undefined>) | undefined;
 }
 
 export interface AlertPort {

@@ -15,10 +15,11 @@ export interface ModelRow {
   created_at: number;
   updated_at: number;
   retention_days: number | null;
+  current_version_id: number | null;
 }
 
 /** Every column of a model, in the order the adapters select them. */
-export const MODEL_COLUMNS = 'id, name, task, description, positive_class, decision_threshold, features, created_at, updated_at, retention_days';
+export const MODEL_COLUMNS = 'id, name, task, description, positive_class, decision_threshold, features, created_at, updated_at, retention_days, current_version_id';
 
 /** The columns a patch may set, by its field names. */
 export const MODEL_SETTABLE: Record<keyof ModelPatch, string> = {
@@ -41,5 +42,6 @@ export function modelRecordOf(r: ModelRow): ModelRecord {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     retentionDays: r.retention_days,
+    currentVersionId: r.current_version_id,
   };
 }

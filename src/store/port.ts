@@ -33,12 +33,18 @@ import type { ApiKeysRepo } from './ports/keys.js';
 import type { AuditRepo } from './ports/audit.js';
 import type { ClaimsRepo } from './ports/claims.js';
 import type { DataRepo } from './ports/data.js';
+import type { VersionsRepo } from './ports/versions.js';
+import type { SegmentsRepo } from './ports/segments.js';
 
 /** One repository per family of use-cases (src/store/ports/), on every adapter. Families are added as they move here. */
 export interface Repos {
   slackSeen: SlackSeenRepo;
   liveness: LivenessRepo;
   models: ModelsRepo;
+  /** a model's versions and its current one */
+  versions: VersionsRepo;
+  /** a model's segments */
+  segments: SegmentsRepo;
   apiKeys: ApiKeysRepo;
   audit: AuditRepo;
   /** claims on scheduled work (ticks, the daily run), so that replicas do it once */

@@ -14,6 +14,7 @@ import { fixedClock } from '../../src/clock.js';
 import { createModel, findModel } from '../../src/services/models.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { connectTestStore, createTestDatabase, type TestDatabase } from '../helpers/test-store.js';
+import { scopeOf, sectionOf, valueOf } from '../report/report-html.js';
 
 // a present that is not on a six-hour tick, so the last partial step is exercised too
 const NOW = Date.parse('2024-05-20T10:37:00Z');
@@ -109,6 +110,32 @@ describe('glassbox demo, as a newcomer meets it', () => {
     expect(psi.income).toBeGreaterThan(0.25);
     expect(psi.age).toBeLessThan(0.1);
   });
+
+  it("prints a governance report of credit-risk with the API's numbers in each section", async () => {
+    const res = await fetch(`${server.url}/v1/models/credit-risk/report`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const [from, to] = [new Date(NOW - 30 * 86_400_000).toISOString(), new Date(NOW).toISOString()];
+    const r = await server.gql(
+      `query($from: DateTime!, $to: DateTime!) { model(name: "credit-risk") { baseline { rowCount } traffic(from: $from, to: $to) { predictionCount }
+        drift(from: $from, to: $to) { feature psi } integrity(from: $from, to: $to) { feature missingRate } performance(from: $from, to: $to) { accuracy auc }
+        fairness(attribute: "gender", from: $from, to: $to) { demographicParityDifference } monitors { id warningThreshold } alerts { id status } } }`,
+      { from, to },
+    );
+    expect(r.errors).toBeUndefined();
+    const m = r.data.model;
+    expect(valueOf(sectionOf(html, 'baseline'), 'rowCount', 'rowCount')).toBe(m.baseline.rowCount);
+    expect(valueOf(sectionOf(html, 'traffic'), 'predictionCount', 'predictionCount')).toBe(m.traffic.predictionCount);
+    for (const d of m.drift) expect(valueOf(sectionOf(html, 'drift'), d.feature, 'psi')).toBe(d.psi);
+    for (const i of m.integrity) expect(valueOf(sectionOf(html, 'integrity'), i.feature, 'missingRate')).toBe(i.missingRate);
+    expect(valueOf(sectionOf(html, 'performance'), 'accuracy', 'accuracy')).toBe(m.performance.accuracy);
+    expect(valueOf(sectionOf(html, 'performance'), 'auc', 'auc')).toBe(m.performance.auc);
+    const gender = scopeOf(sectionOf(html, 'fairness'), 'data-attribute', 'gender');
+    expect(valueOf(gender, 'demographicParityDifference', 'demographicParityDifference')).toBe(m.fairness.demographicParityDifference);
+    for (const mon of m.monitors) expect(valueOf(sectionOf(html, 'monitors'), mon.id, 'warningThreshold')).toBe(mon.warningThreshold);
+    for (const a of m.alerts) expect(sectionOf(html, 'alerts')).toContain(`data-alert="${a.id}"`);
+    expect(sectionOf(html, 'audit')).toContain('acknowledgeAlert');
+  }, 60_000); // some fifteen reads over a month of the demo's traffic: seconds, more on a loaded machine
 
   it('prints the GraphQL URL and three example queries that work as printed', async () => {
     expect(first.text).toContain('http://127.0.0.1:4000/graphql');

@@ -84,6 +84,16 @@ describe('checkSegment', () => {
     expect(cond({ in: ['x'.repeat(257)] })).toBe('input.conditions[0].in[0]: must be at most 256 characters, got 257');
     expect(cond({ in: Array(1001).fill('a') })).toBe('input.conditions[0].in: must list at most 1000 values, got 1001');
   });
+
+  it('bounds on a CATEGORICAL feature are refused (they would hold for no event); in on a NUMERIC one is allowed', () => {
+    const typed = [
+      { name: 'x', type: 'NUMERIC' as const },
+      { name: 'color', type: 'CATEGORICAL' as const },
+    ];
+    const r = checkSegment(typed, { name: 's', conditions: [{ feature: 'x', in: ['1'] }, { feature: 'color', lt: 3 }] });
+    expect(r).toEqual({ ok: false, field: 'input.conditions[1].lt', message: '"color" is CATEGORICAL: numeric bounds apply to NUMERIC features; list its values with in' });
+    expect(checkSegment(typed, { name: 's', conditions: [{ feature: 'x', in: ['1', '2'] }, { feature: 'color', in: ['red'], isMissing: false }] }).ok).toBe(true);
+  });
 });
 
 const c = (o: Partial<SegmentCondition>): SegmentCondition => ({ feature: 'v', in: null, gte: null, gt: null, lte: null, lt: null, isMissing: null, ...o });

@@ -65,6 +65,17 @@ const CALLS: Array<{ name: string; run: () => Promise<unknown>; readOnly?: strin
   },
   { name: 'logActuals', run: () => admin(`mutation { logActuals(model: "credit-risk", actuals: [{ eventId: "e1", actualLabel: "default" }]) { accepted } }`) },
   { name: 'setBaselineFromWindow', run: () => admin(`mutation { setBaselineFromWindow(model: "credit-risk", from: "${iso(T0 - HOUR)}", to: "${iso(T0)}") { rowCount } }`) },
+  { name: 'createModelVersion', run: () => admin(`mutation { createModelVersion(input: { model: "credit-risk", name: "v1", makeCurrent: false }) { name } }`) },
+  { name: 'setCurrentVersion', run: () => admin(`mutation { setCurrentVersion(model: "credit-risk", version: "v1") { currentVersion } }`) },
+  {
+    name: 'setVersionBaseline',
+    run: () =>
+      admin(`mutation($rows: [BaselineRowInput!]!) { setVersionBaseline(model: "credit-risk", version: "v1", rows: $rows) { rowCount } }`, {
+        rows: [{ features: { income: 1, region: 'north' }, score: 0.1, attributions: { income: 0.5 } }],
+      }),
+  },
+  { name: 'createSegment', run: () => admin(`mutation { createSegment(input: { model: "credit-risk", name: "south", conditions: [{ feature: "region", in: ["south"] }] }) { name } }`) },
+  { name: 'deleteSegment', run: () => admin(`mutation { deleteSegment(model: "credit-risk", name: "south") }`) },
   { name: 'createChannel', run: () => admin(`mutation($i: CreateChannelInput!) { createChannel(input: $i) { name } }`, { i: { name: 'hook', kind: 'WEBHOOK', webhookUrl: secretUrl, webhookSecret: 'signing-secret-42' } }) },
   { name: 'testChannel', run: () => admin(`mutation { testChannel(name: "hook") }`) },
   {

@@ -97,4 +97,19 @@ describe('local mode and introspection follow the keys', () => {
     s = await startTestServer({ env: { GLASSBOX_INTROSPECTION: 'on', GLASSBOX_ADMIN_KEY: 'a-bootstrap-admin-key-0123456789' } });
     expect((await s.gql(INTROSPECT)).data.__schema.queryType.name).toBe('Query');
   });
+
+  it('Query.me says who is asking: the local ADMIN without a key in local mode, else the key; a wrong key is refused', async () => {
+    s = await startTestServer();
+    const ME = '{ me { name role localMode } }';
+    expect((await s.gql(ME)).data.me).toEqual({ name: 'local', role: 'ADMIN', localMode: true });
+    const made = await s.gql('mutation { createApiKey(name: "auditor", role: VIEWER) { secret } }');
+    const viewer = made.data.createApiKey.secret as string;
+    expect((await s.gql(ME, undefined, viewer)).data.me).toEqual({ name: 'auditor', role: 'VIEWER', localMode: false });
+    const none = await s.gql(ME);
+    expect(none.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(none.errors?.[0]?.message).toMatch(/an API key is required/);
+    const wrong = await s.gql(ME, undefined, 'not-a-key');
+    expect(wrong.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(wrong.errors?.[0]?.message).toBe('the API key is unknown or revoked');
+  });
 });

@@ -1,12 +1,13 @@
-// A local stand-in for Slack's Web API (POST /api/<method>) and for response_url
-// callbacks (POST anything else). It records every call, answers like Slack does, can be
+// A local stand-in for Slack's Web API (POST /api/<method>), for the upload URLs that
+// files.getUploadURLExternal hands out (POST /upload/<file id>, recorded as `file_upload`
+// with the bytes) and for response_url callbacks (POST anything else). It records every call, answers like Slack does, can be
 // told to fail a method, and resolves waiters when a matching call arrives, so tests wait
 // on promises instead of sleeping.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface SlackCall {
-  /** Web API method (`chat.postMessage`), or `response_url` for a respond() callback */
+  /** Web API method (`chat.postMessage`), `file_upload` for bytes sent to an upload URL, or `response_url` for a respond() callback */
   method: string;
   /** request path, e.g. /api/chat.update or /respond/1 */
   path: string;
@@ -15,6 +16,8 @@ export interface SlackCall {
   token: string | undefined;
   /** what the fake answered: the JSON body, or the HTTP status of a scripted failure */
   response: Record<string, any>;
+  /** the raw body of a `file_upload` */
+  bytes?: Buffer;
 }
 
 /** How a method should fail: a Slack error (200 ok:false), a rate limit (429), or an HTTP status. */
@@ -70,11 +73,11 @@ function parseBody(raw: string, contentType: string | undefined): Record<string,
   return out;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -85,6 +88,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const failures = new Map<string, SlackFailure[]>();
   let waiters: Waiter[] = [];
   let tsCounter = 0;
+  let fileCounter = 0;
+  let base = '';
   const channelIds = new Map<string, string>();
 
   const channelId = (name: unknown): string => {
@@ -113,6 +118,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         return { ok: true, message_ts: nextTs() };
       case 'users.info':
         return { ok: true, user: { id: a.user, name: `user-${String(a.user).toLowerCase()}`, real_name: `User ${a.user}`, tz: 'UTC' } };
+      case 'files.getUploadURLExternal': {
+        const id = `F${String(++fileCounter).padStart(8, '0')}`;
+        return { ok: true, upload_url: `${base}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal':
+        return { ok: true, files: (Array.isArray(a.files) ? a.files : []).map((f: { id: string; title?: string }) => ({ id: f.id, title: f.title ?? null })) };
       case 'conversations.info':
         return { ok: true, channel: { id: channelId(a.channel), name: String(a.channel).replace(/^#/, ''), is_member: true } };
       default:
@@ -132,13 +143,14 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   }
 
   const server: Server = createServer(async (req, res) => {
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
     const path = req.url ?? '/';
     const isApi = path.startsWith('/api/');
-    const method = isApi ? path.slice('/api/'.length).split('?')[0]! : 'response_url';
+    const isUpload = path.startsWith('/upload/');
+    const method = isApi ? path.slice('/api/'.length).split('?')[0]! : isUpload ? 'file_upload' : 'response_url';
     let args: Record<string, any>;
     try {
-      args = parseBody(raw, req.headers['content-type']);
+      args = isUpload ? { fileId: path.slice('/upload/'.length), contentType: req.headers['content-type'] } : parseBody(bytes.toString('utf8'), req.headers['content-type']);
     } catch {
       res.writeHead(400).end();
       return;
@@ -156,7 +168,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       headers = { ...headers, 'retry-after': String(failure.retryAfter) };
       body = { ok: false, error: 'ratelimited' };
     } else body = { ok: false, error: failure.error };
-    calls.push({ method, path, args, token, response: body });
+    calls.push({ method, path, args, token, response: body, ...(isUpload ? { bytes } : {}) });
     settleWaiters();
     if (failure && 'status' in failure) res.writeHead(status, { 'content-type': 'text/plain' }).end('upstream trouble');
     else res.writeHead(status, headers).end(JSON.stringify(body));
@@ -164,7 +176,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const base = `http://127.0.0.1:${port}`;
+  base = `http://127.0.0.1:${port}`;
 
   return {
     apiUrl: `${base}/api/`,

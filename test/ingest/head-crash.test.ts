@@ -86,7 +86,7 @@ describe.runIf(onSqlite)('kill -9 while an ingest call holds statistics in memor
       for (const [from, to] of [[T0, T0 + WEEK], [T0 + 3_600_000 * 7.5, T0 + 3_600_000 * 50]] as const) {
         const s = windowStats(sqliteStatsRows(sqlite), model, from, to).stats;
         expect(s.count).toBeGreaterThan(0);
-        close(summary(statsFromEvents(sqlite, ctx, model.id, from, to), ctx), summary(s, ctx));
+        close(summary(statsFromEvents(sqlite, ctx, model.id, 0, from, to), ctx), summary(s, ctx));
       }
     } finally {
       await again.stop();

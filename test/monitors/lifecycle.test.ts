@@ -52,7 +52,7 @@ describe('lifecycle over a webhook', () => {
   it('drift -> FIRING delivered once, signed; escalation; ack stops reminders; recovery -> RESOLVED', async () => {
     const e = await evaluate(T0 + HOUR, 0.15);
     expect(e).toMatchObject({ severity: 'WARNING', from: T0 + HOUR - 24 * HOUR, to: T0 + HOUR, sampleSize: 12_408 });
-    expect(metric.calls[0]).toEqual({ metric: 'PSI', feature: 'income', attribute: null, from: T0 - 23 * HOUR, to: T0 + HOUR });
+    expect(metric.calls[0]).toEqual({ metric: 'PSI', feature: 'income', attribute: null, from: T0 - 23 * HOUR, to: T0 + HOUR, version: null, segment: null });
     await drain();
     await drain();
     expect(types()).toEqual(['alert.firing']);

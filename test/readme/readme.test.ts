@@ -21,6 +21,8 @@ import { expectedValues, jsonValues, shapeMismatches, tourBlocks, wordingPattern
 const README = readFileSync('README.md', 'utf8');
 // the shell's clock is the machine's, so the demo ends at the real present (as for a user)
 const NOW = Date.now();
+/** A tour runs a few dozen commands, each a bash and a curl: on a loaded machine, beyond the suite's 30 s. */
+const TOUR_TIMEOUT_MS = 90_000;
 /** Commands the test does itself: installing, starting the server, running the demo. */
 const OWN = /^npm (install|start|run demo)/;
 
@@ -150,7 +152,7 @@ describe('the README, command by command, against a demo server', () => {
     expect(ran).toBeGreaterThan(12);
     // the tour ends with every key revoked: local mode is back, as the README says
     expect((await bash(`curl -s localhost:4000/graphql -H 'content-type: application/json' -d '{"query":"{ apiKeys { id } }"}'`)).stdout).toContain('"apiKeys"');
-  });
+  }, TOUR_TIMEOUT_MS);
 
   // the Operations tour backs up the SQLite file (`glassbox backup`; PostgreSQL's is pg_dump)
   it.runIf(onSqlite)('every command of Operations runs and answers what the README shows', async () => {
@@ -179,5 +181,5 @@ describe('the README, command by command, against a demo server', () => {
       if (b.command.includes('server {')) expect(got[1]).toMatchObject({ data: { server: { store: 'sqlite', liveInstances: 1 } } });
       if (b.command.includes('healthz')) expect(got[0]).toEqual({ status: 'ok', store: 'sqlite' });
     }
-  });
+  }, TOUR_TIMEOUT_MS);
 });

@@ -111,7 +111,7 @@ describe('read workers', () => {
     const r: MetricRead = { kind: 'traffic', model, from: T0, to: T0 + 10 * DAY_MS };
     const expected = inProcess(r);
     await Promise.all([pool.read(r), pool.read(r)]); // both workers up
-    const hours = hoursWithPartials(sqliteOf(s.deps.store).sqlite).filter(([id]) => id === model.id).map(([, h]) => h);
+    const hours = hoursWithPartials(sqliteOf(s.deps.store).sqlite).filter(([id]) => id === model.id).map(([, , h]) => h);
     expect(hours.length).toBeGreaterThan(70);
     // each hour's commit waits for the next answers, so commits and reads interleave
     let wake = () => {};
@@ -120,7 +120,7 @@ describe('read workers', () => {
     const compaction = (async () => {
       for (const h of hours) {
         const answered = nextAnswers();
-        compactHours(sqliteOf(s.deps.store).sqlite, model, [h]);
+        compactHours(sqliteOf(s.deps.store).sqlite, model, 0, [h]);
         await answered;
       }
       done = true;

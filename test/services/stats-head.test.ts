@@ -45,7 +45,7 @@ async function setup(): Promise<{ deps: SqliteDeps; model: ModelRecord; items: u
 function expectExact(deps: SqliteDeps, model: ModelRecord): void {
   const { sqlite } = deps.store;
   const ctx = statsContext(sqlite, model);
-  for (const [from, to] of WINDOWS) close(summary(statsFromEvents(sqlite, ctx, model.id, from, to), ctx), summary(windowStats(sqliteStatsRows(sqlite), model, from, to).stats, ctx));
+  for (const [from, to] of WINDOWS) close(summary(statsFromEvents(sqlite, ctx, model.id, 0, from, to), ctx), summary(windowStats(sqliteStatsRows(sqlite), model, from, to).stats, ctx));
   expect(sqlite.prepare('SELECT count(*) FROM stats_uncovered').pluck().get()).toBe(0);
 }
 

@@ -13,6 +13,7 @@ import { channelsMonitorsContract } from './contract/channels-monitors.js';
 import { alertsContract } from './contract/alerts.js';
 import { outboxContract } from './contract/outbox.js';
 import { claimsContract } from './contract/claims.js';
+import { versionsSegmentsContract } from './contract/versions-segments.js';
 
 export interface RepoHarness {
   store: StorePort;
@@ -53,5 +54,6 @@ export function describeRepos(name: string, open: OpenHarness): void {
     alertsContract(h);
     outboxContract(h);
     claimsContract(h);
+    versionsSegmentsContract(h);
   });
 }

@@ -1,6 +1,8 @@
 // One sentence an operator can act on at 3 a.m.: what, where, how bad, against what,
 // over which window and on how many events.
-// "CRITICAL: PSI of income on credit-risk is 0.31 (threshold 0.2) over the last 24h (n=12,408)"
+// "CRITICAL: PSI of income on credit-risk is 0.31 (threshold 0.2) over the last 24h (n=12,408)";
+// a drifting feature also says how much the model leans on it ("; income carries 41% of the
+// model's attribution"), the phrase the health summary uses too.
 import { metricInfo } from '../metrics/catalogue.js';
 
 export interface MessageParts {
@@ -16,6 +18,8 @@ export interface MessageParts {
   sampleSize: number | null;
   /** who resolved it by hand, if someone did */
   resolvedBy?: string;
+  /** a drift metric's feature: its share of the baseline's attribution (METRICS.md "Explanations"), when known */
+  importance?: number | null;
 }
 
 /** A number as people read it: thousands separated, at most three significant digits below 1000. */
@@ -23,6 +27,16 @@ export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString('en-US');
   return String(Number(v.toPrecision(3)));
+}
+
+/**
+ * A feature's share of the model's attribution (its baselineShare) as people read it:
+ * "41% of the model's attribution"; a share under 1% but above 0 reads "<1%".
+ */
+export function attributionShareText(share: number): string {
+  const pct = share * 100;
+  const shown = pct > 0 && pct < 1 ? '<1' : String(Math.round(pct));
+  return `${shown}% of the model's attribution`;
 }
 
 /** "PSI of income on credit-risk", "accuracy on fraud", "disparate impact ratio by gender on loans". */
@@ -44,5 +58,6 @@ export function alertMessage(p: MessageParts): string {
     const who = p.resolvedBy ? ` by ${p.resolvedBy}` : '';
     return `RESOLVED${who}: ${subjectOf(p)} is ${value}${threshold} over the last ${p.window}${n}`;
   }
-  return `${p.state}: ${subjectOf(p)} is ${value}${threshold} over the last ${p.window}${n}`;
+  const share = p.feature && p.importance !== undefined && p.importance !== null && metricInfo(p.metric)?.family === 'drift' ? `; ${p.feature} carries ${attributionShareText(p.importance)}` : '';
+  return `${p.state}: ${subjectOf(p)} is ${value}${threshold} over the last ${p.window}${n}${share}`;
 }

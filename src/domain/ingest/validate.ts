@@ -5,6 +5,7 @@
 import type { ModelRecord, TaskType } from '../model.js';
 import { parseInstant } from './timestamp.js';
 import { MAX_VALUE_DEPTH, NUL_PROBLEM, PREVIEW_CHARS, nestedDeeperThan, nulPathIn, preview, textProblem } from '../input/text.js';
+import { checkAttributions, featureIndex, type FeatureIndex } from '../metrics/attributions.js';
 
 export const MAX_EVENT_ID = 128;
 /** Longest predictedLabel / actualLabel: a class name, not a document. */
@@ -45,6 +46,21 @@ export interface ActualRow {
 
 /** A baseline row: a prediction without its identity or time. */
 export type BaselineRowIn = Omit<PredictionRow, 'eventId' | 'ts'>;
+
+/**
+ * What a prediction's `modelVersion` resolves against: the model's versions by name, and
+ * the current one (absent modelVersion). Read once per ingest call.
+ */
+export interface VersionNames {
+  byName: ReadonlyMap<string, number>;
+  current: number | null;
+}
+
+/** The model's versions as of `model` alone: none by name, its current one (callers that accept modelVersion pass the real list). */
+export const versionsOfModel = (model: ModelRecord): VersionNames => ({ byName: new Map(), current: model.currentVersionId ?? null });
+
+/** The versions named in a rejection, at most this many. */
+const LISTED_VERSIONS = 10;
 
 export type Checked<T> = { ok: true; row: T } | { ok: false; error: IngestError; field: string; reason: string };
 
@@ -165,8 +181,47 @@ function outputsOf(o: Obj, task: TaskType, required: boolean): Outputs | { field
   return { score, predictedLabel, value, actualLabel, actualValue };
 }
 
-/** Checks one prediction against the model; `featuresText` is the raw features text, if known. */
-export function checkPrediction(model: ModelRecord, input: unknown, index: number, featuresText: string | null = null): Checked<PredictionRow> {
+/** Each model's feature index, built once (attributions are checked against it on every line). */
+const indexes = new WeakMap<readonly unknown[], FeatureIndex>();
+
+function indexOf(model: ModelRecord): FeatureIndex {
+  let index = indexes.get(model.features);
+  if (!index) indexes.set(model.features, (index = featureIndex(model.features)));
+  return index;
+}
+
+/** A line's attributions as stored: normalized JSON text, null when none (absent, null or `{}`); else the field at fault. */
+function attributionsOf(model: ModelRecord, v: unknown): string | null | { field: string; reason: string } {
+  const c = checkAttributions(indexOf(model), v);
+  if (!c.ok) return { field: c.field, reason: c.reason };
+  const a = c.attributions;
+  if (a === null) return null;
+  for (const _ in a) return JSON.stringify(a);
+  return null;
+}
+
+/** The version a prediction names (its id), the current one when it names none; else why not. */
+function versionOf(model: ModelRecord, v: unknown, versions: VersionNames): number | null | { reason: string } {
+  if (v === undefined || v === null) return versions.current;
+  if (typeof v !== 'string') return { reason: `must be a version name (a string), got ${show(v)}` };
+  const id = versions.byName.get(v);
+  if (id !== undefined) return id;
+  const names = [...versions.byName.keys()];
+  const known = names.length === 0 ? 'it has none (createModelVersion)' : `versions: ${names.slice(-LISTED_VERSIONS).join(', ')}${names.length > LISTED_VERSIONS ? ', ...' : ''}`;
+  return { reason: `model ${model.name} has no version named ${preview(v)} (${known})` };
+}
+
+/**
+ * Checks one prediction against the model; `featuresText` is the raw features text, if
+ * known; `versions` resolves its modelVersion (default: the model's current version only).
+ */
+export function checkPrediction(
+  model: ModelRecord,
+  input: unknown,
+  index: number,
+  featuresText: string | null = null,
+  versions: VersionNames = versionsOfModel(model),
+): Checked<PredictionRow> {
   if (!isObject(input)) return fail(index, null, 'line', `must be a JSON object, got ${show(input)}`);
   const deep = tooDeepMember(input);
   if (deep !== null) return tooDeep(index, input, deep);
@@ -183,7 +238,11 @@ export function checkPrediction(model: ModelRecord, input: unknown, index: numbe
   if (nul !== null) return fail(index, id, nul, NUL_PROBLEM);
   const out = outputsOf(input, model.task, true);
   if ('field' in out) return fail(index, id, out.field, out.reason);
-  return { ok: true, row: { index, eventId: id, ts, features, featuresText, ...out } };
+  const versionId = versionOf(model, input.modelVersion, versions);
+  if (bad(versionId)) return fail(index, id, 'modelVersion', versionId.reason);
+  const attributions = attributionsOf(model, input.attributions);
+  if (bad(attributions)) return fail(index, id, attributions.field, attributions.reason);
+  return { ok: true, row: { index, eventId: id, ts, features, featuresText, ...out, versionId, attributions } };
 }
 
 /** Checks one actual: an eventId and the label (classifiers) or value (regression). */
@@ -216,5 +275,7 @@ export function checkBaselineRow(model: ModelRecord, input: unknown, index: numb
   if (nul !== null) return fail(index, null, nul, NUL_PROBLEM);
   const out = outputsOf(input, model.task, false);
   if ('field' in out) return fail(index, null, out.field, out.reason);
-  return { ok: true, row: { index, features, featuresText, ...out } };
+  const attributions = attributionsOf(model, input.attributions);
+  if (bad(attributions)) return fail(index, null, attributions.field, attributions.reason);
+  return { ok: true, row: { index, features, featuresText, ...out, attributions } };
 }

@@ -71,11 +71,11 @@ export function emptyAttributionStats(nFeatures: number): AttributionStats {
  * Adds one row's checked attributions (`sign` -1 takes them out again). A key the index
  * lacks or a non-finite value is skipped: checkAttributions refused those at the door.
  */
-export function addAttributions(stats: AttributionStats, index: FeatureIndex, attributions: Readonly<Record<string, number>> | null, sign: 1 | -1 = 1): void {
-  if (attributions === null) return;
+export function addAttributions(stats: AttributionStats, index: FeatureIndex, attributions: Readonly<Record<string, unknown>> | null | undefined, sign: 1 | -1 = 1): void {
+  if (attributions === null || attributions === undefined) return;
   for (const k in attributions) {
     const i = index.get(k);
-    const a = attributions[k]!;
+    const a = attributions[k];
     if (i === undefined || typeof a !== 'number' || !Number.isFinite(a)) continue;
     const f = stats.features[i]!;
     f.n += sign;
@@ -109,8 +109,9 @@ export interface FeatureImportance {
   sampleSize: number;
 }
 
-/** Mean |a| per feature (math.fsum(|a|) / n, as the reference), null where none. */
-export function meanAbsAttributions(stats: AttributionStats): Array<number | null> {
+/** Mean |a| per feature (math.fsum(|a|) / n, as the reference), null where none (or no statistics at all). */
+export function meanAbsAttributions(stats: AttributionStats | null, nFeatures: number): Array<number | null> {
+  if (stats === null) return new Array<number | null>(nFeatures).fill(null);
   return stats.features.map((f) => (f.n > 0 ? exactMean(f.sum, f.n) : null));
 }
 
@@ -143,22 +144,22 @@ export function ranksOf(names: readonly string[], means: ReadonlyArray<number | 
 
 /**
  * featureImportance of a window: every feature of `names` (the model's, in its order), with
- * the baseline's mean and share beside (null without a baseline or its attributions).
+ * the baseline's mean |a| beside (`baselineMeans`, the profile's: null entries without
+ * baseline attributions). `window` null: no event of the window carried any.
  */
-export function featureImportance(names: readonly string[], window: AttributionStats, baseline: AttributionStats | null): FeatureImportance[] {
-  const means = meanAbsAttributions(window);
+export function featureImportance(names: readonly string[], window: AttributionStats | null, baselineMeans: ReadonlyArray<number | null> | null): FeatureImportance[] {
+  const means = meanAbsAttributions(window, names.length);
   const shares = sharesOf(means);
   const ranks = ranksOf(names, means);
-  const bMeans = baseline ? meanAbsAttributions(baseline) : names.map(() => null);
-  const bShares = sharesOf(bMeans);
+  const bShares = sharesOf(baselineMeans ?? []);
   return names.map((feature, i) => ({
     feature,
     meanAbsAttribution: means[i]!,
     share: shares[i]!,
     rank: ranks[i]!,
-    baselineMeanAbsAttribution: bMeans[i]!,
-    baselineShare: bShares[i]!,
-    sampleSize: window.features[i]!.n,
+    baselineMeanAbsAttribution: baselineMeans?.[i] ?? null,
+    baselineShare: bShares[i] ?? null,
+    sampleSize: window?.features[i]!.n ?? 0,
   }));
 }
 

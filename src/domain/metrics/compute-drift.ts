@@ -21,6 +21,8 @@ export interface DriftResult {
   wasserstein: number | null;
   chi2Statistic: number | null;
   chi2PValue: number | null;
+  /** psi x the feature's baseline attribution share (METRICS.md "Explanations"); null for the output */
+  impact: number | null;
 }
 
 function emptyDrift(c: ColumnContext, sampleSize: number, baselineSize: number): DriftResult {
@@ -36,6 +38,7 @@ function emptyDrift(c: ColumnContext, sampleSize: number, baselineSize: number):
     wasserstein: null,
     chi2Statistic: null,
     chi2PValue: null,
+    impact: null,
   };
 }
 

@@ -3,6 +3,7 @@
 import { binaryMetrics, multiclassMetrics, ratio, spread } from './classification.js';
 import { columnDrift, type DriftResult } from './compute-drift.js';
 import type { StatsContext } from './context.js';
+import { driftImpact, featureImportance, sharesOf, type FeatureImportance } from './attributions.js';
 import { aucOf } from './score-hist.js';
 import { G_COUNT, G_FP, G_LAB_NEG, G_LAB_POS, G_PRED, G_PRED_POS, G_TP, regressionSpread, type WindowStats } from './window-stats.js';
 
@@ -64,7 +65,21 @@ export interface TrafficResult {
 /** Drift of every feature, in the model's order. */
 export function computeDrift(stats: WindowStats, ctx: StatsContext): DriftResult[] {
   if (!stats.histograms) throw new Error('drift needs statistics read with their histograms');
-  return ctx.features.map((c, i) => columnDrift(stats.features[i]!, c));
+  const shares = sharesOf(ctx.baselineMeanAbs);
+  return ctx.features.map((c, i) => {
+    const d = columnDrift(stats.features[i]!, c);
+    d.impact = driftImpact(d.psi, shares[i]!);
+    return d;
+  });
+}
+
+/** featureImportance of the window: every feature, in the model's order, with the baseline's beside. */
+export function computeFeatureImportance(stats: WindowStats, ctx: StatsContext): FeatureImportance[] {
+  return featureImportance(
+    ctx.features.map((c) => c.name),
+    stats.attributions,
+    ctx.baselineMeanAbs,
+  );
 }
 
 /** Drift of the model's output (score, value or predicted label). */

@@ -1,7 +1,8 @@
 // What accumulating and computing need to know about a model and its baseline profile,
 // precomputed once per (model, profile) so the per-event path does no lookups.
 import { thresholdOf, type ModelRecord, type TaskType } from '../model.js';
-import { outputColumn, type BaselineProfile, type ColumnProfile } from './profile.js';
+import { baselineMeanAbs, outputColumn, type BaselineProfile, type ColumnProfile } from './profile.js';
+import { featureIndex, type FeatureIndex } from './attributions.js';
 import { searchsortedLeft, searchsortedRight } from './quantile.js';
 import { slotIndex, type SlotIndex } from './fine-hist.js';
 
@@ -34,6 +35,10 @@ export interface StatsContext {
   output: ColumnContext;
   /** indexes into `features` of the protected attributes */
   protectedIdx: number[];
+  /** feature name -> index into `features` (attributions are kept in that order) */
+  featureIndex: FeatureIndex;
+  /** the baseline's mean |attribution| per feature (null where it has none) */
+  baselineMeanAbs: Array<number | null>;
   /** the baseline profile's key, null without a baseline */
   profileKey: string | null;
   /**
@@ -80,6 +85,8 @@ export function makeStatsContext(model: ModelRecord, profile: BaselineProfile | 
     features,
     output: columnContext(out.name, out.numeric, null, null, profile?.output ?? null),
     protectedIdx: model.features.flatMap((f, i) => (f.protected ? [i] : [])),
+    featureIndex: featureIndex(model.features),
+    baselineMeanAbs: baselineMeanAbs(profile, model.features.map((f) => f.name)),
     profileKey: profile?.key ?? null,
     statsKey: JSON.stringify([profile?.key ?? null, thresholdOf(model), model.positiveClass]),
   };

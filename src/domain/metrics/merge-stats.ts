@@ -4,6 +4,7 @@ import type { StatsContext } from './context.js';
 import { EXACT_VALUES, EXACT_VALUES_ACCUMULATED, mergeValues } from './exact-values.js';
 import { addHistInto, mutableHist, usedSlots } from './fine-hist.js';
 import { mergeScoreHistInto } from './score-hist.js';
+import { cloneAttributionStats, mergeAttributionsInto } from './attributions.js';
 import { emptyStats, groupCounters, type ColumnStats, type PerfStats, type WindowStats } from './window-stats.js';
 
 function mergeColumnInto(t: ColumnStats, s: ColumnStats, nslots: number, limit: number): void {
@@ -87,6 +88,10 @@ export function mergeInto(target: WindowStats, src: WindowStats, ctx: StatsConte
       const t = groupCounters(target, a, g);
       for (let k = 0; k < c.length; k++) t[k]! += c[k]!;
     }
+  }
+  if (src.attributions) {
+    if (target.attributions) mergeAttributionsInto(target.attributions, src.attributions);
+    else target.attributions = cloneAttributionStats(src.attributions);
   }
 }
 

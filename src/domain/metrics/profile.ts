@@ -11,6 +11,7 @@ import { decileEdges, quantileSorted, uniqueSorted } from './quantile.js';
 import { categoryOf, numericKind, USABLE } from './values.js';
 import { slotOf } from './fine-hist.js';
 import type { StatsEvent } from './stats-event.js';
+import { addAttributions, emptyAttributionStats, featureIndex, meanAbsAttributions } from './attributions.js';
 
 /** Most fine edges drawn from a continuous baseline: KS error <= 1/FINE_EDGES. */
 export const FINE_EDGES = 2048;
@@ -49,6 +50,17 @@ export interface BaselineProfile {
   rowCount: number;
   features: Record<string, ColumnProfile>;
   output: ColumnProfile;
+  /**
+   * Per feature with at least one finite attribution among the baseline rows: how many, and
+   * their mean |a| (METRICS.md "Explanations"). Absent in profiles stored before
+   * attributions existed: read as no baseline attributions (their rows had none).
+   */
+  attributions?: Record<string, BaselineAttribution>;
+}
+
+export interface BaselineAttribution {
+  n: number;
+  meanAbs: number;
 }
 
 /** A baseline row as stored (`BaselineRowInput`): the same fields as an accumulated event. */
@@ -119,5 +131,20 @@ export function buildBaselineProfile(model: ModelRecord, rows: readonly Baseline
   const output = out.numeric ? numericProfile(usableNumbers(outValues), []) : categoricalProfile(outValues);
   const layout = JSON.stringify([model.features.map((f) => [f.name, (features[f.name] as NumericProfile).edges ?? null]), (output as NumericProfile).edges ?? null]);
   const key = createHash('sha256').update(layout).digest('hex').slice(0, 16);
-  return { key, version: 1, rowCount: rows.length, features, output };
+  return { key, version: 1, rowCount: rows.length, features, output, attributions: baselineAttributions(model, rows) };
+}
+
+function baselineAttributions(model: ModelRecord, rows: readonly BaselineRow[]): Record<string, BaselineAttribution> {
+  const index = featureIndex(model.features);
+  const stats = emptyAttributionStats(model.features.length);
+  for (const r of rows) addAttributions(stats, index, r.attributions);
+  const means = meanAbsAttributions(stats, model.features.length);
+  // fromEntries defines own properties: a feature named "__proto__" is kept as one
+  return Object.fromEntries(model.features.flatMap((f, i) => (means[i] === null ? [] : [[f.name, { n: stats.features[i]!.n, meanAbs: means[i]! }]])));
+}
+
+/** The baseline's mean |a| of each named feature: null where it has none (or no profile, or an old one). */
+export function baselineMeanAbs(profile: BaselineProfile | null, names: readonly string[]): Array<number | null> {
+  const a = profile?.attributions;
+  return names.map((n) => (a !== undefined && Object.hasOwn(a, n) ? a[n]!.meanAbs : null));
 }

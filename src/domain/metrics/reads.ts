@@ -4,6 +4,7 @@
 import type { ModelRecord } from '../model.js';
 import type { DriftResult, FairnessResult, IntegrityResult, PerformanceResult, TrafficResult } from './compute-window.js';
 import type { Metric } from './metric-value.js';
+import type { FeatureImportance } from './attributions.js';
 
 export type Granularity = 'HOUR' | 'DAY';
 
@@ -18,6 +19,9 @@ export interface Question extends Window {
   attribute?: string | null;
 }
 
+/** One series of a seriesSet: what Question asks beside the window. */
+export type SeriesQuestion = Pick<Question, 'metric' | 'feature' | 'attribute'>;
+
 export interface SeriesPoint {
   /** bucket start (epoch ms), clipped to `from` (to its hour over purged time) */
   start: number;
@@ -29,9 +33,19 @@ export interface SeriesPoint {
 export interface HealthFigures {
   count: number;
   hasBaseline: boolean;
-  /** the highest PSI among the features and the output (named `the output <name>`), if any */
-  worst: { what: string; psi: number } | null;
+  /**
+   * the highest PSI among the features and the output (named `the output <name>`), if any,
+   * with the feature's share of the baseline's attribution (null for the output, or without)
+   */
+  worst: { what: string; psi: number; share: number | null } | null;
   performance: PerformanceResult | null;
+}
+
+/** One metric's value; a drift metric of a feature also says the feature's baseline attribution share. */
+export interface MetricAnswer {
+  value: number | null;
+  sampleSize: number;
+  importance?: number | null;
 }
 
 /** Every read: its arguments and its answer. */
@@ -42,9 +56,12 @@ interface Reads {
   performance: { args: Window; answer: PerformanceResult };
   traffic: { args: Window; answer: TrafficResult };
   fairness: { args: Window & { attribute: string }; answer: FairnessResult };
-  metric: { args: Question; answer: { value: number | null; sampleSize: number } };
+  metric: { args: Question; answer: MetricAnswer };
   series: { args: Question & { granularity: Granularity }; answer: SeriesPoint[] };
+  /** several series over one window: each bucket's statistics merged once for all of them */
+  seriesSet: { args: Window & { granularity: Granularity; questions: SeriesQuestion[] }; answer: SeriesPoint[][] };
   health: { args: Window; answer: HealthFigures };
+  featureImportance: { args: Window; answer: FeatureImportance[] };
 }
 
 export type ReadKind = keyof Reads;

@@ -3,14 +3,18 @@
 // values of numeric columns: what drift alone reads, and most of the bytes). Each holds
 // numeric arrays in the narrowest of float64 / uint32 / uint16 that keeps them exact,
 // read back as views with no per-number parsing; core starts with a JSON header.
-// Measured against JSON text in bench/metrics.ts.
+// Measured against JSON text in bench/metrics.ts. Version 4 added the attribution sums
+// (header `a`); version 3 rows, written before events could carry attributions, read as
+// having none, which they had.
 import { sparseHist } from './fine-hist.js';
 import { sortedValues, type SortedValues } from './exact-values.js';
 import type { StatsContext } from './context.js';
 import { EXACT_LIMIT, SCORE_BINS, type ScoreHist } from './score-hist.js';
 import type { ColumnStats, PerfStats, WindowStats } from './window-stats.js';
+import type { AttributionStats } from './attributions.js';
 
-const VERSION = 3;
+const VERSION = 4;
+const READABLE = new Set([3, VERSION]);
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('stats codec assumes a little-endian host');
 
 export type NumArray = Float64Array | Uint32Array | Uint16Array;
@@ -121,6 +125,17 @@ function encodePerf(blocks: Block[], p: PerfStats): unknown {
   return { k: 'r', n: p.n, a: p.absSum, s: p.sqSum, p: p.apeSum, pc: p.apeCount, ym: p.yMean, y2: p.yM2, ...(p.rmN > 0 ? { rn: p.rmN, rm: p.rmMean, r2: p.rmM2 } : {}) };
 }
 
+// per feature [n, lo partials] or [n, lo, hi] (exact-sum.ts); JSON keeps every double exactly
+type StoredAttribution = [number, number[]] | [number, number[], number[]];
+
+function encodeAttributions(a: AttributionStats): StoredAttribution[] {
+  return a.features.map((f) => (f.sum.hi.length ? [f.n, f.sum.lo, f.sum.hi] : [f.n, f.sum.lo]));
+}
+
+function decodeAttributions(a: StoredAttribution[] | undefined): AttributionStats | null {
+  return a ? { features: a.map(([n, lo, hi]) => ({ n, sum: { lo, hi: hi ?? [] } })) } : null;
+}
+
 export interface StoredStats {
   core: Uint8Array;
   /** null when no numeric column has a histogram or exact values */
@@ -145,6 +160,7 @@ export function serializeStats(s: WindowStats): StoredStats {
     o: encodeColumn(core, hists, s.output),
     p: encodePerf(core, s.perf),
     g: s.fairness.map((m) => Array.from(m)),
+    ...(s.attributions ? { a: encodeAttributions(s.attributions) } : {}),
     b: [] as Layout,
     hb: layoutOf(hists),
   };
@@ -174,7 +190,7 @@ export function deserializeStats(coreData: Uint8Array, histData: Uint8Array | nu
   const buf = aligned(coreData);
   const len = new DataView(buf.buffer, buf.byteOffset).getUint32(0, true);
   const h = JSON.parse(Buffer.from(buf.buffer, buf.byteOffset + 4, len).toString('utf8'));
-  if (h.v !== VERSION) throw new Error(`unknown statistics version ${h.v}`);
+  if (!READABLE.has(h.v)) throw new Error(`unknown statistics version ${h.v}`);
   const blocks = readArrays(buf, (4 + len + 7) & ~7, h.b);
   const hblocks = withHists && histData ? readArrays(aligned(histData), 0, h.hb) : null;
   const col = (c: any, numeric: boolean): ColumnStats => {
@@ -227,5 +243,6 @@ export function deserializeStats(coreData: Uint8Array, histData: Uint8Array | nu
     output: col(h.o, ctx.output.numeric),
     perf,
     fairness: (h.g as Array<Array<[string, number[]]>>).map((m) => new Map(m)),
+    attributions: decodeAttributions(h.a),
   };
 }

@@ -7,6 +7,7 @@ import { addToHist, mutableHist, slotOfIndexed, type FineHist } from './fine-his
 import { addScore, emptyScoreHist, type ScoreHist } from './score-hist.js';
 import { categoryOf } from './values.js';
 import { EXACT_VALUES_ACCUMULATED, ValueCounts, valueCounts, type ExactValues } from './exact-values.js';
+import { addAttributions, emptyAttributionStats, type AttributionStats } from './attributions.js';
 
 /** An event as accumulated: its features as received, its prediction and its actual. */
 export type { StatsEvent };
@@ -103,6 +104,8 @@ export interface WindowStats {
   perf: PerfStats;
   /** per protected attribute (context order): group -> counters G_* */
   fairness: Array<Map<string, number[]>>;
+  /** per feature (context order): finite attributions and Σ|a|; null until an event carries one */
+  attributions: AttributionStats | null;
 }
 
 const LOGLOSS_EPS = 1e-15;
@@ -135,6 +138,7 @@ export function emptyStats(ctx: StatsContext): WindowStats {
     output: emptyColumn(ctx.output.numeric),
     perf: emptyPerf(ctx),
     fairness: ctx.protectedIdx.map(() => new Map()),
+    attributions: null,
   };
 }
 
@@ -319,5 +323,6 @@ export function accumulate(stats: WindowStats, e: StatsEvent, ctx: StatsContext)
       }
     }
   }
+  if (e.attributions) addAttributions((stats.attributions ??= emptyAttributionStats(cols.length)), ctx.featureIndex, e.attributions);
   applyLabel(stats, e, ctx, 1);
 }

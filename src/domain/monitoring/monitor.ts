@@ -19,6 +19,10 @@ export interface MonitorSpec {
   repeatInterval: string;
   repeatIntervalMs: number;
   enabled: boolean;
+  /** evaluated on this version's events only (its name; null: all versions) */
+  version: string | null;
+  /** evaluated on this segment's events only (its name; null: all events) */
+  segment: string | null;
 }
 
 export interface MonitorRecord extends MonitorSpec {

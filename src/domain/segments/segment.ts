@@ -52,7 +52,10 @@ const shown = (v: unknown): string => {
   return typeof v === 'string' ? preview(v) : String(v);
 };
 
-function featureOf(v: unknown, features: readonly Pick<FeatureDef, 'name'>[], field: string): string {
+/** A feature as a segment needs it: its type, when known, refuses bounds that can never hold. */
+type SegmentFeature = Pick<FeatureDef, 'name'> & Partial<Pick<FeatureDef, 'type'>>;
+
+function featureOf(v: unknown, features: readonly SegmentFeature[], field: string): string {
   if (typeof v !== 'string') throw new Problem(field, `must be a feature name, got ${shown(v)}`);
   if (features.some((f) => f.name === v)) return v;
   const names = features.map((f) => f.name);
@@ -94,7 +97,7 @@ function checkRange(c: SegmentCondition, at: string): void {
   throw new Problem(`${at}.${c.lte !== null ? 'lte' : 'lt'}`, `the range ${range} holds no value: the upper bound must be above the lower`);
 }
 
-function conditionOf(v: unknown, features: readonly Pick<FeatureDef, 'name'>[], at: string): SegmentCondition {
+function conditionOf(v: unknown, features: readonly SegmentFeature[], at: string): SegmentCondition {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Problem(at, `must be a condition object, got ${shown(v)}`);
   const o = v as Record<string, unknown>;
   for (const k of Object.keys(o)) {
@@ -113,6 +116,10 @@ function conditionOf(v: unknown, features: readonly Pick<FeatureDef, 'name'>[], 
     isMissing,
   };
   const bounds = BOUNDS.filter((k) => c[k] !== null);
+  // a categorical feature's values are labels: a numeric bound on them would hold for no event
+  if (bounds.length > 0 && features.find((f) => f.name === feature)?.type === 'CATEGORICAL') {
+    throw new Problem(`${at}.${bounds[0]}`, `${preview(feature)} is CATEGORICAL: numeric bounds apply to NUMERIC features; list its values with in`);
+  }
   if (c.in === null && bounds.length === 0 && isMissing === null) {
     throw new Problem(at, `a condition on ${preview(feature)} needs at least one of in, gte, gt, lte, lt, isMissing`);
   }
@@ -128,7 +135,7 @@ function conditionOf(v: unknown, features: readonly Pick<FeatureDef, 'name'>[], 
  * Checks a segment definition against the model's features (fields named under `prefix`).
  * Name uniqueness within the model is the service's to check: it needs the store.
  */
-export function checkSegment(features: readonly Pick<FeatureDef, 'name'>[], input: SegmentInput, prefix = 'input'): SegmentCheck {
+export function checkSegment(features: readonly SegmentFeature[], input: SegmentInput, prefix = 'input'): SegmentCheck {
   try {
     const name = input.name;
     if (typeof name !== 'string' || !SLUG.test(name)) {
@@ -147,4 +154,11 @@ export function checkSegment(features: readonly Pick<FeatureDef, 'name'>[], inpu
     if (e instanceof Problem) return { ok: false, field: e.field, message: e.message };
     throw e;
   }
+}
+
+/** A segment as the registry stores it. */
+export interface SegmentRecord extends SegmentDef {
+  id: number;
+  modelId: number;
+  createdAt: number;
 }

@@ -8,6 +8,8 @@ import type { MonitorRecord, EvaluationRecord } from '../../services/monitors.js
 import type { AlertRecord, AlertEventRecord } from '../../services/alerts.js';
 import type { ChannelRecord } from '../../services/channels.js';
 import type { DeliveryRecord } from '../../services/outbox.js';
+import type { ModelVersionRecord } from '../../domain/versions.js';
+import type { SegmentRecord } from '../../domain/segments/segment.js';
 import type { GqlContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -106,10 +108,22 @@ export type Baseline = {
 export type BaselineRowInput = {
   actualLabel?: InputMaybe<Scalars['String']['input']>;
   actualValue?: InputMaybe<Scalars['Float']['input']>;
+  /** Per-feature attributions (feature name -> number). */
+  attributions?: InputMaybe<Scalars['JSON']['input']>;
   features: Scalars['JSON']['input'];
   predictedLabel?: InputMaybe<Scalars['String']['input']>;
   score?: InputMaybe<Scalars['Float']['input']>;
   value?: InputMaybe<Scalars['Float']['input']>;
+};
+
+/** Who is asking: the key that authenticated the request, or the local ADMIN in local mode. */
+export type Caller = {
+  __typename?: 'Caller';
+  /** True when the request came without a key and acted as the local ADMIN (local mode). */
+  localMode: Scalars['Boolean']['output'];
+  /** The key's name, or local in local mode. */
+  name: Scalars['String']['output'];
+  role: Role;
 };
 
 export type ChangeAction =
@@ -168,6 +182,15 @@ export type CreateModelInput = {
   task: TaskType;
 };
 
+export type CreateModelVersionInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Make it the model's current version (events without modelVersion are attributed to it). Default true. */
+  makeCurrent?: InputMaybe<Scalars['Boolean']['input']>;
+  model: Scalars['String']['input'];
+  /** Unique within the model: v1, 2026-11-30, a git sha... (a slug, like a model's name). */
+  name: Scalars['String']['input'];
+};
+
 export type CreateMonitorInput = {
   attribute?: InputMaybe<Scalars['String']['input']>;
   channels?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -183,8 +206,19 @@ export type CreateMonitorInput = {
   /** Default 4h. */
   repeatInterval?: InputMaybe<Scalars['String']['input']>;
   schedule: Scalars['String']['input'];
+  /** Evaluate on this segment's events only (absent: all events). */
+  segment?: InputMaybe<Scalars['String']['input']>;
+  /** Evaluate on this version's events only (absent: all versions). */
+  version?: InputMaybe<Scalars['String']['input']>;
   warningThreshold?: InputMaybe<Scalars['Float']['input']>;
   window: Scalars['String']['input'];
+};
+
+export type CreateSegmentInput = {
+  conditions: Array<SegmentConditionInput>;
+  model: Scalars['String']['input'];
+  /** A slug, unique within the model. */
+  name: Scalars['String']['input'];
 };
 
 export type CreatedApiKey = {
@@ -255,6 +289,8 @@ export type FeatureDrift = {
   chi2PValue?: Maybe<Scalars['Float']['output']>;
   chi2Statistic?: Maybe<Scalars['Float']['output']>;
   feature: Scalars['String']['output'];
+  /** psi x the feature's baselineShare: how much a drifting feature matters to the model (METRICS.md). */
+  impact?: Maybe<Scalars['Float']['output']>;
   jsDistance?: Maybe<Scalars['Float']['output']>;
   ksPValue?: Maybe<Scalars['Float']['output']>;
   ksStatistic?: Maybe<Scalars['Float']['output']>;
@@ -262,6 +298,22 @@ export type FeatureDrift = {
   sampleSize: Scalars['Int']['output'];
   type: FeatureType;
   wasserstein?: Maybe<Scalars['Float']['output']>;
+};
+
+/** Mean absolute attribution of one feature (e.g. SHAP values logged with the predictions). */
+export type FeatureImportance = {
+  __typename?: 'FeatureImportance';
+  /** The same in the baseline; null without baseline attributions. */
+  baselineMeanAbsAttribution?: Maybe<Scalars['Float']['output']>;
+  baselineShare?: Maybe<Scalars['Float']['output']>;
+  feature: Scalars['String']['output'];
+  /** Mean |attribution| over the window's events that carry one for this feature; null when none. */
+  meanAbsAttribution?: Maybe<Scalars['Float']['output']>;
+  /** 1 = most important in this window. */
+  rank?: Maybe<Scalars['Int']['output']>;
+  sampleSize: Scalars['Int']['output'];
+  /** This feature's share of the sum of every feature's meanAbsAttribution (0..1). */
+  share?: Maybe<Scalars['Float']['output']>;
 };
 
 export type FeatureInput = {
@@ -360,12 +412,15 @@ export type Model = {
   alerts: Array<Alert>;
   baseline?: Maybe<Baseline>;
   createdAt: Scalars['DateTime']['output'];
+  /** The version events without modelVersion are attributed to; null while the model has none. */
+  currentVersion?: Maybe<Scalars['String']['output']>;
   /** Binary classification: score >= threshold predicts positive (default 0.5). */
   decisionThreshold?: Maybe<Scalars['Float']['output']>;
   description?: Maybe<Scalars['String']['output']>;
   /** Drift of each feature in [from, to) against the baseline. */
   drift: Array<FeatureDrift>;
   fairness: Fairness;
+  featureImportance: Array<FeatureImportance>;
   features: Array<Feature>;
   health: ModelHealth;
   id: Scalars['ID']['output'];
@@ -377,6 +432,8 @@ export type Model = {
   performance: Performance;
   /** Binary classification: the label that counts as positive. */
   positiveClass?: Maybe<Scalars['String']['output']>;
+  /** By name. */
+  segments: Array<Segment>;
   /**
    * One point per HOUR or DAY bucket (UTC) in [from, to). feature: for per-feature
    * metrics (null = the model's output, for drift); attribute: for fairness metrics.
@@ -385,6 +442,8 @@ export type Model = {
   storage: ModelStorage;
   task: TaskType;
   traffic: Traffic;
+  /** Oldest first. */
+  versions: Array<ModelVersion>;
 };
 
 
@@ -395,32 +454,50 @@ export type ModelAlertsArgs = {
 
 export type ModelDriftArgs = {
   from: Scalars['DateTime']['input'];
+  segment?: InputMaybe<Scalars['String']['input']>;
   to: Scalars['DateTime']['input'];
+  version?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 export type ModelFairnessArgs = {
   attribute: Scalars['String']['input'];
   from: Scalars['DateTime']['input'];
+  segment?: InputMaybe<Scalars['String']['input']>;
   to: Scalars['DateTime']['input'];
+  version?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type ModelFeatureImportanceArgs = {
+  from: Scalars['DateTime']['input'];
+  segment?: InputMaybe<Scalars['String']['input']>;
+  to: Scalars['DateTime']['input'];
+  version?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 export type ModelIntegrityArgs = {
   from: Scalars['DateTime']['input'];
+  segment?: InputMaybe<Scalars['String']['input']>;
   to: Scalars['DateTime']['input'];
+  version?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 export type ModelOutputDriftArgs = {
   from: Scalars['DateTime']['input'];
+  segment?: InputMaybe<Scalars['String']['input']>;
   to: Scalars['DateTime']['input'];
+  version?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 export type ModelPerformanceArgs = {
   from: Scalars['DateTime']['input'];
+  segment?: InputMaybe<Scalars['String']['input']>;
   to: Scalars['DateTime']['input'];
+  version?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -430,13 +507,17 @@ export type ModelSeriesArgs = {
   from: Scalars['DateTime']['input'];
   granularity: Granularity;
   metric: Metric;
+  segment?: InputMaybe<Scalars['String']['input']>;
   to: Scalars['DateTime']['input'];
+  version?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 export type ModelTrafficArgs = {
   from: Scalars['DateTime']['input'];
+  segment?: InputMaybe<Scalars['String']['input']>;
   to: Scalars['DateTime']['input'];
+  version?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type ModelHealth = {
@@ -460,6 +541,15 @@ export type ModelStorage = {
   rawEvents: Scalars['Int']['output'];
   /** Days of raw events kept (the model's own setting, else GLASSBOX_RETENTION_DAYS); 0 = forever. */
   retentionDays: Scalars['Int']['output'];
+};
+
+export type ModelVersion = {
+  __typename?: 'ModelVersion';
+  /** The baseline of this version (null: the model's own baseline is used). */
+  baseline?: Maybe<Baseline>;
+  createdAt: Scalars['DateTime']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
 };
 
 export type Monitor = {
@@ -486,6 +576,10 @@ export type Monitor = {
   repeatInterval: Scalars['String']['output'];
   /** A cron expression (5 or 6 fields), UTC. */
   schedule: Scalars['String']['output'];
+  /** Evaluated on this segment's events only (null: all events). */
+  segment?: Maybe<Scalars['String']['output']>;
+  /** Evaluated on this version's events only (null: all versions). */
+  version?: Maybe<Scalars['String']['output']>;
   warningThreshold?: Maybe<Scalars['Float']['output']>;
   /** A duration: 30m, 1h, 24h, 7d. Each run looks at [at - window, at). */
   window: Scalars['String']['output'];
@@ -517,11 +611,16 @@ export type Mutation = {
   createApiKey: CreatedApiKey;
   createChannel: Channel;
   createModel: Model;
+  createModelVersion: ModelVersion;
   createMonitor: Monitor;
+  /** Applies to the model's stored events (within retention) and every later one. */
+  createSegment: Segment;
   deleteChannel: Scalars['Boolean']['output'];
   /** Deletes the model with its events, baseline, statistics, monitors and alerts. */
   deleteModel: Scalars['Boolean']['output'];
   deleteMonitor: Scalars['Boolean']['output'];
+  /** CONFLICT while a monitor is narrowed to it. */
+  deleteSegment: Scalars['Boolean']['output'];
   /**
    * Evaluates the monitor as of `at` (default: now) over the window that ends there,
    * records the evaluation and moves its alert on, exactly as a scheduled run would.
@@ -536,6 +635,9 @@ export type Mutation = {
   setBaseline: Baseline;
   /** Replaces the model's baseline with the events logged in [from, to). */
   setBaselineFromWindow: Baseline;
+  setCurrentVersion: Model;
+  /** Replaces the baseline of one version (drift of its events is measured against it). */
+  setVersionBaseline: Baseline;
   snoozeAlert: Alert;
   /**
    * Sends a test notification now; true when the channel confirmed it. When false, the
@@ -590,8 +692,20 @@ export type MutationCreateModelArgs = {
 
 
 /** Each domain file extends Query and Mutation. */
+export type MutationCreateModelVersionArgs = {
+  input: CreateModelVersionInput;
+};
+
+
+/** Each domain file extends Query and Mutation. */
 export type MutationCreateMonitorArgs = {
   input: CreateMonitorInput;
+};
+
+
+/** Each domain file extends Query and Mutation. */
+export type MutationCreateSegmentArgs = {
+  input: CreateSegmentInput;
 };
 
 
@@ -610,6 +724,13 @@ export type MutationDeleteModelArgs = {
 /** Each domain file extends Query and Mutation. */
 export type MutationDeleteMonitorArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Each domain file extends Query and Mutation. */
+export type MutationDeleteSegmentArgs = {
+  model: Scalars['String']['input'];
+  name: Scalars['String']['input'];
 };
 
 
@@ -663,6 +784,21 @@ export type MutationSetBaselineFromWindowArgs = {
 
 
 /** Each domain file extends Query and Mutation. */
+export type MutationSetCurrentVersionArgs = {
+  model: Scalars['String']['input'];
+  version: Scalars['String']['input'];
+};
+
+
+/** Each domain file extends Query and Mutation. */
+export type MutationSetVersionBaselineArgs = {
+  model: Scalars['String']['input'];
+  rows: Array<BaselineRowInput>;
+  version: Scalars['String']['input'];
+};
+
+
+/** Each domain file extends Query and Mutation. */
 export type MutationSnoozeAlertArgs = {
   id: Scalars['ID']['input'];
   until: Scalars['DateTime']['input'];
@@ -712,8 +848,12 @@ export type Performance = {
 export type PredictionInput = {
   actualLabel?: InputMaybe<Scalars['String']['input']>;
   actualValue?: InputMaybe<Scalars['Float']['input']>;
+  /** Per-feature attributions of this prediction (feature name -> number), e.g. SHAP values. */
+  attributions?: InputMaybe<Scalars['JSON']['input']>;
   eventId: Scalars['ID']['input'];
   features: Scalars['JSON']['input'];
+  /** The version that made the prediction; absent = the model's current version at ingest. */
+  modelVersion?: InputMaybe<Scalars['String']['input']>;
   predictedLabel?: InputMaybe<Scalars['String']['input']>;
   /** Binary classification: probability of the positive class. */
   score?: InputMaybe<Scalars['Float']['input']>;
@@ -734,6 +874,8 @@ export type Query = {
   channels: Array<Channel>;
   /** The configuration (models, versions, segments, channels, monitors) as the YAML that applyConfig accepts. Webhook secrets are written as environment references, never in clear. */
   exportConfig: Scalars['String']['output'];
+  /** Who is asking (any valid key; without one, the local ADMIN in local mode, else UNAUTHENTICATED). */
+  me: Caller;
   /** null when no model has that name. */
   model?: Maybe<Model>;
   models: Array<Model>;
@@ -795,6 +937,37 @@ export type Role =
   | 'INGEST'
   | 'VIEWER';
 
+/** A conjunction of conditions on features; an event is in the segment when all hold. */
+export type Segment = {
+  __typename?: 'Segment';
+  conditions: Array<SegmentCondition>;
+  createdAt: Scalars['DateTime']['output'];
+  name: Scalars['String']['output'];
+};
+
+export type SegmentCondition = {
+  __typename?: 'SegmentCondition';
+  feature: Scalars['String']['output'];
+  gt?: Maybe<Scalars['Float']['output']>;
+  gte?: Maybe<Scalars['Float']['output']>;
+  /** Categorical: the value is one of these (as strings). */
+  in?: Maybe<Array<Scalars['String']['output']>>;
+  /** true: the feature is missing (null or absent); false: it is present. */
+  isMissing?: Maybe<Scalars['Boolean']['output']>;
+  lt?: Maybe<Scalars['Float']['output']>;
+  lte?: Maybe<Scalars['Float']['output']>;
+};
+
+export type SegmentConditionInput = {
+  feature: Scalars['String']['input'];
+  gt?: InputMaybe<Scalars['Float']['input']>;
+  gte?: InputMaybe<Scalars['Float']['input']>;
+  in?: InputMaybe<Array<Scalars['String']['input']>>;
+  isMissing?: InputMaybe<Scalars['Boolean']['input']>;
+  lt?: InputMaybe<Scalars['Float']['input']>;
+  lte?: InputMaybe<Scalars['Float']['input']>;
+};
+
 export type SeriesPoint = {
   __typename?: 'SeriesPoint';
   sampleSize: Scalars['Int']['output'];
@@ -850,6 +1023,10 @@ export type UpdateMonitorInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   repeatInterval?: InputMaybe<Scalars['String']['input']>;
   schedule?: InputMaybe<Scalars['String']['input']>;
+  /** Narrow to this segment (absent or null: unchanged; "" : all events again). */
+  segment?: InputMaybe<Scalars['String']['input']>;
+  /** Narrow to this version (absent or null: unchanged; "" : all versions again). */
+  version?: InputMaybe<Scalars['String']['input']>;
   warningThreshold?: InputMaybe<Scalars['Float']['input']>;
   window?: InputMaybe<Scalars['String']['input']>;
 };
@@ -938,6 +1115,7 @@ export type ResolversTypes = ResolversObject<{
   Baseline: ResolverTypeWrapper<Partial<Baseline>>;
   BaselineRowInput: ResolverTypeWrapper<Partial<BaselineRowInput>>;
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
+  Caller: ResolverTypeWrapper<Partial<Caller>>;
   ChangeAction: ResolverTypeWrapper<Partial<ChangeAction>>;
   Channel: ResolverTypeWrapper<ChannelRecord>;
   ChannelKind: ResolverTypeWrapper<Partial<ChannelKind>>;
@@ -945,7 +1123,9 @@ export type ResolversTypes = ResolversObject<{
   ConfigChange: ResolverTypeWrapper<Partial<ConfigChange>>;
   CreateChannelInput: ResolverTypeWrapper<Partial<CreateChannelInput>>;
   CreateModelInput: ResolverTypeWrapper<Partial<CreateModelInput>>;
+  CreateModelVersionInput: ResolverTypeWrapper<Partial<CreateModelVersionInput>>;
   CreateMonitorInput: ResolverTypeWrapper<Partial<CreateMonitorInput>>;
+  CreateSegmentInput: ResolverTypeWrapper<Partial<CreateSegmentInput>>;
   CreatedApiKey: ResolverTypeWrapper<Partial<Omit<CreatedApiKey, 'apiKey'> & { apiKey: ResolversTypes['ApiKey'] }>>;
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
   Delivery: ResolverTypeWrapper<DeliveryRecord>;
@@ -954,6 +1134,7 @@ export type ResolversTypes = ResolversObject<{
   Fairness: ResolverTypeWrapper<Partial<Fairness>>;
   Feature: ResolverTypeWrapper<Partial<Feature>>;
   FeatureDrift: ResolverTypeWrapper<Partial<FeatureDrift>>;
+  FeatureImportance: ResolverTypeWrapper<Partial<FeatureImportance>>;
   FeatureInput: ResolverTypeWrapper<Partial<FeatureInput>>;
   FeatureIntegrity: ResolverTypeWrapper<Partial<FeatureIntegrity>>;
   FeatureType: ResolverTypeWrapper<Partial<FeatureType>>;
@@ -970,6 +1151,7 @@ export type ResolversTypes = ResolversObject<{
   Model: ResolverTypeWrapper<ModelRecord>;
   ModelHealth: ResolverTypeWrapper<Partial<Omit<ModelHealth, 'openAlerts'> & { openAlerts: Array<ResolversTypes['Alert']> }>>;
   ModelStorage: ResolverTypeWrapper<Partial<ModelStorage>>;
+  ModelVersion: ResolverTypeWrapper<ModelVersionRecord>;
   Monitor: ResolverTypeWrapper<MonitorRecord>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Performance: ResolverTypeWrapper<Partial<Performance>>;
@@ -977,6 +1159,9 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RetentionResult: ResolverTypeWrapper<Partial<RetentionResult>>;
   Role: ResolverTypeWrapper<Partial<Role>>;
+  Segment: ResolverTypeWrapper<SegmentRecord>;
+  SegmentCondition: ResolverTypeWrapper<Partial<SegmentCondition>>;
+  SegmentConditionInput: ResolverTypeWrapper<Partial<SegmentConditionInput>>;
   SeriesPoint: ResolverTypeWrapper<Partial<SeriesPoint>>;
   ServerInfo: ResolverTypeWrapper<Partial<ServerInfo>>;
   Severity: ResolverTypeWrapper<Partial<Severity>>;
@@ -998,11 +1183,14 @@ export type ResolversParentTypes = ResolversObject<{
   Baseline: Partial<Baseline>;
   BaselineRowInput: Partial<BaselineRowInput>;
   Boolean: Partial<Scalars['Boolean']['output']>;
+  Caller: Partial<Caller>;
   Channel: ChannelRecord;
   ConfigChange: Partial<ConfigChange>;
   CreateChannelInput: Partial<CreateChannelInput>;
   CreateModelInput: Partial<CreateModelInput>;
+  CreateModelVersionInput: Partial<CreateModelVersionInput>;
   CreateMonitorInput: Partial<CreateMonitorInput>;
+  CreateSegmentInput: Partial<CreateSegmentInput>;
   CreatedApiKey: Partial<Omit<CreatedApiKey, 'apiKey'> & { apiKey: ResolversParentTypes['ApiKey'] }>;
   DateTime: Partial<Scalars['DateTime']['output']>;
   Delivery: DeliveryRecord;
@@ -1010,6 +1198,7 @@ export type ResolversParentTypes = ResolversObject<{
   Fairness: Partial<Fairness>;
   Feature: Partial<Feature>;
   FeatureDrift: Partial<FeatureDrift>;
+  FeatureImportance: Partial<FeatureImportance>;
   FeatureInput: Partial<FeatureInput>;
   FeatureIntegrity: Partial<FeatureIntegrity>;
   Float: Partial<Scalars['Float']['output']>;
@@ -1022,12 +1211,16 @@ export type ResolversParentTypes = ResolversObject<{
   Model: ModelRecord;
   ModelHealth: Partial<Omit<ModelHealth, 'openAlerts'> & { openAlerts: Array<ResolversParentTypes['Alert']> }>;
   ModelStorage: Partial<ModelStorage>;
+  ModelVersion: ModelVersionRecord;
   Monitor: MonitorRecord;
   Mutation: Record<PropertyKey, never>;
   Performance: Partial<Performance>;
   PredictionInput: Partial<PredictionInput>;
   Query: Record<PropertyKey, never>;
   RetentionResult: Partial<RetentionResult>;
+  Segment: SegmentRecord;
+  SegmentCondition: Partial<SegmentCondition>;
+  SegmentConditionInput: Partial<SegmentConditionInput>;
   SeriesPoint: Partial<SeriesPoint>;
   ServerInfo: Partial<ServerInfo>;
   String: Partial<Scalars['String']['output']>;
@@ -1086,6 +1279,12 @@ export type AuditEntryResolvers<ContextType = GqlContext, ParentType extends Res
 export type BaselineResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['Baseline'] = ResolversParentTypes['Baseline']> = ResolversObject<{
   rowCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type CallerResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['Caller'] = ResolversParentTypes['Caller']> = ResolversObject<{
+  localMode?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
 }>;
 
 export type ChannelResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['Channel'] = ResolversParentTypes['Channel']> = ResolversObject<{
@@ -1155,6 +1354,7 @@ export type FeatureDriftResolvers<ContextType = GqlContext, ParentType extends R
   chi2PValue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   chi2Statistic?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   feature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  impact?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   jsDistance?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   ksPValue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   ksStatistic?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -1162,6 +1362,16 @@ export type FeatureDriftResolvers<ContextType = GqlContext, ParentType extends R
   sampleSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['FeatureType'], ParentType, ContextType>;
   wasserstein?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
+export type FeatureImportanceResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['FeatureImportance'] = ResolversParentTypes['FeatureImportance']> = ResolversObject<{
+  baselineMeanAbsAttribution?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  baselineShare?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  feature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  meanAbsAttribution?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  rank?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  sampleSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  share?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;
 
 export type FeatureIntegrityResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['FeatureIntegrity'] = ResolversParentTypes['FeatureIntegrity']> = ResolversObject<{
@@ -1202,10 +1412,12 @@ export type ModelResolvers<ContextType = GqlContext, ParentType extends Resolver
   alerts?: Resolver<Array<ResolversTypes['Alert']>, ParentType, ContextType, Partial<ModelAlertsArgs>>;
   baseline?: Resolver<Maybe<ResolversTypes['Baseline']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  currentVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   decisionThreshold?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   drift?: Resolver<Array<ResolversTypes['FeatureDrift']>, ParentType, ContextType, RequireFields<ModelDriftArgs, 'from' | 'to'>>;
   fairness?: Resolver<ResolversTypes['Fairness'], ParentType, ContextType, RequireFields<ModelFairnessArgs, 'attribute' | 'from' | 'to'>>;
+  featureImportance?: Resolver<Array<ResolversTypes['FeatureImportance']>, ParentType, ContextType, RequireFields<ModelFeatureImportanceArgs, 'from' | 'to'>>;
   features?: Resolver<Array<ResolversTypes['Feature']>, ParentType, ContextType>;
   health?: Resolver<ResolversTypes['ModelHealth'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1215,10 +1427,12 @@ export type ModelResolvers<ContextType = GqlContext, ParentType extends Resolver
   outputDrift?: Resolver<Maybe<ResolversTypes['FeatureDrift']>, ParentType, ContextType, RequireFields<ModelOutputDriftArgs, 'from' | 'to'>>;
   performance?: Resolver<ResolversTypes['Performance'], ParentType, ContextType, RequireFields<ModelPerformanceArgs, 'from' | 'to'>>;
   positiveClass?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  segments?: Resolver<Array<ResolversTypes['Segment']>, ParentType, ContextType>;
   series?: Resolver<Array<ResolversTypes['SeriesPoint']>, ParentType, ContextType, RequireFields<ModelSeriesArgs, 'from' | 'granularity' | 'metric' | 'to'>>;
   storage?: Resolver<ResolversTypes['ModelStorage'], ParentType, ContextType>;
   task?: Resolver<ResolversTypes['TaskType'], ParentType, ContextType>;
   traffic?: Resolver<ResolversTypes['Traffic'], ParentType, ContextType, RequireFields<ModelTrafficArgs, 'from' | 'to'>>;
+  versions?: Resolver<Array<ResolversTypes['ModelVersion']>, ParentType, ContextType>;
 }>;
 
 export type ModelHealthResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['ModelHealth'] = ResolversParentTypes['ModelHealth']> = ResolversObject<{
@@ -1233,6 +1447,13 @@ export type ModelStorageResolvers<ContextType = GqlContext, ParentType extends R
   purgedBefore?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   rawEvents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   retentionDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ModelVersionResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['ModelVersion'] = ResolversParentTypes['ModelVersion']> = ResolversObject<{
+  baseline?: Resolver<Maybe<ResolversTypes['Baseline']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type MonitorResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['Monitor'] = ResolversParentTypes['Monitor']> = ResolversObject<{
@@ -1253,6 +1474,8 @@ export type MonitorResolvers<ContextType = GqlContext, ParentType extends Resolv
   openAlert?: Resolver<Maybe<ResolversTypes['Alert']>, ParentType, ContextType>;
   repeatInterval?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   schedule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  segment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   warningThreshold?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   window?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
@@ -1265,10 +1488,13 @@ export type MutationResolvers<ContextType = GqlContext, ParentType extends Resol
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'name' | 'role'>>;
   createChannel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType, RequireFields<MutationCreateChannelArgs, 'input'>>;
   createModel?: Resolver<ResolversTypes['Model'], ParentType, ContextType, RequireFields<MutationCreateModelArgs, 'input'>>;
+  createModelVersion?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType, RequireFields<MutationCreateModelVersionArgs, 'input'>>;
   createMonitor?: Resolver<ResolversTypes['Monitor'], ParentType, ContextType, RequireFields<MutationCreateMonitorArgs, 'input'>>;
+  createSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationCreateSegmentArgs, 'input'>>;
   deleteChannel?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteChannelArgs, 'name'>>;
   deleteModel?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteModelArgs, 'name'>>;
   deleteMonitor?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteMonitorArgs, 'id'>>;
+  deleteSegment?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteSegmentArgs, 'model' | 'name'>>;
   evaluateMonitor?: Resolver<ResolversTypes['Evaluation'], ParentType, ContextType, RequireFields<MutationEvaluateMonitorArgs, 'id'>>;
   logActuals?: Resolver<ResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<MutationLogActualsArgs, 'actuals' | 'model'>>;
   logPredictions?: Resolver<ResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<MutationLogPredictionsArgs, 'model' | 'predictions'>>;
@@ -1276,6 +1502,8 @@ export type MutationResolvers<ContextType = GqlContext, ParentType extends Resol
   revokeApiKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   setBaseline?: Resolver<ResolversTypes['Baseline'], ParentType, ContextType, RequireFields<MutationSetBaselineArgs, 'model' | 'rows'>>;
   setBaselineFromWindow?: Resolver<ResolversTypes['Baseline'], ParentType, ContextType, RequireFields<MutationSetBaselineFromWindowArgs, 'from' | 'model' | 'to'>>;
+  setCurrentVersion?: Resolver<ResolversTypes['Model'], ParentType, ContextType, RequireFields<MutationSetCurrentVersionArgs, 'model' | 'version'>>;
+  setVersionBaseline?: Resolver<ResolversTypes['Baseline'], ParentType, ContextType, RequireFields<MutationSetVersionBaselineArgs, 'model' | 'rows' | 'version'>>;
   snoozeAlert?: Resolver<ResolversTypes['Alert'], ParentType, ContextType, RequireFields<MutationSnoozeAlertArgs, 'id' | 'until'>>;
   testChannel?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationTestChannelArgs, 'name'>>;
   updateModel?: Resolver<ResolversTypes['Model'], ParentType, ContextType, RequireFields<MutationUpdateModelArgs, 'input' | 'name'>>;
@@ -1309,6 +1537,7 @@ export type QueryResolvers<ContextType = GqlContext, ParentType extends Resolver
   auditLog?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType, Partial<QueryAuditLogArgs>>;
   channels?: Resolver<Array<ResolversTypes['Channel']>, ParentType, ContextType>;
   exportConfig?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<QueryExportConfigArgs>>;
+  me?: Resolver<ResolversTypes['Caller'], ParentType, ContextType>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'name'>>;
   models?: Resolver<Array<ResolversTypes['Model']>, ParentType, ContextType>;
   monitor?: Resolver<Maybe<ResolversTypes['Monitor']>, ParentType, ContextType, RequireFields<QueryMonitorArgs, 'id'>>;
@@ -1320,6 +1549,22 @@ export type QueryResolvers<ContextType = GqlContext, ParentType extends Resolver
 export type RetentionResultResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['RetentionResult'] = ResolversParentTypes['RetentionResult']> = ResolversObject<{
   deletedEvents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   models?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type SegmentResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['Segment'] = ResolversParentTypes['Segment']> = ResolversObject<{
+  conditions?: Resolver<Array<ResolversTypes['SegmentCondition']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type SegmentConditionResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['SegmentCondition'] = ResolversParentTypes['SegmentCondition']> = ResolversObject<{
+  feature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  gt?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  gte?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  in?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  isMissing?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  lt?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  lte?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;
 
 export type SeriesPointResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['SeriesPoint'] = ResolversParentTypes['SeriesPoint']> = ResolversObject<{
@@ -1349,6 +1594,7 @@ export type Resolvers<ContextType = GqlContext> = ResolversObject<{
   ApplyResult?: ApplyResultResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   Baseline?: BaselineResolvers<ContextType>;
+  Caller?: CallerResolvers<ContextType>;
   Channel?: ChannelResolvers<ContextType>;
   ConfigChange?: ConfigChangeResolvers<ContextType>;
   CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
@@ -1358,6 +1604,7 @@ export type Resolvers<ContextType = GqlContext> = ResolversObject<{
   Fairness?: FairnessResolvers<ContextType>;
   Feature?: FeatureResolvers<ContextType>;
   FeatureDrift?: FeatureDriftResolvers<ContextType>;
+  FeatureImportance?: FeatureImportanceResolvers<ContextType>;
   FeatureIntegrity?: FeatureIntegrityResolvers<ContextType>;
   GroupFairness?: GroupFairnessResolvers<ContextType>;
   IngestError?: IngestErrorResolvers<ContextType>;
@@ -1366,11 +1613,14 @@ export type Resolvers<ContextType = GqlContext> = ResolversObject<{
   Model?: ModelResolvers<ContextType>;
   ModelHealth?: ModelHealthResolvers<ContextType>;
   ModelStorage?: ModelStorageResolvers<ContextType>;
+  ModelVersion?: ModelVersionResolvers<ContextType>;
   Monitor?: MonitorResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Performance?: PerformanceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RetentionResult?: RetentionResultResolvers<ContextType>;
+  Segment?: SegmentResolvers<ContextType>;
+  SegmentCondition?: SegmentConditionResolvers<ContextType>;
   SeriesPoint?: SeriesPointResolvers<ContextType>;
   ServerInfo?: ServerInfoResolvers<ContextType>;
   Traffic?: TrafficResolvers<ContextType>;

@@ -12,6 +12,7 @@ export function parseId(id: string, field = 'id'): number {
 
 export const authResolvers: Resolvers = {
   Query: {
+    me: (_p, _a, ctx) => ({ ...ctx.requireRole('VIEWER'), localMode: ctx.localMode }),
     auditLog: (_p, { limit }, ctx) => {
       ctx.requireRole('VIEWER');
       if (limit !== null && limit !== undefined && (limit < 1 || limit > 1000)) throw badInput('limit', 'must be between 1 and 1000');

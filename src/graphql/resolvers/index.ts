@@ -13,9 +13,12 @@ import { alertsResolvers } from './alerts.js';
 import { channelsResolvers } from './channels.js';
 import { ingestResolvers } from './ingest.js';
 import { metricsResolvers } from './metrics.js';
+import { explanationsResolvers } from './explanations.js';
 import { retentionResolvers } from './retention.js';
 import { configResolvers } from './config.js';
 import { serverResolvers } from './server.js';
+import { versionsResolvers } from './versions.js';
+import { segmentsResolvers } from './segments.js';
 
 type AnyMap = Record<string, Record<string, unknown>>;
 
@@ -27,9 +30,12 @@ const DOMAINS: Resolvers[] = [
   channelsResolvers,
   ingestResolvers,
   metricsResolvers,
+  explanationsResolvers,
   retentionResolvers,
   configResolvers,
   serverResolvers,
+  versionsResolvers,
+  segmentsResolvers,
 ];
 
 /** Every domain's resolvers in one map (a later domain may add fields to a type). */
@@ -43,7 +49,7 @@ export function mergeResolvers(): AnyMap {
   return out;
 }
 
-const INGEST_MUTATIONS = new Set(['logPredictions', 'logActuals', 'setBaseline', 'setBaselineFromWindow']);
+const INGEST_MUTATIONS = new Set(['logPredictions', 'logActuals', 'setBaseline', 'setBaselineFromWindow', 'setVersionBaseline']);
 
 /** The role a not-yet-implemented root field needs before it says so (the contract's roles). */
 const pendingRole = (type: string, field: string) =>

@@ -2,19 +2,31 @@
 // its evaluations, its breach streak and its open alert. What it measures (metric,
 // feature, attribute) never changes: its history would mean something else.
 import type { Deps } from '../deps.js';
+import type { ModelRecord } from '../../domain/model.js';
 import { writeAudit } from '../audit.js';
 import { checkMonitor, type MonitorFields, type MonitorSpec } from '../monitor-validation.js';
 import { checkUnique, differences, shown, type ConfigKind, type PlannedChange } from './kind.js';
 import { issueFrom } from './issue-from.js';
 import { uniqueName } from '../unique-names.js';
 
-const UPDATABLE = ['window', 'schedule', 'comparator', 'warningThreshold', 'criticalThreshold', 'forEvaluations', 'minSampleSize', 'repeatInterval', 'enabled'] as const;
+const UPDATABLE = ['window', 'schedule', 'comparator', 'warningThreshold', 'criticalThreshold', 'forEvaluations', 'minSampleSize', 'repeatInterval', 'enabled', 'version', 'segment'] as const;
 const FIXED = ['metric', 'feature', 'attribute'] as const;
 
 /** Makes the monitor notify exactly the channels of these names (created by this apply included). */
 async function setChannels(deps: Deps, monitorId: number, names: string[]): Promise<void> {
   const ids = await deps.store.channels.idsByName(names);
   await deps.store.monitors.setChannels(monitorId, names.map((n) => ids.get(n)!));
+}
+
+/** The version or segment `spec` names that the model does not have on the server, or null. */
+async function missingScope(deps: Deps, model: ModelRecord, spec: MonitorSpec): Promise<{ field: 'version' | 'segment'; message: string } | null> {
+  if (spec.version !== null && !(model.id && (await deps.store.versions.byName(model.id, spec.version)))) {
+    return { field: 'version', message: `model ${model.name} has no version named "${spec.version}" on the server (createModelVersion)` };
+  }
+  if (spec.segment !== null && !(model.id && (await deps.store.segments.byName(model.id, spec.segment)))) {
+    return { field: 'segment', message: `model ${model.name} has no segment named "${spec.segment}" on the server (createSegment)` };
+  }
+  return null;
 }
 
 export const monitorKind: ConfigKind = {
@@ -27,19 +39,19 @@ export const monitorKind: ConfigKind = {
     const existing = new Map((await deps.store.monitors.listLinked()).map((c) => [`${c.model}/${c.record.name}`, c]));
     const named = new Set<string>();
     const changes: PlannedChange[] = [];
-    items.forEach((item, i) => {
-      if (dupes.has(i)) return;
+    for (const [i, item] of items.entries()) {
+      if (dupes.has(i)) continue;
       const path = `monitors[${i}]`;
       const modelName = String(item.model);
-      if (issues.has(path) || state.broken.models.has(modelName)) return;
+      if (issues.has(path) || state.broken.models.has(modelName)) continue;
       if (state.deletedModels.has(modelName)) {
         issues.add(`${path}.model`, `model ${modelName} is deleted by this file (delete: true)`);
-        return;
+        continue;
       }
       const model = state.models.get(modelName);
       if (!model) {
         issues.add(`${path}.model`, `no model named "${modelName}", neither in this file nor on the server`);
-        return;
+        continue;
       }
       const wanted = ((item.channels as string[] | null | undefined) ?? []).map(String);
       let ok = true;
@@ -53,9 +65,15 @@ export const monitorKind: ConfigKind = {
         spec = checkMonitor(model, item as unknown as MonitorFields, path);
       } catch (err) {
         issueFrom(err, issues, path);
-        return;
+        continue;
       }
-      if (!ok) return;
+      if (!ok) continue;
+      // a file names versions and segments that exist on the server (files cannot create them yet)
+      const scopeIssue = await missingScope(deps, model, spec);
+      if (scopeIssue) {
+        issues.add(`${path}.${scopeIssue.field}`, scopeIssue.message);
+        continue;
+      }
       const channelNames = [...new Set(wanted)].sort();
       const key = `${modelName}/${spec.name}`;
       named.add(key);
@@ -74,7 +92,7 @@ export const monitorKind: ConfigKind = {
             await writeAudit(at.deps, at.now, at.actor, 'createMonitor', `monitor:${created.id}`, item);
           },
         });
-        return;
+        continue;
       }
       const fixed = FIXED.find((f) => (cur.record[f] ?? null) !== (spec[f] ?? null));
       if (fixed) {
@@ -82,11 +100,11 @@ export const monitorKind: ConfigKind = {
           `${path}.${fixed}`,
           `monitor ${key} has ${fixed} ${shown(cur.record[fixed])}; a monitor's metric, feature and attribute never change (its evaluations and alert would mean something else): give it another name`,
         );
-        return;
+        continue;
       }
       const details = differences(UPDATABLE, cur.record as unknown as Record<string, unknown>, spec as unknown as Record<string, unknown>);
       if (JSON.stringify(cur.channels) !== JSON.stringify(channelNames)) details.push(`channels: ${shown(cur.channels)} -> ${shown(channelNames)}`);
-      if (!details.length) return;
+      if (!details.length) continue;
       const id = cur.record.id;
       changes.push({
         action: 'UPDATE',
@@ -99,7 +117,7 @@ export const monitorKind: ConfigKind = {
           await writeAudit(at.deps, at.now, at.actor, 'updateMonitor', `monitor:${id}`, item);
         },
       });
-    });
+    }
     if (state.prune) {
       for (const [key, cur] of existing) {
         if (named.has(key) || !state.scope.has(cur.model) || state.deletedModels.has(cur.model)) continue;
@@ -140,6 +158,8 @@ export const monitorKind: ConfigKind = {
         minSampleSize: m.minSampleSize,
         repeatInterval: m.repeatInterval,
         ...(m.enabled ? {} : { enabled: false }),
+        ...(m.version !== null ? { version: m.version } : {}),
+        ...(m.segment !== null ? { segment: m.segment } : {}),
         ...(cur.channels.length ? { channels: cur.channels } : {}),
       });
     }

@@ -25,6 +25,9 @@ export interface AppendRow {
   actualLabel: string | null;
   actualValue: number | null;
   actualAt: number | null;
+  /** the version the event belongs to (null: none), and its attributions as JSON text (null: none) */
+  versionId?: number | null;
+  attributions?: string | null;
 }
 
 export interface AppendResult {

@@ -29,6 +29,15 @@ export function pgAudit({ tx }: PgContext): AuditRepo {
         target: r.target,
         details: r.details,
       })),
+    about: async (q): Promise<AuditRecord[]> => {
+      if (q.targets.length === 0) return [];
+      const list = (xs: string[]) => sql.join(xs.map((x) => sql`${x}`), sql`, `);
+      const except = q.exceptActions.length ? sql` AND action NOT IN (${list(q.exceptActions)})` : sql``;
+      const rows = await tx
+        .q()
+        .execute<Row>(sql`SELECT at, actor, action, target, details FROM audit_log WHERE target IN (${list(q.targets)}) AND at >= ${q.from} AND at < ${q.to}${except} ORDER BY at, id LIMIT ${q.limit}`);
+      return rows.rows.map((r) => ({ at: int8(r.at), actor: r.actor, action: r.action, target: r.target, details: r.details }));
+    },
     lastAt: async (action) => {
       const r = (await tx.q().execute<{ at: unknown }>(sql`SELECT max(at) AS at FROM audit_log WHERE action = ${action}`)).rows[0];
       return r?.at === null || r?.at === undefined ? null : int8(r.at);

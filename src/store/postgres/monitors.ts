@@ -27,6 +27,8 @@ interface Row extends Record<string, unknown> {
   repeat_interval: string;
   repeat_interval_ms: unknown;
   enabled: boolean;
+  version: string | null;
+  segment: string | null;
   streak: number;
   created_at: unknown;
   updated_at: unknown;
@@ -34,7 +36,7 @@ interface Row extends Record<string, unknown> {
 
 const COLUMNS = sql.raw(
   `m.id, m.model_id, m.name, m.metric, m.feature, m.attribute, m."window", m.window_ms, m.schedule, m.comparator, m.warning_threshold,
-   m.critical_threshold, m.for_evaluations, m.min_sample_size, m.repeat_interval, m.repeat_interval_ms, m.enabled, m.streak, m.created_at, m.updated_at`,
+   m.critical_threshold, m.for_evaluations, m.min_sample_size, m.repeat_interval, m.repeat_interval_ms, m.enabled, m.version, m.segment, m.streak, m.created_at, m.updated_at`,
 );
 
 function toMonitor(r: Row): MonitorRecord {
@@ -56,6 +58,8 @@ function toMonitor(r: Row): MonitorRecord {
     repeatInterval: r.repeat_interval,
     repeatIntervalMs: int8(r.repeat_interval_ms),
     enabled: r.enabled,
+    version: r.version,
+    segment: r.segment,
     createdAt: int8(r.created_at),
     updatedAt: int8(r.updated_at),
   };
@@ -63,11 +67,12 @@ function toMonitor(r: Row): MonitorRecord {
 
 /** The spec's columns, in SPEC_COLUMNS' order. */
 const SPEC_COLUMNS = sql.raw(
-  'name, metric, feature, attribute, "window", window_ms, schedule, comparator, warning_threshold, critical_threshold, for_evaluations, min_sample_size, repeat_interval, repeat_interval_ms, enabled',
+  'name, metric, feature, attribute, "window", window_ms, schedule, comparator, warning_threshold, critical_threshold, for_evaluations, min_sample_size, repeat_interval, repeat_interval_ms, enabled, version, segment',
 );
 const specValues = (s: MonitorSpec) =>
   sql`${s.name}, ${s.metric}, ${s.feature}, ${s.attribute}, ${s.window}, ${s.windowMs}::bigint, ${s.schedule}, ${s.comparator}, ${s.warningThreshold}::float8,
-    ${s.criticalThreshold}::float8, ${s.forEvaluations}::int, ${s.minSampleSize}::int, ${s.repeatInterval}, ${s.repeatIntervalMs}::bigint, ${s.enabled}::boolean`;
+    ${s.criticalThreshold}::float8, ${s.forEvaluations}::int, ${s.minSampleSize}::int, ${s.repeatInterval}, ${s.repeatIntervalMs}::bigint, ${s.enabled}::boolean,
+    ${s.version}::text, ${s.segment}::text`;
 
 /** The PostgreSQL monitors repository. */
 export function pgMonitors({ tx }: PgContext): MonitorsRepo {

@@ -3,6 +3,8 @@ import type { MonitoringRepos, Repos } from '../port.js';
 import type { PgContext } from './context.js';
 import { pgSlackSeen } from './slack-seen.js';
 import { pgModels } from './models.js';
+import { pgVersions } from './versions.js';
+import { pgSegments } from './segments.js';
 import { pgApiKeys } from './keys.js';
 import { pgAudit } from './audit.js';
 import { pgLiveness } from './liveness.js';
@@ -18,6 +20,8 @@ export function postgresRepos(ctx: PgContext): Repos & MonitoringRepos {
   return {
     slackSeen: pgSlackSeen(ctx),
     models: pgModels(ctx),
+    versions: pgVersions(ctx),
+    segments: pgSegments(ctx),
     apiKeys: pgApiKeys(ctx),
     audit: pgAudit(ctx),
     liveness: pgLiveness(ctx),

@@ -34,6 +34,17 @@ export function sqliteAudit(ctx: SqliteContext): AuditRepo {
           .all(limit)
           .map((r) => ({ ...r, details: r.details === null ? null : (JSON.parse(r.details) as unknown) })),
       ),
+    about: (q) =>
+      tx.exec(() => {
+        if (q.targets.length === 0) return [];
+        // built per call: the number of targets and actions varies (bound values, never spliced text)
+        const mark = (n: number) => Array(n).fill('?').join(', ');
+        const except = q.exceptActions.length ? ` AND action NOT IN (${mark(q.exceptActions.length)})` : '';
+        const rows = ctx.sqlite
+          .prepare<unknown[], Row>(`SELECT at, actor, action, target, details FROM audit_log WHERE target IN (${mark(q.targets.length)}) AND at >= ? AND at < ?${except} ORDER BY at, id LIMIT ?`)
+          .all(...q.targets, q.from, q.to, ...q.exceptActions, q.limit);
+        return rows.map((r) => ({ ...r, details: r.details === null ? null : (JSON.parse(r.details) as unknown) }));
+      }),
     lastAt: (action) => tx.exec(() => statement<[string], number | null>('SELECT max(at) FROM audit_log WHERE action = ?').pluck().get(action) ?? null),
   };
 }

@@ -27,6 +27,8 @@ function toMonitor(r: Row): MonitorRecord {
     repeatInterval: r.repeatInterval,
     repeatIntervalMs: r.repeatIntervalMs,
     enabled: r.enabled,
+    version: r.version,
+    segment: r.segment,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };
@@ -40,7 +42,7 @@ function toEvaluation(r: typeof evaluations.$inferSelect): EvaluationRecord {
 // statements (drizzle builds and prepares each query anew: most of an evaluation's CPU).
 const MONITOR_BY_ID = `SELECT id, model_id AS modelId, name, metric, feature, attribute, window, window_ms AS windowMs, schedule, comparator,
   warning_threshold AS warningThreshold, critical_threshold AS criticalThreshold, for_evaluations AS forEvaluations,
-  min_sample_size AS minSampleSize, repeat_interval AS repeatInterval, repeat_interval_ms AS repeatIntervalMs, enabled, streak,
+  min_sample_size AS minSampleSize, repeat_interval AS repeatInterval, repeat_interval_ms AS repeatIntervalMs, enabled, version, segment, streak,
   created_at AS createdAt, updated_at AS updatedAt FROM monitors WHERE id = ?`;
 const EVALUATION_COLUMNS = 'monitor_id AS monitorId, at, "from", "to", value, sample_size AS sampleSize, severity';
 const EVALUATION_AT = `SELECT ${EVALUATION_COLUMNS} FROM evaluations WHERE monitor_id = ? AND at = ?`;

@@ -8,6 +8,8 @@ import { sqliteAlerts } from './alerts.js';
 import { sqliteOutbox } from './outbox.js';
 import { sqliteLiveness } from './liveness.js';
 import { sqliteModels } from './models.js';
+import { sqliteVersions } from './versions.js';
+import { sqliteSegments } from './segments.js';
 import { sqliteApiKeys } from './keys.js';
 import { sqliteAudit } from './audit.js';
 import { sqliteClaims } from './claims.js';
@@ -25,6 +27,8 @@ export function sqliteRepos(ctx: SqliteContext): Repos & MonitoringRepos {
     outbox: sqliteOutbox(ctx),
     liveness: sqliteLiveness(ctx),
     models,
+    versions: sqliteVersions(ctx),
+    segments: sqliteSegments(ctx),
     apiKeys: sqliteApiKeys(ctx),
     audit: sqliteAudit(ctx),
     claims: sqliteClaims(ctx),

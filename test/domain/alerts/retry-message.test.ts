@@ -1,7 +1,7 @@
 // Backoff after failed deliveries, and the sentence an operator reads.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY, retryDelay } from '../../../src/domain/alerts/retry.js';
-import { alertMessage, formatNumber } from '../../../src/domain/alerts/message.js';
+import { alertMessage, attributionShareText, formatNumber } from '../../../src/domain/alerts/message.js';
 
 describe('retryDelay', () => {
   const p = DEFAULT_RETRY;
@@ -42,6 +42,20 @@ describe('alertMessage', () => {
     expect(m('DISPARATE_IMPACT_RATIO', 'gender')).toMatch(/^WARNING: disparate impact ratio by gender on credit-risk/);
     expect(m('AUC')).toMatch(/^WARNING: AUC on credit-risk is 0.7 \(threshold 0.8\)/);
   });
+  it('a drifting feature says how much of the model\'s attribution it carries (its baseline share)', () => {
+    expect(alertMessage({ ...parts, state: 'CRITICAL', value: 0.37, threshold: 0.2, sampleSize: 12_408, importance: 0.4149 })).toBe(
+      "CRITICAL: PSI of income on credit-risk is 0.37 (threshold 0.2) over the last 24h (n=12,408); income carries 41% of the model's attribution",
+    );
+    const m = (over: object) => alertMessage({ ...parts, state: 'WARNING', value: 0.3, threshold: 0.2, sampleSize: 10, ...over });
+    expect(m({ importance: 0.004 })).toMatch(/; income carries <1% of the model's attribution$/);
+    expect(m({ importance: 0 })).toMatch(/; income carries 0% of the model's attribution$/);
+    // unknown share, a metric that is not drift, or the output: no clause
+    expect(m({ importance: null })).toMatch(/\(n=10\)$/);
+    expect(m({})).toMatch(/\(n=10\)$/);
+    expect(m({ importance: 0.5, metric: 'MISSING_RATE' })).toMatch(/\(n=10\)$/);
+    expect(m({ importance: 0.5, feature: null })).toMatch(/\(n=10\)$/);
+    expect(m({ importance: 0.5, state: 'RESOLVED' })).toMatch(/^RESOLVED: .*\(n=10\)$/);
+  });
   it('a resolution says who resolved it', () => {
     expect(alertMessage({ ...parts, state: 'RESOLVED', value: 0.05, threshold: 0.1, sampleSize: 900, resolvedBy: 'slack:U123' })).toBe(
       'RESOLVED by slack:U123: PSI of income on credit-risk is 0.05 (threshold 0.1) over the last 24h (n=900)',
@@ -55,4 +69,12 @@ describe('alertMessage', () => {
     [-2.5, '-2.5'],
     [999.95, '1000'],
   ])('formatNumber(%f) = %s', (v, s) => expect(formatNumber(v)).toBe(s));
+  it.each([
+    [1, '100%'],
+    [0.4149, '41%'],
+    [0.995, '100%'],
+    [0.01, '1%'],
+    [0.0099, '<1%'],
+    [0, '0%'],
+  ])('attributionShareText(%f) says %s', (v, s) => expect(attributionShareText(v)).toBe(`${s} of the model's attribution`));
 });

@@ -13,9 +13,14 @@ import {
   emptyAttributionStats,
   featureImportance,
   featureIndex,
+  meanAbsAttributions,
   mergeAttributionsInto,
   type AttributionStats,
 } from '../../../src/domain/metrics/attributions.js';
+import { makeStatsContext } from '../../../src/domain/metrics/context.js';
+import { baselineMeanAbs, buildBaselineProfile } from '../../../src/domain/metrics/profile.js';
+import type { StatsEvent } from '../../../src/domain/metrics/stats-event.js';
+import type { ModelRecord } from '../../../src/domain/model.js';
 import { addExact, emptyExactSum, exactMean, exactSumValue, fsum, mergeExactInto } from '../../../src/domain/metrics/exact-sum.js';
 
 const NAMES = ['x', 'y', 'g', 'z'];
@@ -177,7 +182,7 @@ describe('attribution statistics', () => {
   it('no order, split, merge, JSON round trip or removal changes featureImportance', () => {
     fc.assert(
       fc.property(fc.array(row, { maxLength: 60 }), fc.array(row, { maxLength: 20 }), fc.array(fc.nat(), { maxLength: 5 }), (rows, base, cuts) => {
-        const baseline = statsOf(base);
+        const baseline = meanAbsAttributions(statsOf(base), NAMES.length);
         const want = featureImportance(NAMES, statsOf(rows), baseline);
         const n = rows.length + 1;
         const at = [...new Set(cuts.map((c) => c % n))].sort((a, b) => a - b);
@@ -222,7 +227,7 @@ describe('attribution statistics', () => {
 describe('featureImportance and impact, per the definition', () => {
   it('shares of the non-null means, ranks by mean then name, nulls without attributions or baseline', () => {
     const w = statsOf([{ x: 1, y: -3, z: 1 }]);
-    const fi = featureImportance(NAMES, w, statsOf([{ x: 2, y: 2 }]));
+    const fi = featureImportance(NAMES, w, meanAbsAttributions(statsOf([{ x: 2, y: 2 }]), NAMES.length));
     expect(fi).toEqual([
       { feature: 'x', meanAbsAttribution: 1, share: 0.2, rank: 2, baselineMeanAbsAttribution: 2, baselineShare: 0.5, sampleSize: 1 },
       { feature: 'y', meanAbsAttribution: 3, share: 0.6, rank: 1, baselineMeanAbsAttribution: 2, baselineShare: 0.5, sampleSize: 1 },
@@ -260,5 +265,46 @@ describe('featureImportance and impact, per the definition', () => {
     expect(driftImpact(0, 0.25)).toBe(0);
     expect(driftImpact(null, 0.25)).toBeNull();
     expect(driftImpact(0.5, null)).toBeNull();
+  });
+});
+
+describe('the baseline profile keeps the baseline rows\' mean |a|', () => {
+  const model: ModelRecord = {
+    id: 1,
+    name: 'm',
+    task: 'REGRESSION',
+    description: null,
+    positiveClass: null,
+    decisionThreshold: null,
+    features: ['x', '__proto__', 'g'].map((name) => ({ name, type: 'NUMERIC' as const, protected: false, min: null, max: null })),
+    createdAt: 0,
+    updatedAt: 0,
+  };
+  const row = (attributions: Record<string, unknown> | null): StatsEvent => ({ features: { x: 1, __proto__: 2, g: 3 }, score: null, predictedLabel: null, value: 1, actualLabel: null, actualValue: null, attributions });
+
+  it('per feature with one: n and the exact mean; none where no row has one', () => {
+    const p = buildBaselineProfile(model, [row({ x: 0.1, ['__proto__']: -2 }), row({ x: -0.2 }), row(null), row({ x: 0.3 })]);
+    // fsum(0.1, 0.2, 0.3) = 0.6, then / 3 (0.19999999999999998, not 0.2)
+    expect(JSON.stringify(p.attributions)).toBe(`{"x":{"n":3,"meanAbs":${0.6 / 3}},"__proto__":{"n":1,"meanAbs":2}}`);
+    expect(baselineMeanAbs(p, ['x', '__proto__', 'g'])).toEqual([0.6 / 3, 2, null]);
+    // as stored (JSON) and read back: the same
+    expect(makeStatsContext(model, JSON.parse(JSON.stringify(p))).baselineMeanAbs).toEqual([0.6 / 3, 2, null]);
+  });
+
+  it('a profile stored before attributions existed reads as no baseline attributions', () => {
+    const p = buildBaselineProfile(model, [row(null), row(null)]);
+    const { attributions: _, ...old } = p;
+    for (const profile of [old, p, null]) {
+      const ctx = makeStatsContext(model, profile);
+      expect(ctx.baselineMeanAbs).toEqual([null, null, null]);
+      const fi = featureImportance(['x', '__proto__', 'g'], statsOf([{ x: 1 }]), ctx.baselineMeanAbs);
+      expect(fi.map((f) => [f.baselineMeanAbsAttribution, f.baselineShare])).toEqual([
+        [null, null],
+        [null, null],
+        [null, null],
+      ]);
+    }
+    // the statistics' key does not depend on attributions: stored hours stay valid
+    expect(buildBaselineProfile(model, [row({ x: 5 }), row(null)]).key).toBe(p.key);
   });
 });

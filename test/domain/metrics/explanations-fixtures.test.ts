@@ -1,15 +1,17 @@
 // featureImportance, FeatureDrift.impact and segment membership against the fixtures'
 // next.json (made by the shared fixtures' make_next.py with numpy and math.fsum), for every
 // window of both fixtures, whole and narrowed to each fixture's two segments. The pure
-// pipeline as ingest will run it: attribution statistics kept per UTC hour and merged per
-// window; drift from the existing metric code on the same (segment's) events and baseline
-// rows. A segment's every other metric is compared too: membership decides all of them.
+// pipeline as ingest runs it: attribution sums kept in each UTC hour's WindowStats (through
+// their stored binary form) and merged per window, the baseline's means in its profile;
+// drift from the existing metric code on the same (segment's) events and baseline rows. A
+// segment's every other metric is compared too: membership decides all of them.
 import { describe, expect, it } from 'vitest';
-import { addAttributions, driftImpact, emptyAttributionStats, featureImportance, featureIndex, mergeAttributionsInto, type AttributionStats, type FeatureImportance } from '../../../src/domain/metrics/attributions.js';
-import { computeDrift, computeFairness, computeIntegrity, computeOutputDrift, computePerformance, computeTraffic } from '../../../src/domain/metrics/compute-window.js';
+import { driftImpact, type FeatureImportance } from '../../../src/domain/metrics/attributions.js';
+import { computeDrift, computeFairness, computeFeatureImportance, computeIntegrity, computeOutputDrift, computePerformance, computeTraffic } from '../../../src/domain/metrics/compute-window.js';
 import { makeStatsContext } from '../../../src/domain/metrics/context.js';
 import { mergeInto } from '../../../src/domain/metrics/merge-stats.js';
 import { buildBaselineProfile } from '../../../src/domain/metrics/profile.js';
+import { deserializeStats, serializeStats } from '../../../src/domain/metrics/stats-codec.js';
 import { accumulate, emptyStats, type WindowStats } from '../../../src/domain/metrics/window-stats.js';
 import { compileSegment, inSegment } from '../../../src/domain/segments/match.js';
 import { checkSegment } from '../../../src/domain/segments/segment.js';
@@ -65,44 +67,43 @@ function importanceErrors(where: string, exp: Window['featureImportance'], got: 
   return out;
 }
 
-/** Everything a window reports, from these events and baseline rows, as the server would keep it. */
+/**
+ * Everything a window reports, from these events and baseline rows, as the server keeps it:
+ * the baseline profile (with its attribution means), one WindowStats per UTC hour through
+ * its stored binary form, merged per window (and merged the other way round: the same).
+ */
 function checkWindows(fx: Fixture, rows: Rows, windows: Window[], label: string): string[] {
-  const names = fx.model.features.map((f) => f.name);
-  const index = featureIndex(fx.model.features);
-  const ctx = makeStatsContext(fx.model, buildBaselineProfile(fx.model, rows.baseline.map((r) => r.row)));
-  const baseAttrs = emptyAttributionStats(names.length);
-  for (const r of rows.baseline) addAttributions(baseAttrs, index, r.attrs);
-  const hours = new Map<number, { stats: WindowStats; attrs: AttributionStats }>();
+  const ctx = makeStatsContext(fx.model, buildBaselineProfile(fx.model, rows.baseline.map((r) => ({ ...r.row, attributions: r.attrs }))));
+  const hours = new Map<number, WindowStats>();
   for (const { row, attrs } of rows.events) {
     const h = Math.floor(row.ts / HOUR) * HOUR;
     let s = hours.get(h);
-    if (!s) hours.set(h, (s = { stats: emptyStats(ctx), attrs: emptyAttributionStats(names.length) }));
-    accumulate(s.stats, row, ctx);
-    addAttributions(s.attrs, index, attrs);
+    if (!s) hours.set(h, (s = emptyStats(ctx)));
+    accumulate(s, { ...row, attributions: attrs }, ctx);
   }
+  const stored = [...hours].map(([h, s]) => {
+    const { core, hists } = serializeStats(s);
+    return [h, deserializeStats(core, hists, ctx)] as const;
+  });
   const errors: string[] = [];
   for (const w of windows) {
     const where = `${label}[${w.from}..${w.to})`;
     const from = Date.parse(w.from);
     const to = Date.parse(w.to);
-    const inWindow = [...hours].filter(([h]) => h >= from && h + HOUR <= to).map(([, s]) => s);
+    const inWindow = stored.filter(([h]) => h >= from && h + HOUR <= to).map(([, s]) => s);
     const stats = emptyStats(ctx);
-    const attrs = emptyAttributionStats(names.length);
-    for (const s of inWindow) {
-      mergeInto(stats, s.stats, ctx);
-      mergeAttributionsInto(attrs, s.attrs);
-    }
-    // the hours merged the other way round give the same importance, to the bit
-    const reversed = emptyAttributionStats(names.length);
-    for (const s of [...inWindow].reverse()) mergeAttributionsInto(reversed, s.attrs);
-    const fi = featureImportance(names, attrs, baseAttrs);
-    expect(featureImportance(names, reversed, baseAttrs)).toEqual(fi);
+    for (const s of inWindow) mergeInto(stats, s, ctx);
+    const reversed = emptyStats(ctx);
+    for (const s of [...inWindow].reverse()) mergeInto(reversed, s, ctx);
+    const fi = computeFeatureImportance(stats, ctx);
+    expect(computeFeatureImportance(reversed, ctx)).toEqual(fi);
     errors.push(...importanceErrors(`${where} featureImportance`, w.featureImportance, fi));
 
     const drift = computeDrift(stats, ctx);
-    for (const f of fi) {
-      const psi = drift.find((d) => d.feature === f.feature)!.psi;
-      errors.push(...closeOrNull(`${where} impact.${f.feature}`, w.impact[f.feature]!, driftImpact(psi, f.baselineShare), 'impact'));
+    for (const d of drift) {
+      const f = fi.find((x) => x.feature === d.feature)!;
+      expect(d.impact).toBe(driftImpact(d.psi, f.baselineShare));
+      errors.push(...closeOrNull(`${where} impact.${d.feature}`, w.impact[d.feature]!, d.impact, 'impact'));
     }
     // the window's other metrics: the same rows, so the same numbers (segments' membership)
     for (const [f, exp] of Object.entries<any>(w.drift)) errors.push(...compareObject(`${where} drift.${f}`, exp, drift.find((d) => d.feature === f) as any));

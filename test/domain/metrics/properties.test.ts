@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsDistance, psi } from '../../../src/domain/metrics/binned-drift.js';
-import { computeDrift, computeFairness, computeIntegrity, computeOutputDrift, computePerformance, computeTraffic } from '../../../src/domain/metrics/compute-window.js';
+import { computeDrift, computeFairness, computeFeatureImportance, computeIntegrity, computeOutputDrift, computePerformance, computeTraffic } from '../../../src/domain/metrics/compute-window.js';
 import { makeStatsContext, type StatsContext } from '../../../src/domain/metrics/context.js';
 import { ksStatisticExact, wassersteinExact } from '../../../src/domain/metrics/exact.js';
 import { npStd } from '../../../src/domain/metrics/numpy-sum.js';
@@ -40,6 +40,11 @@ const event: fc.Arbitrary<StatsEvent> = fc.record({
   value: fc.constant(null),
   actualLabel: fc.option(fc.constantFrom('yes', 'no'), { freq: 3 }),
   actualValue: fc.constant(null),
+  // attributions of some features, a non-finite or foreign one now and then (left out of the sums)
+  attributions: fc.option(
+    fc.dictionary(fc.constantFrom('x', 'y', 'g', 'other'), fc.oneof({ weight: 8, arbitrary: fc.double({ noNaN: true, min: -1e6, max: 1e6 }) }, { weight: 1, arbitrary: fc.constantFrom(NaN, Infinity, 1e300, 'str', null) })),
+    { freq: 3 },
+  ),
 });
 const baselineRows: fc.Arbitrary<BaselineRow[]> = fc.array(event, { minLength: 1, maxLength: 60 });
 
@@ -51,6 +56,7 @@ function summary(s: WindowStats, ctx: StatsContext): unknown {
     perf: computePerformance(s),
     fair: computeFairness(s, ctx, 0),
     traffic: computeTraffic(s),
+    importance: computeFeatureImportance(s, ctx),
   };
 }
 
@@ -166,6 +172,8 @@ describe('WindowStats', () => {
         const ctx = makeStatsContext(model, buildBaselineProfile(model, rows));
         const shuffled = events.map((e, i) => [key(i), e] as const).sort((a, b) => a[0] - b[0]).map((x) => x[1]);
         close(summary(statsOf(events, ctx), ctx), summary(statsOf(shuffled, ctx), ctx));
+        // exact sums: the importance is the same to the bit, not just close
+        expect(computeFeatureImportance(statsOf(shuffled, ctx), ctx)).toEqual(computeFeatureImportance(statsOf(events, ctx), ctx));
       }),
     );
   });
@@ -177,6 +185,7 @@ describe('WindowStats', () => {
         const k = events.length ? cut % (events.length + 1) : 0;
         const merged = merge(statsOf(events.slice(0, k), ctx), statsOf(events.slice(k), ctx), ctx);
         close(summary(statsOf(events, ctx), ctx), summary(merged, ctx));
+        expect(computeFeatureImportance(merged, ctx)).toEqual(computeFeatureImportance(statsOf(events, ctx), ctx));
       }),
     );
   });
@@ -197,15 +206,60 @@ describe('WindowStats', () => {
         for (const o of [8, 3]) expect(summary(deserializeStats(at(core, o), hists && at(hists, o), ctx), ctx)).toEqual(summary(s, ctx));
         // without the histograms: everything but drift is the same
         const light = deserializeStats(core, null, ctx, false);
-        expect([computeIntegrity(light, ctx), computePerformance(light), computeFairness(light, ctx, 0), computeTraffic(light)]).toEqual([
+        expect([computeIntegrity(light, ctx), computePerformance(light), computeFairness(light, ctx, 0), computeTraffic(light), computeFeatureImportance(light, ctx)]).toEqual([
           computeIntegrity(s, ctx),
           computePerformance(s),
           computeFairness(s, ctx, 0),
           computeTraffic(s),
+          computeFeatureImportance(s, ctx),
         ]);
         expect(() => computeDrift(light, ctx)).toThrow();
       }),
     );
+  });
+});
+
+describe('stored statistics of earlier versions', () => {
+  // a version 3 row (before attributions), written by that version's serializeStats from
+  // the events below: still decodable, equal to what the events give today, no attributions
+  const V3 = {
+    core: 'qgEAAHsidiI6MywiayI6IltcImIyZmQyMDZmNTQzOTAzNDZcIiwwLjUsXCJ5ZXNcIl0iLCJuIjo2LCJsIjo1LCJzcyI6My4wNSwic2MiOjYsInZzIjowLCJ2YyI6MCwiZiI6W1sxLDAsNSwwLDAsMiwwLDFdLHsiayI6ImMiLCJtIjowLCJ4IjowLCJjIjpbWyJhIiwzXSxbImIiLDJdLFsiYyIsMV1dfV0sIm8iOlswLDAsNiwwLDAsMiwyLDNdLCJwIjp7ImsiOiJiIiwidHAiOjIsImZwIjowLCJ0biI6MiwiZm4iOjEsInVuIjowLCJsbCI6MS41OTg2OTU4MTU5MDIxOTg0LCJiciI6MC40OTUsInMiOjAsImJpbiI6ZmFsc2V9LCJnIjpbW1siYSIsWzMsMywxLDAsMiwwLDBdXSxbImIiLFsyLDIsMiwyLDAsMiwwXV0sWyJjIixbMSwxLDAsMSwwLDAsMF1dXV0sImIiOltbNSwiZHNzIl1dLCJoYiI6W1s1LCJzc2QiXSxbNSwiZHMiXSxbNSwic3NkIl0sWzYsImRzIl1dfQAAmpmZmZmZ6T+amZmZmZnZP2ZmZmZmZu4/MzMzMzMz0z+amZmZmZmpPwEAAQABAAAAAAAAAAAAAAABAAEA',
+    hists: 'AAAAAAAA4D8AAAAAAAD4PwAAAAAAAARAAAAAAAAAAAAAAAAAAAAYQAAAAAAAAOA/AAAAAAAA+D8AAAAAAAAEQAAAAAAAAAhAAAAAAAAAGECamZmZmZmpP2ZmZmZmZuY/mpmZmZmZ4T+amZmZmZnpP2ZmZmZmZu4/mpmZmZmZqT8zMzMzMzPTP5qZmZmZmdk/mpmZmZmZ4T+amZmZmZnpP2ZmZmZmZu4/AAAEAAoADQAaAAEAAQABAAEAAQABAAEAAQABAAEAAAAKAAwAFgAaAAEAAgABAAEAAQABAAEAAQABAAEAAQA=',
+  };
+  const m: ModelRecord = {
+    ...model,
+    decisionThreshold: 0.5,
+    features: [
+      { name: 'x', type: 'NUMERIC', protected: false, min: null, max: null },
+      { name: 'g', type: 'CATEGORICAL', protected: true, min: null, max: null },
+    ],
+  };
+  const ev = (x: number | null, g: string, score: number, actual: string | null): StatsEvent => ({ features: { x, g }, score, predictedLabel: null, value: null, actualLabel: actual, actualValue: null });
+  const base = [ev(1, 'a', 0.2, 'no'), ev(2, 'b', 0.7, 'yes'), ev(3, 'a', 0.9, 'yes'), ev(4, 'b', 0.1, 'no'), ev(5, 'a', 0.6, 'no')];
+  const events = [ev(1.5, 'a', 0.3, 'no'), ev(2.5, 'b', 0.8, 'yes'), ev(6, 'a', 0.55, null), ev(null, 'c', 0.4, 'yes'), ev(3, 'b', 0.95, 'yes'), ev(0.5, 'a', 0.05, 'no')];
+
+  it('a version 3 row reads as the same statistics, with no attributions', () => {
+    const ctx = makeStatsContext(m, buildBaselineProfile(m, base));
+    const old = deserializeStats(Buffer.from(V3.core, 'base64'), Buffer.from(V3.hists, 'base64'), ctx);
+    expect(old.attributions).toBeNull();
+    expect(old.key).toBe(ctx.statsKey);
+    const now = statsOf(events, ctx);
+    expect(summary(old, ctx)).toEqual(summary(now, ctx));
+    // merged with today's rows that carry attributions: those alone count
+    const later = statsOf([{ ...ev(2, 'a', 0.5, null), attributions: { x: -0.25, g: 0.5 } }], ctx);
+    const both = merge(old, later, ctx);
+    expect(computeFeatureImportance(both, ctx).map((f) => [f.meanAbsAttribution, f.sampleSize])).toEqual([
+      [0.25, 1],
+      [0.5, 1],
+    ]);
+  });
+
+  it('an unknown version is refused, not misread', () => {
+    const ctx = makeStatsContext(m, buildBaselineProfile(m, base));
+    const core = Buffer.from(V3.core, 'base64');
+    const at = core.indexOf('"v":3');
+    core[at + 4] = '9'.charCodeAt(0);
+    expect(() => deserializeStats(core, null, ctx, false)).toThrow(/unknown statistics version 9/);
   });
 });
 

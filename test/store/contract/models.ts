@@ -22,6 +22,7 @@ export function modelsContract(h: RepoHarness): void {
       createdAt: T0,
       updatedAt: T0,
       retentionDays: 30,
+      currentVersionId: null,
     });
     // key order too: features are shown and exported as they were declared
     expect(JSON.stringify(rec!.features)).toBe(JSON.stringify(input.features));

@@ -54,6 +54,8 @@ export function newMonitor(modelId: number, name: string, over: Partial<NewMonit
     repeatInterval: '4h',
     repeatIntervalMs: 14_400_000,
     enabled: true,
+    version: null,
+    segment: null,
     createdAt: T0,
     ...over,
   };

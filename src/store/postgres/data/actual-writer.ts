@@ -1,14 +1,14 @@
 // ActualWriter on PostgreSQL: one transaction per batch. Each actual replaces the one its
-// event has (the statistics move by the difference: a partial per UTC hour, the event's
-// labelled state removed and the new one added, in the batch's order as on SQLite,
-// services/ingest-writer.ts); an actual whose event is unknown waits in pending_actuals
+// event has (the statistics move by the difference: a partial per slice and UTC hour, the
+// event's labelled state removed and the new one added, in slice 0 and each slice the event
+// is in, in the batch's order as on SQLite, services/ingest-writer.ts); an actual whose event is unknown waits in pending_actuals
 // (the last one of an eventId wins), or comes back as purged when a tombstone says
 // retention deleted its event. Events are found through `event_keys` (model, eventId ->
 // ts), which leads to one day partition of `events`.
 import type pg from 'pg';
 import type { ActualRow } from '../../../domain/ingest/validate.js';
 import type { ModelRecord } from '../../../domain/model.js';
-import { applyLabel, type StatsEvent } from '../../../domain/metrics/window-stats.js';
+import { applyLabel } from '../../../domain/metrics/window-stats.js';
 import type { ActualBatchResult, ActualWriter, AuditOf } from '../../ports/data.js';
 import type { PgContext } from '../context.js';
 import { pgAudit } from '../audit.js';
@@ -16,16 +16,17 @@ import { dataTransaction } from './data-transaction.js';
 import { holdModel, shareModel } from './locks.js';
 import { modelGone } from './prediction-writer.js';
 import { modelState, statsContextOf } from './stats-context.js';
-import { appendPartials, statsByHour } from './stats-rows.js';
+import { appendPartials } from './stats-rows.js';
+import { sliceSetOf, statsBySlice } from './slice-set.js';
 import { TOMBSTONE_KEY } from './tombstones.js';
-import { statsEventOf, type EventRow } from './event-rows.js';
+import { EVENT_COLUMNS, statsEventOf, type EventRow, type SliceEvent } from './event-rows.js';
 
-type Event = StatsEvent & { ts: number };
+type Event = SliceEvent;
 
 /** The model's events of these eventIds, locked for the update. */
 async function findEvents(client: pg.PoolClient, modelId: number, ids: string[]): Promise<Map<string, Event>> {
   const r = await client.query<EventRow & { event_id: string }>(
-    `SELECT e.event_id, e.ts, e.features, e.score, e.predicted_label, e.value, e.actual_label, e.actual_value
+    `SELECT e.event_id, ${EVENT_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}
        FROM event_keys k JOIN events e ON e.model_id = k.model_id AND e.ts = k.ts AND e.event_id = k.event_id
       WHERE k.model_id = $1 AND k.event_id = ANY($2::text[])
       FOR UPDATE OF e`,
@@ -64,7 +65,7 @@ async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number
   const gone = state.purgedBefore !== null && unknown.length > 0 ? await tombstoned(client, modelId, unknown) : new Set<string>();
   const purged: ActualRow[] = [];
   const parked = new Map<string, ActualRow>();
-  const changes: Array<{ before: Event; after: Event }> = [];
+  const changes: Array<{ before: Event; after: Event; versionId: number | null; features: Event['features'] }> = [];
   /** each changed event's state after its last actual of the batch */
   const updated = new Map<string, Event>();
   for (const r of rows) {
@@ -75,7 +76,7 @@ async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number
       continue;
     }
     const after = { ...e, actualLabel: r.actualLabel, actualValue: r.actualValue };
-    changes.push({ before: e, after });
+    changes.push({ before: e, after, versionId: e.versionId, features: e.features });
     found.set(r.eventId, after);
     updated.set(r.eventId, after);
   }
@@ -88,12 +89,13 @@ async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number
       [modelId, now, final.map(([id]) => id), final.map(([, e]) => e.ts), final.map(([, e]) => e.actualLabel), final.map(([, e]) => e.actualValue)],
     );
     const sctx = await statsContextOf(ctx.pool, client, state);
+    const set = await sliceSetOf(ctx.pool, client, state);
     await appendPartials(
       client,
       modelId,
-      statsByHour(sctx, changes, (c) => c.before.ts, (s, { before, after }) => {
-        applyLabel(s, before, sctx, -1);
-        applyLabel(s, after, sctx, 1);
+      statsBySlice(sctx, set, changes, (c) => c.before.ts, (s, { before, after }, c) => {
+        applyLabel(s, before, c, -1);
+        applyLabel(s, after, c, 1);
       }),
     );
   }

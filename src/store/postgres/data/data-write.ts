@@ -1,10 +1,12 @@
 // The write half of the data port (ports/data.ts) on PostgreSQL: ingest writers,
-// baselines, statistics rebuilds and retention. Each call runs in the caller's transaction
+// baselines, statistics rebuilds, statistics slices and retention. Each call runs in the caller's transaction
 // when there is one (store.transaction), else in its own.
 import type { DataRepo } from '../../ports/data.js';
 import type { PgContext } from '../context.js';
 import { pgActualWriter } from './actual-writer.js';
-import { baselineOf, eventsAsBaselineRowsOf, replaceBaselineOn } from './baselines.js';
+import { baselineOf, eventsAsBaselineRowsOf, replaceBaselineOn, replaceVersionBaselineOn } from './baselines.js';
+import { findSliceOf, sliceStatesOf, syncSlicesOn } from './slices-sync.js';
+import { forgetSlices } from './slice-set.js';
 import { dataTransaction } from './data-transaction.js';
 import { pgPredictionWriter } from './prediction-writer.js';
 import { rebuildStatsOn } from './rebuild-stats.js';
@@ -18,6 +20,10 @@ export type DataWrite = Pick<
   | 'actualWriter'
   | 'baseline'
   | 'replaceBaseline'
+  | 'replaceVersionBaseline'
+  | 'syncSlices'
+  | 'findSlice'
+  | 'slices'
   | 'eventsAsBaselineRows'
   | 'rebuildStats'
   | 'purgedBefore'
@@ -36,6 +42,12 @@ export function pgDataWrite(ctx: PgContext): DataWrite {
     actualWriter: (model) => pgActualWriter(ctx, model),
     baseline: (modelId) => baselineOf(q(), modelId),
     replaceBaseline: (model, rows, audit) => dataTransaction(ctx, (client) => replaceBaselineOn(ctx, client, model, rows, audit)),
+    replaceVersionBaseline: (model, versionId, rows, audit) => dataTransaction(ctx, (client) => replaceVersionBaselineOn(ctx, client, model, versionId, rows, audit)),
+    syncSlices: async (model) => {
+      await dataTransaction(ctx, (client) => syncSlicesOn(client, model));
+    },
+    findSlice: (modelId, version, segment) => findSliceOf(q(), modelId, version, segment),
+    slices: (modelId) => sliceStatesOf(q(), modelId),
     eventsAsBaselineRows: (modelId, from, to) => eventsAsBaselineRowsOf(q(), modelId, from, to),
     rebuildStats: (model) => dataTransaction(ctx, (client) => rebuildStatsOn(ctx, client, model)),
     purgedBefore: (modelId) => purgedBeforeOf(q(), modelId),
@@ -46,6 +58,9 @@ export function pgDataWrite(ctx: PgContext): DataWrite {
       // the end of a retention run (services/retention.ts): reclaim what it deleted
       if (!ctx.tx.inside()) await reclaimPurgedSpace(ctx.pool);
     },
-    forgetModel: (modelId) => forgetContext(ctx.pool, modelId),
+    forgetModel: (modelId) => {
+      forgetContext(ctx.pool, modelId);
+      forgetSlices(ctx.pool, modelId);
+    },
   };
 }

@@ -13,12 +13,12 @@ import { copyField, copyIn } from '../copy-text.js';
 import type { AppendRow } from '../append-events.js';
 import { codeOf } from './locks.js';
 
-const COLUMNS = 'event_id, ts, features, score, predicted_label, value, actual_label, actual_value, actual_at';
+const COLUMNS = 'event_id, ts, features, score, predicted_label, value, actual_label, actual_value, actual_at, version_id, attributions';
 
 // `ord` numbers the rows in COPY order (its sequence only grows: the order is what counts)
 const STAGING = `CREATE TEMP TABLE IF NOT EXISTS glassbox_event_batch (
   ord bigserial, event_id text NOT NULL, ts bigint NOT NULL, features text NOT NULL, score float8, predicted_label text,
-  value float8, actual_label text, actual_value float8, actual_at bigint) ON COMMIT DELETE ROWS`;
+  value float8, actual_label text, actual_value float8, actual_at bigint, version_id int, attributions text) ON COMMIT DELETE ROWS`;
 
 const MOVE = `WITH fresh AS (
     INSERT INTO event_keys (model_id, event_id, ts)
@@ -43,7 +43,7 @@ function rowsText(rows: AppendRow[], prefix: string): string {
     const r = rows[i]!;
     lines[i] =
       `${prefix}${copyField(r.eventId)}\t${r.ts}\t${copyField(r.features)}\t${copyField(r.score)}\t${copyField(r.predictedLabel)}\t` +
-      `${copyField(r.value)}\t${copyField(r.actualLabel)}\t${copyField(r.actualValue)}\t${copyField(r.actualAt)}\n`;
+      `${copyField(r.value)}\t${copyField(r.actualLabel)}\t${copyField(r.actualValue)}\t${copyField(r.actualAt)}\t${copyField(r.versionId ?? null)}\t${copyField(r.attributions ?? null)}\n`;
   }
   return lines.join('');
 }

@@ -1,14 +1,14 @@
 // PredictionWriter on PostgreSQL: one transaction per batch that refuses the rows timed
 // before the model's purge, stores the others whose eventId the model does not have yet
 // (the database decides, across replicas: event-batch.ts), joins the actuals that arrived
-// first, and appends one statistics partial per UTC hour the stored rows touch, with the
-// call's audit entry when given. The same semantics as SQLite (services/ingest-writer.ts):
+// first, and appends one statistics partial per slice (0, the whole model, and each slice a
+// row is in: domain/slices.ts) and UTC hour the stored rows touch, with the call's audit entry when given. The same semantics as SQLite (services/ingest-writer.ts):
 // the first of repeated eventIds in a batch wins, an actual on the prediction line wins
 // over a pending one (it is the later of the two), joined actuals keep their arrival time.
 import type pg from 'pg';
 import type { ModelRecord } from '../../../domain/model.js';
 import type { PredictionRow } from '../../../domain/ingest/validate.js';
-import { accumulate, type StatsEvent } from '../../../domain/metrics/window-stats.js';
+import { accumulate } from '../../../domain/metrics/window-stats.js';
 import type { AuditOf, PredictionBatchResult, PredictionWriter } from '../../ports/data.js';
 import type { AppendRow } from '../append-events.js';
 import type { PgContext } from '../context.js';
@@ -18,9 +18,11 @@ import { dataTransaction } from './data-transaction.js';
 import { EVENT_BATCH_RELEASE, EVENT_BATCH_SAVEPOINT, storeEventBatch } from './event-batch.js';
 import { shareModelSql } from './locks.js';
 import { modelStateOf, modelStateSql, statsContextOf } from './stats-context.js';
-import { partialsSql, statsByHour } from './stats-rows.js';
+import { partialsSql } from './stats-rows.js';
+import { sliceSetOf, statsBySlice } from './slice-set.js';
+import type { SliceEvent } from './event-rows.js';
 
-type Stored = StatsEvent & { ts: number };
+type Stored = SliceEvent;
 
 
 /** The model is gone (deleted while an ingest call ran). */
@@ -57,7 +59,19 @@ async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number
     let actualAt: number | null = actualLabel !== null || actualValue !== null ? now : null;
     const p = pending.get(r.eventId);
     if (p && actualAt === null) [actualLabel, actualValue, actualAt] = p;
-    return { eventId: r.eventId, ts: r.ts, features: r.featuresText ?? JSON.stringify(r.features), score: r.score, predictedLabel: r.predictedLabel, value: r.value, actualLabel, actualValue, actualAt };
+    return {
+      eventId: r.eventId,
+      ts: r.ts,
+      features: r.featuresText ?? JSON.stringify(r.features),
+      score: r.score,
+      predictedLabel: r.predictedLabel,
+      value: r.value,
+      actualLabel,
+      actualValue,
+      actualAt,
+      versionId: r.versionId ?? null,
+      attributions: r.attributions ?? null,
+    };
   });
   const fresh = await storeEventBatch(client, modelId, append, { inSavepoint: true });
   const stored: Stored[] = [];
@@ -67,13 +81,25 @@ async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number
     if (fresh !== 'all' && !fresh.has(r.eventId)) continue;
     const a = append[i]!;
     if (pending.has(r.eventId)) joined.push(r.eventId);
-    stored.push({ ts: r.ts, features: r.features, score: r.score, predictedLabel: r.predictedLabel, value: r.value, actualLabel: a.actualLabel, actualValue: a.actualValue });
+    const attributions = a.attributions ?? null;
+    stored.push({
+      ts: r.ts,
+      features: r.features,
+      score: r.score,
+      predictedLabel: r.predictedLabel,
+      value: r.value,
+      actualLabel: a.actualLabel,
+      actualValue: a.actualValue,
+      attributions: attributions === null ? null : (JSON.parse(attributions) as Record<string, unknown>),
+      versionId: a.versionId ?? null,
+    });
   }
   if (joined.length > 0) await client.query('DELETE FROM pending_actuals WHERE model_id = $1 AND event_id = ANY($2::text[])', [modelId, joined]);
   let partials: string | null = null;
   if (stored.length > 0) {
     const sctx = await statsContextOf(ctx.pool, client, state);
-    partials = partialsSql(modelId, statsByHour(sctx, stored, (e) => e.ts, (s, e) => accumulate(s, e, sctx)));
+    const set = await sliceSetOf(ctx.pool, client, state);
+    partials = partialsSql(modelId, statsBySlice(sctx, set, stored, (e) => e.ts, (s, e, c) => accumulate(s, e, c)));
   }
   await client.query(partials ? `${EVENT_BATCH_RELEASE}; ${partials}` : EVENT_BATCH_RELEASE);
   const result = { accepted: stored.length, duplicates: kept.length - stored.length, beforePurge, purgedBefore: before };

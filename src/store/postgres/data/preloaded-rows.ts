@@ -1,5 +1,6 @@
-// The statistics rows of one model and span on PostgreSQL, in memory (StatsRows is
-// synchronous: the shared merge and computation run over it unchanged). Loading goes in
+// The statistics rows of one slice of a model (domain/slices.ts; 0: the whole model) and
+// span on PostgreSQL, in memory (StatsRows is synchronous: the shared merge and computation
+// run over it unchanged; a slice's raw events are the model's of its version and segment). Loading goes in
 // rounds: a listing query (purge mark, baseline stamp, the revs of the hour rows and
 // roll-ups, the hours with partials), then the merge runs once over what is known, noting
 // every row, partial or event range it asked for and did not have (answering as if it were
@@ -17,7 +18,9 @@ import { ceilTo, floorTo, HOUR_MS } from '../../../domain/time.js';
 import type pg from 'pg';
 import type { Queryable } from './locks.js';
 import { EVENT_COLUMNS, statsEventOf, type EventRow } from './event-rows.js';
-import { statsContextOf } from './stats-context.js';
+import { sliceOf, type PgSlice } from './slice-set.js';
+import { compileSegment } from '../../../domain/segments/match.js';
+import { badInput } from '../../../errors.js';
 
 /** Parsed rows a process keeps (a busy day or month is ~1-2 MB), as SQLite's stats store. */
 const HOT_ROWS = 48;
@@ -77,7 +80,7 @@ interface Misses {
   events: Array<[number, number]>;
 }
 
-const rowKey = (modelId: number, level: RowLevel, start: number) => `${modelId}:${level}:${start}`;
+const rowKey = (modelId: number, slice: number, level: RowLevel, start: number) => `${modelId}:${slice}:${level}:${start}`;
 
 /** Index of the first element of sorted `a` that is >= x. */
 function lowerBound(a: number[], x: number): number {
@@ -101,29 +104,32 @@ class Loaded {
   partials = new Map<number, Array<{ id: number; data: Buffer; hists: Buffer | null }>>();
   partialHists = new Set<number>();
   events: Array<{ from: number; to: number; events: Array<StatsEvent & { ts: number }> }> = [];
+  readonly ctx: StatsContext;
 
   constructor(
     readonly model: ModelRecord,
-    readonly ctx: StatsContext,
+    readonly slice: PgSlice,
     readonly listing: Listing,
     readonly cache: PgRowCache,
-  ) {}
+  ) {
+    this.ctx = slice.ctx;
+  }
 
   /** A StatsRows over what is loaded, noting what it lacks in `misses`. */
   round(misses: Misses): StatsRows {
     const { model, ctx, listing, cache } = this;
-    const mine = (modelId: number, slice = 0) => {
-      if (modelId !== model.id) throw new Error(`statistics of model ${model.id} were loaded, model ${modelId} was asked for`);
-      if (slice !== 0) throw new Error('statistics slices are not implemented on PostgreSQL yet');
+    const sl = this.slice.id;
+    const mine = (modelId: number, slice: number) => {
+      if (modelId !== model.id || slice !== sl) throw new Error(`statistics of model ${model.id} slice ${sl} were loaded, model ${modelId} slice ${slice} was asked for`);
     };
     const revOf = (level: RowLevel, start: number): number | undefined => {
       if (level === 0) return listing.hourRev.get(start);
       return listing.rollups.find((r) => r[0] === level && r[1] === start)?.[2];
     };
     return {
-      purgedBefore: (modelId) => (mine(modelId), listing.purgedBefore),
+      purgedBefore: (modelId) => (mine(modelId, sl), listing.purgedBefore),
       context: (m, slice) => (mine(m.id, slice), ctx),
-      sliceReady: (modelId, slice) => (mine(modelId, slice), true),
+      sliceReady: (modelId, slice) => (mine(modelId, slice), this.slice.ready),
       hourRevs: (modelId, slice, from, to) => (mine(modelId, slice), within(listing.hours, from, to).map((h) => [h, listing.hourRev.get(h)!])),
       rollupRevs: (modelId, slice, from, to) => (mine(modelId, slice), listing.rollups.filter((r) => r[1] >= from && r[1] < to)),
       partialHours: (modelId, slice, from, to) => (mine(modelId, slice), within(listing.partialHours, from, to)),
@@ -131,7 +137,7 @@ class Loaded {
         mine(modelId, slice);
         const rev = revOf(level, start);
         if (rev === undefined) return null;
-        const key = rowKey(modelId, level, start);
+        const key = rowKey(modelId, slice, level, start);
         const hit = cache.get(key, rev, c, withHists);
         if (hit) return hit;
         const raw = this.rows.get(key);
@@ -166,6 +172,7 @@ class Loaded {
   /** Reads what a round missed, in one query per kind (events: per merged range). */
   async fill(q: Queryable, m: Misses): Promise<void> {
     const id = this.model.id;
+    const slice = this.slice.id;
     for (const level of [0, 1] as const) {
       const want = [...m.rows.values()].filter((r) => (level === 0 ? r.level === 0 : r.level !== 0));
       if (want.length === 0) continue;
@@ -174,18 +181,18 @@ class Loaded {
         level === 0
           ? await q.query<{ level: number; start: number; rev: number; data: Buffer; hists: Buffer | null }>(
               `SELECT 0 AS level, hour AS start, rev, data, CASE WHEN hour = ANY($3::bigint[]) THEN hists END AS hists
-                 FROM stats_hourly WHERE model_id = $1 AND hour = ANY($2::bigint[])`,
-              [id, want.map((w) => w.start), hists.map((w) => w.start)],
+                 FROM stats_hourly WHERE model_id = $1 AND slice = $4 AND hour = ANY($2::bigint[])`,
+              [id, want.map((w) => w.start), hists.map((w) => w.start), slice],
             )
           : await q.query<{ level: number; start: number; rev: number; data: Buffer; hists: Buffer | null }>(
               `SELECT r.level, r.start, r.rev, r.data, CASE WHEN w.hists THEN r.hists END AS hists
                  FROM stats_rollup r JOIN unnest($2::int[], $3::bigint[], $4::bool[]) AS w(level, start, hists)
                    ON r.level = w.level AND r.start = w.start
-                WHERE r.model_id = $1`,
-              [id, want.map((w) => w.level), want.map((w) => w.start), want.map((w) => w.hists)],
+                WHERE r.model_id = $1 AND r.slice = $5`,
+              [id, want.map((w) => w.level), want.map((w) => w.start), want.map((w) => w.hists), slice],
             );
       for (const row of r.rows) {
-        const key = rowKey(id, row.level as RowLevel, row.start);
+        const key = rowKey(id, slice, row.level as RowLevel, row.start);
         this.rows.set(key, { rev: row.rev, data: row.data, hists: row.hists });
         if (m.rows.get(key)?.hists) this.withHists.add(key);
         else this.withHists.delete(key);
@@ -196,14 +203,14 @@ class Loaded {
       const hists = hours.filter((h) => m.partials.get(h));
       const r = await q.query<{ id: number; hour: number; data: Buffer; hists: Buffer | null }>(
         `SELECT id, hour, data, CASE WHEN hour = ANY($3::bigint[]) THEN hists END AS hists
-           FROM stats_partial WHERE model_id = $1 AND hour = ANY($2::bigint[]) ORDER BY hour, id`,
-        [id, hours, hists],
+           FROM stats_partial WHERE model_id = $1 AND slice = $4 AND hour = ANY($2::bigint[]) ORDER BY hour, id`,
+        [id, hours, hists, slice],
       );
       for (const h of hours) this.partials.set(h, []);
       for (const row of r.rows) this.partials.get(row.hour)!.push({ id: row.id, data: row.data, hists: row.hists });
       for (const h of hours) (m.partials.get(h) ? this.partialHists.add(h) : this.partialHists.delete(h));
     }
-    for (const [from, to] of mergeRanges(m.events)) this.events.push({ from, to, events: await readEvents(q, id, from, to) });
+    for (const [from, to] of mergeRanges(m.events)) this.events.push({ from, to, events: await readEvents(q, id, this.slice, from, to) });
   }
 }
 
@@ -218,24 +225,30 @@ function mergeRanges(ranges: Array<[number, number]>): Array<[number, number]> {
   return out;
 }
 
-/** The model's raw events in [from, to) by time (ts filtered: partitions outside are pruned). */
-async function readEvents(q: Queryable, modelId: number, from: number, to: number): Promise<Array<StatsEvent & { ts: number }>> {
-  const r = await q.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE model_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, id`, [modelId, from, to]);
-  return r.rows.map(statsEventOf);
+/** The slice's raw events in [from, to) by time (ts filtered: partitions outside are pruned; version in SQL, segment here). */
+async function readEvents(q: Queryable, modelId: number, sl: PgSlice, from: number, to: number): Promise<Array<StatsEvent & { ts: number }>> {
+  const r = await q.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM events WHERE model_id = $1 AND ts >= $2 AND ts < $3 AND ($4::int IS NULL OR version_id = $4) ORDER BY ts, id`,
+    [modelId, from, to, sl.versionId],
+  );
+  const all = r.rows.map(statsEventOf);
+  if (sl.segment === null) return all;
+  const test = compileSegment(sl.segment.conditions);
+  return all.filter((e) => test(e.features));
 }
 
-/** The listing of the model's statistics over the hours around [from, to), and its baseline stamp. */
-async function list(q: Queryable, model: ModelRecord, from: number, to: number): Promise<{ listing: Listing; baselineStamp: string | null }> {
+/** The listing of the slice's statistics over the hours around [from, to), and the model's baseline stamp. */
+async function list(q: Queryable, model: ModelRecord, slice: number, from: number, to: number): Promise<{ listing: Listing; baselineStamp: string | null }> {
   const lo = floorTo(from, HOUR_MS);
   const hi = ceilTo(to, HOUR_MS);
   // one round trip: tagged rows (k: 0 model, 1 baseline, 2 hour row, 3 roll-up, 4 hour with partials)
   const r = await q.query<{ k: number; a: number | null; b: number | null; c: number | null }>(
     `SELECT 0 AS k, purged_before AS a, NULL::bigint AS b, NULL::int AS c FROM models WHERE id = $1
      UNION ALL SELECT 1, updated_at, row_count, NULL FROM baselines WHERE model_id = $1
-     UNION ALL SELECT 2, hour, rev, NULL FROM stats_hourly WHERE model_id = $1 AND hour >= $2 AND hour < $3
-     UNION ALL SELECT 3, start, rev, level FROM stats_rollup WHERE model_id = $1 AND start >= $2 AND start < $3
-     UNION ALL SELECT DISTINCT 4, hour, NULL::bigint, NULL::int FROM stats_partial WHERE model_id = $1 AND hour >= $2 AND hour < $3`,
-    [model.id, lo, hi],
+     UNION ALL SELECT 2, hour, rev, NULL FROM stats_hourly WHERE model_id = $1 AND slice = $4 AND hour >= $2 AND hour < $3
+     UNION ALL SELECT 3, start, rev, level FROM stats_rollup WHERE model_id = $1 AND slice = $4 AND start >= $2 AND start < $3
+     UNION ALL SELECT DISTINCT 4, hour, NULL::bigint, NULL::int FROM stats_partial WHERE model_id = $1 AND slice = $4 AND hour >= $2 AND hour < $3`,
+    [model.id, lo, hi, slice],
   );
   const listing: Listing = { purgedBefore: null, hours: [], hourRev: new Map(), rollups: [], partialHours: [] };
   let baselineStamp: string | null = null;
@@ -256,10 +269,11 @@ async function list(q: Queryable, model: ModelRecord, from: number, to: number):
  * of the span [from, to), loaded on `q` in as few rounds as it needs; every query runs on
  * `q`, so the caller decides the snapshot (one REPEATABLE READ transaction for a read).
  */
-export async function withPreloadedRows<T>(q: Queryable, caches: PgStatsCaches, model: ModelRecord, from: number, to: number, fn: (rows: StatsRows) => T): Promise<T> {
-  const { listing, baselineStamp } = await list(q, model, from, to);
-  const ctx = await statsContextOf(caches.pool, q, { model, baselineStamp });
-  const loaded = new Loaded(model, ctx, listing, caches.rows);
+export async function withPreloadedRows<T>(q: Queryable, caches: PgStatsCaches, model: ModelRecord, slice: number, from: number, to: number, fn: (rows: StatsRows) => T): Promise<T> {
+  const { listing, baselineStamp } = await list(q, model, slice, from, to);
+  const sl = await sliceOf(caches.pool, q, model, slice, baselineStamp);
+  if (!sl) throw badInput(slice === 0 ? 'model' : 'segment', 'the version or segment read was deleted while the read ran');
+  const loaded = new Loaded(model, sl, listing, caches.rows);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const misses: Misses = { rows: new Map(), partials: new Map(), events: [] };
     let out: { value: T } | { err: unknown };

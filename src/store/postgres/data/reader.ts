@@ -18,7 +18,7 @@ export function inReadSnapshot<T>(pool: pg.Pool, fn: (q: Queryable) => Promise<T
 
 /** Answers one read in its own snapshot. */
 export function answerOnPostgres<K extends ReadKind>(pool: pg.Pool, caches: PgStatsCaches, r: MetricRead<K>): Promise<ReadAnswer<K>> {
-  return inReadSnapshot(pool, (q) => withPreloadedRows(q, caches, r.model, r.from, r.to, (rows) => answerRead(rows, r)));
+  return inReadSnapshot(pool, (q) => withPreloadedRows(q, caches, r.model, r.slice ?? 0, r.from, r.to, (rows) => answerRead(rows, r)));
 }
 
 /** A MetricReader on the pool, `concurrency` reads at a time (queued FIFO beyond). */

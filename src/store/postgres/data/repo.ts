@@ -33,16 +33,9 @@ export function pgDataReads(ctx: PgContext): Pick<DataRepo, 'openReader' | 'comp
 export function pgData(ctx: PgContext): DataRepo {
   const write = pgDataWrite(ctx);
   const reads = pgDataReads(ctx);
-  const notYet = (): never => {
-    throw new Error('statistics slices are not implemented on PostgreSQL yet');
-  };
   return {
     ...write,
     ...reads,
-    replaceVersionBaseline: async () => notYet(),
-    syncSlices: async () => notYet(),
-    findSlice: async () => notYet(),
-    slices: async () => notYet(),
     forgetModel: (modelId) => {
       write.forgetModel(modelId);
       reads.forgetModel(modelId);

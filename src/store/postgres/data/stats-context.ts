@@ -19,14 +19,17 @@ export interface ModelState {
   baselineStamp: string | null;
   /** whether any actual of the model waits for its prediction */
   anyPending: boolean;
+  /** `${id}:${xmin}` of each of the model's slices (slice-set.ts): changes whenever one does */
+  slicesStamp: string;
 }
 
 const STATE = `SELECT ${MODEL_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ')}, m.purged_before,
     b.updated_at AS b_updated_at, b.row_count AS b_row_count,
-    EXISTS (SELECT 1 FROM pending_actuals p WHERE p.model_id = m.id) AS any_pending
+    EXISTS (SELECT 1 FROM pending_actuals p WHERE p.model_id = m.id) AS any_pending,
+    (SELECT coalesce(string_agg(s.id || ':' || s.xmin::text, ',' ORDER BY s.id), '') FROM stats_slices s WHERE s.model_id = m.id) AS slices_stamp
   FROM models m LEFT JOIN baselines b ON b.model_id = m.id WHERE m.id = $1`;
 
-type StateRow = ModelRow & { purged_before: number | null; b_updated_at: number | null; b_row_count: number | null; any_pending: boolean };
+type StateRow = ModelRow & { purged_before: number | null; b_updated_at: number | null; b_row_count: number | null; any_pending: boolean; slices_stamp: string };
 
 /** The model's state, or null when it is gone. */
 export async function modelState(q: Queryable, modelId: number): Promise<ModelState | null> {
@@ -47,6 +50,7 @@ export function modelStateOf(rows: readonly StateRow[]): ModelState | null {
     purgedBefore: row.purged_before,
     baselineStamp: row.b_updated_at === null ? null : `${row.b_updated_at}|${row.b_row_count}`,
     anyPending: row.any_pending,
+    slicesStamp: row.slices_stamp,
   };
 }
 
@@ -66,13 +70,16 @@ export async function statsContextOf(pool: pg.Pool, q: Queryable, s: Pick<ModelS
   let perModel = cache.get(pool);
   if (!perModel) cache.set(pool, (perModel = new Map()));
   const m = s.model;
-  const stamp = `${m.updatedAt}|${m.decisionThreshold}|${m.positiveClass}|${s.baselineStamp ?? 'none'}`;
+  const stamp = `${modelStamp(m)}|${s.baselineStamp ?? 'none'}`;
   const hit = perModel.get(m.id);
   if (hit && hit.stamp === stamp) return hit.ctx;
   const ctx = makeStatsContext(m, s.baselineStamp === null ? null : await readProfile(q, m.id));
   perModel.set(m.id, { stamp, ctx });
   return ctx;
 }
+
+/** What a model's statistics contexts depend on besides the baseline profile. */
+export const modelStamp = (m: ModelRecord): string => `${m.updatedAt}|${m.decisionThreshold}|${m.positiveClass}`;
 
 /** Forgets the model's cached context (it was deleted or changed shape). */
 export function forgetContext(pool: pg.Pool, modelId: number): void {

@@ -1,6 +1,7 @@
 // Advisory transaction locks over a model's statistics on PostgreSQL, so that replicas
 // share compaction without a lost update: folding an hour's partials holds the model's
-// statistics lock shared and the (model, hour) lock exclusively; building roll-ups holds
+// statistics lock shared and the (model, hour) lock exclusively (each per slice: a slice's
+// statistics are claimed apart from the model's other slices'); building roll-ups holds
 // the statistics lock alone (a roll-up built from hours that a fold changes meanwhile
 // would miss that fold). Both also share the model's data lock (the write half's: a
 // rebuild, a new baseline or a purge mark holds it alone: locks.ts), so no step writes rows
@@ -16,19 +17,19 @@ function lockKey(...parts: Array<string | number>): string {
   return createHash('sha256').update(`glassbox:stats:${parts.join(':')}`).digest().readBigInt64BE(0).toString();
 }
 
-const modelKey = (modelId: number) => lockKey('model', modelId);
-const hourKey = (modelId: number, hour: number) => lockKey('hour', modelId, hour);
+const modelKey = (modelId: number, slice: number) => lockKey('model', modelId, slice);
+const hourKey = (modelId: number, slice: number, hour: number) => lockKey('hour', modelId, slice, hour);
 
 async function attempt(q: Queryable, fn: string, key: string): Promise<boolean> {
   const r = await q.query<{ ok: boolean }>(`SELECT ${fn}($1::bigint) AS ok`, [key]);
   return r.rows[0]!.ok;
 }
 
-/** The model's statistics alone for this transaction (a roll-up build), or false at once. */
-export const tryModelAlone = (q: Queryable, modelId: number) => attempt(q, 'pg_try_advisory_xact_lock', modelKey(modelId));
+/** The statistics of the model's slice alone for this transaction (a roll-up build), or false at once. */
+export const tryModelAlone = (q: Queryable, modelId: number, slice: number) => attempt(q, 'pg_try_advisory_xact_lock', modelKey(modelId, slice));
 
-/** The model's statistics shared with other folds for this transaction, or false at once. */
-export const tryModelShared = (q: Queryable, modelId: number) => attempt(q, 'pg_try_advisory_xact_lock_shared', modelKey(modelId));
+/** The statistics of the model's slice shared with other folds for this transaction, or false at once. */
+export const tryModelShared = (q: Queryable, modelId: number, slice: number) => attempt(q, 'pg_try_advisory_xact_lock_shared', modelKey(modelId, slice));
 
-/** The (model, hour) claim for this transaction, or false when another compactor holds it. */
-export const tryHour = (q: Queryable, modelId: number, hour: number) => attempt(q, 'pg_try_advisory_xact_lock', hourKey(modelId, hour));
+/** The (model, slice, hour) claim for this transaction, or false when another compactor holds it. */
+export const tryHour = (q: Queryable, modelId: number, slice: number, hour: number) => attempt(q, 'pg_try_advisory_xact_lock', hourKey(modelId, slice, hour));

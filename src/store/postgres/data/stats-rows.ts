@@ -1,7 +1,8 @@
-// The statistics rows the write half stores on PostgreSQL (schema/stats.ts): partials
-// appended by ingest, hour rows written by a rebuild, and the deletion of what a rebuild
-// supersedes. The same rows and bytes as SQLite (services/stats-store.ts): WindowStats
-// in the two parts of domain/metrics/stats-codec.ts.
+// The statistics rows the write half stores on PostgreSQL (schema/stats.ts), each under
+// its slice (domain/slices.ts; 0 = the whole model): partials appended by ingest, hour rows
+// written by a rebuild or a slice's backfill, and the deletion of what those supersede (or
+// of a deleted segment's slices). The same rows and bytes as SQLite (services/stats-store.ts):
+// WindowStats in the two parts of domain/metrics/stats-codec.ts.
 import { serializeStats } from '../../../domain/metrics/stats-codec.js';
 import { emptyStats, type WindowStats } from '../../../domain/metrics/window-stats.js';
 import type { StatsContext } from '../../../domain/metrics/context.js';
@@ -26,69 +27,91 @@ export function statsByHour<T>(ctx: StatsContext, items: readonly T[], ts: (t: T
   return hours;
 }
 
-/** Rows of one multi-row INSERT at most (4 parameters each, far below the 65535 limit). */
+/** Statistics per slice (0 = the whole model), then per UTC hour. */
+export type SliceHours = Map<number, Map<number, WindowStats>>;
+
+/** Rows of one multi-row INSERT at most (5 parameters each, far below the 65535 limit). */
 const ROWS_PER_INSERT = 1000;
 
-/** Appends one partial row per hour (inside the caller's transaction). */
-export async function appendPartials(q: Queryable, modelId: number, hours: Map<number, WindowStats>): Promise<void> {
-  const all = [...hours];
+const bytes = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
+/** (slice, hour, stats) of each partial to append, slices in the map's order, hours in each one's. */
+function partialRows(bySlice: SliceHours): Array<[number, number, WindowStats]> {
+  const out: Array<[number, number, WindowStats]> = [];
+  for (const [slice, hours] of bySlice) for (const [h, s] of hours) out.push([slice, h, s]);
+  return out;
+}
+
+/** Appends one partial row per (slice, hour) (inside the caller's transaction). */
+export async function appendPartials(q: Queryable, modelId: number, bySlice: SliceHours): Promise<void> {
+  const all = partialRows(bySlice);
   for (let i = 0; i < all.length; i += ROWS_PER_INSERT) {
     const part = all.slice(i, i + ROWS_PER_INSERT);
     const params: unknown[] = [modelId];
-    const values = part.map(([h, s]) => {
+    const values = part.map(([slice, h, s]) => {
       const { core, hists } = serializeStats(s);
-      params.push(h, Buffer.from(core.buffer, core.byteOffset, core.byteLength), hists && Buffer.from(hists.buffer, hists.byteOffset, hists.byteLength));
+      params.push(slice, h, bytes(core), hists && bytes(hists));
       const n = params.length;
-      return `($1, $${n - 2}, $${n - 1}, $${n})`;
+      return `($1, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
     });
-    await q.query(`INSERT INTO stats_partial (model_id, hour, data, hists) VALUES ${values.join(', ')}`, params);
+    await q.query(`INSERT INTO stats_partial (model_id, slice, hour, data, hists) VALUES ${values.join(', ')}`, params);
   }
 }
 
 /**
- * The statement appending one partial row per hour with its values inlined (bytea as hex),
- * so that it can share a round trip with other statements; null when there is no hour.
+ * The statement appending one partial row per (slice, hour) with its values inlined (bytea
+ * as hex), so that it can share a round trip with other statements; null when there is none.
  */
-export function partialsSql(modelId: number, hours: Map<number, WindowStats>): string | null {
-  if (hours.size === 0) return null;
-  const values: string[] = [];
-  for (const [h, s] of hours) {
+export function partialsSql(modelId: number, bySlice: SliceHours): string | null {
+  const all = partialRows(bySlice);
+  if (all.length === 0) return null;
+  const hex = (b: Uint8Array) => `'\\x${bytes(b).toString('hex')}'::bytea`;
+  const values = all.map(([slice, h, s]) => {
     const { core, hists } = serializeStats(s);
-    const hex = (b: Uint8Array) => `'\\x${Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')}'::bytea`;
-    values.push(`(${Math.trunc(modelId)}, ${Math.trunc(h)}, ${hex(core)}, ${hists ? hex(hists) : 'NULL'})`);
-  }
-  return `INSERT INTO stats_partial (model_id, hour, data, hists) VALUES ${values.join(', ')}`;
+    return `(${Math.trunc(modelId)}, ${Math.trunc(slice)}, ${Math.trunc(h)}, ${hex(core)}, ${hists ? hex(hists) : 'NULL'})`;
+  });
+  return `INSERT INTO stats_partial (model_id, slice, hour, data, hists) VALUES ${values.join(', ')}`;
 }
 
-/** Stores hour rows, each with a new random rev (readers' caches of the old ones go stale). */
-export async function writeHours(q: Queryable, modelId: number, hours: Map<number, WindowStats>): Promise<void> {
+/** Stores a slice's hour rows, each with a new random rev (readers' caches of the old ones go stale). */
+export async function writeHours(q: Queryable, modelId: number, slice: number, hours: Map<number, WindowStats>): Promise<void> {
   for (const [h, s] of hours) {
     const { core, hists } = serializeStats(s);
     const rev = Math.floor(Math.random() * 2 ** 52);
     await q.query(
-      `INSERT INTO stats_hourly (model_id, hour, rev, data, hists) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO stats_hourly (model_id, slice, hour, rev, data, hists) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (model_id, slice, hour) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
-      [modelId, h, rev, Buffer.from(core.buffer, core.byteOffset, core.byteLength), hists && Buffer.from(hists.buffer, hists.byteOffset, hists.byteLength)],
+      [modelId, slice, h, rev, bytes(core), hists && bytes(hists)],
     );
   }
 }
 
 /**
- * Deletes the model's stored statistics of the hours from `fromHour` on (all when null):
- * partials, hour rows, and every roll-up holding any of those hours.
+ * Deletes a slice's stored statistics of the hours in [fromHour, toHour) (from/to the end
+ * when null): partials, hour rows, and every roll-up holding any of those hours.
  */
-export async function deleteStatsFrom(q: Queryable, modelId: number, fromHour: number | null): Promise<void> {
+export async function deleteStatsIn(q: Queryable, modelId: number, slice: number, fromHour: number | null, toHour: number | null = null): Promise<void> {
   const from = fromHour ?? Number.MIN_SAFE_INTEGER;
-  await q.query('DELETE FROM stats_hourly WHERE model_id = $1 AND hour >= $2', [modelId, from]);
-  await q.query('DELETE FROM stats_partial WHERE model_id = $1 AND hour >= $2', [modelId, from]);
-  await q.query('DELETE FROM stats_rollup WHERE model_id = $1 AND start >= $2', [modelId, from]);
+  const to = toHour ?? Number.MAX_SAFE_INTEGER;
+  const args = [modelId, slice, from, to];
+  await q.query('DELETE FROM stats_hourly WHERE model_id = $1 AND slice = $2 AND hour >= $3 AND hour < $4', args);
+  await q.query('DELETE FROM stats_partial WHERE model_id = $1 AND slice = $2 AND hour >= $3 AND hour < $4', args);
+  await q.query('DELETE FROM stats_rollup WHERE model_id = $1 AND slice = $2 AND start >= $3 AND start < $4', args);
   if (fromHour === null) return;
   // roll-ups that start before `fromHour` and end after it (a year starts < 367 days before)
-  const r = await q.query<{ level: RollupLevel; start: number }>('SELECT level, start FROM stats_rollup WHERE model_id = $1 AND start < $2 AND start >= $3', [
+  const r = await q.query<{ level: RollupLevel; start: number }>('SELECT level, start FROM stats_rollup WHERE model_id = $1 AND slice = $2 AND start < $3 AND start >= $4', [
     modelId,
+    slice,
     fromHour,
     fromHour - 367 * DAY_MS,
   ]);
   for (const { level, start } of r.rows)
-    if (spanEnd(level, start) > fromHour) await q.query('DELETE FROM stats_rollup WHERE model_id = $1 AND level = $2 AND start = $3', [modelId, level, start]);
+    if (spanEnd(level, start) > fromHour) await q.query('DELETE FROM stats_rollup WHERE model_id = $1 AND slice = $2 AND level = $3 AND start = $4', [modelId, slice, level, start]);
+}
+
+/** Deletes every statistics row of these slices (a deleted segment's). */
+export async function deleteSliceStats(q: Queryable, modelId: number, slices: number[]): Promise<void> {
+  if (slices.length === 0) return;
+  for (const table of ['stats_hourly', 'stats_partial', 'stats_rollup'])
+    await q.query(`DELETE FROM ${table} WHERE model_id = $1 AND slice = ANY($2::int[])`, [modelId, slices]);
 }

@@ -10,6 +10,11 @@ import type { BaselineInfo } from '../../ports/data.js';
 import type { SqliteContext } from '../context.js';
 import { insertAudit } from '../audit.js';
 import { rebuildStats, setBaselineProfile } from './stats.js';
+import { syncSliceRows } from './slices-sync.js';
+import { startBackfill } from './slice-backfill.js';
+import { buildBaselineProfile } from '../../../domain/metrics/profile.js';
+import { notFound } from '../../../errors.js';
+import type Database from 'better-sqlite3';
 
 /** The model's baseline summary, or null. */
 export function baselineInfo({ db }: SqliteContext, modelId: number): BaselineInfo | null {
@@ -21,34 +26,68 @@ export function baselineInfo({ db }: SqliteContext, modelId: number): BaselineIn
 export function replaceBaselineNow(ctx: SqliteContext, model: ModelRecord, rows: BaselineRowIn[], audit: AuditRecord): BaselineInfo {
   const { sqlite, db } = ctx;
   const now = audit.at;
-  const insert = sqlite.prepare(
-    `INSERT INTO baseline_rows (model_id, features, score, predicted_label, value, actual_label, actual_value)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
   const tx = sqlite.transaction(() => {
-    sqlite.prepare('DELETE FROM baseline_rows WHERE model_id = ?').run(model.id);
-    const forProfile: BaselineRow[] = [];
-    for (const r of rows) {
-      insert.run(model.id, r.featuresText ?? JSON.stringify(r.features), r.score, r.predictedLabel, r.value, r.actualLabel, r.actualValue);
-      forProfile.push({
-        features: r.features,
-        score: r.score,
-        predictedLabel: r.predictedLabel,
-        value: r.value,
-        actualLabel: r.actualLabel,
-        actualValue: r.actualValue,
-      });
-    }
+    const forProfile = storeBaselineRows(sqlite, model.id, null, rows);
     const profile = setBaselineProfile(sqlite, model, forProfile);
     const values = { rowCount: rows.length, updatedAt: now, profile: profile as unknown };
     db.insert(baselines)
       .values({ modelId: model.id, ...values })
       .onConflictDoUpdate({ target: baselines.modelId, set: values })
       .run();
-    rebuildStats(sqlite, model);
+    // every slice's profile follows (those of versions without their own baseline, segments);
+    // then the model and all its slices are rebuilt here, as the model always was
+    syncSliceRows(sqlite, model);
+    rebuildStats(sqlite, model, now);
     insertAudit(ctx, audit);
   });
   tx.immediate();
+  return { rowCount: rows.length, updatedAt: now };
+}
+
+/** Replaces the rows of the model's baseline (`versionId` null) or of a version's own; returns them as the profile takes them. */
+function storeBaselineRows(sqlite: Database.Database, modelId: number, versionId: number | null, rows: BaselineRowIn[]): BaselineRow[] {
+  const insert = sqlite.prepare(
+    `INSERT INTO baseline_rows (model_id, version_id, features, score, predicted_label, value, actual_label, actual_value, attributions)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  sqlite.prepare('DELETE FROM baseline_rows WHERE model_id = ? AND version_id IS ?').run(modelId, versionId);
+  const forProfile: BaselineRow[] = [];
+  for (const r of rows) {
+    const attributions = r.attributions ?? null;
+    insert.run(modelId, versionId, r.featuresText ?? JSON.stringify(r.features), r.score, r.predictedLabel, r.value, r.actualLabel, r.actualValue, attributions);
+    forProfile.push({
+      features: r.features,
+      score: r.score,
+      predictedLabel: r.predictedLabel,
+      value: r.value,
+      actualLabel: r.actualLabel,
+      actualValue: r.actualValue,
+      attributions: attributions === null ? null : (JSON.parse(attributions) as Record<string, unknown>),
+    });
+  }
+  return forProfile;
+}
+
+/**
+ * Replaces a version's own baseline (rows, its profile in model_versions, its slices'
+ * profiles, whose statistics are then rebuilt by the backfill) and writes `audit`, in one
+ * IMMEDIATE transaction.
+ */
+export function replaceVersionBaselineNow(ctx: SqliteContext, model: ModelRecord, versionId: number, rows: BaselineRowIn[], audit: AuditRecord): BaselineInfo {
+  const { sqlite } = ctx;
+  const now = audit.at;
+  sqlite
+    .transaction(() => {
+      const found = sqlite.prepare('SELECT 1 FROM model_versions WHERE id = ? AND model_id = ?').pluck().get(versionId, model.id);
+      if (found === undefined) throw notFound(`version ${versionId} of model ${model.name}`);
+      const profile = buildBaselineProfile(model, storeBaselineRows(sqlite, model.id, versionId, rows));
+      sqlite
+        .prepare('UPDATE model_versions SET baseline_row_count = ?, baseline_updated_at = ?, baseline_profile = ? WHERE id = ?')
+        .run(rows.length, now, JSON.stringify(profile), versionId);
+      startBackfill(sqlite, model.id, syncSliceRows(sqlite, model));
+      insertAudit(ctx, audit);
+    })
+    .immediate();
   return { rowCount: rows.length, updatedAt: now };
 }
 

@@ -1,5 +1,6 @@
-// One compaction pass on SQLite: folds every hour's partials into its row and builds the
-// roll-ups of ended spans (stats-compact.ts), one short transaction at a time, giving way
+// One compaction pass on SQLite: folds every hour's partials into its row, builds the
+// statistics of new slices a day at a time (slice-backfill.ts) and the roll-ups of ended
+// spans (stats-compact.ts), one short transaction at a time, giving way
 // to ingest between steps (up to a second), so ingest waits at most one step and goes
 // first while it streams. The schedule is the service's (jobs/compact-stats.ts).
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
@@ -7,6 +8,8 @@ import type Database from 'better-sqlite3';
 import type { CompactOptions, CompactReport } from '../../ports/data.js';
 import { buildRollup, compactHours, dueRollups, hoursWithPartials } from './stats-compact.js';
 import { appendedPartials } from './stats-store.js';
+import { sliceExists, sliceReady } from './slice-set.js';
+import { backfillStep, modelsBackfilling } from './slice-backfill.js';
 import { foldUncovered, modelsWithUncovered, type UncoveredScope } from './stats-head.js';
 import type { Gate } from './retention.js';
 import { ROLLUP_LEVELS } from '../../../domain/metrics/rollup-spans.js';
@@ -75,23 +78,34 @@ export async function compactPass(sqlite: Database.Database, gate: Gate, byId: M
   if (due.length > 0) await pause();
   for (let i = 0; i < due.length; ) {
     if (shouldStop()) return report;
-    const id = due[i]![0];
+    const [id, slice] = due[i]!;
     const hours: number[] = [];
-    while (i < due.length && due[i]![0] === id && hours.length < stepHours) hours.push(due[i++]![1]);
+    while (i < due.length && due[i]![0] === id && due[i]![1] === slice && hours.length < stepHours) hours.push(due[i++]![2]);
     const m = await model(id);
-    if (!m) continue;
-    report.partials += await gate(() => compactHours(sqlite, m, hours));
+    if (!m || !sliceExists(sqlite, id, slice)) continue;
+    report.partials += await gate(() => compactHours(sqlite, m, slice, hours));
     report.hours += hours.length;
     await pause();
   }
-  const ids = sqlite.prepare('SELECT DISTINCT model_id FROM stats_hourly').pluck().all() as number[];
-  for (const id of ids) {
+  // the statistics of new slices (or of slices with a new profile), a day a step
+  for (const id of modelsBackfilling(sqlite)) {
     const m = await model(id);
     if (!m) continue;
+    for (;;) {
+      if (shouldStop()) return report;
+      if (!(await gate(() => backfillStep(sqlite, m, now)))) break;
+      await pause();
+    }
+  }
+  const owners = sqlite.prepare('SELECT DISTINCT model_id, slice FROM stats_hourly').raw().all() as Array<[number, number]>;
+  for (const [id, slice] of owners) {
+    const m = await model(id);
+    // a slice being built has hours still to be replaced: its roll-ups wait
+    if (!m || !sliceReady(sqlite, id, slice)) continue;
     for (const level of ROLLUP_LEVELS) {
-      for (const start of dueRollups(sqlite, id, level, now)) {
+      for (const start of dueRollups(sqlite, id, slice, level, now)) {
         if (shouldStop()) return report;
-        if (await gate(() => buildRollup(sqlite, m, level, start))) report.rollups++;
+        if (await gate(() => buildRollup(sqlite, m, slice, level, start))) report.rollups++;
         await pause();
       }
     }

@@ -12,8 +12,9 @@ import type { StatsHead } from './stats-head.js';
 
 /** Rows a multi-row INSERT writes: one statement call per ROWS_PER_INSERT rows costs ~1 us a row less. */
 const ROWS_PER_INSERT = 50;
-const INSERT_COLUMNS = '(id, model_id, event_id, ts, features, score, predicted_label, value, actual_label, actual_value, actual_at)';
-const ROW_PARAMS = 11;
+const INSERT_COLUMNS = '(id, model_id, event_id, ts, features, score, predicted_label, value, actual_label, actual_value, actual_at, version_id, attributions)';
+const ROW_PARAMS = 13;
+const ROW_MARKS = `(${Array(ROW_PARAMS).fill('?').join(', ')})`;
 
 interface Stmts {
   insertMany: Database.Statement;
@@ -34,8 +35,8 @@ function stmts(sqlite: Database.Database): Stmts {
   let s = statements.get(sqlite);
   if (!s) {
     s = {
-      insertMany: sqlite.prepare(`INSERT INTO events ${INSERT_COLUMNS} VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`),
-      insert: sqlite.prepare(`INSERT INTO events ${INSERT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertMany: sqlite.prepare(`INSERT INTO events ${INSERT_COLUMNS} VALUES ${Array(ROWS_PER_INSERT).fill(ROW_MARKS).join(', ')}`),
+      insert: sqlite.prepare(`INSERT INTO events ${INSERT_COLUMNS} VALUES ${ROW_MARKS}`),
       maxId: sqlite.prepare('SELECT max(id) FROM events').pluck(),
       idAt: sqlite.prepare('SELECT event_id FROM events WHERE id = ? AND model_id = ?').pluck(),
       anyPending: sqlite.prepare('SELECT 1 FROM pending_actuals WHERE model_id = ? LIMIT 1').pluck(),
@@ -47,7 +48,7 @@ function stmts(sqlite: Database.Database): Stmts {
            actual_value = excluded.actual_value, received_at = excluded.received_at`,
       ),
       eventAt: sqlite.prepare(
-        'SELECT id, ts, features, score, predicted_label, value, actual_label, actual_value FROM events WHERE id = ?',
+        'SELECT id, ts, features, score, predicted_label, value, actual_label, actual_value, version_id, attributions FROM events WHERE id = ?',
       ).raw(),
       setActual: sqlite.prepare('UPDATE events SET actual_label = ?, actual_value = ?, actual_at = ? WHERE id = ?'),
     };
@@ -56,7 +57,7 @@ function stmts(sqlite: Database.Database): Stmts {
   return s;
 }
 
-type EventTuple = [number, number, string, number | null, string | null, number | null, string | null, number | null];
+type EventTuple = [number, number, string, number | null, string | null, number | null, string | null, number | null, number | null, string | null];
 
 function toStored(t: EventTuple): StoredEvent {
   return {
@@ -68,6 +69,8 @@ function toStored(t: EventTuple): StoredEvent {
     value: t[5],
     actualLabel: t[6],
     actualValue: t[7],
+    versionId: t[8],
+    attributions: t[9] === null ? null : (JSON.parse(t[9]) as Record<string, unknown>),
   };
 }
 
@@ -133,10 +136,14 @@ export function writePredictions(
     params[o + 8] = actualLabel;
     params[o + 9] = actualValue;
     params[o + 10] = actualAt;
+    params[o + 11] = r.versionId ?? null;
+    params[o + 12] = r.attributions ?? null;
     pendingIds.push(eventId);
     if (pendingIds.length === ROWS_PER_INSERT) flush();
     idx.table.add(h, id);
-    stored.push({ id, ts: r.ts, features: r.features, score: r.score, predictedLabel: r.predictedLabel, value: r.value, actualLabel, actualValue });
+    const versionId = r.versionId ?? null;
+    const attributions = r.attributions ? (JSON.parse(r.attributions) as Record<string, unknown>) : null;
+    stored.push({ id, ts: r.ts, features: r.features, score: r.score, predictedLabel: r.predictedLabel, value: r.value, actualLabel, actualValue, versionId, attributions });
   }
   flush();
   if (stored.length > 0) idx.hwm = nextId;

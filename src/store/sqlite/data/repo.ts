@@ -8,13 +8,20 @@ import type { SqliteContext } from '../context.js';
 import { inProcessReader } from '../../../services/answer-reads.js';
 import { createReadPool } from './read-pool.js';
 import { sqliteStatsRows } from './stats-rows.js';
-import { baselineInfo, eventsAsBaselineRows, replaceBaselineNow } from './baselines.js';
+import { baselineInfo, eventsAsBaselineRows, replaceBaselineNow, replaceVersionBaselineNow } from './baselines.js';
+import { findSlice, sliceStates, syncSliceRows } from './slices-sync.js';
+import { startBackfill } from './slice-backfill.js';
 import { compactPass, foldUncoveredBatches } from './compact.js';
 import { dropEventIndex } from './ingest-index.js';
 import { expireTombstones, purgedBefore, purgeModel, storedSpan, type Gate } from './retention.js';
 import { rebuildStats } from './stats.js';
 import { forgetModel, modelGeneration } from './stats-store.js';
 import { sqliteActualWriter, sqlitePredictionWriter } from './writers.js';
+
+/** syncSlices: the slices' rows and profiles, then the building of those that need it. */
+function syncSlices(sqlite: Parameters<typeof syncSliceRows>[0], model: Parameters<typeof syncSliceRows>[1]): void {
+  startBackfill(sqlite, model.id, syncSliceRows(sqlite, model));
+}
 
 /** The SQLite data repository; `models` finds the records compaction and recovery need. */
 export function sqliteData(ctx: SqliteContext, models: Pick<ModelsRepo, 'byId'>): DataRepo {
@@ -40,10 +47,11 @@ export function sqliteData(ctx: SqliteContext, models: Pick<ModelsRepo, 'byId'>)
     expireTombstones: (now) => gate(() => expireTombstones(sqlite, now)),
     compact: (now, opts) => compactPass(sqlite, gate, byId, now, opts),
     recoverStopped: (now) => foldUncoveredBatches(sqlite, gate, byId, now, 'stopped'),
-    replaceVersionBaseline: () => Promise.reject(new Error('statistics slices: not yet on SQLite')),
-    syncSlices: () => Promise.reject(new Error('statistics slices: not yet on SQLite')),
-    findSlice: () => Promise.reject(new Error('statistics slices: not yet on SQLite')),
-    slices: () => Promise.reject(new Error('statistics slices: not yet on SQLite')),
+    replaceVersionBaseline: (model, versionId, rows, audit) => gate(() => replaceVersionBaselineNow(ctx, model, versionId, rows, audit)),
+    // inside the caller's transaction (a version or segment created) it joins it, else it is its own
+    syncSlices: (model) => gate(() => (tx.inside() ? syncSlices(sqlite, model) : sqlite.transaction(() => syncSlices(sqlite, model)).immediate())),
+    findSlice: (modelId, version, segment) => gate(() => findSlice(sqlite, modelId, version, segment)),
+    slices: (modelId) => gate(() => sliceStates(sqlite, modelId)),
     forgetModel: (modelId) => {
       forgetModel(sqlite, modelId);
       dropEventIndex(sqlite, modelId);

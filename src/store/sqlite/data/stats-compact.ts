@@ -17,8 +17,8 @@ import { AppError } from '../../../errors.js';
 import { deletePartials, deleteRollup, hasRollup, partialsOfHour, readRow, statsContext, statsFromEvents, writeRow, type RowLevel } from './stats-store.js';
 import { sqliteStatsRows } from './stats-rows.js';
 
-function stored(sqlite: Database.Database, ctx: StatsContext, modelId: number, level: RowLevel, start: number): WindowStats | null | 'stale' {
-  const row = readRow(sqlite, ctx, modelId, level, start, true);
+function stored(sqlite: Database.Database, ctx: StatsContext, modelId: number, slice: number, level: RowLevel, start: number): WindowStats | null | 'stale' {
+  const row = readRow(sqlite, ctx, modelId, slice, level, start, true);
   if (!row) return null;
   return row.stats.key === ctx.statsKey ? row.stats : 'stale';
 }
@@ -38,25 +38,25 @@ interface RollupDelta {
  * the hour come from its raw events, and the roll-ups over it are dropped (built again
  * later). Returns how many partials were folded in.
  */
-export function compactHours(sqlite: Database.Database, model: ModelRecord, hours: number[]): number {
+export function compactHours(sqlite: Database.Database, model: ModelRecord, slice: number, hours: number[]): number {
   return withoutFsync(sqlite, () => {
-    const ctx = statsContext(sqlite, model);
+    const ctx = statsContext(sqlite, model, slice);
     const ups = new Map<string, RollupDelta | null>();
     let n = 0;
-    for (const hour of hours) n += foldHour(sqlite, ctx, model.id, hour, ups);
+    for (const hour of hours) n += foldHour(sqlite, ctx, model.id, slice, hour, ups);
     for (const [, u] of ups) {
       if (!u) continue;
-      const up = stored(sqlite, ctx, model.id, u.level, u.start);
+      const up = stored(sqlite, ctx, model.id, slice, u.level, u.start);
       if (up === null) continue;
       if (up === 'stale') {
-        deleteRollup(sqlite, model.id, u.level, u.start);
+        deleteRollup(sqlite, model.id, slice, u.level, u.start);
         continue;
       }
       const merged = emptyStats(ctx);
       mergeInto(merged, up, ctx);
       mergeInto(merged, u.delta, ctx);
       for (const h of u.hours) dropValuesLostIn(merged, h);
-      writeRow(sqlite, model.id, u.level, u.start, merged);
+      writeRow(sqlite, model.id, slice, u.level, u.start, merged);
     }
     return n;
   });
@@ -79,8 +79,8 @@ function withoutFsync<T>(sqlite: Database.Database, step: () => T): T {
   }
 }
 
-function foldHour(sqlite: Database.Database, ctx: StatsContext, modelId: number, hour: number, ups: Map<string, RollupDelta | null>): number {
-  const parts = partialsOfHour(sqlite, ctx, modelId, hour, true);
+function foldHour(sqlite: Database.Database, ctx: StatsContext, modelId: number, slice: number, hour: number, ups: Map<string, RollupDelta | null>): number {
+  const parts = partialsOfHour(sqlite, ctx, modelId, slice, hour, true);
   if (parts.length === 0) return 0;
   const delta = emptyStats(ctx);
   let stale = false;
@@ -88,21 +88,21 @@ function foldHour(sqlite: Database.Database, ctx: StatsContext, modelId: number,
     if (p.stats.key === ctx.statsKey) mergeInto(delta, p.stats, ctx, HOUR_PARTS);
     else stale = true;
   }
-  const old = stored(sqlite, ctx, modelId, 0, hour);
+  const old = stored(sqlite, ctx, modelId, slice, 0, hour);
   if (stale || old === 'stale') {
     const purged = purgedBefore(sqlite, modelId);
     if (purged !== null && hour < purged) return 0; // no raw events to rebuild it from: left as it is (reads refuse it)
-    writeRow(sqlite, modelId, 0, hour, statsFromEvents(sqlite, ctx, modelId, hour, hour + HOUR_MS));
+    writeRow(sqlite, modelId, slice, 0, hour, statsFromEvents(sqlite, ctx, modelId, slice, hour, hour + HOUR_MS));
     for (const level of ROLLUP_LEVELS) {
       const start = spanStart(level, hour);
-      deleteRollup(sqlite, modelId, level, start);
+      deleteRollup(sqlite, modelId, slice, level, start);
       ups.set(`${level}:${start}`, null);
     }
   } else {
     const next = emptyStats(ctx);
     if (old) mergeInto(next, old, ctx, HOUR_PARTS);
     mergeInto(next, delta, ctx, HOUR_PARTS);
-    writeRow(sqlite, modelId, 0, hour, next);
+    writeRow(sqlite, modelId, slice, 0, hour, next);
     for (const level of ROLLUP_LEVELS) {
       const start = spanStart(level, hour);
       const key = `${level}:${start}`;
@@ -110,7 +110,7 @@ function foldHour(sqlite: Database.Database, ctx: StatsContext, modelId: number,
       if (u === null) continue;
       if (u === undefined) {
         // most hours are folded before their day has a roll-up: nothing to carry then
-        u = hasRollup(sqlite, modelId, level, start) ? { level, start, delta: emptyStats(ctx), hours: [] } : null;
+        u = hasRollup(sqlite, modelId, slice, level, start) ? { level, start, delta: emptyStats(ctx), hours: [] } : null;
         ups.set(key, u);
         if (u === null) continue;
       }
@@ -118,22 +118,22 @@ function foldHour(sqlite: Database.Database, ctx: StatsContext, modelId: number,
       u.hours.push(next);
     }
   }
-  deletePartials(sqlite, modelId, hour, parts[parts.length - 1]!.id);
+  deletePartials(sqlite, modelId, slice, hour, parts[parts.length - 1]!.id);
   return parts.length;
 }
 
 /** Spans of `level` that ended by `cutoff`, hold compacted hours, and have no roll-up yet. */
-function missingRollups(sqlite: Database.Database, modelId: number, level: RollupLevel, cutoff: number): number[] {
+function missingRollups(sqlite: Database.Database, modelId: number, slice: number, level: RollupLevel, cutoff: number): number[] {
   const hours = sqlite
     .prepare(
-      `SELECT DISTINCT hour - (hour % ?) FROM stats_hourly WHERE model_id = ? AND hour < ?
-       EXCEPT SELECT start FROM stats_rollup WHERE model_id = ? AND level = 1`,
+      `SELECT DISTINCT hour - (hour % ?) FROM stats_hourly WHERE model_id = ? AND slice = ? AND hour < ?
+       EXCEPT SELECT start FROM stats_rollup WHERE model_id = ? AND slice = ? AND level = 1`,
     )
     .pluck()
-    .all(DAY_MS, modelId, cutoff, modelId) as number[];
+    .all(DAY_MS, modelId, slice, cutoff, modelId, slice) as number[];
   if (level === 1) return hours.filter((d) => d + DAY_MS <= cutoff);
-  const have = new Set(sqlite.prepare('SELECT start FROM stats_rollup WHERE model_id = ? AND level = ?').pluck().all(modelId, level) as number[]);
-  const days = sqlite.prepare('SELECT start FROM stats_rollup WHERE model_id = ? AND level = 1').pluck().all(modelId) as number[];
+  const have = new Set(sqlite.prepare('SELECT start FROM stats_rollup WHERE model_id = ? AND slice = ? AND level = ?').pluck().all(modelId, slice, level) as number[]);
+  const days = sqlite.prepare('SELECT start FROM stats_rollup WHERE model_id = ? AND slice = ? AND level = 1').pluck().all(modelId, slice) as number[];
   const out = new Set<number>();
   for (const d of [...hours, ...days]) {
     const s = spanStart(level, d);
@@ -146,29 +146,29 @@ function missingRollups(sqlite: Database.Database, modelId: number, level: Rollu
  * Builds the roll-up of one span from the rows below it (no partials: those are folded in
  * by compactHours), in one transaction. Skipped while any hour in it is stale.
  */
-export function buildRollup(sqlite: Database.Database, model: ModelRecord, level: RollupLevel, start: number): boolean {
+export function buildRollup(sqlite: Database.Database, model: ModelRecord, slice: number, level: RollupLevel, start: number): boolean {
   return withoutFsync(sqlite, () => {
-    const ctx = statsContext(sqlite, model);
+    const ctx = statsContext(sqlite, model, slice);
     const acc = emptyStats(ctx);
     let rawHours: number;
     try {
-      rawHours = addStored(sqliteStatsRows(sqlite), ctx, model.id, 0, acc, start, spanEnd(level, start), { histograms: true, partials: false });
+      rawHours = addStored(sqliteStatsRows(sqlite), ctx, model.id, slice, acc, start, spanEnd(level, start), { histograms: true, partials: false });
     } catch (err) {
       if (err instanceof AppError) return false; // an outdated purged hour in it: no roll-up over it
       throw err;
     }
     if (rawHours > 0) return false;
-    writeRow(sqlite, model.id, level, start, acc);
+    writeRow(sqlite, model.id, slice, level, start, acc);
     return true;
   });
 }
 
-/** (model id, hour) of every hour with partials, oldest first. */
-export function hoursWithPartials(sqlite: Database.Database): Array<[number, number]> {
-  return sqlite.prepare('SELECT DISTINCT model_id, hour FROM stats_partial ORDER BY model_id, hour').raw().all() as Array<[number, number]>;
+/** (model id, slice, hour) of every hour with partials, oldest first. */
+export function hoursWithPartials(sqlite: Database.Database): Array<[number, number, number]> {
+  return sqlite.prepare('SELECT DISTINCT model_id, slice, hour FROM stats_partial ORDER BY model_id, slice, hour').raw().all() as Array<[number, number, number]>;
 }
 
 /** Spans of `level` whose roll-up is due at `now` (build every day before asking for months). */
-export function dueRollups(sqlite: Database.Database, modelId: number, level: RollupLevel, now: number): number[] {
-  return missingRollups(sqlite, modelId, level, now);
+export function dueRollups(sqlite: Database.Database, modelId: number, slice: number, level: RollupLevel, now: number): number[] {
+  return missingRollups(sqlite, modelId, slice, level, now);
 }

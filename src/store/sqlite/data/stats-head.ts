@@ -15,10 +15,14 @@ import type { StatsContext } from '../../../domain/metrics/context.js';
 import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../../../domain/metrics/window-stats.js';
 import { groupByHour, HOUR_MS, MINUTE_MS, SECOND_MS } from '../../../domain/time.js';
 import { presetPartialValues, trimPartialValues } from './stats-hints.js';
-import { appendPartial, noteIngestWrite, statsContext } from './stats-store.js';
+import { appendPartial, eventOf, modelSlices, noteIngestWrite } from './stats-store.js';
+import { hintKey, itemsBySlice } from './slice-routing.js';
 
-/** A stored event: its row id and timestamp with what the statistics take. */
-export type HeadEvent = StatsEvent & { id: number; ts: number };
+/** A stored event: its row id, timestamp and version with what the statistics take. */
+export type HeadEvent = StatsEvent & { id: number; ts: number; versionId?: number | null };
+
+/** Per slice (0 = the model), per hour: the statistics being accumulated. */
+type SliceHours = Map<number, Map<number, WindowStats>>;
 
 /** Estimated bytes of a head beyond which it is written out (a busy hour with a baseline is ~1.3 MB). */
 const HEAD_MAX_BYTES = 48 * 2 ** 20;
@@ -58,7 +62,7 @@ function stmts(sqlite: Database.Database): Stmts {
       deleteModel: p('DELETE FROM stats_uncovered WHERE model_id = ?'),
       all: p('SELECT id, model_id, first_id, last_id, owner, at FROM stats_uncovered ORDER BY id').raw(),
       events: p(
-        `SELECT ts, features, score, predicted_label, value, actual_label, actual_value FROM events
+        `SELECT ts, features, score, predicted_label, value, actual_label, actual_value, version_id, attributions FROM events
          WHERE id >= ? AND id <= ? AND model_id = ?`,
       ).raw(),
     };
@@ -68,7 +72,6 @@ function stmts(sqlite: Database.Database): Stmts {
 }
 
 const hourOf = (ts: number) => Math.floor(ts / HOUR_MS) * HOUR_MS;
-const modelKey = (m: ModelRecord) => `${m.id}:${m.createdAt}`;
 
 /**
  * The events grouped by hour, in arrival order within each: one hour's tables are then
@@ -93,35 +96,46 @@ function bytesOf(s: WindowStats): number {
   return n;
 }
 
-function addTo(hours: Map<number, WindowStats>, sqlite: Database.Database, model: ModelRecord, ctx: StatsContext, e: StatsEvent & { ts: number }): void {
-  const h = hourOf(e.ts);
-  let s = hours.get(h);
-  if (!s) {
-    hours.set(h, (s = emptyStats(ctx)));
-    presetPartialValues(sqlite, modelKey(model), h, s);
+/** Accumulates events into the hours of each slice they belong to. */
+function addAll(hours: SliceHours, sqlite: Database.Database, model: ModelRecord, events: ReadonlyArray<StatsEvent & { ts: number; versionId?: number | null }>): void {
+  for (const { slice, ctx, items } of itemsBySlice(sqlite, model, events, (e) => e)) {
+    let mine = hours.get(slice);
+    if (!mine) hours.set(slice, (mine = new Map()));
+    const key = hintKey(model, slice);
+    for (const group of byHour(items)) {
+      for (const e of group) {
+        const h = hourOf(e.ts);
+        let s = mine.get(h);
+        if (!s) {
+          mine.set(h, (s = emptyStats(ctx)));
+          presetPartialValues(sqlite, key, h, s);
+        }
+        accumulate(s, e, ctx);
+      }
+    }
   }
-  accumulate(s, e, ctx);
 }
 
-function appendAll(sqlite: Database.Database, model: ModelRecord, hours: Map<number, WindowStats>): void {
-  for (const [h, s] of hours) {
-    trimPartialValues(sqlite, modelKey(model), h, s);
-    appendPartial(sqlite, model.id, h, s);
+function appendAll(sqlite: Database.Database, model: ModelRecord, hours: SliceHours): void {
+  for (const [slice, mine] of hours) {
+    const key = hintKey(model, slice);
+    for (const [h, s] of mine) {
+      trimPartialValues(sqlite, key, h, s);
+      appendPartial(sqlite, model.id, slice, h, s);
+    }
   }
 }
 
 /** Accumulates the model's events of rows first..last (one uncovered batch) from the raw rows. */
-function addRange(sqlite: Database.Database, model: ModelRecord, ctx: StatsContext, hours: Map<number, WindowStats>, first: number, last: number): void {
-  type Row = [number, string, number | null, string | null, number | null, string | null, number | null];
-  const rows = stmts(sqlite).events.all(first, last, model.id) as Row[];
-  for (const r of rows)
-    addTo(hours, sqlite, model, ctx, { ts: r[0], features: JSON.parse(r[1]), score: r[2], predictedLabel: r[3], value: r[4], actualLabel: r[5], actualValue: r[6] });
+function addRange(sqlite: Database.Database, model: ModelRecord, hours: SliceHours, first: number, last: number): void {
+  const rows = stmts(sqlite).events.all(first, last, model.id) as Parameters<typeof eventOf>[0][];
+  addAll(hours, sqlite, model, rows.map(eventOf));
 }
 
 /** The head of one ingest call of predictions. Each method runs inside the caller's write transaction. */
 export class StatsHead {
   private readonly owner = `${PROCESS}:${++calls}`;
-  private hours = new Map<number, WindowStats>();
+  private hours: SliceHours = new Map();
   private key: string | null = null;
   /** rows written to stats_uncovered since the last write-out */
   private rows = 0;
@@ -136,15 +150,16 @@ export class StatsHead {
 
   /** Adds a batch's stored events; writes the head out when `last`, or when it is due. */
   add(sqlite: Database.Database, model: ModelRecord, events: HeadEvent[], now: number, last: boolean): void {
-    const ctx = statsContext(sqlite, model);
-    // a new baseline or threshold: what the head holds is stale, take it from the raw rows
-    if (this.key !== null && this.key !== ctx.statsKey) this.lost = true;
-    this.key = ctx.statsKey;
-    if (!this.lost) for (const group of byHour(events)) for (const e of group) addTo(this.hours, sqlite, model, ctx, e);
+    const { ctx, set } = modelSlices(sqlite, model);
+    // a new baseline, threshold or slice set: what the head holds is stale, take it from the raw rows
+    const key = `${ctx.statsKey}#${set.stamp}`;
+    if (this.key !== null && this.key !== key) this.lost = true;
+    this.key = key;
+    if (!this.lost) addAll(this.hours, sqlite, model, events);
     this.events += events.length;
     this.since ??= now;
     noteIngestWrite(sqlite);
-    if (last || this.lost || this.due(now)) this.writeOut(sqlite, model, ctx, events);
+    if (last || this.lost || this.due(now)) this.writeOut(sqlite, model, events);
     else if (events.length > 0) {
       stmts(sqlite).insert.run(model.id, events[0]!.id, events[events.length - 1]!.id, this.owner, now);
       this.rows++;
@@ -158,7 +173,7 @@ export class StatsHead {
 
   /** Writes out what the committed batches hold (a call cut off), inside the caller's transaction. */
   flush(sqlite: Database.Database, model: ModelRecord): void {
-    this.writeOut(sqlite, model, statsContext(sqlite, model), []);
+    this.writeOut(sqlite, model, []);
   }
 
   /** The call is over: its rows, if any are left, may be recovered. */
@@ -169,18 +184,18 @@ export class StatsHead {
   private due(now: number): boolean {
     if (this.events >= HEAD_MAX_EVENTS || (this.since !== null && now - this.since >= HEAD_MAX_MS)) return true;
     let bytes = 0;
-    for (const s of this.hours.values()) bytes += bytesOf(s);
+    for (const mine of this.hours.values()) for (const s of mine.values()) bytes += bytesOf(s);
     return bytes > HEAD_MAX_BYTES;
   }
 
-  private writeOut(sqlite: Database.Database, model: ModelRecord, ctx: StatsContext, current: HeadEvent[]): void {
+  private writeOut(sqlite: Database.Database, model: ModelRecord, current: HeadEvent[]): void {
     const st = stmts(sqlite);
     const owned = st.owned.all(this.owner) as Array<[number, number]>;
     if (this.lost || owned.length !== this.rows) {
       // some batch was covered by someone else (or the head is unusable): the rest from the raw rows
-      const hours = new Map<number, WindowStats>();
-      for (const [first, last] of owned) addRange(sqlite, model, ctx, hours, first, last);
-      for (const e of current) addTo(hours, sqlite, model, ctx, e);
+      const hours: SliceHours = new Map();
+      for (const [first, last] of owned) addRange(sqlite, model, hours, first, last);
+      addAll(hours, sqlite, model, current);
       appendAll(sqlite, model, hours);
     } else appendAll(sqlite, model, this.hours);
     if (owned.length > 0) st.deleteOwned.run(this.owner);
@@ -213,12 +228,11 @@ type UncoveredRow = [number, number, number, number, string, number];
  */
 export function foldUncovered(sqlite: Database.Database, model: ModelRecord, now: number, scope: UncoveredScope): number {
   const st = stmts(sqlite);
-  const ctx = statsContext(sqlite, model);
-  const hours = new Map<number, WindowStats>();
+  const hours: SliceHours = new Map();
   let n = 0;
   for (const [id, modelId, first, last, owner, at] of st.all.all() as UncoveredRow[]) {
     if (modelId !== model.id || !inScope(scope, owner, at, now)) continue;
-    addRange(sqlite, model, ctx, hours, first, last);
+    addRange(sqlite, model, hours, first, last);
     st.deleteRow.run(id);
     n++;
   }

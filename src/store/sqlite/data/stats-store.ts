@@ -12,6 +12,9 @@ import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../..
 import { DAY_MS as DAY } from '../../../domain/time.js';
 import { spanEnd, type RollupLevel } from '../../../domain/metrics/rollup-spans.js';
 import type { RowLevel } from '../../../domain/metrics/stats-rows.js';
+import { forgetAllSlices, forgetSlices, sliceContext, sliceSet, type SliceSet } from './slice-set.js';
+
+export { eventOf, eventSpan, readEvents, statsFromEvents, type SliceEvent } from './stored-events.js';
 
 export { DAY_MS, HOUR_MS } from '../../../domain/time.js';
 
@@ -23,8 +26,6 @@ export type { RowLevel } from '../../../domain/metrics/stats-rows.js';
 interface Stmts {
   baselineStamp: Database.Statement;
   profile: Database.Statement;
-  events: Database.Statement;
-  span: Database.Statement;
   appendPartial: Database.Statement;
   partialsIn: Database.Statement;
   partialsOfHour: Database.Statement;
@@ -39,6 +40,8 @@ interface Stmts {
   rollupExists: Database.Statement;
   deleteFrom: Database.Statement[];
   rollupsBefore: Database.Statement;
+  deleteSliceRange: Database.Statement[];
+  sliceRollups: Database.Statement;
 }
 
 interface StoreCache {
@@ -63,35 +66,37 @@ function cacheOf(sqlite: Database.Database): StoreCache {
         // Every baseline change also goes through setBaselineProfile, which forgets the model.
         baselineStamp: p('SELECT updated_at, row_count FROM baselines WHERE model_id = ?').raw(),
         profile: p('SELECT profile FROM baselines WHERE model_id = ?').pluck(),
-        events: p(
-          `SELECT ts, features, score, predicted_label, value, actual_label, actual_value FROM events
-           WHERE model_id = ? AND ts >= ? AND ts < ? ORDER BY ts`,
-        ).raw(),
-        span: p('SELECT min(ts), max(ts) FROM events WHERE model_id = ?').raw(),
-        appendPartial: p('INSERT INTO stats_partial (model_id, hour, data, hists) VALUES (?, ?, ?, ?)'),
-        partialsIn: p('SELECT id, hour FROM stats_partial WHERE model_id = ? AND hour >= ? AND hour < ? ORDER BY hour, id').raw(),
-        partialsOfHour: p('SELECT id, data, hists FROM stats_partial WHERE model_id = ? AND hour = ? ORDER BY id').raw(),
-        deletePartials: p('DELETE FROM stats_partial WHERE model_id = ? AND hour = ? AND id <= ?'),
-        hourRevs: p('SELECT hour, rev FROM stats_hourly WHERE model_id = ? AND hour >= ? AND hour < ? ORDER BY hour').raw(),
-        rollupRevs: p('SELECT level, start, rev FROM stats_rollup WHERE model_id = ? AND start >= ? AND start < ?').raw(),
-        hourRow: p('SELECT rev, data, hists FROM stats_hourly WHERE model_id = ? AND hour = ?').raw(),
-        rollupRow: p('SELECT rev, data, hists FROM stats_rollup WHERE model_id = ? AND level = ? AND start = ?').raw(),
+        appendPartial: p('INSERT INTO stats_partial (model_id, slice, hour, data, hists) VALUES (?, ?, ?, ?, ?)'),
+        partialsIn: p('SELECT id, hour FROM stats_partial WHERE model_id = ? AND slice = ? AND hour >= ? AND hour < ? ORDER BY hour, id').raw(),
+        partialsOfHour: p('SELECT id, data, hists FROM stats_partial WHERE model_id = ? AND slice = ? AND hour = ? ORDER BY id').raw(),
+        deletePartials: p('DELETE FROM stats_partial WHERE model_id = ? AND slice = ? AND hour = ? AND id <= ?'),
+        hourRevs: p('SELECT hour, rev FROM stats_hourly WHERE model_id = ? AND slice = ? AND hour >= ? AND hour < ? ORDER BY hour').raw(),
+        rollupRevs: p('SELECT level, start, rev FROM stats_rollup WHERE model_id = ? AND slice = ? AND start >= ? AND start < ?').raw(),
+        hourRow: p('SELECT rev, data, hists FROM stats_hourly WHERE model_id = ? AND slice = ? AND hour = ?').raw(),
+        rollupRow: p('SELECT rev, data, hists FROM stats_rollup WHERE model_id = ? AND slice = ? AND level = ? AND start = ?').raw(),
         upsertHour: p(
-          `INSERT INTO stats_hourly (model_id, hour, rev, data, hists) VALUES (?, ?, ?, ?, ?)
+          `INSERT INTO stats_hourly (model_id, slice, hour, rev, data, hists) VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT (model_id, slice, hour) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
         ),
         upsertRollup: p(
-          `INSERT INTO stats_rollup (model_id, level, start, rev, data, hists) VALUES (?, ?, ?, ?, ?, ?)
+          `INSERT INTO stats_rollup (model_id, slice, level, start, rev, data, hists) VALUES (?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (model_id, slice, level, start) DO UPDATE SET rev = excluded.rev, data = excluded.data, hists = excluded.hists`,
         ),
-        rollupExists: p('SELECT 1 FROM stats_rollup WHERE model_id = ? AND level = ? AND start = ?').pluck(),
-        deleteRollup: p('DELETE FROM stats_rollup WHERE model_id = ? AND level = ? AND start = ?'),
+        rollupExists: p('SELECT 1 FROM stats_rollup WHERE model_id = ? AND slice = ? AND level = ? AND start = ?').pluck(),
+        deleteRollup: p('DELETE FROM stats_rollup WHERE model_id = ? AND slice = ? AND level = ? AND start = ?'),
+        // every slice's (a baseline or threshold change)
         deleteFrom: [
           p('DELETE FROM stats_hourly WHERE model_id = ? AND hour >= ?'),
           p('DELETE FROM stats_partial WHERE model_id = ? AND hour >= ?'),
           p('DELETE FROM stats_rollup WHERE model_id = ? AND start >= ?'),
         ],
-        rollupsBefore: p('SELECT level, start FROM stats_rollup WHERE model_id = ? AND start < ? AND start >= ?').raw(),
+        rollupsBefore: p('SELECT slice, level, start FROM stats_rollup WHERE model_id = ? AND start < ? AND start >= ?').raw(),
+        // one slice's, over [from, to) (a backfill step)
+        deleteSliceRange: [
+          p('DELETE FROM stats_hourly WHERE model_id = ? AND slice = ? AND hour >= ? AND hour < ?'),
+          p('DELETE FROM stats_partial WHERE model_id = ? AND slice = ? AND hour >= ? AND hour < ?'),
+        ],
+        sliceRollups: p('SELECT level, start FROM stats_rollup WHERE model_id = ? AND slice = ? AND start < ?').raw(),
       },
       contexts: new Map(),
       rows: new Map(),
@@ -110,23 +115,40 @@ export function readProfile(sqlite: Database.Database, modelId: number): Baselin
   return (typeof text === 'string' ? JSON.parse(text) : text) as BaselineProfile;
 }
 
-/** The statistics context of the model against its current baseline (cached while both are unchanged). */
-export function statsContext(sqlite: Database.Database, model: ModelRecord): StatsContext {
-  const c = cacheOf(sqlite);
+/** What the model's own context depends on: its record's version, threshold, baseline. */
+function modelStamp(c: StoreCache, model: ModelRecord): { stamp: string; hasBaseline: boolean } {
   const b = c.stmts.baselineStamp.get(model.id) as [number, number] | undefined;
-  const stamp = `${model.updatedAt}|${model.decisionThreshold}|${b ? b.join('|') : 'none'}`;
+  return { stamp: `${model.updatedAt}|${model.decisionThreshold}|${b ? b.join('|') : 'none'}`, hasBaseline: b !== undefined };
+}
+
+/**
+ * The statistics context of the model (slice 0) against its current baseline, or of one of
+ * its slices against the slice's profile (cached while all they depend on is unchanged).
+ */
+export function statsContext(sqlite: Database.Database, model: ModelRecord, slice = 0): StatsContext {
+  const c = cacheOf(sqlite);
+  const { stamp, hasBaseline } = modelStamp(c, model);
+  if (slice !== 0) return sliceContext(sqlite, model, sliceSet(sqlite, model.id, stamp), slice);
   const hit = c.contexts.get(model.id);
   if (hit && hit.stamp === stamp) return hit.ctx;
-  const ctx = makeStatsContext(model, b ? readProfile(sqlite, model.id) : null);
+  const ctx = makeStatsContext(model, hasBaseline ? readProfile(sqlite, model.id) : null);
   c.contexts.set(model.id, { stamp, ctx });
   return ctx;
 }
 
-/** Forgets everything cached about the model (its baseline or its statistics were replaced). */
+/** The model's slices (ingest routes each event through them), with the model's context. */
+export function modelSlices(sqlite: Database.Database, model: ModelRecord): { ctx: StatsContext; set: SliceSet } {
+  const c = cacheOf(sqlite);
+  const ctx = statsContext(sqlite, model);
+  return { ctx, set: sliceSet(sqlite, model.id, modelStamp(c, model).stamp) };
+}
+
+/** Forgets everything cached about the model (its baseline, slices or statistics were replaced). */
 export function forgetModel(sqlite: Database.Database, modelId: number): void {
   const c = cacheOf(sqlite);
   c.generations.set(modelId, (c.generations.get(modelId) ?? 0) + 1);
   c.contexts.delete(modelId);
+  forgetSlices(sqlite, modelId);
   for (const k of Array.from(c.rows.keys())) if (k.startsWith(`${modelId}:`)) c.rows.delete(k);
 }
 
@@ -138,34 +160,13 @@ export function modelGeneration(sqlite: Database.Database, modelId: number): num
   return cacheOf(sqlite).generations.get(modelId) ?? 0;
 }
 
-/** The raw events of the model in [from, to), as accumulated. */
-export function* readEvents(sqlite: Database.Database, modelId: number, from: number, to: number): Generator<StatsEvent & { ts: number }> {
-  type Row = [number, string, number | null, string | null, number | null, string | null, number | null];
-  for (const r of cacheOf(sqlite).stmts.events.iterate(modelId, from, to) as Iterable<Row>) {
-    yield { ts: r[0], features: JSON.parse(r[1]), score: r[2], predictedLabel: r[3], value: r[4], actualLabel: r[5], actualValue: r[6] };
-  }
-}
-
-/** [first, last] event timestamps of the model, or null without events. */
-export function eventSpan(sqlite: Database.Database, modelId: number): [number, number] | null {
-  const r = cacheOf(sqlite).stmts.span.get(modelId) as [number | null, number | null];
-  return r[0] === null || r[1] === null ? null : [r[0], r[1]];
-}
-
-/** Statistics of [from, to) straight from the raw events. */
-export function statsFromEvents(sqlite: Database.Database, ctx: StatsContext, modelId: number, from: number, to: number): WindowStats {
-  const s = emptyStats(ctx);
-  for (const e of readEvents(sqlite, modelId, from, to)) accumulate(s, e, ctx);
-  return s;
-}
-
 const decode = (r: [Buffer, Buffer | null], ctx: StatsContext, withHists: boolean) => deserializeStats(r[0], withHists ? r[1] : null, ctx, withHists);
 
-/** Appends one partial row: the statistics a transaction adds to the hour. */
-export function appendPartial(sqlite: Database.Database, modelId: number, hour: number, stats: WindowStats): void {
+/** Appends one partial row: the statistics a transaction adds to the slice's hour. */
+export function appendPartial(sqlite: Database.Database, modelId: number, slice: number, hour: number, stats: WindowStats): void {
   const { core, hists } = serializeStats(stats);
   const c = cacheOf(sqlite);
-  c.stmts.appendPartial.run(modelId, hour, core, hists);
+  c.stmts.appendPartial.run(modelId, slice, hour, core, hists);
   c.appended++;
 }
 
@@ -179,47 +180,47 @@ export function appendedPartials(sqlite: Database.Database): number {
   return cacheOf(sqlite).appended;
 }
 
-/** (id, hour) of the model's partials in [from, to), by hour then id. */
-export function partialsIn(sqlite: Database.Database, modelId: number, from: number, to: number): Array<[number, number]> {
-  return cacheOf(sqlite).stmts.partialsIn.all(modelId, from, to) as Array<[number, number]>;
+/** (id, hour) of the slice's partials in [from, to), by hour then id. */
+export function partialsIn(sqlite: Database.Database, modelId: number, slice: number, from: number, to: number): Array<[number, number]> {
+  return cacheOf(sqlite).stmts.partialsIn.all(modelId, slice, from, to) as Array<[number, number]>;
 }
 
-/** The partials of one hour, decoded, oldest first. */
-export function partialsOfHour(sqlite: Database.Database, ctx: StatsContext, modelId: number, hour: number, withHists = true): Array<{ id: number; stats: WindowStats }> {
-  const rows = cacheOf(sqlite).stmts.partialsOfHour.all(modelId, hour) as Array<[number, Buffer, Buffer | null]>;
+/** The slice's partials of one hour, decoded, oldest first. */
+export function partialsOfHour(sqlite: Database.Database, ctx: StatsContext, modelId: number, slice: number, hour: number, withHists = true): Array<{ id: number; stats: WindowStats }> {
+  const rows = cacheOf(sqlite).stmts.partialsOfHour.all(modelId, slice, hour) as Array<[number, Buffer, Buffer | null]>;
   return rows.map((r) => ({ id: r[0], stats: decode([r[1], r[2]], ctx, withHists) }));
 }
 
-/** Deletes the hour's partials up to id `maxId` (compaction, inside its transaction, which read them). */
-export function deletePartials(sqlite: Database.Database, modelId: number, hour: number, maxId: number): void {
-  cacheOf(sqlite).stmts.deletePartials.run(modelId, hour, maxId);
+/** Deletes the slice's partials of the hour up to id `maxId` (compaction, inside its transaction, which read them). */
+export function deletePartials(sqlite: Database.Database, modelId: number, slice: number, hour: number, maxId: number): void {
+  cacheOf(sqlite).stmts.deletePartials.run(modelId, slice, hour, maxId);
 }
 
-/** (hour, rev) of the compacted hour rows of the model in [from, to). */
-export function hourRevs(sqlite: Database.Database, modelId: number, from: number, to: number): Array<[number, number]> {
-  return cacheOf(sqlite).stmts.hourRevs.all(modelId, from, to) as Array<[number, number]>;
+/** (hour, rev) of the slice's compacted hour rows in [from, to). */
+export function hourRevs(sqlite: Database.Database, modelId: number, slice: number, from: number, to: number): Array<[number, number]> {
+  return cacheOf(sqlite).stmts.hourRevs.all(modelId, slice, from, to) as Array<[number, number]>;
 }
 
-/** (level, start, rev) of the roll-ups of the model starting in [from, to). */
-export function rollupRevs(sqlite: Database.Database, modelId: number, from: number, to: number): Array<[RollupLevel, number, number]> {
-  return cacheOf(sqlite).stmts.rollupRevs.all(modelId, from, to) as Array<[RollupLevel, number, number]>;
+/** (level, start, rev) of the slice's roll-ups starting in [from, to). */
+export function rollupRevs(sqlite: Database.Database, modelId: number, slice: number, from: number, to: number): Array<[RollupLevel, number, number]> {
+  return cacheOf(sqlite).stmts.rollupRevs.all(modelId, slice, from, to) as Array<[RollupLevel, number, number]>;
 }
 
 /**
- * A stored hour (level 0) or roll-up row, for reading only (do not mutate), with or
- * without the numeric histograms (only drift needs them); `rev` known from a listing
- * lets a cached copy answer. Null when there is no row. The caller checks its key.
+ * A stored hour (level 0) or roll-up row of the slice, for reading only (do not mutate),
+ * with or without the numeric histograms (only drift needs them); `rev` known from a
+ * listing lets a cached copy answer. Null when there is no row. The caller checks its key.
  */
-export function readRow(sqlite: Database.Database, ctx: StatsContext, modelId: number, level: RowLevel, start: number, withHists = true, rev?: number): { rev: number; stats: WindowStats } | null {
+export function readRow(sqlite: Database.Database, ctx: StatsContext, modelId: number, slice: number, level: RowLevel, start: number, withHists = true, rev?: number): { rev: number; stats: WindowStats } | null {
   const c = cacheOf(sqlite);
-  const key = `${modelId}:${level}:${start}`;
+  const key = `${modelId}:${slice}:${level}:${start}`;
   const hit = c.rows.get(key);
   if (hit && rev !== undefined && hit.rev === rev && hit.stats.key === ctx.statsKey && (hit.stats.histograms || !withHists)) {
     c.rows.delete(key);
     c.rows.set(key, hit);
     return hit;
   }
-  const r = (level === 0 ? c.stmts.hourRow.get(modelId, start) : c.stmts.rollupRow.get(modelId, level, start)) as [number, Buffer, Buffer | null] | undefined;
+  const r = (level === 0 ? c.stmts.hourRow.get(modelId, slice, start) : c.stmts.rollupRow.get(modelId, slice, level, start)) as [number, Buffer, Buffer | null] | undefined;
   if (r === undefined) return null;
   const row = { rev: r[0], stats: decode([r[1], r[2]], ctx, withHists) };
   c.rows.delete(key);
@@ -228,38 +229,47 @@ export function readRow(sqlite: Database.Database, ctx: StatsContext, modelId: n
   return row;
 }
 
-/** Stores an hour (level 0) or roll-up row (inside the caller's transaction). */
-export function writeRow(sqlite: Database.Database, modelId: number, level: RowLevel, start: number, stats: WindowStats): void {
+/** Stores an hour (level 0) or roll-up row of the slice (inside the caller's transaction). */
+export function writeRow(sqlite: Database.Database, modelId: number, slice: number, level: RowLevel, start: number, stats: WindowStats): void {
   const c = cacheOf(sqlite);
   const rev = Math.floor(Math.random() * 2 ** 52);
   const { core, hists } = serializeStats(stats);
-  if (level === 0) c.stmts.upsertHour.run(modelId, start, rev, core, hists);
-  else c.stmts.upsertRollup.run(modelId, level, start, rev, core, hists);
-  c.rows.delete(`${modelId}:${level}:${start}`);
+  if (level === 0) c.stmts.upsertHour.run(modelId, slice, start, rev, core, hists);
+  else c.stmts.upsertRollup.run(modelId, slice, level, start, rev, core, hists);
+  c.rows.delete(`${modelId}:${slice}:${level}:${start}`);
 }
 
-/** Whether the roll-up row exists. */
-export function hasRollup(sqlite: Database.Database, modelId: number, level: RollupLevel, start: number): boolean {
-  return cacheOf(sqlite).stmts.rollupExists.get(modelId, level, start) !== undefined;
+/** Whether the slice's roll-up row exists. */
+export function hasRollup(sqlite: Database.Database, modelId: number, slice: number, level: RollupLevel, start: number): boolean {
+  return cacheOf(sqlite).stmts.rollupExists.get(modelId, slice, level, start) !== undefined;
 }
 
-/** Deletes a roll-up row (it will be built again from the hours). */
-export function deleteRollup(sqlite: Database.Database, modelId: number, level: RollupLevel, start: number): void {
-  cacheOf(sqlite).stmts.deleteRollup.run(modelId, level, start);
-  cacheOf(sqlite).rows.delete(`${modelId}:${level}:${start}`);
+/** Deletes a roll-up row of the slice (it will be built again from the hours). */
+export function deleteRollup(sqlite: Database.Database, modelId: number, slice: number, level: RollupLevel, start: number): void {
+  cacheOf(sqlite).stmts.deleteRollup.run(modelId, slice, level, start);
+  cacheOf(sqlite).rows.delete(`${modelId}:${slice}:${level}:${start}`);
 }
 
 /**
- * Deletes the model's stored statistics of the hours from `fromHour` on (all by default):
- * partials, hour rows, and every roll-up holding any of those hours.
+ * Deletes the stored statistics of every slice of the model for the hours from `fromHour`
+ * on (all by default): partials, hour rows, and every roll-up holding any of those hours.
  */
 export function deleteStatsFrom(sqlite: Database.Database, modelId: number, fromHour = Number.MIN_SAFE_INTEGER): void {
   const st = cacheOf(sqlite).stmts;
   for (const d of st.deleteFrom) d.run(modelId, fromHour);
   // roll-ups that start before `fromHour` and end after it (a year starts < 367 days before)
   if (fromHour > Number.MIN_SAFE_INTEGER)
-    for (const [level, start] of st.rollupsBefore.all(modelId, fromHour, fromHour - 367 * DAY) as Array<[RollupLevel, number]>)
-      if (spanEnd(level, start) > fromHour) st.deleteRollup.run(modelId, level, start);
+    for (const [slice, level, start] of st.rollupsBefore.all(modelId, fromHour, fromHour - 367 * DAY) as Array<[number, RollupLevel, number]>)
+      if (spanEnd(level, start) > fromHour) st.deleteRollup.run(modelId, slice, level, start);
+  forgetModel(sqlite, modelId);
+}
+
+/** Deletes one slice's stored statistics of the hours in [from, to), and every roll-up holding one of them. */
+export function deleteSliceStats(sqlite: Database.Database, modelId: number, slice: number, from: number, to: number): void {
+  const st = cacheOf(sqlite).stmts;
+  for (const d of st.deleteSliceRange) d.run(modelId, slice, from, to);
+  for (const [level, start] of st.sliceRollups.all(modelId, slice, to) as Array<[RollupLevel, number]>)
+    if (spanEnd(level, start) > from) deleteRollup(sqlite, modelId, slice, level, start);
   forgetModel(sqlite, modelId);
 }
 
@@ -267,5 +277,8 @@ export function deleteStatsFrom(sqlite: Database.Database, modelId: number, from
 export function dropStatsCaches(sqlite: Database.Database, opts: { keepContexts?: boolean } = {}): void {
   const c = cacheOf(sqlite);
   c.rows.clear();
-  if (!opts.keepContexts) c.contexts.clear();
+  if (!opts.keepContexts) {
+    c.contexts.clear();
+    forgetAllSlices(sqlite);
+  }
 }

@@ -11,7 +11,10 @@ import type Database from 'better-sqlite3';
 import { presetPartialValues, trimPartialValues } from './stats-hints.js';
 import { purgedBefore } from './retention.js';
 import { dropUncovered } from './stats-head.js';
-import { appendPartial, DAY_MS, deleteStatsFrom, eventSpan, forgetModel, HOUR_MS, readEvents, statsContext, writeRow } from './stats-store.js';
+import { appendPartial, DAY_MS, deleteStatsFrom, eventSpan, forgetModel, HOUR_MS, readEvents, writeRow } from './stats-store.js';
+import { hintKey, itemsBySlice } from './slice-routing.js';
+import { markAllReady } from './slice-backfill.js';
+import type { StatsContext } from '../../../domain/metrics/context.js';
 import { groupByHour } from '../../../domain/time.js';
 
 export type { BaselineProfile, BaselineRow } from '../../../domain/metrics/profile.js';
@@ -21,69 +24,78 @@ export interface StoredEvent extends StatsEvent {
   id: number;
   /** the prediction's timestamp, epoch ms */
   ts: number;
+  /** its model version (model_versions.id), null or absent: none */
+  versionId?: number | null;
 }
 
 const hourOf = (ts: number) => Math.floor(ts / HOUR_MS) * HOUR_MS;
 
-/** Applies `change` per item to the statistics of its hour, then appends one partial per hour. */
-function appendByHour<T>(sqlite: Database.Database, model: ModelRecord, items: readonly T[], ts: (t: T) => number, change: (s: WindowStats, t: T) => void, trim = false): void {
-  const ctx = statsContext(sqlite, model);
-  const groups = groupByHour(items, ts);
-  // an hour at a time: its statistics stay in the CPU's cache (see stats-head.ts byHour)
-  const hours = new Map<number, WindowStats>();
-  for (const [h, group] of groups) {
-    const s = emptyStats(ctx);
-    hours.set(h, s);
-    if (trim) presetPartialValues(sqlite, `${model.id}:${model.createdAt}`, h, s);
-    for (const it of group) change(s, it);
-  }
-  for (const [h, s] of hours) {
-    if (trim) trimPartialValues(sqlite, `${model.id}:${model.createdAt}`, h, s);
-    appendPartial(sqlite, model.id, h, s);
+/** Applies `change` per item to the statistics of its hour in each of its slices, then appends one partial per slice and hour. */
+function appendByHour<T>(
+  sqlite: Database.Database,
+  model: ModelRecord,
+  items: readonly T[],
+  event: (t: T) => StoredEvent,
+  change: (s: WindowStats, t: T, ctx: StatsContext) => void,
+  trim = false,
+): void {
+  for (const { slice, ctx, items: mine } of itemsBySlice(sqlite, model, items, event)) {
+    const key = hintKey(model, slice);
+    // an hour at a time: its statistics stay in the CPU's cache (see stats-head.ts byHour)
+    for (const [h, group] of groupByHour(mine, (t) => event(t).ts)) {
+      const s = emptyStats(ctx);
+      if (trim) presetPartialValues(sqlite, key, h, s);
+      for (const it of group) change(s, it, ctx);
+      if (trim) trimPartialValues(sqlite, key, h, s);
+      appendPartial(sqlite, model.id, slice, h, s);
+    }
   }
 }
 
-/** Adds newly stored events (with their joined actuals) to their hours' statistics. */
+/** Adds newly stored events (with their joined actuals) to their hours' statistics, in every slice they belong to. */
 export function applyEventsToStats(sqlite: Database.Database, model: ModelRecord, events: StoredEvent[]): void {
-  const ctx = statsContext(sqlite, model);
-  appendByHour(sqlite, model, events, (e) => e.ts, (s, e) => accumulate(s, e, ctx), true);
+  appendByHour(sqlite, model, events, (e) => e, (s, e, ctx) => accumulate(s, e, ctx), true);
 }
 
 /** Moves the statistics from each event's state before to after (an actual arrived or was replaced). */
 export function applyActualsToStats(sqlite: Database.Database, model: ModelRecord, changes: Array<{ before: StoredEvent; after: StoredEvent }>): void {
-  const ctx = statsContext(sqlite, model);
-  appendByHour(sqlite, model, changes, (c) => c.before.ts, (s, { before, after }) => {
+  appendByHour(sqlite, model, changes, (c) => c.before, (s, { before, after }, ctx) => {
     applyLabel(s, before, ctx, -1);
     applyLabel(s, after, ctx, 1);
   });
 }
 
 /**
- * Recomputes every hour of the model from its raw events (after a baseline or threshold
- * change); their partials and the roll-ups over them go, compaction builds those again.
- * Hours purged by retention keep their rows as they are: their events are gone (reading
- * them under the new baseline is refused, see retention.ts).
+ * Recomputes every hour of the model and of each of its slices from the raw events (after
+ * a baseline or threshold change); their partials and the roll-ups over them go,
+ * compaction builds those again. Hours purged by retention keep their rows as they are:
+ * their events are gone (reading them under the new baseline is refused, see retention.ts).
+ * With `readyAt`, every slice is complete from then on (a backfill in progress is over).
  */
-export function rebuildStats(sqlite: Database.Database, model: ModelRecord): void {
+export function rebuildStats(sqlite: Database.Database, model: ModelRecord, readyAt?: number): void {
   const kept = purgedBefore(sqlite, model.id) ?? Number.MIN_SAFE_INTEGER;
   deleteStatsFrom(sqlite, model.id, kept);
   // the batches ingest calls hold in memory are rebuilt here too (those calls see it and drop their heads)
   dropUncovered(sqlite, model.id);
-  const ctx = statsContext(sqlite, model);
   const span = eventSpan(sqlite, model.id);
-  if (!span) return;
   // a day at a time: the connection cannot write while a read is still iterating
-  for (let day = Math.floor(Math.max(span[0], kept) / DAY_MS) * DAY_MS; day <= span[1]; day += DAY_MS) {
-    const hours = new Map<number, WindowStats>();
-    // a purge cut short may have left events before `kept`: their hours are final
-    for (const e of readEvents(sqlite, model.id, Math.max(day, kept), day + DAY_MS)) {
-      const h = hourOf(e.ts);
-      let s = hours.get(h);
-      if (!s) hours.set(h, (s = emptyStats(ctx)));
-      accumulate(s, e, ctx);
+  if (span) {
+    for (let day = Math.floor(Math.max(span[0], kept) / DAY_MS) * DAY_MS; day <= span[1]; day += DAY_MS) {
+      // a purge cut short may have left events before `kept`: their hours are final
+      const events = Array.from(readEvents(sqlite, model.id, 0, Math.max(day, kept), day + DAY_MS));
+      for (const { slice, ctx, items } of itemsBySlice(sqlite, model, events, (e) => e)) {
+        const hours = new Map<number, WindowStats>();
+        for (const e of items) {
+          const h = hourOf(e.ts);
+          let s = hours.get(h);
+          if (!s) hours.set(h, (s = emptyStats(ctx)));
+          accumulate(s, e, ctx);
+        }
+        for (const [h, s] of hours) writeRow(sqlite, model.id, slice, 0, h, s);
+      }
     }
-    for (const [h, s] of hours) writeRow(sqlite, model.id, 0, h, s);
   }
+  if (readyAt !== undefined) markAllReady(sqlite, model.id, readyAt);
 }
 
 /**

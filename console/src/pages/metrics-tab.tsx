@@ -1,0 +1,127 @@
+// Drift, integrity, performance, fairness or traffic of a model: the window's figures
+// (one query) and one chart per feature, attribute or metric (the series batch).
+import { useMemo } from 'preact/hooks';
+import { metricsOf, METRICS, outputType, type Metric } from '../../../src/domain/metrics/catalogue.js';
+import { useQuery } from '../api/use-query';
+import { WindowQuery } from '../api/operations';
+import type { SeriesWindow } from '../api/series';
+import { labelOf, show } from '../format';
+import { SeriesGrid, type ChartSpec } from './series-grid';
+import type { ModelInfo } from './model';
+
+type Family = 'drift' | 'integrity' | 'performance' | 'fairness' | 'traffic';
+
+const FAIRNESS_DIFFERENCES: Metric[] = ['DEMOGRAPHIC_PARITY_DIFFERENCE', 'EQUAL_OPPORTUNITY_DIFFERENCE', 'EQUALIZED_ODDS_DIFFERENCE'];
+
+/** The metric a drift or integrity tab draws (?metric=), else the family's first. */
+function chosenMetric(family: Family, search: string): Metric {
+  const m = new URLSearchParams(search).get('metric');
+  const all = metricsOf(family);
+  return m && (all as string[]).includes(m) ? (m as Metric) : all[0]!;
+}
+
+/** The charts of a tab, in the order people read them. */
+export function chartsOf(family: Family, model: ModelInfo, metric: Metric): ChartSpec[] {
+  const fits = (t: string) => (METRICS[metric] as { types?: readonly string[] }).types?.includes(t) ?? false;
+  switch (family) {
+    case 'drift':
+      return [
+        ...(fits(outputType(model.task)) ? [{ title: `output · ${labelOf(metric)}`, series: [{ metric }] }] : []),
+        ...model.features.filter((f) => fits(f.type)).map((f) => ({ title: `${f.name} · ${labelOf(metric)}`, series: [{ metric, feature: f.name }] })),
+      ];
+    case 'integrity':
+      return model.features.filter((f) => fits(f.type)).map((f) => ({ title: `${f.name} · ${labelOf(metric)}`, series: [{ metric, feature: f.name }] }));
+    case 'fairness':
+      if (model.task !== 'BINARY_CLASSIFICATION') return [];
+      return model.features
+        .filter((f) => f.protected)
+        .flatMap((f) => [
+          { title: `${f.name} · differences`, series: FAIRNESS_DIFFERENCES.map((m) => ({ metric: m, attribute: f.name })) },
+          { title: `${f.name} · ${labelOf('DISPARATE_IMPACT_RATIO')}`, series: [{ metric: 'DISPARATE_IMPACT_RATIO' as Metric, attribute: f.name }] },
+        ]);
+    default:
+      return metricsOf(family, model.task).map((m) => ({ title: labelOf(m), series: [{ metric: m }] }));
+  }
+}
+
+export function MetricsTab({ family, model, window: w, search, onMetric }: { family: Family; model: ModelInfo; window: SeriesWindow; search: string; onMetric: (m: string) => void }) {
+  const metric = chosenMetric(family, search);
+  const charts = useMemo(() => chartsOf(family, model, metric), [family, model, metric]);
+  const choose = family === 'drift' || family === 'integrity';
+  return (
+    <div>
+      <Figures family={family} model={model} window={w} />
+      {choose ? (
+        <div class="controls">
+          <label>
+            Metric{' '}
+            <select name="metric" value={metric} onChange={(e) => onMetric(e.currentTarget.value)}>
+              {metricsOf(family).map((m) => <option key={m} value={m}>{labelOf(m)}</option>)}
+            </select>
+          </label>
+        </div>
+      ) : null}
+      {charts.length ? (
+        <SeriesGrid charts={charts} window={w} />
+      ) : (
+        <p class="muted">{family === 'fairness' ? (model.task === 'BINARY_CLASSIFICATION' ? 'No feature is marked protected, so there is no fairness to show.' : 'Fairness metrics need a binary classifier.') : 'Nothing applies here.'}</p>
+      )}
+    </div>
+  );
+}
+
+/** The window's figures in a table: the same numbers the charts sum up. */
+function Figures({ family, model, window: w }: { family: Family; model: ModelInfo; window: SeriesWindow }) {
+  const { data, error } = useQuery(WindowQuery, { name: model.name, from: w.from, to: w.to });
+  if (error) return <p class="error">{error}</p>;
+  const d = data?.model;
+  if (!d) return <p class="muted">Loading the window's figures…</p>;
+  if (family === 'drift') {
+    const rows = [...(d.outputDrift ? [{ ...d.outputDrift, feature: 'output', ksStatistic: null, wasserstein: null, chi2PValue: null }] : []), ...[...d.drift].sort((a, b) => (b.psi ?? -1) - (a.psi ?? -1))];
+    return (
+      <table class="figures">
+        <thead><tr><th>Feature</th><th>PSI</th><th>JS distance</th><th>KS</th><th>Wasserstein</th><th>chi² p</th><th>Events</th></tr></thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.feature} data-feature={r.feature}>
+              <td>{r.feature}</td><td class="num">{show(r.psi, 'PSI')}</td><td class="num">{show(r.jsDistance, 'JS_DISTANCE')}</td><td class="num">{show(r.ksStatistic, 'KS_STATISTIC')}</td>
+              <td class="num">{show(r.wasserstein, 'WASSERSTEIN')}</td><td class="num">{show(r.chi2PValue, 'CHI2_P_VALUE')}</td><td class="num">{r.sampleSize.toLocaleString('en')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    );
+  }
+  if (family === 'integrity') {
+    return (
+      <table class="figures">
+        <thead><tr><th>Feature</th><th>Missing</th><th>Type mismatch</th><th>Out of range</th><th>New category</th><th>Events</th></tr></thead>
+        <tbody>
+          {d.integrity.map((r) => (
+            <tr key={r.feature}>
+              <td>{r.feature}</td><td class="num">{show(r.missingRate, 'MISSING_RATE')}</td><td class="num">{show(r.typeMismatchRate, 'TYPE_MISMATCH_RATE')}</td>
+              <td class="num">{show(r.outOfRangeRate, 'OUT_OF_RANGE_RATE')}</td><td class="num">{show(r.newCategoryRate, 'NEW_CATEGORY_RATE')}</td><td class="num">{r.count.toLocaleString('en')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    );
+  }
+  if (family === 'performance' || family === 'traffic') {
+    const source = (family === 'performance' ? d.performance : d.traffic) as Record<string, number | null>;
+    const shown = family === 'performance' ? (['LABEL_COVERAGE', ...metricsOf('performance', model.task)] as Metric[]) : metricsOf('traffic', model.task);
+    return (
+      <dl class="figures">
+        {family === 'performance' ? (<><dt>labeled events</dt><dd>{d.performance.labeledCount.toLocaleString('en')} of {d.performance.count.toLocaleString('en')}</dd></>) : null}
+        {shown.map((m) => (
+          <>
+            <dt>{labelOf(m)}</dt>
+            <dd>{show(source[METRICS[m].field], m)}</dd>
+          </>
+        ))}
+        {family === 'performance' ? <dd class="muted note">Measured on the events that have an actual.</dd> : null}
+      </dl>
+    );
+  }
+  return null;
+}
