@@ -16,7 +16,9 @@ import { ingestObjects } from '../services/ingest.js';
 import { createMonitor, type MonitorRecord } from '../services/monitors.js';
 import { evaluateMonitor } from '../services/evaluation.js';
 import { acknowledgeAlert, listAlerts, openAlertOf } from '../services/alerts.js';
-import { CREDIT_RISK, creditRiskModel, creditRiskSim } from './credit-risk.js';
+import { CREDIT_RISK, creditRiskModel, creditRiskSim, creditRiskV2Baseline, EU_SEGMENT, V1, V2, V2_DAY } from './credit-risk.js';
+import { createModelVersion, setVersionBaseline } from '../services/versions.js';
+import { createSegment } from '../services/segments.js';
 import { DELIVERY_ETA, deliveryEtaModel, deliveryEtaSim } from './delivery-eta.js';
 import { demoMonitors } from './monitors.js';
 import type { DemoProgress } from './progress.js';
@@ -62,12 +64,14 @@ interface Track {
 }
 
 const DESCRIPTIONS: Record<string, string> = {
-  [CREDIT_RISK]: `${DEMO_MARK} Scores the probability that a loan defaults; from day 10 a new partner channel shifts income, drops employment_years and lowers women's scores.`,
+  [CREDIT_RISK]: `${DEMO_MARK} Scores the probability that a loan defaults; from day 10 a new partner channel shifts income, drops employment_years and lowers women's scores; on day 12 v2 ships as a canary with that scoring bug fixed. Predictions carry SHAP values; segment eu is the EU's traffic.`,
   [DELIVERY_ETA]: `${DEMO_MARK} Predicts a delivery's minutes to the door; healthy but for a storm on day 6.`,
 };
 
 function predictionOf(model: ModelRecord, e: DemoEvent): Record<string, unknown> {
   const p: Record<string, unknown> = { eventId: e.eventId, timestamp: new Date(e.ts).toISOString(), features: e.row.features };
+  if (e.row.modelVersion) p.modelVersion = e.row.modelVersion;
+  if (e.row.attributions) p.attributions = e.row.attributions;
   if (model.task === 'REGRESSION') p.value = e.row.value;
   else p.score = e.row.score;
   return p;
@@ -126,8 +130,14 @@ async function summaryOf(deps: Deps, t: Track, monitors: MonitorRecord[]): Promi
 
 /** Registers a model (marked unfinished) with its baseline, and draws its whole history (not logged yet). */
 async function setUpModel(deps: Deps, args: CreateModelArgs, sim: DemoModelSim, start: number, now: number): Promise<Track> {
-  const model = await withBusyRetry(() => createModel(deps, ACTOR, { ...args, description: DEMO_UNFINISHED }));
+  let model = await withBusyRetry(() => createModel(deps, ACTOR, { ...args, description: DEMO_UNFINISHED }));
   await withBusyRetry(() => ingestObjects(deps, ACTOR, model, 'baseline', baselineRows(sim, BASELINE_ROWS), { via: 'cli' }));
+  if (model.name === CREDIT_RISK) {
+    // v1 is what runs from the start (events without modelVersion belong to it); eu narrows any metric to the EU
+    await withBusyRetry(() => createModelVersion(deps, ACTOR, { model: model.name, name: V1, description: 'The model as trained.', makeCurrent: true }));
+    await withBusyRetry(() => createSegment(deps, ACTOR, { model: model.name, ...EU_SEGMENT }));
+    model = (await findModel(deps, model.name))!;
+  }
   const events: DemoEvent[] = [];
   for (let h = start; h < now; h += HOUR_MS) events.push(...hourTraffic(sim, start, h, now));
   const arrivals = events.filter((e) => e.actualAt !== null && e.actualAt < now).sort((a, b) => a.actualAt! - b.actualAt!);
@@ -178,8 +188,15 @@ export async function runDemoScenario(store: OpenStore, log: Logger, opts: DemoR
 
   let evaluations = 0;
   let acknowledged = false;
+  let v2Shipped = false;
   for (const at of steps) {
     clock.set(at);
+    if (!v2Shipped && at > start + V2_DAY * DAY_MS) {
+      // v2 ships as a canary (not current: its events name it) with its own baseline
+      await withBusyRetry(() => createModelVersion(deps, ACTOR, { model: CREDIT_RISK, name: V2, description: 'Fixes the scoring bug that lowered women\'s scores.', makeCurrent: false }));
+      await withBusyRetry(() => setVersionBaseline(deps, ACTOR, CREDIT_RISK, V2, creditRiskV2Baseline(BASELINE_ROWS)));
+      v2Shipped = true;
+    }
     for (const t of tracks) await ingestUntil(deps, t, at);
     for (const i of due.get(at) ?? []) {
       await withBusyRetry(() => evaluateMonitor(deps, monitors[i]!.id, at)); // once per (monitor, at): safe to repeat

@@ -24,6 +24,10 @@ export interface Phase {
 /** One simulated prediction and its ground truth. */
 export interface SimulatedRow {
   features: Record<string, unknown>;
+  /** the model version that made it (absent: the model's current version) */
+  modelVersion?: string;
+  /** per-feature contributions to the score (SHAP values of the model's logit) */
+  attributions?: Record<string, number>;
   score?: number;
   value?: number;
   actualLabel?: string;

@@ -7,7 +7,10 @@ import { drift, modelHealth, outputDrift, performance, series, traffic, type Gra
 import { findModel, listModels } from '../services/models.js';
 import { alertView } from './alert-port.js';
 import { alertListMessage } from './blocks/alert-list.js';
+import { compareMessage, type VersionColumn } from './blocks/compare.js';
 import { driftMessage, sortDriftWorstFirst } from './blocks/drift.js';
+import { whyMessage } from './blocks/why.js';
+import { featureImportance } from '../services/explanations.js';
 import { helpMessage, unknownModelMessage } from './blocks/help.js';
 import { modelsMessage } from './blocks/models.js';
 import { headlineMetric, performanceMessage, type PerformanceNumbers } from './blocks/performance.js';
@@ -135,6 +138,37 @@ async function performanceAnswer(deps: Deps, model: ModelRecord, window: string,
   return { message, visible: true, ...(chart ? { chart } : {}) };
 }
 
+async function versionColumn(deps: Deps, model: ModelRecord, version: string, from: number, to: number): Promise<VersionColumn> {
+  const scope = { version };
+  const perf = await performance(deps, model, from, to, scope);
+  const output = await outputDrift(deps, model, from, to, scope);
+  return { version, perf: { ...perf }, drift: await drift(deps, model, from, to, scope), hasBaseline: output !== null };
+}
+
+async function compareAnswer(deps: Deps, model: ModelRecord, versions: [string, string], window: string, windowMs: number): Promise<Answer> {
+  const to = deps.clock.now();
+  const from = to - windowMs;
+  const columns: [VersionColumn, VersionColumn] = [await versionColumn(deps, model, versions[0], from, to), await versionColumn(deps, model, versions[1], from, to)];
+  return { message: compareMessage({ model: model.name, task: model.task, window, columns }), visible: true };
+}
+
+async function whyAnswer(deps: Deps, model: ModelRecord, window: string, windowMs: number): Promise<Answer> {
+  const to = deps.clock.now();
+  const from = to - windowMs;
+  const rows = await drift(deps, model, from, to);
+  const output = await outputDrift(deps, model, from, to);
+  const importance = new Map((await featureImportance(deps, model, from, to)).map((f) => [f.feature, f]));
+  const message = whyMessage({
+    model: model.name,
+    window,
+    rows: rows.map((r) => ({ feature: r.feature, psi: r.psi, baselineShare: importance.get(r.feature)?.baselineShare ?? null, impact: r.impact ?? null })),
+    hasBaseline: output !== null,
+    hasAttributions: [...importance.values()].some((f) => f.baselineShare !== null),
+    events: (await traffic(deps, model, from, to)).predictionCount,
+  });
+  return { message, visible: true };
+}
+
 /** The answerer of every subcommand; unknown models get suggestions, never an error. */
 export function createAnswers(deps: Deps): (cmd: Command) => Promise<Answer> {
   return async (cmd) => {
@@ -147,6 +181,14 @@ export function createAnswers(deps: Deps): (cmd: Command) => Promise<Answer> {
         if (!cmd.model) return alertsAnswer(deps, null);
         const m = await lookup(deps, cmd.model);
         return isAnswer(m) ? m : alertsAnswer(deps, m);
+      }
+      case 'compare': {
+        const m = await lookup(deps, cmd.model);
+        return isAnswer(m) ? m : compareAnswer(deps, m, cmd.versions, cmd.window, cmd.windowMs);
+      }
+      case 'why': {
+        const m = await lookup(deps, cmd.model);
+        return isAnswer(m) ? m : whyAnswer(deps, m, cmd.window, cmd.windowMs);
       }
       case 'status':
       case 'drift':
