@@ -112,7 +112,7 @@ describe('estimated performance through the running server', () => {
     expect(report.rollups).toBeGreaterThan(0);
     for (const w of next.windows) out.push(...(await windowMismatches(server, model, w, '')));
     expect(out).toEqual([]);
-  });
+  }, 180_000);
 
   it.each(FIXTURE_NAMES)('%s: the same narrowed to each segment (its own calibration, from its baseline rows)', async (fixture) => {
     const next = fixtureJson<NextJson>(fixture, 'next.json');
@@ -123,7 +123,7 @@ describe('estimated performance through the running server', () => {
       for (const w of seg.windows) out.push(...(await windowMismatches(server, model, w, `, segment: ${JSON.stringify(seg.name)}`)));
     }
     expect(out).toEqual([]);
-  });
+  }, 120_000);
 
   it.each(FIXTURE_NAMES)('%s: ESTIMATED_* series points are the windows of the day', async (fixture) => {
     const next = fixtureJson<NextJson>(fixture, 'next.json');
@@ -212,7 +212,7 @@ describe('estimated performance through the running server', () => {
     expect(await read()).toEqual(expected(noisy, all));
     expect(await read(', version: "v2"')).toEqual(expected(noisy, odd));
     expect(expected(noisy, all)).not.toEqual(expected(sharp, all));
-  });
+  }, 180_000);
 
   it('a regression model, and a baseline without actuals, have no estimate', async () => {
     await gqlOk(server, `mutation { createModel(input: { name: "reg", task: REGRESSION, features: [{ name: "x", type: NUMERIC }] }) { name } }`);
