@@ -48,6 +48,12 @@ async function modelsAnswer(deps: Deps): Promise<Answer> {
   return { message: modelsMessage(rows), visible: true };
 }
 
+/** The measured numbers (Slack's performance answer shows those; the estimate is a GraphQL object). */
+function measured(perf: Awaited<ReturnType<typeof performance>>): PerformanceNumbers {
+  const { estimated: _estimate, ...numbers } = perf;
+  return numbers;
+}
+
 async function statusAnswer(deps: Deps, model: ModelRecord): Promise<Answer> {
   const now = deps.clock.now();
   const health = await modelHealth(deps, model);
@@ -58,7 +64,7 @@ async function statusAnswer(deps: Deps, model: ModelRecord): Promise<Answer> {
   const rows = [...featureDrift, ...(output ? [output] : [])];
   const perf = await performance(deps, model, now - 7 * DAY, now);
   const head = headlineMetric(model.task);
-  const numbers: PerformanceNumbers = { ...perf };
+  const numbers = measured(perf);
   const value = numbers[head.field] ?? null;
   const trend =
     perf.labeledCount > 0
@@ -132,7 +138,7 @@ async function performanceAnswer(deps: Deps, model: ModelRecord, window: string,
     model: model.name,
     task: model.task,
     window,
-    perf: { ...perf },
+    perf: measured(perf),
     ...(trend ? { trend: { metric: head.metric, values: trend } } : {}),
   });
   return { message, visible: true, ...(chart ? { chart } : {}) };

@@ -4,7 +4,7 @@
 // turn a complaint into a BAD_USER_INPUT.
 import type { FeatureType, ModelRecord, TaskType } from '../model.js';
 
-export type MetricFamily = 'drift' | 'integrity' | 'performance' | 'fairness' | 'traffic';
+export type MetricFamily = 'drift' | 'integrity' | 'performance' | 'fairness' | 'traffic' | 'estimated';
 
 /** How a value reads: a rate in %, a count grouped, a p-value, a plain decimal. */
 export type MetricFormat = 'rate' | 'count' | 'pValue' | 'decimal';
@@ -20,7 +20,7 @@ interface MetricInfo {
   format: MetricFormat;
   /** drift and integrity: the feature types it applies to (drift also to the output's type) */
   types?: readonly FeatureType[];
-  /** performance and traffic: the tasks it applies to */
+  /** performance, estimated and traffic: the tasks it applies to */
   tasks?: readonly TaskType[];
 }
 
@@ -67,6 +67,12 @@ export const METRICS = {
   MEAN_SCORE: { family: 'traffic', label: 'mean score', field: 'meanScore', format: 'decimal', tasks: CLASSIFIERS },
   MEAN_VALUE: { family: 'traffic', label: 'mean value', field: 'meanValue', format: 'decimal', tasks: REGRESSION },
   LABEL_COVERAGE: { family: 'traffic', label: 'label coverage', field: 'labelCoverage', format: 'rate', tasks: ALL_TASKS },
+  // CBPE (METRICS.md): fields of Performance.estimated, from scores alone
+  ESTIMATED_ACCURACY: { family: 'estimated', label: 'estimated accuracy', field: 'accuracy', format: 'rate', tasks: BINARY },
+  ESTIMATED_PRECISION: { family: 'estimated', label: 'estimated precision', field: 'precision', format: 'rate', tasks: BINARY },
+  ESTIMATED_RECALL: { family: 'estimated', label: 'estimated recall', field: 'recall', format: 'rate', tasks: BINARY },
+  ESTIMATED_F1: { family: 'estimated', label: 'estimated F1', field: 'f1', format: 'rate', tasks: BINARY },
+  ESTIMATED_AUC: { family: 'estimated', label: 'estimated AUC', field: 'auc', format: 'decimal', tasks: BINARY },
 } as const satisfies Record<string, MetricInfo>;
 
 export type Metric = keyof typeof METRICS;

@@ -5,6 +5,7 @@ import { columnDrift, type DriftResult } from './compute-drift.js';
 import type { StatsContext } from './context.js';
 import { driftImpact, featureImportance, sharesOf, type FeatureImportance } from './attributions.js';
 import { aucOf } from './score-hist.js';
+import { estimatedPerformance, type EstimatedPerformance } from './cbpe.js';
 import { G_COUNT, G_FP, G_LAB_NEG, G_LAB_POS, G_PRED, G_PRED_POS, G_TP, regressionSpread, type WindowStats } from './window-stats.js';
 
 export type { DriftResult } from './compute-drift.js';
@@ -36,6 +37,8 @@ export interface PerformanceResult {
   rmse: number | null;
   mape: number | null;
   r2: number | null;
+  /** CBPE (METRICS.md): null unless a binary classifier whose baseline has labelled, scored rows */
+  estimated: EstimatedPerformance | null;
 }
 
 export interface GroupFairnessResult {
@@ -130,6 +133,7 @@ export function computePerformance(stats: WindowStats): PerformanceResult {
     rmse: null,
     mape: null,
     r2: null,
+    estimated: stats.cbpe === null ? null : estimatedPerformance(stats.cbpe),
   };
   const p = stats.perf;
   if (m === 0) return r;

@@ -1,7 +1,8 @@
 // What accumulating and computing need to know about a model and its baseline profile,
 // precomputed once per (model, profile) so the per-event path does no lookups.
 import { thresholdOf, type ModelRecord, type TaskType } from '../model.js';
-import { baselineMeanAbs, outputColumn, type BaselineProfile, type ColumnProfile } from './profile.js';
+import { baselineMeanAbs, outputColumn, profileCalibration, type BaselineProfile, type ColumnProfile } from './profile.js';
+import type { IsotonicCalibration } from './isotonic.js';
 import { featureIndex, type FeatureIndex } from './attributions.js';
 import { searchsortedLeft, searchsortedRight } from './quantile.js';
 import { slotIndex, type SlotIndex } from './fine-hist.js';
@@ -39,10 +40,13 @@ export interface StatsContext {
   featureIndex: FeatureIndex;
   /** the baseline's mean |attribution| per feature (null where it has none) */
   baselineMeanAbs: Array<number | null>;
+  /** CBPE's calibration (binary classifiers with a labelled baseline), else null: no estimate */
+  calibration: IsotonicCalibration | null;
   /** the baseline profile's key, null without a baseline */
   profileKey: string | null;
   /**
-   * what stored statistics depend on (baseline layout, threshold, positive class): rows
+   * what stored statistics depend on (baseline layout and calibration, both in the
+   * profile's key; threshold; positive class): rows
    * built under another key are stale and rebuilt from the raw events
    */
   statsKey: string;
@@ -87,6 +91,7 @@ export function makeStatsContext(model: ModelRecord, profile: BaselineProfile | 
     protectedIdx: model.features.flatMap((f, i) => (f.protected ? [i] : [])),
     featureIndex: featureIndex(model.features),
     baselineMeanAbs: baselineMeanAbs(profile, model.features.map((f) => f.name)),
+    calibration: model.task === 'BINARY_CLASSIFICATION' ? profileCalibration(profile) : null,
     profileKey: profile?.key ?? null,
     statsKey: JSON.stringify([profile?.key ?? null, thresholdOf(model), model.positiveClass]),
   };

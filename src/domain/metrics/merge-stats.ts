@@ -5,6 +5,7 @@ import { EXACT_VALUES, EXACT_VALUES_ACCUMULATED, mergeValues } from './exact-val
 import { addHistInto, mutableHist, usedSlots } from './fine-hist.js';
 import { mergeScoreHistInto } from './score-hist.js';
 import { cloneAttributionStats, mergeAttributionsInto } from './attributions.js';
+import { emptyCbpeStats, mergeCbpeInto } from './cbpe.js';
 import { emptyStats, groupCounters, type ColumnStats, type PerfStats, type WindowStats } from './window-stats.js';
 
 function mergeColumnInto(t: ColumnStats, s: ColumnStats, nslots: number, limit: number): void {
@@ -93,6 +94,7 @@ export function mergeInto(target: WindowStats, src: WindowStats, ctx: StatsConte
     if (target.attributions) mergeAttributionsInto(target.attributions, src.attributions);
     else target.attributions = cloneAttributionStats(src.attributions);
   }
+  if (src.cbpe) mergeCbpeInto((target.cbpe ??= emptyCbpeStats()), src.cbpe);
 }
 
 /** The statistics of the union of two disjoint sets of events. */

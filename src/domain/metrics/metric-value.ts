@@ -7,6 +7,7 @@ import type { StatsContext } from './context.js';
 import type { WindowStats } from './window-stats.js';
 import { METRICS as METRICS_INFO, METRIC_NAMES, checkMetricFits, type Metric, type MetricFamily } from './catalogue.js';
 import type { DriftResult, FairnessResult, IntegrityResult, TrafficResult } from './compute-window.js';
+import { estimatedPerformance, type EstimatedPerformance } from './cbpe.js';
 
 /** Every metric name (the catalogue's, which a test holds equal to the SDL's enum). */
 export const METRICS = METRIC_NAMES;
@@ -19,7 +20,7 @@ const fieldOf = <T>(metric: Metric) => METRICS_INFO[metric].field as keyof T;
 
 // Compile-time: every catalogue `field` names a field of its family's result type (a wrong
 // one fails here, naming the metric).
-type ResultOf = { drift: DriftResult; integrity: IntegrityResult; performance: PerformanceResult; fairness: FairnessResult; traffic: TrafficResult };
+type ResultOf = { drift: DriftResult; integrity: IntegrityResult; performance: PerformanceResult; fairness: FairnessResult; traffic: TrafficResult; estimated: EstimatedPerformance };
 type Info<M extends Metric> = (typeof METRICS_INFO)[M];
 type Misfit = { [M in Metric]: Info<M>['field'] extends keyof ResultOf[Info<M>['family']] ? never : M }[Metric];
 export const CATALOGUE_FIELDS_FIT: [Misfit] extends [never] ? true : Misfit = true;
@@ -42,7 +43,7 @@ export function checkMetricQuery(model: ModelRecord, metric: string, feature?: s
 
 /**
  * The metric's value over a window and its sample size: usable values for drift metrics,
- * events otherwise. Assumes `checkMetricQuery` passed.
+ * events with a score for estimated ones, events otherwise. Assumes `checkMetricQuery` passed.
  */
 export function metricValue(metric: Metric, stats: WindowStats, ctx: StatsContext, feature?: string | null, attribute?: string | null): { value: number | null; sampleSize: number } {
   const kind = metricKind(metric);
@@ -56,6 +57,12 @@ export function metricValue(metric: Metric, stats: WindowStats, ctx: StatsContex
   if (kind === 'integrity') {
     const r = computeIntegrity(stats, ctx).find((x) => x.feature === feature);
     return { value: r ? (r[fieldOf<IntegrityResult>(metric)] as number | null) : null, sampleSize: n };
+  }
+  if (kind === 'estimated') {
+    // no calibration (old profile, no labelled baseline row): no estimate
+    if (stats.cbpe === null) return { value: null, sampleSize: 0 };
+    const e = estimatedPerformance(stats.cbpe);
+    return { value: e[fieldOf<EstimatedPerformance>(metric)] as number | null, sampleSize: e.sampleSize };
   }
   if (kind === 'performance') return { value: computePerformance(stats)[fieldOf<PerformanceResult>(metric)] as number | null, sampleSize: n };
   if (kind === 'fairness') {

@@ -12,6 +12,7 @@ import { categoryOf, numericKind, USABLE } from './values.js';
 import { slotOf } from './fine-hist.js';
 import type { StatsEvent } from './stats-event.js';
 import { addAttributions, emptyAttributionStats, featureIndex, meanAbsAttributions } from './attributions.js';
+import { checkCalibration, fitIsotonic, type IsotonicCalibration } from './isotonic.js';
 
 /** Most fine edges drawn from a continuous baseline: KS error <= 1/FINE_EDGES. */
 export const FINE_EDGES = 2048;
@@ -44,7 +45,10 @@ export interface CategoricalProfile {
 export type ColumnProfile = NumericProfile | CategoricalProfile;
 
 export interface BaselineProfile {
-  /** identifies the fine-edge layout: hourly statistics built against it carry the same key */
+  /**
+   * identifies what hourly statistics depend on: the fine-edge layout and the calibration
+   * (rows built under another key are stale and rebuilt)
+   */
   key: string;
   version: 1;
   rowCount: number;
@@ -56,6 +60,12 @@ export interface BaselineProfile {
    * attributions existed: read as no baseline attributions (their rows had none).
    */
   attributions?: Record<string, BaselineAttribution>;
+  /**
+   * CBPE (METRICS.md "Estimated performance without labels"): the isotonic calibration of
+   * the actual on the score over the baseline rows having both; binary classifiers only.
+   * Null when no row has both; absent in profiles stored before CBPE: no estimate either.
+   */
+  calibration?: IsotonicCalibration | null;
 }
 
 export interface BaselineAttribution {
@@ -129,9 +139,31 @@ export function buildBaselineProfile(model: ModelRecord, rows: readonly Baseline
   const out = outputColumn(model);
   const outValues = rows.map((r) => r[out.name]);
   const output = out.numeric ? numericProfile(usableNumbers(outValues), []) : categoricalProfile(outValues);
-  const layout = JSON.stringify([model.features.map((f) => [f.name, (features[f.name] as NumericProfile).edges ?? null]), (output as NumericProfile).edges ?? null]);
-  const key = createHash('sha256').update(layout).digest('hex').slice(0, 16);
-  return { key, version: 1, rowCount: rows.length, features, output, attributions: baselineAttributions(model, rows) };
+  const calibration = baselineCalibration(model, rows);
+  const layout: unknown[] = [model.features.map((f) => [f.name, (features[f.name] as NumericProfile).edges ?? null]), (output as NumericProfile).edges ?? null];
+  // without a calibration the key is the layout's alone, as before CBPE: stored rows stay valid
+  if (calibration !== null) layout.push(calibration);
+  const key = createHash('sha256').update(JSON.stringify(layout)).digest('hex').slice(0, 16);
+  return { key, version: 1, rowCount: rows.length, features, output, attributions: baselineAttributions(model, rows), calibration };
+}
+
+/** The calibration of a binary classifier's baseline (null for other tasks or without a row having a score and an actual). */
+export function baselineCalibration(model: Pick<ModelRecord, 'task' | 'positiveClass'>, rows: readonly BaselineRow[]): IsotonicCalibration | null {
+  if (model.task !== 'BINARY_CLASSIFICATION') return null;
+  const scores: number[] = [];
+  const labels: number[] = [];
+  for (const r of rows) {
+    if (typeof r.score !== 'number' || !Number.isFinite(r.score) || r.actualLabel === null || r.actualLabel === undefined) continue;
+    scores.push(r.score);
+    labels.push(r.actualLabel === model.positiveClass ? 1 : 0);
+  }
+  return fitIsotonic(scores, labels);
+}
+
+/** The profile's calibration when it has a usable one (old profiles and damaged ones: null, no estimate). */
+export function profileCalibration(profile: BaselineProfile | null): IsotonicCalibration | null {
+  const c = profile?.calibration;
+  return c === undefined || c === null || checkCalibration(c) !== null ? null : c;
 }
 
 function baselineAttributions(model: ModelRecord, rows: readonly BaselineRow[]): Record<string, BaselineAttribution> {

@@ -5,13 +5,15 @@
 // read back as views with no per-number parsing; core starts with a JSON header.
 // Measured against JSON text in bench/metrics.ts. Version 4 added the attribution sums
 // (header `a`); version 3 rows, written before events could carry attributions, read as
-// having none, which they had.
+// having none, which they had. The CBPE sums (header `e`, JSON: doubles kept exactly) are
+// optional: a row without them has no scored event under a calibration.
 import { sparseHist } from './fine-hist.js';
 import { sortedValues, type SortedValues } from './exact-values.js';
 import type { StatsContext } from './context.js';
 import { EXACT_LIMIT, SCORE_BINS, type ScoreHist } from './score-hist.js';
 import type { ColumnStats, PerfStats, WindowStats } from './window-stats.js';
 import type { AttributionStats } from './attributions.js';
+import { cbpeStatsFromJson, cbpeStatsToJson, type CbpeStatsJson } from './cbpe.js';
 
 const VERSION = 4;
 const READABLE = new Set([3, VERSION]);
@@ -161,6 +163,7 @@ export function serializeStats(s: WindowStats): StoredStats {
     p: encodePerf(core, s.perf),
     g: s.fairness.map((m) => Array.from(m)),
     ...(s.attributions ? { a: encodeAttributions(s.attributions) } : {}),
+    ...(s.cbpe ? { e: cbpeStatsToJson(s.cbpe) } : {}),
     b: [] as Layout,
     hb: layoutOf(hists),
   };
@@ -244,5 +247,6 @@ export function deserializeStats(coreData: Uint8Array, histData: Uint8Array | nu
     perf,
     fairness: (h.g as Array<Array<[string, number[]]>>).map((m) => new Map(m)),
     attributions: decodeAttributions(h.a),
+    cbpe: h.e ? cbpeStatsFromJson(h.e as CbpeStatsJson) : null,
   };
 }

@@ -8,6 +8,7 @@ import { addScore, emptyScoreHist, type ScoreHist } from './score-hist.js';
 import { categoryOf } from './values.js';
 import { EXACT_VALUES_ACCUMULATED, ValueCounts, valueCounts, type ExactValues } from './exact-values.js';
 import { addAttributions, emptyAttributionStats, type AttributionStats } from './attributions.js';
+import { addCbpeEvent, emptyCbpeStats, type CbpeStats } from './cbpe.js';
 
 /** An event as accumulated: its features as received, its prediction and its actual. */
 export type { StatsEvent };
@@ -106,6 +107,8 @@ export interface WindowStats {
   fairness: Array<Map<string, number[]>>;
   /** per feature (context order): finite attributions and Σ|a|; null until an event carries one */
   attributions: AttributionStats | null;
+  /** CBPE's expected confusion counts and AUC histogram (cbpe.ts); null when the context has no calibration (no estimate) */
+  cbpe: CbpeStats | null;
 }
 
 const LOGLOSS_EPS = 1e-15;
@@ -139,6 +142,7 @@ export function emptyStats(ctx: StatsContext): WindowStats {
     perf: emptyPerf(ctx),
     fairness: ctx.protectedIdx.map(() => new Map()),
     attributions: null,
+    cbpe: ctx.calibration === null ? null : emptyCbpeStats(),
   };
 }
 
@@ -323,6 +327,8 @@ export function accumulate(stats: WindowStats, e: StatsEvent, ctx: StatsContext)
       }
     }
   }
+  // at prediction time: the estimate needs no actual
+  if (ctx.calibration !== null && e.score !== null) addCbpeEvent((stats.cbpe ??= emptyCbpeStats()), ctx.calibration, ctx.threshold, e.score);
   if (e.attributions) addAttributions((stats.attributions ??= emptyAttributionStats(cols.length)), ctx.featureIndex, e.attributions);
   applyLabel(stats, e, ctx, 1);
 }

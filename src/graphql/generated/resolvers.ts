@@ -251,6 +251,18 @@ export type DeliveryStatus =
   /** waiting for its first or next attempt */
   | 'PENDING';
 
+/** Binary classification: what performance is likely to be, from calibrated scores alone (METRICS.md, CBPE). */
+export type EstimatedPerformance = {
+  __typename?: 'EstimatedPerformance';
+  accuracy?: Maybe<Scalars['Float']['output']>;
+  auc?: Maybe<Scalars['Float']['output']>;
+  f1?: Maybe<Scalars['Float']['output']>;
+  precision?: Maybe<Scalars['Float']['output']>;
+  recall?: Maybe<Scalars['Float']['output']>;
+  /** Events in the window with a score. */
+  sampleSize: Scalars['Int']['output'];
+};
+
 export type Evaluation = {
   __typename?: 'Evaluation';
   at: Scalars['DateTime']['output'];
@@ -383,6 +395,11 @@ export type Metric =
   | 'DISPARATE_IMPACT_RATIO'
   | 'EQUALIZED_ODDS_DIFFERENCE'
   | 'EQUAL_OPPORTUNITY_DIFFERENCE'
+  | 'ESTIMATED_ACCURACY'
+  | 'ESTIMATED_AUC'
+  | 'ESTIMATED_F1'
+  | 'ESTIMATED_PRECISION'
+  | 'ESTIMATED_RECALL'
   | 'F1'
   | 'FALSE_POSITIVE_RATE'
   | 'JS_DISTANCE'
@@ -830,6 +847,8 @@ export type Performance = {
   auc?: Maybe<Scalars['Float']['output']>;
   brierScore?: Maybe<Scalars['Float']['output']>;
   count: Scalars['Int']['output'];
+  /** null unless the model is a binary classifier with a labelled baseline. */
+  estimated?: Maybe<EstimatedPerformance>;
   f1?: Maybe<Scalars['Float']['output']>;
   falsePositiveRate?: Maybe<Scalars['Float']['output']>;
   labelCoverage?: Maybe<Scalars['Float']['output']>;
@@ -1130,6 +1149,7 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
   Delivery: ResolverTypeWrapper<DeliveryRecord>;
   DeliveryStatus: ResolverTypeWrapper<Partial<DeliveryStatus>>;
+  EstimatedPerformance: ResolverTypeWrapper<Partial<EstimatedPerformance>>;
   Evaluation: ResolverTypeWrapper<EvaluationRecord>;
   Fairness: ResolverTypeWrapper<Partial<Fairness>>;
   Feature: ResolverTypeWrapper<Partial<Feature>>;
@@ -1194,6 +1214,7 @@ export type ResolversParentTypes = ResolversObject<{
   CreatedApiKey: Partial<Omit<CreatedApiKey, 'apiKey'> & { apiKey: ResolversParentTypes['ApiKey'] }>;
   DateTime: Partial<Scalars['DateTime']['output']>;
   Delivery: DeliveryRecord;
+  EstimatedPerformance: Partial<EstimatedPerformance>;
   Evaluation: EvaluationRecord;
   Fairness: Partial<Fairness>;
   Feature: Partial<Feature>;
@@ -1321,6 +1342,15 @@ export type DeliveryResolvers<ContextType = GqlContext, ParentType extends Resol
   nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['DeliveryStatus'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type EstimatedPerformanceResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['EstimatedPerformance'] = ResolversParentTypes['EstimatedPerformance']> = ResolversObject<{
+  accuracy?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  auc?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  f1?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  precision?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  recall?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  sampleSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type EvaluationResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['Evaluation'] = ResolversParentTypes['Evaluation']> = ResolversObject<{
@@ -1515,6 +1545,7 @@ export type PerformanceResolvers<ContextType = GqlContext, ParentType extends Re
   auc?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   brierScore?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  estimated?: Resolver<Maybe<ResolversTypes['EstimatedPerformance']>, ParentType, ContextType>;
   f1?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   falsePositiveRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   labelCoverage?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -1600,6 +1631,7 @@ export type Resolvers<ContextType = GqlContext> = ResolversObject<{
   CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Delivery?: DeliveryResolvers<ContextType>;
+  EstimatedPerformance?: EstimatedPerformanceResolvers<ContextType>;
   Evaluation?: EvaluationResolvers<ContextType>;
   Fairness?: FairnessResolvers<ContextType>;
   Feature?: FeatureResolvers<ContextType>;

@@ -8,7 +8,7 @@ import { METRICS as VALUE_METRICS } from '../../../src/domain/metrics/metric-val
 import { TASK_METRICS, headlineMetric } from '../../../src/slack/blocks/performance.js';
 import { formatMetricValue, metricLabel } from '../../../src/slack/blocks/format.js';
 
-const RESULT_TYPE = { drift: 'FeatureDrift', integrity: 'FeatureIntegrity', performance: 'Performance', fairness: 'Fairness', traffic: 'Traffic' } as const;
+const RESULT_TYPE = { drift: 'FeatureDrift', integrity: 'FeatureIntegrity', performance: 'Performance', fairness: 'Fairness', traffic: 'Traffic', estimated: 'EstimatedPerformance' } as const;
 
 const schema: GraphQLSchema = buildSchema();
 

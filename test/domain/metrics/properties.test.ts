@@ -238,10 +238,14 @@ describe('stored statistics of earlier versions', () => {
   const base = [ev(1, 'a', 0.2, 'no'), ev(2, 'b', 0.7, 'yes'), ev(3, 'a', 0.9, 'yes'), ev(4, 'b', 0.1, 'no'), ev(5, 'a', 0.6, 'no')];
   const events = [ev(1.5, 'a', 0.3, 'no'), ev(2.5, 'b', 0.8, 'yes'), ev(6, 'a', 0.55, null), ev(null, 'c', 0.4, 'yes'), ev(3, 'b', 0.95, 'yes'), ev(0.5, 'a', 0.05, 'no')];
 
+  // the profile as stored before CBPE: no calibration (its baseline rows' actuals go unused)
+  const unlabelled = base.map((r) => ({ ...r, actualLabel: null }));
+
   it('a version 3 row reads as the same statistics, with no attributions', () => {
-    const ctx = makeStatsContext(m, buildBaselineProfile(m, base));
+    const ctx = makeStatsContext(m, buildBaselineProfile(m, unlabelled));
     const old = deserializeStats(Buffer.from(V3.core, 'base64'), Buffer.from(V3.hists, 'base64'), ctx);
     expect(old.attributions).toBeNull();
+    expect(old.cbpe).toBeNull();
     expect(old.key).toBe(ctx.statsKey);
     const now = statsOf(events, ctx);
     expect(summary(old, ctx)).toEqual(summary(now, ctx));
@@ -252,6 +256,21 @@ describe('stored statistics of earlier versions', () => {
       [0.25, 1],
       [0.5, 1],
     ]);
+  });
+
+  it('a calibration changes the key: rows built before it are stale (rebuilt from the events), and they carry the estimate', () => {
+    const before = makeStatsContext(m, buildBaselineProfile(m, unlabelled));
+    const ctx = makeStatsContext(m, buildBaselineProfile(m, base));
+    expect(before.calibration).toBeNull();
+    expect(ctx.calibration).not.toBeNull();
+    expect(ctx.statsKey).not.toBe(before.statsKey);
+    const old = deserializeStats(Buffer.from(V3.core, 'base64'), Buffer.from(V3.hists, 'base64'), before);
+    expect(old.key).not.toBe(ctx.statsKey);
+    // another calibration (other actuals), another key again
+    const flipped = makeStatsContext(m, buildBaselineProfile(m, base.map((r) => ({ ...r, actualLabel: r.actualLabel === 'yes' ? 'no' : 'yes' }))));
+    expect(new Set([before.statsKey, ctx.statsKey, flipped.statsKey]).size).toBe(3);
+    expect(computePerformance(statsOf(events, before)).estimated).toBeNull();
+    expect(computePerformance(statsOf(events, ctx)).estimated!.sampleSize).toBe(events.length);
   });
 
   it('an unknown version is refused, not misread', () => {
