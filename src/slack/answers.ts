@@ -146,9 +146,9 @@ async function performanceAnswer(deps: Deps, model: ModelRecord, window: string,
 
 async function versionColumn(deps: Deps, model: ModelRecord, version: string, from: number, to: number): Promise<VersionColumn> {
   const scope = { version };
-  const perf = await performance(deps, model, from, to, scope);
+  const { estimated: _estimate, ...perf } = await performance(deps, model, from, to, scope);
   const output = await outputDrift(deps, model, from, to, scope);
-  return { version, perf: { ...perf }, drift: await drift(deps, model, from, to, scope), hasBaseline: output !== null };
+  return { version, perf, drift: await drift(deps, model, from, to, scope), hasBaseline: output !== null };
 }
 
 async function compareAnswer(deps: Deps, model: ModelRecord, versions: [string, string], window: string, windowMs: number): Promise<Answer> {
