@@ -44,6 +44,8 @@ interface Reads {
   fairness: { args: Window & { attribute: string }; answer: FairnessResult };
   metric: { args: Question; answer: { value: number | null; sampleSize: number } };
   series: { args: Question & { granularity: Granularity }; answer: SeriesPoint[] };
+  /** the metric over each of `windows` (all inside [from, to)), in one read: a learned threshold's history */
+  windows: { args: Question & { windows: Window[] }; answer: Array<{ value: number | null; sampleSize: number }> };
   health: { args: Window; answer: HealthFigures };
 }
 
