@@ -98,6 +98,13 @@ function ymd(dayStart: number): [number, number, number] {
   return [dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate()];
 }
 
+/** Whether the schedule fires at exactly `t`. */
+export function isTick(f: CronFields, t: number): boolean {
+  const day = startOfDay(t);
+  const [y, m, d] = ymd(day);
+  return dayMatches(f, y, m, d) && timesOfDay(f).includes(t - day);
+}
+
 /** How far a search walks before deciding a schedule never fires (node-cron walks 100 years). */
 const SEARCH_DAYS = 366 * 8;
 

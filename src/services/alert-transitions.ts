@@ -2,12 +2,13 @@
 // resolved), one history event per step and, for each step that notifies, one outbox row
 // per channel of the monitor. Called inside the transaction of the decision, after
 // `store.alerts.lockMonitor`; the queries and the operator's actions live in alerts.ts.
-import { alertMessage } from '../domain/alerts/message.js';
+import { alertMessage, type ThresholdBand } from '../domain/alerts/message.js';
 import type { BreachSeverity, Severity, Transition } from '../domain/alerts/state-machine.js';
 import { alertPayload, type StoredAlert } from '../domain/monitoring/alert.js';
 import type { MonitorRecord } from '../domain/monitoring/monitor.js';
 import type { Deps } from './deps.js';
 import { enqueueNotifications } from './outbox.js';
+import type { UsedThresholds } from '../domain/monitoring/monitor.js';
 
 export interface ChangeContext {
   monitor: MonitorRecord;
@@ -20,12 +21,27 @@ export interface ChangeContext {
   /** wall-clock time, for the outbox rows */
   now: number;
   /** the evaluation that caused it, if one did */
-  evaluation?: { value: number | null; sampleSize: number; severity: Severity; importance?: number | null };
+  evaluation?: { value: number | null; sampleSize: number; severity: Severity; importance?: number | null; used?: UsedThresholds };
   /** who resolved it by hand */
   resolvedBy?: string;
 }
 
-const thresholdFor = (m: MonitorRecord, s: BreachSeverity) => (s === 'CRITICAL' ? m.criticalThreshold : m.warningThreshold);
+/**
+ * The threshold an alert states for severity `s` (the evaluation's own, learned or fixed;
+ * the monitor's when no evaluation is at hand), with its band when it was learned.
+ */
+function thresholdFor(m: MonitorRecord, s: BreachSeverity | 'RESOLVED', used: UsedThresholds | undefined): { threshold: number | null; band: ThresholdBand | null } {
+  const warning = used ? used.warning : m.warningThreshold;
+  const critical = used ? used.critical : m.criticalThreshold;
+  const level = s === 'CRITICAL' ? 'critical' : s === 'WARNING' ? 'warning' : warning !== null ? 'warning' : 'critical';
+  const threshold = level === 'critical' ? critical : warning;
+  const learned = used?.learned;
+  const auto = m.autoThreshold;
+  if (threshold === null || !learned || learned.mean === null || !auto) return { threshold, band: null };
+  const sigmas = level === 'critical' ? auto.criticalSigmas : auto.warningSigmas;
+  if (sigmas === null) return { threshold, band: null };
+  return { threshold, band: { mean: learned.mean, sigmas, side: m.comparator === 'GT' || m.comparator === 'GTE' ? 'above' : 'below' } };
+}
 
 /**
  * Writes a transition (alert row, events, outbox rows); call it inside the decision's
@@ -35,26 +51,27 @@ export async function writeTransition(deps: Deps, c: ChangeContext): Promise<num
   const { alerts, channels } = deps.store;
   const { monitor: m, tr, evaluation: ev, at } = c;
   const breach = ev && (ev.severity === 'WARNING' || ev.severity === 'CRITICAL');
-  const text = (state: 'WARNING' | 'CRITICAL' | 'RESOLVED', value: number | null, threshold: number | null, n: number | null) =>
-    alertMessage({ state, metric: m.metric, feature: m.feature, attribute: m.attribute, model: c.modelName, value, threshold, window: m.window, sampleSize: n, importance: ev?.importance ?? null, ...(c.resolvedBy ? { resolvedBy: c.resolvedBy } : {}) });
+  const text = (state: 'WARNING' | 'CRITICAL' | 'RESOLVED', value: number | null, threshold: number | null, n: number | null, band: ThresholdBand | null = null) =>
+    alertMessage({ state, metric: m.metric, feature: m.feature, attribute: m.attribute, model: c.modelName, value, threshold, band, window: m.window, sampleSize: n, importance: ev?.importance ?? null, ...(c.resolvedBy ? { resolvedBy: c.resolvedBy } : {}) });
   let id: number | null = c.open?.id ?? null;
   const next = tr.state.alert;
 
   if (tr.opened && next) {
-    const threshold = thresholdFor(m, next.severity);
+    const { threshold, band } = thresholdFor(m, next.severity, ev?.used);
     const value = ev?.value ?? null;
     const n = ev?.sampleSize ?? null;
-    id = await alerts.open({ monitorId: m.id, modelId: m.modelId, severity: next.severity, status: next.status, value, threshold, sampleSize: n, message: text(next.severity, value, threshold, n), openedAt: at, updatedAt: at, lastNotifiedAt: next.lastNotifiedAt });
+    id = await alerts.open({ monitorId: m.id, modelId: m.modelId, severity: next.severity, status: next.status, value, threshold, sampleSize: n, message: text(next.severity, value, threshold, n, band), openedAt: at, updatedAt: at, lastNotifiedAt: next.lastNotifiedAt });
   } else if (tr.resolved && c.open) {
     const o = c.open;
     const byHand = !ev;
     const value = byHand ? o.value : ev.value;
-    const threshold = byHand ? o.threshold : (m.warningThreshold ?? m.criticalThreshold);
+    const { threshold, band } = byHand ? { threshold: o.threshold, band: null } : thresholdFor(m, 'RESOLVED', ev.used);
     const n = byHand ? o.sampleSize : ev.sampleSize;
-    await alerts.change(o.id, { status: 'RESOLVED', resolvedAt: at, updatedAt: at, snoozedUntil: null, message: text('RESOLVED', value, threshold, n) });
+    await alerts.change(o.id, { status: 'RESOLVED', resolvedAt: at, updatedAt: at, snoozedUntil: null, message: text('RESOLVED', value, threshold, n, band) });
   } else if (next && c.open && (tr.steps.length > 0 || breach)) {
     const o = c.open;
-    const threshold = thresholdFor(m, next.severity);
+    // a breach states this evaluation's threshold; otherwise (a snooze ran out on NO_DATA) the monitor's
+    const { threshold, band } = thresholdFor(m, next.severity, breach ? ev.used : undefined);
     const value = breach ? ev.value : o.value;
     const n = breach ? ev.sampleSize : o.sampleSize;
     await alerts.change(o.id, {
@@ -67,7 +84,7 @@ export async function writeTransition(deps: Deps, c: ChangeContext): Promise<num
       threshold,
       sampleSize: n,
       // an operator's step changes no figure: the message (with what only an evaluation knows) stands
-      message: breach ? text(next.severity, value, threshold, n) : o.message,
+      message: breach ? text(next.severity, value, threshold, n, band) : o.message,
       updatedAt: Math.max(o.updatedAt, at),
     });
   }

@@ -87,6 +87,11 @@ function answer(rows: StatsRows, r: MetricRead): ReadAnswer<ReadKind> {
       return seriesPoints(rows, r.model, slice, { ...r, questions: [r] })[0]!;
     case 'seriesSet':
       return seriesPoints(rows, r.model, slice, r);
+    case 'windows':
+      return r.windows.map((w) => {
+        const { stats: s, ctx } = windowStats(rows, r.model, w.from, w.to, { histograms: histogramsFor(r.metric), slice });
+        return metricValue(r.metric, s, ctx, r.feature, r.attribute);
+      });
     case 'health':
       return healthFigures(rows, r.model, slice, r.from, r.to);
     case 'featureImportance': {

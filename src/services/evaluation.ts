@@ -15,6 +15,7 @@ import { checkMonitor, type MonitorFields } from './monitor-validation.js';
 import { checkMonitorScope, getMonitor, type EvaluationRecord, type MonitorRecord } from './monitors.js';
 import { writeTransition } from './alert-transitions.js';
 import { computeMetric } from './metrics.js';
+import { historyTicksOf, thresholdsAt, thresholdsFrom, valuesAtTicks, type UsedThresholds } from './threshold-history.js';
 
 export interface MetricQuery {
   metric: string;
@@ -50,10 +51,11 @@ function computeOf(opts: EvaluateOptions): ComputeMetric {
 }
 
 /**
- * The metric over [at - window, at) and its severity. A metric that cannot be computed
- * for a reason the user can fix (no baseline yet) is NO_DATA and logged; a bug is thrown.
+ * The metric over [at - window, at) and its severity against `used` (the fixed thresholds,
+ * or the learned ones: NO_DATA while the history is too short). A metric that cannot be
+ * computed for a reason the user can fix (no baseline yet) is NO_DATA and logged; a bug is thrown.
  */
-async function measure(deps: Deps, compute: ComputeMetric, m: MonitorRecord, model: ModelRecord, at: number) {
+async function measure(deps: Deps, compute: ComputeMetric, m: MonitorRecord, model: ModelRecord, at: number, used: UsedThresholds) {
   const { from, to } = windowAt(at, m.windowMs);
   let value: number | null = null;
   let sampleSize = 0;
@@ -64,13 +66,41 @@ async function measure(deps: Deps, compute: ComputeMetric, m: MonitorRecord, mod
     if (!(err instanceof AppError) || err.code === 'INTERNAL_SERVER_ERROR') throw err;
     deps.log.warn({ monitorId: m.id, metric: m.metric, reason: err.message }, 'monitor metric unavailable; recorded as NO_DATA');
   }
-  const severity: Severity = severityOf(value, sampleSize, {
-    comparator: m.comparator,
-    warning: m.warningThreshold,
-    critical: m.criticalThreshold,
-    minSampleSize: m.minSampleSize,
-  });
-  return { from, to, value: Number.isFinite(value) ? value : null, sampleSize, severity, importance };
+  const severity: Severity =
+    used.learned?.status === 'NO_DATA' ? 'NO_DATA' : severityOf(value, sampleSize, { comparator: m.comparator, warning: used.warning, critical: used.critical, minSampleSize: m.minSampleSize });
+  return { from, to, value: Number.isFinite(value) ? value : null, sampleSize, severity, warningThreshold: used.warning, criticalThreshold: used.critical, used, importance };
+}
+
+type Measured = Awaited<ReturnType<typeof measure>>;
+
+function evaluationOf(monitorId: number, at: number, e: Measured): EvaluationRecord {
+  const { from, to, value, sampleSize, severity, warningThreshold, criticalThreshold } = e;
+  return { monitorId, at, from, to, value, sampleSize, severity, warningThreshold, criticalThreshold };
+}
+
+/**
+ * The thresholds of each backtest tick. Learned ones read every history tick of the whole
+ * range once (a tick's value is the same whichever evaluation looks back at it: the data as
+ * it stands now), so the backtest learns exactly what the scheduler will.
+ */
+async function backtestHistory(deps: Deps, model: ModelRecord, m: MonitorRecord, ticks: number[], opts: EvaluateOptions): Promise<(at: number) => UsedThresholds> {
+  if (m.autoThreshold === null) return () => ({ warning: m.warningThreshold, critical: m.criticalThreshold, learned: null });
+  const byTick = new Map<number, number[]>();
+  const all = new Set<number>();
+  for (const at of ticks) {
+    // too many history ticks refuse the backtest, naming the field, rather than replay NO_DATA
+    const h = historyTicksOf(m, at, 'input.autoThreshold.lookback');
+    byTick.set(at, h);
+    for (const t of h) all.add(t);
+  }
+  let values: Awaited<ReturnType<typeof valuesAtTicks>>;
+  try {
+    values = await valuesAtTicks(deps, model, m, [...all].sort((a, b) => a - b), opts.computeMetric);
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code === 'INTERNAL_SERVER_ERROR') throw err;
+    return () => ({ warning: null, critical: null, learned: { status: 'NO_DATA', mean: null, std: null, values: 0 } });
+  }
+  return (at) => thresholdsFrom(m, byTick.get(at)!, values);
 }
 
 /**
@@ -85,14 +115,15 @@ export async function evaluateMonitor(deps: Deps, id: number, at: number, opts: 
   const done = await deps.store.evaluations.find(id, at);
   if (done) return done;
   const model = (await findModelById(deps, monitor.modelId))!;
-  const e = await measure(deps, computeOf(opts), monitor, model, at);
+  const compute = computeOf(opts);
+  const e = await measure(deps, compute, monitor, model, at, await thresholdsAt(deps, model, monitor, at, opts.computeMetric));
   const now = deps.clock.now();
   const { alerts, evaluations, monitors } = deps.store;
   return deps.store.transaction(async () => {
     await alerts.lockMonitor(id);
     const state = await monitors.withStreak(id);
     if (!state) throw notFound(`monitor ${id}`);
-    const inserted = await evaluations.record({ monitorId: id, at, from: e.from, to: e.to, value: e.value, sampleSize: e.sampleSize, severity: e.severity }, now);
+    const inserted = await evaluations.record(evaluationOf(id, at, e), now);
     // Another run of the same tick got here first: its decision stands, alone.
     if (!inserted) return (await evaluations.find(id, at))!;
     const { monitor: current, streak } = state;
@@ -134,10 +165,8 @@ export async function backtestMonitor(
   }
   const monitor: MonitorRecord = { ...spec, id: 0, modelId: model.id, createdAt: from, updatedAt: from };
   const compute = computeOf(opts);
+  const learn = await backtestHistory(deps, model, monitor, ticks, opts);
   const out: EvaluationRecord[] = [];
-  for (const at of ticks) {
-    const e = await measure(deps, compute, monitor, model, at);
-    out.push({ monitorId: 0, at, from: e.from, to: e.to, value: e.value, sampleSize: e.sampleSize, severity: e.severity });
-  }
+  for (const at of ticks) out.push(evaluationOf(0, at, await measure(deps, compute, monitor, model, at, learn(at))));
   return out;
 }

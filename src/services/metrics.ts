@@ -140,6 +140,24 @@ export async function computeMetric(deps: Deps, model: ModelRecord, q: MetricQue
   return read(deps, { kind: 'metric', model, slice: await sliceOf(deps, model, scope), metric, feature: q.feature ?? null, attribute: q.attribute ?? null, from: q.from, to: q.to });
 }
 
+/**
+ * One metric over each of `windows` in a single read of the aggregates (a learned
+ * threshold's history); the same values computeMetric gives window by window.
+ */
+export async function computeMetricOverWindows(
+  deps: Deps,
+  model: ModelRecord,
+  q: Omit<MetricQuery, 'from' | 'to'> & { windows: Array<{ from: number; to: number }> },
+  scope?: StatsScope,
+): Promise<Array<{ value: number | null; sampleSize: number }>> {
+  if (q.windows.length === 0) return [];
+  const from = Math.min(...q.windows.map((w) => w.from));
+  const to = Math.max(...q.windows.map((w) => w.to));
+  const metric = checkQuery(model, { ...q, from, to });
+  for (const w of q.windows) checkWindow(w.from, w.to);
+  return read(deps, { kind: 'windows', model, slice: await sliceOf(deps, model, scope), metric, feature: q.feature ?? null, attribute: q.attribute ?? null, from, to, windows: q.windows });
+}
+
 /** One point per UTC hour or day bucket of [from, to); a bucket without events is (null, 0). */
 export async function series(deps: Deps, model: ModelRecord, q: MetricQuery & { granularity: Granularity }, scope?: StatsScope): Promise<SeriesPoint[]> {
   const metric = checkSeries(model, q);

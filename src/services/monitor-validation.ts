@@ -6,9 +6,19 @@ import { checkMetricFits } from '../domain/metrics/catalogue.js';
 import { checkThresholds, type Comparator } from '../domain/alerts/thresholds.js';
 import { DAY, MINUTE, parseDuration } from '../domain/windows.js';
 import { parseSchedule } from '../domain/schedule.js';
-import type { MonitorSpec } from '../domain/monitoring/monitor.js';
+import type { AutoThreshold, MonitorSpec } from '../domain/monitoring/monitor.js';
+import { checkAutoThreshold, MIN_HISTORY, type Seasonality } from '../domain/metrics/learned-thresholds.js';
+import { WEEK_MS } from '../domain/time.js';
 
 export type { MonitorSpec };
+
+/** autoThreshold as a caller gives it, unchecked. */
+export interface AutoThresholdFields {
+  lookback: string;
+  warningSigmas?: number | null;
+  criticalSigmas?: number | null;
+  seasonality?: string | null;
+}
 
 /** What a caller may give: GraphQL's optional fields, unchecked. */
 export interface MonitorFields {
@@ -21,6 +31,7 @@ export interface MonitorFields {
   comparator: string;
   warningThreshold?: number | null;
   criticalThreshold?: number | null;
+  autoThreshold?: AutoThresholdFields | null;
   forEvaluations?: number | null;
   minSampleSize?: number | null;
   repeatInterval?: string | null;
@@ -48,26 +59,55 @@ function wholeNumber(v: number | null | undefined, field: string, dflt: number, 
   return v;
 }
 
+const SEASONALITIES = new Set<string>(['NONE', 'DAILY', 'WEEKLY']);
+const SEASON_MS: Record<Seasonality, number> = { NONE: 0, DAILY: DAY, WEEKLY: WEEK_MS };
+
+/** Checks an autoThreshold; `field` names it in every complaint. */
+function checkAuto(a: AutoThresholdFields, field: string): AutoThreshold {
+  const lookback = (a.lookback ?? '').trim();
+  const lookbackMs = duration(lookback, `${field}.lookback`, MINUTE, MAX_WINDOW_MS, '90d');
+  const seasonality = a.seasonality ?? 'NONE';
+  if (!SEASONALITIES.has(seasonality)) throw badInput(`${field}.seasonality`, 'must be NONE, DAILY or WEEKLY');
+  const spec = { lookbackMs, warningSigmas: a.warningSigmas ?? null, criticalSigmas: a.criticalSigmas ?? null, seasonality: seasonality as Seasonality };
+  const problem = checkAutoThreshold(spec);
+  if (problem) throw badInput(`${field}.${problem.field}`, problem.message);
+  const period = SEASON_MS[spec.seasonality];
+  // a seasonal history holds at most one value per period: fewer than MIN_HISTORY would be NO_DATA forever
+  if (period > 0 && lookbackMs < MIN_HISTORY * period) {
+    throw badInput(`${field}.lookback`, `"${lookback}" holds fewer than ${MIN_HISTORY} ${spec.seasonality.toLowerCase()} values; with ${spec.seasonality} the least is ${MIN_HISTORY * (period / DAY)}d`);
+  }
+  return { lookback, ...spec };
+}
+
 /** What the alert state machine needs of a monitor. */
-export type AlertingSpec = Pick<MonitorSpec, 'comparator' | 'warningThreshold' | 'criticalThreshold' | 'forEvaluations' | 'minSampleSize' | 'repeatInterval' | 'repeatIntervalMs'>;
+export type AlertingSpec = Pick<MonitorSpec, 'comparator' | 'warningThreshold' | 'criticalThreshold' | 'autoThreshold' | 'forEvaluations' | 'minSampleSize' | 'repeatInterval' | 'repeatIntervalMs'>;
 
 /** Checks how a monitor alerts (comparator, thresholds, counts, repeat interval); throws BAD_USER_INPUT on the first problem. */
 export function checkAlerting(
-  f: Pick<MonitorFields, 'comparator' | 'warningThreshold' | 'criticalThreshold' | 'forEvaluations' | 'minSampleSize' | 'repeatInterval'>,
+  f: Pick<MonitorFields, 'comparator' | 'warningThreshold' | 'criticalThreshold' | 'autoThreshold' | 'forEvaluations' | 'minSampleSize' | 'repeatInterval'>,
   prefix = 'input',
 ): AlertingSpec {
   if (!COMPARATORS.has(f.comparator)) throw badInput(`${prefix}.comparator`, 'must be GT, GTE, LT or LTE');
   const comparator = f.comparator as Comparator;
   const warningThreshold = f.warningThreshold ?? null;
   const criticalThreshold = f.criticalThreshold ?? null;
-  const th = checkThresholds(comparator, warningThreshold, criticalThreshold);
-  if (th) throw badInput(`${prefix}.${th.field}`, th.message);
+  const auto = f.autoThreshold ?? null;
+  if (auto !== null && (warningThreshold !== null || criticalThreshold !== null)) {
+    const fixed = warningThreshold !== null ? 'warningThreshold' : 'criticalThreshold';
+    throw badInput(`${prefix}.autoThreshold`, `learned thresholds replace fixed ones: leave ${fixed} unset with autoThreshold`);
+  }
+  const autoThreshold = auto === null ? null : checkAuto(auto, `${prefix}.autoThreshold`);
+  if (autoThreshold === null) {
+    const th = checkThresholds(comparator, warningThreshold, criticalThreshold);
+    if (th) throw badInput(`${prefix}.${th.field}`, th.message);
+  }
   const repeatInterval = (f.repeatInterval ?? '4h').trim();
   const repeatIntervalMs = duration(repeatInterval, `${prefix}.repeatInterval`, MINUTE, MAX_REPEAT_MS, '30d');
   return {
     comparator,
     warningThreshold,
     criticalThreshold,
+    autoThreshold,
     forEvaluations: wholeNumber(f.forEvaluations, `${prefix}.forEvaluations`, 1, 1, 1000),
     minSampleSize: wholeNumber(f.minSampleSize, `${prefix}.minSampleSize`, 1, 0, 1_000_000_000),
     repeatInterval,

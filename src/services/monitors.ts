@@ -13,6 +13,7 @@ import { uniqueName } from './unique-names.js';
 import { requireVersion } from './versions.js';
 import { requireSegment } from './segments.js';
 import type { MonitorSpec } from '../domain/monitoring/monitor.js';
+import { checkHistorySize } from './threshold-history.js';
 
 export type { EvaluationRecord, MonitorRecord };
 
@@ -68,6 +69,7 @@ export async function createMonitor(deps: Deps, actor: Actor, input: CreateMonit
   if (!model) throw badInput('input.model', `no model named "${input.model}"`);
   const spec = checkMonitor(model, input);
   const now = deps.clock.now();
+  checkHistorySize(spec, now);
   const { monitors } = deps.store;
   return deps.store.transaction(async () => {
     const taken = `model ${model.name} already has a monitor named "${spec.name}"`;
@@ -87,13 +89,23 @@ export async function updateMonitor(deps: Deps, actor: Actor, id: number, input:
   if (!current) throw notFound(`monitor ${id}`);
   const model = (await findModelById(deps, current.modelId))!;
   const merged: MonitorFields = { ...current };
+  const clears = new Set(['warningThreshold', 'criticalThreshold', 'autoThreshold']);
   for (const [k, v] of Object.entries(input)) {
-    // A null on a threshold clears it; elsewhere null means "leave as it is".
+    // A null on a threshold or autoThreshold clears it; elsewhere null means "leave as it is".
     if (k === 'channels') continue;
-    if (v !== undefined && (v !== null || k === 'warningThreshold' || k === 'criticalThreshold')) (merged as unknown as Record<string, unknown>)[k] = v;
+    if (v !== undefined && (v !== null || clears.has(k))) (merged as unknown as Record<string, unknown>)[k] = v;
+  }
+  // Switching kinds: learned thresholds replace the fixed ones not given alongside, and a fixed one replaces learning.
+  const fixedGiven = (input.warningThreshold ?? null) !== null || (input.criticalThreshold ?? null) !== null;
+  if ((input.autoThreshold ?? null) !== null) {
+    if (input.warningThreshold === undefined) merged.warningThreshold = null;
+    if (input.criticalThreshold === undefined) merged.criticalThreshold = null;
+  } else if (fixedGiven && input.autoThreshold === undefined) {
+    merged.autoThreshold = null;
   }
   const spec = checkMonitor(model, merged);
   const now = deps.clock.now();
+  checkHistorySize(spec, now);
   const { monitors } = deps.store;
   return deps.store.transaction(async () => {
     if (!(await monitors.get(id))) throw notFound(`monitor ${id}`);

@@ -23,6 +23,17 @@ beforeAll(async () => {
     forEvaluations: 3
     repeatInterval: 2d
     enabled: false
+  - model: credit-risk
+    name: traffic-band
+    metric: PREDICTION_COUNT
+    window: 1h
+    schedule: "0 * * * *"
+    comparator: LT
+    autoThreshold:
+      lookback: 42d
+      warningSigmas: 2
+      criticalSigmas: 3.5
+      seasonality: WEEKLY
 models2: []`.replace('\nmodels2: []', '');
   const more = `${baseConfig({ extraMonitor: extra })}`.replace(
     'models:\n',
@@ -53,8 +64,11 @@ describe('round trip', () => {
     const env = { GLASSBOX_URL: b.url, GLASSBOX_WEBHOOK_URL_ONCALL: HOOK_URL, GLASSBOX_SECRET_ONCALL: HOOK_SECRET };
     const io = capture();
     await applyFile(env, io, file, {});
-    expect(io.text()).toContain('Applied: 7 to create, 0 to update, 0 to delete.');
+    expect(io.text()).toContain('Applied: 8 to create, 0 to update, 0 to delete.');
     expect(await exported(b)).toBe(first);
+    expect(first).toMatch(/autoThreshold:\n\s+lookback: 42d\n\s+warningSigmas: 2\n\s+criticalSigmas: 3.5\n\s+seasonality: WEEKLY/);
+    const band = (await b.deps.store.monitors.list({ modelName: 'credit-risk' })).find((m) => m.name === 'traffic-band')!;
+    expect(band).toMatchObject({ warningThreshold: null, criticalThreshold: null, autoThreshold: { lookback: '42d', lookbackMs: 42 * 86_400_000, warningSigmas: 2, criticalSigmas: 3.5, seasonality: 'WEEKLY' } });
     // the secret arrived as it was: the same channel on both servers
     const rows = async (srv: TestServer) => (await srv.deps.store.channels.list()).map(({ id: _id, createdAt: _at, ...values }) => values);
     expect(await rows(b)).toEqual(await rows(a));

@@ -36,6 +36,8 @@ export const monitors = sqliteTable(
     comparator: text('comparator').notNull(),
     warningThreshold: real('warning_threshold'),
     criticalThreshold: real('critical_threshold'),
+    /** learned thresholds instead (JSON: src/store/auto-threshold-column.ts); null for fixed ones */
+    autoThreshold: text('auto_threshold'),
     forEvaluations: integer('for_evaluations').notNull(),
     minSampleSize: integer('min_sample_size').notNull(),
     repeatInterval: text('repeat_interval').notNull(),
@@ -76,6 +78,9 @@ export const evaluations = sqliteTable(
     value: real('value'),
     sampleSize: integer('sample_size').notNull(),
     severity: text('severity').notNull(),
+    /** the thresholds this evaluation used (learned ones for an autoThreshold monitor) */
+    warningThreshold: real('warning_threshold'),
+    criticalThreshold: real('critical_threshold'),
     recordedAt: integer('recorded_at').notNull(),
   },
   // One evaluation per tick: an overlapping or repeated run of the same tick records nothing.

@@ -14,12 +14,32 @@ export interface MessageParts {
   model: string;
   value: number | null;
   threshold: number | null;
+  /** set when the threshold was learned: the history's mean, how many σ the threshold sits from it, and on which side */
+  band?: ThresholdBand | null;
   window: string;
   sampleSize: number | null;
   /** who resolved it by hand, if someone did */
   resolvedBy?: string;
   /** a drift metric's feature: its share of the baseline's attribution (METRICS.md "Explanations"), when known */
   importance?: number | null;
+}
+
+/** A learned threshold: `mean ± sigmas·σ`, above (GT/GTE) or below (LT/LTE). */
+export interface ThresholdBand {
+  mean: number;
+  sigmas: number;
+  side: 'above' | 'below';
+}
+
+/**
+ * The threshold as the alert states it, without brackets: "threshold 0.2", or for a learned
+ * one "above its usual 0.02 ± 3σ band: 0.11" ("within …" once resolved). Slack says the same.
+ */
+export function thresholdPhrase(threshold: number | null, band: ThresholdBand | null | undefined, resolved = false): string {
+  if (threshold === null) return '';
+  if (!band) return `threshold ${formatNumber(threshold)}`;
+  const where = resolved ? 'within' : band.side;
+  return `${where} its usual ${formatNumber(band.mean)} ± ${formatNumber(band.sigmas)}σ band: ${formatNumber(threshold)}`;
 }
 
 /** A number as people read it: thousands separated, at most three significant digits below 1000. */
@@ -52,7 +72,8 @@ export function subjectOf(p: Pick<MessageParts, 'metric' | 'feature' | 'attribut
 /** The alert's message for its current state. */
 export function alertMessage(p: MessageParts): string {
   const value = p.value === null ? 'no value' : formatNumber(p.value);
-  const threshold = p.threshold === null ? '' : ` (threshold ${formatNumber(p.threshold)})`;
+  const phrase = thresholdPhrase(p.threshold, p.band, p.state === 'RESOLVED');
+  const threshold = phrase === '' ? '' : ` (${phrase})`;
   const n = p.sampleSize === null ? '' : ` (n=${formatNumber(p.sampleSize)})`;
   if (p.state === 'RESOLVED') {
     const who = p.resolvedBy ? ` by ${p.resolvedBy}` : '';

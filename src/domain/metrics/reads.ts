@@ -60,6 +60,8 @@ interface Reads {
   series: { args: Question & { granularity: Granularity }; answer: SeriesPoint[] };
   /** several series over one window: each bucket's statistics merged once for all of them */
   seriesSet: { args: Window & { granularity: Granularity; questions: SeriesQuestion[] }; answer: SeriesPoint[][] };
+  /** the metric over each of `windows` (all inside [from, to)), in one read: a learned threshold's history */
+  windows: { args: Question & { windows: Window[] }; answer: Array<{ value: number | null; sampleSize: number }> };
   health: { args: Window; answer: HealthFigures };
   featureImportance: { args: Window; answer: FeatureImportance[] };
 }

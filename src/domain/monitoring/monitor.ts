@@ -1,6 +1,17 @@
 // A monitor and its evaluations as services, the store and adapters exchange them.
 import type { Comparator } from '../alerts/thresholds.js';
 import type { Severity } from '../alerts/state-machine.js';
+import type { Seasonality } from '../metrics/learned-thresholds.js';
+
+/** Thresholds learned from the metric's own history (METRICS.md "Learned thresholds"). */
+export interface AutoThreshold {
+  /** as the user wrote it ("28d"), and in ms */
+  lookback: string;
+  lookbackMs: number;
+  warningSigmas: number | null;
+  criticalSigmas: number | null;
+  seasonality: Seasonality;
+}
 
 /** A monitor's checked definition (src/services/monitor-validation.ts checks it). */
 export interface MonitorSpec {
@@ -14,6 +25,8 @@ export interface MonitorSpec {
   comparator: Comparator;
   warningThreshold: number | null;
   criticalThreshold: number | null;
+  /** learned thresholds instead of the fixed ones (then both fixed ones are null) */
+  autoThreshold: AutoThreshold | null;
   forEvaluations: number;
   minSampleSize: number;
   repeatInterval: string;
@@ -23,6 +36,14 @@ export interface MonitorSpec {
   version: string | null;
   /** evaluated on this segment's events only (its name; null: all events) */
   segment: string | null;
+}
+
+/** What one evaluation compares against: the fixed thresholds, or the learned ones with their history's figures. */
+export interface UsedThresholds {
+  warning: number | null;
+  critical: number | null;
+  /** null for fixed thresholds; NO_DATA when the history held fewer than MIN_HISTORY values */
+  learned: { status: 'OK' | 'NO_DATA'; mean: number | null; std: number | null; values: number } | null;
 }
 
 export interface MonitorRecord extends MonitorSpec {
@@ -40,4 +61,7 @@ export interface EvaluationRecord {
   value: number | null;
   sampleSize: number;
   severity: Severity;
+  /** the thresholds used (the learned ones for an autoThreshold monitor; null: none at that level) */
+  warningThreshold: number | null;
+  criticalThreshold: number | null;
 }

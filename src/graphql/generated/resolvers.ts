@@ -99,6 +99,26 @@ export type AuditEntry = {
   target?: Maybe<Scalars['String']['output']>;
 };
 
+export type AutoThreshold = {
+  __typename?: 'AutoThreshold';
+  criticalSigmas?: Maybe<Scalars['Float']['output']>;
+  lookback: Scalars['String']['output'];
+  seasonality: Seasonality;
+  warningSigmas?: Maybe<Scalars['Float']['output']>;
+};
+
+/** Thresholds learned from the metric's own history (METRICS.md, learned thresholds). */
+export type AutoThresholdInput = {
+  /** Critical at mean +/- criticalSigmas x std. */
+  criticalSigmas?: InputMaybe<Scalars['Float']['input']>;
+  /** How far back the history reaches, a duration (28d). */
+  lookback: Scalars['String']['input'];
+  /** NONE: all past runs; DAILY: runs at the same time of day; WEEKLY: same time of week. */
+  seasonality?: InputMaybe<Seasonality>;
+  /** Warning at mean +/- warningSigmas x std of the history (null: no warning level). */
+  warningSigmas?: InputMaybe<Scalars['Float']['input']>;
+};
+
 export type Baseline = {
   __typename?: 'Baseline';
   rowCount: Scalars['Int']['output'];
@@ -193,6 +213,8 @@ export type CreateModelVersionInput = {
 
 export type CreateMonitorInput = {
   attribute?: InputMaybe<Scalars['String']['input']>;
+  /** Instead of warningThreshold/criticalThreshold. The comparator gives the direction (GT: above the band; LT: below). */
+  autoThreshold?: InputMaybe<AutoThresholdInput>;
   channels?: InputMaybe<Array<Scalars['String']['input']>>;
   comparator: Comparator;
   criticalThreshold?: InputMaybe<Scalars['Float']['input']>;
@@ -266,11 +288,14 @@ export type EstimatedPerformance = {
 export type Evaluation = {
   __typename?: 'Evaluation';
   at: Scalars['DateTime']['output'];
+  criticalThreshold?: Maybe<Scalars['Float']['output']>;
   from: Scalars['DateTime']['output'];
   sampleSize: Scalars['Int']['output'];
   severity: Severity;
   to: Scalars['DateTime']['output'];
   value?: Maybe<Scalars['Float']['output']>;
+  /** The thresholds this evaluation used (learned ones for an autoThreshold monitor). */
+  warningThreshold?: Maybe<Scalars['Float']['output']>;
 };
 
 export type Fairness = {
@@ -572,6 +597,8 @@ export type ModelVersion = {
 export type Monitor = {
   __typename?: 'Monitor';
   attribute?: Maybe<Scalars['String']['output']>;
+  /** Thresholds learned from the metric's history instead of the fixed ones (null: fixed). */
+  autoThreshold?: Maybe<AutoThreshold>;
   channels: Array<Channel>;
   comparator: Comparator;
   criticalThreshold?: Maybe<Scalars['Float']['output']>;
@@ -956,6 +983,11 @@ export type Role =
   | 'INGEST'
   | 'VIEWER';
 
+export type Seasonality =
+  | 'DAILY'
+  | 'NONE'
+  | 'WEEKLY';
+
 /** A conjunction of conditions on features; an event is in the segment when all hold. */
 export type Segment = {
   __typename?: 'Segment';
@@ -1033,6 +1065,8 @@ export type UpdateModelInput = {
 };
 
 export type UpdateMonitorInput = {
+  /** Learn the thresholds instead (clears the fixed ones); null clears it (then give fixed thresholds). */
+  autoThreshold?: InputMaybe<AutoThresholdInput>;
   channels?: InputMaybe<Array<Scalars['String']['input']>>;
   comparator?: InputMaybe<Comparator>;
   criticalThreshold?: InputMaybe<Scalars['Float']['input']>;
@@ -1131,6 +1165,8 @@ export type ResolversTypes = ResolversObject<{
   ApiKey: ResolverTypeWrapper<ApiKeyRecord>;
   ApplyResult: ResolverTypeWrapper<Partial<ApplyResult>>;
   AuditEntry: ResolverTypeWrapper<AuditRecord>;
+  AutoThreshold: ResolverTypeWrapper<Partial<AutoThreshold>>;
+  AutoThresholdInput: ResolverTypeWrapper<Partial<AutoThresholdInput>>;
   Baseline: ResolverTypeWrapper<Partial<Baseline>>;
   BaselineRowInput: ResolverTypeWrapper<Partial<BaselineRowInput>>;
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
@@ -1179,6 +1215,7 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RetentionResult: ResolverTypeWrapper<Partial<RetentionResult>>;
   Role: ResolverTypeWrapper<Partial<Role>>;
+  Seasonality: ResolverTypeWrapper<Partial<Seasonality>>;
   Segment: ResolverTypeWrapper<SegmentRecord>;
   SegmentCondition: ResolverTypeWrapper<Partial<SegmentCondition>>;
   SegmentConditionInput: ResolverTypeWrapper<Partial<SegmentConditionInput>>;
@@ -1200,6 +1237,8 @@ export type ResolversParentTypes = ResolversObject<{
   ApiKey: ApiKeyRecord;
   ApplyResult: Partial<ApplyResult>;
   AuditEntry: AuditRecord;
+  AutoThreshold: Partial<AutoThreshold>;
+  AutoThresholdInput: Partial<AutoThresholdInput>;
   Baseline: Partial<Baseline>;
   BaselineRowInput: Partial<BaselineRowInput>;
   Boolean: Partial<Scalars['Boolean']['output']>;
@@ -1297,6 +1336,13 @@ export type AuditEntryResolvers<ContextType = GqlContext, ParentType extends Res
   target?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type AutoThresholdResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['AutoThreshold'] = ResolversParentTypes['AutoThreshold']> = ResolversObject<{
+  criticalSigmas?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  lookback?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  seasonality?: Resolver<ResolversTypes['Seasonality'], ParentType, ContextType>;
+  warningSigmas?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
 export type BaselineResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['Baseline'] = ResolversParentTypes['Baseline']> = ResolversObject<{
   rowCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1355,11 +1401,13 @@ export type EstimatedPerformanceResolvers<ContextType = GqlContext, ParentType e
 
 export type EvaluationResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['Evaluation'] = ResolversParentTypes['Evaluation']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  criticalThreshold?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   sampleSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   severity?: Resolver<ResolversTypes['Severity'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  warningThreshold?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;
 
 export type FairnessResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['Fairness'] = ResolversParentTypes['Fairness']> = ResolversObject<{
@@ -1488,6 +1536,7 @@ export type ModelVersionResolvers<ContextType = GqlContext, ParentType extends R
 
 export type MonitorResolvers<ContextType = GqlContext, ParentType extends ResolversParentTypes['Monitor'] = ResolversParentTypes['Monitor']> = ResolversObject<{
   attribute?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  autoThreshold?: Resolver<Maybe<ResolversTypes['AutoThreshold']>, ParentType, ContextType>;
   channels?: Resolver<Array<ResolversTypes['Channel']>, ParentType, ContextType>;
   comparator?: Resolver<ResolversTypes['Comparator'], ParentType, ContextType>;
   criticalThreshold?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -1624,6 +1673,7 @@ export type Resolvers<ContextType = GqlContext> = ResolversObject<{
   ApiKey?: ApiKeyResolvers<ContextType>;
   ApplyResult?: ApplyResultResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
+  AutoThreshold?: AutoThresholdResolvers<ContextType>;
   Baseline?: BaselineResolvers<ContextType>;
   Caller?: CallerResolvers<ContextType>;
   Channel?: ChannelResolvers<ContextType>;

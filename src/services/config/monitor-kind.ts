@@ -8,9 +8,24 @@ import { checkMonitor, type MonitorFields, type MonitorSpec } from '../monitor-v
 import { checkUnique, differences, shown, type ConfigKind, type PlannedChange } from './kind.js';
 import { issueFrom } from './issue-from.js';
 import { uniqueName } from '../unique-names.js';
+import type { AutoThreshold } from '../../domain/monitoring/monitor.js';
+import { checkHistorySize } from '../threshold-history.js';
 
 const UPDATABLE = ['window', 'schedule', 'comparator', 'warningThreshold', 'criticalThreshold', 'forEvaluations', 'minSampleSize', 'repeatInterval', 'enabled', 'version', 'segment'] as const;
 const FIXED = ['metric', 'feature', 'attribute'] as const;
+
+/** An autoThreshold as a file writes it (nulls left out, no milliseconds). */
+function autoInFile(a: AutoThreshold | null): Record<string, unknown> | null {
+  if (a === null) return null;
+  return {
+    lookback: a.lookback,
+    ...(a.warningSigmas !== null ? { warningSigmas: a.warningSigmas } : {}),
+    ...(a.criticalSigmas !== null ? { criticalSigmas: a.criticalSigmas } : {}),
+    seasonality: a.seasonality,
+  };
+}
+
+const autoShown = (a: AutoThreshold | null) => (a === null ? '(none)' : JSON.stringify(autoInFile(a)));
 
 /** Makes the monitor notify exactly the channels of these names (created by this apply included). */
 async function setChannels(deps: Deps, monitorId: number, names: string[]): Promise<void> {
@@ -63,6 +78,7 @@ export const monitorKind: ConfigKind = {
       let spec: MonitorSpec;
       try {
         spec = checkMonitor(model, item as unknown as MonitorFields, path);
+        checkHistorySize(spec, deps.clock.now(), path);
       } catch (err) {
         issueFrom(err, issues, path);
         continue;
@@ -103,6 +119,7 @@ export const monitorKind: ConfigKind = {
         continue;
       }
       const details = differences(UPDATABLE, cur.record as unknown as Record<string, unknown>, spec as unknown as Record<string, unknown>);
+      if (autoShown(cur.record.autoThreshold) !== autoShown(spec.autoThreshold)) details.push(`autoThreshold: ${autoShown(cur.record.autoThreshold)} -> ${autoShown(spec.autoThreshold)}`);
       if (JSON.stringify(cur.channels) !== JSON.stringify(channelNames)) details.push(`channels: ${shown(cur.channels)} -> ${shown(channelNames)}`);
       if (!details.length) continue;
       const id = cur.record.id;
@@ -154,6 +171,7 @@ export const monitorKind: ConfigKind = {
         comparator: m.comparator,
         ...(m.warningThreshold !== null ? { warningThreshold: m.warningThreshold } : {}),
         ...(m.criticalThreshold !== null ? { criticalThreshold: m.criticalThreshold } : {}),
+        ...(m.autoThreshold !== null ? { autoThreshold: autoInFile(m.autoThreshold) } : {}),
         forEvaluations: m.forEvaluations,
         minSampleSize: m.minSampleSize,
         repeatInterval: m.repeatInterval,

@@ -8,6 +8,7 @@ import type { EvaluationsRepo, MonitorsRepo } from '../ports/monitors.js';
 import type { PgContext } from './context.js';
 import { int8 } from './int8.js';
 import { uniquely } from './unique.js';
+import { autoThresholdOf, autoThresholdText } from '../auto-threshold-column.js';
 
 interface Row extends Record<string, unknown> {
   id: number;
@@ -22,6 +23,7 @@ interface Row extends Record<string, unknown> {
   comparator: string;
   warning_threshold: number | null;
   critical_threshold: number | null;
+  auto_threshold: string | null;
   for_evaluations: number;
   min_sample_size: number;
   repeat_interval: string;
@@ -36,7 +38,7 @@ interface Row extends Record<string, unknown> {
 
 const COLUMNS = sql.raw(
   `m.id, m.model_id, m.name, m.metric, m.feature, m.attribute, m."window", m.window_ms, m.schedule, m.comparator, m.warning_threshold,
-   m.critical_threshold, m.for_evaluations, m.min_sample_size, m.repeat_interval, m.repeat_interval_ms, m.enabled, m.version, m.segment, m.streak, m.created_at, m.updated_at`,
+   m.critical_threshold, m.auto_threshold, m.for_evaluations, m.min_sample_size, m.repeat_interval, m.repeat_interval_ms, m.enabled, m.version, m.segment, m.streak, m.created_at, m.updated_at`,
 );
 
 function toMonitor(r: Row): MonitorRecord {
@@ -53,6 +55,7 @@ function toMonitor(r: Row): MonitorRecord {
     comparator: r.comparator as MonitorRecord['comparator'],
     warningThreshold: r.warning_threshold,
     criticalThreshold: r.critical_threshold,
+    autoThreshold: autoThresholdOf(r.auto_threshold),
     forEvaluations: r.for_evaluations,
     minSampleSize: r.min_sample_size,
     repeatInterval: r.repeat_interval,
@@ -67,11 +70,11 @@ function toMonitor(r: Row): MonitorRecord {
 
 /** The spec's columns, in SPEC_COLUMNS' order. */
 const SPEC_COLUMNS = sql.raw(
-  'name, metric, feature, attribute, "window", window_ms, schedule, comparator, warning_threshold, critical_threshold, for_evaluations, min_sample_size, repeat_interval, repeat_interval_ms, enabled, version, segment',
+  'name, metric, feature, attribute, "window", window_ms, schedule, comparator, warning_threshold, critical_threshold, auto_threshold, for_evaluations, min_sample_size, repeat_interval, repeat_interval_ms, enabled, version, segment',
 );
 const specValues = (s: MonitorSpec) =>
   sql`${s.name}, ${s.metric}, ${s.feature}, ${s.attribute}, ${s.window}, ${s.windowMs}::bigint, ${s.schedule}, ${s.comparator}, ${s.warningThreshold}::float8,
-    ${s.criticalThreshold}::float8, ${s.forEvaluations}::int, ${s.minSampleSize}::int, ${s.repeatInterval}, ${s.repeatIntervalMs}::bigint, ${s.enabled}::boolean,
+    ${s.criticalThreshold}::float8, ${autoThresholdText(s.autoThreshold)}::text, ${s.forEvaluations}::int, ${s.minSampleSize}::int, ${s.repeatInterval}, ${s.repeatIntervalMs}::bigint, ${s.enabled}::boolean,
     ${s.version}::text, ${s.segment}::text`;
 
 /** The PostgreSQL monitors repository. */
@@ -140,12 +143,15 @@ interface EvaluationRow extends Record<string, unknown> {
   value: number | null;
   sample_size: number;
   severity: string;
+  warning_threshold: number | null;
+  critical_threshold: number | null;
 }
 
-const EVALUATION_COLUMNS = sql.raw('monitor_id, at, "from", "to", value, sample_size, severity');
+const EVALUATION_COLUMNS = sql.raw('monitor_id, at, "from", "to", value, sample_size, severity, warning_threshold, critical_threshold');
 
 function toEvaluation(r: EvaluationRow): EvaluationRecord {
-  return { monitorId: r.monitor_id, at: int8(r.at), from: int8(r.from), to: int8(r.to), value: r.value, sampleSize: r.sample_size, severity: r.severity as Severity };
+  return { monitorId: r.monitor_id, at: int8(r.at), from: int8(r.from), to: int8(r.to), value: r.value, sampleSize: r.sample_size, severity: r.severity as Severity,
+    warningThreshold: r.warning_threshold, criticalThreshold: r.critical_threshold };
 }
 
 /** The PostgreSQL evaluations repository. */
@@ -157,8 +163,9 @@ export function pgEvaluations({ tx }: PgContext): EvaluationsRepo {
   return {
     find: (monitorId, at) => first(sql`SELECT ${EVALUATION_COLUMNS} FROM evaluations WHERE monitor_id = ${monitorId} AND at = ${at}`),
     record: (e, recordedAt) =>
-      first(sql`INSERT INTO evaluations (monitor_id, at, "from", "to", value, sample_size, severity, recorded_at)
-        VALUES (${e.monitorId}, ${e.at}::bigint, ${e.from}::bigint, ${e.to}::bigint, ${e.value}::float8, ${e.sampleSize}::int, ${e.severity}, ${recordedAt}::bigint)
+      first(sql`INSERT INTO evaluations (monitor_id, at, "from", "to", value, sample_size, severity, warning_threshold, critical_threshold, recorded_at)
+        VALUES (${e.monitorId}, ${e.at}::bigint, ${e.from}::bigint, ${e.to}::bigint, ${e.value}::float8, ${e.sampleSize}::int, ${e.severity},
+          ${e.warningThreshold}::float8, ${e.criticalThreshold}::float8, ${recordedAt}::bigint)
         ON CONFLICT (monitor_id, at) DO NOTHING RETURNING ${EVALUATION_COLUMNS}`),
     list: async (monitorId, limit) =>
       (await tx.q().execute<EvaluationRow>(sql`SELECT ${EVALUATION_COLUMNS} FROM evaluations WHERE monitor_id = ${monitorId} ORDER BY at DESC LIMIT ${limit}`)).rows.map(toEvaluation),

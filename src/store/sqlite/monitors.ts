@@ -5,6 +5,7 @@ import type { Severity } from '../../domain/alerts/state-machine.js';
 import type { EvaluationRecord, MonitorRecord } from '../../domain/monitoring/monitor.js';
 import type { EvaluationsRepo, MonitorsRepo } from '../ports/monitors.js';
 import type { SqliteContext } from './context.js';
+import { autoThresholdOf, autoThresholdText } from '../auto-threshold-column.js';
 
 type Row = typeof monitors.$inferSelect;
 
@@ -22,6 +23,7 @@ function toMonitor(r: Row): MonitorRecord {
     comparator: r.comparator as MonitorRecord['comparator'],
     warningThreshold: r.warningThreshold,
     criticalThreshold: r.criticalThreshold,
+    autoThreshold: autoThresholdOf(r.autoThreshold),
     forEvaluations: r.forEvaluations,
     minSampleSize: r.minSampleSize,
     repeatInterval: r.repeatInterval,
@@ -35,18 +37,30 @@ function toMonitor(r: Row): MonitorRecord {
 }
 
 function toEvaluation(r: typeof evaluations.$inferSelect): EvaluationRecord {
-  return { monitorId: r.monitorId, at: r.at, from: r.from, to: r.to, value: r.value, sampleSize: r.sampleSize, severity: r.severity as Severity };
+  return {
+    monitorId: r.monitorId,
+    at: r.at,
+    from: r.from,
+    to: r.to,
+    value: r.value,
+    sampleSize: r.sampleSize,
+    severity: r.severity as Severity,
+    warningThreshold: r.warningThreshold,
+    criticalThreshold: r.criticalThreshold,
+  };
 }
 
 // Evaluations read a monitor, its evaluation and its alert on every tick: prepared
 // statements (drizzle builds and prepares each query anew: most of an evaluation's CPU).
 const MONITOR_BY_ID = `SELECT id, model_id AS modelId, name, metric, feature, attribute, window, window_ms AS windowMs, schedule, comparator,
-  warning_threshold AS warningThreshold, critical_threshold AS criticalThreshold, for_evaluations AS forEvaluations,
+  warning_threshold AS warningThreshold, critical_threshold AS criticalThreshold, auto_threshold AS autoThreshold, for_evaluations AS forEvaluations,
   min_sample_size AS minSampleSize, repeat_interval AS repeatInterval, repeat_interval_ms AS repeatIntervalMs, enabled, version, segment, streak,
   created_at AS createdAt, updated_at AS updatedAt FROM monitors WHERE id = ?`;
-const EVALUATION_COLUMNS = 'monitor_id AS monitorId, at, "from", "to", value, sample_size AS sampleSize, severity';
+const EVALUATION_COLUMNS =
+  'monitor_id AS monitorId, at, "from", "to", value, sample_size AS sampleSize, severity, warning_threshold AS warningThreshold, critical_threshold AS criticalThreshold';
 const EVALUATION_AT = `SELECT ${EVALUATION_COLUMNS} FROM evaluations WHERE monitor_id = ? AND at = ?`;
-const RECORD_EVALUATION = `INSERT INTO evaluations (monitor_id, at, "from", "to", value, sample_size, severity, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+const RECORD_EVALUATION = `INSERT INTO evaluations (monitor_id, at, "from", "to", value, sample_size, severity, warning_threshold, critical_threshold, recorded_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT DO NOTHING RETURNING ${EVALUATION_COLUMNS}`;
 
 type RawMonitor = Omit<Row, 'enabled'> & { enabled: number };
@@ -95,10 +109,10 @@ export function sqliteMonitors({ db, tx, statement }: SqliteContext): MonitorsRe
     idByName: (modelId, name) =>
       tx.exec(() => db.select({ id: monitors.id }).from(monitors).where(and(eq(monitors.modelId, modelId), eq(monitors.name, name))).get()?.id ?? null),
     create: (m) =>
-      tx.exec(() => toMonitor(db.insert(monitors).values({ ...m, streak: 0, updatedAt: m.createdAt }).returning().get())),
+      tx.exec(() => toMonitor(db.insert(monitors).values({ ...m, autoThreshold: autoThresholdText(m.autoThreshold), streak: 0, updatedAt: m.createdAt }).returning().get())),
     update: (id, spec, updatedAt) =>
       tx.exec(() => {
-        const r = db.update(monitors).set({ ...spec, updatedAt }).where(eq(monitors.id, id)).returning().get();
+        const r = db.update(monitors).set({ ...spec, autoThreshold: autoThresholdText(spec.autoThreshold), updatedAt }).where(eq(monitors.id, id)).returning().get();
         return r ? toMonitor(r) : null;
       }),
     delete: (id) => tx.exec(() => db.delete(monitors).where(eq(monitors.id, id)).run().changes > 0),
@@ -116,7 +130,7 @@ export function sqliteEvaluations({ db, tx, statement }: SqliteContext): Evaluat
   return {
     find: (monitorId, at) => tx.exec(() => statement<[number, number], EvaluationRecord>(EVALUATION_AT).get(monitorId, at) ?? null),
     record: (e, recordedAt) =>
-      tx.exec(() => statement<unknown[], EvaluationRecord>(RECORD_EVALUATION).get(e.monitorId, e.at, e.from, e.to, e.value, e.sampleSize, e.severity, recordedAt) ?? null),
+      tx.exec(() => statement<unknown[], EvaluationRecord>(RECORD_EVALUATION).get(e.monitorId, e.at, e.from, e.to, e.value, e.sampleSize, e.severity, e.warningThreshold, e.criticalThreshold, recordedAt) ?? null),
     list: (monitorId, limit) =>
       tx.exec(() => db.select().from(evaluations).where(eq(evaluations.monitorId, monitorId)).orderBy(desc(evaluations.at)).limit(limit).all().map(toEvaluation)),
   };

@@ -58,10 +58,14 @@ export function channelsMonitorsContract(h: RepoHarness): void {
     const m = await h.store.monitors.create(newMonitor(model.id, 'm'));
     expect(await h.store.monitors.withStreak(m.id)).toEqual({ monitor: m, streak: 0 });
     await h.store.monitors.setStreak(m.id, 3);
-    const { modelId: _, createdAt: __, ...spec } = newMonitor(model.id, 'renamed', { warningThreshold: null, enabled: false, metric: 'accuracy', comparator: 'LT' });
+    const auto = { lookback: '28d', lookbackMs: 28 * 86_400_000, warningSigmas: null, criticalSigmas: 2.5, seasonality: 'WEEKLY' as const };
+    const { modelId: _, createdAt: __, ...spec } = newMonitor(model.id, 'renamed', { warningThreshold: null, criticalThreshold: null, autoThreshold: auto, enabled: false, metric: 'accuracy', comparator: 'LT' });
     const updated = await h.store.monitors.update(m.id, spec, T0 + 9);
     expect(updated).toEqual({ ...spec, id: m.id, modelId: model.id, createdAt: T0, updatedAt: T0 + 9 });
-    expect(await h.store.monitors.withStreak(m.id)).toEqual({ monitor: updated, streak: 3 });
+    expect(await h.store.monitors.get(m.id)).toEqual(updated);
+    const fixedAgain = await h.store.monitors.update(m.id, { ...spec, autoThreshold: null, criticalThreshold: 0.7 }, T0 + 10);
+    expect(fixedAgain).toMatchObject({ autoThreshold: null, criticalThreshold: 0.7 });
+    expect(await h.store.monitors.withStreak(m.id)).toEqual({ monitor: fixedAgain, streak: 3 });
     expect(await h.store.monitors.update(m.id + 1000, spec, T0)).toBeNull();
     expect(await h.store.monitors.withStreak(m.id + 1000)).toBeNull();
   });
@@ -97,7 +101,18 @@ export function channelsMonitorsContract(h: RepoHarness): void {
   it('records one evaluation per monitor and tick, lists them newest first, and deletes them with the monitor', async () => {
     const { model } = await setup();
     const m = await h.store.monitors.create(newMonitor(model.id, 'm'));
-    const ev = (at: number, value: number | null) => ({ monitorId: m.id, at, from: at - 86_400_000, to: at, value, sampleSize: 500, severity: 'OK' as const });
+    const ev = (at: number, value: number | null) => ({
+      monitorId: m.id,
+      at,
+      from: at - 86_400_000,
+      to: at,
+      value,
+      sampleSize: 500,
+      severity: 'OK' as const,
+      // the thresholds used, as given (a learned warning may sit anywhere; null: none at that level)
+      warningThreshold: value === null ? null : value + 0.125,
+      criticalThreshold: at === T0 + 3 ? null : 1e-300,
+    });
     expect(await h.store.evaluations.record(ev(T0 + 2, 0.5), T0)).toEqual(ev(T0 + 2, 0.5));
     expect(await h.store.evaluations.record({ ...ev(T0 + 2, 0.9), severity: 'CRITICAL' }, T0)).toBeNull();
     expect(await h.store.evaluations.record(ev(T0 + 1, null), T0)).toEqual(ev(T0 + 1, null));

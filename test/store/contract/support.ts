@@ -49,6 +49,7 @@ export function newMonitor(modelId: number, name: string, over: Partial<NewMonit
     comparator: 'GT',
     warningThreshold: 0.1,
     criticalThreshold: 0.25,
+    autoThreshold: null,
     forEvaluations: 2,
     minSampleSize: 100,
     repeatInterval: '4h',

@@ -34,6 +34,7 @@ export const monitors = pgTable(
     comparator: text('comparator').notNull(),
     warningThreshold: doublePrecision('warning_threshold'),
     criticalThreshold: doublePrecision('critical_threshold'),
+    autoThreshold: text('auto_threshold'),
     forEvaluations: integer('for_evaluations').notNull(),
     minSampleSize: integer('min_sample_size').notNull(),
     repeatInterval: text('repeat_interval').notNull(),
@@ -72,6 +73,8 @@ export const evaluations = pgTable(
     value: doublePrecision('value'),
     sampleSize: integer('sample_size').notNull(),
     severity: text('severity').notNull(),
+    warningThreshold: doublePrecision('warning_threshold'),
+    criticalThreshold: doublePrecision('critical_threshold'),
     recordedAt: ms('recorded_at').notNull(),
   },
   // one evaluation per (monitor, tick), whichever replica runs it
