@@ -10,6 +10,18 @@ export type AlertStatus =
   | 'RESOLVED'
   | 'SNOOZED';
 
+/** Thresholds learned from the metric's own history (METRICS.md, learned thresholds). */
+export type AutoThresholdInput = {
+  /** Critical at mean +/- criticalSigmas x std. */
+  criticalSigmas?: number | null | undefined;
+  /** How far back the history reaches, a duration (28d). */
+  lookback: string;
+  /** NONE: all past runs; DAILY: runs at the same time of day; WEEKLY: same time of week. */
+  seasonality?: Seasonality | null | undefined;
+  /** Warning at mean +/- warningSigmas x std of the history (null: no warning level). */
+  warningSigmas?: number | null | undefined;
+};
+
 export type Comparator =
   | 'GT'
   | 'GTE'
@@ -18,6 +30,8 @@ export type Comparator =
 
 export type CreateMonitorInput = {
   attribute?: string | null | undefined;
+  /** Instead of warningThreshold/criticalThreshold. The comparator gives the direction (GT: above the band; LT: below). */
+  autoThreshold?: AutoThresholdInput | null | undefined;
   channels?: Array<string> | null | undefined;
   comparator: Comparator;
   criticalThreshold?: number | null | undefined;
@@ -31,6 +45,10 @@ export type CreateMonitorInput = {
   /** Default 4h. */
   repeatInterval?: string | null | undefined;
   schedule: string;
+  /** Evaluate on this segment's events only (absent: all events). */
+  segment?: string | null | undefined;
+  /** Evaluate on this version's events only (absent: all versions). */
+  version?: string | null | undefined;
   warningThreshold?: number | null | undefined;
   window: string;
 };
@@ -58,6 +76,11 @@ export type Metric =
   | 'DISPARATE_IMPACT_RATIO'
   | 'EQUALIZED_ODDS_DIFFERENCE'
   | 'EQUAL_OPPORTUNITY_DIFFERENCE'
+  | 'ESTIMATED_ACCURACY'
+  | 'ESTIMATED_AUC'
+  | 'ESTIMATED_F1'
+  | 'ESTIMATED_PRECISION'
+  | 'ESTIMATED_RECALL'
   | 'F1'
   | 'FALSE_POSITIVE_RATE'
   | 'JS_DISTANCE'
@@ -87,6 +110,11 @@ export type Role =
   | 'EDITOR'
   | 'INGEST'
   | 'VIEWER';
+
+export type Seasonality =
+  | 'DAILY'
+  | 'NONE'
+  | 'WEEKLY';
 
 export type Severity =
   | 'CRITICAL'
