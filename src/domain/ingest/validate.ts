@@ -2,6 +2,7 @@
 // Pure: the same checks for GraphQL items, NDJSON lines and CSV records. A feature value
 // of the wrong type is not checked here on purpose: it is data about the model's inputs,
 // stored as it came and counted by the integrity metrics.
+import { parseAttributions, type StatsEvent } from '../metrics/stats-event.js';
 import type { ModelRecord, TaskType } from '../model.js';
 import { parseInstant } from './timestamp.js';
 import { MAX_VALUE_DEPTH, NUL_PROBLEM, PREVIEW_CHARS, nestedDeeperThan, nulPathIn, preview, textProblem } from '../input/text.js';
@@ -46,6 +47,12 @@ export interface ActualRow {
 
 /** A baseline row: a prediction without its identity or time. */
 export type BaselineRowIn = Omit<PredictionRow, 'eventId' | 'ts'>;
+
+/** A checked baseline row as the baseline profile reads it (both stores build profiles from these). */
+export function profileRowOf(r: BaselineRowIn): StatsEvent {
+  const { features, score, predictedLabel, value, actualLabel, actualValue } = r;
+  return { features, score, predictedLabel, value, actualLabel, actualValue, attributions: parseAttributions(r.attributions ?? null) };
+}
 
 /**
  * What a prediction's `modelVersion` resolves against: the model's versions by name, and

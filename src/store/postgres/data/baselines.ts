@@ -3,7 +3,7 @@
 // under it and the audit entry; the model's events of a window read as baseline rows.
 import type pg from 'pg';
 import type { AuditRecord } from '../../../domain/audit.js';
-import type { BaselineRowIn } from '../../../domain/ingest/validate.js';
+import { profileRowOf, type BaselineRowIn } from '../../../domain/ingest/validate.js';
 import { buildBaselineProfile, type BaselineRow } from '../../../domain/metrics/profile.js';
 import type { ModelRecord } from '../../../domain/model.js';
 import type { BaselineInfo } from '../../ports/data.js';
@@ -33,15 +33,7 @@ async function storeRows(client: pg.PoolClient, modelId: number, versionId: numb
     text +=
       `${modelId}\t${copyField(versionId)}\t${copyField(r.featuresText ?? JSON.stringify(r.features))}\t${copyField(r.score)}\t${copyField(r.predictedLabel)}\t` +
       `${copyField(r.value)}\t${copyField(r.actualLabel)}\t${copyField(r.actualValue)}\t${copyField(attributions)}\n`;
-    forProfile.push({
-      features: r.features,
-      score: r.score,
-      predictedLabel: r.predictedLabel,
-      value: r.value,
-      actualLabel: r.actualLabel,
-      actualValue: r.actualValue,
-      attributions: attributions === null ? null : (JSON.parse(attributions) as Record<string, unknown>),
-    });
+    forProfile.push(profileRowOf(r));
   }
   if (text) await copyIn(client, 'baseline_rows (model_id, version_id, features, score, predicted_label, value, actual_label, actual_value, attributions)', text);
   return forProfile;

@@ -5,7 +5,7 @@ import { baselines } from '../../../db/schema/index.js';
 import type { AuditRecord } from '../../../domain/audit.js';
 import type { ModelRecord } from '../../../domain/model.js';
 import type { BaselineRow } from '../../../domain/metrics/profile.js';
-import type { BaselineRowIn } from '../../../domain/ingest/validate.js';
+import { profileRowOf, type BaselineRowIn } from '../../../domain/ingest/validate.js';
 import type { BaselineInfo } from '../../ports/data.js';
 import type { SqliteContext } from '../context.js';
 import { insertAudit } from '../audit.js';
@@ -55,15 +55,7 @@ function storeBaselineRows(sqlite: Database.Database, modelId: number, versionId
   for (const r of rows) {
     const attributions = r.attributions ?? null;
     insert.run(modelId, versionId, r.featuresText ?? JSON.stringify(r.features), r.score, r.predictedLabel, r.value, r.actualLabel, r.actualValue, attributions);
-    forProfile.push({
-      features: r.features,
-      score: r.score,
-      predictedLabel: r.predictedLabel,
-      value: r.value,
-      actualLabel: r.actualLabel,
-      actualValue: r.actualValue,
-      attributions: attributions === null ? null : (JSON.parse(attributions) as Record<string, unknown>),
-    });
+    forProfile.push(profileRowOf(r));
   }
   return forProfile;
 }
