@@ -2,17 +2,13 @@
 // compares every window the server computes with expected.json under docs/metrics.md's
 // tolerances. The queries ask for exactly the fields expected.json holds, so a renamed or
 // missing field fails as a GraphQL error rather than being skipped.
-import type { TestServer } from './server.js';
+import { gqlOk as gqlData, type TestServer } from './server.js';
 import { fixtureJson, fixtureLines } from './fixture-files.js';
 import { compareObject } from './metric-tolerance.js';
 
 const BATCH = 1000;
 
-async function gqlOk(s: TestServer, what: string, query: string, variables: Record<string, unknown>, key?: string): Promise<any> {
-  const r = await s.gql(query, variables, key);
-  if (r.errors?.length || !r.data) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.errors ?? r.body)}`);
-  return r.data;
-}
+const gqlOk = (s: TestServer, what: string, query: string, variables: Record<string, unknown>, key?: string) => gqlData(s, query, variables, what, key);
 
 /** Creates the fixture's model (as `modelName`), sets its baseline, logs its events and actuals. */
 export async function loadFixtureThroughApi(s: TestServer, fixture: string, opts: { modelName?: string; key?: string } = {}): Promise<string> {

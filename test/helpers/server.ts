@@ -105,3 +105,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   };
   return ts;
 }
+
+/** The data of a GraphQL answer; throws with `what`, the status and the errors when there is none. */
+export async function gqlOk(s: Pick<TestServer, 'gql'>, query: string, variables: Record<string, unknown> = {}, what = 'GraphQL', key?: string): Promise<any> {
+  const r = await s.gql(query, variables, key);
+  if (r.errors?.length || !r.data) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.errors ?? r.body)}`);
+  return r.data;
+}

@@ -8,7 +8,7 @@ import { drift, fairness, integrity, outputDrift, performance, traffic, type Sta
 import type { SegmentCondition } from '../../src/domain/segments/segment.js';
 import { storedRows, storedValue } from './stored-rows.js';
 import { fixtureJson, fixtureLines } from './fixture-files.js';
-import type { TestServer } from './server.js';
+import { gqlOk as gqlData, type TestServer } from './server.js';
 
 /** A condition as next.json writes it (absent operators) in the stored form (every operator, null when absent). */
 export function condition(c: Partial<SegmentCondition> & { feature: string }): SegmentCondition {
@@ -38,11 +38,7 @@ export async function finishBackfill(deps: Deps, model: ModelRecord, now: number
   throw new Error('the backfill did not finish in 50 passes');
 }
 
-async function gqlOk(s: TestServer, what: string, query: string, variables: Record<string, unknown>): Promise<any> {
-  const r = await s.gql(query, variables);
-  if (r.errors?.length || !r.data) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.errors ?? r.body)}`);
-  return r.data;
-}
+const gqlOk = (s: TestServer, what: string, query: string, variables: Record<string, unknown>) => gqlData(s, query, variables, what);
 
 /** Creates `name` from the fixture's model.json with the baseline rows and events (and their actuals) that `keep` keeps, through the API. */
 export async function loadSome(s: TestServer, fixture: string, name: string, keep: { baseline: (r: any, i: number) => boolean; event: (r: any) => boolean }, events?: any[]): Promise<ModelRecord> {

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run as compact } from '../../src/jobs/compact-stats.js';
 import { run as evaluateDue } from '../../src/jobs/evaluate-monitors.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { gqlOk, startTestServer, type TestServer } from '../helpers/server.js';
 import { estimatePerformance } from '../../src/domain/metrics/cbpe.js';
 import { fitIsotonic } from '../../src/domain/metrics/isotonic.js';
 import { FIXTURE_NAMES, fixtureJson, fixtureLines } from '../helpers/fixture-files.js';
@@ -28,12 +28,6 @@ interface NextJson {
   calibration: { thresholds: number[]; values: number[] };
   windows: NextWindow[];
   segments: Array<{ name: string; conditions: Array<Record<string, unknown>>; windows: NextWindow[] }>;
-}
-
-async function gqlOk(s: TestServer, query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const r = await s.gql(query, variables);
-  if (r.errors?.length || !r.data) throw new Error(`HTTP ${r.status} ${JSON.stringify(r.errors ?? r.body)}`);
-  return r.data;
 }
 
 async function logPredictions(s: TestServer, model: string, lines: Array<Record<string, unknown>>): Promise<void> {

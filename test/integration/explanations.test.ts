@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attributionShareText } from '../../src/domain/alerts/message.js';
 import { run as compact } from '../../src/jobs/compact-stats.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { gqlOk, startTestServer, type TestServer } from '../helpers/server.js';
 import { FIXTURE_NAMES, fixtureJson, fixtureLines } from '../helpers/fixture-files.js';
 
 const BATCH = 1000;
@@ -23,12 +23,6 @@ interface NextWindow {
 interface NextJson {
   windows: NextWindow[];
   segments: Array<{ name: string; conditions: Array<Record<string, unknown>>; windows: NextWindow[] }>;
-}
-
-async function gqlOk(s: TestServer, query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const r = await s.gql(query, variables);
-  if (r.errors?.length || !r.data) throw new Error(`HTTP ${r.status} ${JSON.stringify(r.errors ?? r.body)}`);
-  return r.data;
 }
 
 /** The fixture's model, baseline and predictions, each line with its attributions. */

@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { TEST_STORE } from '../helpers/test-store.js';
 import { fixtureJson, fixtureLines } from '../helpers/fixture-files.js';
 import { addSegment, addVersion, allMetrics, condition, differences, finishBackfill, loadSome } from '../helpers/slices.js';
 import { inSegment } from '../../src/domain/segments/match.js';
@@ -69,11 +68,7 @@ async function write(deps: Deps, model: ModelRecord, rows: PredictionRow[]): Pro
   await w.write(rows, NOW, true);
 }
 
-// Store-agnostic; PostgreSQL's adapter implements slices in its own branch (its port
-// methods throw until then): remove this skip when it lands.
-const SLICES_PENDING = TEST_STORE === 'postgres';
-
-describe.skipIf(SLICES_PENDING)('version slices', () => {
+describe('version slices', () => {
   let s: TestServer;
   let m: ModelRecord;
   beforeAll(async () => {

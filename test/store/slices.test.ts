@@ -5,7 +5,6 @@
 // exact while it is being built and after; deleting one deletes its statistics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { TEST_STORE } from '../helpers/test-store.js';
 import { FIXTURE_NAMES, fixtureJson } from '../helpers/fixture-files.js';
 import { compareObject } from '../helpers/metric-tolerance.js';
 import { addSegment, allMetrics, condition, differences, finishBackfill, loadSome } from '../helpers/slices.js';
@@ -38,11 +37,7 @@ function againstNext(where: string, exp: Record<string, any>, got: Awaited<Retur
   return out;
 }
 
-// Store-agnostic; PostgreSQL's adapter implements slices in its own branch (its port
-// methods throw until then): remove this skip when it lands.
-const SLICES_PENDING = TEST_STORE === 'postgres';
-
-describe.skipIf(SLICES_PENDING).each(FIXTURE_NAMES)('segments of %s', (fixture) => {
+describe.each(FIXTURE_NAMES)('segments of %s', (fixture) => {
   let s: TestServer;
   const segments = fixtureJson(fixture, 'next.json').segments as Segment[];
   const conds = (seg: Segment) => seg.conditions.map(condition);

@@ -12,6 +12,7 @@
 import type pg from 'pg';
 import { copyField, copyIn } from './copy-text.js';
 import { daysOf, ensureEventPartitions, forgetEventPartitions } from './partitions.js';
+import { inTransaction } from './own-connection.js';
 
 /** One event as the store keeps it (the columns of `events` but id and model_id). */
 export interface AppendRow {
@@ -86,18 +87,6 @@ function copyText(rows: AppendRow[], prefix = ''): string {
       `${copyField(r.value)}\t${copyField(r.actualLabel)}\t${copyField(r.actualValue)}\t${copyField(r.actualAt)}\n`;
   }
   return lines.join('');
-}
-
-async function inTransaction<T>(client: pg.PoolClient, fn: () => Promise<T>): Promise<T> {
-  await client.query('BEGIN');
-  try {
-    const out = await fn();
-    await client.query('COMMIT');
-    return out;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  }
 }
 
 /** The eventIds stored (all of them when the direct way succeeds). */

@@ -26,3 +26,16 @@ export async function onOwnConnection<T>(pool: pg.Pool, begin: string, fn: (clie
     client.release(failed);
   }
 }
+
+/** Runs `fn` in BEGIN .. COMMIT on `client`, which stays the caller's (ROLLBACK and rethrow when it throws). */
+export async function inTransaction<T>(client: pg.PoolClient, fn: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const out = await fn();
+    await client.query('COMMIT');
+    return out;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  }
+}

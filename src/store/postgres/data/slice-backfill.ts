@@ -21,6 +21,7 @@ import { buildDay } from './rebuild-stats.js';
 import { loadSliceSet } from './slice-set.js';
 import { modelState } from './stats-context.js';
 import { deleteStatsIn, hourOf } from './stats-rows.js';
+import { inTransaction } from '../own-connection.js';
 
 /** The lock space of backfill claims ("gbbf"), apart from the data locks'. */
 const BACKFILL_LOCK = 0x67626266;
@@ -28,18 +29,6 @@ const BACKFILL_LOCK = 0x67626266;
 export interface BackfillDeps {
   pool: pg.Pool;
   modelById(id: number): Promise<ModelRecord | null>;
-}
-
-async function inTransaction<T>(client: pg.PoolClient, fn: () => Promise<T>): Promise<T> {
-  await client.query('BEGIN');
-  try {
-    const out = await fn();
-    await client.query('COMMIT');
-    return out;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  }
 }
 
 /** Rows of these slices still as this run last left them: id -> xmin. */
