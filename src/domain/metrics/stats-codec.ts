@@ -37,6 +37,7 @@ function kindOf(a: ArrayLike<number>): Kind {
 }
 
 function narrow(a: ArrayLike<number>): NumArray {
+  if (a instanceof Uint16Array) return a;
   const k = kindOf(a);
   return k === 's' ? Uint16Array.from(a) : k === 'u' ? Uint32Array.from(a) : a instanceof Float64Array ? a : Float64Array.from(a);
 }

@@ -9,6 +9,7 @@ import { categoryOf } from './values.js';
 import { EXACT_VALUES_ACCUMULATED, ValueCounts, valueCounts, type ExactValues } from './exact-values.js';
 import { addAttributions, emptyAttributionStats, type AttributionStats } from './attributions.js';
 import { addCbpeEvent, emptyCbpeStats, type CbpeStats } from './cbpe.js';
+import { sortedOf, sparseOf, ValueLog } from './value-log.js';
 
 /** An event as accumulated: its features as received, its prediction and its actual. */
 export type { StatsEvent };
@@ -146,26 +147,32 @@ export function emptyStats(ctx: StatsContext): WindowStats {
   };
 }
 
-function addNumeric(col: NumericColumnStats, c: StatsContext['features'][number], v: unknown): void {
+/** Counts a numeric value; returns it when usable (finite), else NaN. */
+function countNumeric(col: NumericColumnStats, c: StatsContext['features'][number], v: unknown): number {
   if (v === undefined || v === null) {
     col.missing++;
-    return;
+    return NaN;
   }
   if (typeof v !== 'number') {
     col.mismatch++;
-    return;
+    return NaN;
   }
   if (v !== v) {
     col.missing++;
-    return;
+    return NaN;
   }
   if (v === Infinity || v === -Infinity) {
     col.mismatch++;
-    return;
+    return NaN;
   }
   col.usable++;
   if (c.declaredMin !== null && v < c.declaredMin) col.belowMin++;
   if (c.declaredMax !== null && v > c.declaredMax) col.aboveMax++;
+  return v;
+}
+
+/** Adds a usable value to the column's exact values and fine histogram. */
+function addUsable(col: NumericColumnStats, c: StatsContext['features'][number], v: number): void {
   if (col.values !== null) {
     const m = (col.values = valueCounts(col.values));
     m.add(v);
@@ -177,6 +184,11 @@ function addNumeric(col: NumericColumnStats, c: StatsContext['features'][number]
     if (s < c.loSlot || s > c.hiSlot) col.outOfRange++;
     col.hist = addToHist(h !== null && h.form !== 'sparse' ? h : mutableHist(h, c.nslots, 1), s, v, c.nslots);
   }
+}
+
+function addNumeric(col: NumericColumnStats, c: StatsContext['features'][number], v: unknown): void {
+  const x = countNumeric(col, c, v);
+  if (x === x) addUsable(col, c, x);
 }
 
 function addCategorical(col: CategoricalColumnStats, v: unknown): void {
@@ -298,14 +310,32 @@ function applyFairnessLabel(stats: WindowStats, e: StatsEvent, ctx: StatsContext
   }
 }
 
-/** Adds one event (features, prediction and, if present, its actual). */
-export function accumulate(stats: WindowStats, e: StatsEvent, ctx: StatsContext): void {
+/**
+ * Adds one event (features, prediction and, if present, its actual). With `log` (not
+ * full), the usable numeric values go to the log (one row: column i of the features at
+ * i, the output last) instead of the columns' exact values and histograms, until
+ * settleLog (value-log.ts).
+ */
+export function accumulate(stats: WindowStats, e: StatsEvent, ctx: StatsContext, log?: ValueLog): void {
   stats.count++;
   const cols = ctx.features;
   const f = e.features;
-  for (let i = 0; i < cols.length; i++) addColumn(stats.features[i]!, cols[i]!, f[cols[i]!.name]);
   const out = ctx.output;
-  addColumn(stats.output, out, out.name === 'score' ? e.score : out.name === 'value' ? e.value : e.predictedLabel);
+  const ov = out.name === 'score' ? e.score : out.name === 'value' ? e.value : e.predictedLabel;
+  if (log !== undefined) {
+    const at = log.next();
+    const buf = log.buf;
+    for (let i = 0; i < cols.length; i++) {
+      const col = stats.features[i]!;
+      if (col.kind === 'numeric') buf[at + i] = countNumeric(col, cols[i]!, f[cols[i]!.name]);
+      else addCategorical(col, f[cols[i]!.name]);
+    }
+    if (stats.output.kind === 'numeric') buf[at + cols.length] = countNumeric(stats.output, out, ov);
+    else addCategorical(stats.output, ov);
+  } else {
+    for (let i = 0; i < cols.length; i++) addColumn(stats.features[i]!, cols[i]!, f[cols[i]!.name]);
+    addColumn(stats.output, out, ov);
+  }
   if (e.score !== null) {
     stats.scoreSum += e.score;
     stats.scoreCount++;
@@ -331,4 +361,46 @@ export function accumulate(stats: WindowStats, e: StatsEvent, ctx: StatsContext)
   if (ctx.calibration !== null && e.score !== null) addCbpeEvent((stats.cbpe ??= emptyCbpeStats()), ctx.calibration, ctx.threshold, e.score);
   if (e.attributions) addAttributions((stats.attributions ??= emptyAttributionStats(cols.length)), ctx.featureIndex, e.attributions);
   applyLabel(stats, e, ctx, 1);
+}
+
+/** A log for `accumulate` into statistics of the context: a row holds the features and the output. */
+export const valueLogFor = (ctx: StatsContext): ValueLog => new ValueLog(ctx.features.length + 1);
+
+let scratchA = new Float64Array(0);
+let scratchB = new Float64Array(0);
+
+/**
+ * Turns what `log` holds into the columns' exact values and histograms (which must have
+ * received nothing but through it), leaving it empty. `replay` adds them one by one, as
+ * accumulate would have (to go on accumulating); otherwise they are built at once, in
+ * the stored forms (sorted values, sparse histogram), bit for bit the same.
+ */
+export function settleLog(stats: WindowStats, ctx: StatsContext, log: ValueLog, replay = false): void {
+  const n = log.n;
+  if (scratchA.length < n) {
+    scratchA = new Float64Array(Math.max(n, 256));
+    scratchB = new Float64Array(scratchA.length);
+  }
+  const cols = [...stats.features, stats.output];
+  const ctxs = [...ctx.features, ctx.output];
+  for (let i = 0; i < cols.length; i++) {
+    const col = cols[i]!;
+    if (col.kind !== 'numeric') continue;
+    const c = ctxs[i]!;
+    const k = log.column(i, scratchA);
+    if (k === 0) continue;
+    // built at once only into empty tables (else added to what they hold)
+    const fresh = col.hist === null && (col.values === null || (col.values.form === 'counts' && col.values.size === 0));
+    if (replay || !fresh) {
+      for (let j = 0; j < k; j++) addUsable(col, c, scratchA[j]!);
+      continue;
+    }
+    if (col.values !== null) col.values = sortedOf(scratchA, k, scratchB);
+    if (c.index !== null) {
+      const { hist, outOfRange } = sparseOf(scratchA, k, c.index, c.nslots, c.loSlot, c.hiSlot);
+      col.hist = hist;
+      col.outOfRange += outOfRange;
+    }
+  }
+  log.n = 0;
 }

@@ -12,7 +12,8 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ModelRecord } from '../../../domain/model.js';
 import type { StatsContext } from '../../../domain/metrics/context.js';
-import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../../../domain/metrics/window-stats.js';
+import { accumulate, emptyStats, settleLog, valueLogFor, type StatsEvent, type WindowStats } from '../../../domain/metrics/window-stats.js';
+import type { ValueLog } from '../../../domain/metrics/value-log.js';
 import { groupByHour, HOUR_MS, MINUTE_MS, SECOND_MS } from '../../../domain/time.js';
 import { presetPartialValues, trimPartialValues } from './stats-hints.js';
 import { appendPartial, eventOf, modelSlices, noteIngestWrite } from './stats-store.js';
@@ -21,11 +22,23 @@ import { hintKey, itemsBySlice } from './slice-routing.js';
 /** A stored event: its row id, timestamp and version with what the statistics take. */
 export type HeadEvent = StatsEvent & { id: number; ts: number; versionId?: number | null };
 
+/**
+ * The statistics of one slice's hour being accumulated: its numeric values in a log
+ * while it has few events (most slices' hours: value-log.ts), then in its tables.
+ */
+interface HourStats {
+  stats: WindowStats;
+  ctx: StatsContext;
+  log: ValueLog | null;
+}
+
 /** Per slice (0 = the model), per hour: the statistics being accumulated. */
-type SliceHours = Map<number, Map<number, WindowStats>>;
+type SliceHours = Map<number, Map<number, HourStats>>;
 
 /** Estimated bytes of a head beyond which it is written out (a busy hour with a baseline is ~1.3 MB). */
 const HEAD_MAX_BYTES = 48 * 2 ** 20;
+/** Events between two counts of a head's bytes (it may pass HEAD_MAX_BYTES by what they add: ~1 MB with 10 slices). */
+const BYTES_EVERY = 2000;
 /** Events in a head at most: bounds what recovery reads back after a crash. */
 const HEAD_MAX_EVENTS = 250_000;
 /** Statistics of a streaming call reach readers at least this often (by the injected clock). */
@@ -84,8 +97,8 @@ export function byHour<T extends { ts: number }>(events: readonly T[]): Iterable
 }
 
 /** Rough bytes held by statistics being accumulated (Maps ~100 bytes an entry). */
-function bytesOf(s: WindowStats): number {
-  let n = 512;
+function bytesOf({ stats: s, log }: HourStats): number {
+  let n = 512 + (log ? log.bytes : 0);
   for (const c of [...s.features, s.output]) {
     if (c.kind === 'categorical') n += c.counts.size * 100;
     else {
@@ -107,10 +120,14 @@ function addAll(hours: SliceHours, sqlite: Database.Database, model: ModelRecord
         const h = hourOf(e.ts);
         let s = mine.get(h);
         if (!s) {
-          mine.set(h, (s = emptyStats(ctx)));
-          presetPartialValues(sqlite, key, h, s);
+          mine.set(h, (s = { stats: emptyStats(ctx), ctx, log: valueLogFor(ctx) }));
+          presetPartialValues(sqlite, key, h, s.stats);
+        } else if (s.log?.full) {
+          // a busy hour: on in its tables
+          settleLog(s.stats, s.ctx, s.log, true);
+          s.log = null;
         }
-        accumulate(s, e, ctx);
+        accumulate(s.stats, e, ctx, s.log ?? undefined);
       }
     }
   }
@@ -119,9 +136,10 @@ function addAll(hours: SliceHours, sqlite: Database.Database, model: ModelRecord
 function appendAll(sqlite: Database.Database, model: ModelRecord, hours: SliceHours): void {
   for (const [slice, mine] of hours) {
     const key = hintKey(model, slice);
-    for (const [h, s] of mine) {
-      trimPartialValues(sqlite, key, h, s);
-      appendPartial(sqlite, model.id, slice, h, s);
+    for (const [h, { stats, ctx, log }] of mine) {
+      if (log) settleLog(stats, ctx, log);
+      trimPartialValues(sqlite, key, h, stats);
+      appendPartial(sqlite, model.id, slice, h, stats);
     }
   }
 }
@@ -141,6 +159,8 @@ export class StatsHead {
   private rows = 0;
   private events = 0;
   private since: number | null = null;
+  /** events when the bytes were last counted */
+  private sized = 0;
   /** the head may not match what is committed (a transaction failed): fold from raw rows */
   private lost = false;
 
@@ -183,6 +203,9 @@ export class StatsHead {
 
   private due(now: number): boolean {
     if (this.events >= HEAD_MAX_EVENTS || (this.since !== null && now - this.since >= HEAD_MAX_MS)) return true;
+    // bytes are counted over every slice's hours: only every BYTES_EVERY events
+    if (this.events < this.sized + BYTES_EVERY) return false;
+    this.sized = this.events;
     let bytes = 0;
     for (const mine of this.hours.values()) for (const s of mine.values()) bytes += bytesOf(s);
     return bytes > HEAD_MAX_BYTES;
@@ -202,6 +225,7 @@ export class StatsHead {
     this.hours = new Map();
     this.rows = 0;
     this.events = 0;
+    this.sized = 0;
     this.since = null;
     this.lost = false;
   }

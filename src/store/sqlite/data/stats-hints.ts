@@ -7,16 +7,18 @@
 import type Database from 'better-sqlite3';
 import { HOUR_PARTS } from '../../../domain/metrics/merge-stats.js';
 import type { WindowStats } from '../../../domain/metrics/window-stats.js';
-import { ValueCounts } from '../../../domain/metrics/exact-values.js';
+import { mergeValues, sortedValues, type SortedValues } from '../../../domain/metrics/exact-values.js';
 
 /** Values held in all open sets at most (then the least recently used hours go). */
 const MAX_TRACKED_VALUES = 400_000;
 
 interface HourHint {
-  /** per column (features, then output): distinct values seen, or null once over HOUR_PARTS */
-  seen: Array<ValueCounts | null>;
+  /** per column (features, then output): the distinct values seen (sorted), or null once over HOUR_PARTS */
+  seen: Array<SortedValues | null>;
   size: number;
 }
+
+const NONE: SortedValues = { form: 'sorted', v: new Float64Array(0), c: new Float64Array(0) };
 
 interface Hints {
   hours: Map<string, HourHint>;
@@ -44,7 +46,7 @@ export function trimPartialValues(sqlite: Database.Database, modelKey: string, h
   const cols = [...part.features, part.output];
   let hint = hints.hours.get(key);
   if (hint) hints.hours.delete(key);
-  else hint = { seen: cols.map(() => new ValueCounts()), size: 0 };
+  else hint = { seen: cols.map(() => NONE), size: 0 };
   hints.hours.set(key, hint);
   for (let i = 0; i < cols.length; i++) {
     const c = cols[i]!;
@@ -54,17 +56,14 @@ export function trimPartialValues(sqlite: Database.Database, modelKey: string, h
       c.values = null;
       continue;
     }
-    const before = seen.size;
-    if (c.values.form === 'counts') c.values.forEach((v) => seen.add(v));
-    else for (let j = 0; j < c.values.v.length; j++) seen.add(c.values.v[j]!);
-    hints.tracked += seen.size - before;
-    hint.size += seen.size - before;
-    if (seen.size > HOUR_PARTS) {
-      hints.tracked -= seen.size;
-      hint.size -= seen.size;
-      hint.seen[i] = null;
-      c.values = null;
-    }
+    // a linear merge of sorted arrays (the first part's values are kept as they are)
+    const mine = sortedValues(c.values);
+    const union = seen.v.length === 0 ? mine : mergeValues(seen, mine, HOUR_PARTS);
+    const after = union === null ? 0 : union.v.length;
+    hints.tracked += after - seen.v.length;
+    hint.size += after - seen.v.length;
+    hint.seen[i] = union;
+    c.values = union === null ? null : mine;
   }
   while (hints.tracked > MAX_TRACKED_VALUES && hints.hours.size > 1) {
     const [k, h] = hints.hours.entries().next().value!;

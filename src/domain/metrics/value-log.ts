@@ -1,0 +1,182 @@
+// The numeric values of a few events, kept as they came (one row of column values per
+// event) instead of in the columns' exact-value and fine-histogram hash tables. An ingest
+// head holds one set of statistics per slice per hour; most of them see a few events
+// each (a segment's share of a shuffled batch), and a hash table per column per hour
+// costs ~70 bytes a value and a cache miss per add. A log costs 8 bytes a value, one
+// sequential write, and is turned into the same exact values and histogram at once when
+// the statistics are written (window-stats.ts, settleLog): sorted, with every slot's sum
+// added in arrival order, so the result is bit for bit what accumulating gives.
+import { EXACT_VALUES_ACCUMULATED, type SortedValues } from './exact-values.js';
+import { slotOfIndexed, type SlotIndex, type SparseHist } from './fine-hist.js';
+
+/** Events a log holds at most: past this an hour is busy and its tables pay (and values past EXACT_VALUES_ACCUMULATED are dropped anyway). */
+export const LOG_MAX_EVENTS = 2048;
+
+/** Per event, one value per column (NaN: none usable), `stride` columns a row. */
+export class ValueLog {
+  buf: Float64Array;
+  /** events logged */
+  n = 0;
+
+  constructor(readonly stride: number) {
+    this.buf = new Float64Array(stride * 4);
+  }
+
+  /** Offset of a new row (the caller writes every column of it). */
+  next(): number {
+    const at = this.n * this.stride;
+    if (at + this.stride > this.buf.length) {
+      const b = new Float64Array(Math.min(this.buf.length * 2, LOG_MAX_EVENTS * this.stride));
+      b.set(this.buf);
+      this.buf = b;
+    }
+    this.n++;
+    return at;
+  }
+
+  get full(): boolean {
+    return this.n >= LOG_MAX_EVENTS;
+  }
+
+  get bytes(): number {
+    return this.buf.byteLength + 64;
+  }
+
+  /** Column `col`'s usable values in arrival order, into `out` (at least n long); returns how many. */
+  column(col: number, out: Float64Array): number {
+    let k = 0;
+    const b = this.buf;
+    for (let i = 0, at = col; i < this.n; i++, at += this.stride) {
+      const v = b[at]!;
+      if (v === v) out[k++] = v;
+    }
+    return k;
+  }
+}
+
+/**
+ * Sorts a[lo..hi) ascending in place (numbers, no NaN): V8's built-in typed-array sort
+ * costs ~60 ns a value on the small arrays settled here; this quicksort a third of that.
+ */
+export function sortNumbers(a: Float64Array, lo = 0, hi = a.length): void {
+  while (hi - lo > 16) {
+    const mid = (lo + hi) >>> 1;
+    // median of three as the pivot
+    let x = a[lo]!;
+    let y = a[mid]!;
+    let z = a[hi - 1]!;
+    if (x > y) [x, y] = [y, x];
+    if (y > z) [y, z] = [z, y];
+    if (x > y) y = x;
+    const p = y;
+    let i = lo;
+    let j = hi - 1;
+    while (i <= j) {
+      while (a[i]! < p) i++;
+      while (a[j]! > p) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = t;
+      }
+    }
+    // recurse into the smaller side, loop on the larger
+    if (j + 1 - lo < hi - i) {
+      sortNumbers(a, lo, j + 1);
+      lo = i;
+    } else {
+      sortNumbers(a, i, hi);
+      hi = j + 1;
+    }
+  }
+  for (let i = lo + 1; i < hi; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= lo && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
+/**
+ * Float64 arrays for settled statistics, cut from shared slabs: a typed array of its own
+ * costs ~300 ns and weighs on the garbage collector, and a head settles tens of
+ * thousands (a few per column per partial), each dropped once stored. A slab is never
+ * written twice; it goes when its last view does.
+ */
+let slab = new Float64Array(0);
+let slabAt = 0;
+const SLAB = 1 << 16;
+
+export function float64s(n: number): Float64Array {
+  if (n > SLAB >>> 4) return new Float64Array(n);
+  if (slabAt + n > slab.length) {
+    slab = new Float64Array(SLAB);
+    slabAt = 0;
+  }
+  const a = slab.subarray(slabAt, slabAt + n);
+  slabAt += n;
+  return a;
+}
+
+/** The exact values of `vals[0..n)` (as a ValueCounts would hold them: -0 is 0), or null past EXACT_VALUES_ACCUMULATED distinct. */
+export function sortedOf(vals: Float64Array, n: number, scratch: Float64Array): SortedValues | null {
+  for (let i = 0; i < n; i++) scratch[i] = vals[i]!;
+  const s = scratch;
+  sortNumbers(s, 0, n);
+  let d = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || s[i] !== s[i - 1]) d++;
+  if (d > EXACT_VALUES_ACCUMULATED) return null;
+  const v = float64s(d);
+  // counts of at most LOG_MAX_EVENTS: the codec's narrowest form, stored as is
+  const c = new Uint16Array(d);
+  let j = -1;
+  for (let i = 0; i < n; i++) {
+    if (i === 0 || s[i] !== s[i - 1]) {
+      const x = s[i]!;
+      v[++j] = x === 0 ? 0 : x;
+    }
+    c[j]! += 1;
+  }
+  return { form: 'sorted', v, c };
+}
+
+let dense = new Float64Array(0);
+let touched = new Float64Array(0);
+
+/**
+ * The fine histogram of `vals[0..n)` against `ix` (`nslots` slots) in sparse form, each
+ * slot's sum added in arrival order (as addToHist adds them; exactly-at-edge slots sum
+ * nothing), and how many fall outside slots [loSlot, hiSlot].
+ */
+export function sparseOf(vals: Float64Array, n: number, ix: SlotIndex, nslots: number, loSlot: number, hiSlot: number): { hist: SparseHist; outOfRange: number } {
+  // count at 2s, sum at 2s + 1 of a zeroed scratch table, zeroed again after
+  if (dense.length < 2 * nslots) dense = new Float64Array(2 * nslots);
+  if (touched.length < n) touched = new Float64Array(Math.max(n, 256));
+  let out = 0;
+  let d = 0;
+  for (let i = 0; i < n; i++) {
+    const v = vals[i]!;
+    const slot = slotOfIndexed(ix, v);
+    if (slot < loSlot || slot > hiSlot) out++;
+    if (dense[2 * slot] === 0) touched[d++] = slot;
+    dense[2 * slot]! += 1;
+    if ((slot & 1) === 0) dense[2 * slot + 1]! += v;
+  }
+  sortNumbers(touched, 0, d);
+  const slots = touched;
+  const idx = nslots <= 0x10000 ? new Uint16Array(d) : new Uint32Array(d);
+  const counts = new Uint16Array(d);
+  const sums = float64s(d);
+  for (let j = 0; j < d; j++) {
+    const slot = slots[j]!;
+    idx[j] = slot;
+    counts[j] = dense[2 * slot]!;
+    sums[j] = dense[2 * slot + 1]!;
+    dense[2 * slot] = 0;
+    dense[2 * slot + 1] = 0;
+  }
+  return { hist: { form: 'sparse', idx, counts, sums }, outOfRange: out };
+}

@@ -1,0 +1,100 @@
+// The ingest head's value logs (value-log.ts): statistics accumulated through a log and
+// settled, at once or by replay, are stored bit for bit as plain accumulation stores
+// them (exact values, fine histograms and their arrival-order sums, out-of-range counts).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { makeStatsContext, type StatsContext } from '../../../src/domain/metrics/context.js';
+import { buildBaselineProfile } from '../../../src/domain/metrics/profile.js';
+import { serializeStats } from '../../../src/domain/metrics/stats-codec.js';
+import { LOG_MAX_EVENTS, sortNumbers } from '../../../src/domain/metrics/value-log.js';
+import { accumulate, emptyStats, settleLog, valueLogFor, type StatsEvent, type WindowStats } from '../../../src/domain/metrics/window-stats.js';
+import type { ModelRecord } from '../../../src/domain/model.js';
+
+const model: ModelRecord = {
+  id: 1,
+  name: 'log',
+  task: 'BINARY_CLASSIFICATION',
+  description: null,
+  positiveClass: 'yes',
+  decisionThreshold: 0.5,
+  features: [
+    { name: 'x', type: 'NUMERIC', protected: false, min: null, max: null },
+    { name: 'y', type: 'NUMERIC', protected: false, min: -5, max: 5 },
+    { name: 'g', type: 'CATEGORICAL', protected: true, min: null, max: null },
+  ],
+  createdAt: 0,
+  updatedAt: 0,
+};
+
+// few distinct values (ties, values at edges, -0) and many (sums of many doubles per slot)
+const num = fc.oneof(fc.integer({ min: -8, max: 8 }), fc.constantFrom(-0, 0.1, 0.2, 0.30000000000000004), fc.double({ min: -12, max: 12, noNaN: true }));
+const raw = fc.oneof({ weight: 10, arbitrary: num }, { weight: 1, arbitrary: fc.constantFrom(null, undefined, NaN, Infinity, -Infinity, 'str', true) });
+const event: fc.Arbitrary<StatsEvent> = fc.record({
+  features: fc.record({ x: raw, y: raw, g: fc.constantFrom('a', 'b', null) }),
+  score: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { freq: 8 }),
+  predictedLabel: fc.constant(null),
+  value: fc.constant(null),
+  actualLabel: fc.option(fc.constantFrom('yes', 'no'), { freq: 2 }),
+  actualValue: fc.constant(null),
+});
+
+const bytes = (s: WindowStats) => {
+  const { core, hists } = serializeStats(s);
+  return [Buffer.from(core).toString('hex'), hists ? Buffer.from(hists).toString('hex') : null];
+};
+
+function plain(events: StatsEvent[], ctx: StatsContext, noValues: boolean): WindowStats {
+  const s = emptyStats(ctx);
+  if (noValues) for (const c of s.features) if (c.kind === 'numeric') c.values = null;
+  for (const e of events) accumulate(s, e, ctx);
+  return s;
+}
+
+/** Through a log as the head uses it: replayed into the tables when full, settled at the end. */
+function logged(events: StatsEvent[], ctx: StatsContext, noValues: boolean, replayAt: number): WindowStats {
+  const s = emptyStats(ctx);
+  if (noValues) for (const c of s.features) if (c.kind === 'numeric') c.values = null;
+  let log = valueLogFor(ctx) as ReturnType<typeof valueLogFor> | null;
+  events.forEach((e, i) => {
+    if (log && (i === replayAt || log.full)) {
+      settleLog(s, ctx, log, true);
+      log = null;
+    }
+    accumulate(s, e, ctx, log ?? undefined);
+  });
+  if (log) settleLog(s, ctx, log);
+  return s;
+}
+
+describe('value logs', () => {
+  it('store bit for bit what accumulating stores, with or without a baseline, settled at once or replayed', () => {
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 40 }), fc.array(event, { maxLength: 300 }), fc.boolean(), fc.nat({ max: 400 }), (base, events, noValues, replayAt) => {
+        for (const profile of [null, base.length ? buildBaselineProfile(model, base) : null]) {
+          const ctx = makeStatsContext(model, profile);
+          expect(bytes(logged(events, ctx, noValues, replayAt))).toEqual(bytes(plain(events, ctx, noValues)));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('past LOG_MAX_EVENTS events an hour goes on in its tables, the same again', () => {
+    let seed = 5;
+    const r = () => ((seed = (seed * 48271) % 2147483647), seed / 2147483647);
+    const base = Array.from({ length: 500 }, () => ({ features: { x: r() * 10, y: r() * 10 - 5, g: 'a' }, score: r(), predictedLabel: null, value: null, actualLabel: 'yes', actualValue: null }));
+    const ctx = makeStatsContext(model, buildBaselineProfile(model, base));
+    const events = Array.from({ length: LOG_MAX_EVENTS + 300 }, (_, i) => ({ ...base[i % 500]!, features: { x: i % 7 === 0 ? Math.round(r() * 10) : r() * 12, y: r() * 12 - 6, g: 'b' } }));
+    expect(bytes(logged(events, ctx, false, -1))).toEqual(bytes(plain(events, ctx, false)));
+  });
+
+  it('sortNumbers sorts like the built-in sort', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: -3, max: 3 }), fc.double({ noNaN: true })), { maxLength: 200 }), (xs) => {
+        const a = Float64Array.from(xs);
+        sortNumbers(a);
+        expect(Array.from(a)).toEqual(Array.from(Float64Array.from(xs).sort()));
+      }),
+    );
+  });
+});
