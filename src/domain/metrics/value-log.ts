@@ -1,9 +1,10 @@
-// The numeric values of a few events, kept as they came (one row of column values per
-// event) instead of in the columns' exact-value and fine-histogram hash tables. An ingest
-// head holds one set of statistics per slice per hour; most of them see a few events
-// each (a segment's share of a shuffled batch), and a hash table per column per hour
-// costs ~70 bytes a value and a cache miss per add. A log costs 8 bytes a value, one
-// sequential write, and is turned into the same exact values and histogram at once when
+// The numeric values of an ingest head's events, read once per event into a row (the
+// model and every slice it goes to share it), and per slice's hour a log of its events'
+// rows, instead of each column's exact-value and fine-histogram hash tables. A head holds
+// one set of statistics per slice per hour; most see a few events each (a segment's share
+// of a batch shuffled over a week), and a hash table per column per hour costs ~70 bytes
+// a value and a cache miss per add. A row costs 8 bytes a value once, a log 4 bytes an
+// event per slice; they are turned into the same exact values and histogram at once when
 // the statistics are written (window-stats.ts, settleLog): sorted, with every slot's sum
 // added in arrival order, so the result is bit for bit what accumulating gives.
 import { EXACT_VALUES_ACCUMULATED, type SortedValues } from './exact-values.js';
@@ -12,26 +13,50 @@ import { slotOfIndexed, type SlotIndex, type SparseHist } from './fine-hist.js';
 /** Events a log holds at most: past this an hour is busy and its tables pay (and values past EXACT_VALUES_ACCUMULATED are dropped anyway). */
 export const LOG_MAX_EVENTS = 2048;
 
-/** Per event, one value per column (NaN: none usable), `stride` columns a row. */
-export class ValueLog {
-  buf: Float64Array;
-  /** events logged */
+const CHUNK_BITS = 12;
+const CHUNK_ROWS = 1 << CHUNK_BITS;
+
+/**
+ * Rows of numeric column values, `stride` a row: a usable value as is, NaN for a missing
+ * one, Infinity for a mismatch. Chunked: no copying as it grows.
+ */
+export class ValueRows {
+  readonly chunks: Float64Array[] = [];
   n = 0;
 
-  constructor(readonly stride: number) {
-    this.buf = new Float64Array(stride * 4);
+  constructor(readonly stride: number) {}
+
+  /** A new row's index (its values are written at chunkOf/offsetOf). */
+  add(): number {
+    if ((this.n & (CHUNK_ROWS - 1)) === 0) this.chunks.push(new Float64Array(CHUNK_ROWS * this.stride));
+    return this.n++;
   }
 
-  /** Offset of a new row (the caller writes every column of it). */
-  next(): number {
-    const at = this.n * this.stride;
-    if (at + this.stride > this.buf.length) {
-      const b = new Float64Array(Math.min(this.buf.length * 2, LOG_MAX_EVENTS * this.stride));
-      b.set(this.buf);
-      this.buf = b;
+  chunkOf(row: number): Float64Array {
+    return this.chunks[row >>> CHUNK_BITS]!;
+  }
+
+  offsetOf(row: number): number {
+    return (row & (CHUNK_ROWS - 1)) * this.stride;
+  }
+
+  get bytes(): number {
+    return this.chunks.length * CHUNK_ROWS * this.stride * 8;
+  }
+}
+
+/** The rows of one set of statistics' events, in arrival order. */
+export class RowLog {
+  rows = new Int32Array(4);
+  n = 0;
+
+  push(row: number): void {
+    if (this.n === this.rows.length) {
+      const b = new Int32Array(Math.min(2 * this.n, LOG_MAX_EVENTS));
+      b.set(this.rows);
+      this.rows = b;
     }
-    this.n++;
-    return at;
+    this.rows[this.n++] = row;
   }
 
   get full(): boolean {
@@ -39,16 +64,16 @@ export class ValueLog {
   }
 
   get bytes(): number {
-    return this.buf.byteLength + 64;
+    return this.rows.byteLength + 64;
   }
 
   /** Column `col`'s usable values in arrival order, into `out` (at least n long); returns how many. */
-  column(col: number, out: Float64Array): number {
+  column(values: ValueRows, col: number, out: Float64Array): number {
     let k = 0;
-    const b = this.buf;
-    for (let i = 0, at = col; i < this.n; i++, at += this.stride) {
-      const v = b[at]!;
-      if (v === v) out[k++] = v;
+    for (let i = 0; i < this.n; i++) {
+      const row = this.rows[i]!;
+      const v = values.chunkOf(row)[values.offsetOf(row) + col]!;
+      if (v === v && v !== Infinity) out[k++] = v;
     }
     return k;
   }

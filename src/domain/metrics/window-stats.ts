@@ -9,7 +9,7 @@ import { categoryOf } from './values.js';
 import { EXACT_VALUES_ACCUMULATED, ValueCounts, valueCounts, type ExactValues } from './exact-values.js';
 import { addAttributions, emptyAttributionStats, type AttributionStats } from './attributions.js';
 import { addCbpeEvent, emptyCbpeStats, type CbpeStats } from './cbpe.js';
-import { sortedOf, sparseOf, ValueLog } from './value-log.js';
+import { sortedOf, sparseOf, ValueRows, type RowLog } from './value-log.js';
 
 /** An event as accumulated: its features as received, its prediction and its actual. */
 export type { StatsEvent };
@@ -310,32 +310,76 @@ function applyFairnessLabel(stats: WindowStats, e: StatsEvent, ctx: StatsContext
   }
 }
 
-/**
- * Adds one event (features, prediction and, if present, its actual). With `log` (not
- * full), the usable numeric values go to the log (one row: column i of the features at
- * i, the output last) instead of the columns' exact values and histograms, until
- * settleLog (value-log.ts).
- */
-export function accumulate(stats: WindowStats, e: StatsEvent, ctx: StatsContext, log?: ValueLog): void {
+/** Adds one event (features, prediction and, if present, its actual). */
+export function accumulate(stats: WindowStats, e: StatsEvent, ctx: StatsContext): void {
   stats.count++;
   const cols = ctx.features;
   const f = e.features;
+  for (let i = 0; i < cols.length; i++) addColumn(stats.features[i]!, cols[i]!, f[cols[i]!.name]);
   const out = ctx.output;
-  const ov = out.name === 'score' ? e.score : out.name === 'value' ? e.value : e.predictedLabel;
-  if (log !== undefined) {
-    const at = log.next();
-    const buf = log.buf;
-    for (let i = 0; i < cols.length; i++) {
-      const col = stats.features[i]!;
-      if (col.kind === 'numeric') buf[at + i] = countNumeric(col, cols[i]!, f[cols[i]!.name]);
-      else addCategorical(col, f[cols[i]!.name]);
-    }
-    if (stats.output.kind === 'numeric') buf[at + cols.length] = countNumeric(stats.output, out, ov);
-    else addCategorical(stats.output, ov);
-  } else {
-    for (let i = 0; i < cols.length; i++) addColumn(stats.features[i]!, cols[i]!, f[cols[i]!.name]);
-    addColumn(stats.output, out, ov);
+  addColumn(stats.output, out, outputOf(ctx, e));
+  accumulateRest(stats, e, ctx);
+}
+
+const outputOf = (ctx: StatsContext, e: StatsEvent): unknown => (ctx.output.name === 'score' ? e.score : ctx.output.name === 'value' ? e.value : e.predictedLabel);
+
+/** A log's rows for statistics of the context: a row holds its numeric features, then its output if numeric. */
+export const valueRowsFor = (ctx: StatsContext): ValueRows => new ValueRows(ctx.features.filter((c) => c.numeric).length + (ctx.output.numeric ? 1 : 0));
+
+/** Writes the event's numeric values into a new row of `rows` (valueRowsFor the context, or one of the same model); returns its index. */
+export function readRow(rows: ValueRows, e: StatsEvent, ctx: StatsContext): number {
+  const row = rows.add();
+  const buf = rows.chunkOf(row);
+  let at = rows.offsetOf(row);
+  const cols = ctx.features;
+  for (let i = 0; i < cols.length; i++) if (cols[i]!.numeric) buf[at++] = rowValue(e.features[cols[i]!.name]);
+  if (ctx.output.numeric) buf[at] = rowValue(outputOf(ctx, e));
+  return row;
+}
+
+/** A usable value as is, NaN when missing, Infinity when mismatched (as addNumeric tells them). */
+function rowValue(v: unknown): number {
+  if (v === undefined || v === null) return NaN;
+  if (typeof v !== 'number') return Infinity;
+  if (v === Infinity || v === -Infinity) return Infinity;
+  return v;
+}
+
+function countRowValue(col: NumericColumnStats, c: StatsContext['features'][number], v: number): void {
+  if (v !== v) col.missing++;
+  else if (v === Infinity) col.mismatch++;
+  else {
+    col.usable++;
+    if (c.declaredMin !== null && v < c.declaredMin) col.belowMin++;
+    if (c.declaredMax !== null && v > c.declaredMax) col.aboveMax++;
   }
+}
+
+/**
+ * accumulate(stats, e, ctx), the event's numeric values read from its row (readRow) and
+ * logged in `log` instead of added to the columns' exact values and histograms, until
+ * settleLog.
+ */
+export function accumulateRow(stats: WindowStats, e: StatsEvent, ctx: StatsContext, rows: ValueRows, row: number, log: RowLog): void {
+  stats.count++;
+  const cols = ctx.features;
+  const buf = rows.chunkOf(row);
+  let at = rows.offsetOf(row);
+  for (let i = 0; i < cols.length; i++) {
+    const col = stats.features[i]!;
+    if (col.kind === 'numeric') countRowValue(col, cols[i]!, buf[at++]!);
+    else addCategorical(col, e.features[cols[i]!.name]);
+  }
+  if (stats.output.kind === 'numeric') countRowValue(stats.output, ctx.output, buf[at]!);
+  else addCategorical(stats.output, outputOf(ctx, e));
+  log.push(row);
+  accumulateRest(stats, e, ctx);
+}
+
+/** What accumulate adds beyond the columns. */
+function accumulateRest(stats: WindowStats, e: StatsEvent, ctx: StatsContext): void {
+  const cols = ctx.features;
+  const f = e.features;
   if (e.score !== null) {
     stats.scoreSum += e.score;
     stats.scoreCount++;
@@ -363,9 +407,6 @@ export function accumulate(stats: WindowStats, e: StatsEvent, ctx: StatsContext,
   applyLabel(stats, e, ctx, 1);
 }
 
-/** A log for `accumulate` into statistics of the context: a row holds the features and the output. */
-export const valueLogFor = (ctx: StatsContext): ValueLog => new ValueLog(ctx.features.length + 1);
-
 let scratchA = new Float64Array(0);
 let scratchB = new Float64Array(0);
 
@@ -375,7 +416,7 @@ let scratchB = new Float64Array(0);
  * accumulate would have (to go on accumulating); otherwise they are built at once, in
  * the stored forms (sorted values, sparse histogram), bit for bit the same.
  */
-export function settleLog(stats: WindowStats, ctx: StatsContext, log: ValueLog, replay = false): void {
+export function settleLog(stats: WindowStats, ctx: StatsContext, rows: ValueRows, log: RowLog, replay = false): void {
   const n = log.n;
   if (scratchA.length < n) {
     scratchA = new Float64Array(Math.max(n, 256));
@@ -383,16 +424,17 @@ export function settleLog(stats: WindowStats, ctx: StatsContext, log: ValueLog, 
   }
   const cols = [...stats.features, stats.output];
   const ctxs = [...ctx.features, ctx.output];
+  let j = 0;
   for (let i = 0; i < cols.length; i++) {
     const col = cols[i]!;
     if (col.kind !== 'numeric') continue;
     const c = ctxs[i]!;
-    const k = log.column(i, scratchA);
+    const k = log.column(rows, j++, scratchA);
     if (k === 0) continue;
     // built at once only into empty tables (else added to what they hold)
     const fresh = col.hist === null && (col.values === null || (col.values.form === 'counts' && col.values.size === 0));
     if (replay || !fresh) {
-      for (let j = 0; j < k; j++) addUsable(col, c, scratchA[j]!);
+      for (let x = 0; x < k; x++) addUsable(col, c, scratchA[x]!);
       continue;
     }
     if (col.values !== null) col.values = sortedOf(scratchA, k, scratchB);

@@ -1,4 +1,4 @@
-// The ingest head's value logs (value-log.ts): statistics accumulated through a log and
+// The ingest head's value rows and logs (value-log.ts): statistics accumulated through a log and
 // settled, at once or by replay, are stored bit for bit as plain accumulation stores
 // them (exact values, fine histograms and their arrival-order sums, out-of-range counts).
 import fc from 'fast-check';
@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { makeStatsContext, type StatsContext } from '../../../src/domain/metrics/context.js';
 import { buildBaselineProfile } from '../../../src/domain/metrics/profile.js';
 import { serializeStats } from '../../../src/domain/metrics/stats-codec.js';
-import { LOG_MAX_EVENTS, sortNumbers } from '../../../src/domain/metrics/value-log.js';
-import { accumulate, emptyStats, settleLog, valueLogFor, type StatsEvent, type WindowStats } from '../../../src/domain/metrics/window-stats.js';
+import { LOG_MAX_EVENTS, RowLog, sortNumbers } from '../../../src/domain/metrics/value-log.js';
+import { accumulate, accumulateRow, emptyStats, readRow, settleLog, valueRowsFor, type StatsEvent, type WindowStats } from '../../../src/domain/metrics/window-stats.js';
 import type { ModelRecord } from '../../../src/domain/model.js';
 
 const model: ModelRecord = {
@@ -54,15 +54,19 @@ function plain(events: StatsEvent[], ctx: StatsContext, noValues: boolean): Wind
 function logged(events: StatsEvent[], ctx: StatsContext, noValues: boolean, replayAt: number): WindowStats {
   const s = emptyStats(ctx);
   if (noValues) for (const c of s.features) if (c.kind === 'numeric') c.values = null;
-  let log = valueLogFor(ctx) as ReturnType<typeof valueLogFor> | null;
+  const rows = valueRowsFor(ctx);
+  // rows of other events in between, as a head's rows hold every slice's
+  const row = (e: StatsEvent) => (readRow(rows, { ...e, features: { x: 1, y: 'z' } }, ctx), readRow(rows, e, ctx));
+  let log: RowLog | null = new RowLog();
   events.forEach((e, i) => {
     if (log && (i === replayAt || log.full)) {
-      settleLog(s, ctx, log, true);
+      settleLog(s, ctx, rows, log, true);
       log = null;
     }
-    accumulate(s, e, ctx, log ?? undefined);
+    if (log) accumulateRow(s, e, ctx, rows, row(e), log);
+    else accumulate(s, e, ctx);
   });
-  if (log) settleLog(s, ctx, log);
+  if (log) settleLog(s, ctx, rows, log);
   return s;
 }
 

@@ -12,8 +12,8 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ModelRecord } from '../../../domain/model.js';
 import type { StatsContext } from '../../../domain/metrics/context.js';
-import { accumulate, emptyStats, settleLog, valueLogFor, type StatsEvent, type WindowStats } from '../../../domain/metrics/window-stats.js';
-import type { ValueLog } from '../../../domain/metrics/value-log.js';
+import { accumulate, accumulateRow, emptyStats, readRow, settleLog, valueRowsFor, type StatsEvent, type WindowStats } from '../../../domain/metrics/window-stats.js';
+import { RowLog, type ValueRows } from '../../../domain/metrics/value-log.js';
 import { groupByHour, HOUR_MS, MINUTE_MS, SECOND_MS } from '../../../domain/time.js';
 import { presetPartialValues, trimPartialValues } from './stats-hints.js';
 import { appendPartial, eventOf, modelSlices, noteIngestWrite } from './stats-store.js';
@@ -23,17 +23,22 @@ import { hintKey, itemsBySlice } from './slice-routing.js';
 export type HeadEvent = StatsEvent & { id: number; ts: number; versionId?: number | null };
 
 /**
- * The statistics of one slice's hour being accumulated: its numeric values in a log
- * while it has few events (most slices' hours: value-log.ts), then in its tables.
+ * The statistics of one slice's hour being accumulated: its events' numeric values logged
+ * (their rows) while it has few (most slices' hours: value-log.ts), then in its tables.
  */
 interface HourStats {
   stats: WindowStats;
   ctx: StatsContext;
-  log: ValueLog | null;
+  log: RowLog | null;
 }
 
-/** Per slice (0 = the model), per hour: the statistics being accumulated. */
-type SliceHours = Map<number, Map<number, HourStats>>;
+/** Per slice (0 = the model), per hour: the statistics being accumulated, with the rows their logs point to. */
+interface SliceHours {
+  slices: Map<number, Map<number, HourStats>>;
+  rows: ValueRows | null;
+}
+
+const noHours = (): SliceHours => ({ slices: new Map(), rows: null });
 
 /** Estimated bytes of a head beyond which it is written out (a busy hour with a baseline is ~1.3 MB). */
 const HEAD_MAX_BYTES = 48 * 2 ** 20;
@@ -111,33 +116,40 @@ function bytesOf({ stats: s, log }: HourStats): number {
 
 /** Accumulates events into the hours of each slice they belong to. */
 function addAll(hours: SliceHours, sqlite: Database.Database, model: ModelRecord, events: ReadonlyArray<StatsEvent & { ts: number; versionId?: number | null }>): void {
-  for (const { slice, ctx, items } of itemsBySlice(sqlite, model, events, (e) => e)) {
-    let mine = hours.get(slice);
-    if (!mine) hours.set(slice, (mine = new Map()));
+  const slices = itemsBySlice(sqlite, model, events.map((e, i) => i), (i) => events[i]!);
+  // each event's numeric values read once, for the model and every slice it goes to
+  const rows = (hours.rows ??= valueRowsFor(slices[0]!.ctx));
+  const first = rows.n;
+  for (const e of events) readRow(rows, e, slices[0]!.ctx);
+  for (const { slice, ctx, items } of slices) {
+    let mine = hours.slices.get(slice);
+    if (!mine) hours.slices.set(slice, (mine = new Map()));
     const key = hintKey(model, slice);
-    for (const group of byHour(items)) {
-      for (const e of group) {
+    for (const group of groupByHour(items, (i) => events[i]!.ts).values()) {
+      for (const i of group) {
+        const e = events[i]!;
         const h = hourOf(e.ts);
         let s = mine.get(h);
         if (!s) {
-          mine.set(h, (s = { stats: emptyStats(ctx), ctx, log: valueLogFor(ctx) }));
+          mine.set(h, (s = { stats: emptyStats(ctx), ctx, log: new RowLog() }));
           presetPartialValues(sqlite, key, h, s.stats);
         } else if (s.log?.full) {
           // a busy hour: on in its tables
-          settleLog(s.stats, s.ctx, s.log, true);
+          settleLog(s.stats, s.ctx, rows, s.log, true);
           s.log = null;
         }
-        accumulate(s.stats, e, ctx, s.log ?? undefined);
+        if (s.log) accumulateRow(s.stats, e, ctx, rows, first + i, s.log);
+        else accumulate(s.stats, e, ctx);
       }
     }
   }
 }
 
 function appendAll(sqlite: Database.Database, model: ModelRecord, hours: SliceHours): void {
-  for (const [slice, mine] of hours) {
+  for (const [slice, mine] of hours.slices) {
     const key = hintKey(model, slice);
     for (const [h, { stats, ctx, log }] of mine) {
-      if (log) settleLog(stats, ctx, log);
+      if (log) settleLog(stats, ctx, hours.rows!, log);
       trimPartialValues(sqlite, key, h, stats);
       appendPartial(sqlite, model.id, slice, h, stats);
     }
@@ -153,7 +165,7 @@ function addRange(sqlite: Database.Database, model: ModelRecord, hours: SliceHou
 /** The head of one ingest call of predictions. Each method runs inside the caller's write transaction. */
 export class StatsHead {
   private readonly owner = `${PROCESS}:${++calls}`;
-  private hours: SliceHours = new Map();
+  private hours: SliceHours = noHours();
   private key: string | null = null;
   /** rows written to stats_uncovered since the last write-out */
   private rows = 0;
@@ -206,8 +218,8 @@ export class StatsHead {
     // bytes are counted over every slice's hours: only every BYTES_EVERY events
     if (this.events < this.sized + BYTES_EVERY) return false;
     this.sized = this.events;
-    let bytes = 0;
-    for (const mine of this.hours.values()) for (const s of mine.values()) bytes += bytesOf(s);
+    let bytes = this.hours.rows?.bytes ?? 0;
+    for (const mine of this.hours.slices.values()) for (const s of mine.values()) bytes += bytesOf(s);
     return bytes > HEAD_MAX_BYTES;
   }
 
@@ -216,13 +228,13 @@ export class StatsHead {
     const owned = st.owned.all(this.owner) as Array<[number, number]>;
     if (this.lost || owned.length !== this.rows) {
       // some batch was covered by someone else (or the head is unusable): the rest from the raw rows
-      const hours: SliceHours = new Map();
+      const hours = noHours();
       for (const [first, last] of owned) addRange(sqlite, model, hours, first, last);
       addAll(hours, sqlite, model, current);
       appendAll(sqlite, model, hours);
     } else appendAll(sqlite, model, this.hours);
     if (owned.length > 0) st.deleteOwned.run(this.owner);
-    this.hours = new Map();
+    this.hours = noHours();
     this.rows = 0;
     this.events = 0;
     this.sized = 0;
@@ -252,7 +264,7 @@ type UncoveredRow = [number, number, number, number, string, number];
  */
 export function foldUncovered(sqlite: Database.Database, model: ModelRecord, now: number, scope: UncoveredScope): number {
   const st = stmts(sqlite);
-  const hours: SliceHours = new Map();
+  const hours = noHours();
   let n = 0;
   for (const [id, modelId, first, last, owner, at] of st.all.all() as UncoveredRow[]) {
     if (modelId !== model.id || !inScope(scope, owner, at, now)) continue;
