@@ -3,7 +3,8 @@
 // prediction writer (insert, event index, stats head: what every ingest path ends in) into
 // a model without segments, then into one with 10 segments of the kinds users write
 // (bench/segments.ts: lists, ranges, presence, conjunctions), each event going to every
-// slice it matches. CPU per row of the writer, both runs in one process on fresh files.
+// slice it matches (it prints the share each takes). CPU per row of the writer, both runs
+// in one process on fresh files.
 // `npm run bench -- slices` (BENCH_EVENTS, default 200k).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import type { Deps } from '../src/services/deps.js';
 import type { PredictionRow } from '../src/domain/ingest/validate.js';
 import type { SegmentCondition } from '../src/domain/segments/segment.js';
 import { WEEK_MS } from '../src/domain/time.js';
+import { compileSegment } from '../src/domain/segments/match.js';
 
 const T0 = Date.parse('2024-05-01T00:00:00Z');
 const NUM = 20;
@@ -50,7 +52,7 @@ function features(r: () => number, i: number): Record<string, unknown> {
   return f;
 }
 
-async function run(n: number, segments: number): Promise<{ nsPerRow: number; slices: number }> {
+async function run(n: number, segments: number): Promise<{ nsPerRow: number; slices: number; shares: number[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'glassbox-bench-slices-'));
   const store = openStore(join(dir, 'bench.db'));
   try {
@@ -78,12 +80,17 @@ async function run(n: number, segments: number): Promise<{ nsPerRow: number; sli
       const f = features(r, i);
       return { index: i, eventId: `e${i}`, ts: T0 + Math.floor(r() * WEEK_MS), features: f, featuresText: JSON.stringify(f), score: r(), predictedLabel: null, value: null, actualLabel: null, actualValue: null };
     });
+    // what share of the events each segment takes (a segment's cost grows with it)
+    const shares = SEGMENTS.slice(0, segments).map((conds) => {
+      const test = compileSegment(conds);
+      return rows.filter((r) => test(r.features)).length / n;
+    });
     const writer = store.data.predictionWriter(model);
     const cpu0 = process.cpuUsage();
     for (let i = 0; i < n; i += BATCH) await writer.write(rows.slice(i, i + BATCH), T0 + WEEK_MS, i + BATCH >= n);
     const cpu = process.cpuUsage(cpu0);
     const slices = (await store.data.slices(model.id)).length;
-    return { nsPerRow: ((cpu.user + cpu.system) * 1000) / n, slices };
+    return { nsPerRow: ((cpu.user + cpu.system) * 1000) / n, slices, shares };
   } finally {
     store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -100,6 +107,10 @@ export async function runSlicesIngestBench(opts: { events?: number; log?: (line:
   const ratio = none.nsPerRow / ten.nsPerRow;
   log(`  no segments:  ${(none.nsPerRow / 1000).toFixed(1)} us CPU/row`);
   log(`  10 segments (${ten.slices} slices): ${(ten.nsPerRow / 1000).toFixed(1)} us CPU/row`);
+  const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+  const each = ten.shares.reduce((a, b) => a + b, 0);
+  log(`  the 10 segments take ${ten.shares.map(pct).join(', ')} of the events: ${each.toFixed(2)} slice events an event`);
+  log(`  each segment adds ${((ten.nsPerRow - none.nsPerRow) / 10 / 1000).toFixed(1)} us CPU a row on average, ${((ten.nsPerRow - none.nsPerRow) / each / 1000).toFixed(1)} us per event it takes`);
   log(`  rate with 10 segments / rate without: ${ratio.toFixed(2)}x (goal >= 0.5x)`);
   return { ratio };
 }
