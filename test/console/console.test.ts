@@ -150,7 +150,6 @@ describe('the console', () => {
     await page.locator('.grid[data-loaded="yes"]').waitFor();
     expect(await page.locator('.controls select[name="version"]').inputValue()).toBe('v2');
     expect(await page.locator('.controls select[name="segment"]').inputValue()).toBe('eu');
-    await page.screenshot({ path: join(shots, 'console-slice.png') });
 
     // back to all versions: the argument is no longer sent
     await choose(page, 'version', '');
@@ -163,7 +162,7 @@ describe('the console', () => {
     expect(await page.locator('.controls select[name="version"], .controls select[name="segment"]').count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
-  });
+   }, 90_000);
 
   it('shows estimated performance (CBPE) beside the measured one, labelled as such', async () => {
     const { context, page, errors } = await open('/models/credit-risk/performance?window=7d&g=HOUR');
