@@ -231,8 +231,8 @@ describe('the report', () => {
     expect(alerts).toContain('acknowledged by local');
     const audit = sectionOf(r.text, 'audit');
     const actions = [...audit.matchAll(/data-field="action">([^<]+)</g)].map((x) => x[1]);
-    // in the window: the monitor's creation, its evaluations and the acknowledgement, not ingest batches
-    expect(actions).toEqual(expect.arrayContaining(['createModel', 'setBaseline', 'createMonitor', 'evaluateMonitor', 'acknowledgeAlert']));
+    // in the window: the versions and segment, the monitor's creation, its evaluations and the acknowledgement, not ingest batches
+    expect(actions).toEqual(expect.arrayContaining(['createModel', 'setBaseline', 'createModelVersion', 'setVersionBaseline', 'createSegment', 'createMonitor', 'evaluateMonitor', 'acknowledgeAlert']));
     expect(actions).not.toContain('logPredictions');
     expect(g.auditLog.some((e: { action: string }) => e.action === 'logPredictions')).toBe(true);
   });
