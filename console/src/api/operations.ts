@@ -83,9 +83,10 @@ export const MonitorsQuery = graphql(`
   query ModelMonitors($name: String!) {
     model(name: $name) {
       monitors {
-        id name metric feature attribute window schedule comparator warningThreshold criticalThreshold enabled
-        lastEvaluation { at value sampleSize severity }
-        evaluations(limit: 48) { at value severity }
+        id name metric feature attribute window schedule comparator warningThreshold criticalThreshold enabled version segment
+        autoThreshold { lookback warningSigmas criticalSigmas seasonality }
+        lastEvaluation { at value sampleSize severity warningThreshold criticalThreshold }
+        evaluations(limit: 48) { at value severity warningThreshold criticalThreshold }
         openAlert { id status severity }
       }
     }
@@ -94,7 +95,7 @@ export const MonitorsQuery = graphql(`
 
 export const BacktestMonitor = graphql(`
   mutation BacktestMonitor($input: CreateMonitorInput!, $from: DateTime!, $to: DateTime!) {
-    backtestMonitor(input: $input, from: $from, to: $to) { at from to value sampleSize severity }
+    backtestMonitor(input: $input, from: $from, to: $to) { at from to value sampleSize severity warningThreshold criticalThreshold }
   }
 `);
 

@@ -189,7 +189,7 @@ export type ModelMonitorsQueryVariables = Exact<{
 }>;
 
 
-export type ModelMonitorsQuery = { model: { monitors: Array<{ id: string, name: string, metric: Metric, feature: string | null, attribute: string | null, window: string, schedule: string, comparator: Comparator, warningThreshold: number | null, criticalThreshold: number | null, enabled: boolean, lastEvaluation: { at: string, value: number | null, sampleSize: number, severity: Severity } | null, evaluations: Array<{ at: string, value: number | null, severity: Severity }>, openAlert: { id: string, status: AlertStatus, severity: Severity } | null }> } | null };
+export type ModelMonitorsQuery = { model: { monitors: Array<{ id: string, name: string, metric: Metric, feature: string | null, attribute: string | null, window: string, schedule: string, comparator: Comparator, warningThreshold: number | null, criticalThreshold: number | null, enabled: boolean, version: string | null, segment: string | null, autoThreshold: { lookback: string, warningSigmas: number | null, criticalSigmas: number | null, seasonality: Seasonality } | null, lastEvaluation: { at: string, value: number | null, sampleSize: number, severity: Severity, warningThreshold: number | null, criticalThreshold: number | null } | null, evaluations: Array<{ at: string, value: number | null, severity: Severity, warningThreshold: number | null, criticalThreshold: number | null }>, openAlert: { id: string, status: AlertStatus, severity: Severity } | null }> } | null };
 
 export type BacktestMonitorMutationVariables = Exact<{
   input: CreateMonitorInput;
@@ -198,7 +198,7 @@ export type BacktestMonitorMutationVariables = Exact<{
 }>;
 
 
-export type BacktestMonitorMutation = { backtestMonitor: Array<{ at: string, from: string, to: string, value: number | null, sampleSize: number, severity: Severity }> };
+export type BacktestMonitorMutation = { backtestMonitor: Array<{ at: string, from: string, to: string, value: number | null, sampleSize: number, severity: Severity, warningThreshold: number | null, criticalThreshold: number | null }> };
 
 export type CreateMonitorMutationVariables = Exact<{
   input: CreateMonitorInput;
@@ -438,16 +438,28 @@ export const ModelMonitorsDocument = new TypedDocumentString(`
       warningThreshold
       criticalThreshold
       enabled
+      version
+      segment
+      autoThreshold {
+        lookback
+        warningSigmas
+        criticalSigmas
+        seasonality
+      }
       lastEvaluation {
         at
         value
         sampleSize
         severity
+        warningThreshold
+        criticalThreshold
       }
       evaluations(limit: 48) {
         at
         value
         severity
+        warningThreshold
+        criticalThreshold
       }
       openAlert {
         id
@@ -467,6 +479,8 @@ export const BacktestMonitorDocument = new TypedDocumentString(`
     value
     sampleSize
     severity
+    warningThreshold
+    criticalThreshold
   }
 }
     `) as unknown as TypedDocumentString<BacktestMonitorMutation, BacktestMonitorMutationVariables>;
