@@ -2,7 +2,8 @@
 // download): the demo's models, a drift chart with the API's points, acknowledging an alert
 // from the page, a backtest drawn before saving a monitor, the key prompt (a wrong key, a
 // VIEWER key that gets no button), narrowing by version and segment, estimated performance
-// beside the measured one, and a wide model's month of hourly charts in time.
+// beside the measured one, a monitor on a version and segment with learned thresholds, and
+// a wide model's month of hourly charts in time.
 // Screenshots go to a temporary folder, or to GLASSBOX_SCREENSHOTS (e.g. docs/img).
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -232,6 +233,84 @@ describe('the console', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('a monitor on one version and segment with learned thresholds: the backtest sends and draws them, the list shows them', async () => {
+    const { context, page, errors } = await open('/models/credit-risk/monitors');
+    const backtests: Array<Record<string, unknown>> = [];
+    page.on('request', (r) => {
+      const body = r.postData();
+      if (body?.includes('mutation BacktestMonitor')) backtests.push(JSON.parse(body).variables.input);
+    });
+    await page.getByRole('button', { name: 'New monitor' }).click();
+    const form = page.locator('form.monitor-form');
+    // what the model offers: its versions and segments (all by default), and CBPE's estimates for a binary classifier
+    expect(await form.locator('select[name="version"] option').allTextContents()).toEqual(['all versions', 'v1 (current)', 'v2']);
+    expect(await form.locator('select[name="segment"] option').allTextContents()).toEqual(['all traffic', 'eu']);
+    expect(await form.locator('select[name="version"]').inputValue()).toBe('');
+    expect(await form.locator('select[name="segment"]').inputValue()).toBe('');
+    const metrics = await form.locator('select[name="metric"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(metrics).toEqual(expect.arrayContaining(['ESTIMATED_ACCURACY', 'ESTIMATED_F1', 'ESTIMATED_AUC']));
+
+    await form.locator('input[name="name"]').fill('income-psi-v2-eu-learned');
+    await form.locator('select[name="metric"]').selectOption('PSI');
+    await form.locator('select[name="target"]').selectOption({ label: 'income' });
+    await form.locator('select[name="version"]').selectOption('v2');
+    await form.locator('select[name="segment"]').selectOption('eu');
+    await form.locator('select[name="thresholds"]').selectOption('learned');
+    // learned thresholds replace the fixed ones in the form
+    expect(await form.locator('input[name="warning"], input[name="critical"]').count()).toBe(0);
+    await form.locator('input[name="lookback"]').fill('3d');
+    await form.locator('select[name="seasonality"]').selectOption('NONE');
+    await form.locator('input[name="warningSigmas"]').fill('2.5');
+    await form.locator('input[name="criticalSigmas"]').fill('4');
+    const answered = page.waitForResponse((r) => (r.request().postData() ?? '').includes('mutation BacktestMonitor'));
+    await form.getByRole('button', { name: /Backtest/ }).click();
+    const runs: Array<{ value: number | null; warningThreshold: number | null; criticalThreshold: number | null }> = (await (await answered).json()).data.backtestMonitor;
+    await form.locator('.backtest canvas').waitFor();
+
+    // the backtest asked about the same slice and rule the monitor will have
+    const auto = { lookback: '3d', seasonality: 'NONE', warningSigmas: 2.5, criticalSigmas: 4 };
+    expect(backtests).toHaveLength(1);
+    expect(backtests[0]).toMatchObject({ model: 'credit-risk', metric: 'PSI', feature: 'income', version: 'v2', segment: 'eu', autoThreshold: auto });
+    expect(backtests[0]).not.toHaveProperty('warningThreshold');
+    expect(await form.locator('.backtest').getAttribute('data-learned')).toBe('yes');
+    // v2 ships late in the demo's fortnight: its last days have a history to learn from, its first runs none
+    const learned = runs.filter((r) => r.warningThreshold !== null);
+    expect(learned.length).toBeGreaterThan(0);
+    expect(learned.length).toBeLessThan(runs.length);
+    // the chart draws the values and the thresholds each run learned, named as learned
+    const chart = form.locator('.backtest figure.chart');
+    const drawn = runs.filter((r) => r.value !== null).length + learned.length + runs.filter((r) => r.criticalThreshold !== null).length;
+    expect(Number(await chart.getAttribute('data-points'))).toBe(drawn);
+    const legend = await chart.locator('.u-legend').textContent();
+    expect(legend).toContain('learned warning');
+    expect(legend).toContain('learned critical');
+    await page.screenshot({ path: join(shots, 'console-monitor-learned.png') });
+
+    await form.getByRole('button', { name: 'Save monitor' }).click();
+    const card = page.locator('article.monitor[data-monitor="income-psi-v2-eu-learned"]');
+    await card.waitFor();
+    const api = await server.gql('{ monitors(model: "credit-risk") { id name version segment warningThreshold criticalThreshold autoThreshold { lookback seasonality warningSigmas criticalSigmas } } }');
+    const saved = api.data.monitors.find((m: { name: string }) => m.name === 'income-psi-v2-eu-learned');
+    expect(saved).toMatchObject({ version: 'v2', segment: 'eu', warningThreshold: null, criticalThreshold: null, autoThreshold: auto });
+
+    // the list: its slice, that its thresholds are learned, and (once run) the ones its last run used
+    expect(await card.locator('.slice').textContent()).toBe('v2 · eu');
+    expect(await card.getAttribute('data-learned')).toBe('yes');
+    expect(await card.locator('.learned').textContent()).toContain('learned from the last 3d');
+    expect(await page.locator('article.monitor[data-monitor="income drift"] .slice').count()).toBe(0);
+    const at = new Date(Math.floor(NOW / 3_600_000) * 3_600_000).toISOString();
+    const run = await server.gql(`mutation { evaluateMonitor(id: "${saved.id}", at: "${at}") { severity warningThreshold criticalThreshold } }`);
+    const e = run.data.evaluateMonitor;
+    await page.reload();
+    await card.locator('.learned .used').waitFor();
+    const used = await card.locator('.learned .used').textContent();
+    const shown = (v: number) => String(+v.toPrecision(3)); // PSI reads as a plain decimal
+    if (e.warningThreshold === null) expect(used).toContain('too little history');
+    else expect(used).toContain(`warning > ${shown(e.warningThreshold)}, critical > ${shown(e.criticalThreshold)}`);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 90_000);
 
   it('a month of hourly drift for 20 features: one request for the series, every chart drawn (the time is logged, not asserted: speed belongs to benchmarks)', async () => {
     const { context, page, errors } = await open('/');
