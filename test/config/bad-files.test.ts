@@ -41,6 +41,7 @@ segments:
   - { model: credit-risk, name: women, conditions: [{ feature: gender, gte: 1 }] }
   - { model: credit-risk, name: high-income, conditions: [{ feature: income, gte: 1 }] }
   - { model: ghost, name: x, conditions: [{ feature: x, in: [a] }] }
+  - { model: credit-risk, name: empty, conditions: [] }
 versions:
   - { model: credit-risk, name: v2 }
   - { model: credit-risk, name: "V 3" }
@@ -64,6 +65,7 @@ describe('a bad file', () => {
       'segments[2].conditions[0].gte: "gender" is CATEGORICAL: numeric bounds apply to NUMERIC features; list its values with in',
       'segments[3].name: segment "credit-risk/high-income" is already defined at segments[0]',
       'segments[4].model: no model named "ghost", neither in this file nor on the server',
+      'segments[5].conditions: a segment needs at least one condition',
       'channels[0].webhookUrl: ${HOOK_URL} was not replaced: glassbox apply fills ${VAR} from its own environment (set HOOK_URL there); the server never substitutes',
       'monitors[0].window: "7x" is not a duration; write a whole number and a unit: 30m, 1h, 24h, 7d',
       'monitors[1].channels[0]: no channel named "ghost", neither in this file\'s channels nor on the server',
@@ -95,7 +97,7 @@ describe('a bad file', () => {
   });
 
   it('anything but a map of lists is refused', async () => {
-    expect((await apply(s, '- a\n- b\n')).errors[1]).toBe('the file must be a map of models, channels and monitors');
+    expect((await apply(s, '- a\n- b\n')).errors[1]).toBe('the file must be a map of models, versions, segments, channels and monitors');
     expect((await apply(s, 'monitor: []\n')).errors[1]).toBe('monitor: is not a field here (a typo?)');
     expect((await apply(s, 'monitors: {}\n')).errors[1]).toBe('monitors: must be a list');
   });

@@ -54,7 +54,7 @@ function describe(e: ErrorObject): { parts: Array<string | number>; message: str
     case 'enum':
       return { parts, message: `must be one of ${(p.allowedValues as unknown[]).join(', ')}` };
     case 'type':
-      if (parts.length === 0) return { parts, message: 'the file must be a map of models, channels and monitors' };
+      if (parts.length === 0) return { parts, message: 'the file must be a map of models, versions, segments, channels and monitors' };
       return { parts, message: `must be ${String(p.type).replace(',null', '').replace('integer', 'a whole number').replace(/^(string|number|boolean|array|object)$/, (t) => (t === 'array' ? 'a list' : t === 'object' ? 'a map' : `a ${t}`))}` };
     default:
       return { parts, message: e.message ?? 'is invalid' };
