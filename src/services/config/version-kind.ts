@@ -40,6 +40,8 @@ export const versionKind: ConfigKind = {
     const items = state.file.versions;
     const dupes = checkUnique(items, 'versions', (v) => `${String(v.model)}/${String(v.name)}`, issues, 'version');
     const byModel = new Map<string, { model: ModelRecord; items: Item[] }>();
+    // refused items' names still count as the model's: a monitor naming one is not refused a second time
+    const refused = new Map<string, string[]>();
     for (const [i, item] of items.entries()) {
       const path = `versions[${i}]`;
       if (dupes.has(i) || issues.has(path)) continue;
@@ -50,6 +52,7 @@ export const versionKind: ConfigKind = {
         description = checkVersionInput(item as { name: string; description?: string | null }, path);
       } catch (err) {
         issueFrom(err, issues, path);
+        if (typeof item.name === 'string') refused.set(model.name, [...(refused.get(model.name) ?? []), item.name]);
         continue;
       }
       const group = byModel.get(model.name) ?? { model, items: [] };
@@ -64,7 +67,7 @@ export const versionKind: ConfigKind = {
       if (!model || state.deletedModels.has(name)) continue;
       const cur = await stored(state, model);
       const group = byModel.get(name)?.items ?? [];
-      state.versions.set(name, new Set([...cur.names, ...group.map((v) => v.name)]));
+      state.versions.set(name, new Set([...cur.names, ...group.map((v) => v.name), ...(refused.get(name) ?? [])]));
       const named = new Set(group.map((v) => v.name));
       kept.push(...cur.names.filter((n) => !named.has(n)).map((n) => `${name}/${n}`));
       changes.push(...planModel(state, model, cur, group));
