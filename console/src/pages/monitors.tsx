@@ -36,7 +36,7 @@ export function MonitorsTab({ model, canEdit }: { model: ModelInfo; canEdit: boo
 }
 
 /** "v2 · eu", "v2 · all traffic", "all versions · eu"; null when the monitor watches everything. */
-export function sliceText(m: { version?: string | null; segment?: string | null }): string | null {
+function sliceText(m: { version?: string | null; segment?: string | null }): string | null {
   return m.version || m.segment ? `${m.version ?? 'all versions'} · ${m.segment ?? 'all traffic'}` : null;
 }
 
