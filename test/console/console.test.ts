@@ -248,7 +248,7 @@ describe('the console', () => {
     expect(await form.locator('select[name="segment"] option').allTextContents()).toEqual(['all traffic', 'eu']);
     expect(await form.locator('select[name="version"]').inputValue()).toBe('');
     expect(await form.locator('select[name="segment"]').inputValue()).toBe('');
-    const metrics = await form.locator('select[name="metric"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const metrics = await form.locator('select[name="metric"] option').evaluateAll((os) => os.map((o) => o.getAttribute('value')));
     expect(metrics).toEqual(expect.arrayContaining(['ESTIMATED_ACCURACY', 'ESTIMATED_F1', 'ESTIMATED_AUC']));
 
     await form.locator('input[name="name"]').fill('income-psi-v2-eu-learned');
