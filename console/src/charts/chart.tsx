@@ -22,11 +22,15 @@ export interface ChartProps {
   format?: (v: number) => string;
   /** marks drawn at x (e.g. a backtest's severities), coloured each */
   marks?: Array<{ x: number; color: string }>;
+  /** one of the lines is an estimate (said in data-estimated, for tests and styles) */
+  estimated?: boolean;
+  /** areas filled between two lines (indexes into lines, the upper one first), e.g. a learned warning zone */
+  bands?: Array<{ upper: number; lower: number; fill: string }>;
 }
 
 export const COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2'];
 
-export function Chart({ title, xs, lines, height = 150, format, marks }: ChartProps) {
+export function Chart({ title, xs, lines, height = 150, format, marks, estimated, bands }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const points = lines.reduce((n, l) => n + l.values.filter((v) => v !== null).length, 0);
@@ -44,6 +48,8 @@ export function Chart({ title, xs, lines, height = 150, format, marks }: ChartPr
       axes: [{ size: 30 }, { size: 50, values: (_u, ticks) => ticks.map(fmt) }],
       series: [{}, ...lines.map((l) => ({ label: l.label, stroke: l.color, width: 1.5, dash: l.dash, spanGaps: false, value: (_u: uPlot, v: number | null) => (v === null ? '–' : fmt(v)), points: { show: xs.length < 60 } }))],
       hooks: marks ? { draw: [(u: uPlot) => drawMarks(u, marks)] } : {},
+      // uPlot counts the x values as series 0
+      bands: bands?.map((b) => ({ series: [b.upper + 1, b.lower + 1] as [number, number], fill: b.fill })),
     };
     const u = new uPlot(opts, [xs, ...lines.map((l) => l.values)] as uPlot.AlignedData, el);
     plot.current = u;
@@ -54,10 +60,10 @@ export function Chart({ title, xs, lines, height = 150, format, marks }: ChartPr
       u.destroy();
       plot.current = null;
     };
-  }, [xs, lines, height, format, marks]);
+  }, [xs, lines, height, format, marks, bands]);
 
   return (
-    <figure class="chart" data-title={title} data-points={points}>
+    <figure class="chart" data-title={title} data-points={points} data-estimated={estimated ? 'yes' : undefined}>
       <figcaption>{title}</figcaption>
       {points === 0 ? <p class="muted nodata">no data in this window</p> : null}
       <div ref={box} />
