@@ -67,15 +67,12 @@ export class RowLog {
     return this.rows.byteLength + 64;
   }
 
-  /** Column `col`'s usable values in arrival order, into `out` (at least n long); returns how many. */
-  column(values: ValueRows, col: number, out: Float64Array): number {
-    let k = 0;
+  /** Column `col`'s values in arrival order (as rows hold them), into `out` (at least n long). */
+  column(values: ValueRows, col: number, out: Float64Array): void {
     for (let i = 0; i < this.n; i++) {
       const row = this.rows[i]!;
-      const v = values.chunkOf(row)[values.offsetOf(row) + col]!;
-      if (v === v && v !== Infinity) out[k++] = v;
+      out[i] = values.chunkOf(row)[values.offsetOf(row) + col]!;
     }
-    return k;
   }
 }
 

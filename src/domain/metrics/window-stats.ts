@@ -345,33 +345,19 @@ function rowValue(v: unknown): number {
   return v;
 }
 
-function countRowValue(col: NumericColumnStats, c: StatsContext['features'][number], v: number): void {
-  if (v !== v) col.missing++;
-  else if (v === Infinity) col.mismatch++;
-  else {
-    col.usable++;
-    if (c.declaredMin !== null && v < c.declaredMin) col.belowMin++;
-    if (c.declaredMax !== null && v > c.declaredMax) col.aboveMax++;
-  }
-}
-
 /**
  * accumulate(stats, e, ctx), the event's numeric values read from its row (readRow) and
- * logged in `log` instead of added to the columns' exact values and histograms, until
- * settleLog.
+ * logged in `log`: its numeric columns (counters, exact values, histogram) are left to
+ * settleLog, which reads them there once per hour instead of once per event.
  */
-export function accumulateRow(stats: WindowStats, e: StatsEvent, ctx: StatsContext, rows: ValueRows, row: number, log: RowLog): void {
+export function accumulateRow(stats: WindowStats, e: StatsEvent, ctx: StatsContext, log: RowLog, row: number): void {
   stats.count++;
   const cols = ctx.features;
-  const buf = rows.chunkOf(row);
-  let at = rows.offsetOf(row);
   for (let i = 0; i < cols.length; i++) {
     const col = stats.features[i]!;
-    if (col.kind === 'numeric') countRowValue(col, cols[i]!, buf[at++]!);
-    else addCategorical(col, e.features[cols[i]!.name]);
+    if (col.kind !== 'numeric') addCategorical(col, e.features[cols[i]!.name]);
   }
-  if (stats.output.kind === 'numeric') countRowValue(stats.output, ctx.output, buf[at]!);
-  else addCategorical(stats.output, outputOf(ctx, e));
+  if (stats.output.kind !== 'numeric') addCategorical(stats.output, outputOf(ctx, e));
   log.push(row);
   accumulateRest(stats, e, ctx);
 }
@@ -411,7 +397,7 @@ let scratchA = new Float64Array(0);
 let scratchB = new Float64Array(0);
 
 /**
- * Turns what `log` holds into the columns' exact values and histograms (which must have
+ * Turns what `log` holds into the numeric columns' counters, exact values and histograms (which must have
  * received nothing but through it), leaving it empty. `replay` adds them one by one, as
  * accumulate would have (to go on accumulating); otherwise they are built at once, in
  * the stored forms (sorted values, sparse histogram), bit for bit the same.
@@ -429,7 +415,20 @@ export function settleLog(stats: WindowStats, ctx: StatsContext, rows: ValueRows
     const col = cols[i]!;
     if (col.kind !== 'numeric') continue;
     const c = ctxs[i]!;
-    const k = log.column(rows, j++, scratchA);
+    log.column(rows, j++, scratchA);
+    // the counters accumulate keeps (addNumeric), and the usable values in arrival order
+    let k = 0;
+    for (let x = 0; x < n; x++) {
+      const v = scratchA[x]!;
+      if (v !== v) col.missing++;
+      else if (v === Infinity) col.mismatch++;
+      else {
+        col.usable++;
+        if (c.declaredMin !== null && v < c.declaredMin) col.belowMin++;
+        if (c.declaredMax !== null && v > c.declaredMax) col.aboveMax++;
+        scratchA[k++] = v;
+      }
+    }
     if (k === 0) continue;
     // built at once only into empty tables (else added to what they hold)
     const fresh = col.hist === null && (col.values === null || (col.values.form === 'counts' && col.values.size === 0));

@@ -63,7 +63,7 @@ function logged(events: StatsEvent[], ctx: StatsContext, noValues: boolean, repl
       settleLog(s, ctx, rows, log, true);
       log = null;
     }
-    if (log) accumulateRow(s, e, ctx, rows, row(e), log);
+    if (log) accumulateRow(s, e, ctx, log, row(e));
     else accumulate(s, e, ctx);
   });
   if (log) settleLog(s, ctx, rows, log);

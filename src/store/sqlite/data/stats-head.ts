@@ -138,7 +138,7 @@ function addAll(hours: SliceHours, sqlite: Database.Database, model: ModelRecord
           settleLog(s.stats, s.ctx, rows, s.log, true);
           s.log = null;
         }
-        if (s.log) accumulateRow(s.stats, e, ctx, rows, first + i, s.log);
+        if (s.log) accumulateRow(s.stats, e, ctx, s.log, first + i);
         else accumulate(s.stats, e, ctx);
       }
     }
