@@ -73,7 +73,7 @@ describe('glassbox demo, as a newcomer meets it', () => {
     const byName = Object.fromEntries(r.data.models.map((m: any) => [m.name, m]));
     expect(byName['credit-risk']).toMatchObject({ task: 'BINARY_CLASSIFICATION', baseline: { rowCount: 3000 } });
     expect(byName['delivery-eta']).toMatchObject({ task: 'REGRESSION', baseline: { rowCount: 3000 } });
-    expect(byName['credit-risk'].monitors).toHaveLength(4);
+    expect(byName['credit-risk'].monitors).toHaveLength(6);
     expect(byName['delivery-eta'].monitors).toHaveLength(2);
   });
 
