@@ -58,7 +58,7 @@ beforeAll(async () => {
     alerts(model: "credit-risk") { severity status message openedAt monitor { name metric } } }`);
   monitors = Object.fromEntries((r.monitors as MonitorRow[]).map((m) => [m.metric === 'PREDICTION_COUNT' ? 'traffic' : m.metric, m]));
   alerts = r.alerts;
-}, 120_000);
+}, 180_000); // a demo run: some 20 s alone, on PostgreSQL and a loaded machine several times that
 
 afterAll(async () => {
   await server?.stop();
