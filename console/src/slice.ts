@@ -1,10 +1,11 @@
 // Narrowing by model version and segment. The selectors show only when the model has
-// versions or segments; the series batch passes the chosen ones as GraphQL arguments.
-// Until the schema has Model.versions / Model.segments and series(version:, segment:),
-// sliceOptionsOf finds none, so nothing shows and nothing is sent. When they land: select
-// `versions { name } segments { name }` in ModelQuery (operations.ts) and read them here.
+// versions or segments (ModelQuery reads them); the choice lives in the URL
+// (?version=&segment=), and every query of the page passes it as GraphQL arguments
+// (the window's figures and the series batch), so figures and charts agree.
 export interface SliceOptions {
   versions: string[];
+  /** the version events without modelVersion are attributed to, if any */
+  currentVersion: string | null;
   segments: string[];
 }
 
@@ -14,12 +15,14 @@ export interface Slice {
   segment?: string;
 }
 
+export const NO_OPTIONS: SliceOptions = { versions: [], currentVersion: null, segments: [] };
+
 /** What the model offers to narrow by, from the ModelQuery answer. */
-export function sliceOptionsOf(answer: object): SliceOptions {
-  const model = answer as { versions?: Array<{ name: string }> | null; segments?: Array<{ name: string }> | null };
-  return { versions: (model.versions ?? []).map((v) => v.name), segments: (model.segments ?? []).map((s) => s.name) };
+export function sliceOptionsOf(model: { versions: Array<{ name: string }>; currentVersion?: string | null; segments: Array<{ name: string }> }): SliceOptions {
+  return { versions: model.versions.map((v) => v.name), currentVersion: model.currentVersion ?? null, segments: model.segments.map((s) => s.name) };
 }
 
+/** The slice the URL asks for; a name the model does not have is ignored (an old link). */
 export function sliceOf(search: string, options: SliceOptions): Slice {
   const q = new URLSearchParams(search);
   const v = q.get('version');

@@ -58,6 +58,16 @@ function integritySection(d: ReportData): string {
   return section('integrity', 'Integrity', table(['feature', 'events', 'missing rate', 'type mismatch rate', 'out-of-range rate', 'new category rate'], rows, 'No feature.'));
 }
 
+/** CBPE's estimates (METRICS.md), where the model has them: labelled as estimates, keyed `estimated.<field>`. */
+function estimatedRows(d: ReportData): string[] {
+  const e = d.performance.estimated as unknown as Record<string, number | null> | null;
+  if (!e) return [];
+  return [
+    row('estimated.sampleSize', [textCell('events with a score (estimate)'), numCell('estimated.sampleSize', e.sampleSize)]),
+    ...metricsOf('estimated', d.model.task).map((m) => row(`estimated.${METRICS[m].field}`, [textCell(`${label(m)} (CBPE, without labels)`), numCell(`estimated.${METRICS[m].field}`, e[METRICS[m].field])])),
+  ];
+}
+
 function performanceSection(d: ReportData): string {
   const p = d.performance as unknown as Record<string, number | null>;
   const metrics = metricsOf('performance', d.model.task);
@@ -66,6 +76,7 @@ function performanceSection(d: ReportData): string {
     row('labeledCount', [textCell('labelled events'), numCell('labeledCount', p.labeledCount)]),
     row('labelCoverage', [textCell('label coverage'), numCell('labelCoverage', p.labelCoverage)]),
     ...metrics.map((m) => row(METRICS[m].field, [textCell(label(m)), numCell(METRICS[m].field, p[METRICS[m].field])])),
+    ...estimatedRows(d),
   ];
   const s = d.performanceSeries;
   const body =

@@ -3,6 +3,7 @@
 import { metricInfo } from '../domain/metrics/catalogue.js';
 import type { ReportData } from '../services/report.js';
 import { chart, metricSections } from './metric-sections.js';
+import { segmentsSection, versionsSection } from './slices-section.js';
 import { esc, formatNumber, numCell, para, row, section, table, textCell, when } from './html.js';
 
 const CSS = `
@@ -133,6 +134,8 @@ export function renderReport(d: ReportData): string {
     para(`Window ${when(d.from)} to ${when(d.to)} (UTC, end excluded); charts ${d.granularity === 'HOUR' ? 'hourly' : 'daily'}. Generated ${when(d.generatedAt)}.`, 'meta'),
     '</header>',
     identitySection(d),
+    versionsSection(d),
+    segmentsSection(d),
     baselineSection(d),
     featuresSection(d),
     metricSections(d),

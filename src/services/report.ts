@@ -31,6 +31,8 @@ import {
 } from './metrics.js';
 import { listEvaluations, listMonitors, type EvaluationRecord, type MonitorRecord } from './monitors.js';
 import { requireModel } from './models.js';
+import { listSegments, type SegmentRecord } from './segments.js';
+import { currentVersionName, listVersions, versionBaseline, type ModelVersionRecord } from './versions.js';
 
 /** The default window of a report: the last 30 days. */
 export const REPORT_DEFAULT_MS = 30 * DAY_MS;
@@ -65,6 +67,12 @@ export interface ReportData {
   /** alerts open at some moment of the window, newest first, with their history */
   alerts: Array<{ alert: AlertRecord; events: AlertEventRecord[] }>;
   audit: AuditRecord[];
+  /** the version events without modelVersion are attributed to, or null */
+  currentVersion: string | null;
+  /** oldest first, each with its own baseline (null: the model's) and its traffic and performance in the window */
+  versions: Array<{ version: ModelVersionRecord; baseline: BaselineInfo | null; traffic: TrafficResult; performance: PerformanceResult }>;
+  /** by name, each with its traffic and performance in the window */
+  segments: Array<{ segment: SegmentRecord; traffic: TrafficResult; performance: PerformanceResult }>;
 }
 
 /** The granularity of a report's charts for a window. */
@@ -127,6 +135,23 @@ export async function reportData(deps: Deps, modelName: string, from: number, to
   const alertRows = allAlerts.filter((a) => a.openedAt < to && (a.resolvedAt === null || a.resolvedAt >= from));
   const alerts = await Promise.all(alertRows.map(async (alert) => ({ alert, events: await listAlertEvents(deps, alert.id) })));
 
+  // each version and segment through the same services (and scope) as GraphQL's version:/segment: arguments
+  const [versionList, segmentList, currentVersion] = await Promise.all([listVersions(deps, model.id), listSegments(deps, model.id), currentVersionName(deps, model)]);
+  const versions = await Promise.all(
+    versionList.map(async (version) => {
+      const scope = { version: version.name };
+      const [t, p] = await Promise.all([traffic(deps, model, from, to, scope), performance(deps, model, from, to, scope)]);
+      return { version, baseline: versionBaseline(version), traffic: t, performance: p };
+    }),
+  );
+  const segments = await Promise.all(
+    segmentList.map(async (segment) => {
+      const scope = { segment: segment.name };
+      const [t, p] = await Promise.all([traffic(deps, model, from, to, scope), performance(deps, model, from, to, scope)]);
+      return { segment, traffic: t, performance: p };
+    }),
+  );
+
   const targets = [model.name, ...monitors.map((m) => `monitor:${m.monitor.id}`), ...allAlerts.map((a) => `alert:${a.id}`)];
   const audit = await listAuditAbout(deps, targets, from, to);
 
@@ -151,5 +176,8 @@ export async function reportData(deps: Deps, modelName: string, from: number, to
     monitors,
     alerts,
     audit,
+    currentVersion,
+    versions,
+    segments,
   };
 }

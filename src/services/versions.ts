@@ -42,14 +42,20 @@ export async function requireVersion(deps: Deps, model: ModelRecord, name: strin
   throw badInput(field, `model ${model.name} has no version named ${preview(name)}; ${hint}`);
 }
 
-/** Creates a version (the current one unless makeCurrent is false); CONFLICT when the name is taken. */
-export async function createModelVersion(deps: Deps, actor: Actor, input: CreateModelVersionArgs): Promise<ModelVersionRecord> {
+/** A version's name and description checked (BAD_USER_INPUT at `prefix.name`...): the description, null when none. */
+export function checkVersionInput(input: Pick<CreateModelVersionArgs, 'name' | 'description'>, prefix = 'input'): string | null {
   if (typeof input.name !== 'string' || !SLUG.test(input.name)) {
-    throw badInput('input.name', `${preview(String(input.name))} is not a valid version name: ${SLUG_RULE}`);
+    throw badInput(`${prefix}.name`, `${preview(String(input.name))} is not a valid version name: ${SLUG_RULE}`);
   }
   const description = input.description ?? null;
   const problem = description === null ? null : textProblem(description, MAX_DESCRIPTION);
-  if (problem) throw badInput('input.description', problem);
+  if (problem) throw badInput(`${prefix}.description`, problem);
+  return description;
+}
+
+/** Creates a version (the current one unless makeCurrent is false); CONFLICT when the name is taken. */
+export async function createModelVersion(deps: Deps, actor: Actor, input: CreateModelVersionArgs): Promise<ModelVersionRecord> {
+  const description = checkVersionInput(input);
   const makeCurrent = input.makeCurrent ?? true;
   const now = deps.clock.now();
   const { store } = deps;

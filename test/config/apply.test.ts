@@ -1,6 +1,7 @@
 // applyConfig over a real server: create, re-apply (nothing), edit (exactly the edits,
-// ids, evaluations and alerts kept), dry run, prune, model deletion, and the refusal to
-// change a model's features or task.
+// ids, evaluations and alerts kept), dry run, prune, model deletion, the refusal to
+// change a model's features or task; versions (the current one moved) and segments
+// (redefined with their statistics rebuilt, pruned with the monitors narrowed to them).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, T0, type TestServer } from '../helpers/server.js';
 import { apply, baseConfig, exported, lines } from './support.js';
@@ -129,5 +130,96 @@ describe('applyConfig', () => {
     expect(r.errors).toEqual([]);
     expect(lines(r.result!)).toEqual(['- model tmp  with its 1 monitor, events, baseline, statistics and alerts', '- channel other-team', '- channel tmp-team']);
     expect((await s.gql(`{ channels { name } }`)).data.channels).toEqual([{ name: 'oncall' }]);
+  });
+});
+
+// the base file with versions, segments and a monitor narrowed to both
+const scoped = (o: { versions?: string; segments?: string; monitor?: boolean } = {}) =>
+  baseConfig({ auc: '', channels: `  - { name: oncall, kind: WEBHOOK, webhookUrl: "https://hooks.example.com/glassbox/T0?token=hook-token-123", webhookSecret: "signing-secret-4242" }` }) +
+  `${o.monitor === false ? '' : `  - { model: credit-risk, name: rich-traffic, metric: PREDICTION_COUNT, window: 1h, schedule: "0 * * * *", comparator: LT, warningThreshold: 1, version: v1, segment: high-income }\n`}` +
+  `versions:\n${o.versions ?? '  - { model: credit-risk, name: v1, description: as trained }\n  - { model: credit-risk, name: v2 }\n'}` +
+  `segments:\n${o.segments ?? '  - { model: credit-risk, name: high-income, conditions: [{ feature: income, gte: 100000 }] }\n'}`;
+
+const scopeState = async () => {
+  const r = await s.gql(`{ model(name: "credit-risk") { currentVersion versions { name description } segments { name conditions { feature gte } } } }`);
+  return r.data.model;
+};
+const richCount = async () => {
+  const r = await s.gql(`{ model(name: "credit-risk") { traffic(from: "${new Date(T0 - 3_600_000).toISOString()}", to: "${new Date(T0 + 3_600_000).toISOString()}", segment: "high-income") { predictionCount } } }`);
+  return r.data.model.traffic.predictionCount as number;
+};
+
+describe('applyConfig: versions and segments', () => {
+  it('creates them before the monitors narrowed to them; the last new version becomes current', async () => {
+    const incomes = [20_000, 60_000, 120_000, 150_000];
+    const predictions = incomes.map((income, i) => ({ eventId: `e${i}`, timestamp: new Date(T0 - 60_000).toISOString(), features: { income, gender: 'f' }, score: 0.3 }));
+    const logged = await s.gql(`mutation($p: [PredictionInput!]!) { logPredictions(model: "credit-risk", predictions: $p) { accepted } }`, { p: predictions });
+    expect(logged.data.logPredictions.accepted).toBe(4);
+    const { result, errors } = await apply(s, scoped());
+    expect(errors).toEqual([]);
+    expect(lines(result!)).toEqual(['+ version credit-risk/v1', '+ version credit-risk/v2  current version: (none) -> "v2"', '+ segment credit-risk/high-income', '+ monitor credit-risk/rich-traffic']);
+    expect(await scopeState()).toEqual({
+      currentVersion: 'v2',
+      versions: [{ name: 'v1', description: 'as trained' }, { name: 'v2', description: null }],
+      segments: [{ name: 'high-income', conditions: [{ feature: 'income', gte: 100000 }] }],
+    });
+    // the segment's statistics were built from the events stored before it
+    expect(await richCount()).toBe(2);
+    const audit = await s.gql(`{ auditLog(limit: 6) { action } }`);
+    expect(audit.data.auditLog.map((e: any) => e.action)).toEqual(expect.arrayContaining(['createModelVersion', 'createSegment']));
+    expect((await apply(s, scoped())).result).toEqual({ dryRun: false, summary: '0 to create, 0 to update, 0 to delete', changes: [] });
+  });
+
+  it('an edit moves the current version and redefines a segment in place, its statistics rebuilt', async () => {
+    const monitorId = (await monitorIds())['rich-traffic'].id;
+    const edited = scoped({
+      versions: '  - { model: credit-risk, name: v1, description: as trained, makeCurrent: true }\n  - { model: credit-risk, name: v2 }\n',
+      segments: '  - { model: credit-risk, name: high-income, conditions: [{ feature: income, gte: 50000 }] }\n',
+    });
+    const dry = await apply(s, edited, { dryRun: true });
+    expect(lines(dry.result!)).toEqual([
+      '~ version credit-risk/v1  current version: "v2" -> "v1"',
+      '~ segment credit-risk/high-income  conditions: income >= 100000 -> income >= 50000; its statistics are rebuilt from the stored events',
+    ]);
+    expect((await scopeState()).currentVersion).toBe('v2');
+    expect((await apply(s, edited)).result!.summary).toBe('0 to create, 2 to update, 0 to delete');
+    expect(await scopeState()).toMatchObject({ currentVersion: 'v1', segments: [{ name: 'high-income', conditions: [{ feature: 'income', gte: 50000 }] }] });
+    expect(await richCount()).toBe(3);
+    // the monitor narrowed to it is the same one, still narrowed to it
+    const m = await s.gql(`query($id: ID!) { monitor(id: $id) { name segment version } }`, { id: monitorId });
+    expect(m.data.monitor).toEqual({ name: 'rich-traffic', segment: 'high-income', version: 'v1' });
+    expect((await apply(s, edited)).result!.changes).toEqual([]);
+  });
+
+  it('refuses what the API cannot change: a version\'s description, two current versions, the current one made not current', async () => {
+    const before = await exported(s);
+    const r = await apply(
+      s,
+      scoped({
+        versions: '  - { model: credit-risk, name: v1, description: retrained, makeCurrent: false }\n  - { model: credit-risk, name: v2, makeCurrent: true }\n  - { model: credit-risk, name: v3, makeCurrent: true }\n',
+      }),
+    );
+    expect(r.errors.slice(1)).toEqual([
+      'versions[0].description: version credit-risk/v1 has description "as trained"; a version\'s description never changes (no mutation updates it)',
+      'versions[2].makeCurrent: only one version of model credit-risk can be current; versions[1] is made current too',
+    ]);
+    const notCurrent = await apply(s, scoped({ versions: '  - { model: credit-risk, name: v1, makeCurrent: false }\n' }));
+    expect(notCurrent.errors.slice(1)).toEqual(['versions[0].makeCurrent: version credit-risk/v1 is the model\'s current version; make another one current (makeCurrent: true) to replace it']);
+    expect(await exported(s)).toBe(before);
+  });
+
+  it('prunes a segment with the monitor narrowed to it, never a version', async () => {
+    const kept = scoped({ segments: '  []\n', versions: '  []\n' });
+    const refused = await apply(s, kept, { prune: true });
+    expect(refused.errors.slice(1)).toEqual(['monitors[1].segment: segment credit-risk/high-income is deleted by --prune (this file\'s segments do not name it)']);
+    const file = scoped({ segments: '  []\n', versions: '  []\n', monitor: false });
+    const dry = await apply(s, file, { prune: true, dryRun: true });
+    expect(lines(dry.result!)).toEqual(['- segment credit-risk/high-income', '- monitor credit-risk/rich-traffic']);
+    expect(dry.result!.summary).toBe('0 to create, 0 to update, 2 to delete; 2 versions not in the file kept (versions are never deleted): credit-risk/v1, credit-risk/v2');
+    expect((await apply(s, file, { prune: true })).errors).toEqual([]);
+    expect(await scopeState()).toMatchObject({ currentVersion: 'v1', segments: [] });
+    expect((await scopeState()).versions).toHaveLength(2);
+    expect(Object.keys(await monitorIds())).toEqual(['income-psi']);
+    expect((await apply(s, file, { prune: true })).result!.changes).toEqual([]);
   });
 });

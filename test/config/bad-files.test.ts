@@ -34,10 +34,18 @@ monitors:
   - { model: credit-risk, name: income-psi, metric: KS_STATISTIC, feature: income, window: 1h, schedule: "0 * * * *", comparator: GT, warningThreshold: 0.5 }
   - { model: credit-risk, name: f, metric: PSI, feature: income, schedule: "0 * * * *", comparator: SOMETIMES, warningThreshold: "high" }
   - just a string
+  - { model: credit-risk, name: g, metric: PREDICTION_COUNT, window: 1h, schedule: "0 * * * *", comparator: LT, warningThreshold: 1, segment: nowhere, version: v9 }
 segments:
-  - { model: credit-risk, name: high-income }
+  - { model: credit-risk, name: high-income, conditions: [{ feature: income, gte: 100000 }] }
+  - { model: credit-risk, name: bad, conditions: [{ feature: income, gte: "high" }] }
+  - { model: credit-risk, name: women, conditions: [{ feature: gender, gte: 1 }] }
+  - { model: credit-risk, name: high-income, conditions: [{ feature: income, gte: 1 }] }
+  - { model: ghost, name: x, conditions: [{ feature: x, in: [a] }] }
+  - { model: credit-risk, name: empty, conditions: [] }
 versions:
   - { model: credit-risk, name: v2 }
+  - { model: credit-risk, name: "V 3" }
+  - { model: credit-risk, name: v4, color: red }
 `;
 
 describe('a bad file', () => {
@@ -51,8 +59,13 @@ describe('a bad file', () => {
       'models[1].features[0].bogus: is not a field here (a typo?)',
       'models[1].task: must be one of BINARY_CLASSIFICATION, MULTICLASS_CLASSIFICATION, REGRESSION',
       'models[2].task: a model with delete: true takes only its name',
-      'versions[0]: versions are not supported by this server yet',
-      'segments[0]: segments are not supported by this server yet',
+      `versions[1].name: "V 3" is not a valid version name: use 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`,
+      'versions[2].color: is not a field here (a typo?)',
+      'segments[1].conditions[0].gte: must be a number',
+      'segments[2].conditions[0].gte: "gender" is CATEGORICAL: numeric bounds apply to NUMERIC features; list its values with in',
+      'segments[3].name: segment "credit-risk/high-income" is already defined at segments[0]',
+      'segments[4].model: no model named "ghost", neither in this file nor on the server',
+      'segments[5].conditions: a segment needs at least one condition',
       'channels[0].webhookUrl: ${HOOK_URL} was not replaced: glassbox apply fills ${VAR} from its own environment (set HOOK_URL there); the server never substitutes',
       'monitors[0].window: "7x" is not a duration; write a whole number and a unit: 30m, 1h, 24h, 7d',
       'monitors[1].channels[0]: no channel named "ghost", neither in this file\'s channels nor on the server',
@@ -66,6 +79,7 @@ describe('a bad file', () => {
       'monitors[7].warningThreshold: must be a number',
       'monitors[7].window: is required',
       'monitors[8]: must be a map',
+      'monitors[9].version: model credit-risk has no version named "v9", neither in this file\'s versions nor on the server',
     ]);
     expect(r.fields.slice(0, 3)).toEqual(['models[0].name', 'models[1].features[0].bogus', 'models[1].task']);
     expect(await exported(s)).toBe(before);
@@ -83,7 +97,7 @@ describe('a bad file', () => {
   });
 
   it('anything but a map of lists is refused', async () => {
-    expect((await apply(s, '- a\n- b\n')).errors[1]).toBe('the file must be a map of models, channels and monitors');
+    expect((await apply(s, '- a\n- b\n')).errors[1]).toBe('the file must be a map of models, versions, segments, channels and monitors');
     expect((await apply(s, 'monitor: []\n')).errors[1]).toBe('monitor: is not a field here (a typo?)');
     expect((await apply(s, 'monitors: {}\n')).errors[1]).toBe('monitors: must be a list');
   });

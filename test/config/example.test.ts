@@ -1,5 +1,6 @@
-// examples/credit-risk.yaml applies to the demo's database: it names the demo's model as
-// it is, edits its monitors in place (their history kept) and adds what it adds.
+// examples/credit-risk.yaml applies to the demo's database: it names the demo's model,
+// versions and segment as they are, edits its monitors in place (their history kept) and
+// adds what it adds.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ const env = () => ({ GLASSBOX_URL: s.url, ONCALL_WEBHOOK_URL: 'https://hooks.exa
 const monitors = async () => (await s.gql(`{ monitors(model: "credit-risk") { id name evaluations(limit: 1000) { at } } }`)).data.monitors as Array<{ id: string; name: string; evaluations: unknown[] }>;
 
 describe('examples/credit-risk.yaml on the demo', () => {
-  it('applies: channels added, the demo monitors edited in place, one monitor added', async () => {
+  it('applies: channels added, the demo monitors edited in place, two monitors added (one narrowed to the demo\'s segment)', async () => {
     const before = await monitors();
     expect(before.length).toBe(4);
     const io = capture();
@@ -45,10 +46,11 @@ describe('examples/credit-risk.yaml on the demo', () => {
         '~ monitor credit-risk/employment_years missing  channels: [] -> [ml-oncall]',
         '~ monitor credit-risk/four-fifths rule by gender  channels: [] -> [ml-oncall]',
         '~ monitor credit-risk/income drift  channels: [] -> [ml-oncall]',
+        '+ monitor credit-risk/income drift (EU)',
         '~ monitor credit-risk/ranking quality (AUC)  forEvaluations: 1 -> 2; channels: [] -> [ml-oncall, oncall-webhook]',
         '+ monitor credit-risk/traffic',
         '',
-        'Applied: 3 to create, 4 to update, 0 to delete.',
+        'Applied: 4 to create, 4 to update, 0 to delete.',
         '',
       ].join('\n'),
     );

@@ -34,7 +34,15 @@ beforeAll(async () => {
       warningSigmas: 2
       criticalSigmas: 3.5
       seasonality: WEEKLY
-models2: []`.replace('\nmodels2: []', '');
+  - { model: credit-risk, name: rich-women, metric: PREDICTION_COUNT, window: 1h, schedule: "0 * * * *", comparator: LT, warningThreshold: 1, version: v9, segment: rich-women }
+versions:
+  - { model: credit-risk, name: v9, description: "the first: v9 < v10 by age, not by name" }
+  - { model: credit-risk, name: v10, makeCurrent: false }
+  - { model: eta, name: "2026-11-30" }
+segments:
+  - { model: credit-risk, name: rich-women, conditions: [{ feature: income, gt: 100000, lte: 1e6 }, { feature: gender, in: [f, "x y"] }] }
+  - { model: credit-risk, name: no-income, conditions: [{ feature: income, isMissing: true }] }
+  - { model: eta, name: near, conditions: [{ feature: distance_km, lt: 2.5 }, { feature: "city name", isMissing: false }] }`;
   const more = `${baseConfig({ extraMonitor: extra })}`.replace(
     'models:\n',
     `models:\n  - name: eta\n    task: REGRESSION\n    retentionDays: 30\n    features:\n      - { name: distance_km, type: NUMERIC, min: 0, max: 500 }\n      - { name: "city name", type: CATEGORICAL }\n`,
@@ -64,8 +72,15 @@ describe('round trip', () => {
     const env = { GLASSBOX_URL: b.url, GLASSBOX_WEBHOOK_URL_ONCALL: HOOK_URL, GLASSBOX_SECRET_ONCALL: HOOK_SECRET };
     const io = capture();
     await applyFile(env, io, file, {});
-    expect(io.text()).toContain('Applied: 8 to create, 0 to update, 0 to delete.');
+    expect(io.text()).toContain('Applied: 15 to create, 0 to update, 0 to delete.');
     expect(await exported(b)).toBe(first);
+    // versions in the order they were made (not by name), each model's current one marked
+    expect(first).toContain(
+      '  - { model: credit-risk, name: v9, description: "the first: v9 < v10 by age, not by name", makeCurrent: true }\n  - { model: credit-risk, name: v10, makeCurrent: false }\n',
+    );
+    expect(first).toContain('    conditions:\n      - { feature: income, gt: 100000, lte: 1000000 }\n      - { feature: gender, in: [ f, x y ] }\n');
+    const current = async (srv: TestServer) => (await srv.gql(`{ models { name currentVersion versions { name } segments { name } } }`)).data.models;
+    expect(await current(b)).toEqual(await current(a));
     expect(first).toMatch(/autoThreshold:\n\s+lookback: 42d\n\s+warningSigmas: 2\n\s+criticalSigmas: 3.5\n\s+seasonality: WEEKLY/);
     const band = (await b.deps.store.monitors.list({ modelName: 'credit-risk' })).find((m) => m.name === 'traffic-band')!;
     expect(band).toMatchObject({ warningThreshold: null, criticalThreshold: null, autoThreshold: { lookback: '42d', lookbackMs: 42 * 86_400_000, warningSigmas: 2, criticalSigmas: 3.5, seasonality: 'WEEKLY' } });

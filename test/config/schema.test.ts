@@ -27,6 +27,9 @@ describe('schema/glassbox-config.schema.json', () => {
     expect(props('feature')).toEqual(inputFields('FeatureInput'));
     expect(props('channel')).toEqual(inputFields('CreateChannelInput'));
     expect(props('monitor')).toEqual(inputFields('CreateMonitorInput'));
+    expect(props('version')).toEqual(inputFields('CreateModelVersionInput'));
+    expect(props('segment')).toEqual(inputFields('CreateSegmentInput'));
+    expect(props('segmentCondition')).toEqual(inputFields('SegmentConditionInput'));
   });
 
   it('has the GraphQL enums', () => {

@@ -92,7 +92,7 @@ describe('monitors narrowed to a version or a segment', () => {
     expect(updated.data.applyConfig.changes).toEqual([{ action: 'UPDATE', name: 'm/from-file', details: ['version: "v1" -> "v2"'] }]);
     const unknown = await gql(APPLY, { y: yaml('v9') });
     expect(unknown.errors?.[0]?.message).toBe('the configuration has 1 error; nothing was changed');
-    expect(unknown.errors?.[1]?.message).toBe('monitors[0].version: model m has no version named "v9" on the server (createModelVersion)');
+    expect(unknown.errors?.[1]?.message).toBe('monitors[0].version: model m has no version named "v9", neither in this file\'s versions nor on the server');
   });
 
   it('backtests on the narrowed events', async () => {

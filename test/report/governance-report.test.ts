@@ -1,6 +1,8 @@
 // GET /v1/models/{name}/report against the real server: every section present, its numbers
 // equal to what GraphQL answers for the same window, user text escaped, one self-contained
-// document, bad windows refused naming the parameter, and the VIEWER role required.
+// document, bad windows refused naming the parameter, and the VIEWER role required. The
+// model has two versions (one with its own baseline) and a segment, and a labelled
+// baseline, so the report lists versions, segments and estimated performance too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNumber } from '../../src/report/html.js';
 import { startTestServer, T0, type TestServer } from '../helpers/server.js';
@@ -45,8 +47,19 @@ beforeAll(async () => {
   });
   const groups = ['a', HOSTILE_GROUP];
   const regions = ['north', 'south', 'east'];
-  const rows = Array.from({ length: 150 }, (_, i) => ({ features: { income: i % 50, region: regions[i % 3], [HOSTILE_FEATURE]: groups[i % 2] }, score: (i % 10) / 10 }));
+  // labelled, so that CBPE can estimate performance from scores alone
+  const rows = Array.from({ length: 150 }, (_, i) => ({
+    features: { income: i % 50, region: regions[i % 3], [HOSTILE_FEATURE]: groups[i % 2] },
+    score: (i % 10) / 10,
+    actualLabel: (i * 7) % 10 < (i % 10) ? 'default' : 'ok',
+  }));
   await ok(`mutation($rows: [BaselineRowInput!]!) { setBaseline(model: "credit-risk", rows: $rows) { rowCount } }`, { rows });
+  // v1 is current (events without modelVersion are its); v2 a canary with its own, smaller baseline
+  await ok(`mutation($d: String) { createModelVersion(input: { model: "credit-risk", name: "v1", description: $d }) { name } }`, { d: HOSTILE_TEXT });
+  s.clock.set(FROM + 2 * HOUR);
+  await ok(`mutation { createModelVersion(input: { model: "credit-risk", name: "v2", makeCurrent: false }) { name } }`);
+  await ok(`mutation($rows: [BaselineRowInput!]!) { setVersionBaseline(model: "credit-risk", version: "v2", rows: $rows) { rowCount } }`, { rows: rows.slice(0, 60) });
+  await ok(`mutation { createSegment(input: { model: "credit-risk", name: "north", conditions: [{ feature: "region", in: ["north"] }, { feature: "income", gte: 10 }] }) { name } }`);
   // three days, six events an hour, income sliding upwards (drift that grows), labels for most
   const predictions = [];
   for (let h = 0; h < 72; h++) {
@@ -58,6 +71,7 @@ beforeAll(async () => {
         features: { income: (i % 50) + h, region: regions[i % 3], [HOSTILE_FEATURE]: groups[(i + h) % 2] },
         score: ((i * 7) % 10) / 10,
         ...(i % 5 === 0 ? {} : { actualLabel: i % 3 === 0 ? 'default' : 'ok' }),
+        ...(i % 4 === 0 ? { modelVersion: 'v2' } : {}),
       });
     }
   }
@@ -82,7 +96,7 @@ describe('the report', () => {
     expect(r.status).toBe(200);
     expect(r.type).toContain('text/html');
     expect(r.csp).toContain("default-src 'none'");
-    for (const id of ['identity', 'baseline', 'features', 'traffic', 'drift', 'integrity', 'performance', 'fairness', 'monitors', 'alerts', 'audit']) sectionOf(r.text, id);
+    for (const id of ['identity', 'versions', 'segments', 'baseline', 'features', 'traffic', 'drift', 'integrity', 'performance', 'fairness', 'monitors', 'alerts', 'audit']) sectionOf(r.text, id);
     expect(r.text).not.toMatch(/<script|<link|<img|<iframe|<object|url\(|@import/i);
     // no tag loads or runs anything (attribute values, where escaped names live, set aside)
     const attributes = (r.text.match(/<[a-z][^>]*>/gi) ?? []).map((tag) => tag.replace(/"[^"]*"/g, '""'));
@@ -153,6 +167,57 @@ describe('the report', () => {
     expect(valueOf(mon, m.id, 'evaluations')).toBe(m.evaluations.length);
   });
 
+  it('lists each version and segment with the numbers GraphQL answers for them', async () => {
+    const r = await report();
+    const w = `from: "${iso(FROM)}", to: "${iso(T0)}"`;
+    // each slice's figures under its own aliases: v1_traffic, v1_performance...
+    const figures = (key: string, slice: string) =>
+      `${key}_traffic: traffic(${w}, ${slice}) { predictionCount labelCoverage } ${key}_performance: performance(${w}, ${slice}) { accuracy estimated { accuracy } }`;
+    const g = (
+      await ok(`{ model(name: "credit-risk") {
+        currentVersion versions { name description createdAt baseline { rowCount updatedAt } }
+        traffic(${w}) { predictionCount }
+        ${figures('v1', 'version: "v1"')} ${figures('v2', 'version: "v2"')} ${figures('north', 'segment: "north"')}
+      } }`)
+    ).model;
+    expect(g.currentVersion).toBe('v1');
+    const versions = sectionOf(r.text, 'versions');
+    expect(versions).toContain('Current version: v1');
+    for (const v of g.versions) {
+      expect(cell(versions, v.name, 'current').text).toBe(v.name === g.currentVersion ? 'yes' : 'no');
+      expect(cell(versions, v.name, 'createdAt').text).toBe(v.createdAt.replace('.000Z', 'Z'));
+      expect(cell(versions, v.name, 'description').text).toBe(v.description ?? '—');
+      const t = g[`${v.name}_traffic`];
+      const p = g[`${v.name}_performance`];
+      expect(valueOf(versions, v.name, 'predictionCount')).toBe(t.predictionCount);
+      expect(valueOf(versions, v.name, 'labelCoverage')).toBe(t.labelCoverage);
+      expect(valueOf(versions, v.name, 'accuracy')).toBe(p.accuracy);
+      expect(valueOf(versions, v.name, 'estimated.accuracy')).toBe(p.estimated.accuracy);
+    }
+    // v1 uses the model's baseline, v2 its own
+    expect(cell(versions, 'v1', 'baselineRowCount').text).toBe('the model’s');
+    expect(valueOf(versions, 'v2', 'baselineRowCount')).toBe(g.versions[1].baseline.rowCount);
+    expect(g.versions[1].baseline.rowCount).toBe(60);
+    expect(cell(versions, 'v2', 'baselineUpdatedAt').text).toBe(g.versions[1].baseline.updatedAt.replace('.000Z', 'Z'));
+    // every event is v1's or v2's, and each version has some
+    expect(g.v1_traffic.predictionCount + g.v2_traffic.predictionCount).toBe(g.traffic.predictionCount);
+    expect(Math.min(g.v1_traffic.predictionCount, g.v2_traffic.predictionCount)).toBeGreaterThan(0);
+    expect(g.v2_performance.estimated.accuracy).not.toBeNull();
+
+    const segments = sectionOf(r.text, 'segments');
+    expect(cell(segments, 'north', 'conditions').text).toBe('region in north; income ≥ 10');
+    expect(valueOf(segments, 'north', 'predictionCount')).toBe(g.north_traffic.predictionCount);
+    expect(g.north_traffic.predictionCount).toBeLessThan(g.traffic.predictionCount);
+    expect(valueOf(segments, 'north', 'accuracy')).toBe(g.north_performance.accuracy);
+    expect(valueOf(segments, 'north', 'estimated.accuracy')).toBe(g.north_performance.estimated.accuracy);
+
+    // estimated performance beside the measured, named as an estimate
+    const all = await ok(`{ model(name: "credit-risk") { performance(${w}) { estimated { sampleSize accuracy precision recall f1 auc } } } }`);
+    const perf = sectionOf(r.text, 'performance');
+    for (const [f, v] of Object.entries(all.model.performance.estimated)) expect(valueOf(perf, `estimated.${f}`, `estimated.${f}`), f).toBe(v);
+    expect(perf).toContain('estimated accuracy (CBPE, without labels)');
+  });
+
   it('lists alerts with their history and the audit entries that changed the model', async () => {
     const r = await report();
     const g = (await ok(`{ alerts(model: "credit-risk") { id status value events { kind actor } } auditLog(limit: 1000) { action target } }`)) as any;
@@ -166,8 +231,8 @@ describe('the report', () => {
     expect(alerts).toContain('acknowledged by local');
     const audit = sectionOf(r.text, 'audit');
     const actions = [...audit.matchAll(/data-field="action">([^<]+)</g)].map((x) => x[1]);
-    // in the window: the monitor's creation, its evaluations and the acknowledgement, not ingest batches
-    expect(actions).toEqual(expect.arrayContaining(['createModel', 'setBaseline', 'createMonitor', 'evaluateMonitor', 'acknowledgeAlert']));
+    // in the window: the versions and segment, the monitor's creation, its evaluations and the acknowledgement, not ingest batches
+    expect(actions).toEqual(expect.arrayContaining(['createModel', 'setBaseline', 'createModelVersion', 'setVersionBaseline', 'createSegment', 'createMonitor', 'evaluateMonitor', 'acknowledgeAlert']));
     expect(actions).not.toContain('logPredictions');
     expect(g.auditLog.some((e: { action: string }) => e.action === 'logPredictions')).toBe(true);
   });

@@ -33,20 +33,24 @@ export const ModelQuery = graphql(`
       features { name type protected }
       baseline { rowCount updatedAt }
       health { status summary }
+      versions { name createdAt }
+      currentVersion
+      segments { name }
     }
   }
 `);
 
 export const WindowQuery = graphql(`
-  query Window($name: String!, $from: DateTime!, $to: DateTime!) {
+  query Window($name: String!, $from: DateTime!, $to: DateTime!, $version: String, $segment: String) {
     model(name: $name) {
-      drift(from: $from, to: $to) { feature type sampleSize psi jsDistance ksStatistic ksPValue wasserstein chi2PValue }
-      outputDrift(from: $from, to: $to) { feature type sampleSize psi jsDistance }
-      integrity(from: $from, to: $to) { feature count missingRate typeMismatchRate outOfRangeRate newCategoryRate }
-      performance(from: $from, to: $to) {
+      drift(from: $from, to: $to, version: $version, segment: $segment) { feature type sampleSize psi jsDistance ksStatistic ksPValue wasserstein chi2PValue }
+      outputDrift(from: $from, to: $to, version: $version, segment: $segment) { feature type sampleSize psi jsDistance }
+      integrity(from: $from, to: $to, version: $version, segment: $segment) { feature count missingRate typeMismatchRate outOfRangeRate newCategoryRate }
+      performance(from: $from, to: $to, version: $version, segment: $segment) {
         count labeledCount labelCoverage accuracy precision recall f1 falsePositiveRate auc logLoss brierScore macroF1 weightedF1 mae rmse mape r2
+        estimated { sampleSize accuracy precision recall f1 auc }
       }
-      traffic(from: $from, to: $to) { predictionCount meanScore meanValue labelCoverage }
+      traffic(from: $from, to: $to, version: $version, segment: $segment) { predictionCount meanScore meanValue labelCoverage }
     }
   }
 `);
@@ -99,9 +103,9 @@ export const CreateMonitor = graphql(`
 `);
 
 export const SeriesPoints = graphql(`
-  query SeriesPoints($name: String!, $metric: Metric!, $from: DateTime!, $to: DateTime!, $granularity: Granularity!, $feature: String, $attribute: String) {
+  query SeriesPoints($name: String!, $metric: Metric!, $from: DateTime!, $to: DateTime!, $granularity: Granularity!, $feature: String, $attribute: String, $version: String, $segment: String) {
     model(name: $name) {
-      series(metric: $metric, from: $from, to: $to, granularity: $granularity, feature: $feature, attribute: $attribute) { start value sampleSize }
+      series(metric: $metric, from: $from, to: $to, granularity: $granularity, feature: $feature, attribute: $attribute, version: $version, segment: $segment) { start value sampleSize }
     }
   }
 `);

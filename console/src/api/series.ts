@@ -13,6 +13,8 @@ export interface SeriesSpec {
   metric: Metric;
   feature?: string | null;
   attribute?: string | null;
+  /** drawn only when it has a value (an estimate the model may not have); not part of its key */
+  optional?: boolean;
 }
 
 /** The window and its narrowing, the same for every series of a page. */
@@ -21,10 +23,7 @@ export interface SeriesWindow {
   from: string;
   to: string;
   granularity: Granularity;
-  /**
-   * Narrowing by version and segment, as GraphQL arguments, when the schema has them
-   * (Model.series(version:, segment:)); empty until then. See slice.ts.
-   */
+  /** Narrowing by version and segment, as GraphQL arguments (only those chosen; slice.ts). */
   slice: Record<string, string>;
 }
 

@@ -22,11 +22,13 @@ export interface ChartProps {
   format?: (v: number) => string;
   /** marks drawn at x (e.g. a backtest's severities), coloured each */
   marks?: Array<{ x: number; color: string }>;
+  /** one of the lines is an estimate (said in data-estimated, for tests and styles) */
+  estimated?: boolean;
 }
 
 export const COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2'];
 
-export function Chart({ title, xs, lines, height = 150, format, marks }: ChartProps) {
+export function Chart({ title, xs, lines, height = 150, format, marks, estimated }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const points = lines.reduce((n, l) => n + l.values.filter((v) => v !== null).length, 0);
@@ -57,7 +59,7 @@ export function Chart({ title, xs, lines, height = 150, format, marks }: ChartPr
   }, [xs, lines, height, format, marks]);
 
   return (
-    <figure class="chart" data-title={title} data-points={points}>
+    <figure class="chart" data-title={title} data-points={points} data-estimated={estimated ? 'yes' : undefined}>
       <figcaption>{title}</figcaption>
       {points === 0 ? <p class="muted nodata">no data in this window</p> : null}
       <div ref={box} />

@@ -142,16 +142,18 @@ export type ModelQueryVariables = Exact<{
 }>;
 
 
-export type ModelQuery = { model: { name: string, task: TaskType, description: string | null, positiveClass: string | null, decisionThreshold: number | null, features: Array<{ name: string, type: FeatureType, protected: boolean }>, baseline: { rowCount: number, updatedAt: string } | null, health: { status: HealthStatus, summary: string } } | null };
+export type ModelQuery = { model: { name: string, task: TaskType, description: string | null, positiveClass: string | null, decisionThreshold: number | null, currentVersion: string | null, features: Array<{ name: string, type: FeatureType, protected: boolean }>, baseline: { rowCount: number, updatedAt: string } | null, health: { status: HealthStatus, summary: string }, versions: Array<{ name: string, createdAt: string }>, segments: Array<{ name: string }> } | null };
 
 export type WindowQueryVariables = Exact<{
   name: string;
   from: string;
   to: string;
+  version?: string | null | undefined;
+  segment?: string | null | undefined;
 }>;
 
 
-export type WindowQuery = { model: { drift: Array<{ feature: string, type: FeatureType, sampleSize: number, psi: number | null, jsDistance: number | null, ksStatistic: number | null, ksPValue: number | null, wasserstein: number | null, chi2PValue: number | null }>, outputDrift: { feature: string, type: FeatureType, sampleSize: number, psi: number | null, jsDistance: number | null } | null, integrity: Array<{ feature: string, count: number, missingRate: number | null, typeMismatchRate: number | null, outOfRangeRate: number | null, newCategoryRate: number | null }>, performance: { count: number, labeledCount: number, labelCoverage: number | null, accuracy: number | null, precision: number | null, recall: number | null, f1: number | null, falsePositiveRate: number | null, auc: number | null, logLoss: number | null, brierScore: number | null, macroF1: number | null, weightedF1: number | null, mae: number | null, rmse: number | null, mape: number | null, r2: number | null }, traffic: { predictionCount: number, meanScore: number | null, meanValue: number | null, labelCoverage: number | null } } | null };
+export type WindowQuery = { model: { drift: Array<{ feature: string, type: FeatureType, sampleSize: number, psi: number | null, jsDistance: number | null, ksStatistic: number | null, ksPValue: number | null, wasserstein: number | null, chi2PValue: number | null }>, outputDrift: { feature: string, type: FeatureType, sampleSize: number, psi: number | null, jsDistance: number | null } | null, integrity: Array<{ feature: string, count: number, missingRate: number | null, typeMismatchRate: number | null, outOfRangeRate: number | null, newCategoryRate: number | null }>, performance: { count: number, labeledCount: number, labelCoverage: number | null, accuracy: number | null, precision: number | null, recall: number | null, f1: number | null, falsePositiveRate: number | null, auc: number | null, logLoss: number | null, brierScore: number | null, macroF1: number | null, weightedF1: number | null, mae: number | null, rmse: number | null, mape: number | null, r2: number | null, estimated: { sampleSize: number, accuracy: number | null, precision: number | null, recall: number | null, f1: number | null, auc: number | null } | null }, traffic: { predictionCount: number, meanScore: number | null, meanValue: number | null, labelCoverage: number | null } } | null };
 
 export type ModelAlertsQueryVariables = Exact<{
   name: string;
@@ -213,6 +215,8 @@ export type SeriesPointsQueryVariables = Exact<{
   granularity: Granularity;
   feature?: string | null | undefined;
   attribute?: string | null | undefined;
+  version?: string | null | undefined;
+  segment?: string | null | undefined;
 }>;
 
 
@@ -287,13 +291,21 @@ export const ModelDocument = new TypedDocumentString(`
       status
       summary
     }
+    versions {
+      name
+      createdAt
+    }
+    currentVersion
+    segments {
+      name
+    }
   }
 }
     `) as unknown as TypedDocumentString<ModelQuery, ModelQueryVariables>;
 export const WindowDocument = new TypedDocumentString(`
-    query Window($name: String!, $from: DateTime!, $to: DateTime!) {
+    query Window($name: String!, $from: DateTime!, $to: DateTime!, $version: String, $segment: String) {
   model(name: $name) {
-    drift(from: $from, to: $to) {
+    drift(from: $from, to: $to, version: $version, segment: $segment) {
       feature
       type
       sampleSize
@@ -304,14 +316,14 @@ export const WindowDocument = new TypedDocumentString(`
       wasserstein
       chi2PValue
     }
-    outputDrift(from: $from, to: $to) {
+    outputDrift(from: $from, to: $to, version: $version, segment: $segment) {
       feature
       type
       sampleSize
       psi
       jsDistance
     }
-    integrity(from: $from, to: $to) {
+    integrity(from: $from, to: $to, version: $version, segment: $segment) {
       feature
       count
       missingRate
@@ -319,7 +331,7 @@ export const WindowDocument = new TypedDocumentString(`
       outOfRangeRate
       newCategoryRate
     }
-    performance(from: $from, to: $to) {
+    performance(from: $from, to: $to, version: $version, segment: $segment) {
       count
       labeledCount
       labelCoverage
@@ -337,8 +349,16 @@ export const WindowDocument = new TypedDocumentString(`
       rmse
       mape
       r2
+      estimated {
+        sampleSize
+        accuracy
+        precision
+        recall
+        f1
+        auc
+      }
     }
-    traffic(from: $from, to: $to) {
+    traffic(from: $from, to: $to, version: $version, segment: $segment) {
       predictionCount
       meanScore
       meanValue
@@ -459,7 +479,7 @@ export const CreateMonitorDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CreateMonitorMutation, CreateMonitorMutationVariables>;
 export const SeriesPointsDocument = new TypedDocumentString(`
-    query SeriesPoints($name: String!, $metric: Metric!, $from: DateTime!, $to: DateTime!, $granularity: Granularity!, $feature: String, $attribute: String) {
+    query SeriesPoints($name: String!, $metric: Metric!, $from: DateTime!, $to: DateTime!, $granularity: Granularity!, $feature: String, $attribute: String, $version: String, $segment: String) {
   model(name: $name) {
     series(
       metric: $metric
@@ -468,6 +488,8 @@ export const SeriesPointsDocument = new TypedDocumentString(`
       granularity: $granularity
       feature: $feature
       attribute: $attribute
+      version: $version
+      segment: $segment
     ) {
       start
       value

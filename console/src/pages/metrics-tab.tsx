@@ -5,6 +5,7 @@ import { metricsOf, METRICS, outputType, type Metric } from '../../../src/domain
 import { useQuery } from '../api/use-query';
 import { WindowQuery } from '../api/operations';
 import type { SeriesWindow } from '../api/series';
+import type { WindowQuery as WindowData } from '../gql/graphql';
 import { labelOf, show } from '../format';
 import { SeriesGrid, type ChartSpec } from './series-grid';
 import type { ModelInfo } from './model';
@@ -18,6 +19,11 @@ function chosenMetric(family: Family, search: string): Metric {
   const m = new URLSearchParams(search).get('metric');
   const all = metricsOf(family);
   return m && (all as string[]).includes(m) ? (m as Metric) : all[0]!;
+}
+
+/** The estimated (CBPE) counterpart of a measured performance metric for the task, if any. */
+function estimateOf(metric: Metric, task: ModelInfo['task']): Metric | undefined {
+  return metricsOf('estimated', task).find((e) => METRICS[e].field === METRICS[metric].field);
 }
 
 /** The charts of a tab, in the order people read them. */
@@ -39,6 +45,12 @@ export function chartsOf(family: Family, model: ModelInfo, metric: Metric): Char
           { title: `${f.name} · differences`, series: FAIRNESS_DIFFERENCES.map((m) => ({ metric: m, attribute: f.name })) },
           { title: `${f.name} · ${labelOf('DISPARATE_IMPACT_RATIO')}`, series: [{ metric: 'DISPARATE_IMPACT_RATIO' as Metric, attribute: f.name }] },
         ]);
+    case 'performance':
+      // each measured metric with its estimate (CBPE) beside it, where the catalogue has one
+      return metricsOf('performance', model.task).map((m) => {
+        const e = estimateOf(m, model.task);
+        return { title: labelOf(m), series: [{ metric: m }, ...(e ? [{ metric: e, optional: true }] : [])] };
+      });
     default:
       return metricsOf(family, model.task).map((m) => ({ title: labelOf(m), series: [{ metric: m }] }));
   }
@@ -72,7 +84,7 @@ export function MetricsTab({ family, model, window: w, search, onMetric }: { fam
 
 /** The window's figures in a table: the same numbers the charts sum up. */
 function Figures({ family, model, window: w }: { family: Family; model: ModelInfo; window: SeriesWindow }) {
-  const { data, error } = useQuery(WindowQuery, { name: model.name, from: w.from, to: w.to });
+  const { data, error } = useQuery(WindowQuery, { name: model.name, from: w.from, to: w.to, ...w.slice });
   if (error) return <p class="error">{error}</p>;
   const d = data?.model;
   if (!d) return <p class="muted">Loading the window's figures…</p>;
@@ -107,6 +119,7 @@ function Figures({ family, model, window: w }: { family: Family; model: ModelInf
       </table>
     );
   }
+  if (family === 'performance' && d.performance.estimated) return <PerformanceTable model={model} p={d.performance} e={d.performance.estimated} />;
   if (family === 'performance' || family === 'traffic') {
     const source = (family === 'performance' ? d.performance : d.traffic) as Record<string, number | null>;
     const shown = family === 'performance' ? (['LABEL_COVERAGE', ...metricsOf('performance', model.task)] as Metric[]) : metricsOf('traffic', model.task);
@@ -124,4 +137,33 @@ function Figures({ family, model, window: w }: { family: Family; model: ModelInf
     );
   }
   return null;
+}
+
+type WindowPerformance = NonNullable<WindowData['model']>['performance'];
+
+/** Measured and estimated performance side by side, each column saying what it stands on. */
+function PerformanceTable({ model, p, e }: { model: ModelInfo; p: WindowPerformance; e: NonNullable<WindowPerformance['estimated']> }) {
+  const measured = p as unknown as Record<string, number | null>;
+  const estimated = e as unknown as Record<string, number | null>;
+  return (
+    <table class="figures performance">
+      <caption class="muted">
+        Measured on the events that have an actual. Estimated without labels, from every scored event, by confidence-based performance estimation (CBPE) calibrated on the baseline: an expectation, not a measurement.
+      </caption>
+      <thead><tr><th>Metric</th><th>Measured</th><th>Estimated (CBPE)</th></tr></thead>
+      <tbody>
+        <tr><td>events</td><td class="num">{p.labeledCount.toLocaleString('en')} labeled of {p.count.toLocaleString('en')}</td><td class="num">{e.sampleSize.toLocaleString('en')} scored</td></tr>
+        {metricsOf('performance', model.task).map((m) => {
+          const est = estimateOf(m, model.task);
+          return (
+            <tr key={m} data-metric={m}>
+              <td>{labelOf(m)}</td>
+              <td class="num" data-measured>{show(measured[METRICS[m].field], m)}</td>
+              <td class="num estimated" data-estimated={est ? String(estimated[METRICS[est].field] ?? '') : undefined}>{est ? show(estimated[METRICS[est].field], est) : ''}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
 }

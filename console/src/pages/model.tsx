@@ -5,7 +5,7 @@ import { useQuery } from '../api/use-query';
 import { ModelQuery } from '../api/operations';
 import type { ModelQuery as ModelData } from '../gql/graphql';
 import { navigate, withQuery } from '../router';
-import { sliceArgs, sliceOf, sliceOptionsOf } from '../slice';
+import { NO_OPTIONS, sliceArgs, sliceOf, sliceOptionsOf } from '../slice';
 import { spanOf, WINDOWS } from '../time';
 import type { SeriesWindow } from '../api/series';
 import { MetricsTab } from './metrics-tab';
@@ -21,7 +21,7 @@ export function ModelPage({ name, tab, search, canEdit }: { name: string; tab: s
   const { data, error } = useQuery(ModelQuery, { name });
   const current: Tab = (TABS as readonly string[]).includes(tab ?? '') ? (tab as Tab) : 'drift';
   const span = spanOf(search);
-  const options = useMemo(() => (data?.model ? sliceOptionsOf(data.model) : { versions: [], segments: [] }), [data]);
+  const options = useMemo(() => (data?.model ? sliceOptionsOf(data.model) : NO_OPTIONS), [data]);
   const slice = sliceOf(search, options);
   if (error) return <p class="error">{error}</p>;
   if (!data) return <p class="muted">Loading {name}…</p>;
@@ -42,6 +42,8 @@ export function ModelPage({ name, tab, search, canEdit }: { name: string; tab: s
       <p class="muted">
         {model.task.toLowerCase().replace(/_/g, ' ')} · {model.features.length} features
         {model.baseline ? ` · baseline of ${model.baseline.rowCount.toLocaleString('en')} rows` : ' · no baseline yet (drift needs one)'}
+        {model.versions.length ? ` · ${model.versions.length} version${model.versions.length > 1 ? 's' : ''}${model.currentVersion ? ` (current ${model.currentVersion})` : ''}` : ''}
+        {model.segments.length ? ` · segments ${model.segments.map((s) => s.name).join(', ')}` : ''}
         {model.description ? ` · ${model.description}` : ''}
       </p>
       <nav class="tabs">
@@ -71,7 +73,7 @@ export function ModelPage({ name, tab, search, canEdit }: { name: string; tab: s
               Version{' '}
               <select name="version" value={slice.version ?? ''} onChange={(e) => set({ version: e.currentTarget.value || undefined })}>
                 <option value="">all</option>
-                {options.versions.map((v) => <option key={v}>{v}</option>)}
+                {options.versions.map((v) => <option key={v} value={v}>{v === options.currentVersion ? `${v} (current)` : v}</option>)}
               </select>
             </label>
           ) : null}

@@ -52,13 +52,18 @@ function SeriesChart({ spec, got }: { spec: ChartSpec; got: Map<string, Point[]>
   // memoised so that the chart is drawn once per answer, not once per render
   const drawn = useMemo(() => {
     if (!ready) return null;
-    const xs = [...new Set(data.flatMap((d) => d!.map((p) => Date.parse(p.start) / 1000)))].sort((a, b) => a - b);
-    const lines = spec.series.map((s, i) => {
-      const at = new Map(data[i]!.map((p) => [Date.parse(p.start) / 1000, p.value ?? null]));
-      return { label: spec.series.length > 1 ? labelOf(s.metric) : spec.title, values: xs.map((x) => at.get(x) ?? null), color: COLORS[i % COLORS.length]! };
+    // an optional series without a single value (an estimate the model cannot make) is left out
+    const kept = spec.series.map((s, i) => ({ s, points: data[i]! })).filter(({ s, points }) => !s.optional || points.some((p) => p.value !== null));
+    const xs = [...new Set(kept.flatMap(({ points }) => points.map((p) => Date.parse(p.start) / 1000)))].sort((a, b) => a - b);
+    const estimated = kept.some(({ s }) => s.optional);
+    const lines = kept.map(({ s, points }, i) => {
+      const at = new Map(points.map((p) => [Date.parse(p.start) / 1000, p.value ?? null]));
+      // beside an estimate the measured line says so; the estimate is dashed
+      const label = kept.length === 1 ? spec.title : s.optional ? labelOf(s.metric) : estimated ? `measured ${labelOf(s.metric)}` : labelOf(s.metric);
+      return { label, values: xs.map((x) => at.get(x) ?? null), color: COLORS[i % COLORS.length]!, ...(s.optional ? { dash: [6, 4] } : {}) };
     });
-    return { xs, lines, format: formatOf(spec.series[0]!.metric) };
+    return { xs, lines, format: formatOf(spec.series[0]!.metric), estimated };
   }, [ready, ...data]);
   if (!drawn) return <figure class="chart loading" data-title={spec.title}><figcaption>{spec.title}</figcaption><p class="muted">loading…</p></figure>;
-  return <Chart title={spec.title} xs={drawn.xs} lines={drawn.lines} format={drawn.format} />;
+  return <Chart title={spec.title} xs={drawn.xs} lines={drawn.lines} format={drawn.format} estimated={drawn.estimated} />;
 }

@@ -1,8 +1,10 @@
 // The same sizes as the GraphQL inputs the items stand for (docs/limits.md): a string in
 // a file is bounded as the argument it would be, so a file can hold nothing that
-// createModel, createChannel or createMonitor would refuse for its size.
+// createModel, createModelVersion, createSegment, createChannel or createMonitor would
+// refuse for its size.
 import * as L from '../input/limits.js';
 import { textProblem } from '../input/text.js';
+import { MAX_IN_VALUES } from '../segments/segment.js';
 import type { ConfigFile } from './file.js';
 import type { ConfigIssues } from './issues.js';
 
@@ -15,7 +17,7 @@ const STRING: Record<string, number> = {
   description: L.MAX_DESCRIPTION,
   webhookUrl: L.MAX_URL,
 };
-const LIST: Record<string, number> = { features: L.MAX_FEATURES };
+const LIST: Record<string, number> = { features: L.MAX_FEATURES, in: MAX_IN_VALUES };
 
 function check(value: unknown, key: string, path: string, issues: ConfigIssues, inFeature: boolean): void {
   if (typeof value === 'string') {

@@ -54,11 +54,8 @@ function describe(e: ErrorObject): { parts: Array<string | number>; message: str
     case 'enum':
       return { parts, message: `must be one of ${(p.allowedValues as unknown[]).join(', ')}` };
     case 'type':
-      if (parts.length === 0) return { parts, message: 'the file must be a map of models, channels and monitors' };
+      if (parts.length === 0) return { parts, message: 'the file must be a map of models, versions, segments, channels and monitors' };
       return { parts, message: `must be ${String(p.type).replace(',null', '').replace('integer', 'a whole number').replace(/^(string|number|boolean|array|object)$/, (t) => (t === 'array' ? 'a list' : t === 'object' ? 'a map' : `a ${t}`))}` };
-    case 'maxItems':
-      // versions and segments: each item is refused by its kind, with a clearer reason
-      return parts.length === 1 && (parts[0] === 'versions' || parts[0] === 'segments') ? null : { parts, message: e.message ?? 'is invalid' };
     default:
       return { parts, message: e.message ?? 'is invalid' };
   }

@@ -69,17 +69,21 @@ export async function applyConfig(deps: Deps, actor: Actor, yaml: string, opts: 
   const now = deps.clock.now();
   const { store } = deps;
   let monitorsChanged = false;
+  let notes: string[] = [];
   const planned = await store.transaction(async () => {
     const scope = new Set<string>([...file.models, ...file.versions, ...file.segments, ...file.monitors].map((i) => String(i.model ?? i.name)));
-    const state: PlanState = { deps, file, issues, prune: opts.prune === true, models: new Map(), deletedModels: new Set(), scope, channels: new Set(), broken: { models: new Set(), channels: new Set() }, monitorsChanged: false };
+    const state: PlanState = { deps, file, issues, prune: opts.prune === true, models: new Map(), deletedModels: new Set(), scope, channels: new Set(), versions: new Map(), segments: new Map(), prunedSegments: new Set(), notes: [], broken: { models: new Set(), channels: new Set() }, monitorsChanged: false };
     const byKind: PlannedChange[][] = [];
     for (const k of KINDS) byKind.push(await k.plan(state)); // each plans on what those before leave
     if (!issues.empty) throw new ConfigRejected(issues.list);
     // shown as Terraform shows a plan: by kind, then by name; and made in that order, so that
     // concurrent applies take their row locks (inserts included) in one order
-    for (const cs of byKind) cs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    KINDS.forEach((k, i) => {
+      if (!k.fileOrder) byKind[i]!.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    });
     const changes = byKind.flat();
     monitorsChanged = state.monitorsChanged;
+    notes = state.notes;
     if (dryRun || changes.length === 0) return changes;
     const at = { deps, now, actor };
     const order: PlannedChange[] = [...byKind.flatMap((cs) => cs.filter((c) => c.action !== 'DELETE')), ...[...byKind].reverse().flatMap((cs) => cs.filter((c) => c.action === 'DELETE'))];
@@ -88,5 +92,5 @@ export async function applyConfig(deps: Deps, actor: Actor, yaml: string, opts: 
     return changes;
   });
   if (!dryRun && planned.length && monitorsChanged) deps.events?.monitorsChanged?.();
-  return { dryRun, changes: planned.map(({ action, kind, name, details }) => ({ action, kind, name, details })), summary: summarize(planned) };
+  return { dryRun, changes: planned.map(({ action, kind, name, details }) => ({ action, kind, name, details })), summary: [summarize(planned), ...notes].join('; ') };
 }

@@ -1,4 +1,4 @@
-// One kind of configured thing (model, channel, monitor; versions and segments later):
+// One kind of configured thing (model, version, segment, channel, monitor):
 // each kind checks its items, works out its changes and exports itself, in its own
 // module. apply.ts runs the kinds in KINDS order, creates and updates first, then
 // deletes in reverse order (a monitor goes before its channel, a model last).
@@ -40,6 +40,14 @@ export interface PlanState {
   scope: Set<string>;
   /** channel names that will exist */
   channels: Set<string>;
+  /** version names each model of the scope will have (versions are never deleted) */
+  versions: Map<string, Set<string>>;
+  /** segment names each model of the scope will have (pruned ones left out) */
+  segments: Map<string, Set<string>>;
+  /** MODEL/NAME of the segments --prune deletes */
+  prunedSegments: Set<string>;
+  /** what the summary adds after its counts (e.g. that versions are never pruned) */
+  notes: string[];
   /** names of items with problems: what refers to them is not checked again (one reason is enough) */
   broken: { models: Set<string>; channels: Set<string> };
   /** a monitor changed: the scheduler must follow */
@@ -51,6 +59,8 @@ export interface ConfigKind {
   key: ConfigKey;
   /** the change's kind, as ConfigChange.kind says it */
   kind: string;
+  /** changes made (and shown) in the file's order, not by name: a model's versions are listed oldest first */
+  fileOrder?: boolean;
   /** checks the items (problems into state.issues) and returns the changes they make */
   plan(state: PlanState): PlannedChange[] | Promise<PlannedChange[]>;
   /** the kind's items as the file writes them, for these models (all when null) */
@@ -98,15 +108,18 @@ export function checkUnique(items: Array<Record<string, unknown>>, key: string, 
   return dupes;
 }
 
-/** A kind the file may name but this server cannot hold yet: any item is an issue. */
-export function unsupportedKind(key: ConfigKey, kind: string, plural: string): ConfigKind {
-  return {
-    key,
-    kind,
-    plan(state) {
-      state.file[key].forEach((_item, i) => state.issues.add(`${key}[${i}]`, `${plural} are not supported by this server yet`));
-      return [];
-    },
-    export: () => [],
-  };
+/**
+ * The model an item of versions, segments or monitors names, as the file leaves it; null
+ * (with an issue at `path.model`, unless the model's own item is broken) when there is none.
+ */
+export function modelOfItem(state: PlanState, item: Record<string, unknown>, path: string): ModelRecord | null {
+  const name = String(item.model);
+  if (state.broken.models.has(name)) return null;
+  if (state.deletedModels.has(name)) {
+    state.issues.add(`${path}.model`, `model ${name} is deleted by this file (delete: true)`);
+    return null;
+  }
+  const model = state.models.get(name);
+  if (!model) state.issues.add(`${path}.model`, `no model named "${name}", neither in this file nor on the server`);
+  return model ?? null;
 }

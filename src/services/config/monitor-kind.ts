@@ -5,7 +5,7 @@ import type { Deps } from '../deps.js';
 import type { ModelRecord } from '../../domain/model.js';
 import { writeAudit } from '../audit.js';
 import { checkMonitor, type MonitorFields, type MonitorSpec } from '../monitor-validation.js';
-import { checkUnique, differences, shown, type ConfigKind, type PlannedChange } from './kind.js';
+import { checkUnique, differences, modelOfItem, shown, type ConfigKind, type PlanState, type PlannedChange } from './kind.js';
 import { issueFrom } from './issue-from.js';
 import { uniqueName } from '../unique-names.js';
 import type { AutoThreshold } from '../../domain/monitoring/monitor.js';
@@ -33,13 +33,14 @@ async function setChannels(deps: Deps, monitorId: number, names: string[]): Prom
   await deps.store.monitors.setChannels(monitorId, names.map((n) => ids.get(n)!));
 }
 
-/** The version or segment `spec` names that the model does not have on the server, or null. */
-async function missingScope(deps: Deps, model: ModelRecord, spec: MonitorSpec): Promise<{ field: 'version' | 'segment'; message: string } | null> {
-  if (spec.version !== null && !(model.id && (await deps.store.versions.byName(model.id, spec.version)))) {
-    return { field: 'version', message: `model ${model.name} has no version named "${spec.version}" on the server (createModelVersion)` };
+/** The version or segment `spec` names that the model will not have, or null. */
+function missingScope(state: PlanState, model: ModelRecord, spec: MonitorSpec): { field: 'version' | 'segment'; message: string } | null {
+  if (spec.version !== null && !state.versions.get(model.name)?.has(spec.version)) {
+    return { field: 'version', message: `model ${model.name} has no version named "${spec.version}", neither in this file's versions nor on the server` };
   }
-  if (spec.segment !== null && !(model.id && (await deps.store.segments.byName(model.id, spec.segment)))) {
-    return { field: 'segment', message: `model ${model.name} has no segment named "${spec.segment}" on the server (createSegment)` };
+  if (spec.segment !== null && !state.segments.get(model.name)?.has(spec.segment)) {
+    const pruned = state.prunedSegments.has(`${model.name}/${spec.segment}`);
+    return { field: 'segment', message: pruned ? `segment ${model.name}/${spec.segment} is deleted by --prune (this file's segments do not name it)` : `model ${model.name} has no segment named "${spec.segment}", neither in this file's segments nor on the server` };
   }
   return null;
 }
@@ -58,16 +59,9 @@ export const monitorKind: ConfigKind = {
       if (dupes.has(i)) continue;
       const path = `monitors[${i}]`;
       const modelName = String(item.model);
-      if (issues.has(path) || state.broken.models.has(modelName)) continue;
-      if (state.deletedModels.has(modelName)) {
-        issues.add(`${path}.model`, `model ${modelName} is deleted by this file (delete: true)`);
-        continue;
-      }
-      const model = state.models.get(modelName);
-      if (!model) {
-        issues.add(`${path}.model`, `no model named "${modelName}", neither in this file nor on the server`);
-        continue;
-      }
+      if (issues.has(path)) continue;
+      const model = modelOfItem(state, item, path);
+      if (!model) continue;
       const wanted = ((item.channels as string[] | null | undefined) ?? []).map(String);
       let ok = true;
       wanted.forEach((c, j) => {
@@ -84,8 +78,8 @@ export const monitorKind: ConfigKind = {
         continue;
       }
       if (!ok) continue;
-      // a file names versions and segments that exist on the server (files cannot create them yet)
-      const scopeIssue = await missingScope(deps, model, spec);
+      // the versions and segments the server will hold once the file is applied
+      const scopeIssue = missingScope(state, model, spec);
       if (scopeIssue) {
         issues.add(`${path}.${scopeIssue.field}`, scopeIssue.message);
         continue;
