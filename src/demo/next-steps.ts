@@ -14,7 +14,10 @@ export interface DemoModelSummary {
 }
 
 export interface DemoSummary {
+  /** the story's first hour (its 14 days begin) */
   from: number;
+  /** the first hour of any traffic (credit-risk's calm weeks before the story) */
+  earliest: number;
   to: number;
   evaluations: number;
   models: DemoModelSummary[];
@@ -55,6 +58,8 @@ function line(m: DemoModelSummary): string {
 export function nextStepsText(s: DemoSummary, graphqlUrl: string, serveHint: string): string {
   const out: string[] = [];
   out.push(`Demo ready: 14 days of traffic, ${iso(s.from)} to ${iso(s.to)}, ${s.evaluations} monitor evaluations replayed.`);
+  const before = Math.floor((s.from - s.earliest) / DAY_MS);
+  if (before > 0) out.push(`  (credit-risk's traffic starts ${before} days earlier, ${iso(s.earliest)}: its loan outcomes arrive a month late)`);
   for (const m of s.models) out.push(line(m));
   out.push('');
   out.push(`Start the server:  ${serveHint}`);

@@ -1,7 +1,9 @@
 // The demo, through the same services GraphQL, NDJSON and the scheduler use: two models
 // with baselines and monitors, then 14 days replayed in time order — each step logs the
 // predictions made and the actuals that arrived since the last step, then evaluates the
-// monitors whose schedule ticks there, exactly as the scheduler would have.
+// monitors whose schedule ticks there, exactly as the scheduler would have. credit-risk
+// also has four calm weeks before those 14 days (logged a day at a time, not monitored):
+// its outcomes come a month late, and its traffic monitor learns from past weeks.
 import { fixedClock } from '../clock.js';
 import type { OpenStore } from '../store/port.js';
 import { withBusyRetry } from '../db/busy.js';
@@ -64,7 +66,7 @@ interface Track {
 }
 
 const DESCRIPTIONS: Record<string, string> = {
-  [CREDIT_RISK]: `${DEMO_MARK} Scores the probability that a loan defaults; from day 10 a new partner channel shifts income, drops employment_years and lowers women's scores; on day 12 v2 ships as a canary with that scoring bug fixed. Predictions carry SHAP values; segment eu is the EU's traffic.`,
+  [CREDIT_RISK]: `${DEMO_MARK} Scores the probability that a loan defaults; loan outcomes arrive a month after the prediction. From day 10 a new partner channel prefills income and drops employment_years and debt_ratio, so the estimated AUC falls long before any outcome shows it, and a scoring bug lowers women's scores; on day 12 v2 ships as a canary with that bug fixed. Predictions carry SHAP values; segment eu is the EU's traffic.`,
   [DELIVERY_ETA]: `${DEMO_MARK} Predicts a delivery's minutes to the door; healthy but for a storm on day 6.`,
 };
 
@@ -128,6 +130,15 @@ async function summaryOf(deps: Deps, t: Track, monitors: MonitorRecord[]): Promi
   };
 }
 
+/**
+ * When a model's traffic begins: the story's start, or its calm weeks earlier from that
+ * day's UTC midnight (so that every past day a daily monitor learns from is whole).
+ */
+function firstHourOf(sim: DemoModelSim, start: number): number {
+  const days = sim.preHistoryDays ?? 0;
+  return days === 0 ? start : Math.floor((start - days * DAY_MS) / DAY_MS) * DAY_MS;
+}
+
 /** Registers a model (marked unfinished) with its baseline, and draws its whole history (not logged yet). */
 async function setUpModel(deps: Deps, args: CreateModelArgs, sim: DemoModelSim, start: number, now: number): Promise<Track> {
   let model = await withBusyRetry(() => createModel(deps, ACTOR, { ...args, description: DEMO_UNFINISHED }));
@@ -139,7 +150,7 @@ async function setUpModel(deps: Deps, args: CreateModelArgs, sim: DemoModelSim, 
     model = (await findModel(deps, model.name))!;
   }
   const events: DemoEvent[] = [];
-  for (let h = start; h < now; h += HOUR_MS) events.push(...hourTraffic(sim, start, h, now));
+  for (let h = firstHourOf(sim, start); h < now; h += HOUR_MS) events.push(...hourTraffic(sim, start, h, now));
   const arrivals = events.filter((e) => e.actualAt !== null && e.actualAt < now).sort((a, b) => a.actualAt! - b.actualAt!);
   return { model, events, arrivals, nextEvent: 0, nextArrival: 0, predictions: 0, actuals: 0 };
 }
@@ -173,13 +184,24 @@ export async function runDemoScenario(store: OpenStore, log: Logger, opts: DemoR
   const due = scheduleTicks(defs, start, now);
   const steps = [...due.keys()].sort((a, b) => a - b);
   if (steps[steps.length - 1] !== now) steps.push(now);
-  progress.begin(2 + steps.length);
+  const creditFirst = firstHourOf(creditRiskSim, start);
+  const preSteps: number[] = [];
+  for (let at = creditFirst + DAY_MS; at < start; at += DAY_MS) preSteps.push(at);
+  if (creditFirst < start) preSteps.push(start);
+  progress.begin(2 + preSteps.length + steps.length);
 
-  // the models exist (and were trained) just before their history begins
-  clock.set(start - HOUR_MS);
+  // each model exists (and was trained) just before its traffic begins
+  clock.set(creditFirst - HOUR_MS);
   const tracks: Track[] = [];
   progress.advance('creating credit-risk and its baseline');
   tracks.push(await setUpModel(deps, creditRiskModel(DESCRIPTIONS[CREDIT_RISK]!), creditRiskSim, start, now));
+  // its calm weeks, before anything watched it: a day per batch (no outcome is due yet)
+  for (const at of preSteps) {
+    clock.set(at);
+    await ingestUntil(deps, tracks[0]!, at);
+    progress.advance(`logging credit-risk's ${creditRiskSim.preHistoryDays} earlier days`);
+  }
+  clock.set(start - HOUR_MS);
   progress.advance('creating delivery-eta, its baseline and the monitors');
   tracks.push(await setUpModel(deps, deliveryEtaModel(DESCRIPTIONS[DELIVERY_ETA]!), deliveryEtaSim, start, now));
   const monitors: MonitorRecord[] = [];
@@ -214,5 +236,5 @@ export async function runDemoScenario(store: OpenStore, log: Logger, opts: DemoR
   await withBusyRetry(() => markFinished(store, tracks));
 
   const models = await Promise.all(tracks.map((t) => summaryOf(deps, t, monitors)));
-  return { status: 'created', summary: { from: start, to: now, evaluations, models }, replacedPartial: partial && !opts.reset };
+  return { status: 'created', summary: { from: start, to: now, earliest: creditFirst, evaluations, models }, replacedPartial: partial && !opts.reset };
 }

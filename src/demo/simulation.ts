@@ -45,6 +45,10 @@ export interface DemoModelSim {
   labelRate: number;
   /** how long after the prediction its actual arrives */
   labelDelayMs(rng: Random): number;
+  /** days of calm traffic before the story's first day, logged but not monitored (default 0) */
+  preHistoryDays?: number;
+  /** the hour's volume as a share of the daily rhythm's (default 1) */
+  volume?(hourStart: number): number;
   /** one row of traffic at this point of the story */
   row(rng: Random, phase: Phase): SimulatedRow;
 }

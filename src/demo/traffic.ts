@@ -1,6 +1,7 @@
 // Turns a model simulation into timed traffic: a daily rhythm of 50-150 predictions an
-// hour, event ids, and when each actual arrives. Each hour draws from its own seeded
-// stream, so an hour's events depend only on its place in the story.
+// hour (times the model's volume: credit-risk's weekends are quieter), event ids, and when
+// each actual arrives. Each hour draws from its own seeded stream, so an hour's events
+// depend only on its place in the story.
 import { createRandom, seedOf } from './random.js';
 import { HOUR_MS, phaseAt, type DemoModelSim, type SimulatedRow } from './simulation.js';
 
@@ -26,7 +27,7 @@ export function hourTraffic(sim: DemoModelSim, start: number, hourStart: number,
   const utcHour = new Date(hourStart).getUTCHours();
   // busiest mid-afternoon UTC, quietest at night
   const rhythm = 100 + 45 * Math.sin((2 * Math.PI * (utcHour - 8)) / 24);
-  const count = Math.round(Math.min(150, Math.max(50, rhythm + rng.normal(0, 6))));
+  const count = Math.round(Math.min(150, Math.max(50, rhythm + rng.normal(0, 6))) * (sim.volume?.(hourStart) ?? 1));
   const offsets = Array.from({ length: count }, () => Math.floor(rng.next() * HOUR_MS)).sort((a, b) => a - b);
   const label = hourLabel(hourStart);
   const events: DemoEvent[] = [];

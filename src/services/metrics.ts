@@ -193,7 +193,13 @@ const count = (n: number) => n.toLocaleString('en-US');
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 function performanceText(model: ModelRecord, p: PerformanceResult): string {
-  if (p.labeledCount === 0) return 'no labelled events yet';
+  if (p.labeledCount === 0) {
+    // labels that come late: say what the scores alone estimate (CBPE), marked as such
+    const e = p.estimated;
+    if (!e || e.sampleSize === 0 || (e.auc === null && e.accuracy === null)) return 'no labelled events yet';
+    const figures = [e.accuracy === null ? null : `accuracy ${pct(e.accuracy)}`, e.auc === null ? null : `AUC ${e.auc.toFixed(3)}`].filter((x) => x !== null);
+    return `no labelled events yet, estimated ${figures.join(', ')} (CBPE, n=${count(e.sampleSize)})`;
+  }
   const n = `(n=${count(p.labeledCount)})`;
   if (model.task === 'REGRESSION') return p.rmse === null ? `no scored labels ${n}` : `RMSE ${p.rmse.toPrecision(3)}${p.r2 === null ? '' : `, R² ${p.r2.toFixed(2)}`} ${n}`;
   if (model.task === 'MULTICLASS_CLASSIFICATION') return `accuracy ${pct(p.accuracy!)}${p.macroF1 === null ? '' : `, macro F1 ${p.macroF1.toFixed(2)}`} ${n}`;

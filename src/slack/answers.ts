@@ -13,7 +13,7 @@ import { whyMessage } from './blocks/why.js';
 import { featureImportance } from '../services/explanations.js';
 import { helpMessage, unknownModelMessage } from './blocks/help.js';
 import { modelsMessage } from './blocks/models.js';
-import { headlineMetric, performanceMessage, type PerformanceNumbers } from './blocks/performance.js';
+import { headlineMetric, performanceMessage, type EstimatedNumbers, type PerformanceNumbers } from './blocks/performance.js';
 import { statusMessage } from './blocks/status.js';
 import { closestNames } from './closest-names.js';
 import { answerChart, chartOrNone } from './answer-charts.js';
@@ -48,7 +48,7 @@ async function modelsAnswer(deps: Deps): Promise<Answer> {
   return { message: modelsMessage(rows), visible: true };
 }
 
-/** The measured numbers (Slack's performance answer shows those; the estimate is a GraphQL object). */
+/** The measured numbers (the estimate, where there is one, is passed beside them). */
 function measured(perf: Awaited<ReturnType<typeof performance>>): PerformanceNumbers {
   const { estimated: _estimate, ...numbers } = perf;
   return numbers;
@@ -130,16 +130,19 @@ async function performanceAnswer(deps: Deps, model: ModelRecord, window: string,
   const to = deps.clock.now();
   const from = to - windowMs;
   const perf = await performance(deps, model, from, to);
-  const head = headlineMetric(model.task);
-  const points = perf.labeledCount > 0 ? await series(deps, model, { metric: head.metric, from, to, granularity: granularityFor(windowMs) }) : undefined;
+  // no label yet but an estimate: chart the estimated AUC (the ranking, which the estimate follows best)
+  const estimatedOnly = perf.labeledCount === 0 && perf.estimated !== null && perf.estimated.sampleSize > 0 && perf.estimated.auc !== null;
+  const metric = estimatedOnly ? 'ESTIMATED_AUC' : headlineMetric(model.task).metric;
+  const points = perf.labeledCount > 0 || estimatedOnly ? await series(deps, model, { metric, from, to, granularity: granularityFor(windowMs) }) : undefined;
   const trend = points?.map((p) => p.value);
-  const chart = points ? () => chartOrNone(deps, () => answerChart(deps, { model, metric: head.metric, from, to, window: `last ${window}`, points })) : undefined;
+  const chart = points ? () => chartOrNone(deps, () => answerChart(deps, { model, metric, from, to, window: `last ${window}`, points })) : undefined;
   const message = performanceMessage({
     model: model.name,
     task: model.task,
     window,
     perf: measured(perf),
-    ...(trend ? { trend: { metric: head.metric, values: trend } } : {}),
+    estimated: perf.estimated as EstimatedNumbers | null,
+    ...(trend ? { trend: { metric, values: trend } } : {}),
   });
   return { message, visible: true, ...(chart ? { chart } : {}) };
 }

@@ -36,21 +36,23 @@ const monitors = async () => (await s.gql(`{ monitors(model: "credit-risk") { id
 describe('examples/credit-risk.yaml on the demo', () => {
   it('applies: channels added, the demo monitors edited in place, two monitors added (one narrowed to the demo\'s segment)', async () => {
     const before = await monitors();
-    expect(before.length).toBe(4);
+    expect(before.length).toBe(6);
     const io = capture();
     await applyFile(env(), io, 'examples/credit-risk.yaml', {});
     expect(io.text()).toBe(
       [
         '+ channel ml-oncall',
         '+ channel oncall-webhook',
+        '~ monitor credit-risk/daily applications (weekly band)  channels: [] -> [ml-oncall]',
         '~ monitor credit-risk/employment_years missing  channels: [] -> [ml-oncall]',
         '~ monitor credit-risk/four-fifths rule by gender  channels: [] -> [ml-oncall]',
         '~ monitor credit-risk/income drift  channels: [] -> [ml-oncall]',
         '+ monitor credit-risk/income drift (EU)',
         '~ monitor credit-risk/ranking quality (AUC)  forEvaluations: 1 -> 2; channels: [] -> [ml-oncall, oncall-webhook]',
+        '~ monitor credit-risk/ranking quality, estimated (no labels)  channels: [] -> [ml-oncall]',
         '+ monitor credit-risk/traffic',
         '',
-        'Applied: 4 to create, 4 to update, 0 to delete.',
+        'Applied: 4 to create, 6 to update, 0 to delete.',
         '',
       ].join('\n'),
     );

@@ -69,10 +69,25 @@ describe('demo traffic', () => {
     expect(baselineRows(creditRiskSim, 500).every((r) => r.features.employment_years !== null)).toBe(true);
   });
 
-  it('labels most events, later than their prediction', () => {
+  it("labels most events, later than their prediction: a loan's outcome a month later", () => {
     const events = day(creditRiskSim, 3);
     const labelled = events.filter((e) => e.actualAt !== null);
     expect(labelled.length / events.length).toBeGreaterThan(0.75);
     expect(labelled.every((e) => e.actualAt! > e.ts)).toBe(true);
+    expect(labelled.every((e) => e.actualAt! - e.ts >= 30 * DAY_MS && e.actualAt! - e.ts <= 31 * DAY_MS)).toBe(true);
+    const deliveries = day(deliveryEtaSim, 3).filter((e) => e.actualAt !== null);
+    expect(deliveries.every((e) => e.actualAt! - e.ts <= 2 * HOUR_MS)).toBe(true);
+  });
+
+  it("takes fewer loan applications at weekends, and the partner channel's sends neither employment nor debt", () => {
+    // START is a Monday, 10:00: day 5 runs from Saturday 10:00 to Sunday 10:00
+    const weekday = day(creditRiskSim, 2).length;
+    expect(day(creditRiskSim, 5).length / weekday).toBeCloseTo(0.6, 1);
+    expect(day(deliveryEtaSim, 5).length / day(deliveryEtaSim, 2).length).toBeGreaterThan(0.9);
+    const drifted = day(creditRiskSim, 12);
+    const partner = drifted.filter((e) => e.row.features.income === 75_000);
+    expect(partner.length / drifted.length).toBeGreaterThan(0.7);
+    expect(partner.every((e) => e.row.features.debt_ratio === null && e.row.features.employment_years === null)).toBe(true);
+    expect(day(creditRiskSim, 2).every((e) => e.row.features.debt_ratio !== null)).toBe(true);
   });
 });

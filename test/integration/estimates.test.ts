@@ -165,6 +165,12 @@ describe('estimated performance through the running server', () => {
     // and not one actual: the measured performance of those hours has nothing to say
     const p = (await gqlOk(server, `{ model(name: "penguins") { performance(from: "2024-05-13T10:00:00Z", to: "2024-05-13T12:00:00Z") { labeledCount auc } } }`)).model.performance;
     expect(p).toEqual({ labeledCount: 0, auc: null });
+    // the health sentence says what the scores alone estimate over its last 24 hours, as such
+    const day = { from: new Date(h1 + 2 * HOUR - 24 * HOUR).toISOString(), to: new Date(h1 + 2 * HOUR).toISOString() };
+    const e = (await gqlOk(server, `query($from: DateTime!, $to: DateTime!) { model(name: "penguins") { performance(from: $from, to: $to) { labeledCount estimated { sampleSize accuracy auc } } } }`, day)).model.performance;
+    expect(e.labeledCount).toBe(0);
+    const health = (await gqlOk(server, `{ model(name: "penguins") { health { summary } } }`)).model.health.summary as string;
+    expect(health).toContain(`no labelled events yet, estimated accuracy ${(e.estimated.accuracy * 100).toFixed(1)}%, AUC ${e.estimated.auc.toFixed(3)} (CBPE, n=${e.estimated.sampleSize})`);
   });
 
   it('the calibration is refit with every baseline (the model\'s, a version\'s), and applies to events stored before', async () => {

@@ -260,6 +260,16 @@ describe('answers', () => {
     expect(p.text).not.toContain('precision');
     const none = performanceMessage({ model: 'm', task: 'REGRESSION', window: '7d', perf: { count: 3, labeledCount: 0, labelCoverage: 0 } });
     expect(none.text).toContain('No actuals yet');
+    // with labels and an estimate, the estimate is a note beside the measured numbers, said to be one
+    const both = performanceMessage({
+      model: 'credit-risk',
+      task: 'BINARY_CLASSIFICATION',
+      window: '7d',
+      perf: { count: 100, labeledCount: 40, labelCoverage: 0.4, accuracy: 0.9, auc: null },
+      estimated: { sampleSize: 100, accuracy: 0.8512, precision: null, recall: null, f1: null, auc: 0.7123 },
+    });
+    expect(JSON.stringify(both.blocks)).toContain('Estimated from the scores alone (CBPE, calibrated on the baseline): an expectation, not a measurement: estimated accuracy 85.1%, estimated AUC 0.71');
+    expect(both.text).not.toContain('estimated');
   });
 
   it('status leads with health and the numbers', () => {

@@ -3,6 +3,8 @@
 // the real server; the fake Slack serves the upload URL and keeps the bytes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pngSize } from '../../src/charts/png.js';
+import { formatDecimal } from '../../src/slack/blocks/format.js';
+import { CREATE_MODEL, creditRiskModel } from '../helpers/factories.js';
 import type { SlackCall } from '../helpers/fake-slack.js';
 import { HOUR, iso, seedCreditRisk, startSlackWorld, type SlackWorld } from './support.js';
 import { writeSlackAnswerImage } from './slack-answer-image.js';
@@ -114,5 +116,31 @@ describe('a chart that cannot be uploaded', () => {
       await w.fake.waitFor('files.completeUploadExternal', (c) => c.response.ok === true, completed + 1);
       expect(w.fake.callsTo('files.completeUploadExternal').filter((c) => c.response.ok).length).toBe(completed + 1);
     }
+  });
+});
+
+describe('labels that have not come yet', () => {
+  it('performance gives the estimate without labels, said to be one, and charts the estimated AUC', async () => {
+    await w.gqlOk(CREATE_MODEL, { input: { ...creditRiskModel(), name: 'late-risk' } });
+    // a labelled, scored baseline: what the calibration is fitted on
+    const base = Array.from({ length: 300 }, (_, i) => {
+      const score = ((i * 37) % 100) / 100 + 0.005;
+      return { features: { income: i % 100, region: 'north' }, score, actualLabel: (i * 7919) % 100 < score * 100 ? 'default' : 'ok' };
+    });
+    await w.gqlOk(`mutation($rows: [BaselineRowInput!]!) { setBaseline(model: "late-risk", rows: $rows) { rowCount } }`, { rows: base });
+    const now = w.s.clock.now();
+    // a day of predictions and not one actual
+    const p = Array.from({ length: 96 }, (_, i) => ({ eventId: `late-${i}`, timestamp: iso(now - DAY + i * 15 * 60_000), features: { income: i % 100, region: 'north' }, score: ((i * 53) % 100) / 100 + 0.005 }));
+    await w.gqlOk(`mutation($p: [PredictionInput!]!) { logPredictions(model: "late-risk", predictions: $p) { accepted } }`, { p });
+    const api = (await w.gqlOk(`query($from: DateTime!, $to: DateTime!) { model(name: "late-risk") { performance(from: $from, to: $to) { labeledCount estimated { sampleSize accuracy auc } } } }`, { from: iso(now - DAY), to: iso(now) })).model.performance;
+    expect(api.labeledCount).toBe(0);
+    expect(api.estimated.sampleSize).toBe(96);
+    const text = (await (await w.command('performance late-risk 24h')).respond()).args.text as string;
+    expect(text).toContain('No actuals yet for late-risk in the last 24h');
+    expect(text).toContain(`Estimated without labels: estimated accuracy ${(api.estimated.accuracy * 100).toFixed(1)}%`);
+    expect(text).toContain(`estimated AUC ${formatDecimal(api.estimated.auc)}`);
+    const u = await uploadOf(/^late-risk-estimated_auc\.png$/);
+    expectPng(u);
+    expect(u.done.args.files[0].title).toBe('late-risk: estimated AUC, last 24h');
   });
 });

@@ -42,6 +42,17 @@ export function thresholdPhrase(threshold: number | null, band: ThresholdBand | 
   return `${where} its usual ${formatNumber(band.mean)} ± ${formatNumber(band.sigmas)}σ band: ${formatNumber(threshold)}`;
 }
 
+/**
+ * The learned-threshold phrase an alert message states ("above its usual 0.02 ± 3σ band:
+ * 0.11"), read back from the message `alertMessage` wrote; null for a fixed threshold. The
+ * alert row keeps its message, not the band, so a notifier that words the threshold itself
+ * (Slack) takes it from there and says what the message says.
+ */
+export function learnedPhraseOf(message: string): string | null {
+  const m = / \(((?:above|below|within) its usual [^()]*? ± [^()]*?σ band: [^()]*)\) over the last /.exec(message);
+  return m ? m[1]! : null;
+}
+
 /** A number as people read it: thousands separated, at most three significant digits below 1000. */
 export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);

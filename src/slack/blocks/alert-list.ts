@@ -1,10 +1,10 @@
 // `/glassbox alerts [MODEL]`: open alerts, most severe and most urgent first.
-import type { AlertView } from './alert.js';
+import { thresholdText, type AlertView } from './alert.js';
 import { ago, formatMetricValue, metricLabel } from './format.js';
 import { actorMention, context, esc, icon, section, severityRank, type SlackMessage } from './kit.js';
 
 /** What one line of a list shows: the alert message's view, less what only the message needs. */
-export type AlertLine = Omit<AlertView, 'message' | 'resolvedAt' | 'lastActor' | 'status'> & { status: string };
+export type AlertLine = Omit<AlertView, 'message' | 'resolvedAt' | 'lastActor' | 'status'> & { status: string; message?: string };
 
 const STATUS_RANK: Record<string, number> = { FIRING: 0, ACKNOWLEDGED: 1, SNOOZED: 2, RESOLVED: 3 };
 
@@ -26,7 +26,7 @@ export function alertLine(a: AlertLine, now: number, withModel: boolean): string
   else if (a.status === 'SNOOZED' && a.snoozedUntil !== null) state = ` · snoozed for ${ago(now, a.snoozedUntil).replace(' ago', '')} more`;
   return (
     `${icon(a.severity)} *${a.severity}* ${withModel ? `${esc(a.model)} · ` : ''}${esc(a.monitor)}: ${what} ` +
-    `${formatMetricValue(a.metric, a.value)} (threshold ${formatMetricValue(a.metric, a.threshold)}) · opened ${ago(a.openedAt, now)}${state} · #${esc(a.id)}`
+    `${formatMetricValue(a.metric, a.value)} (${esc(thresholdText(a))}) · opened ${ago(a.openedAt, now)}${state} · #${esc(a.id)}`
   );
 }
 

@@ -2,6 +2,7 @@
 import type { types } from '@slack/bolt';
 import { actorMention, context, esc, header, icon, section, type Block, type SlackMessage } from './kit.js';
 import { formatMetricValue, metricLabel, slackDate } from './format.js';
+import { learnedPhraseOf } from '../../domain/alerts/message.js';
 
 export const ACTION = {
   acknowledge: 'alert_acknowledge',
@@ -34,6 +35,14 @@ export interface AlertView {
   lastActor?: string | null;
 }
 
+/**
+ * The threshold as the alert states it: "threshold 0.25", or for a learned one the alert
+ * message's own "above its usual 0.02 ± 3σ band: 0.11".
+ */
+export function thresholdText(a: Pick<AlertView, 'metric' | 'threshold'> & { message?: string }): string {
+  return (a.message !== undefined ? learnedPhraseOf(a.message) : null) ?? `threshold ${formatMetricValue(a.metric, a.threshold)}`;
+}
+
 function subject(a: AlertView): string {
   return a.feature ? `${metricLabel(a.metric)} of ${a.feature}` : metricLabel(a.metric);
 }
@@ -41,14 +50,14 @@ function subject(a: AlertView): string {
 /**
  * The plain text of an alert: severity, monitor, model, metric, value and threshold, as
  * the contract requires (e.g. `CRITICAL: monitor "income-psi" on model credit-risk: PSI
- * (income) is 0.31, threshold 0.25`).
+ * (income) is 0.31, threshold 0.25`; a learned one: `…, above its usual 0.02 ± 3σ band: 0.11`).
  */
 export function alertText(a: AlertView): string {
   const metric = a.feature ? `${a.metric} (${a.feature})` : a.metric;
   const state = a.status === 'FIRING' ? '' : ` [${a.status}]`;
   return (
     `${a.severity}${state}: monitor "${a.monitor}" on model ${a.model}: ${metric} is ` +
-    `${formatMetricValue(a.metric, a.value)}, threshold ${formatMetricValue(a.metric, a.threshold)}`
+    `${formatMetricValue(a.metric, a.value)}, ${thresholdText(a)}`
   );
 }
 
@@ -100,7 +109,7 @@ export function alertMessage(a: AlertView): SlackMessage {
     header(`${a.severity === 'CRITICAL' ? '🔴' : a.severity === 'WARNING' ? '🟠' : '⚪'} ${a.severity}: ${a.model} · ${a.monitor}`),
     section(
       `${icon(a.severity)} *${esc(subject(a))}* is *${formatMetricValue(a.metric, a.value)}* ` +
-        `(threshold ${formatMetricValue(a.metric, a.threshold)})\n${esc(a.message)}`,
+        `(${esc(thresholdText(a))})\n${esc(a.message)}`,
     ),
     context(`Model *${esc(a.model)}*`, `Monitor *${esc(a.monitor)}*`, `Alert #${esc(a.id)}`),
     section(stateLine(a)),
@@ -113,7 +122,7 @@ export type ThreadKind = 'escalated' | 'reminder' | 'resolved' | 'acknowledged' 
 
 /** A reply in the alert's thread for a later change of the alert. */
 export function alertThreadReply(kind: ThreadKind, a: AlertView): SlackMessage {
-  const value = `${subject(a)} is ${formatMetricValue(a.metric, a.value)} (threshold ${formatMetricValue(a.metric, a.threshold)})`;
+  const value = `${subject(a)} is ${formatMetricValue(a.metric, a.value)} (${thresholdText(a)})`;
   const by = a.lastActor ? ` by ${actorMention(a.lastActor)}` : '';
   let text: string;
   switch (kind) {

@@ -1,7 +1,7 @@
 // Backoff after failed deliveries, and the sentence an operator reads.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY, retryDelay } from '../../../src/domain/alerts/retry.js';
-import { alertMessage, attributionShareText, formatNumber } from '../../../src/domain/alerts/message.js';
+import { alertMessage, attributionShareText, formatNumber, learnedPhraseOf } from '../../../src/domain/alerts/message.js';
 
 describe('retryDelay', () => {
   const p = DEFAULT_RETRY;
@@ -60,6 +60,15 @@ describe('alertMessage', () => {
     expect(alertMessage({ ...parts, state: 'RESOLVED', value: 0.05, threshold: 0.1, sampleSize: 900, resolvedBy: 'slack:U123' })).toBe(
       'RESOLVED by slack:U123: PSI of income on credit-risk is 0.05 (threshold 0.1) over the last 24h (n=900)',
     );
+  });
+  it('a learned band reads back from the message it wrote, for every side and state; a fixed threshold has none', () => {
+    const band = (side: 'above' | 'below') => ({ mean: 1234.5, sigmas: 3, side });
+    const m = (over: object) => alertMessage({ ...parts, metric: 'PREDICTION_COUNT', feature: null, state: 'WARNING', value: 2000, threshold: 1900.25, sampleSize: 2000, ...over });
+    expect(learnedPhraseOf(m({ band: band('above') }))).toBe('above its usual 1,235 ± 3σ band: 1,900');
+    expect(learnedPhraseOf(m({ band: band('below'), value: -0.5, threshold: -0.25 }))).toBe('below its usual 1,235 ± 3σ band: -0.25');
+    expect(learnedPhraseOf(m({ band: band('above'), state: 'RESOLVED', resolvedBy: 'alice' }))).toBe('within its usual 1,235 ± 3σ band: 1,900');
+    expect(learnedPhraseOf(m({}))).toBeNull();
+    expect(learnedPhraseOf(m({ value: null }))).toBeNull();
   });
   it.each([
     [12408, '12,408'],
