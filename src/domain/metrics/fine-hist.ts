@@ -107,7 +107,9 @@ export function slotIndex(edges: Float64Array): SlotIndex {
   const lo = K ? edges[0]! : 0;
   const hi = K ? edges[K - 1]! : 0;
   const buckets = Math.max(1, 2 * K);
-  const scale = hi > lo ? buckets / (hi - lo) : 0;
+  // edges a few denormals apart make the scale infinite: no table then, the binary search serves
+  const raw = hi > lo ? buckets / (hi - lo) : 0;
+  const scale = Number.isFinite(raw) ? raw : 0;
   const first = new Int32Array(buckets + 1);
   let e = 0;
   for (let b = 0; b <= buckets; b++) {

@@ -147,28 +147,24 @@ export function emptyStats(ctx: StatsContext): WindowStats {
   };
 }
 
-/** Counts a numeric value; returns it when usable (finite), else NaN. */
-function countNumeric(col: NumericColumnStats, c: StatsContext['features'][number], v: unknown): number {
-  if (v === undefined || v === null) {
-    col.missing++;
-    return NaN;
-  }
-  if (typeof v !== 'number') {
-    col.mismatch++;
-    return NaN;
-  }
+/**
+ * Counts a value as a row holds it (rowValue: NaN missing, Infinity mismatched, else
+ * usable, and against the declared bounds); true when usable. The one place both
+ * accumulate and settleLog count a numeric column.
+ */
+function countRowValue(col: NumericColumnStats, c: StatsContext['features'][number], v: number): boolean {
   if (v !== v) {
     col.missing++;
-    return NaN;
+    return false;
   }
-  if (v === Infinity || v === -Infinity) {
+  if (v === Infinity) {
     col.mismatch++;
-    return NaN;
+    return false;
   }
   col.usable++;
   if (c.declaredMin !== null && v < c.declaredMin) col.belowMin++;
   if (c.declaredMax !== null && v > c.declaredMax) col.aboveMax++;
-  return v;
+  return true;
 }
 
 /** Adds a usable value to the column's exact values and fine histogram. */
@@ -187,8 +183,8 @@ function addUsable(col: NumericColumnStats, c: StatsContext['features'][number],
 }
 
 function addNumeric(col: NumericColumnStats, c: StatsContext['features'][number], v: unknown): void {
-  const x = countNumeric(col, c, v);
-  if (x === x) addUsable(col, c, x);
+  const x = rowValue(v);
+  if (countRowValue(col, c, x)) addUsable(col, c, x);
 }
 
 function addCategorical(col: CategoricalColumnStats, v: unknown): void {
@@ -337,7 +333,7 @@ export function readRow(rows: ValueRows, e: StatsEvent, ctx: StatsContext): numb
   return row;
 }
 
-/** A usable value as is, NaN when missing, Infinity when mismatched (as addNumeric tells them). */
+/** A usable value as is, NaN when missing (null, undefined, NaN), Infinity when mismatched (not a number, ±Infinity). */
 function rowValue(v: unknown): number {
   if (v === undefined || v === null) return NaN;
   if (typeof v !== 'number') return Infinity;
@@ -420,14 +416,7 @@ export function settleLog(stats: WindowStats, ctx: StatsContext, rows: ValueRows
     let k = 0;
     for (let x = 0; x < n; x++) {
       const v = scratchA[x]!;
-      if (v !== v) col.missing++;
-      else if (v === Infinity) col.mismatch++;
-      else {
-        col.usable++;
-        if (c.declaredMin !== null && v < c.declaredMin) col.belowMin++;
-        if (c.declaredMax !== null && v > c.declaredMax) col.aboveMax++;
-        scratchA[k++] = v;
-      }
+      if (countRowValue(col, c, v)) scratchA[k++] = v;
     }
     if (k === 0) continue;
     // built at once only into empty tables (else added to what they hold)

@@ -3,23 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkBaselineRow, checkPrediction, type VersionNames } from '../../../src/domain/ingest/validate.js';
 import { typeCsvRecord } from '../../../src/domain/ingest/csv-typing.js';
-import type { ModelRecord } from '../../../src/domain/model.js';
+import { feature, modelRecord } from '../../helpers/model-record.js';
 
-const model: ModelRecord = {
-  id: 1,
-  name: 'm',
-  task: 'BINARY_CLASSIFICATION',
-  description: null,
-  positiveClass: 'yes',
-  decisionThreshold: 0.5,
-  features: [
-    { name: 'x', type: 'NUMERIC', protected: false, min: null, max: null },
-    { name: 'c', type: 'CATEGORICAL', protected: false, min: null, max: null },
-  ],
-  createdAt: 0,
-  updatedAt: 0,
-  currentVersionId: 7,
-};
+const model = modelRecord([feature('x', 'NUMERIC'), feature('c', 'CATEGORICAL')], { currentVersionId: 7 });
 
 const versions: VersionNames = { byName: new Map([['v1', 3], ['v2', 7]]), current: 7 };
 const line = (extra: Record<string, unknown> = {}) => ({ eventId: 'e1', timestamp: '2024-05-06T00:00:00Z', features: { x: 1, c: 'a' }, score: 0.3, ...extra });

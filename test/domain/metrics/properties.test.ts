@@ -13,22 +13,9 @@ import { deserializeStats, serializeStats } from '../../../src/domain/metrics/st
 import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../../../src/domain/metrics/window-stats.js';
 import { merge } from '../../../src/domain/metrics/merge-stats.js';
 import type { ModelRecord } from '../../../src/domain/model.js';
+import { modelRecord, XYG_FEATURES } from '../../helpers/model-record.js';
 
-const model: ModelRecord = {
-  id: 1,
-  name: 'prop',
-  task: 'BINARY_CLASSIFICATION',
-  description: null,
-  positiveClass: 'yes',
-  decisionThreshold: 0.4,
-  features: [
-    { name: 'x', type: 'NUMERIC', protected: false, min: null, max: null },
-    { name: 'y', type: 'NUMERIC', protected: false, min: -5, max: 5 },
-    { name: 'g', type: 'CATEGORICAL', protected: true, min: null, max: null },
-  ],
-  createdAt: 0,
-  updatedAt: 0,
-};
+const model = modelRecord(XYG_FEATURES, { name: 'prop', decisionThreshold: 0.4 });
 
 const counts = fc.array(fc.nat({ max: 1000 }), { minLength: 1, maxLength: 12 });
 const num = fc.oneof(fc.integer({ min: -20, max: 20 }), fc.double({ min: -10, max: 10, noNaN: true }));
@@ -291,5 +278,12 @@ describe('slot lookup', () => {
         for (const v of [...probes, ...edges, ...Array.from(edges, (e) => e + 1e-9), ...Array.from(edges, (e) => e - 1e-9)]) expect(slotOfIndexed(ix, v)).toBe(slotOf(edges, v));
       }),
     );
+  });
+
+  it('edges a few denormals apart (an infinite bucket scale) still find their slots', () => {
+    // found by the property above with seed 2142767233: the lookup answered NaN for 0
+    const edges = Float64Array.from([-5e-324, 0, 5e-324]);
+    const ix = slotIndex(edges);
+    for (const v of [-1, -5e-324, 0, 5e-324, 1]) expect(slotOfIndexed(ix, v)).toBe(slotOf(edges, v));
   });
 });

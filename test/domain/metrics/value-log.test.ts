@@ -8,23 +8,9 @@ import { buildBaselineProfile } from '../../../src/domain/metrics/profile.js';
 import { serializeStats } from '../../../src/domain/metrics/stats-codec.js';
 import { LOG_MAX_EVENTS, RowLog, sortNumbers } from '../../../src/domain/metrics/value-log.js';
 import { accumulate, accumulateRow, emptyStats, readRow, settleLog, valueRowsFor, type StatsEvent, type WindowStats } from '../../../src/domain/metrics/window-stats.js';
-import type { ModelRecord } from '../../../src/domain/model.js';
+import { modelRecord, XYG_FEATURES } from '../../helpers/model-record.js';
 
-const model: ModelRecord = {
-  id: 1,
-  name: 'log',
-  task: 'BINARY_CLASSIFICATION',
-  description: null,
-  positiveClass: 'yes',
-  decisionThreshold: 0.5,
-  features: [
-    { name: 'x', type: 'NUMERIC', protected: false, min: null, max: null },
-    { name: 'y', type: 'NUMERIC', protected: false, min: -5, max: 5 },
-    { name: 'g', type: 'CATEGORICAL', protected: true, min: null, max: null },
-  ],
-  createdAt: 0,
-  updatedAt: 0,
-};
+const model = modelRecord(XYG_FEATURES, { name: 'log' });
 
 // few distinct values (ties, values at edges, -0) and many (sums of many doubles per slot)
 const num = fc.oneof(fc.integer({ min: -8, max: 8 }), fc.constantFrom(-0, 0.1, 0.2, 0.30000000000000004), fc.double({ min: -12, max: 12, noNaN: true }));
