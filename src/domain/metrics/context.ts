@@ -26,6 +26,9 @@ export interface ColumnContext {
   /** slots of the in-range bounds (exactly-at-edge slots); values in slots outside are out of range */
   loSlot: number;
   hiSlot: number;
+  /** the same bounds as values: out of range is v < inLo or v > inHi (no slot lookup) */
+  inLo: number;
+  inHi: number;
 }
 
 export interface StatsContext {
@@ -53,7 +56,7 @@ export interface StatsContext {
 }
 
 function columnContext(name: string, numeric: boolean, min: number | null, max: number | null, profile: ColumnProfile | null): ColumnContext {
-  const c: ColumnContext = { name, numeric, declaredMin: min, declaredMax: max, profile, baseCounts: null, edges: null, index: null, nslots: 0, slotBin: null, loSlot: -1, hiSlot: -1 };
+  const c: ColumnContext = { name, numeric, declaredMin: min, declaredMax: max, profile, baseCounts: null, edges: null, index: null, nslots: 0, slotBin: null, loSlot: -1, hiSlot: -1, inLo: -Infinity, inHi: Infinity };
   if (profile?.kind === 'categorical') c.baseCounts = new Map(Object.entries(profile.counts));
   if (!numeric || !profile || profile.kind !== 'numeric' || profile.n === 0) return c;
   const edges = Float64Array.from(profile.edges);
@@ -71,8 +74,13 @@ function columnContext(name: string, numeric: boolean, min: number | null, max: 
   c.index = slotIndex(edges);
   c.nslots = nslots;
   c.slotBin = slotBin;
-  c.loSlot = 2 * searchsortedLeft(edges, lo) + 1;
-  c.hiSlot = 2 * searchsortedLeft(edges, hi) + 1;
+  const iLo = searchsortedLeft(edges, lo);
+  const iHi = searchsortedLeft(edges, hi);
+  c.loSlot = 2 * iLo + 1;
+  c.hiSlot = 2 * iHi + 1;
+  // slot < 2iLo + 1 is below edges[iLo]; slot > 2iHi + 1 is above edges[iHi] (none past the last edge)
+  c.inLo = iLo < edges.length ? edges[iLo]! : Infinity;
+  c.inHi = iHi < edges.length ? edges[iHi]! : Infinity;
   return c;
 }
 

@@ -252,3 +252,41 @@ export function sparseHist(h: FineHist): SparseHist {
   }
   return { form: 'sparse', idx, counts, sums };
 }
+
+/**
+ * The fine histogram of a column's exact values (ascending distinct `v` with counts `c`),
+ * and how many fall outside slots [loSlot, hiSlot]. Each slot's sum is added in value
+ * order, so it depends on the values alone, never on the order they came in. A partial
+ * that keeps its exact values stores no histogram: this rebuilds it (stats-codec.ts).
+ */
+export function sparseFromSorted(
+  v: ArrayLike<number>,
+  c: ArrayLike<number>,
+  ix: SlotIndex,
+  nslots: number,
+  loSlot: number,
+  hiSlot: number,
+): { hist: SparseHist; outOfRange: number } {
+  const n = v.length;
+  // the slots ascend with the values: count the distinct ones, then fill
+  const slots = new Float64Array(n);
+  let d = 0;
+  for (let i = 0; i < n; i++) {
+    slots[i] = slotOfIndexed(ix, v[i]!);
+    if (i === 0 || slots[i] !== slots[i - 1]) d++;
+  }
+  const idx = nslots <= 0x10000 ? new Uint16Array(d) : new Uint32Array(d);
+  const counts = new Float64Array(d);
+  const sums = new Float64Array(d);
+  let out = 0;
+  let j = -1;
+  for (let i = 0; i < n; i++) {
+    const s = slots[i]!;
+    if (i === 0 || s !== slots[i - 1]) idx[++j] = s;
+    const k = c[i]!;
+    counts[j]! += k;
+    if (s < loSlot || s > hiSlot) out += k;
+    if ((s & 1) === 0) for (let r = 0; r < k; r++) sums[j]! += v[i]!;
+  }
+  return { hist: { form: 'sparse', idx, counts, sums }, outOfRange: out };
+}

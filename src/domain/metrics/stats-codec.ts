@@ -6,17 +6,22 @@
 // Measured against JSON text in bench/metrics.ts. Version 4 added the attribution sums
 // (header `a`); version 3 rows, written before events could carry attributions, read as
 // having none, which they had. The CBPE sums (header `e`, JSON: doubles kept exactly) are
-// optional: a row without them has no scored event under a calibration.
-import { sparseHist } from './fine-hist.js';
+// optional: a row without them has no scored event under a calibration. Version 5 lets a
+// partial leave out the fine histogram of a column whose exact values it keeps (`h` = -2):
+// the reader rebuilds it from the values (sparseFromSorted), which is what ingest built.
+// Those are most of a small partial's bytes, and most partials are small.
+import { sparseFromSorted, sparseHist } from './fine-hist.js';
 import { sortedValues, type SortedValues } from './exact-values.js';
-import type { StatsContext } from './context.js';
+import type { ColumnContext, StatsContext } from './context.js';
 import { EXACT_LIMIT, SCORE_BINS, type ScoreHist } from './score-hist.js';
 import type { ColumnStats, PerfStats, WindowStats } from './window-stats.js';
 import type { AttributionStats } from './attributions.js';
 import { cbpeStatsFromJson, cbpeStatsToJson, type CbpeStatsJson } from './cbpe.js';
 
-const VERSION = 4;
-const READABLE = new Set([3, VERSION]);
+const VERSION = 5;
+const READABLE = new Set([3, 4, VERSION]);
+/** `h` of a column whose histogram is rebuilt from its exact values */
+const FROM_VALUES = -2;
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('stats codec assumes a little-endian host');
 
 export type NumArray = Float64Array | Uint32Array | Uint16Array;
@@ -95,10 +100,12 @@ function aligned(data: Uint8Array): Uint8Array {
   return buf;
 }
 
-function encodeColumn(core: Block[], hists: Block[], c: ColumnStats): unknown {
+function encodeColumn(core: Block[], hists: Block[], c: ColumnStats, partial: boolean): unknown {
   if (c.kind === 'categorical') return { k: 'c', m: c.missing, x: c.mismatch, c: Array.from(c.counts) };
   let h = -1;
-  if (c.hist) {
+  // a partial's exact values rebuild its histogram (none is built for them at settle: window-stats.ts)
+  if (partial && c.values) h = FROM_VALUES;
+  else if (c.hist) {
     const s = sparseHist(c.hist);
     h = addBlock(hists, [s.idx, s.counts, s.sums]);
   }
@@ -145,8 +152,12 @@ export interface StoredStats {
   hists: Uint8Array | null;
 }
 
-/** The stored parts of a full WindowStats. */
-export function serializeStats(s: WindowStats): StoredStats {
+/**
+ * The stored parts of a full WindowStats. A `partial` (a row merged later, never read
+ * on its own for long) leaves out the histograms its exact values rebuild: cheaper to
+ * write, paid by whoever merges it (compaction, or a read before it).
+ */
+export function serializeStats(s: WindowStats, partial = false): StoredStats {
   if (!s.histograms) throw new Error('cannot store statistics read without their histograms');
   const core: Block[] = [];
   const hists: Block[] = [];
@@ -159,8 +170,8 @@ export function serializeStats(s: WindowStats): StoredStats {
     sc: s.scoreCount,
     vs: s.valueSum,
     vc: s.valueCount,
-    f: s.features.map((c) => encodeColumn(core, hists, c)),
-    o: encodeColumn(core, hists, s.output),
+    f: s.features.map((c) => encodeColumn(core, hists, c, partial)),
+    o: encodeColumn(core, hists, s.output, partial),
     p: encodePerf(core, s.perf),
     g: s.fairness.map((m) => Array.from(m)),
     ...(s.attributions ? { a: encodeAttributions(s.attributions) } : {}),
@@ -197,11 +208,13 @@ export function deserializeStats(coreData: Uint8Array, histData: Uint8Array | nu
   if (!READABLE.has(h.v)) throw new Error(`unknown statistics version ${h.v}`);
   const blocks = readArrays(buf, (4 + len + 7) & ~7, h.b);
   const hblocks = withHists && histData ? readArrays(aligned(histData), 0, h.hb) : null;
-  const col = (c: any, numeric: boolean): ColumnStats => {
+  const col = (c: any, cc: ColumnContext | undefined): ColumnStats => {
     if (Array.isArray(c)) c = { m: c[0], x: c[1], u: c[2], lo: c[3], hi: c[4], r: c[5], h: c[6], v: c[7] };
-    if (c.k === 'c' || !numeric) return { kind: 'categorical', missing: c.m, mismatch: c.x, counts: new Map(c.c ?? []) };
+    if (c.k === 'c' || !(cc?.numeric ?? true)) return { kind: 'categorical', missing: c.m, mismatch: c.x, counts: new Map(c.c ?? []) };
     const values: SortedValues | null = hblocks && c.v >= 0 ? { form: 'sorted', v: hblocks[c.v]![0]!, c: hblocks[c.v]![1]! } : null;
     const hb = hblocks && c.h >= 0 ? hblocks[c.h]! : null;
+    // rebuilt against the reader's bins: a row built against other bins has another key and is stale to every reader
+    const rebuilt = c.h === FROM_VALUES && values && values.v.length > 0 && cc?.index ? sparseFromSorted(values.v, values.c, cc.index, cc.nslots, cc.loSlot, cc.hiSlot).hist : null;
     return {
       kind: 'numeric',
       missing: c.m,
@@ -210,7 +223,7 @@ export function deserializeStats(coreData: Uint8Array, histData: Uint8Array | nu
       belowMin: c.lo,
       aboveMax: c.hi,
       outOfRange: c.r,
-      hist: hb ? { form: 'sparse', idx: hb[0]!, counts: hb[1]!, sums: hb[2]! } : null,
+      hist: hb ? { form: 'sparse', idx: hb[0]!, counts: hb[1]!, sums: hb[2]! } : rebuilt,
       values,
     };
   };
@@ -243,8 +256,8 @@ export function deserializeStats(coreData: Uint8Array, histData: Uint8Array | nu
     scoreCount: h.sc,
     valueSum: h.vs,
     valueCount: h.vc,
-    features: (h.f as unknown[]).map((c, i) => col(c, ctx.features[i]?.numeric ?? true)),
-    output: col(h.o, ctx.output.numeric),
+    features: (h.f as unknown[]).map((c, i) => col(c, ctx.features[i])),
+    output: col(h.o, ctx.output),
     perf,
     fairness: (h.g as Array<Array<[string, number[]]>>).map((m) => new Map(m)),
     attributions: decodeAttributions(h.a),

@@ -6,7 +6,9 @@
 // a value and a cache miss per add. A row costs 8 bytes a value once, a log 4 bytes an
 // event per slice; they are turned into the same exact values and histogram at once when
 // the statistics are written (window-stats.ts, settleLog): sorted, with every slot's sum
-// added in arrival order, so the result is bit for bit what accumulating gives.
+// added in arrival order, so the stored partial is bit for bit what accumulating gives. A
+// column that keeps its exact values gets no histogram there (the partial stores none:
+// its reader rebuilds it from the values, stats-codec.ts), saving a slot lookup a value.
 import { EXACT_VALUES_ACCUMULATED, type SortedValues } from './exact-values.js';
 import { slotOfIndexed, type SlotIndex, type SparseHist } from './fine-hist.js';
 

@@ -1,12 +1,12 @@
 // WindowStats: everything the metrics of METRICS.md need about a set of events, kept as
 // counts and sums so that statistics of disjoint sets merge exactly (ARCHITECTURE rule 4:
 // aggregate as you go). One per (model, UTC hour) is stored; any window is a merge.
-import type { StatsContext } from './context.js';
+import type { ColumnContext, StatsContext } from './context.js';
 import type { StatsEvent } from './stats-event.js';
-import { addToHist, mutableHist, slotOfIndexed, type FineHist } from './fine-hist.js';
+import { addToHist, mutableHist, slotOfIndexed, sparseFromSorted, type FineHist } from './fine-hist.js';
 import { addScore, emptyScoreHist, type ScoreHist } from './score-hist.js';
 import { categoryOf } from './values.js';
-import { EXACT_VALUES_ACCUMULATED, ValueCounts, valueCounts, type ExactValues } from './exact-values.js';
+import { EXACT_VALUES_ACCUMULATED, sortedValues, ValueCounts, valueCounts, type ExactValues } from './exact-values.js';
 import { addAttributions, emptyAttributionStats, type AttributionStats } from './attributions.js';
 import { addCbpeEvent, emptyCbpeStats, type CbpeStats } from './cbpe.js';
 import { sortedOf, sparseOf, ValueRows, type RowLog } from './value-log.js';
@@ -396,7 +396,10 @@ let scratchB = new Float64Array(0);
  * Turns what `log` holds into the numeric columns' counters, exact values and histograms (which must have
  * received nothing but through it), leaving it empty. `replay` adds them one by one, as
  * accumulate would have (to go on accumulating); otherwise they are built at once, in
- * the stored forms (sorted values, sparse histogram), bit for bit the same.
+ * the stored forms of a partial, bit for bit what accumulate's partial stores: sorted
+ * values, and a sparse histogram (sums in arrival order) only where no exact values are
+ * kept (a partial keeping them stores none: stats-codec.ts). Such a column has no
+ * histogram until `dropExactValues`, which must be called to drop its values.
  */
 export function settleLog(stats: WindowStats, ctx: StatsContext, rows: ValueRows, log: RowLog, replay = false): void {
   const n = log.n;
@@ -426,11 +429,29 @@ export function settleLog(stats: WindowStats, ctx: StatsContext, rows: ValueRows
       continue;
     }
     if (col.values !== null) col.values = sortedOf(scratchA, k, scratchB);
-    if (c.index !== null) {
-      const { hist, outOfRange } = sparseOf(scratchA, k, c.index, c.nslots, c.loSlot, c.hiSlot);
-      col.hist = hist;
-      col.outOfRange += outOfRange;
+    if (c.index === null) continue;
+    if (col.values !== null) {
+      // kept exact values: the partial stores no histogram (its reader rebuilds it from
+      // them: stats-codec.ts), so none is built; a slot lookup a value is most of its cost
+      for (let x = 0; x < k; x++) if (scratchA[x]! < c.inLo || scratchA[x]! > c.inHi) col.outOfRange++;
+      continue;
     }
+    const { hist, outOfRange } = sparseOf(scratchA, k, c.index, c.nslots, c.loSlot, c.hiSlot);
+    col.hist = hist;
+    col.outOfRange += outOfRange;
   }
   log.n = 0;
+}
+
+/**
+ * Drops a numeric column's exact values, first building the histogram from them where a
+ * settled log left none (settleLog).
+ */
+export function dropExactValues(col: NumericColumnStats, c: ColumnContext): void {
+  if (col.values === null) return;
+  if (col.hist === null && c.index !== null) {
+    const sv = sortedValues(col.values);
+    if (sv.v.length > 0) col.hist = sparseFromSorted(sv.v, sv.c, c.index, c.nslots, c.loSlot, c.hiSlot).hist;
+  }
+  col.values = null;
 }

@@ -49,7 +49,7 @@ export async function appendPartials(q: Queryable, modelId: number, bySlice: Sli
     const part = all.slice(i, i + ROWS_PER_INSERT);
     const params: unknown[] = [modelId];
     const values = part.map(([slice, h, s]) => {
-      const { core, hists } = serializeStats(s);
+      const { core, hists } = serializeStats(s, true);
       params.push(slice, h, bytes(core), hists && bytes(hists));
       const n = params.length;
       return `($1, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
@@ -67,7 +67,7 @@ export function partialsSql(modelId: number, bySlice: SliceHours): string | null
   if (all.length === 0) return null;
   const hex = (b: Uint8Array) => `'\\x${bytes(b).toString('hex')}'::bytea`;
   const values = all.map(([slice, h, s]) => {
-    const { core, hists } = serializeStats(s);
+    const { core, hists } = serializeStats(s, true);
     return `(${Math.trunc(modelId)}, ${Math.trunc(slice)}, ${Math.trunc(h)}, ${hex(core)}, ${hists ? hex(hists) : 'NULL'})`;
   });
   return `INSERT INTO stats_partial (model_id, slice, hour, data, hists) VALUES ${values.join(', ')}`;

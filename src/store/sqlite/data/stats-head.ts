@@ -150,7 +150,7 @@ function appendAll(sqlite: Database.Database, model: ModelRecord, hours: SliceHo
     const key = hintKey(model, slice);
     for (const [h, { stats, ctx, log }] of mine) {
       if (log) settleLog(stats, ctx, hours.rows!, log);
-      trimPartialValues(sqlite, key, h, stats);
+      trimPartialValues(sqlite, key, h, stats, ctx);
       appendPartial(sqlite, model.id, slice, h, stats);
     }
   }

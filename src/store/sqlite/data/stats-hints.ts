@@ -6,7 +6,8 @@
 // A failed write transaction forgets the model's hints (they may hold its values).
 import type Database from 'better-sqlite3';
 import { HOUR_PARTS } from '../../../domain/metrics/merge-stats.js';
-import type { WindowStats } from '../../../domain/metrics/window-stats.js';
+import { dropExactValues, type WindowStats } from '../../../domain/metrics/window-stats.js';
+import type { StatsContext } from '../../../domain/metrics/context.js';
 import { mergeValues, sortedValues, type SortedValues } from '../../../domain/metrics/exact-values.js';
 
 /** Values held in all open sets at most (then the least recently used hours go). */
@@ -40,10 +41,11 @@ const keyOf = (modelKey: string, hour: number) => `${modelKey}|${hour}`;
  * columns whose hour is known to be past HOUR_PARTS distinct values, learning from it.
  * `modelKey` must change when the model's id is reused.
  */
-export function trimPartialValues(sqlite: Database.Database, modelKey: string, hour: number, part: WindowStats): void {
+export function trimPartialValues(sqlite: Database.Database, modelKey: string, hour: number, part: WindowStats, ctx: StatsContext): void {
   const hints = hintsOf(sqlite);
   const key = keyOf(modelKey, hour);
   const cols = [...part.features, part.output];
+  const ctxs = [...ctx.features, ctx.output];
   let hint = hints.hours.get(key);
   if (hint) hints.hours.delete(key);
   else hint = { seen: cols.map(() => NONE), size: 0 };
@@ -53,7 +55,7 @@ export function trimPartialValues(sqlite: Database.Database, modelKey: string, h
     if (c.kind !== 'numeric' || c.values === null) continue;
     const seen = hint.seen[i];
     if (!seen) {
-      c.values = null;
+      dropExactValues(c, ctxs[i]!);
       continue;
     }
     // a linear merge of sorted arrays (the first part's values are kept as they are)
@@ -63,7 +65,8 @@ export function trimPartialValues(sqlite: Database.Database, modelKey: string, h
     hints.tracked += after - seen.v.length;
     hint.size += after - seen.v.length;
     hint.seen[i] = union;
-    c.values = union === null ? null : mine;
+    if (union === null) dropExactValues(c, ctxs[i]!);
+    else c.values = mine;
   }
   while (hints.tracked > MAX_TRACKED_VALUES && hints.hours.size > 1) {
     const [k, h] = hints.hours.entries().next().value!;

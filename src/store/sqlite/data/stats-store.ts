@@ -164,7 +164,7 @@ const decode = (r: [Buffer, Buffer | null], ctx: StatsContext, withHists: boolea
 
 /** Appends one partial row: the statistics a transaction adds to the slice's hour. */
 export function appendPartial(sqlite: Database.Database, modelId: number, slice: number, hour: number, stats: WindowStats): void {
-  const { core, hists } = serializeStats(stats);
+  const { core, hists } = serializeStats(stats, true);
   const c = cacheOf(sqlite);
   c.stmts.appendPartial.run(modelId, slice, hour, core, hists);
   c.appended++;

@@ -46,7 +46,7 @@ function appendByHour<T>(
       const s = emptyStats(ctx);
       if (trim) presetPartialValues(sqlite, key, h, s);
       for (const it of group) change(s, it, ctx);
-      if (trim) trimPartialValues(sqlite, key, h, s);
+      if (trim) trimPartialValues(sqlite, key, h, s, ctx);
       appendPartial(sqlite, model.id, slice, h, s);
     }
   }
