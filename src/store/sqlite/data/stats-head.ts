@@ -106,7 +106,8 @@ function bytesOf({ stats: s, log }: HourStats): number {
   let n = 512 + (log ? log.bytes : 0);
   for (const c of [...s.features, s.output]) {
     if (c.kind === 'categorical') n += c.counts.size * 100;
-    else {
+    // while an hour logs, its numeric values are in the log (counted above), not in tables
+    else if (!log) {
       if (c.hist) n += c.hist.form === 'dense' ? c.hist.counts.length * 16 : c.hist.form === 'map' ? c.hist.table.bytes : c.hist.idx.length * 24;
       if (c.values?.form === 'counts') n += c.values.bytes;
     }

@@ -6,7 +6,8 @@
 // A streamed call's predictions go through its head instead (stats-head.ts).
 import type { ModelRecord } from '../../../domain/model.js';
 import { buildBaselineProfile, type BaselineProfile, type BaselineRow } from '../../../domain/metrics/profile.js';
-import { accumulate, applyLabel, emptyStats, type StatsEvent, type WindowStats } from '../../../domain/metrics/window-stats.js';
+import { accumulate, accumulateRow, applyLabel, emptyStats, readRow, settleLog, valueRowsFor, type StatsEvent, type WindowStats } from '../../../domain/metrics/window-stats.js';
+import { LOG_MAX_EVENTS, RowLog } from '../../../domain/metrics/value-log.js';
 import type Database from 'better-sqlite3';
 import { presetPartialValues, trimPartialValues } from './stats-hints.js';
 import { purgedBefore } from './retention.js';
@@ -37,24 +38,42 @@ function appendByHour<T>(
   items: readonly T[],
   event: (t: T) => StoredEvent,
   change: (s: WindowStats, t: T, ctx: StatsContext) => void,
-  trim = false,
 ): void {
   for (const { slice, ctx, items: mine } of itemsBySlice(sqlite, model, items, event)) {
-    const key = hintKey(model, slice);
     // an hour at a time: its statistics stay in the CPU's cache (see stats-head.ts byHour)
     for (const [h, group] of groupByHour(mine, (t) => event(t).ts)) {
       const s = emptyStats(ctx);
-      if (trim) presetPartialValues(sqlite, key, h, s);
       for (const it of group) change(s, it, ctx);
-      if (trim) trimPartialValues(sqlite, key, h, s, ctx);
       appendPartial(sqlite, model.id, slice, h, s);
     }
   }
 }
 
-/** Adds newly stored events (with their joined actuals) to their hours' statistics, in every slice they belong to. */
+/**
+ * Adds newly stored events (with their joined actuals) to their hours' statistics, in
+ * every slice they belong to: one partial per slice and hour. As in a call's head, each
+ * event's numeric values are read once into a row its slices share, and an hour logs its
+ * rows and settles them at once (value-log.ts): a call spread over a week gives each hour
+ * a few events, which hash tables per column would make pay a cache miss a value.
+ */
 export function applyEventsToStats(sqlite: Database.Database, model: ModelRecord, events: StoredEvent[]): void {
-  appendByHour(sqlite, model, events, (e) => e, (s, e, ctx) => accumulate(s, e, ctx), true);
+  const slices = itemsBySlice(sqlite, model, events.map((_, i) => i), (i) => events[i]!);
+  const rows = valueRowsFor(slices[0]!.ctx);
+  for (const e of events) readRow(rows, e, slices[0]!.ctx);
+  for (const { slice, ctx, items } of slices) {
+    const key = hintKey(model, slice);
+    for (const [h, group] of groupByHour(items, (i) => events[i]!.ts)) {
+      const s = emptyStats(ctx);
+      presetPartialValues(sqlite, key, h, s);
+      if (group.length <= LOG_MAX_EVENTS) {
+        const log = new RowLog();
+        for (const i of group) accumulateRow(s, events[i]!, ctx, log, i);
+        settleLog(s, ctx, rows, log);
+      } else for (const i of group) accumulate(s, events[i]!, ctx);
+      trimPartialValues(sqlite, key, h, s, ctx);
+      appendPartial(sqlite, model.id, slice, h, s);
+    }
+  }
 }
 
 /** Moves the statistics from each event's state before to after (an actual arrived or was replaced). */
