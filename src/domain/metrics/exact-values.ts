@@ -139,3 +139,48 @@ export function mergeValues(a: ExactValues, b: ExactValues, limit = EXACT_VALUES
   }
   return { form: 'sorted', v: v.subarray(0, k), c: c.subarray(0, k) };
 }
+
+/** Distinct values, ascending in v[0..n) (v grown as needed). */
+export interface DistinctValues {
+  v: Float64Array;
+  n: number;
+}
+
+/**
+ * Adds the ascending distinct values `mine` to `seen` in place (a merge from the back:
+ * no allocation unless it grows); false, leaving `seen` as it was, when the union would
+ * pass `limit`. What the ingest hints keep per hour (stats-hints.ts): a call shuffled over
+ * a week adds a few values to ~170 hours' sets; a new merged array each time
+ * (mergeValues) cost GraphQL's shuffled ingest more than the rest of its statistics.
+ */
+export function addDistinct(seen: DistinctValues, mine: ArrayLike<number>, limit: number): boolean {
+  const { n } = seen;
+  const k = mine.length;
+  let added = 0;
+  for (let i = 0, j = 0; j < k; j++) {
+    const x = mine[j]!;
+    while (i < n && seen.v[i]! < x) i++;
+    if (i === n || seen.v[i] !== x) added++;
+  }
+  if (n + added > limit) return false;
+  if (n + added > seen.v.length) {
+    const v = new Float64Array(Math.min(limit, Math.max(16, 2 * (n + added))));
+    v.set(seen.v.subarray(0, n));
+    seen.v = v;
+  }
+  const v = seen.v;
+  let i = n - 1;
+  let w = n + added - 1;
+  for (let j = k - 1; j >= 0; ) {
+    const x = mine[j]!;
+    if (i >= 0 && v[i]! > x) v[w--] = v[i--]!;
+    else {
+      // equal to v[i]: already there, and it stays where it is
+      if (!(i >= 0 && v[i] === x)) v[w--] = x;
+      else v[w--] = v[i--]!;
+      j--;
+    }
+  }
+  seen.n = n + added;
+  return true;
+}

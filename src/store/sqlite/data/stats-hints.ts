@@ -8,18 +8,17 @@ import type Database from 'better-sqlite3';
 import { HOUR_PARTS } from '../../../domain/metrics/merge-stats.js';
 import { dropExactValues, type WindowStats } from '../../../domain/metrics/window-stats.js';
 import type { StatsContext } from '../../../domain/metrics/context.js';
-import { mergeValues, sortedValues, type SortedValues } from '../../../domain/metrics/exact-values.js';
+import { addDistinct, sortedValues, type DistinctValues } from '../../../domain/metrics/exact-values.js';
 
 /** Values held in all open sets at most (then the least recently used hours go). */
 const MAX_TRACKED_VALUES = 400_000;
 
 interface HourHint {
-  /** per column (features, then output): the distinct values seen (sorted), or null once over HOUR_PARTS */
-  seen: Array<SortedValues | null>;
+  /** per column (features, then output): the values seen, or null once over HOUR_PARTS */
+  seen: Array<DistinctValues | null>;
   size: number;
 }
 
-const NONE: SortedValues = { form: 'sorted', v: new Float64Array(0), c: new Float64Array(0) };
 
 interface Hints {
   hours: Map<string, HourHint>;
@@ -48,7 +47,7 @@ export function trimPartialValues(sqlite: Database.Database, modelKey: string, h
   const ctxs = [...ctx.features, ctx.output];
   let hint = hints.hours.get(key);
   if (hint) hints.hours.delete(key);
-  else hint = { seen: cols.map(() => NONE), size: 0 };
+  else hint = { seen: cols.map(() => ({ v: new Float64Array(0), n: 0 })), size: 0 };
   hints.hours.set(key, hint);
   for (let i = 0; i < cols.length; i++) {
     const c = cols[i]!;
@@ -58,15 +57,16 @@ export function trimPartialValues(sqlite: Database.Database, modelKey: string, h
       dropExactValues(c, ctxs[i]!);
       continue;
     }
-    // a linear merge of sorted arrays (the first part's values are kept as they are)
     const mine = sortedValues(c.values);
-    const union = seen.v.length === 0 ? mine : mergeValues(seen, mine, HOUR_PARTS);
-    const after = union === null ? 0 : union.v.length;
-    hints.tracked += after - seen.v.length;
-    hint.size += after - seen.v.length;
-    hint.seen[i] = union;
-    if (union === null) dropExactValues(c, ctxs[i]!);
-    else c.values = mine;
+    const before = seen.n;
+    if (addDistinct(seen, mine.v, HOUR_PARTS)) c.values = mine;
+    else {
+      hint.seen[i] = null;
+      dropExactValues(c, ctxs[i]!);
+    }
+    const after = hint.seen[i] ? seen.n : 0;
+    hints.tracked += after - before;
+    hint.size += after - before;
   }
   while (hints.tracked > MAX_TRACKED_VALUES && hints.hours.size > 1) {
     const [k, h] = hints.hours.entries().next().value!;
