@@ -145,8 +145,37 @@ export function float64s(n: number): Float64Array {
   return a;
 }
 
+// an open-addressing set of doubles, 4x the limit: cleared through the slots it used
+const SET_SLOTS = 4 * EXACT_VALUES_ACCUMULATED;
+const setKeys = new Float64Array(SET_SLOTS);
+const setUsed = new Uint8Array(SET_SLOTS);
+const setTouched = new Uint16Array(EXACT_VALUES_ACCUMULATED + 1);
+const hashView = new Float64Array(1);
+const hashBits = new Uint32Array(hashView.buffer);
+
+/** Whether `vals[0..n)` hold more than EXACT_VALUES_ACCUMULATED distinct values (-0 is 0), stopping as soon as they do. */
+function overLimit(vals: Float64Array, n: number): boolean {
+  let d = 0;
+  let over = false;
+  for (let i = 0; i < n && !over; i++) {
+    const v = vals[i] === 0 ? 0 : vals[i]!;
+    hashView[0] = v;
+    let h = Math.imul(hashBits[0]! ^ Math.imul(hashBits[1]!, 0x9e3779b1), 0x85ebca6b) >>> 22;
+    while (setUsed[h] === 1 && setKeys[h] !== v) h = (h + 1) & (SET_SLOTS - 1);
+    if (setUsed[h] === 1) continue;
+    setUsed[h] = 1;
+    setKeys[h] = v;
+    setTouched[d++] = h;
+    over = d > EXACT_VALUES_ACCUMULATED;
+  }
+  for (let j = 0; j < d; j++) setUsed[setTouched[j]!] = 0;
+  return over;
+}
+
 /** The exact values of `vals[0..n)` (as a ValueCounts would hold them: -0 is 0), or null past EXACT_VALUES_ACCUMULATED distinct. */
 export function sortedOf(vals: Float64Array, n: number, scratch: Float64Array): SortedValues | null {
+  // past the limit on a first count: no sort (an hour's first partial of hundreds of values)
+  if (n > EXACT_VALUES_ACCUMULATED && overLimit(vals, n)) return null;
   for (let i = 0; i < n; i++) scratch[i] = vals[i]!;
   const s = scratch;
   sortNumbers(s, 0, n);

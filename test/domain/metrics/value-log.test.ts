@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { makeStatsContext, type StatsContext } from '../../../src/domain/metrics/context.js';
 import { buildBaselineProfile } from '../../../src/domain/metrics/profile.js';
 import { serializeStats } from '../../../src/domain/metrics/stats-codec.js';
-import { LOG_MAX_EVENTS, RowLog, sortNumbers } from '../../../src/domain/metrics/value-log.js';
+import { LOG_MAX_EVENTS, RowLog, sortedOf, sortNumbers } from '../../../src/domain/metrics/value-log.js';
+import { EXACT_VALUES_ACCUMULATED } from '../../../src/domain/metrics/exact-values.js';
 import { accumulate, accumulateRow, emptyStats, readRow, settleLog, valueRowsFor, type StatsEvent, type WindowStats } from '../../../src/domain/metrics/window-stats.js';
 import { modelRecord, XYG_FEATURES } from '../../helpers/model-record.js';
 
@@ -78,6 +79,23 @@ describe('value logs', () => {
     const ctx = makeStatsContext(model, buildBaselineProfile(model, base));
     const events = Array.from({ length: LOG_MAX_EVENTS + 300 }, (_, i) => ({ ...base[i % 500]!, features: { x: i % 7 === 0 ? Math.round(r() * 10) : r() * 12, y: r() * 12 - 6, g: 'b' } }));
     expect(bytes(logged(events, ctx, false, -1))).toEqual(bytes(plain(events, ctx, false)));
+  });
+
+  it('sortedOf gives the distinct values with their counts, or null past EXACT_VALUES_ACCUMULATED', () => {
+    const value = fc.oneof(fc.integer({ min: -200, max: 200 }), fc.constantFrom(-0, 0), fc.double({ noNaN: true, noDefaultInfinity: true }));
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 700 }), (xs) => {
+        const vals = Float64Array.from(xs);
+        const got = sortedOf(vals, vals.length, new Float64Array(vals.length));
+        const counts = new Map<number, number>();
+        for (const x of xs) counts.set(x === 0 ? 0 : x, (counts.get(x === 0 ? 0 : x) ?? 0) + 1);
+        if (counts.size > EXACT_VALUES_ACCUMULATED) return expect(got).toBeNull();
+        const keys = Float64Array.from(counts.keys()).sort();
+        expect(Array.from(got!.v)).toEqual(Array.from(keys));
+        expect(Array.from(got!.c)).toEqual(Array.from(keys, (k) => counts.get(k)));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('sortNumbers sorts like the built-in sort (-0 and 0 being equal, in either order)', () => {

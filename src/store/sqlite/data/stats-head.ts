@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ModelRecord } from '../../../domain/model.js';
 import type { StatsContext } from '../../../domain/metrics/context.js';
-import { accumulate, accumulateRow, emptyStats, readRow, settleLog, valueRowsFor, type StatsEvent, type WindowStats } from '../../../domain/metrics/window-stats.js';
+import { accumulate, accumulateRow, emptyStats, readRow, settleLog, valueRowsFor, type ColumnStats, type StatsEvent, type WindowStats } from '../../../domain/metrics/window-stats.js';
 import { RowLog, type ValueRows } from '../../../domain/metrics/value-log.js';
 import { groupByHour, HOUR_MS, MINUTE_MS, SECOND_MS } from '../../../domain/time.js';
 import { presetPartialValues, trimPartialValues } from './stats-hints.js';
@@ -42,7 +42,10 @@ const noHours = (): SliceHours => ({ slices: new Map(), rows: null });
 
 /** Estimated bytes of a head beyond which it is written out (a busy hour with a baseline is ~1.3 MB). */
 const HEAD_MAX_BYTES = 48 * 2 ** 20;
-/** Events between two counts of a head's bytes (it may pass HEAD_MAX_BYTES by what they add: ~1 MB with 10 slices). */
+/**
+ * Events between two counts of a head's bytes, per slice (a count visits every slice's
+ * hours; the head may pass HEAD_MAX_BYTES by what they add: ~6 MB with 11 slices).
+ */
 const BYTES_EVERY = 2000;
 /** Events in a head at most: bounds what recovery reads back after a crash. */
 const HEAD_MAX_EVENTS = 250_000;
@@ -103,15 +106,19 @@ export function byHour<T extends { ts: number }>(events: readonly T[]): Iterable
 
 /** Rough bytes held by statistics being accumulated (Maps ~100 bytes an entry). */
 function bytesOf({ stats: s, log }: HourStats): number {
-  let n = 512 + (log ? log.bytes : 0);
-  for (const c of [...s.features, s.output]) {
-    if (c.kind === 'categorical') n += c.counts.size * 100;
-    // while an hour logs, its numeric values are in the log (counted above), not in tables
-    else if (!log) {
-      if (c.hist) n += c.hist.form === 'dense' ? c.hist.counts.length * 16 : c.hist.form === 'map' ? c.hist.table.bytes : c.hist.idx.length * 24;
-      if (c.values?.form === 'counts') n += c.values.bytes;
-    }
-  }
+  // called for every hour of every slice at each count: no allocation
+  let n = 512 + (log ? log.bytes : 0) + columnBytes(s.output, log !== null);
+  for (let i = 0; i < s.features.length; i++) n += columnBytes(s.features[i]!, log !== null);
+  return n;
+}
+
+function columnBytes(c: ColumnStats, logging: boolean): number {
+  if (c.kind === 'categorical') return c.counts.size * 100;
+  // while an hour logs, its numeric values are in the log (counted apart), not in tables
+  if (logging) return 0;
+  let n = 0;
+  if (c.hist) n += c.hist.form === 'dense' ? c.hist.counts.length * 16 : c.hist.form === 'map' ? c.hist.table.bytes : c.hist.idx.length * 24;
+  if (c.values?.form === 'counts') n += c.values.bytes;
   return n;
 }
 
@@ -216,8 +223,8 @@ export class StatsHead {
 
   private due(now: number): boolean {
     if (this.events >= HEAD_MAX_EVENTS || (this.since !== null && now - this.since >= HEAD_MAX_MS)) return true;
-    // bytes are counted over every slice's hours: only every BYTES_EVERY events
-    if (this.events < this.sized + BYTES_EVERY) return false;
+    // bytes are counted over every slice's hours: only every BYTES_EVERY events a slice
+    if (this.events < this.sized + BYTES_EVERY * Math.max(1, this.hours.slices.size)) return false;
     this.sized = this.events;
     let bytes = this.hours.rows?.bytes ?? 0;
     for (const mine of this.hours.slices.values()) for (const s of mine.values()) bytes += bytesOf(s);
