@@ -22,20 +22,11 @@ import {
   type StatsEvent,
   type WindowStats,
 } from '../../../src/domain/metrics/window-stats.js';
-import { modelRecord, XYG_FEATURES } from '../../helpers/model-record.js';
+import { modelRecord, XYG_FEATURES, xygEvent } from '../../helpers/model-record.js';
 
 const model = modelRecord(XYG_FEATURES, { name: 'partial' });
 
-const num = fc.oneof(fc.integer({ min: -8, max: 8 }), fc.constantFrom(-0, 0.1, 0.2, 0.30000000000000004), fc.double({ min: -12, max: 12, noNaN: true }));
-const raw = fc.oneof({ weight: 10, arbitrary: num }, { weight: 1, arbitrary: fc.constantFrom(null, NaN, Infinity, 'str') });
-const event: fc.Arbitrary<StatsEvent> = fc.record({
-  features: fc.record({ x: raw, y: raw, g: fc.constantFrom('a', 'b', null) }),
-  score: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { freq: 8 }),
-  predictedLabel: fc.constant(null),
-  value: fc.constant(null),
-  actualLabel: fc.option(fc.constantFrom('yes', 'no'), { freq: 2 }),
-  actualValue: fc.constant(null),
-});
+const event = xygEvent;
 
 function plain(events: StatsEvent[], ctx: StatsContext): WindowStats {
   const s = emptyStats(ctx);

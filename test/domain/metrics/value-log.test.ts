@@ -10,21 +10,11 @@ import { serializeStats } from '../../../src/domain/metrics/stats-codec.js';
 import { LOG_MAX_EVENTS, RowLog, sortedOf, sortNumbers } from '../../../src/domain/metrics/value-log.js';
 import { EXACT_VALUES_ACCUMULATED } from '../../../src/domain/metrics/exact-values.js';
 import { accumulate, accumulateRow, emptyStats, readRow, settleLog, valueRowsFor, type StatsEvent, type WindowStats } from '../../../src/domain/metrics/window-stats.js';
-import { modelRecord, XYG_FEATURES } from '../../helpers/model-record.js';
+import { modelRecord, XYG_FEATURES, xygEvent } from '../../helpers/model-record.js';
 
 const model = modelRecord(XYG_FEATURES, { name: 'log' });
 
-// few distinct values (ties, values at edges, -0) and many (sums of many doubles per slot)
-const num = fc.oneof(fc.integer({ min: -8, max: 8 }), fc.constantFrom(-0, 0.1, 0.2, 0.30000000000000004), fc.double({ min: -12, max: 12, noNaN: true }));
-const raw = fc.oneof({ weight: 10, arbitrary: num }, { weight: 1, arbitrary: fc.constantFrom(null, undefined, NaN, Infinity, -Infinity, 'str', true) });
-const event: fc.Arbitrary<StatsEvent> = fc.record({
-  features: fc.record({ x: raw, y: raw, g: fc.constantFrom('a', 'b', null) }),
-  score: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { freq: 8 }),
-  predictedLabel: fc.constant(null),
-  value: fc.constant(null),
-  actualLabel: fc.option(fc.constantFrom('yes', 'no'), { freq: 2 }),
-  actualValue: fc.constant(null),
-});
+const event = xygEvent;
 
 // as a partial stores them: a column keeping exact values leaves its histogram to them (stats-codec.ts)
 const bytes = (s: WindowStats) => {
