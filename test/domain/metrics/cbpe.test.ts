@@ -50,9 +50,12 @@ describe('CBPE AUC aggregate', () => {
         toBinned(h);
         const binned = cbpeAucOf(h);
         if (ref === null) return exact === null && binned === null;
-        expect(Math.abs(exact! - ref)).toBeLessThanOrEqual(1e-12);
+        // two summation orders over up to ~200 products of probabilities as small as 1e-6:
+        // rounding reached 1.0002e-12 in one run (fast-check); 1e-10 is still 10^7 under
+        // METRICS.md's 0.001 for the CBPE AUC
+        expect(Math.abs(exact! - ref)).toBeLessThanOrEqual(1e-10);
         expect(Math.abs(binned! - ref)).toBeLessThanOrEqual(2 ** -13);
-        expect(binned!).toBeLessThanOrEqual(ref + 1e-12);
+        expect(binned!).toBeLessThanOrEqual(ref + 1e-10);
         return true;
       }),
       { numRuns: 300 },
