@@ -84,7 +84,7 @@ describe('the demo, interrupted or beside a server', () => {
       }
       const result = await demo;
       expect(result.stderr).not.toMatch(/locked|busy/i);
-      expect(result.code).toBe(0);
+      expect(result.code, result.stderr.slice(-2000)).toBe(0); // its error, if it failed
       expect(result.stdout).toContain('Demo ready');
       expect(answers.length).toBeGreaterThan(3); // the two really overlapped
       expect(answers.filter((a) => a.status !== 200 || a.accepted !== 500)).toEqual([]);
