@@ -254,19 +254,12 @@ export function sparseHist(h: FineHist): SparseHist {
 }
 
 /**
- * The fine histogram of a column's exact values (ascending distinct `v` with counts `c`),
- * and how many fall outside slots [loSlot, hiSlot]. Each slot's sum is added in value
- * order, so it depends on the values alone, never on the order they came in. A partial
- * that keeps its exact values stores no histogram: this rebuilds it (stats-codec.ts).
+ * The fine histogram of a column's exact values (ascending distinct `v` with counts `c`).
+ * Each slot's sum is added in value order, so it depends on the values alone, never on
+ * the order they came in. A partial that keeps its exact values stores no histogram: this
+ * rebuilds it (stats-codec.ts, window-stats.ts dropExactValues).
  */
-export function sparseFromSorted(
-  v: ArrayLike<number>,
-  c: ArrayLike<number>,
-  ix: SlotIndex,
-  nslots: number,
-  loSlot: number,
-  hiSlot: number,
-): { hist: SparseHist; outOfRange: number } {
+export function sparseFromSorted(v: ArrayLike<number>, c: ArrayLike<number>, ix: SlotIndex, nslots: number): SparseHist {
   const n = v.length;
   // the slots ascend with the values: count the distinct ones, then fill
   const slots = new Float64Array(n);
@@ -278,15 +271,12 @@ export function sparseFromSorted(
   const idx = nslots <= 0x10000 ? new Uint16Array(d) : new Uint32Array(d);
   const counts = new Float64Array(d);
   const sums = new Float64Array(d);
-  let out = 0;
   let j = -1;
   for (let i = 0; i < n; i++) {
     const s = slots[i]!;
     if (i === 0 || s !== slots[i - 1]) idx[++j] = s;
-    const k = c[i]!;
-    counts[j]! += k;
-    if (s < loSlot || s > hiSlot) out += k;
-    if ((s & 1) === 0) for (let r = 0; r < k; r++) sums[j]! += v[i]!;
+    counts[j]! += c[i]!;
+    if ((s & 1) === 0) for (let r = 0; r < c[i]!; r++) sums[j]! += v[i]!;
   }
-  return { hist: { form: 'sparse', idx, counts, sums }, outOfRange: out };
+  return { form: 'sparse', idx, counts, sums };
 }

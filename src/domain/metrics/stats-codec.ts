@@ -214,7 +214,7 @@ export function deserializeStats(coreData: Uint8Array, histData: Uint8Array | nu
     const values: SortedValues | null = hblocks && c.v >= 0 ? { form: 'sorted', v: hblocks[c.v]![0]!, c: hblocks[c.v]![1]! } : null;
     const hb = hblocks && c.h >= 0 ? hblocks[c.h]! : null;
     // rebuilt against the reader's bins: a row built against other bins has another key and is stale to every reader
-    const rebuilt = c.h === FROM_VALUES && values && values.v.length > 0 && cc?.index ? sparseFromSorted(values.v, values.c, cc.index, cc.nslots, cc.loSlot, cc.hiSlot).hist : null;
+    const rebuilt = c.h === FROM_VALUES && values && values.v.length > 0 && cc?.index ? sparseFromSorted(values.v, values.c, cc.index, cc.nslots) : null;
     return {
       kind: 'numeric',
       missing: c.m,

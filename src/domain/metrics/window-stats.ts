@@ -451,7 +451,7 @@ export function dropExactValues(col: NumericColumnStats, c: ColumnContext): void
   if (col.values === null) return;
   if (col.hist === null && c.index !== null) {
     const sv = sortedValues(col.values);
-    if (sv.v.length > 0) col.hist = sparseFromSorted(sv.v, sv.c, c.index, c.nslots, c.loSlot, c.hiSlot).hist;
+    if (sv.v.length > 0) col.hist = sparseFromSorted(sv.v, sv.c, c.index, c.nslots);
   }
   col.values = null;
 }

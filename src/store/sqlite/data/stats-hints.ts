@@ -13,6 +13,9 @@ import { addDistinct, sortedValues, type DistinctValues } from '../../../domain/
 /** Values held in all open sets at most (then the least recently used hours go). */
 const MAX_TRACKED_VALUES = 400_000;
 
+/** What a new hour's sets start from (addDistinct replaces it as they grow, never writes into it). */
+const EMPTY = new Float64Array(0);
+
 interface HourHint {
   /** per column (features, then output): the values seen, or null once over HOUR_PARTS */
   seen: Array<DistinctValues | null>;
@@ -47,7 +50,7 @@ export function trimPartialValues(sqlite: Database.Database, modelKey: string, h
   const ctxs = [...ctx.features, ctx.output];
   let hint = hints.hours.get(key);
   if (hint) hints.hours.delete(key);
-  else hint = { seen: cols.map(() => ({ v: new Float64Array(0), n: 0 })), size: 0 };
+  else hint = { seen: cols.map(() => ({ v: EMPTY, n: 0 })), size: 0 };
   hints.hours.set(key, hint);
   for (let i = 0; i < cols.length; i++) {
     const c = cols[i]!;
