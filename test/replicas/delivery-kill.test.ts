@@ -9,6 +9,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testPostgres, useTempDatabase } from '../helpers/postgres.js';
 import { kill9, killAll, startMember, WAITING_FOR, type Member } from './cluster.js';
+import { survivingLostConnections } from '../../src/store/postgres/client.js';
 
 const admin = await testPostgres();
 const T = Date.parse('2024-05-06T00:00:00Z');
@@ -47,7 +48,7 @@ describe.skipIf(admin === null || WAITING_FOR !== null)('kill -9 of the deliveri
   const db = useTempDatabase(admin);
   let pool: pg.Pool;
   beforeAll(() => {
-    pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    pool = survivingLostConnections(new pg.Pool({ connectionString: db.url, max: 2 }));
     // the temporary database is dropped (its sessions ended) after the tests: not an error
     pool.on('error', () => {});
   });

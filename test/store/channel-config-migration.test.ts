@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR, openStore } from '../../src/db/client.js';
-import { migratePostgres, PG_MIGRATIONS_DIR } from '../../src/store/postgres/client.js';
+import { migratePostgres, PG_MIGRATIONS_DIR, survivingLostConnections } from '../../src/store/postgres/client.js';
 import { testPostgres, useTempDatabase } from '../helpers/postgres.js';
 import { listChannels } from '../../src/services/channels.js';
 import { fixedClock } from '../../src/clock.js';
@@ -70,7 +70,7 @@ describe('channel config migration', () => {
 describe.skipIf(admin === null)('channel config migration on PostgreSQL', () => {
   const db = useTempDatabase(admin, { empty: true }); // migrated step by step below
   it('moves the columns into config the same way', async () => {
-    const pool = new pg.Pool({ connectionString: db.url });
+    const pool = survivingLostConnections(new pg.Pool({ connectionString: db.url }));
     try {
       await migratePostgres(pool, migrationsBefore(PG_MIGRATIONS_DIR, '0004_channel_config'));
       const add = 'INSERT INTO channels (name, kind, slack_channel, webhook_url, webhook_secret, created_at) VALUES ($1, $2, $3, $4, $5, 1)';

@@ -9,6 +9,7 @@ import { answerRead } from '../../src/services/answer-reads.js';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import * as schema from '../../src/store/postgres/schema/index.js';
 import { pgContext } from '../../src/store/postgres/context.js';
+import { survivingLostConnections } from '../../src/store/postgres/client.js';
 import { pgData } from '../../src/store/postgres/data/repo.js';
 import { compactPostgres } from '../../src/store/postgres/data/compact.js';
 import { newStatsCaches, type PgStatsCaches } from '../../src/store/postgres/data/preloaded-rows.js';
@@ -26,9 +27,8 @@ const types = {
 };
 
 export function pgPool(url: string, max = 4): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, types });
-  pool.on('error', () => {}); // an idle connection closed by the database's drop at the end
-  return pool;
+  // a connection closed by the database's drop at the end, idle or checked out, fails quietly
+  return survivingLostConnections(new pg.Pool({ connectionString: url, max, types }));
 }
 
 export interface Pair {

@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compactPostgres } from '../../src/store/postgres/data/compact.js';
-import { newStatsCaches } from '../../src/store/postgres/data/preloaded-rows.js';
+import { newStatsCaches, withPreloadedRows } from '../../src/store/postgres/data/preloaded-rows.js';
+import { answerRead } from '../../src/services/answer-reads.js';
 import { loadFixture, type FixtureEvent } from '../domain/metrics/load-fixture.js';
 import { close } from '../services/stats-helpers.js';
 import { testPostgres, useTempDatabase } from '../helpers/postgres.js';
@@ -126,6 +127,30 @@ describe.skipIf(admin === null)('compaction on PostgreSQL', () => {
     await pgCompact(p, NOW);
     expect(await partialsLeft(p)).toBe(0);
     await sameAsSqlite(p);
+  });
+
+  it('a listing outdated between rounds (a row rewritten at READ COMMITTED, as beside a compaction step) is taken again', async () => {
+    const p = await pairOf(pool, 'penguins', '-relist');
+    await logBoth(p, EVENTS);
+    await pgCompact(p, NOW);
+    const [from, to] = WINDOWS[1]!; // odd hours at both ends: hour rows and day roll-ups
+    const read = { kind: 'traffic' as const, model: p.model, from, to };
+    // every row the first round asks for is rewritten (same data, new rev) just before its fill reads it
+    let rewrites = 0;
+    const q = {
+      query: async (...args: Parameters<pg.Pool['query']>) => {
+        const sql = String(args[0]);
+        if (rewrites === 0 && /FROM stats_(hourly WHERE .* hour = ANY|rollup r JOIN unnest)/s.test(sql)) {
+          rewrites++;
+          await other.query('UPDATE stats_hourly SET rev = rev + 1 WHERE model_id = $1', [p.model.id]);
+          await other.query('UPDATE stats_rollup SET rev = rev + 1 WHERE model_id = $1', [p.model.id]);
+        }
+        return (pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
+      },
+    } as unknown as pg.Pool;
+    const got = await withPreloadedRows(q, newStatsCaches(pool), p.model, 0, from, to, (rows) => answerRead(rows, read));
+    expect(rewrites).toBe(1);
+    close(sqliteAnswer(p, read), got, 'traffic after the rewrite');
   });
 
   it('when compaction runs never changes an answer (property)', async () => {

@@ -1,8 +1,11 @@
 // The database ends a connection while the store holds it (a failover, a restart,
 // pg_terminate_backend): the transaction on it fails, the process goes on, and the store
-// keeps answering on fresh connections. pg-pool hands a client's 'error' to the pool's, idle
-// or checked out: without the store's pool listener (client.ts) it is uncaught and ends the
-// whole server (checked: this test fails with that listener removed).
+// keeps answering on fresh connections. pg emits the backend's FATAL message as 'error' on
+// the client, and pg-pool listens only while a client is idle: on a checked-out one, without
+// the store's listener (survivingLostConnections, client.ts), it was uncaught and ended the
+// whole server (checked: this test fails with that listener removed). The test waits for
+// the connection's end before its next statement, so the message always meets a client
+// with no query running (racing the two made the old test pass or fail by timing).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openPostgres, type PostgresStore } from '../../src/store/postgres/client.js';
@@ -31,8 +34,10 @@ describe.skipIf(admin === null)('PostgreSQL: a connection lost mid-transaction',
       const client = await store.pool.connect();
       const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       await client.query('BEGIN');
+      const ended = new Promise((r) => client.once('end', r));
       const terminated = await killer.pool.query('SELECT pg_terminate_backend($1) AS ok', [pid]);
       expect(terminated.rows[0].ok).toBe(true);
+      await ended;
       await expect(client.query('SELECT 1')).rejects.toThrow();
       client.release(true);
       // let pg deliver the connection's end to its listeners

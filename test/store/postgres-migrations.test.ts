@@ -6,7 +6,7 @@ import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as sqliteSchema from '../../src/db/schema/index.js';
-import { openPostgres } from '../../src/store/postgres/client.js';
+import { openPostgres, survivingLostConnections } from '../../src/store/postgres/client.js';
 import { ensureEventPartitions } from '../../src/store/postgres/partitions.js';
 import { testPostgres, useTempDatabase } from '../helpers/postgres.js';
 
@@ -47,7 +47,7 @@ describe.skipIf(admin === null)('the PostgreSQL migrations', () => {
   it('apply to an empty database once when two replicas start together, and again change nothing', async () => {
     const [a, b] = await Promise.all([openPostgres(db.url), openPostgres(db.url)]);
     await Promise.all([a.close(), b.close()]);
-    pool = new pg.Pool({ connectionString: db.url });
+    pool = survivingLostConnections(new pg.Pool({ connectionString: db.url }));
     const applied = async () => (await pool!.query('SELECT hash, created_at FROM drizzle.__drizzle_migrations ORDER BY id')).rows;
     const first = await applied();
     const journal = (await import('../../drizzle/postgres/meta/_journal.json', { with: { type: 'json' } })).default;
@@ -92,7 +92,7 @@ describe.skipIf(admin === null)('the PostgreSQL migrations', () => {
     );
     // replicas asking for the same partitions at once (each pool knows nothing yet)
     const days = Array.from({ length: 12 }, (_, i) => day + (i - 10) * DAY);
-    const replicas = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: db.url, max: 2 }));
+    const replicas = Array.from({ length: 4 }, () => survivingLostConnections(new pg.Pool({ connectionString: db.url, max: 2 })));
     try {
       await Promise.all(replicas.flatMap((p) => [p.query('SELECT 1'), p.query('SELECT 1')]));
       await Promise.all(replicas.flatMap((p, i) => [ensureEventPartitions(p, id, i % 2 ? days : [...days].reverse()), ensureEventPartitions(p, id, days.slice(i))]));

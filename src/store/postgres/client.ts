@@ -53,11 +53,23 @@ export async function migratePostgres(pool: pg.Pool, folder = PG_MIGRATIONS_DIR)
   }
 }
 
+/**
+ * A connection the database ends (a restart, a failover, pg_terminate_backend) must fail
+ * its queries, not the process. pg emits 'error' on the client when the backend's FATAL
+ * message arrives; pg-pool listens only while the client is idle, so on a checked-out
+ * client (between two statements of a transaction) nobody did and Node threw it as an
+ * uncaught 'error' event (checked with a script: the process exited). Every client gets a
+ * listener of its own for its whole life; the pool's still removes idle ones.
+ */
+export function survivingLostConnections(pool: pg.Pool): pg.Pool {
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
+}
+
 /** Connects to `url` (checking it answers) and applies pending migrations unless told not to. */
 export async function openPostgres(url: string, opts: { migrate?: boolean; max?: number } = {}): Promise<PostgresStore> {
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types });
-  // an idle client's error (server restart) must not crash the process; the next query fails instead
-  pool.on('error', () => {});
+  const pool = survivingLostConnections(new pg.Pool({ connectionString: url, max: opts.max ?? 10, types }));
   try {
     if (opts.migrate !== false) await migratePostgres(pool);
     else await pool.query('SELECT 1');

@@ -6,7 +6,10 @@
 // every row, partial or event range it asked for and did not have (answering as if it were
 // empty and up to date), then all of those are read in a few queries, and the merge runs
 // again; a round misses something only when a row turns out stale (another baseline), so
-// a read takes two or three rounds. All on one connection, in one snapshot (the caller's).
+// a read takes two or three rounds. All on one connection, in the caller's snapshot: one
+// for a read (REPEATABLE READ); a compaction step reads at READ COMMITTED, where a row
+// rewritten or partials folded after the listing make the listing outdated: it is then
+// taken again (without that a round kept asking for a rev no longer stored).
 import type { ModelRecord } from '../../../domain/model.js';
 import type { StatsContext } from '../../../domain/metrics/context.js';
 import { deserializeStats } from '../../../domain/metrics/stats-codec.js';
@@ -24,8 +27,10 @@ import { badInput } from '../../../errors.js';
 
 /** Parsed rows a process keeps (a busy day or month is ~1-2 MB), as SQLite's stats store. */
 const HOT_ROWS = 48;
-/** Rounds at most: each reads strictly more, so this is only a guard against a bug. */
+/** Rounds at most per listing: each reads strictly more, so this is only a guard against a bug. */
 const MAX_ROUNDS = 8;
+/** Listings taken again at most (each after a concurrent writer changed what the last one named). */
+const MAX_RELISTS = 4;
 
 /** Recently read rows, used only while their rev is the database's. */
 export class PgRowCache {
@@ -104,6 +109,8 @@ class Loaded {
   partials = new Map<number, Array<{ id: number; data: Buffer; hists: Buffer | null }>>();
   partialHists = new Set<number>();
   events: Array<{ from: number; to: number; events: Array<StatsEvent & { ts: number }> }> = [];
+  /** a row the listing named came back with another rev or not at all, or a listed hour's partials were gone */
+  outdated = false;
   readonly ctx: StatsContext;
 
   constructor(
@@ -115,6 +122,12 @@ class Loaded {
     this.ctx = slice.ctx;
   }
 
+  /** The rev of the row the listing names, if it names one. */
+  listedRev(level: RowLevel, start: number): number | undefined {
+    if (level === 0) return this.listing.hourRev.get(start);
+    return this.listing.rollups.find((r) => r[0] === level && r[1] === start)?.[2];
+  }
+
   /** A StatsRows over what is loaded, noting what it lacks in `misses`. */
   round(misses: Misses): StatsRows {
     const { model, ctx, listing, cache } = this;
@@ -122,10 +135,7 @@ class Loaded {
     const mine = (modelId: number, slice: number) => {
       if (modelId !== model.id || slice !== sl) throw new Error(`statistics of model ${model.id} slice ${sl} were loaded, model ${modelId} slice ${slice} was asked for`);
     };
-    const revOf = (level: RowLevel, start: number): number | undefined => {
-      if (level === 0) return listing.hourRev.get(start);
-      return listing.rollups.find((r) => r[0] === level && r[1] === start)?.[2];
-    };
+    const revOf = (level: RowLevel, start: number) => this.listedRev(level, start);
     return {
       purgedBefore: (modelId) => (mine(modelId, sl), listing.purgedBefore),
       context: (m, slice) => (mine(m.id, slice), ctx),
@@ -191,12 +201,15 @@ class Loaded {
                 WHERE r.model_id = $1 AND r.slice = $5`,
               [id, want.map((w) => w.level), want.map((w) => w.start), want.map((w) => w.hists), slice],
             );
+      const got = new Map<string, number>();
       for (const row of r.rows) {
         const key = rowKey(id, slice, row.level as RowLevel, row.start);
+        got.set(key, row.rev);
         this.rows.set(key, { rev: row.rev, data: row.data, hists: row.hists });
         if (m.rows.get(key)?.hists) this.withHists.add(key);
         else this.withHists.delete(key);
       }
+      for (const w of want) if (got.get(rowKey(id, slice, w.level, w.start)) !== this.listedRev(w.level, w.start)) this.outdated = true;
     }
     if (m.partials.size > 0) {
       const hours = [...m.partials.keys()];
@@ -208,6 +221,7 @@ class Loaded {
       );
       for (const h of hours) this.partials.set(h, []);
       for (const row of r.rows) this.partials.get(row.hour)!.push({ id: row.id, data: row.data, hists: row.hists });
+      if (hours.some((h) => this.partials.get(h)!.length === 0)) this.outdated = true;
       for (const h of hours) (m.partials.get(h) ? this.partialHists.add(h) : this.partialHists.delete(h));
     }
     for (const [from, to] of mergeRanges(m.events)) this.events.push({ from, to, events: await readEvents(q, id, this.slice, from, to) });
@@ -270,10 +284,14 @@ async function list(q: Queryable, model: ModelRecord, slice: number, from: numbe
  * `q`, so the caller decides the snapshot (one REPEATABLE READ transaction for a read).
  */
 export async function withPreloadedRows<T>(q: Queryable, caches: PgStatsCaches, model: ModelRecord, slice: number, from: number, to: number, fn: (rows: StatsRows) => T): Promise<T> {
-  const { listing, baselineStamp } = await list(q, model, slice, from, to);
-  const sl = await sliceOf(caches.pool, q, model, slice, baselineStamp);
-  if (!sl) throw badInput(slice === 0 ? 'model' : 'segment', 'the version or segment read was deleted while the read ran');
-  const loaded = new Loaded(model, sl, listing, caches.rows);
+  const start = async (): Promise<Loaded> => {
+    const { listing, baselineStamp } = await list(q, model, slice, from, to);
+    const sl = await sliceOf(caches.pool, q, model, slice, baselineStamp);
+    if (!sl) throw badInput(slice === 0 ? 'model' : 'segment', 'the version or segment read was deleted while the read ran');
+    return new Loaded(model, sl, listing, caches.rows);
+  };
+  let loaded = await start();
+  let relists = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const misses: Misses = { rows: new Map(), partials: new Map(), events: [] };
     let out: { value: T } | { err: unknown };
@@ -287,8 +305,13 @@ export async function withPreloadedRows<T>(q: Queryable, caches: PgStatsCaches, 
       return out.value;
     }
     await loaded.fill(q, misses);
+    if (loaded.outdated && relists < MAX_RELISTS) {
+      relists++;
+      loaded = await start();
+      round = -1;
+    }
   }
-  throw new Error(`statistics of model ${model.id} still incomplete after ${MAX_ROUNDS} rounds of loading`);
+  throw new Error(`statistics of model ${model.id} still incomplete after ${MAX_ROUNDS} rounds of loading (${relists} listings taken again)`);
 }
 
 /** A stored row's parsed stats (for writers: compaction reads the row it is about to replace). */
