@@ -69,8 +69,10 @@ export function topLevelMember(json: string, key: string): string | null {
   while (i < json.length && json.charCodeAt(i) === QUOTE) {
     const keyEnd = skipString(json, i);
     if (keyEnd < 0) return null;
-    // an escaped key may spell `key` in a way a plain comparison misses: give up
-    if (json.lastIndexOf('\\', keyEnd - 2) > i) return null;
+    // an escaped key may spell `key` in a way a plain comparison misses: give up (looking at
+    // the key's own characters: a lastIndexOf from its end scanned all the line before it,
+    // 1.6 -> 1.2 µs a bench line of 22 features)
+    for (let k = i + 1; k < keyEnd - 1; k++) if (json.charCodeAt(k) === BACKSLASH) return null;
     const isKey = keyEnd - i - 2 === key.length && json.startsWith(key, i + 1);
     i = skipWs(json, keyEnd);
     if (json.charCodeAt(i) !== 58) return null;
