@@ -137,7 +137,11 @@ export class IngestRun implements LineConsumer {
   private commit(last: boolean): void | Promise<void> {
     const rows = this.batch;
     this.batch = [];
-    const p = this.inflight ? this.inflight.then(() => this.write(rows, last)) : this.write(rows, last);
+    // the batch's time is when it is full (its write may wait for the batch before)
+    const now = this.deps.clock.now();
+    // while the batch before may still be committing (PostgreSQL)
+    if (this.predictions?.prepare) this.predictions.prepare(rows as PredictionRow[], now);
+    const p = this.inflight ? this.inflight.then(() => this.write(rows, now, last)) : this.write(rows, now, last);
     if (!p) return;
     const tracked = p.then(
       () => {
@@ -152,8 +156,7 @@ export class IngestRun implements LineConsumer {
     return tracked;
   }
 
-  private write(rows: Array<PredictionRow | ActualRow>, last: boolean): void | Promise<void> {
-    const now = this.deps.clock.now();
+  private write(rows: Array<PredictionRow | ActualRow>, now: number, last: boolean): void | Promise<void> {
     let out: MaybePromise<PredictionBatchResult | ActualBatchResult>;
     try {
       out = this.predictions

@@ -50,6 +50,15 @@ export interface PredictionBatchResult extends WriteCounts {
  */
 export interface PredictionWriter {
   write(rows: PredictionRow[], now: number, last: boolean, audit?: AuditOf<PredictionBatchResult>): MaybePromise<PredictionBatchResult>;
+  /**
+   * Optional: the batch `rows` is full and will be written next (write gets the same
+   * array and `now`), perhaps once the batch before it has committed. A writer whose commits are
+   * asynchronous does here what needs no transaction (encoding the rows, their statistics
+   * as the last batch found the model), so that the process's CPU works while the
+   * database commits the batch before; write checks what it assumed and redoes what no
+   * longer holds.
+   */
+  prepare?(rows: PredictionRow[], now: number): void;
   /** The call was cut off: settles what the writer holds (SQLite's stats head) and writes `audit`. */
   abort(audit: AuditRecord): MaybePromise<void>;
   /** A batch threw (rolled back): forget in-memory state that may hold its rows. */

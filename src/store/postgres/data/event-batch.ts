@@ -48,6 +48,17 @@ function rowsText(rows: AppendRow[], prefix: string): string {
   return lines.join('');
 }
 
+/** A batch's COPY text (keys in eventId order, rows in batch order): what the direct way sends. */
+export interface BatchTexts {
+  keys: string;
+  rows: string;
+}
+
+/** The COPY text of rows (distinct eventIds) of the model, computable before the transaction. */
+export function batchTexts(modelId: number, rows: AppendRow[]): BatchTexts {
+  return { keys: keysText(modelId, rows), rows: rowsText(rows, `${modelId}\t`) };
+}
+
 /** The savepoint the direct way rolls back to; a caller may take and release it itself (`inSavepoint`). */
 export const EVENT_BATCH_SAVEPOINT = 'SAVEPOINT event_batch';
 export const EVENT_BATCH_RELEASE = 'RELEASE SAVEPOINT event_batch';
@@ -56,14 +67,20 @@ export const EVENT_BATCH_RELEASE = 'RELEASE SAVEPOINT event_batch';
  * Stores the rows (distinct eventIds, their partitions existing) whose key is new, in the
  * open transaction of `client`; returns the eventIds stored ('all' when every one was).
  * With `inSavepoint` the caller has taken EVENT_BATCH_SAVEPOINT and releases it after
- * (each in a round trip it makes anyway), else this does both.
+ * (each in a round trip it makes anyway), else this does both. `texts`: the rows' batchTexts,
+ * made before (the staged way makes its own).
  */
-export async function storeEventBatch(client: pg.PoolClient, modelId: number, rows: AppendRow[], opts: { inSavepoint?: boolean } = {}): Promise<Set<string> | 'all'> {
+export async function storeEventBatch(
+  client: pg.PoolClient,
+  modelId: number,
+  rows: AppendRow[],
+  opts: { inSavepoint?: boolean; texts?: BatchTexts } = {},
+): Promise<Set<string> | 'all'> {
   if (rows.length === 0) return 'all';
   if (!opts.inSavepoint) await client.query(EVENT_BATCH_SAVEPOINT);
   try {
-    await copyIn(client, 'event_keys (model_id, event_id, ts)', keysText(modelId, rows));
-    await copyIn(client, `events (model_id, ${COLUMNS})`, rowsText(rows, `${modelId}\t`));
+    await copyIn(client, 'event_keys (model_id, event_id, ts)', opts.texts?.keys ?? keysText(modelId, rows));
+    await copyIn(client, `events (model_id, ${COLUMNS})`, opts.texts?.rows ?? rowsText(rows, `${modelId}\t`));
     if (!opts.inSavepoint) await client.query(EVENT_BATCH_RELEASE);
     return 'all';
   } catch (err) {

@@ -5,6 +5,9 @@
 // row is in: domain/slices.ts) and UTC hour the stored rows touch, with the call's audit entry when given. The same semantics as SQLite (services/ingest-writer.ts):
 // the first of repeated eventIds in a batch wins, an actual on the prediction line wins
 // over a pending one (it is the later of the two), joined actuals keep their arrival time.
+// A batch's CPU work that needs no transaction (its COPY text, its statistics as the last
+// batch saw the model) is done by prepare() as soon as the batch is full, while the batch
+// before commits: the process and the database then work at once instead of in turn.
 import type pg from 'pg';
 import type { ModelRecord } from '../../../domain/model.js';
 import type { PredictionRow } from '../../../domain/ingest/validate.js';
@@ -15,11 +18,12 @@ import type { PgContext } from '../context.js';
 import { daysOf, ensureEventPartitions } from '../partitions.js';
 import { pgAudit } from '../audit.js';
 import { dataTransaction } from './data-transaction.js';
-import { EVENT_BATCH_RELEASE, EVENT_BATCH_SAVEPOINT, storeEventBatch } from './event-batch.js';
+import { batchTexts, EVENT_BATCH_RELEASE, EVENT_BATCH_SAVEPOINT, storeEventBatch, type BatchTexts } from './event-batch.js';
 import { shareModelSql } from './locks.js';
 import { modelStateOf, modelStateSql, statsContextOf } from './stats-context.js';
 import { partialsSql } from './stats-rows.js';
-import { sliceSetOf, statsBySlice } from './slice-set.js';
+import { sliceSetOf, statsBySlice, type SliceSet } from './slice-set.js';
+import type { StatsContext } from '../../../domain/metrics/context.js';
 import type { SliceEvent } from './event-rows.js';
 
 type Stored = SliceEvent;
@@ -39,21 +43,20 @@ async function pendingOf(client: pg.PoolClient, modelId: number, ids: string[]):
   return new Map(r.rows.map((p) => [p.event_id, [p.actual_label, p.actual_value, p.received_at]]));
 }
 
-async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number, rows: PredictionRow[], now: number, audit?: AuditOf<PredictionBatchResult>): Promise<PredictionBatchResult> {
-  // Round trips are what a batch pays most for besides the COPYs (each ~2-5 ms on a loaded
-  // machine): the lock, then the state (a statement of its own, so its snapshot is taken
-  // once the lock is held) and the events' savepoint go in one; its release and the
-  // partials in another.
-  const opened = (await client.query(`${shareModelSql(modelId)}; ${modelStateSql(modelId)}; ${EVENT_BATCH_SAVEPOINT}`)) as unknown as pg.QueryResult[];
-  const state = modelStateOf(opened[1]!.rows);
-  if (!state) throw modelGone(modelId);
-  const before = state.purgedBefore;
+/** The rows a batch stores if none is a duplicate: the purge's refusals apart, the first of repeated eventIds. */
+interface Planned {
+  beforePurge: PredictionRow[];
+  kept: PredictionRow[];
+  unique: PredictionRow[];
+  append: AppendRow[];
+}
+
+function plan(rows: PredictionRow[], before: number | null, pending: ReadonlyMap<string, [string | null, number | null, number]>, now: number): Planned {
   const beforePurge = before === null ? [] : rows.filter((r) => r.ts < before);
   const kept = beforePurge.length === 0 ? rows : rows.filter((r) => r.ts >= before!);
   // the first of repeated eventIds wins, as on SQLite (the rest are duplicates below)
   const seen = new Set<string>();
   const unique = kept.filter((r) => !seen.has(r.eventId) && seen.add(r.eventId) !== undefined);
-  const pending = state.anyPending && unique.length > 0 ? await pendingOf(client, modelId, unique.map((r) => r.eventId)) : new Map();
   const append: AppendRow[] = unique.map((r) => {
     let { actualLabel, actualValue } = r;
     let actualAt: number | null = actualLabel !== null || actualValue !== null ? now : null;
@@ -73,14 +76,16 @@ async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number
       attributions: r.attributions ?? null,
     };
   });
-  const fresh = await storeEventBatch(client, modelId, append, { inSavepoint: true });
+  return { beforePurge, kept, unique, append };
+}
+
+/** The events the statistics see: the planned rows the database stored ('all', or those eventIds). */
+function storedOf(p: Planned, fresh: Set<string> | 'all'): Stored[] {
   const stored: Stored[] = [];
-  const joined: string[] = [];
-  for (let i = 0; i < unique.length; i++) {
-    const r = unique[i]!;
+  for (let i = 0; i < p.unique.length; i++) {
+    const r = p.unique[i]!;
     if (fresh !== 'all' && !fresh.has(r.eventId)) continue;
-    const a = append[i]!;
-    if (pending.has(r.eventId)) joined.push(r.eventId);
+    const a = p.append[i]!;
     const attributions = a.attributions ?? null;
     stored.push({
       ts: r.ts,
@@ -94,34 +99,110 @@ async function writeBatch(ctx: PgContext, client: pg.PoolClient, modelId: number
       versionId: a.versionId ?? null,
     });
   }
-  if (joined.length > 0) await client.query('DELETE FROM pending_actuals WHERE model_id = $1 AND event_id = ANY($2::text[])', [modelId, joined]);
-  let partials: string | null = null;
-  if (stored.length > 0) {
-    const sctx = await statsContextOf(ctx.pool, client, state);
-    const set = await sliceSetOf(ctx.pool, client, state);
-    partials = partialsSql(modelId, statsBySlice(sctx, set, stored, (e) => e.ts, (s, e, c) => accumulate(s, e, c)));
+  return stored;
+}
+
+const partialsOf = (modelId: number, sctx: StatsContext, set: SliceSet, stored: Stored[]): string | null =>
+  stored.length === 0 ? null : partialsSql(modelId, statsBySlice(sctx, set, stored, (e) => e.ts, (s, e, c) => accumulate(s, e, c)));
+
+/** What the model looked like to the writer's last batch: what prepare() assumes of the next. */
+interface Seen {
+  purgedBefore: number | null;
+  sctx: StatsContext;
+  set: SliceSet;
+}
+
+/**
+ * A batch's work done before its transaction (PredictionWriter.prepare), valid while the
+ * model is as `seen` says: no purge mark moved, no actual pending, the same statistics
+ * context and slices, and every row stored.
+ */
+interface Prepared {
+  now: number;
+  seen: Seen;
+  plan: Planned;
+  texts: BatchTexts;
+  /** the partials' INSERT if every unique row is stored */
+  partials: string | null;
+}
+
+function prepareBatch(modelId: number, rows: PredictionRow[], seen: Seen, now: number): Prepared {
+  const p = plan(rows, seen.purgedBefore, NO_PENDING, now);
+  return { now, seen, plan: p, texts: batchTexts(modelId, p.append), partials: partialsOf(modelId, seen.sctx, seen.set, storedOf(p, 'all')) };
+}
+
+const NO_PENDING: ReadonlyMap<string, [string | null, number | null, number]> = new Map();
+
+async function writeBatch(
+  ctx: PgContext,
+  client: pg.PoolClient,
+  modelId: number,
+  rows: PredictionRow[],
+  now: number,
+  audit: AuditOf<PredictionBatchResult> | undefined,
+  prepared: Prepared | undefined,
+  see: (s: Seen) => void,
+): Promise<PredictionBatchResult> {
+  // Round trips are what a batch pays most for besides the COPYs (each ~2-5 ms on a loaded
+  // machine): the lock, then the state (a statement of its own, so its snapshot is taken
+  // once the lock is held) and the events' savepoint go in one; its release and the
+  // partials in another.
+  const opened = (await client.query(`${shareModelSql(modelId)}; ${modelStateSql(modelId)}; ${EVENT_BATCH_SAVEPOINT}`)) as unknown as pg.QueryResult[];
+  const state = modelStateOf(opened[1]!.rows);
+  if (!state) throw modelGone(modelId);
+  const before = state.purgedBefore;
+  // what prepare() did holds unless the purge mark moved or an actual waits for a row (timestamps and eventIds are the batch's own)
+  const usable = prepared && prepared.now === now && prepared.seen.purgedBefore === before && !state.anyPending ? prepared : undefined;
+  let p: Planned;
+  let pending: ReadonlyMap<string, [string | null, number | null, number]> = NO_PENDING;
+  if (usable) p = usable.plan;
+  else {
+    const kept = before === null ? rows : rows.filter((r) => r.ts >= before);
+    pending = state.anyPending && kept.length > 0 ? await pendingOf(client, modelId, [...new Set(kept.map((r) => r.eventId))]) : NO_PENDING;
+    p = plan(rows, before, pending, now);
   }
+  const fresh = await storeEventBatch(client, modelId, p.append, { inSavepoint: true, texts: usable?.texts });
+  const joined = pending.size === 0 ? [] : p.unique.filter((r) => pending.has(r.eventId) && (fresh === 'all' || fresh.has(r.eventId))).map((r) => r.eventId);
+  if (joined.length > 0) await client.query('DELETE FROM pending_actuals WHERE model_id = $1 AND event_id = ANY($2::text[])', [modelId, joined]);
+  const sctx = await statsContextOf(ctx.pool, client, state);
+  const set = await sliceSetOf(ctx.pool, client, state);
+  see({ purgedBefore: before, sctx, set });
+  const stored = fresh === 'all' ? p.unique.length : fresh.size;
+  // the cached context and slices are the same objects while unchanged
+  const partials = usable && fresh === 'all' && usable.seen.sctx === sctx && usable.seen.set === set ? usable.partials : partialsOf(modelId, sctx, set, storedOf(p, fresh));
   await client.query(partials ? `${EVENT_BATCH_RELEASE}; ${partials}` : EVENT_BATCH_RELEASE);
-  const result = { accepted: stored.length, duplicates: kept.length - stored.length, beforePurge, purgedBefore: before };
+  const result = { accepted: stored, duplicates: p.kept.length - stored, beforePurge: p.beforePurge, purgedBefore: before };
   if (audit) await pgAudit(ctx).record(audit(result));
   return result;
 }
 
 /** The PostgreSQL prediction writer of one ingest call. */
 export function pgPredictionWriter(ctx: PgContext, model: ModelRecord): PredictionWriter {
+  let seen: Seen | null = null;
+  const prepared = new WeakMap<PredictionRow[], Prepared>();
+  const see = (s: Seen) => (seen = s);
   return {
-    write: (rows, now, _last, audit) =>
-      dataTransaction(
+    prepare: (rows, now) => {
+      // the first batch has seen nothing yet: it does all of its work in its transaction
+      if (seen) prepared.set(rows, prepareBatch(model.id, rows, seen, now));
+    },
+    write: (rows, now, _last, audit) => {
+      const mine = prepared.get(rows);
+      prepared.delete(rows);
+      return dataTransaction(
         ctx,
-        (client) => writeBatch(ctx, client, model.id, rows, now, audit),
+        (client) => writeBatch(ctx, client, model.id, rows, now, audit, mine, see),
         async (inside) => {
           const days = daysOf(rows.map((r) => r.ts));
           if (inside) await inside.query('SELECT glassbox_event_partition($1, d) FROM unnest($2::bigint[]) AS d', [model.id, days]);
           else await ensureEventPartitions(ctx.pool, model.id, days);
         },
-      ),
+      );
+    },
     // nothing is held between batches: each committed its statistics with its rows
     abort: (audit) => ctx.tx.run(() => pgAudit(ctx).record(audit)),
-    failed: () => {},
+    failed: () => {
+      seen = null;
+    },
   };
 }
