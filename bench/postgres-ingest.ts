@@ -22,8 +22,8 @@
 // BENCH_PROF=DIR writes a CPU profile of each replica process there.
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -114,12 +114,47 @@ async function appendAll(pool: pg.Pool, modelId: number, parts: AppendRow[][], w
   return stored;
 }
 
-async function timed(pool: pg.Pool, fn: () => Promise<unknown>): Promise<number> {
+/** CPU time (ms) of every process named postgres on this machine (/proc; null elsewhere or when PostgreSQL is remote). */
+function postgresCpuMs(): number | null {
+  try {
+    let ticks = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue; // ended meanwhile
+      }
+      const close = stat.lastIndexOf(')');
+      if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+      const f = stat.slice(close + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+    }
+    return ticks * 10; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+/** The last timed() case's CPU a row, µs: this process's and PostgreSQL's (null when unreadable). */
+let lastCpu: { process: number; postgres: number | null } = { process: 0, postgres: null };
+
+async function timed(pool: pg.Pool, fn: () => Promise<unknown>, rows = 0): Promise<number> {
   await pool.query('CHECKPOINT');
+  const pg0 = postgresCpuMs();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await fn();
-  return (performance.now() - t0) / 1000;
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const pg1 = postgresCpuMs();
+  if (rows > 0) lastCpu = { process: (cpu.user + cpu.system) / rows, postgres: pg0 === null || pg1 === null ? null : ((pg1 - pg0) * 1000) / rows };
+  return seconds;
 }
+
+const cpuLine = (label: string) =>
+  `    CPU a row in ${label}: this process ${lastCpu.process.toFixed(1)} µs, PostgreSQL ${lastCpu.postgres === null ? '?' : `${lastCpu.postgres.toFixed(1)} µs`}`;
 
 /**
  * Replica processes (bench/postgres-replica.ts), one per file, each with its own pool,
@@ -180,8 +215,10 @@ export async function runPostgresIngestBench(opts: { events?: number; log?: (l: 
     await a.pool.query(`CREATE TABLE raw2 (LIKE events INCLUDING DEFAULTS)`);
     log(`postgres-ingest bench: ${n} events of 20 numeric + 2 categorical features (JSON text), random UUID eventIds, over a week, ${BATCH} a batch`);
 
-    const raw = n / (await timed(a.pool, () => rawCopy(a!.pool, 'raw1', parts)));
+    const raw = n / (await timed(a.pool, () => rawCopy(a!.pool, 'raw1', parts), n));
     log(`(a) raw COPY loop into a plain table:          ${Math.round(raw)} rows/s`);
+    const rawCpu = lastCpu;
+    log(cpuLine('(a)'));
     const only = process.env.BENCH_PG_ONLY === 'ndjson';
     let append = Number.NaN;
     let staged = Number.NaN;
@@ -228,9 +265,15 @@ export async function runPostgresIngestBench(opts: { events?: number; log?: (l: 
     const chunks = ndjsonChunks(rows);
     const mE = await benchModel(a, 'ndjson');
     let viaNdjson = 0;
-    const ndjson = n / (await timed(a.pool, async () => (viaNdjson = (await ingestChunks(a!, mE, chunks)).accepted)));
+    const ndjson = n / (await timed(a.pool, async () => (viaNdjson = (await ingestChunks(a!, mE, chunks)).accepted), n));
     if (viaNdjson !== n) throw new Error(`(e) accepted ${viaNdjson} of ${n}`);
     log(`(e) NDJSON end to end, in process, ${ingestBatch()} a batch: ${Math.round(ndjson)} rows/s   e/a = ${(ndjson / raw).toFixed(2)} (goal >= 0.5)`);
+    log(cpuLine('(e)'));
+    // both cores busy all the time is the most (e) can do: its CPU a row over the cores, against (a)'s wall time a row
+    if (lastCpu.postgres !== null) {
+      const floor = (lastCpu.process + lastCpu.postgres) / availableParallelism();
+      log(`    (e) needs ${(lastCpu.process + lastCpu.postgres).toFixed(1)} µs of CPU a row: on ${availableParallelism()} cores at best ${floor.toFixed(1)} µs a row, e/a <= ${(1e6 / raw / floor).toFixed(2)} (raw: ${(rawCpu.process + (rawCpu.postgres ?? 0)).toFixed(1)} µs of CPU, ${(1e6 / raw).toFixed(1)} µs a row)`);
+    }
     const dir = mkdtempSync(join(tmpdir(), 'glassbox-bench-pg-'));
     let one = Number.NaN;
     let pair = Number.NaN;
