@@ -2,6 +2,8 @@
 // PostgreSQL (through the store's prediction writer: events and per batch the partial
 // statistics of each hour as rows), then the same reads on both.
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import type { TempDatabase } from '../helpers/postgres.js';
 import type { ModelRecord } from '../../src/domain/model.js';
 import type { MetricRead, ReadAnswer, ReadKind } from '../../src/domain/metrics/reads.js';
 import { DAY_MS } from '../../src/domain/time.js';
@@ -29,6 +31,18 @@ const types = {
 export function pgPool(url: string, max = 4): pg.Pool {
   // a connection closed by the database's drop at the end, idle or checked out, fails quietly
   return survivingLostConnections(new pg.Pool({ connectionString: url, max, types }));
+}
+
+/** A pool on the file's temporary database for its tests (call inside its describe), ended after them. */
+export function usePgPool(db: TempDatabase): () => pg.Pool {
+  let pool: pg.Pool | undefined;
+  beforeAll(() => {
+    pool = pgPool(db.url);
+  });
+  afterAll(async () => {
+    await pool?.end();
+  });
+  return () => pool!;
 }
 
 export interface Pair {

@@ -6,8 +6,7 @@
 // one, unprepared on the other, with the same change in between; both must store and
 // answer the same.
 import { drizzle } from 'drizzle-orm/node-postgres';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PredictionRow } from '../../src/domain/ingest/validate.js';
 import type { PredictionWriter } from '../../src/store/ports/data.js';
 import { pgContext } from '../../src/store/postgres/context.js';
@@ -16,41 +15,23 @@ import * as schema from '../../src/store/postgres/schema/index.js';
 import { loadFixture, type FixtureEvent } from '../domain/metrics/load-fixture.js';
 import { close } from '../services/stats-helpers.js';
 import { testPostgres, useTempDatabase } from '../helpers/postgres.js';
-import { pairOf, pgAnswer, pgPool, readsOver, type Pair } from './pg-stats-helpers.js';
+import { prediction } from './data-twin.js';
+import { pairOf, pgAnswer, readsOver, usePgPool, type Pair } from './pg-stats-helpers.js';
 
 const admin = await testPostgres();
 const EVENTS = loadFixture('penguins').events;
 const NOW = Date.parse('2024-05-12T00:00:00Z');
 
 /** The events as validated rows, without their actuals (so that a pending one can join). */
-const rowsOf = (events: FixtureEvent[], from = 0): PredictionRow[] =>
-  events.map((e, i) => ({
-    index: from + i,
-    eventId: e.eventId,
-    ts: e.ts,
-    features: e.features,
-    featuresText: null,
-    score: e.score,
-    predictedLabel: e.predictedLabel,
-    value: e.value,
-    actualLabel: null,
-    actualValue: null,
-  }));
+const rowsOf = (events: FixtureEvent[]): PredictionRow[] => events.map((e, i) => prediction(i, e));
 
 describe.skipIf(admin === null)('prepared batches on PostgreSQL', () => {
-  const db = useTempDatabase(admin);
-  let pool: pg.Pool;
-  beforeAll(() => {
-    pool = pgPool(db.url);
-  });
-  afterAll(async () => {
-    await pool?.end();
-  });
+  const pool = usePgPool(useTempDatabase(admin));
 
   it('store and answer as unprepared ones whatever changed between preparing and writing', async () => {
-    const prepared = await pairOf(pool, 'penguins', '-prepared');
-    const plain = await pairOf(pool, 'penguins', '-plain');
-    const writerOf = (p: Pair): PredictionWriter => pgData(pgContext(pool, drizzle({ client: pool, schema }))).predictionWriter(p.model);
+    const prepared = await pairOf(pool(), 'penguins', '-prepared');
+    const plain = await pairOf(pool(), 'penguins', '-plain');
+    const writerOf = (p: Pair): PredictionWriter => pgData(pgContext(pool(), drizzle({ client: pool(), schema }))).predictionWriter(p.model);
     const wp = writerOf(prepared);
     const wq = writerOf(plain);
     expect(wp.prepare).toBeTypeOf('function');
@@ -75,7 +56,7 @@ describe.skipIf(admin === null)('prepared batches on PostgreSQL', () => {
     // an actual that came first now waits for a row of the batch: it joins
     const waiting = part(3)[5]!;
     const joined = await both(rowsOf(part(3)), async (p) => {
-      await pool.query('INSERT INTO pending_actuals (model_id, event_id, actual_label, actual_value, received_at) VALUES ($1, $2, $3, NULL, $4)', [
+      await pool().query('INSERT INTO pending_actuals (model_id, event_id, actual_label, actual_value, received_at) VALUES ($1, $2, $3, NULL, $4)', [
         p.model.id,
         waiting.eventId,
         'Adelie',
@@ -87,20 +68,20 @@ describe.skipIf(admin === null)('prepared batches on PostgreSQL', () => {
     const last = part(4);
     const cut = last[Math.floor(last.length / 2)]!.ts;
     const purged = await both(rowsOf(last), async (p) => {
-      await pool.query('UPDATE models SET purged_before = $2 WHERE id = $1', [p.model.id, cut]);
-      await pool.query('UPDATE baselines SET updated_at = updated_at + 1 WHERE model_id = $1', [p.model.id]);
+      await pool().query('UPDATE models SET purged_before = $2 WHERE id = $1', [p.model.id, cut]);
+      await pool().query('UPDATE baselines SET updated_at = updated_at + 1 WHERE model_id = $1', [p.model.id]);
     });
     expect(purged.beforePurge.length).toBeGreaterThan(0);
 
     for (const p of [prepared, plain]) {
-      const r = await pool.query('SELECT actual_label, actual_at FROM events WHERE model_id = $1 AND event_id = $2', [p.model.id, waiting.eventId]);
+      const r = await pool().query('SELECT actual_label, actual_at FROM events WHERE model_id = $1 AND event_id = $2', [p.model.id, waiting.eventId]);
       expect(r.rows[0]).toEqual({ actual_label: 'Adelie', actual_at: NOW - 1 });
-      expect((await pool.query('SELECT count(*)::int AS n FROM pending_actuals WHERE model_id = $1', [p.model.id])).rows[0].n).toBe(0);
+      expect((await pool().query('SELECT count(*)::int AS n FROM pending_actuals WHERE model_id = $1', [p.model.id])).rows[0].n).toBe(0);
     }
     const from = Date.parse('2024-05-01T00:00:00Z');
     const to = Date.parse('2024-06-01T00:00:00Z');
     for (const r of readsOver(prepared.model, from, to)) close(await pgAnswer(plain, { ...r, model: plain.model }), await pgAnswer(prepared, r), r.kind);
-    const stored = async (p: Pair) => (await pool.query('SELECT count(*)::int AS n FROM events WHERE model_id = $1', [p.model.id])).rows[0].n as number;
+    const stored = async (p: Pair) => (await pool().query('SELECT count(*)::int AS n FROM events WHERE model_id = $1', [p.model.id])).rows[0].n as number;
     expect(await stored(prepared)).toBe(await stored(plain));
   });
 });
