@@ -11,7 +11,6 @@
 import type pg from 'pg';
 import type { ModelRecord } from '../../../domain/model.js';
 import type { PredictionRow } from '../../../domain/ingest/validate.js';
-import { accumulate } from '../../../domain/metrics/window-stats.js';
 import type { AuditOf, PredictionBatchResult, PredictionWriter } from '../../ports/data.js';
 import type { AppendRow } from '../append-events.js';
 import type { PgContext } from '../context.js';
@@ -22,7 +21,7 @@ import { batchTexts, EVENT_BATCH_RELEASE, EVENT_BATCH_SAVEPOINT, storeEventBatch
 import { shareModelSql } from './locks.js';
 import { modelStateOf, modelStateSql, statsContextOf } from './stats-context.js';
 import { partialsSql } from './stats-rows.js';
-import { sliceSetOf, statsBySlice, type SliceSet } from './slice-set.js';
+import { partialStatsBySlice, sliceSetOf, type SliceSet } from './slice-set.js';
 import type { StatsContext } from '../../../domain/metrics/context.js';
 import type { SliceEvent } from './event-rows.js';
 
@@ -103,7 +102,7 @@ function storedOf(p: Planned, fresh: Set<string> | 'all'): Stored[] {
 }
 
 const partialsOf = (modelId: number, sctx: StatsContext, set: SliceSet, stored: Stored[]): string | null =>
-  stored.length === 0 ? null : partialsSql(modelId, statsBySlice(sctx, set, stored, (e) => e.ts, (s, e, c) => accumulate(s, e, c)));
+  stored.length === 0 ? null : partialsSql(modelId, partialStatsBySlice(sctx, set, stored));
 
 /** What the model looked like to the writer's last batch: what prepare() assumes of the next. */
 interface Seen {
