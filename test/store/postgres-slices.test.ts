@@ -227,7 +227,8 @@ describe.skipIf(admin === null)('PostgreSQL statistics slices', () => {
     const ids = await slices();
     await expectTwins(reader, model, ids, twins, 'raced');
     await a.data.compact(NOW);
-    expect((await a.data.slices(model.id)).every((s) => s.readyAt !== null && s.backfillDone === s.backfillTotal)).toBe(true);
+    // the slices not built, listed (this failed once, unexplained, with only `false` to show)
+    expect((await a.data.slices(model.id)).filter((s) => s.readyAt === null || s.backfillDone !== s.backfillTotal)).toEqual([]);
     await a.data.compact(NOW);
     for (const t of twins) await a.data.compact(NOW);
     await expectTwins(reader, model, ids, twins, 'built');
