@@ -358,6 +358,25 @@ export function accumulateRow(stats: WindowStats, e: StatsEvent, ctx: StatsConte
   accumulateRest(stats, e, ctx);
 }
 
+/** Statistics accumulated through a log of their events' rows; `log` is null once the hour got busy. */
+export interface LoggedStats {
+  stats: WindowStats;
+  log: RowLog | null;
+}
+
+/**
+ * Adds `e` (row `row` of `rows`) to `s`: logged while its log has room; past that (a busy
+ * hour) the log is settled event by event once and the rest accumulated in the tables.
+ */
+export function addLogged(s: LoggedStats, e: StatsEvent, ctx: StatsContext, rows: ValueRows, row: number): void {
+  if (s.log?.full) {
+    settleLog(s.stats, ctx, rows, s.log, true);
+    s.log = null;
+  }
+  if (s.log) accumulateRow(s.stats, e, ctx, s.log, row);
+  else accumulate(s.stats, e, ctx);
+}
+
 /** What accumulate adds beyond the columns. */
 function accumulateRest(stats: WindowStats, e: StatsEvent, ctx: StatsContext): void {
   const cols = ctx.features;

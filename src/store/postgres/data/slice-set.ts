@@ -9,7 +9,7 @@ import type { BaselineProfile } from '../../../domain/metrics/profile.js';
 import type { ModelRecord } from '../../../domain/model.js';
 import type { SegmentCondition } from '../../../domain/segments/segment.js';
 import { MODEL_SLICE, sliceRouter, type SliceRouter, type SliceSegment } from '../../../domain/slices.js';
-import { accumulate, accumulateRow, emptyStats, readRow, settleLog, valueRowsFor, type WindowStats } from '../../../domain/metrics/window-stats.js';
+import { addLogged, emptyStats, readRow, settleLog, valueRowsFor, type LoggedStats, type WindowStats } from '../../../domain/metrics/window-stats.js';
 import type { StatsEvent } from '../../../domain/metrics/stats-event.js';
 import { RowLog } from '../../../domain/metrics/value-log.js';
 import { groupByHour } from '../../../domain/time.js';
@@ -130,54 +130,16 @@ export function statsBySlice<T extends { versionId: number | null; features: Rea
   const model = statsByHour(ctx0, items, ts, (s, t) => change(s, t, ctx0));
   if (model.size > 0) out.set(MODEL_SLICE, model);
   if (set.slices.length === 0) return out;
-  const members = new Map<number, T[]>();
-  for (const it of items) {
-    for (const id of set.route(it.versionId, it.features)) {
-      let list = members.get(id);
-      if (!list) members.set(id, (list = []));
-      list.push(it);
-    }
-  }
+  const members = membersOf(set, items);
   for (const sl of set.slices) {
     const list = members.get(sl.id);
-    if (list) out.set(sl.id, statsByHour(sl.ctx, list, ts, (s, t) => change(s, t, sl.ctx)));
+    if (list) out.set(sl.id, statsByHour(sl.ctx, list.map((i) => items[i]!), ts, (s, t) => change(s, t, sl.ctx)));
   }
   return out;
 }
 
-/**
- * statsBySlice with `accumulate`, for a batch's partials: each event's numeric values are
- * read once into a row (value-log.ts) that the model and every slice it goes to share, and
- * each hour's numeric columns are settled at once from its log (a sort a column) instead
- * of one hash-table update a value; the partials are the same bytes (value-log.test.ts).
- * As SQLite's ingest head does (store/sqlite/data/stats-head.ts).
- */
-export function partialStatsBySlice<T extends StatsEvent & { ts: number; versionId: number | null }>(ctx0: StatsContext, set: SliceSet, items: readonly T[]): SliceHours {
-  const rows = valueRowsFor(ctx0);
-  for (const e of items) readRow(rows, e, ctx0);
-  const byHour = (ctx: StatsContext, idx: readonly number[]): Map<number, WindowStats> => {
-    const hours = new Map<number, WindowStats>();
-    for (const [h, group] of groupByHour(idx, (i) => items[i]!.ts)) {
-      const stats = emptyStats(ctx);
-      let log: RowLog | null = new RowLog();
-      for (const i of group) {
-        if (log?.full) {
-          // a busy hour: on in its tables
-          settleLog(stats, ctx, rows, log, true);
-          log = null;
-        }
-        if (log) accumulateRow(stats, items[i]!, ctx, log, i);
-        else accumulate(stats, items[i]!, ctx);
-      }
-      if (log) settleLog(stats, ctx, rows, log);
-      hours.set(h, stats);
-    }
-    return hours;
-  };
-  const out: SliceHours = new Map();
-  if (items.length === 0) return out;
-  out.set(MODEL_SLICE, byHour(ctx0, items.map((_e, i) => i)));
-  if (set.slices.length === 0) return out;
+/** The items' indices in each slice they belong to, in the items' order. */
+function membersOf(set: SliceSet, items: ReadonlyArray<{ versionId: number | null; features: Readonly<Record<string, unknown>> }>): Map<number, number[]> {
   const members = new Map<number, number[]>();
   for (let i = 0; i < items.length; i++) {
     for (const id of set.route(items[i]!.versionId, items[i]!.features)) {
@@ -186,6 +148,35 @@ export function partialStatsBySlice<T extends StatsEvent & { ts: number; version
       list.push(i);
     }
   }
+  return members;
+}
+
+/**
+ * statsBySlice with `accumulate`, for a batch's partials: each event's numeric values are
+ * read once into a row (value-log.ts) that the model and every slice it goes to share, and
+ * each hour's numeric columns are settled at once from its log (a sort a column) instead
+ * of one hash-table update a value; the partials are the same bytes
+ * (test/store/partial-stats-by-slice.test.ts).
+ * As SQLite's ingest head does (store/sqlite/data/stats-head.ts).
+ */
+export function partialStatsBySlice<T extends StatsEvent & { ts: number; versionId: number | null }>(ctx0: StatsContext, set: SliceSet, items: readonly T[]): SliceHours {
+  const rows = valueRowsFor(ctx0);
+  for (const e of items) readRow(rows, e, ctx0);
+  const byHour = (ctx: StatsContext, idx: readonly number[]): Map<number, WindowStats> => {
+    const hours = new Map<number, WindowStats>();
+    for (const [h, group] of groupByHour(idx, (i) => items[i]!.ts)) {
+      const s: LoggedStats = { stats: emptyStats(ctx), log: new RowLog() };
+      for (const i of group) addLogged(s, items[i]!, ctx, rows, i);
+      if (s.log) settleLog(s.stats, ctx, rows, s.log);
+      hours.set(h, s.stats);
+    }
+    return hours;
+  };
+  const out: SliceHours = new Map();
+  if (items.length === 0) return out;
+  out.set(MODEL_SLICE, byHour(ctx0, items.map((_e, i) => i)));
+  if (set.slices.length === 0) return out;
+  const members = membersOf(set, items);
   for (const sl of set.slices) {
     const list = members.get(sl.id);
     if (list) out.set(sl.id, byHour(sl.ctx, list));

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ModelRecord } from '../../../domain/model.js';
 import type { StatsContext } from '../../../domain/metrics/context.js';
-import { accumulate, accumulateRow, emptyStats, readRow, settleLog, valueRowsFor, type ColumnStats, type StatsEvent, type WindowStats } from '../../../domain/metrics/window-stats.js';
+import { addLogged, emptyStats, readRow, settleLog, valueRowsFor, type ColumnStats, type StatsEvent, type WindowStats } from '../../../domain/metrics/window-stats.js';
 import { RowLog, type ValueRows } from '../../../domain/metrics/value-log.js';
 import { groupByHour, HOUR_MS, MINUTE_MS, SECOND_MS } from '../../../domain/time.js';
 import { presetPartialValues, trimPartialValues } from './stats-hints.js';
@@ -141,13 +141,8 @@ function addAll(hours: SliceHours, sqlite: Database.Database, model: ModelRecord
         if (!s) {
           mine.set(h, (s = { stats: emptyStats(ctx), ctx, log: new RowLog() }));
           presetPartialValues(sqlite, key, h, s.stats);
-        } else if (s.log?.full) {
-          // a busy hour: on in its tables
-          settleLog(s.stats, s.ctx, rows, s.log, true);
-          s.log = null;
         }
-        if (s.log) accumulateRow(s.stats, e, ctx, s.log, first + i);
-        else accumulate(s.stats, e, ctx);
+        addLogged(s, e, ctx, rows, first + i);
       }
     }
   }
