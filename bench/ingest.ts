@@ -319,8 +319,11 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
         log(`${name} failed; the server's log ends with:\n${server.logTail()}`);
         throw e;
       });
+      // timed to the first read that sees every event: it writes out what the server's head holds
+      const seen = await gql(server.url, `{ model(name: "bench") { traffic(from: "${new Date(T0).toISOString()}", to: "${new Date(T0 + WEEK).toISOString()}") { predictionCount } } }`, {});
       const rate = accepted / ((performance.now() - t) / 1000);
       done = true;
+      if (seen.model.traffic.predictionCount !== n) throw new Error(`${name}: the statistics count ${seen.model.traffic.predictionCount} of ${n} events`);
       await readersDone;
       if (readers) log(`    (${name}) ${reads} drift queries answered meanwhile`);
       if (accepted !== n) throw new Error(`${name}: accepted ${accepted} of ${n}`);

@@ -10,6 +10,7 @@ import { immediateTransactions } from './busy.js';
 import type { StorePort } from '../store/port.js';
 import { sqliteContext } from '../store/sqlite/context.js';
 import { sqliteRepos } from '../store/sqlite/repos.js';
+import { settleAllHeads } from '../store/sqlite/data/shared-heads.js';
 import { isPostgresUrl } from '../store/postgres/url.js';
 
 import type { Db } from './drizzle.js';
@@ -63,7 +64,9 @@ export function openStore(path: string, opts: { migrate?: boolean; synchronous?:
     db,
     sqlite,
     close: () => {
-      if (sqlite.open) sqlite.close();
+      if (!sqlite.open) return;
+      settleAllHeads(ctx);
+      sqlite.close();
     },
   };
 }

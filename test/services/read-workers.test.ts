@@ -109,8 +109,9 @@ describe('read workers', () => {
       expect(await ingest(s, 'w', 'predictions', batch)).toMatchObject({ accepted: 72 * 3 });
     }
     const r: MetricRead = { kind: 'traffic', model, from: T0, to: T0 + 10 * DAY_MS };
+    // both workers up; a read first writes out the model's head (the batches' partials)
+    await Promise.all([pool.read(r), pool.read(r)]);
     const expected = inProcess(r);
-    await Promise.all([pool.read(r), pool.read(r)]); // both workers up
     const hours = hoursWithPartials(sqliteOf(s.deps.store).sqlite).filter(([id]) => id === model.id).map(([, , h]) => h);
     expect(hours.length).toBeGreaterThan(70);
     // each hour's commit waits for the next answers, so commits and reads interleave

@@ -1,6 +1,7 @@
-// The head of an ingest call (stats-head.ts): a call in many batches writes one partial per
-// hour at its end, and however its batches are covered meanwhile (recovery of another
-// process's batches, a baseline rebuild), every window answers as the raw events.
+// The head of a model's ingest (stats-head.ts, shared-heads.ts): calls in many batches write
+// one partial per hour when the model is next read, and however their batches are covered
+// meanwhile (recovery of another process's batches, a baseline rebuild, actuals), every
+// window answers as the raw events.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { ModelRecord } from '../../src/domain/model.js';
@@ -41,8 +42,14 @@ async function setup(): Promise<{ deps: SqliteDeps; model: ModelRecord; items: u
   return { deps, model, items: inputs(fx.events), fx };
 }
 
-/** Every window from the stored statistics equals the same window from the raw events. */
-function expectExact(deps: SqliteDeps, model: ModelRecord): void {
+/** A read through the store's reader: it first writes the model's head out. */
+async function read(deps: SqliteDeps, model: ModelRecord): Promise<void> {
+  await deps.store.data.openReader({ workers: 0, log: deps.log }).read({ kind: 'traffic', model, from: 0, to: 1 });
+}
+
+/** After a read, every window from the stored statistics equals the same window from the raw events. */
+async function expectExact(deps: SqliteDeps, model: ModelRecord): Promise<void> {
+  await read(deps, model);
   const { sqlite } = deps.store;
   const ctx = statsContext(sqlite, model);
   for (const [from, to] of WINDOWS) close(summary(statsFromEvents(sqlite, ctx, model.id, 0, from, to), ctx), summary(windowStats(sqliteStatsRows(sqlite), model, from, to).stats, ctx));
@@ -51,17 +58,39 @@ function expectExact(deps: SqliteDeps, model: ModelRecord): void {
 
 const count = (deps: SqliteDeps, sql: string) => deps.store.sqlite.prepare(sql).pluck().get() as number;
 
-describe('the head of an ingest call', () => {
-  it('keeps a call of many batches in memory and writes one partial per hour at its end', async () => {
+describe('the head of a model', () => {
+  it('keeps calls of many batches in memory and writes one partial per hour when the model is read', async () => {
     const { deps, model, items } = await setup();
-    const body = (async function* () {
-      yield items.map((o) => JSON.stringify(o)).join('\n');
-    })();
-    const r = await ingestNdjson(deps, ADMIN, model, 'predictions', body, { via: 'ndjson', batchSize: 7 });
-    expect(r.accepted).toBe(items.length);
+    const half = Math.floor(items.length / 2);
+    for (const part of [items.slice(0, half), items.slice(half)]) {
+      const body = (async function* () {
+        yield part.map((o) => JSON.stringify(o)).join('\n');
+      })();
+      const r = await ingestNdjson(deps, ADMIN, model, 'predictions', body, { via: 'ndjson', batchSize: 7 });
+      expect(r.accepted).toBe(part.length);
+    }
+    expect(count(deps, 'SELECT count(*) FROM stats_partial')).toBe(0);
+    await read(deps, model);
     const hours = count(deps, 'SELECT count(DISTINCT ts / 3600000) FROM events');
     expect(count(deps, 'SELECT count(*) FROM stats_partial')).toBe(hours);
-    expectExact(deps, model);
+    await expectExact(deps, model);
+  });
+
+  it('writes itself out before actuals change the raw rows, so that they count once', async () => {
+    const { deps, model, items } = await setup();
+    const body = (async function* () {
+      yield items.map((o) => JSON.stringify({ ...(o as object), actualLabel: undefined, actualValue: undefined })).join('\n');
+    })();
+    await ingestNdjson(deps, ADMIN, model, 'predictions', body, { via: 'ndjson', batchSize: 7 });
+    const labelled = items.filter((o) => (o as { actualLabel?: string }).actualLabel !== undefined);
+    expect(labelled.length).toBeGreaterThan(10);
+    const actuals = (async function* () {
+      yield labelled.map((o) => JSON.stringify({ eventId: (o as { eventId: string }).eventId, actualLabel: (o as { actualLabel: string }).actualLabel })).join('\n');
+    })();
+    await ingestNdjson(deps, ADMIN, model, 'actuals', actuals, { via: 'ndjson', batchSize: 9 });
+    // recovery (as before a purge or a backfill step) folds what is uncovered from the raw rows, which now hold the actuals
+    await foldUncoveredBatches(deps.store.sqlite, (body) => Promise.resolve(body()), (id) => deps.store.models.byId(id), deps.clock.now(), 'all');
+    await expectExact(deps, model);
   });
 
   it('folds from the raw rows what it still holds when recovery took some of its batches', async () => {
@@ -73,7 +102,7 @@ describe('the head of an ingest call', () => {
     expect(await foldUncoveredBatches(deps.store.sqlite, (body) => Promise.resolve(body()), (id) => deps.store.models.byId(id), deps.clock.now(), 'all')).toBeGreaterThan(3);
     items.slice(half).forEach((it, i) => run.add(half + i, it));
     run.finish();
-    expectExact(deps, model);
+    await expectExact(deps, model);
   });
 
   it('leaves the batches of a call that died to recovery, once', async () => {
@@ -83,9 +112,9 @@ describe('the head of an ingest call', () => {
     // as if another process wrote them and was killed a minute ago: the run never finishes
     deps.store.sqlite.prepare("UPDATE stats_uncovered SET owner = 'gone:1', at = ?").run(deps.clock.now() - 61_000);
     await compact(deps, deps.clock.now());
-    expectExact(deps, model);
+    await expectExact(deps, model);
     await compact(deps, deps.clock.now());
-    expectExact(deps, model);
+    await expectExact(deps, model);
   });
 
   it('drops its head when a new baseline rebuilds the statistics mid-call', async () => {
@@ -96,7 +125,7 @@ describe('the head of an ingest call', () => {
     setBaseline(deps, model, { ...fx, baseline: fx.baseline.slice(0, Math.floor(fx.baseline.length / 2)) });
     items.slice(third).forEach((it, i) => run.add(third + i, it));
     run.finish();
-    expectExact(deps, model);
+    await expectExact(deps, model);
   });
 });
 

@@ -78,15 +78,15 @@ function toStored(t: EventTuple): StoredEvent {
  * Stores the predictions whose eventId the model does not have yet (earlier rows of the
  * same batch included), joins actuals that arrived first, updates the statistics.
  * Must run inside a write transaction (it assigns row ids itself: nobody else can
- * insert meanwhile). With `head`, the statistics go to the call's head (written when
- * `last` or due), else to partials now. Returns how many were stored and skipped.
+ * insert meanwhile). With `head`, the statistics go to the model's head (written when
+ * due), else to partials now. Returns how many were stored and skipped.
  */
 export function writePredictions(
   sqlite: Database.Database,
   model: ModelRecord,
   rows: PredictionRow[],
   now: number,
-  head?: { head: StatsHead; last: boolean },
+  head?: StatsHead,
 ): { accepted: number; duplicates: number } {
   const s = stmts(sqlite);
   const idx = eventIndexFor(sqlite, model.id);
@@ -147,7 +147,7 @@ export function writePredictions(
   }
   flush();
   if (stored.length > 0) idx.hwm = nextId;
-  if (head) head.head.add(sqlite, model, stored, now, head.last);
+  if (head) head.add(sqlite, model, stored, now);
   else if (stored.length > 0) applyEventsToStats(sqlite, model, stored);
   return { accepted: stored.length, duplicates };
 }

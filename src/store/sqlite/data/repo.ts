@@ -17,6 +17,8 @@ import { expireTombstones, purgedBefore, purgeModel, storedSpan, type Gate } fro
 import { rebuildStats } from './stats.js';
 import { forgetModel, modelGeneration } from './stats-store.js';
 import { sqliteActualWriter, sqlitePredictionWriter } from './writers.js';
+import { settleHead } from './shared-heads.js';
+import type { MetricReader } from '../../../domain/metrics/reads.js';
 
 /** syncSlices: the slices' rows and profiles, then the building of those that need it. */
 function syncSlices(sqlite: Parameters<typeof syncSliceRows>[0], model: Parameters<typeof syncSliceRows>[1]): void {
@@ -28,6 +30,14 @@ export function sqliteData(ctx: SqliteContext, models: Pick<ModelsRepo, 'byId'>)
   const { sqlite, tx } = ctx;
   const gate: Gate = (body) => tx.exec(body);
   const byId = (id: number) => models.byId(id);
+  // every read first writes out the model's head: a read sees every committed ingest call
+  const settled = (reader: MetricReader): MetricReader => ({
+    ...reader,
+    read: async (r) => {
+      await settleHead(ctx, r.model.id);
+      return reader.read(r);
+    },
+  });
   return {
     predictionWriter: (model) => sqlitePredictionWriter(ctx, model),
     actualWriter: (model) => sqliteActualWriter(ctx, model),
@@ -38,10 +48,12 @@ export function sqliteData(ctx: SqliteContext, models: Pick<ModelsRepo, 'byId'>)
     rebuildStats: (model) => gate(() => (tx.inside() ? rebuildStats(sqlite, model) : sqlite.transaction(() => rebuildStats(sqlite, model)).immediate())),
     purgedBefore: (modelId) => gate(() => purgedBefore(sqlite, modelId)),
     openReader: ({ workers, log }) =>
-      // worker threads open the file themselves: a `:memory:` database is read in process
-      workers > 0 && !sqlite.memory
-        ? createReadPool({ dbPath: sqlite.name, size: workers, generation: (id) => modelGeneration(sqlite, id), log })
-        : inProcessReader(sqliteStatsRows(sqlite)),
+      settled(
+        // worker threads open the file themselves: a `:memory:` database is read in process
+        workers > 0 && !sqlite.memory
+          ? createReadPool({ dbPath: sqlite.name, size: workers, generation: (id) => modelGeneration(sqlite, id), log })
+          : inProcessReader(sqliteStatsRows(sqlite)),
+      ),
     storedSpan: (modelId) => gate(() => storedSpan(sqlite, modelId)),
     purge: (model, cut, now, tombstoneUntil) => purgeModel(sqlite, gate, model, now, cut, tombstoneUntil),
     expireTombstones: (now) => gate(() => expireTombstones(sqlite, now)),

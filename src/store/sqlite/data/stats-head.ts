@@ -1,13 +1,14 @@
-// The head of one ingest call (as in Prometheus): the statistics of its committed batches
-// kept in memory per UTC hour and written as one partial per hour every few seconds,
-// when it grows large, and at the end of the call, instead of one partial per hour per
-// batch (a batch shuffled over a week touches ~170 hours). Exact under kill -9: each batch
-// whose statistics are not written yet has a row in `stats_uncovered` (its range of event
-// rows), committed with its events; the transaction that writes statistics for a batch
-// deletes its row. Whoever deletes a row accounts for its events: the call itself (from
-// its head), or recovery after a crash (`foldUncovered`, from the raw rows). A call that
-// finds one of its rows gone (recovered, or covered by a rebuild) drops its head and folds
-// the rows it still has from the raw rows.
+// The head of a model's ingest in this process (as in Prometheus): the statistics of its
+// committed batches kept in memory per UTC hour and written as one partial per hour when
+// due (every few seconds, when it grows large), before the model is read, and at close
+// (shared-heads.ts), instead of one partial per hour per batch (a batch shuffled over a
+// week touches ~170 hours; so does each 1000-event GraphQL call of such traffic). Exact
+// under kill -9: each batch whose statistics are not written yet has a row in
+// `stats_uncovered` (its range of event rows), committed with its events; the transaction
+// that writes statistics for a batch deletes its row. Whoever deletes a row accounts for
+// its events: the head itself, or recovery after a crash (`foldUncovered`, from the raw
+// rows). A head that finds one of its rows gone (recovered, or covered by a rebuild)
+// drops what it holds and folds the rows it still has from the raw rows.
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ModelRecord } from '../../../domain/model.js';
@@ -165,7 +166,7 @@ function addRange(sqlite: Database.Database, model: ModelRecord, hours: SliceHou
   addAll(hours, sqlite, model, rows.map(eventOf));
 }
 
-/** The head of one ingest call of predictions. Each method runs inside the caller's write transaction. */
+/** The head of a model's predictions. Each method runs inside the caller's write transaction. */
 export class StatsHead {
   private readonly owner = `${PROCESS}:${++calls}`;
   private hours: SliceHours = noHours();
@@ -183,18 +184,14 @@ export class StatsHead {
     live.add(this.owner);
   }
 
-  /** Adds a batch's stored events; writes the head out when `last`, or when it is due. */
-  add(sqlite: Database.Database, model: ModelRecord, events: HeadEvent[], now: number, last: boolean): void {
-    const { ctx, set } = modelSlices(sqlite, model);
-    // a new baseline, threshold or slice set: what the head holds is stale, take it from the raw rows
-    const key = `${ctx.statsKey}#${set.stamp}`;
-    if (this.key !== null && this.key !== key) this.lost = true;
-    this.key = key;
+  /** Adds a batch's stored events; writes the head out when it is due. */
+  add(sqlite: Database.Database, model: ModelRecord, events: HeadEvent[], now: number): void {
+    this.check(sqlite, model);
     if (!this.lost) addAll(this.hours, sqlite, model, events);
     this.events += events.length;
     this.since ??= now;
     noteIngestWrite(sqlite);
-    if (last || this.lost || this.due(now)) this.writeOut(sqlite, model, events);
+    if (this.lost || this.due(now)) this.writeOut(sqlite, model, events);
     else if (events.length > 0) {
       stmts(sqlite).insert.run(model.id, events[0]!.id, events[events.length - 1]!.id, this.owner, now);
       this.rows++;
@@ -206,14 +203,29 @@ export class StatsHead {
     this.lost = true;
   }
 
-  /** Writes out what the committed batches hold (a call cut off), inside the caller's transaction. */
+  /** Whether committed batches wait to be written out. */
+  pending(): boolean {
+    return this.rows > 0 || this.lost;
+  }
+
+  /** Writes out what the committed batches hold (before a read, a call cut off), inside the caller's transaction. */
   flush(sqlite: Database.Database, model: ModelRecord): void {
+    if (!this.pending()) return;
+    this.check(sqlite, model);
     this.writeOut(sqlite, model, []);
   }
 
-  /** The call is over: its rows, if any are left, may be recovered. */
+  /** The head is dropped unwritten: its rows, if any are left, may be recovered. */
   close(): void {
     live.delete(this.owner);
+  }
+
+  /** A new baseline, threshold or slice set: what the head holds is stale, take it from the raw rows. */
+  private check(sqlite: Database.Database, model: ModelRecord): void {
+    const { ctx, set } = modelSlices(sqlite, model);
+    const key = `${ctx.statsKey}#${set.stamp}`;
+    if (this.key !== null && this.key !== key) this.lost = true;
+    this.key = key;
   }
 
   private due(now: number): boolean {
@@ -247,7 +259,7 @@ export class StatsHead {
 }
 
 /**
- * Which uncovered batches recovery takes: `crashed` those of calls over in this process or
+ * Which uncovered batches recovery takes: `crashed` those of heads dropped in this process or
  * untouched for a minute in another (the compaction pass), `stopped` every one whose call
  * is not running in this process (startup), `all` (before a purge deletes raw rows).
  */

@@ -1,6 +1,6 @@
 // The ingest writers on SQLite: each batch one synchronous BEGIN IMMEDIATE transaction on
-// the caller's turn (no await per batch), through ingest-writer.ts; a streamed call's
-// prediction statistics go through its head (stats-head.ts). When another caller's async
+// the caller's turn (no await per batch), through ingest-writer.ts; prediction statistics
+// go through the model's head (shared-heads.ts). When another caller's async
 // transaction holds the connection, the batch waits for it (then, only, a promise).
 import type { ModelRecord } from '../../../domain/model.js';
 import type { ActualRow, PredictionRow } from '../../../domain/ingest/validate.js';
@@ -11,7 +11,7 @@ import { insertAudit } from '../audit.js';
 import { dropEventIndex } from './ingest-index.js';
 import { writeActuals, writePredictions } from './ingest-writer.js';
 import { purgedBefore } from './retention.js';
-import { StatsHead } from './stats-head.js';
+import { armHead, sharedHead, writeOutHeadIn } from './shared-heads.js';
 import { forgetStatsHints } from './stats-hints.js';
 
 /** Runs `body` now when the connection is free for it, else once the open transaction ends. */
@@ -35,43 +35,38 @@ function afterPurge(ctx: SqliteContext, modelId: number, rows: PredictionRow[]):
 
 export function sqlitePredictionWriter(ctx: SqliteContext, model: ModelRecord): PredictionWriter {
   const { sqlite } = ctx;
-  /** the statistics of committed batches not written yet */
-  const head = new StatsHead();
-  const writeNow = (rows: PredictionRow[], now: number, last: boolean, audit?: AuditOf<PredictionBatchResult>): PredictionBatchResult => {
+  /** the statistics of committed batches not written yet, this call's and others' */
+  const head = sharedHead(ctx, model);
+  const writeNow = (rows: PredictionRow[], now: number, audit?: AuditOf<PredictionBatchResult>): PredictionBatchResult => {
     const result = sqlite
       .transaction(() => {
         const split = afterPurge(ctx, model.id, rows);
-        const counts = writePredictions(sqlite, model, split.kept, now, { head, last });
+        const counts = writePredictions(sqlite, model, split.kept, now, head);
         const r: PredictionBatchResult = { ...counts, beforePurge: split.beforePurge, purgedBefore: split.purgedBefore };
         if (audit) insertAudit(ctx, audit(r));
         return r;
       })
       .immediate();
-    if (last) head.close();
+    armHead(ctx, model.id);
     return result;
   };
   const abortNow = (audit: AuditRecord): void => {
-    try {
-      sqlite
-        .transaction(() => {
-          head.flush(sqlite, model);
-          insertAudit(ctx, audit);
-        })
-        .immediate();
-    } finally {
-      head.close();
-    }
+    sqlite
+      .transaction(() => {
+        head.flush(sqlite, model);
+        insertAudit(ctx, audit);
+      })
+      .immediate();
   };
   return {
-    write: (rows, now, last, audit) => onConnection(ctx, () => writeNow(rows, now, last, audit)),
+    write: (rows, now, _last, audit) => onConnection(ctx, () => writeNow(rows, now, audit)),
     abort: (audit) => onConnection(ctx, () => abortNow(audit)),
     failed: () => {
       // the in-memory event index may hold rows that were rolled back
       dropEventIndex(sqlite, model.id);
       forgetStatsHints(sqlite);
-      // its committed batches are folded by abort(), else recovered by compaction
+      // the head may hold them too: its next write-out folds its batches from the raw rows
       head.failed();
-      head.close();
     },
   };
 }
@@ -81,6 +76,7 @@ export function sqliteActualWriter(ctx: SqliteContext, model: ModelRecord): Actu
   const writeNow = (rows: ActualRow[], now: number, audit?: AuditOf<ActualBatchResult>): ActualBatchResult =>
     sqlite
       .transaction(() => {
+        writeOutHeadIn(ctx, model);
         const r = writeActuals(sqlite, model, rows, now);
         if (audit) insertAudit(ctx, audit(r));
         return r;
