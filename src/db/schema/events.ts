@@ -1,8 +1,10 @@
 // Raw data of a model: logged predictions (with their joined actuals), actuals that
 // arrived before their prediction, and the baseline rows. Raw rows are the source of
 // truth; every statistic can be rebuilt from them.
+import { sql } from 'drizzle-orm';
 import { sqliteTable, integer, text, real, index, primaryKey } from 'drizzle-orm/sqlite-core';
 import { models } from './core.js';
+import { HOUR_MS } from '../../domain/time.js';
 
 export const events = sqliteTable(
   'events',
@@ -27,7 +29,12 @@ export const events = sqliteTable(
     /** per-feature attributions as JSON text, as they came (null: none) */
     attributions: text('attributions'),
   },
-  (t) => [index('events_model_ts').on(t.modelId, t.ts)],
+  // By (model, UTC hour) rather than (model, ts): events that arrive shuffled over a week then
+  // append to ~170 runs (rowid order within an hour) instead of landing all over the index,
+  // so a 2000-row commit writes a few hundred index pages, not thousands (scratch run, 300k
+  // rows shuffled over a week, 2000 a transaction: 8.4-8.6 us a row with (model_id, ts),
+  // 5.6 with this, 3.9-4.0 in time order). Queries by time name it as event-hours.ts does.
+  (t) => [index('events_model_hour').on(t.modelId, sql`${t.ts} / ${sql.raw(String(HOUR_MS))}`)],
 );
 
 /** Actuals whose prediction has not arrived yet; joined and removed when it does. */

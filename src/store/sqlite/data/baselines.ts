@@ -15,6 +15,7 @@ import { startBackfill } from './slice-backfill.js';
 import { buildBaselineProfile } from '../../../domain/metrics/profile.js';
 import { notFound } from '../../../errors.js';
 import type Database from 'better-sqlite3';
+import { EVENT_HOUR, IN_WINDOW, windowParams } from './event-hours.js';
 
 /** The model's baseline summary, or null. */
 export function baselineInfo({ db }: SqliteContext, modelId: number): BaselineInfo | null {
@@ -90,10 +91,10 @@ export function eventsAsBaselineRows({ sqlite }: SqliteContext, modelId: number,
   const tuples = sqlite
     .prepare(
       `SELECT features, score, predicted_label, value, actual_label, actual_value FROM events
-       WHERE model_id = ? AND ts >= ? AND ts < ? ORDER BY ts, id`,
+       WHERE ${IN_WINDOW} ORDER BY ${EVENT_HOUR}, ts, id`,
     )
     .raw()
-    .all(modelId, from, to) as Tuple[];
+    .all(...windowParams(modelId, from, to)) as Tuple[];
   return tuples.map((t, index) => ({
     index,
     features: JSON.parse(t[0]) as Record<string, unknown>,

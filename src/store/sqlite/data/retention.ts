@@ -11,6 +11,7 @@ import type { ModelRecord } from '../../../domain/model.js';
 import type { StoredSpan } from '../../ports/data.js';
 import { dropEventIndex } from './ingest-index.js';
 import { foldUncovered } from './stats-head.js';
+import { BEFORE, beforeParams, EVENT_HOUR, spanSql } from './event-hours.js';
 
 /** Events deleted per transaction: ~10-20 ms of write lock, so ingest batches interleave. */
 export const RETENTION_BATCH = 2000;
@@ -35,9 +36,10 @@ function stmts(sqlite: Database.Database): Stmts {
   let s = statements.get(sqlite);
   if (!s) {
     s = {
-      anyBefore: sqlite.prepare('SELECT 1 FROM events WHERE model_id = ? AND ts < ? LIMIT 1').pluck(),
+      anyBefore: sqlite.prepare(`SELECT 1 FROM events WHERE ${BEFORE} LIMIT 1`).pluck(),
       markPurged: sqlite.prepare('UPDATE models SET purged_before = max(coalesce(purged_before, 0), ?) WHERE id = ?'),
-      oldest: sqlite.prepare('SELECT id, event_id, ts FROM events WHERE model_id = ? AND ts < ? ORDER BY ts LIMIT ?').raw(),
+      // oldest hours first, in the index's order (no sort of every row before the cut)
+      oldest: sqlite.prepare(`SELECT id, event_id, ts FROM events WHERE ${BEFORE} ORDER BY ${EVENT_HOUR} LIMIT ?`).raw(),
       tombstone: sqlite.prepare(`INSERT INTO purged_events (key, model_id, expires_at) VALUES (?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET model_id = excluded.model_id, expires_at = excluded.expires_at`),
       deleteEvent: sqlite.prepare('DELETE FROM events WHERE id = ?'),
@@ -48,8 +50,8 @@ function stmts(sqlite: Database.Database): Stmts {
       isTombstoned: sqlite.prepare('SELECT 1 FROM purged_events WHERE key = ? AND model_id = ?').pluck(),
       storage: sqlite
         .prepare(
-          `SELECT (SELECT count(*) FROM events WHERE model_id = m.id), (SELECT min(ts) FROM events WHERE model_id = m.id),
-                  (SELECT max(ts) FROM events WHERE model_id = m.id), m.purged_newest, m.purged_before, m.retention_days
+          `SELECT (SELECT count(*) FROM events WHERE model_id = m.id), ${spanSql('m.id').join(', ')},
+                  m.purged_newest, m.purged_before, m.retention_days
            FROM models m WHERE m.id = ?`,
         )
         .raw(),
@@ -94,7 +96,7 @@ export async function purgeModel(sqlite: Database.Database, gate: Gate, model: M
   const modelId = model.id;
   const step = <T>(fn: () => T) => gate(() => sqlite.transaction(fn).immediate());
   let deleted = 0;
-  if (s.anyBefore.get(modelId, cut) !== undefined) {
+  if (s.anyBefore.get(...beforeParams(modelId, cut)) !== undefined) {
     await step(() => {
       s.markPurged.run(cut, modelId);
       // events whose statistics an ingest call still holds in memory are folded from their rows first
@@ -102,7 +104,7 @@ export async function purgeModel(sqlite: Database.Database, gate: Gate, model: M
     });
     for (;;) {
       const n = await step(() => {
-        const rows = s.oldest.all(modelId, cut, batch) as Array<[number, string, number]>;
+        const rows = s.oldest.all(...beforeParams(modelId, cut), batch) as Array<[number, string, number]>;
         let newest = -Infinity;
         for (const [id, , ts] of rows) {
           s.deleteEvent.run(id);

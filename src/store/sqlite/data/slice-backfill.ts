@@ -15,6 +15,7 @@ import { purgedBefore } from './retention.js';
 import { foldUncovered } from './stats-head.js';
 import { deleteSliceStats, eventSpan, forgetModel, readEvents, writeRow } from './stats-store.js';
 import { itemsBySlice } from './slice-routing.js';
+import { SINCE, sinceParams } from './event-hours.js';
 
 /** Where each model's backfill is: the slices it builds, the start of the next day to build. */
 const progress = new WeakMap<Database.Database, Map<number, { slices: string; cursor: number | null }>>();
@@ -35,7 +36,7 @@ export function modelsBackfilling(sqlite: Database.Database): number[] {
 /** The model's events that a backfill reads (those kept by retention). */
 function eventCount(sqlite: Database.Database, modelId: number): number {
   const kept = purgedBefore(sqlite, modelId) ?? Number.MIN_SAFE_INTEGER;
-  return sqlite.prepare('SELECT count(*) FROM events WHERE model_id = ? AND ts >= ?').pluck().get(modelId, kept) as number;
+  return sqlite.prepare(`SELECT count(*) FROM events WHERE ${SINCE}`).pluck().get(...sinceParams(modelId, kept)) as number;
 }
 
 /** Starts (over) building the statistics of `slices` of the model: not ready, none of its events done (caller's transaction). */

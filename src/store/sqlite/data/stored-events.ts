@@ -4,6 +4,8 @@ import type Database from 'better-sqlite3';
 import type { StatsContext } from '../../../domain/metrics/context.js';
 import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../../../domain/metrics/window-stats.js';
 import { sliceFilter } from './slice-set.js';
+// (hour, ts): time order, sorted an hour at a time as the index gives the hours
+import { EVENT_HOUR, IN_WINDOW, spanSql, windowParams } from './event-hours.js';
 
 interface Stmts {
   events: Database.Statement;
@@ -20,13 +22,13 @@ function stmts(sqlite: Database.Database): Stmts {
     st = {
       events: p(
         `SELECT ts, features, score, predicted_label, value, actual_label, actual_value, version_id, attributions FROM events
-         WHERE model_id = ? AND ts >= ? AND ts < ? ORDER BY ts`,
+         WHERE ${IN_WINDOW} ORDER BY ${EVENT_HOUR}, ts`,
       ).raw(),
       versionEvents: p(
         `SELECT ts, features, score, predicted_label, value, actual_label, actual_value, version_id, attributions FROM events
-         WHERE model_id = ? AND ts >= ? AND ts < ? AND version_id = ? ORDER BY ts`,
+         WHERE ${IN_WINDOW} AND version_id = ? ORDER BY ${EVENT_HOUR}, ts`,
       ).raw(),
-      span: p('SELECT min(ts), max(ts) FROM events WHERE model_id = ?').raw(),
+      span: p(`SELECT ${spanSql('?').join(', ')}`).raw(),
     };
     statements.set(sqlite, st);
   }
@@ -57,11 +59,12 @@ export function eventOf(r: EventTuple): SliceEvent {
 export function* readEvents(sqlite: Database.Database, modelId: number, slice: number, from: number, to: number): Generator<SliceEvent> {
   const st = stmts(sqlite);
   if (slice === 0) {
-    for (const r of st.events.iterate(modelId, from, to) as Iterable<EventTuple>) yield eventOf(r);
+    for (const r of st.events.iterate(...windowParams(modelId, from, to)) as Iterable<EventTuple>) yield eventOf(r);
     return;
   }
   const f = sliceFilter(sqlite, modelId, slice);
-  const rows = (f.versionId === null ? st.events.iterate(modelId, from, to) : st.versionEvents.iterate(modelId, from, to, f.versionId)) as Iterable<EventTuple>;
+  const w = windowParams(modelId, from, to);
+  const rows = (f.versionId === null ? st.events.iterate(...w) : st.versionEvents.iterate(...w, f.versionId)) as Iterable<EventTuple>;
   for (const r of rows) {
     const e = eventOf(r);
     if (!f.test || f.test(e.features)) yield e;
@@ -70,7 +73,7 @@ export function* readEvents(sqlite: Database.Database, modelId: number, slice: n
 
 /** [first, last] event timestamps of the model, or null without events. */
 export function eventSpan(sqlite: Database.Database, modelId: number): [number, number] | null {
-  const r = stmts(sqlite).span.get(modelId) as [number | null, number | null];
+  const r = stmts(sqlite).span.get(modelId, modelId, modelId, modelId) as [number | null, number | null];
   return r[0] === null || r[1] === null ? null : [r[0], r[1]];
 }
 
