@@ -2,6 +2,9 @@
 // one partial per hour when the model is next read, and however their batches are covered
 // meanwhile (recovery of another process's batches, a baseline rebuild, actuals), every
 // window answers as the raw events.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { ModelRecord } from '../../src/domain/model.js';
@@ -15,6 +18,10 @@ import { foldUncoveredBatches } from '../../src/store/sqlite/data/compact.js';
 import type { FixtureEvent } from '../domain/metrics/load-fixture.js';
 import { ADMIN, close, fixtureModel, freshDeps, setBaseline, summary, type SqliteDeps } from './stats-helpers.js';
 import { sqliteStatsRows } from '../../src/store/sqlite/data/stats-rows.js';
+import { openStore } from '../../src/db/client.js';
+import { fixedClock } from '../../src/clock.js';
+import { silentLogger } from '../../src/log.js';
+import { deleteModel } from '../../src/services/models.js';
 
 type Deps = Awaited<ReturnType<typeof freshDeps>>;
 const T = (s: string) => Date.parse(s);
@@ -74,6 +81,37 @@ describe('the head of a model', () => {
     const hours = count(deps, 'SELECT count(DISTINCT ts / 3600000) FROM events');
     expect(count(deps, 'SELECT count(*) FROM stats_partial')).toBe(hours);
     await expectExact(deps, model);
+  });
+
+  it('is written out at close, and writes nothing for a model deleted while it held batches', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glassbox-head-'));
+    try {
+      const file = join(dir, 'g.db');
+      const deps = { store: openStore(file), clock: fixedClock(Date.parse('2024-05-12T00:00:00Z')), log: silentLogger() };
+      const { model, fx } = await fixtureModel(deps, 'penguins');
+      const other = (await fixtureModel(deps, 'penguins', { suffix: '-2' })).model;
+      const lines = inputs(fx.events).map((o) => JSON.stringify(o)).join('\n');
+      for (const m of [model, other]) {
+        await ingestNdjson(deps, ADMIN, m, 'predictions', (async function* () {
+          yield lines;
+        })(), { via: 'ndjson', batchSize: 50 });
+      }
+      expect(count(deps, 'SELECT count(*) FROM stats_uncovered')).toBeGreaterThan(2);
+      expect(count(deps, 'SELECT count(*) FROM stats_partial')).toBe(0);
+      await deleteModel(deps, ADMIN, model.name);
+      deps.store.close();
+      const again = { ...deps, store: openStore(file) };
+      try {
+        expect(count(again, 'SELECT count(*) FROM stats_uncovered')).toBe(0);
+        expect(count(again, `SELECT count(*) FROM stats_partial WHERE model_id = ${model.id}`)).toBe(0);
+        expect(count(again, `SELECT count(*) FROM stats_partial WHERE model_id = ${other.id}`)).toBeGreaterThan(0);
+        await expectExact(again, other);
+      } finally {
+        again.store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('writes itself out before actuals change the raw rows, so that they count once', async () => {

@@ -81,7 +81,7 @@ export const statsUncovered = sqliteTable('stats_uncovered', {
     .references(() => models.id, { onDelete: 'cascade' }),
   firstId: integer('first_id').notNull(),
   lastId: integer('last_id').notNull(),
-  /** the ingest call writing them: `<process token>:<call number>` */
+  /** the statistics head writing them: `<process token>:<head number>` */
   owner: text('owner').notNull(),
   /** clock time of the batch, epoch ms */
   at: integer('at').notNull(),

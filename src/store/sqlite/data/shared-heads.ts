@@ -99,13 +99,3 @@ export function settleAllHeads(ctx: SqliteContext): void {
     }
   }
 }
-
-/** The model was deleted or changed shape: its head is dropped (what it holds is recovered from the raw rows). */
-export function dropHead(ctx: SqliteContext, modelId: number): void {
-  const heads = headsOf(ctx);
-  const s = heads.get(modelId);
-  if (!s) return;
-  if (s.timer) clearTimeout(s.timer);
-  s.head.close();
-  heads.delete(modelId);
-}

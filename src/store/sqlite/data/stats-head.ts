@@ -56,7 +56,7 @@ export const HEAD_MAX_MS = 2 * SECOND_MS;
 const ORPHAN_AFTER_MS = MINUTE_MS;
 
 const PROCESS = randomUUID().slice(0, 13);
-let calls = 0;
+let heads = 0;
 /** Owners of the heads open in this process: their rows are not recovered. */
 const live = new Set<string>();
 
@@ -168,7 +168,7 @@ function addRange(sqlite: Database.Database, model: ModelRecord, hours: SliceHou
 
 /** The head of a model's predictions. Each method runs inside the caller's write transaction. */
 export class StatsHead {
-  private readonly owner = `${PROCESS}:${++calls}`;
+  private readonly owner = `${PROCESS}:${++heads}`;
   private hours: SliceHours = noHours();
   private key: string | null = null;
   /** rows written to stats_uncovered since the last write-out */
@@ -260,8 +260,8 @@ export class StatsHead {
 
 /**
  * Which uncovered batches recovery takes: `crashed` those of heads dropped in this process or
- * untouched for a minute in another (the compaction pass), `stopped` every one whose call
- * is not running in this process (startup), `all` (before a purge deletes raw rows).
+ * untouched for a minute in another (the compaction pass), `stopped` every one whose head
+ * is not open in this process (startup), `all` (before a purge or a backfill step).
  */
 export type UncoveredScope = 'crashed' | 'stopped' | 'all';
 
