@@ -83,6 +83,7 @@ function rawLoop(dir: string, file: string): Promise<number> {
   db.pragma('foreign_keys = ON');
   db.pragma('cache_size = -32768');
   db.pragma('temp_store = MEMORY');
+  db.pragma('wal_autocheckpoint = 10000');
   db.exec('CREATE TABLE events (id INTEGER PRIMARY KEY, model_id INTEGER NOT NULL, event_id TEXT NOT NULL, ts INTEGER NOT NULL, features TEXT NOT NULL, score REAL)');
   const insert = db.prepare('INSERT INTO events (model_id, event_id, ts, features, score) VALUES (?, ?, ?, ?, ?)');
   type Row = [string, number, string, number];
