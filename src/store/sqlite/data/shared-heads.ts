@@ -38,7 +38,7 @@ export function sharedHead(ctx: SqliteContext, model: ModelRecord): StatsHead {
 function writeOutNow(ctx: SqliteContext, s: Shared): void {
   if (s.timer) clearTimeout(s.timer);
   s.timer = null;
-  if (!s.head.pending()) return;
+  if (!ctx.sqlite.open || !s.head.pending()) return;
   try {
     ctx.sqlite.transaction(() => s.head.flush(ctx.sqlite, s.model)).immediate();
   } catch (err) {
@@ -54,17 +54,10 @@ export function armHead(ctx: SqliteContext, modelId: number): void {
   if (!s || s.timer || !s.head.pending()) return;
   s.timer = setTimeout(() => {
     s.timer = null;
-    const run = () => {
-      if (ctx.sqlite.open) writeOutNow(ctx, s);
-    };
     // a failure leaves the rows for the next write-out (the head marked failed)
-    if (ctx.tx.free()) {
-      try {
-        run();
-      } catch {
-        /* kept for the next write-out */
-      }
-    } else ctx.tx.exec(run).catch(() => {});
+    Promise.resolve()
+      .then(() => settleHead(ctx, modelId))
+      .catch(() => {});
   }, HEAD_MAX_MS);
   s.timer.unref();
 }
@@ -85,17 +78,21 @@ export function settleHead(ctx: SqliteContext, modelId: number): MaybePromise<vo
   return ctx.tx.free() ? writeOutNow(ctx, s) : ctx.tx.exec(() => writeOutNow(ctx, s));
 }
 
-/** At close: writes every head out when the connection is free (else startup recovers them). */
+/**
+ * At close: writes every head out when the connection is free, then drops them, so that
+ * rows a failed write-out left are recovered (by compaction here, or at the next start).
+ */
 export function settleAllHeads(ctx: SqliteContext): void {
-  for (const s of headsOf(ctx).values()) {
-    if (s.timer) clearTimeout(s.timer);
-    s.timer = null;
-    if (ctx.tx.free() && ctx.sqlite.open) {
-      try {
-        writeOutNow(ctx, s);
-      } catch {
-        /* recovered at the next start */
-      }
+  const heads = headsOf(ctx);
+  for (const s of heads.values()) {
+    try {
+      if (ctx.tx.free()) writeOutNow(ctx, s);
+    } catch {
+      /* left to recovery */
+    } finally {
+      if (s.timer) clearTimeout(s.timer);
+      s.head.close();
     }
   }
+  heads.clear();
 }
