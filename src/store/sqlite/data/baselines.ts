@@ -15,7 +15,7 @@ import { startBackfill } from './slice-backfill.js';
 import { buildBaselineProfile } from '../../../domain/metrics/profile.js';
 import { notFound } from '../../../errors.js';
 import type Database from 'better-sqlite3';
-import { EVENT_HOUR, IN_WINDOW, windowParams } from './event-hours.js';
+import { EVENT_BLOCK, IN_WINDOW, windowParams } from './event-blocks.js';
 
 /** The model's baseline summary, or null. */
 export function baselineInfo({ db }: SqliteContext, modelId: number): BaselineInfo | null {
@@ -91,7 +91,7 @@ export function eventsAsBaselineRows({ sqlite }: SqliteContext, modelId: number,
   const tuples = sqlite
     .prepare(
       `SELECT features, score, predicted_label, value, actual_label, actual_value FROM events
-       WHERE ${IN_WINDOW} ORDER BY ${EVENT_HOUR}, ts, id`,
+       WHERE ${IN_WINDOW} ORDER BY ${EVENT_BLOCK}, ts, id`,
     )
     .raw()
     .all(...windowParams(modelId, from, to)) as Tuple[];

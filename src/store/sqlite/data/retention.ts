@@ -11,7 +11,7 @@ import type { ModelRecord } from '../../../domain/model.js';
 import type { StoredSpan } from '../../ports/data.js';
 import { dropEventIndex } from './ingest-index.js';
 import { foldUncovered } from './stats-head.js';
-import { BEFORE, beforeParams, EVENT_HOUR, spanSql } from './event-hours.js';
+import { BEFORE, beforeParams, EVENT_BLOCK, spanSql } from './event-blocks.js';
 
 /** Events deleted per transaction: ~10-20 ms of write lock, so ingest batches interleave. */
 export const RETENTION_BATCH = 2000;
@@ -38,8 +38,8 @@ function stmts(sqlite: Database.Database): Stmts {
     s = {
       anyBefore: sqlite.prepare(`SELECT 1 FROM events WHERE ${BEFORE} LIMIT 1`).pluck(),
       markPurged: sqlite.prepare('UPDATE models SET purged_before = max(coalesce(purged_before, 0), ?) WHERE id = ?'),
-      // oldest hours first, in the index's order (no sort of every row before the cut)
-      oldest: sqlite.prepare(`SELECT id, event_id, ts FROM events WHERE ${BEFORE} ORDER BY ${EVENT_HOUR} LIMIT ?`).raw(),
+      // oldest blocks first, in the index's order (no sort of every row before the cut)
+      oldest: sqlite.prepare(`SELECT id, event_id, ts FROM events WHERE ${BEFORE} ORDER BY ${EVENT_BLOCK} LIMIT ?`).raw(),
       tombstone: sqlite.prepare(`INSERT INTO purged_events (key, model_id, expires_at) VALUES (?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET model_id = excluded.model_id, expires_at = excluded.expires_at`),
       deleteEvent: sqlite.prepare('DELETE FROM events WHERE id = ?'),

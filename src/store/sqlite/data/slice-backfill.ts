@@ -15,7 +15,7 @@ import { purgedBefore } from './retention.js';
 import { foldUncovered } from './stats-head.js';
 import { deleteSliceStats, eventSpan, forgetModel, readEvents, writeRow } from './stats-store.js';
 import { itemsBySlice } from './slice-routing.js';
-import { SINCE, sinceParams } from './event-hours.js';
+import { SINCE, sinceParams } from './event-blocks.js';
 
 /** Where each model's backfill is: the slices it builds, the start of the next day to build. */
 const progress = new WeakMap<Database.Database, Map<number, { slices: string; cursor: number | null }>>();

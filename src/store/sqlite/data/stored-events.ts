@@ -4,8 +4,8 @@ import type Database from 'better-sqlite3';
 import type { StatsContext } from '../../../domain/metrics/context.js';
 import { accumulate, emptyStats, type StatsEvent, type WindowStats } from '../../../domain/metrics/window-stats.js';
 import { sliceFilter } from './slice-set.js';
-// (hour, ts): time order, sorted an hour at a time as the index gives the hours
-import { EVENT_HOUR, IN_WINDOW, spanSql, windowParams } from './event-hours.js';
+// (block, ts): time order, sorted a block at a time as the index gives the blocks
+import { EVENT_BLOCK, IN_WINDOW, spanSql, windowParams } from './event-blocks.js';
 
 interface Stmts {
   events: Database.Statement;
@@ -22,11 +22,11 @@ function stmts(sqlite: Database.Database): Stmts {
     st = {
       events: p(
         `SELECT ts, features, score, predicted_label, value, actual_label, actual_value, version_id, attributions FROM events
-         WHERE ${IN_WINDOW} ORDER BY ${EVENT_HOUR}, ts`,
+         WHERE ${IN_WINDOW} ORDER BY ${EVENT_BLOCK}, ts`,
       ).raw(),
       versionEvents: p(
         `SELECT ts, features, score, predicted_label, value, actual_label, actual_value, version_id, attributions FROM events
-         WHERE ${IN_WINDOW} AND version_id = ? ORDER BY ${EVENT_HOUR}, ts`,
+         WHERE ${IN_WINDOW} AND version_id = ? ORDER BY ${EVENT_BLOCK}, ts`,
       ).raw(),
       span: p(`SELECT ${spanSql('?').join(', ')}`).raw(),
     };

@@ -1,11 +1,11 @@
-// SQLite indexes events by (model_id, ts / HOUR_MS), not by ts (schema/events.ts): every
+// SQLite indexes events by (model_id, ts / EVENT_BLOCK_MS), not by ts (schema/events.ts): every
 // query by time searches that index (never a scan of the table or of all the model's
 // entries), and answers exactly as a filter on ts would, for any window, negative times
-// (before 1970, where the division truncates toward zero) and edges off the hour included.
+// (before 1970, where the division truncates toward zero) and edges off the block included.
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { openStore } from '../../src/db/client.js';
-import { BEFORE, beforeParams, EVENT_HOUR, IN_WINDOW, SINCE, sinceParams, spanSql, windowParams } from '../../src/store/sqlite/data/event-hours.js';
+import { BEFORE, beforeParams, EVENT_BLOCK, IN_WINDOW, SINCE, sinceParams, spanSql, windowParams } from '../../src/store/sqlite/data/event-blocks.js';
 import { eventSpan, readEvents } from '../../src/store/sqlite/data/stored-events.js';
 import { storedSpan } from '../../src/store/sqlite/data/retention.js';
 import { HOUR_MS } from '../../src/domain/time.js';
@@ -17,25 +17,25 @@ sqlite.exec(`INSERT INTO models (id, name, task, features, created_at, updated_a
 
 const plan = (sql: string) => (sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array((sql.match(/\?/g) ?? []).length).fill(1)) as Array<{ detail: string }>).map((r) => r.detail);
 
-describe('events by (model, hour)', () => {
+describe('events by (model, 3-hour block)', () => {
   it('every query by time searches the index', () => {
     const queries = [
-      `SELECT ts FROM events WHERE ${IN_WINDOW} ORDER BY ${EVENT_HOUR}, ts`,
+      `SELECT ts FROM events WHERE ${IN_WINDOW} ORDER BY ${EVENT_BLOCK}, ts`,
       `SELECT 1 FROM events WHERE ${BEFORE} LIMIT 1`,
-      `SELECT id FROM events WHERE ${BEFORE} ORDER BY ${EVENT_HOUR} LIMIT ?`,
+      `SELECT id FROM events WHERE ${BEFORE} ORDER BY ${EVENT_BLOCK} LIMIT ?`,
       `SELECT count(*) FROM events WHERE ${SINCE}`,
       `SELECT ${spanSql('?').join(', ')}`,
     ];
     for (const q of queries) {
       const p = plan(q);
-      expect(p.some((d) => d.includes('USING INDEX events_model_hour') && d.includes('<expr>')), `${q}: ${p.join(' | ')}`).toBe(true);
+      expect(p.some((d) => d.includes('USING INDEX events_model_block') && d.includes('<expr>')), `${q}: ${p.join(' | ')}`).toBe(true);
       expect(p.filter((d) => d.startsWith('SCAN events')), q).toEqual([]);
-      // the whole window is never sorted at once: an hour at a time, as the index gives them
+      // the whole window is never sorted at once: a block at a time, as the index gives them
       expect(p.filter((d) => d === 'USE TEMP B-TREE FOR ORDER BY'), q).toEqual([]);
     }
   });
 
-  it('answers as a filter on ts: any window, negative times, edges off the hour', () => {
+  it('answers as a filter on ts: any window, negative times, edges off the block', () => {
     const H = HOUR_MS;
     const time = fc.integer({ min: -30 * H, max: 30 * H });
     fc.assert(
