@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compactPostgres } from '../../src/store/postgres/data/compact.js';
-import { newStatsCaches, withPreloadedRows } from '../../src/store/postgres/data/preloaded-rows.js';
+import { newStatsCaches, PgRowCache, withPreloadedRows } from '../../src/store/postgres/data/preloaded-rows.js';
 import { answerRead } from '../../src/services/answer-reads.js';
 import { loadFixture, type FixtureEvent } from '../domain/metrics/load-fixture.js';
 import { close } from '../services/stats-helpers.js';
@@ -151,6 +151,40 @@ describe.skipIf(admin === null)('compaction on PostgreSQL', () => {
     const got = await withPreloadedRows(q, newStatsCaches(pool), p.model, 0, from, to, (rows) => answerRead(rows, read));
     expect(rewrites).toBe(1);
     close(sqliteAnswer(p, read), got, 'traffic after the rewrite');
+  });
+
+  it('rows a round took from the shared cache stay the read\'s while other work evicts them between rounds', async () => {
+    const p = await pairOf(pool, 'penguins', '-evicted');
+    await logBoth(p, EVENTS);
+    await pgCompact(p, NOW);
+    const [from, to] = WINDOWS[1]!; // odd hours at both ends: hour rows and day roll-ups
+    const read = { kind: 'traffic' as const, model: p.model, from, to };
+    // the process's cache, shared with other reads and compactions: each of their queries
+    // evicts one more of the rows it held (as a busy replica's do, 48 rows at most)
+    class Evicting extends PgRowCache {
+      held: string[] = [];
+      gone = new Set<string>();
+      evicted = 0;
+      override get(...a: Parameters<PgRowCache['get']>) {
+        return this.gone.has(a[0]) ? null : super.get(...a);
+      }
+      override put(key: string, row: Parameters<PgRowCache['put']>[1]) {
+        if (!this.held.includes(key)) this.held.push(key);
+        this.gone.delete(key); // put back by this read: held again
+        super.put(key, row);
+      }
+      evictOne() {
+        if (this.evicted < this.held.length) this.gone.add(this.held[this.evicted++]!);
+      }
+    }
+    const cache = new Evicting();
+    const caches = { pool, rows: cache };
+    const direct = (sql: unknown, ...rest: unknown[]) => (pool.query as (...a: unknown[]) => Promise<unknown>)(sql, ...rest);
+    await withPreloadedRows({ query: direct } as unknown as pg.Pool, caches, p.model, 0, from, to, (rows) => answerRead(rows, read));
+    expect(cache.held.length).toBeGreaterThan(10); // enough rows that one lost a round outlasts the rounds allowed
+    const q = { query: (sql: unknown, ...rest: unknown[]) => (cache.evictOne(), direct(sql, ...rest)) } as unknown as pg.Pool;
+    const got = await withPreloadedRows(q, caches, p.model, 0, from, to, (rows) => answerRead(rows, read));
+    close(sqliteAnswer(p, read), got, 'traffic with the cache evicted under it');
   });
 
   it('when compaction runs never changes an answer (property)', async () => {

@@ -109,6 +109,12 @@ class Loaded {
   partials = new Map<number, Array<{ id: number; data: Buffer; hists: Buffer | null }>>();
   partialHists = new Set<number>();
   events: Array<{ from: number; to: number; events: Array<StatsEvent & { ts: number }> }> = [];
+  /**
+   * Rows a round took from the process's cache: kept for the later rounds, since other
+   * reads and compactions may evict them meanwhile, and a row lost each round would make
+   * every round miss one more (a read then ran out of rounds under concurrent compaction).
+   */
+  taken = new Map<string, StoredRow>();
   /** a row the listing named came back with another rev or not at all, or a listed hour's partials were gone */
   outdated = false;
   readonly ctx: StatsContext;
@@ -148,8 +154,13 @@ class Loaded {
         const rev = revOf(level, start);
         if (rev === undefined) return null;
         const key = rowKey(modelId, slice, level, start);
+        const kept = this.taken.get(key);
+        if (kept && kept.rev === rev && kept.stats.key === c.statsKey && (!withHists || kept.stats.histograms)) return kept;
         const hit = cache.get(key, rev, c, withHists);
-        if (hit) return hit;
+        if (hit) {
+          this.taken.set(key, hit);
+          return hit;
+        }
         const raw = this.rows.get(key);
         if (raw && raw.rev === rev && (!withHists || this.withHists.has(key))) {
           const row = { rev, stats: deserializeStats(raw.data, withHists ? raw.hists : null, c, withHists) };
