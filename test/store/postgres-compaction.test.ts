@@ -32,6 +32,15 @@ async function sameAsSqlite(p: Pair, kinds?: string[]): Promise<void> {
 
 const partialsLeft = async (p: Pair) => (await p.pool.query('SELECT count(*)::int AS n FROM stats_partial WHERE model_id = $1', [p.model.id])).rows[0].n as number;
 
+/** Every event logged and compacted on a fresh pair, and a traffic read over a window with hour rows and day roll-ups. */
+async function compactedTrafficRead(pool: pg.Pool, suffix: string) {
+  const p = await pairOf(pool, 'penguins', suffix);
+  await logBoth(p, EVENTS);
+  await pgCompact(p, NOW);
+  const [from, to] = WINDOWS[1]!; // odd hours at both ends: hour rows and day roll-ups
+  return { p, from, to, read: { kind: 'traffic' as const, model: p.model, from, to } };
+}
+
 /** A pool whose connection is killed (pg_terminate_backend, as when its process dies) before its `at`-th statement. */
 function dyingPool(url: string, at: number, killer: pg.Pool): pg.Pool {
   const pool = pgPool(url, 2);
@@ -130,11 +139,7 @@ describe.skipIf(admin === null)('compaction on PostgreSQL', () => {
   });
 
   it('a listing outdated between rounds (a row rewritten at READ COMMITTED, as beside a compaction step) is taken again', async () => {
-    const p = await pairOf(pool, 'penguins', '-relist');
-    await logBoth(p, EVENTS);
-    await pgCompact(p, NOW);
-    const [from, to] = WINDOWS[1]!; // odd hours at both ends: hour rows and day roll-ups
-    const read = { kind: 'traffic' as const, model: p.model, from, to };
+    const { p, from, to, read } = await compactedTrafficRead(pool, '-relist');
     // every row the first round asks for is rewritten (same data, new rev) just before its fill reads it
     let rewrites = 0;
     const q = {
@@ -154,11 +159,7 @@ describe.skipIf(admin === null)('compaction on PostgreSQL', () => {
   });
 
   it('rows a round took from the shared cache stay the read\'s while other work evicts them between rounds', async () => {
-    const p = await pairOf(pool, 'penguins', '-evicted');
-    await logBoth(p, EVENTS);
-    await pgCompact(p, NOW);
-    const [from, to] = WINDOWS[1]!; // odd hours at both ends: hour rows and day roll-ups
-    const read = { kind: 'traffic' as const, model: p.model, from, to };
+    const { p, from, to, read } = await compactedTrafficRead(pool, '-evicted');
     // the process's cache, shared with other reads and compactions: each of their queries
     // evicts one more of the rows it held (as a busy replica's do, 48 rows at most)
     class Evicting extends PgRowCache {
