@@ -32,13 +32,17 @@ const MAX_ROUNDS = 8;
 /** Listings taken again at most (each after a concurrent writer changed what the last one named). */
 const MAX_RELISTS = 4;
 
+/** Whether a decoded row answers for the listed `rev`, against `ctx`, with histograms when asked. */
+const answers = (row: StoredRow | undefined, rev: number, ctx: StatsContext, withHists: boolean): row is StoredRow =>
+  row !== undefined && row.rev === rev && row.stats.key === ctx.statsKey && (!withHists || !!row.stats.histograms);
+
 /** Recently read rows, used only while their rev is the database's. */
 export class PgRowCache {
   private readonly rows = new Map<string, StoredRow>();
 
   get(key: string, rev: number, ctx: StatsContext, withHists: boolean): StoredRow | null {
     const hit = this.rows.get(key);
-    if (!hit || hit.rev !== rev || hit.stats.key !== ctx.statsKey || (withHists && !hit.stats.histograms)) return null;
+    if (!answers(hit, rev, ctx, withHists)) return null;
     this.rows.delete(key);
     this.rows.set(key, hit);
     return hit;
@@ -110,9 +114,9 @@ class Loaded {
   partialHists = new Set<number>();
   events: Array<{ from: number; to: number; events: Array<StatsEvent & { ts: number }> }> = [];
   /**
-   * Rows a round took from the process's cache: kept for the later rounds, since other
-   * reads and compactions may evict them meanwhile, and a row lost each round would make
-   * every round miss one more (a read then ran out of rounds under concurrent compaction).
+   * Rows this read decoded or took from the process's cache, kept for its later rounds:
+   * other reads and compactions may evict them from the cache meanwhile, and a row lost
+   * each round made every round miss one more (a read then ran out of rounds).
    */
   taken = new Map<string, StoredRow>();
   /** a row the listing named came back with another rev or not at all, or a listed hour's partials were gone */
@@ -155,7 +159,7 @@ class Loaded {
         if (rev === undefined) return null;
         const key = rowKey(modelId, slice, level, start);
         const kept = this.taken.get(key);
-        if (kept && kept.rev === rev && kept.stats.key === c.statsKey && (!withHists || kept.stats.histograms)) return kept;
+        if (answers(kept, rev, c, withHists)) return kept;
         const hit = cache.get(key, rev, c, withHists);
         if (hit) {
           this.taken.set(key, hit);
@@ -165,6 +169,7 @@ class Loaded {
         if (raw && raw.rev === rev && (!withHists || this.withHists.has(key))) {
           const row = { rev, stats: deserializeStats(raw.data, withHists ? raw.hists : null, c, withHists) };
           cache.put(key, row);
+          this.taken.set(key, row);
           return row;
         }
         const had = misses.rows.get(key);
