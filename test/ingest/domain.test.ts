@@ -109,6 +109,20 @@ describe('topLevelMember', () => {
       }),
     );
   });
+  it('gives the exact text of flat objects whose strings hold braces, brackets, quotes and backslashes', () => {
+    // the one-test path for objects with nothing nested (FLAT_OBJECT), and the walk it falls back to
+    const tricky = fc.string({ unit: fc.constantFrom('{', '}', '[', ']', '"', '\\', 'a', ' ', '\u00e9') });
+    const scalar = fc.oneof(tricky, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));
+    const value = fc.oneof({ weight: 5, arbitrary: scalar }, { weight: 1, arbitrary: fc.array(scalar, { maxLength: 2 }) }, { weight: 1, arbitrary: fc.dictionary(tricky, scalar, { maxKeys: 2 }) });
+    fc.assert(
+      fc.property(fc.dictionary(tricky, value), fc.constantFrom(0, 1, '\t'), (features, space) => {
+        const text = JSON.stringify(features, null, space);
+        const line = `{"eventId":"e{\\"}","features" : ${text} ,"score":0.5,"after":[{"x":"}"}]}`;
+        expect(topLevelMember(line, 'features')).toBe(text);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
 
 describe('EventIdTable', () => {

@@ -30,10 +30,23 @@ function skipString(s: string, i: number): number {
 /** The characters that matter inside an object or array; `test` finds the next without allocating. */
 const STRUCTURAL = /[{}[\]"]/g;
 
+/**
+ * An object with no object or array inside it (strings aside), matched in one sticky test:
+ * the usual features line. Runs of other characters, then strings written as the unrolled
+ * loop `"[^"\\]*(?:\\.[^"\\]*)*"`: every character has one way to match, so a line that does
+ * not fit (a nested value) fails in linear time and takes the walk below. 0.45 µs against
+ * the walk's 1.2 µs for a bench line of 22 features (scratch measurement, 2026-12-06).
+ */
+const FLAT_OBJECT = /\{[^{}[\]"]*(?:"[^"\\]*(?:\\.[^"\\]*)*"[^{}[\]"]*)*\}/y;
+
 /** Index just past the JSON value that starts at `i`. */
 function skipValue(s: string, i: number): number {
   const c = s.charCodeAt(i);
   if (c === QUOTE) return skipString(s, i);
+  if (c === 123) {
+    FLAT_OBJECT.lastIndex = i;
+    if (FLAT_OBJECT.test(s)) return FLAT_OBJECT.lastIndex;
+  }
   if (c === 123 || c === 91) {
     let depth = 0;
     STRUCTURAL.lastIndex = i;
