@@ -31,8 +31,11 @@ const keyPath = (k: string): string => `attributions.${k.length <= PREVIEW_CHARS
  * keys are the model's features and whose values are finite numbers. A feature without an
  * attribution is left out (a null is refused: "no attribution" has one spelling).
  */
+/** Shared: a line without attributions (most of them) allocates nothing here. */
+const NONE: AttributionsCheck = { ok: true, attributions: null };
+
 export function checkAttributions(index: FeatureIndex, v: unknown): AttributionsCheck {
-  if (v === undefined || v === null) return { ok: true, attributions: null };
+  if (v === undefined || v === null) return NONE;
   if (typeof v !== 'object' || Array.isArray(v)) {
     return { ok: false, field: 'attributions', reason: `must be an object of feature name -> number, got ${described(v)}` };
   }
