@@ -32,18 +32,33 @@ const MOVE = `WITH fresh AS (
 /** COPY text of the keys in eventId order: UTF-16 code units, as `COLLATE "C"` but beyond U+FFFF. */
 function keysText(modelId: number, rows: AppendRow[]): string {
   const sorted = rows.slice().sort((x, y) => (x.eventId < y.eventId ? -1 : x.eventId > y.eventId ? 1 : 0));
-  let text = '';
-  for (const r of sorted) text += `${modelId}\t${copyField(r.eventId)}\t${r.ts}\n`;
-  return text;
+  // joined, not appended: one flat string (a large object, which a young-generation GC
+  // never copies) instead of a chain of small pieces that lives until the COPY is sent
+  const lines = new Array<string>(sorted.length);
+  for (let i = 0; i < sorted.length; i++) lines[i] = `${modelId}\t${copyField(sorted[i]!.eventId)}\t${sorted[i]!.ts}\n`;
+  return lines.join('');
+}
+
+/** The columns after `score` of a row that has none of them (most predictions): one constant, not seven pieces. */
+const NO_TAIL = '\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n';
+
+function tailText(r: AppendRow): string {
+  const versionId = r.versionId ?? null;
+  const attributions = r.attributions ?? null;
+  if (r.predictedLabel === null && r.value === null && r.actualLabel === null && r.actualValue === null && r.actualAt === null && versionId === null && attributions === null) {
+    return NO_TAIL;
+  }
+  return (
+    `\t${copyField(r.predictedLabel)}\t${copyField(r.value)}\t${copyField(r.actualLabel)}\t${copyField(r.actualValue)}\t` +
+    `${copyField(r.actualAt)}\t${copyField(versionId)}\t${copyField(attributions)}\n`
+  );
 }
 
 function rowsText(rows: AppendRow[], prefix: string): string {
   const lines = new Array<string>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
-    lines[i] =
-      `${prefix}${copyField(r.eventId)}\t${r.ts}\t${copyField(r.features)}\t${copyField(r.score)}\t${copyField(r.predictedLabel)}\t` +
-      `${copyField(r.value)}\t${copyField(r.actualLabel)}\t${copyField(r.actualValue)}\t${copyField(r.actualAt)}\t${copyField(r.versionId ?? null)}\t${copyField(r.attributions ?? null)}\n`;
+    lines[i] = `${prefix}${copyField(r.eventId)}\t${r.ts}\t${copyField(r.features)}\t${copyField(r.score)}${tailText(r)}`;
   }
   return lines.join('');
 }
