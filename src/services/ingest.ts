@@ -78,6 +78,9 @@ async function interrupted(deps: Deps, consumer: LineConsumer, cause: unknown): 
   return new IngestInterrupted(cause, consumer.settled());
 }
 
+/** Characters split into lines between two turns of the event loop while a commit is in flight. */
+const SLICE_CHARS = 32 * 1024;
+
 /** Rejections listed in an NDJSON answer by default. */
 export const MAX_LISTED_ERRORS = 1000;
 /** Longest NDJSON line read by default; a longer one is a rejected line. */
@@ -178,14 +181,28 @@ export async function ingestNdjson(
     committing = undefined;
     await c;
   };
+  /**
+   * Splits `text` into lines. Once commits are asynchronous (PostgreSQL), a slice at a time,
+   * yielding to the event loop between slices: a batch's round trips and COPY writes are
+   * then served within a slice's work (~0.7 ms), not after a whole piece's (a socket's
+   * 64 KiB, ~1.4 ms; more when pieces queue up), while the database waits on this thread.
+   */
+  const feed = async (text: string) => {
+    for (let at = 0; at < text.length; ) {
+      const end = committing ? Math.min(text.length, at + SLICE_CHARS) : text.length;
+      splitter.push(at === 0 && end === text.length ? text : text.slice(at, end));
+      at = end;
+      if (older) await settle();
+      if (committing && at < text.length) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  };
   const decoder = new StringDecoder('utf8');
   let first = true;
   let refused = false;
   try {
     for await (const chunk of body) {
       if (typeof chunk === 'string') {
-        splitter.push(chunk);
-        if (older) await settle();
+        await feed(chunk);
         continue;
       }
       if (first && chunk.length > 0) {
@@ -196,8 +213,7 @@ export async function ingestNdjson(
           throw badInput('body', why);
         }
       }
-      splitter.push(decoder.write(chunk));
-      if (older) await settle();
+      await feed(decoder.write(chunk));
     }
     splitter.push(decoder.end());
     splitter.end();
