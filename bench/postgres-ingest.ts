@@ -265,10 +265,16 @@ export async function runPostgresIngestBench(opts: { events?: number; log?: (l: 
     const chunks = ndjsonChunks(rows);
     const mE = await benchModel(a, 'ndjson');
     let viaNdjson = 0;
-    const ndjson = n / (await timed(a.pool, async () => (viaNdjson = (await ingestChunks(a!, mE, chunks)).accepted), n));
+    // how much of (e) the main thread was busy: near 100% means it is what bounds (e), less that it waits on PostgreSQL
+    let elu = performance.eventLoopUtilization();
+    const ndjson = n / (await timed(a.pool, async () => {
+      elu = performance.eventLoopUtilization();
+      viaNdjson = (await ingestChunks(a!, mE, chunks)).accepted;
+      elu = performance.eventLoopUtilization(elu);
+    }, n));
     if (viaNdjson !== n) throw new Error(`(e) accepted ${viaNdjson} of ${n}`);
     log(`(e) NDJSON end to end, in process, ${ingestBatch()} a batch: ${Math.round(ndjson)} rows/s   e/a = ${(ndjson / raw).toFixed(2)} (goal >= 0.5)`);
-    log(cpuLine('(e)'));
+    log(`${cpuLine('(e)')}; main thread busy ${Math.round(elu.utilization * 100)}% of the time`);
     // both cores busy all the time is the most (e) can do: its CPU a row over the cores, against (a)'s wall time a row
     if (lastCpu.postgres !== null) {
       const floor = (lastCpu.process + lastCpu.postgres) / availableParallelism();
