@@ -26,14 +26,14 @@ const described = (v: unknown): string => {
 
 const keyPath = (k: string): string => `attributions.${k.length <= PREVIEW_CHARS ? k : preview(k)}`;
 
+/** Shared: a line without attributions (most of them) allocates nothing here. */
+const NONE: AttributionsCheck = { ok: true, attributions: null };
+
 /**
  * Checks `attributions` as a line carries it: absent or null (none), or an object whose
  * keys are the model's features and whose values are finite numbers. A feature without an
  * attribution is left out (a null is refused: "no attribution" has one spelling).
  */
-/** Shared: a line without attributions (most of them) allocates nothing here. */
-const NONE: AttributionsCheck = { ok: true, attributions: null };
-
 export function checkAttributions(index: FeatureIndex, v: unknown): AttributionsCheck {
   if (v === undefined || v === null) return NONE;
   if (typeof v !== 'object' || Array.isArray(v)) {
