@@ -190,7 +190,7 @@ export async function ingestNdjson(
   const feed = async (text: string) => {
     for (let at = 0; at < text.length; ) {
       const end = committing ? Math.min(text.length, at + SLICE_CHARS) : text.length;
-      splitter.push(at === 0 && end === text.length ? text : text.slice(at, end));
+      splitter.push(text.slice(at, end)); // the whole text when it is one slice: slice(0, length) is the string itself
       at = end;
       if (older) await settle();
       if (committing && at < text.length) await new Promise<void>((resolve) => setImmediate(resolve));
