@@ -23,6 +23,7 @@ const STORE_FREE = [
   'test/slack/delivery.test.ts',
   'test/slack/verify.test.ts',
   'test/store/partial-stats-by-slice.test.ts',
+  'test/store/copy-text.test.ts',
 ];
 /**
  * The console in a browser: it talks GraphQL only, so the store behind it is the API tests'

@@ -61,6 +61,8 @@ const isPromise = <T>(v: MaybePromise<T>): v is Promise<T> => typeof (v as Promi
 
 export class IngestRun implements LineConsumer {
   private batch: Array<PredictionRow | ActualRow> = [];
+  /** when the batch being filled got its first row: a writer folding rows in takes it as a guess of the batch's time */
+  private batchStart = 0;
   private readonly result: IngestResult = { accepted: 0, duplicates: 0, rejected: 0, errors: [] };
   private readonly batchSize: number;
   private readonly maxErrors: number;
@@ -97,7 +99,12 @@ export class IngestRun implements LineConsumer {
       this.rejectError(checked.error);
       return;
     }
-    this.batch.push(checked.row);
+    const w = this.predictions;
+    if (w?.admit) {
+      const at = this.batch.length;
+      if (at === 0) this.batchStart = this.deps.clock.now();
+      this.batch.push(w.admit(checked.row as PredictionRow, at, this.batchStart));
+    } else this.batch.push(checked.row);
     if (this.batch.length >= this.batchSize) return this.commit(false);
   }
 

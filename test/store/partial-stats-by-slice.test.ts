@@ -1,4 +1,4 @@
-// PostgreSQL's ingest builds a batch's partials from value logs (partialStatsBySlice: each
+// PostgreSQL's ingest builds a batch's partials from value logs (batch-partials.ts: each
 // event's numeric values read once, each hour's columns settled at once) instead of
 // accumulating event by event: the INSERT it sends must be the same text, byte for byte,
 // for any events, hours (a busy one past the log's size included) and slices.
@@ -8,7 +8,8 @@ import { makeStatsContext } from '../../src/domain/metrics/context.js';
 import { LOG_MAX_EVENTS } from '../../src/domain/metrics/value-log.js';
 import { accumulate } from '../../src/domain/metrics/window-stats.js';
 import { HOUR_MS } from '../../src/domain/time.js';
-import { partialStatsBySlice, statsBySlice, type SliceSet } from '../../src/store/postgres/data/slice-set.js';
+import { statsBySlice, type SliceSet } from '../../src/store/postgres/data/slice-set.js';
+import { partialStatsBySlice } from '../../src/store/postgres/data/batch-partials.js';
 import { partialsSql } from '../../src/store/postgres/data/stats-rows.js';
 import { modelRecord, XYG_FEATURES, xygEvent } from '../helpers/model-record.js';
 

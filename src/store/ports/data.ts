@@ -59,6 +59,14 @@ export interface PredictionWriter {
    * longer holds.
    */
   prepare?(rows: PredictionRow[], now: number): void;
+  /**
+   * Optional: a validated row joins the batch being filled, at position `at` (0: a new
+   * batch, whose time is guessed as `now`); returns what the batch holds for it, which
+   * prepare and write then get in its place. A writer may fold the row in here (encode
+   * it, add its statistics) and hand back a lighter stand-in, so that what the row
+   * parsed does not live as long as the batch.
+   */
+  admit?(row: PredictionRow, at: number, now: number): PredictionRow;
   /** The call was cut off: settles what the writer holds (SQLite's stats head) and writes `audit`. */
   abort(audit: AuditRecord): MaybePromise<void>;
   /** A batch threw (rolled back): forget in-memory state that may hold its rows. */

@@ -21,7 +21,14 @@ export function copyField(v: string | number | null): string {
   return plain(v) ? v : v.replace(SPECIALS, (c) => ESCAPES[c] ?? c);
 }
 
+const UNESCAPES: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r' };
+
+/** The fields of one COPY text line as copyField wrote them (no newline): null for \N. */
+export function copyFields(line: string): Array<string | null> {
+  return line.split('\t').map((f) => (f === '\\N' ? null : f.indexOf('\\') < 0 ? f : f.replace(/\\(.)/g, (_m, c: string) => UNESCAPES[c] ?? c)));
+}
+
 /** Sends `text` (whole COPY text lines) with `COPY <target> FROM STDIN` on this client. */
-export async function copyIn(client: pg.PoolClient | pg.Client, target: string, text: string): Promise<void> {
+export async function copyIn(client: pg.PoolClient | pg.Client, target: string, text: string | Buffer): Promise<void> {
   await pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${target} FROM STDIN`)));
 }

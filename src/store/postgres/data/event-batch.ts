@@ -30,7 +30,7 @@ const MOVE = `WITH fresh AS (
   RETURNING event_id`;
 
 /** COPY text of the keys in eventId order: UTF-16 code units, as `COLLATE "C"` but beyond U+FFFF. */
-function keysText(modelId: number, rows: AppendRow[]): string {
+function keysText(modelId: number, rows: ReadonlyArray<Pick<AppendRow, 'eventId' | 'ts'>>): string {
   const sorted = rows.slice().sort((x, y) => (x.eventId < y.eventId ? -1 : x.eventId > y.eventId ? 1 : 0));
   // joined, not appended: one flat string (a large object, which a young-generation GC
   // never copies) instead of a chain of small pieces that lives until the COPY is sent
@@ -54,24 +54,31 @@ function tailText(r: AppendRow): string {
   );
 }
 
+/** A row's COPY text line (COLUMNS, after `prefix`), newline included. */
+export const rowLine = (r: AppendRow, prefix: string): string =>
+  `${prefix}${copyField(r.eventId)}\t${r.ts}\t${copyField(r.features)}\t${copyField(r.score)}${tailText(r)}`;
+
 function rowsText(rows: AppendRow[], prefix: string): string {
   const lines = new Array<string>(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    lines[i] = `${prefix}${copyField(r.eventId)}\t${r.ts}\t${copyField(r.features)}\t${copyField(r.score)}${tailText(r)}`;
-  }
+  for (let i = 0; i < rows.length; i++) lines[i] = rowLine(rows[i]!, prefix);
   return lines.join('');
 }
 
 /** A batch's COPY text (keys in eventId order, rows in batch order): what the direct way sends. */
 export interface BatchTexts {
   keys: string;
-  rows: string;
+  /** the rows' lines, as text or already encoded (held-batch.ts) */
+  rows: string | Buffer;
 }
 
 /** The COPY text of rows (distinct eventIds) of the model, computable before the transaction. */
 export function batchTexts(modelId: number, rows: AppendRow[]): BatchTexts {
   return { keys: keysText(modelId, rows), rows: rowsText(rows, `${modelId}\t`) };
+}
+
+/** The keys' COPY text of rows (distinct eventIds) given as their eventIds and times. */
+export function keysTextOf(modelId: number, eventIds: readonly string[], ts: readonly number[]): string {
+  return keysText(modelId, eventIds.map((eventId, i) => ({ eventId, ts: ts[i]! })));
 }
 
 /** The savepoint the direct way rolls back to; a caller may take and release it itself (`inSavepoint`). */
@@ -83,19 +90,23 @@ export const EVENT_BATCH_RELEASE = 'RELEASE SAVEPOINT event_batch';
  * open transaction of `client`; returns the eventIds stored ('all' when every one was).
  * With `inSavepoint` the caller has taken EVENT_BATCH_SAVEPOINT and releases it after
  * (each in a round trip it makes anyway), else this does both. `texts`: the rows' batchTexts,
- * made before (the staged way makes its own).
+ * made before (the staged way makes its own). `rows` may be a function that makes them when
+ * asked (only the staged way asks), `texts` then given.
  */
 export async function storeEventBatch(
   client: pg.PoolClient,
   modelId: number,
-  rows: AppendRow[],
+  rowsOrMake: AppendRow[] | (() => AppendRow[]),
   opts: { inSavepoint?: boolean; texts?: BatchTexts } = {},
 ): Promise<Set<string> | 'all'> {
-  if (rows.length === 0) return 'all';
+  const lazy = typeof rowsOrMake === 'function' && opts.texts ? rowsOrMake : null;
+  let made = lazy ? null : typeof rowsOrMake === 'function' ? rowsOrMake() : rowsOrMake;
+  const rows = () => (made ??= lazy!());
+  if (made ? made.length === 0 : opts.texts!.keys.length === 0) return 'all';
   if (!opts.inSavepoint) await client.query(EVENT_BATCH_SAVEPOINT);
   try {
-    await copyIn(client, 'event_keys (model_id, event_id, ts)', opts.texts?.keys ?? keysText(modelId, rows));
-    await copyIn(client, `events (model_id, ${COLUMNS})`, opts.texts?.rows ?? rowsText(rows, `${modelId}\t`));
+    await copyIn(client, 'event_keys (model_id, event_id, ts)', opts.texts?.keys ?? keysText(modelId, rows()));
+    await copyIn(client, `events (model_id, ${COLUMNS})`, opts.texts?.rows ?? rowsText(rows(), `${modelId}\t`));
     if (!opts.inSavepoint) await client.query(EVENT_BATCH_RELEASE);
     return 'all';
   } catch (err) {
@@ -104,7 +115,7 @@ export async function storeEventBatch(
   }
   // every time: a creation in a transaction that rolled back did not last (a no-op once made)
   await client.query(STAGING);
-  await copyIn(client, `glassbox_event_batch (${COLUMNS})`, rowsText(rows, ''));
+  await copyIn(client, `glassbox_event_batch (${COLUMNS})`, rowsText(rows(), ''));
   const r = await client.query<{ event_id: string }>(MOVE, [modelId]);
   // emptied now, not at commit: the transaction may store another batch
   await client.query('DELETE FROM glassbox_event_batch');

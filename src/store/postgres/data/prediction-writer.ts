@@ -6,8 +6,10 @@
 // the first of repeated eventIds in a batch wins, an actual on the prediction line wins
 // over a pending one (it is the later of the two), joined actuals keep their arrival time.
 // A batch's CPU work that needs no transaction (its COPY text, its statistics as the last
-// batch saw the model) is done by prepare() as soon as the batch is full, while the batch
-// before commits: the process and the database then work at once instead of in turn.
+// batch saw the model) is done before its commit, while the batch before commits: the
+// process and the database then work at once instead of in turn. Once a batch has seen the
+// model, the next ones are folded in row by row as they fill (admit: held-batch.ts), so
+// that what a row parsed dies young; the first is prepared when full (prepare).
 import type pg from 'pg';
 import type { ModelRecord } from '../../../domain/model.js';
 import type { PredictionRow } from '../../../domain/ingest/validate.js';
@@ -21,7 +23,10 @@ import { batchTexts, EVENT_BATCH_RELEASE, EVENT_BATCH_SAVEPOINT, storeEventBatch
 import { shareModelSql } from './locks.js';
 import { modelStateOf, modelStateSql, statsContextOf } from './stats-context.js';
 import { partialsSql } from './stats-rows.js';
-import { partialStatsBySlice, sliceSetOf, type SliceSet } from './slice-set.js';
+import { sliceSetOf, type SliceSet } from './slice-set.js';
+import { partialStatsBySlice } from './batch-partials.js';
+import { appendRowOf, sliceEventOf } from './batch-rows.js';
+import { HeldBatch, type Seen } from './held-batch.js';
 import type { StatsContext } from '../../../domain/metrics/context.js';
 import type { SliceEvent } from './event-rows.js';
 
@@ -47,7 +52,8 @@ interface Planned {
   beforePurge: PredictionRow[];
   kept: PredictionRow[];
   unique: PredictionRow[];
-  append: AppendRow[];
+  /** the unique rows as stored, made when first asked (a held batch's are read back from their lines) */
+  append: () => AppendRow[];
 }
 
 function plan(rows: PredictionRow[], before: number | null, pending: ReadonlyMap<string, [string | null, number | null, number]>, now: number): Planned {
@@ -56,60 +62,30 @@ function plan(rows: PredictionRow[], before: number | null, pending: ReadonlyMap
   // the first of repeated eventIds wins, as on SQLite (the rest are duplicates below)
   const seen = new Set<string>();
   const unique = kept.filter((r) => !seen.has(r.eventId) && seen.add(r.eventId) !== undefined);
-  const append: AppendRow[] = unique.map((r) => {
+  const append = unique.map((r) => {
     let { actualLabel, actualValue } = r;
     let actualAt: number | null = actualLabel !== null || actualValue !== null ? now : null;
     const p = pending.get(r.eventId);
     if (p && actualAt === null) [actualLabel, actualValue, actualAt] = p;
-    return {
-      eventId: r.eventId,
-      ts: r.ts,
-      features: r.featuresText ?? JSON.stringify(r.features),
-      score: r.score,
-      predictedLabel: r.predictedLabel,
-      value: r.value,
-      actualLabel,
-      actualValue,
-      actualAt,
-      versionId: r.versionId ?? null,
-      attributions: r.attributions ?? null,
-    };
+    return appendRowOf(r, actualLabel, actualValue, actualAt);
   });
-  return { beforePurge, kept, unique, append };
+  return { beforePurge, kept, unique, append: () => append };
 }
 
 /** The events the statistics see: the planned rows the database stored ('all', or those eventIds). */
 function storedOf(p: Planned, fresh: Set<string> | 'all'): Stored[] {
   const stored: Stored[] = [];
+  const append = p.append();
   for (let i = 0; i < p.unique.length; i++) {
     const r = p.unique[i]!;
     if (fresh !== 'all' && !fresh.has(r.eventId)) continue;
-    const a = p.append[i]!;
-    const attributions = a.attributions ?? null;
-    stored.push({
-      ts: r.ts,
-      features: r.features,
-      score: r.score,
-      predictedLabel: r.predictedLabel,
-      value: r.value,
-      actualLabel: a.actualLabel,
-      actualValue: a.actualValue,
-      attributions: attributions === null ? null : (JSON.parse(attributions) as Record<string, unknown>),
-      versionId: a.versionId ?? null,
-    });
+    stored.push(sliceEventOf(r, append[i]!));
   }
   return stored;
 }
 
 const partialsOf = (modelId: number, sctx: StatsContext, set: SliceSet, stored: Stored[]): string | null =>
   stored.length === 0 ? null : partialsSql(modelId, partialStatsBySlice(sctx, set, stored));
-
-/** What the model looked like to the writer's last batch: what prepare() assumes of the next. */
-interface Seen {
-  purgedBefore: number | null;
-  sctx: StatsContext;
-  set: SliceSet;
-}
 
 /**
  * A batch's work done before its transaction (PredictionWriter.prepare), valid while the
@@ -127,7 +103,16 @@ interface Prepared {
 
 function prepareBatch(modelId: number, rows: PredictionRow[], seen: Seen, now: number): Prepared {
   const p = plan(rows, seen.purgedBefore, NO_PENDING, now);
-  return { now, seen, plan: p, texts: batchTexts(modelId, p.append), partials: partialsOf(modelId, seen.sctx, seen.set, storedOf(p, 'all')) };
+  return { now, seen, plan: p, texts: batchTexts(modelId, p.append()), partials: partialsOf(modelId, seen.sctx, seen.set, storedOf(p, 'all')) };
+}
+
+/** A held batch's work, as prepareBatch's (null: its line actuals' time was not the batch's). */
+function preparedOf(held: HeldBatch, rows: PredictionRow[], now: number): Prepared | null {
+  const h = held.plan(rows, now);
+  if (!h) return null;
+  let append: AppendRow[] | undefined;
+  const p: Planned = { beforePurge: h.beforePurge, kept: h.kept, unique: h.unique, append: () => (append ??= h.unique.map((r) => r.appendRow())) };
+  return { now, seen: h.seen, plan: p, texts: h.texts, partials: h.partials };
 }
 
 const NO_PENDING: ReadonlyMap<string, [string | null, number | null, number]> = new Map();
@@ -180,8 +165,24 @@ export function pgPredictionWriter(ctx: PgContext, model: ModelRecord): Predicti
   let seen: Seen | null = null;
   const prepared = new WeakMap<PredictionRow[], Prepared>();
   const see = (s: Seen) => (seen = s);
+  /** the batch being filled, once a batch before it has seen the model */
+  let filling: HeldBatch | null = null;
+  /** the last held batch's COPY text size: the next one's first guess */
+  let lastBytes = 0;
   return {
+    admit: (row, at, now) => {
+      if (at === 0) filling = seen ? new HeldBatch(model.id, seen, now, lastBytes + (lastBytes >> 3)) : null;
+      return filling ? filling.admit(row) : row;
+    },
     prepare: (rows, now) => {
+      const held = filling;
+      filling = null;
+      if (held && held.size === rows.length) {
+        lastBytes = held.textBytes;
+        const p = preparedOf(held, rows, now);
+        if (p) prepared.set(rows, p);
+        return;
+      }
       // the first batch has seen nothing yet: it does all of its work in its transaction
       if (seen) prepared.set(rows, prepareBatch(model.id, rows, seen, now));
     },
@@ -199,9 +200,13 @@ export function pgPredictionWriter(ctx: PgContext, model: ModelRecord): Predicti
       );
     },
     // nothing is held between batches: each committed its statistics with its rows
-    abort: (audit) => ctx.tx.run(() => pgAudit(ctx).record(audit)),
+    abort: (audit) => {
+      filling = null;
+      return ctx.tx.run(() => pgAudit(ctx).record(audit));
+    },
     failed: () => {
       seen = null;
+      filling = null;
     },
   };
 }

@@ -9,10 +9,7 @@ import type { BaselineProfile } from '../../../domain/metrics/profile.js';
 import type { ModelRecord } from '../../../domain/model.js';
 import type { SegmentCondition } from '../../../domain/segments/segment.js';
 import { MODEL_SLICE, sliceRouter, type SliceRouter, type SliceSegment } from '../../../domain/slices.js';
-import { addLogged, emptyStats, readRow, settleLog, valueRowsFor, type LoggedStats, type WindowStats } from '../../../domain/metrics/window-stats.js';
-import type { StatsEvent } from '../../../domain/metrics/stats-event.js';
-import { RowLog } from '../../../domain/metrics/value-log.js';
-import { groupByHour } from '../../../domain/time.js';
+import type { WindowStats } from '../../../domain/metrics/window-stats.js';
 import type { Queryable } from './locks.js';
 import { statsByHour, type SliceHours } from './stats-rows.js';
 import { modelStamp, statsContextOf, type ModelState } from './stats-context.js';
@@ -149,39 +146,6 @@ function membersOf(set: SliceSet, items: ReadonlyArray<{ versionId: number | nul
     }
   }
   return members;
-}
-
-/**
- * statsBySlice with `accumulate`, for a batch's partials: each event's numeric values are
- * read once into a row (value-log.ts) that the model and every slice it goes to share, and
- * each hour's numeric columns are settled at once from its log (a sort a column) instead
- * of one hash-table update a value; the partials are the same bytes
- * (test/store/partial-stats-by-slice.test.ts).
- * As SQLite's ingest head does (store/sqlite/data/stats-head.ts).
- */
-export function partialStatsBySlice<T extends StatsEvent & { ts: number; versionId: number | null }>(ctx0: StatsContext, set: SliceSet, items: readonly T[]): SliceHours {
-  const rows = valueRowsFor(ctx0);
-  for (const e of items) readRow(rows, e, ctx0);
-  const byHour = (ctx: StatsContext, idx: readonly number[]): Map<number, WindowStats> => {
-    const hours = new Map<number, WindowStats>();
-    for (const [h, group] of groupByHour(idx, (i) => items[i]!.ts)) {
-      const s: LoggedStats = { stats: emptyStats(ctx), log: new RowLog() };
-      for (const i of group) addLogged(s, items[i]!, ctx, rows, i);
-      if (s.log) settleLog(s.stats, ctx, rows, s.log);
-      hours.set(h, s.stats);
-    }
-    return hours;
-  };
-  const out: SliceHours = new Map();
-  if (items.length === 0) return out;
-  out.set(MODEL_SLICE, byHour(ctx0, items.map((_e, i) => i)));
-  if (set.slices.length === 0) return out;
-  const members = membersOf(set, items);
-  for (const sl of set.slices) {
-    const list = members.get(sl.id);
-    if (list) out.set(sl.id, byHour(sl.ctx, list));
-  }
-  return out;
 }
 
 /** Forgets what this process caches about the model's slices. */
