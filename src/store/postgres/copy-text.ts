@@ -25,7 +25,7 @@ const UNESCAPES: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r
 
 /** The fields of one COPY text line as copyField wrote them (no newline): null for \N. */
 export function copyFields(line: string): Array<string | null> {
-  return line.split('\t').map((f) => (f === '\\N' ? null : f.indexOf('\\') < 0 ? f : f.replace(/\\(.)/g, (_m, c: string) => UNESCAPES[c] ?? c)));
+  return line.split('\t').map((f) => (f === '\\N' ? null : f.indexOf('\\') < 0 ? f : f.replace(/\\([\\tnr])/g, (_m, c: string) => UNESCAPES[c]!)));
 }
 
 /** Sends `text` (whole COPY text lines) with `COPY <target> FROM STDIN` on this client. */

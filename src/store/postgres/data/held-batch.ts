@@ -14,7 +14,7 @@ import type { AppendRow } from '../append-events.js';
 import { copyFields } from '../copy-text.js';
 import { appendRowOf, sliceEventOf } from './batch-rows.js';
 import { PartialsBuilder } from './batch-partials.js';
-import { keysTextOf, rowLine, type BatchTexts } from './event-batch.js';
+import { keysText, rowLine, type BatchTexts } from './event-batch.js';
 import type { SliceSet } from './slice-set.js';
 import { partialsSql } from './stats-rows.js';
 
@@ -154,7 +154,7 @@ export class HeldBatch {
       beforePurge: this.beforePurge,
       kept: this.beforePurge.length === 0 ? rows : rows.filter((r) => r.ts >= before!),
       unique: this.unique,
-      texts: { keys: keysTextOf(this.modelId, this.ids, this.times), rows: this.buf.subarray(0, this.bytes) },
+      texts: { keys: keysText(this.modelId, this.ids, this.times), rows: this.buf.subarray(0, this.bytes) },
       partials: this.unique.length === 0 ? null : partialsSql(this.modelId, this.partials.finish()),
     };
   }
