@@ -2,9 +2,10 @@
 // (PredictionWriter.admit), once it has seen the model: each row is folded in as it comes,
 // its COPY line written into the batch's buffer and its statistics into the batch's
 // partials, and the batch keeps for it only a HeldRow (index, eventId, time). The parsed
-// features and the line's text then die young, where holding them for the batch's life
-// (filling, then committing) had every young-generation GC copy ~1.4 KB a row; GC was the
-// largest single cost of the process on the PostgreSQL ingest bench (docs/postgres.md).
+// features and the line's text then die young; held for the batch's life (filling, then
+// committing), ~1.4 KB a row was copied by one young-generation GC and promoted by the
+// next: GC was the largest single cost of the process on the PostgreSQL ingest bench
+// (docs/postgres.md).
 // What the writer assumed when folding (the model as its last batch saw it) is checked at
 // commit as for a prepared batch; where it no longer holds, a HeldRow reads its whole row
 // back from its line and the batch takes the planned way.
