@@ -42,11 +42,6 @@ export class PartialsBuilder {
     this.ctxOf = new Map(set.slices.map((sl) => [sl.id, sl.ctx]));
   }
 
-  /** Events added so far. */
-  get size(): number {
-    return this.rows.n;
-  }
-
   add(e: Event): void {
     const row = readRow(this.rows, e, this.ctx0);
     const hour = floorTo(e.ts, HOUR_MS);

@@ -2,6 +2,7 @@
 // row it stores, and the event its statistics see. One place for both, used by the batch
 // planned at commit (prediction-writer.ts) and the batch folded in as it fills (held-batch.ts).
 import type { PredictionRow } from '../../../domain/ingest/validate.js';
+import { parseAttributions } from '../../../domain/metrics/stats-event.js';
 import type { AppendRow } from '../append-events.js';
 import type { SliceEvent } from './event-rows.js';
 
@@ -24,7 +25,6 @@ export function appendRowOf(r: PredictionRow, actualLabel: string | null, actual
 
 /** The event the statistics see for `r` stored as `a`. */
 export function sliceEventOf(r: PredictionRow, a: AppendRow): SliceEvent {
-  const attributions = a.attributions ?? null;
   return {
     ts: r.ts,
     features: r.features,
@@ -33,7 +33,7 @@ export function sliceEventOf(r: PredictionRow, a: AppendRow): SliceEvent {
     value: r.value,
     actualLabel: a.actualLabel,
     actualValue: a.actualValue,
-    attributions: attributions === null ? null : (JSON.parse(attributions) as Record<string, unknown>),
+    attributions: parseAttributions(a.attributions),
     versionId: a.versionId ?? null,
   };
 }
