@@ -15,6 +15,10 @@
 //     the two halves at once: the goal is f2/f1 >= 1.25 (they share the 2 cores with PostgreSQL);
 // (g1) a real server (`serve` on GLASSBOX_DB=postgres://…, from the sources with tsx) fed
 //     the NDJSON over HTTP, (g2) two servers fed a half each at once: g2/g1 >= 1.25.
+// (a), (e), (f) and (g) are timed warm: each process has first run warmRows of the rows
+// (bench/postgres-ndjson.ts) through the same path into a table or model of its own, as a
+// replica that has been running has. For (f) the machine's busy share of both cores is printed:
+// near 100% in (f2) means the two replicas and PostgreSQL use all the CPU there is.
 // Each case on fresh tables or a fresh model, after a CHECKPOINT, in a temporary database
 // (GLASSBOX_TEST_PG, else 127.0.0.1:5432). BENCH_PG_EVENTS (default 200k) scales it. The
 // issue's goal (NDJSON end to end >= 0.5x raw COPY) includes parsing and validation; this
@@ -33,7 +37,7 @@ import { openPostgres, type PostgresStore } from '../src/store/postgres/client.j
 import { appendEvents, type AppendRow } from '../src/store/postgres/append-events.js';
 import { copyField, copyIn } from '../src/store/postgres/copy-text.js';
 import { serversIngest } from './postgres-servers.js';
-import { benchModel, ingestBatch, ingestChunks, ndjsonChunks } from './postgres-ndjson.js';
+import { benchModel, ingestBatch, ingestChunks, ndjsonChunks, warmRows } from './postgres-ndjson.js';
 
 const T0 = Date.parse('2024-05-01T00:00:00Z');
 const BATCH = 10_000;
@@ -156,16 +160,42 @@ async function timed(pool: pg.Pool, fn: () => Promise<unknown>, rows = 0): Promi
 const cpuLine = (label: string) =>
   `    CPU a row in ${label}: this process ${lastCpu.process.toFixed(1)} µs, PostgreSQL ${lastCpu.postgres === null ? '?' : `${lastCpu.postgres.toFixed(1)} µs`}`;
 
+/** The machine's CPU time (ms) in all states but idle and iowait, from /proc/stat (null elsewhere). */
+function machineBusyMs(): number | null {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return (f.reduce((s, x) => s + x, 0) - f[3]! - f[4]!) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** A line on what (f) spent: the replicas' CPU a row, and how busy both cores were. */
+function replicasCpuLine(rows: number, cpuMs: number, busyMs: number | null, seconds: number): string {
+  const busy = busyMs === null ? '' : `; the machine busy ${Math.round((100 * busyMs) / (seconds * 1000 * availableParallelism()))}% of ${availableParallelism()} cores`;
+  return `    CPU a row: replica process${rows > 1 ? 'es' : ''} ${((cpuMs * 1000) / rows).toFixed(1)} µs${busy}`;
+}
+
 /**
  * Replica processes (bench/postgres-replica.ts), one per file, each with its own pool,
- * started and ready before the clock starts; told to go at once. Rows accepted in all.
+ * started, warmed up (WARM_ROWS rows into a model of its own, `${model}-warm-${i}`) and
+ * ready before the clock starts; told to go at once. Rows accepted in all.
  */
-async function replicas(url: string, model: string, files: string[], log: (l: string) => void): Promise<{ accepted: number; seconds: number }> {
+async function replicas(
+  store: PostgresStore,
+  url: string,
+  model: string,
+  files: string[],
+  warmFile: string,
+  log: (l: string) => void,
+): Promise<{ accepted: number; seconds: number }> {
   const script = fileURLToPath(new URL('./postgres-replica.ts', import.meta.url));
   const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
-  const procs = files.map((file) => {
+  const warmModels: string[] = [];
+  for (let i = 0; i < files.length; i++) warmModels.push(await benchModel(store, `${model}-warm-${i}`));
+  const procs = files.map((file, i) => {
     const child = spawn(process.execPath, [...prof, '--import', 'tsx', script], {
-      env: { ...process.env, GLASSBOX_DB: url, BENCH_FILE: file, BENCH_MODEL: model },
+      env: { ...process.env, GLASSBOX_DB: url, BENCH_FILE: file, BENCH_MODEL: model, BENCH_WARM_FILE: warmFile, BENCH_WARM_MODEL: warmModels[i] },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
@@ -177,12 +207,17 @@ async function replicas(url: string, model: string, files: string[], log: (l: st
     return { child, next };
   });
   for (const p of procs) if ((await p.next()) !== 'ready') throw new Error('a replica did not start');
+  await store.pool.query('CHECKPOINT');
+  const busy0 = machineBusyMs();
   const t = performance.now();
   for (const p of procs) p.child.stdin!.write('go\n');
-  const out = await Promise.all(procs.map(async (p) => JSON.parse(await p.next()) as { accepted: number; seconds: number }));
+  const out = await Promise.all(procs.map(async (p) => JSON.parse(await p.next()) as { accepted: number; seconds: number; cpuMs: number }));
   const seconds = (performance.now() - t) / 1000;
+  const busy1 = machineBusyMs();
   if (out.length > 1) log(`    each replica: ${out.map((o) => `${o.accepted} rows in ${o.seconds.toFixed(1)} s`).join(', ')}`);
-  return { accepted: out.reduce((s, o) => s + o.accepted, 0), seconds };
+  const accepted = out.reduce((s, o) => s + o.accepted, 0);
+  log(replicasCpuLine(accepted, out.reduce((s, o) => s + o.cpuMs, 0), busy0 === null || busy1 === null ? null : busy1 - busy0, seconds));
+  return { accepted, seconds };
 }
 
 const evens = <T>(xs: T[], parity: number) => xs.filter((_, i) => i % 2 === parity);
@@ -213,8 +248,11 @@ export async function runPostgresIngestBench(opts: { events?: number; log?: (l: 
     // the plain tables: the same columns, ids from the same kind of sequence default, nothing else
     await a.pool.query(`CREATE TABLE raw1 (LIKE events INCLUDING DEFAULTS)`);
     await a.pool.query(`CREATE TABLE raw2 (LIKE events INCLUDING DEFAULTS)`);
+    await a.pool.query(`CREATE TABLE raw0 (LIKE events INCLUDING DEFAULTS)`);
+    const warm = warmRows(n);
     log(`postgres-ingest bench: ${n} events of 20 numeric + 2 categorical features (JSON text), random UUID eventIds, over a week, ${BATCH} a batch`);
 
+    await rawCopy(a.pool, 'raw0', batches(rows.slice(0, warm)));
     const raw = n / (await timed(a.pool, () => rawCopy(a!.pool, 'raw1', parts), n));
     log(`(a) raw COPY loop into a plain table:          ${Math.round(raw)} rows/s`);
     const rawCpu = lastCpu;
@@ -263,6 +301,8 @@ export async function runPostgresIngestBench(opts: { events?: number; log?: (l: 
     }
 
     const chunks = ndjsonChunks(rows);
+    const warmChunks = ndjsonChunks(rows.slice(0, warm));
+    await ingestChunks(a, await benchModel(a, 'ndjson-warm'), warmChunks);
     const mE = await benchModel(a, 'ndjson');
     let viaNdjson = 0;
     // how much of (e) the main thread was busy: near 100% means it is what bounds (e), less that it waits on PostgreSQL
@@ -288,27 +328,29 @@ export async function runPostgresIngestBench(opts: { events?: number; log?: (l: 
     try {
       const whole = join(dir, 'all.ndjson');
       writeFileSync(whole, Buffer.concat(chunks));
+      const warmFile = join(dir, 'warm.ndjson');
+      writeFileSync(warmFile, Buffer.concat(warmChunks));
       const halves = [0, 1].map((h) => {
         const f = join(dir, `half${h}.ndjson`);
         writeFileSync(f, Buffer.concat(ndjsonChunks(rows.slice(h === 0 ? 0 : n / 2, h === 0 ? n / 2 : n))));
         return f;
       });
-      const r1 = await replicas(u.toString(), await benchModel(a, 'replica-one'), [whole], log);
+      const r1 = await replicas(a, u.toString(), await benchModel(a, 'replica-one'), [whole], warmFile, log);
       await a.pool.query('CHECKPOINT');
       if (r1.accepted !== n) throw new Error(`(f1) accepted ${r1.accepted} of ${n}`);
       one = n / r1.seconds;
       log(`(f1) NDJSON, one replica process:             ${Math.round(one)} rows/s   f1/a = ${(one / raw).toFixed(2)}`);
-      const r2 = await replicas(u.toString(), await benchModel(a, 'replica-two'), halves, log);
+      const r2 = await replicas(a, u.toString(), await benchModel(a, 'replica-two'), halves, warmFile, log);
       if (r2.accepted !== n) throw new Error(`(f2) accepted ${r2.accepted} of ${n}`);
       pair = n / r2.seconds;
       log(`(f2) NDJSON, two replica processes at once:   ${Math.round(pair)} rows/s   f2/f1 = ${(pair / one).toFixed(2)} (goal >= 1.25)`);
       await a.pool.query('CHECKPOINT');
-      const s1 = await serversIngest(u.toString(), await benchModel(a, 'server-one'), [whole]);
+      const s1 = await serversIngest(u.toString(), await benchModel(a, 'server-one'), [whole], { file: warmFile, models: [await benchModel(a, 'server-one-warm-0')] });
       if (s1.accepted !== n) throw new Error(`(g1) accepted ${s1.accepted} of ${n}`);
       oneServer = n / s1.seconds;
       log(`(g1) NDJSON over HTTP, one server:            ${Math.round(oneServer)} rows/s   g1/a = ${(oneServer / raw).toFixed(2)} (goal >= 0.5)`);
       await a.pool.query('CHECKPOINT');
-      const s2 = await serversIngest(u.toString(), await benchModel(a, 'server-two'), halves);
+      const s2 = await serversIngest(u.toString(), await benchModel(a, 'server-two'), halves, { file: warmFile, models: [await benchModel(a, 'server-two-warm-0'), await benchModel(a, 'server-two-warm-1')] });
       if (s2.accepted !== n) throw new Error(`(g2) accepted ${s2.accepted} of ${n}`);
       twoServers = n / s2.seconds;
       log(`(g2) NDJSON over HTTP, two servers at once:   ${Math.round(twoServers)} rows/s   g2/g1 = ${(twoServers / oneServer).toFixed(2)} (goal >= 1.25)`);

@@ -43,6 +43,16 @@ export function ndjsonChunks(rows: readonly AppendRow[]): Buffer[] {
   return out;
 }
 
+/**
+ * Rows each process ingests into a model of its own before a timed case (BENCH_PG_WARM, else
+ * n/2 up to 100k), so that the case measures a warm process as a running replica is, not
+ * V8 compiling the path: a fresh process spent 12-19% more CPU on its first 200k rows than on
+ * the next (scratch, three ingests of 200k in one process, three runs: 2.85 s of CPU on
+ * average, then 2.56 s and 2.41 s), and two replicas of half the rows each would pay that
+ * twice against one replica's once.
+ */
+export const warmRows = (n: number): number => Number(process.env.BENCH_PG_WARM ?? Math.min(Math.floor(n / 2), 100_000));
+
 /** Lines a transaction for the bench's ingest (BENCH_PG_INGEST_BATCH, else the service's default). */
 export const ingestBatch = (): number => Number(process.env.BENCH_PG_INGEST_BATCH ?? DEFAULT_BATCH);
 

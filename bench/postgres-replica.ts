@@ -1,5 +1,5 @@
 // One replica of the PostgreSQL ingest bench: opens its own store (pool) on GLASSBOX_DB,
-// reads its NDJSON file, says "ready", ingests it into BENCH_MODEL when the parent writes a
+// reads its NDJSON file, warms up on BENCH_WARM_FILE (into BENCH_WARM_MODEL), says "ready", ingests it into BENCH_MODEL when the parent writes a
 // line, then prints the result as JSON and exits. Started by bench/postgres-ingest.ts.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -10,6 +10,13 @@ const store = await openPostgres(process.env.GLASSBOX_DB!, { migrate: false });
 const all = readFileSync(process.env.BENCH_FILE!);
 const chunks: Buffer[] = [];
 for (let i = 0; i < all.length; i += 1 << 16) chunks.push(all.subarray(i, i + (1 << 16)));
+// warm, as a replica that has been running is (bench/postgres-ndjson.ts, warmRows)
+if (process.env.BENCH_WARM_FILE) {
+  const warm = readFileSync(process.env.BENCH_WARM_FILE);
+  const parts: Buffer[] = [];
+  for (let i = 0; i < warm.length; i += 1 << 16) parts.push(warm.subarray(i, i + (1 << 16)));
+  await ingestChunks(store, process.env.BENCH_WARM_MODEL!, parts);
+}
 const stdin = createInterface({ input: process.stdin });
 const go = new Promise<void>((resolve) => stdin.once('line', () => resolve()));
 process.stdout.write('ready\n');
@@ -18,7 +25,9 @@ await go;
 stdin.close();
 process.stdin.destroy();
 const t = performance.now();
+const cpu0 = process.cpuUsage();
 const r = await ingestChunks(store, process.env.BENCH_MODEL!, chunks);
 const seconds = (performance.now() - t) / 1000;
+const cpu = process.cpuUsage(cpu0);
 await store.close();
-process.stdout.write(`${JSON.stringify({ accepted: r.accepted, duplicates: r.duplicates, rejected: r.rejected, seconds })}\n`);
+process.stdout.write(`${JSON.stringify({ accepted: r.accepted, duplicates: r.duplicates, rejected: r.rejected, seconds, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);

@@ -53,11 +53,20 @@ function postFile(url: string, model: string, file: string): Promise<number> {
   });
 }
 
-/** One server per file, each fed its file over HTTP at once: rows accepted in all and seconds. */
-export async function serversIngest(db: string, model: string, files: string[]): Promise<{ accepted: number; seconds: number }> {
+/**
+ * One server per file, each fed its file over HTTP at once: rows accepted in all and seconds.
+ * Each server is warmed first with `warm.file` into its own `warm.models[i]` (see warmRows).
+ */
+export async function serversIngest(
+  db: string,
+  model: string,
+  files: string[],
+  warm: { file: string; models: string[] },
+): Promise<{ accepted: number; seconds: number }> {
   const servers: Server[] = [];
   try {
     for (const _ of files) servers.push(await startServer(db));
+    await Promise.all(servers.map((s, i) => postFile(s.url, warm.models[i]!, warm.file)));
     const t = performance.now();
     const accepted = await Promise.all(files.map((f, i) => postFile(servers[i]!.url, model, f)));
     return { accepted: accepted.reduce((s, a) => s + a, 0), seconds: (performance.now() - t) / 1000 };
