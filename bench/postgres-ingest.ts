@@ -171,9 +171,9 @@ function machineBusyMs(): number | null {
 }
 
 /** A line on what (f) spent: the replicas' CPU a row, and how busy both cores were. */
-function replicasCpuLine(rows: number, cpuMs: number, busyMs: number | null, seconds: number): string {
+function replicasCpuLine(processes: number, rows: number, cpuMs: number, busyMs: number | null, seconds: number): string {
   const busy = busyMs === null ? '' : `; the machine busy ${Math.round((100 * busyMs) / (seconds * 1000 * availableParallelism()))}% of ${availableParallelism()} cores`;
-  return `    CPU a row: replica process${rows > 1 ? 'es' : ''} ${((cpuMs * 1000) / rows).toFixed(1)} µs${busy}`;
+  return `    CPU a row: replica process${processes > 1 ? 'es' : ''} ${((cpuMs * 1000) / rows).toFixed(1)} µs${busy}`;
 }
 
 /**
@@ -216,7 +216,7 @@ async function replicas(
   const busy1 = machineBusyMs();
   if (out.length > 1) log(`    each replica: ${out.map((o) => `${o.accepted} rows in ${o.seconds.toFixed(1)} s`).join(', ')}`);
   const accepted = out.reduce((s, o) => s + o.accepted, 0);
-  log(replicasCpuLine(accepted, out.reduce((s, o) => s + o.cpuMs, 0), busy0 === null || busy1 === null ? null : busy1 - busy0, seconds));
+  log(replicasCpuLine(out.length, accepted, out.reduce((s, o) => s + o.cpuMs, 0), busy0 === null || busy1 === null ? null : busy1 - busy0, seconds));
   return { accepted, seconds };
 }
 
