@@ -178,8 +178,8 @@ function replicasCpuLine(processes: number, rows: number, cpuMs: number, busyMs:
 
 /**
  * Replica processes (bench/postgres-replica.ts), one per file, each with its own pool,
- * started, warmed up (WARM_ROWS rows into a model of its own, `${model}-warm-${i}`) and
- * ready before the clock starts; told to go at once. Rows accepted in all.
+ * started, warmed up (the warm file's rows into a model of its own, `${model}-warm-${i}`),
+ * ready, and after a CHECKPOINT the clock starts; told to go at once. Rows accepted in all.
  */
 async function replicas(
   store: PostgresStore,
@@ -345,12 +345,20 @@ export async function runPostgresIngestBench(opts: { events?: number; log?: (l: 
       pair = n / r2.seconds;
       log(`(f2) NDJSON, two replica processes at once:   ${Math.round(pair)} rows/s   f2/f1 = ${(pair / one).toFixed(2)} (goal >= 1.25)`);
       await a.pool.query('CHECKPOINT');
-      const s1 = await serversIngest(u.toString(), await benchModel(a, 'server-one'), [whole], { file: warmFile, models: [await benchModel(a, 'server-one-warm-0')] });
+      const s1 = await serversIngest(u.toString(), await benchModel(a, 'server-one'), [whole], {
+        file: warmFile,
+        models: [await benchModel(a, 'server-one-warm-0')],
+        done: () => a!.pool.query('CHECKPOINT'),
+      });
       if (s1.accepted !== n) throw new Error(`(g1) accepted ${s1.accepted} of ${n}`);
       oneServer = n / s1.seconds;
       log(`(g1) NDJSON over HTTP, one server:            ${Math.round(oneServer)} rows/s   g1/a = ${(oneServer / raw).toFixed(2)} (goal >= 0.5)`);
       await a.pool.query('CHECKPOINT');
-      const s2 = await serversIngest(u.toString(), await benchModel(a, 'server-two'), halves, { file: warmFile, models: [await benchModel(a, 'server-two-warm-0'), await benchModel(a, 'server-two-warm-1')] });
+      const s2 = await serversIngest(u.toString(), await benchModel(a, 'server-two'), halves, {
+        file: warmFile,
+        models: [await benchModel(a, 'server-two-warm-0'), await benchModel(a, 'server-two-warm-1')],
+        done: () => a!.pool.query('CHECKPOINT'),
+      });
       if (s2.accepted !== n) throw new Error(`(g2) accepted ${s2.accepted} of ${n}`);
       twoServers = n / s2.seconds;
       log(`(g2) NDJSON over HTTP, two servers at once:   ${Math.round(twoServers)} rows/s   g2/g1 = ${(twoServers / oneServer).toFixed(2)} (goal >= 1.25)`);

@@ -1,6 +1,7 @@
 // One replica of the PostgreSQL ingest bench: opens its own store (pool) on GLASSBOX_DB,
-// reads its NDJSON file, warms up on BENCH_WARM_FILE (into BENCH_WARM_MODEL), says "ready", ingests it into BENCH_MODEL when the parent writes a
-// line, then prints the result as JSON and exits. Started by bench/postgres-ingest.ts.
+// reads its NDJSON file, warms up on BENCH_WARM_FILE (into BENCH_WARM_MODEL), says "ready",
+// ingests its file into BENCH_MODEL when the parent writes a line, then prints the result
+// (with its CPU time) as JSON and exits. Started by bench/postgres-ingest.ts.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { openPostgres } from '../src/store/postgres/client.js';
