@@ -336,7 +336,6 @@ export async function runPostgresIngestBench(opts: { events?: number; log?: (l: 
         return f;
       });
       const r1 = await replicas(a, u.toString(), await benchModel(a, 'replica-one'), [whole], warmFile, log);
-      await a.pool.query('CHECKPOINT');
       if (r1.accepted !== n) throw new Error(`(f1) accepted ${r1.accepted} of ${n}`);
       one = n / r1.seconds;
       log(`(f1) NDJSON, one replica process:             ${Math.round(one)} rows/s   f1/a = ${(one / raw).toFixed(2)}`);
@@ -344,7 +343,6 @@ export async function runPostgresIngestBench(opts: { events?: number; log?: (l: 
       if (r2.accepted !== n) throw new Error(`(f2) accepted ${r2.accepted} of ${n}`);
       pair = n / r2.seconds;
       log(`(f2) NDJSON, two replica processes at once:   ${Math.round(pair)} rows/s   f2/f1 = ${(pair / one).toFixed(2)} (goal >= 1.25)`);
-      await a.pool.query('CHECKPOINT');
       const s1 = await serversIngest(u.toString(), await benchModel(a, 'server-one'), [whole], {
         file: warmFile,
         models: [await benchModel(a, 'server-one-warm-0')],
@@ -353,7 +351,6 @@ export async function runPostgresIngestBench(opts: { events?: number; log?: (l: 
       if (s1.accepted !== n) throw new Error(`(g1) accepted ${s1.accepted} of ${n}`);
       oneServer = n / s1.seconds;
       log(`(g1) NDJSON over HTTP, one server:            ${Math.round(oneServer)} rows/s   g1/a = ${(oneServer / raw).toFixed(2)} (goal >= 0.5)`);
-      await a.pool.query('CHECKPOINT');
       const s2 = await serversIngest(u.toString(), await benchModel(a, 'server-two'), halves, {
         file: warmFile,
         models: [await benchModel(a, 'server-two-warm-0'), await benchModel(a, 'server-two-warm-1')],

@@ -37,7 +37,11 @@ export async function benchModel(store: PostgresStore, name: string): Promise<st
 export function ndjsonChunks(rows: readonly AppendRow[]): Buffer[] {
   let text = '';
   for (const r of rows) text += `{"eventId":"${r.eventId}","timestamp":"${new Date(r.ts).toISOString()}","features":${r.features},"score":${r.score}}\n`;
-  const all = Buffer.from(text);
+  return pieces(Buffer.from(text));
+}
+
+/** A body cut into 64 KiB pieces, as a socket hands them over. */
+export function pieces(all: Buffer): Buffer[] {
   const out: Buffer[] = [];
   for (let i = 0; i < all.length; i += 1 << 16) out.push(all.subarray(i, i + (1 << 16)));
   return out;

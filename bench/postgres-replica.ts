@@ -5,19 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { openPostgres } from '../src/store/postgres/client.js';
-import { ingestChunks } from './postgres-ndjson.js';
+import { ingestChunks, pieces } from './postgres-ndjson.js';
 
 const store = await openPostgres(process.env.GLASSBOX_DB!, { migrate: false });
-const all = readFileSync(process.env.BENCH_FILE!);
-const chunks: Buffer[] = [];
-for (let i = 0; i < all.length; i += 1 << 16) chunks.push(all.subarray(i, i + (1 << 16)));
+const chunks = pieces(readFileSync(process.env.BENCH_FILE!));
 // warm, as a replica that has been running is (bench/postgres-ndjson.ts, warmRows)
-if (process.env.BENCH_WARM_FILE) {
-  const warm = readFileSync(process.env.BENCH_WARM_FILE);
-  const parts: Buffer[] = [];
-  for (let i = 0; i < warm.length; i += 1 << 16) parts.push(warm.subarray(i, i + (1 << 16)));
-  await ingestChunks(store, process.env.BENCH_WARM_MODEL!, parts);
-}
+if (process.env.BENCH_WARM_FILE) await ingestChunks(store, process.env.BENCH_WARM_MODEL!, pieces(readFileSync(process.env.BENCH_WARM_FILE)));
 const stdin = createInterface({ input: process.stdin });
 const go = new Promise<void>((resolve) => stdin.once('line', () => resolve()));
 process.stdout.write('ready\n');
